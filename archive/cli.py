@@ -17,8 +17,10 @@ def main() -> None:
 
 def _register() -> None:
     from archive.certs_cli import certs
+    from archive.verify_cli import verify
 
     main.add_command(certs)
+    main.add_command(verify)
 
 
 _register()

@@ -1,0 +1,73 @@
+"""`kyso verify`: verify signed PDFs and print a report per file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive.trustload import build_trust, trust_options
+
+# Exit codes a script can rely on (README: Exit codes).
+EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
+
+
+def exit_code(verdicts: list[str]) -> int:
+    if "INVALID" in verdicts:
+        return EXIT_INVALID
+    if "ERROR" in verdicts:
+        return EXIT_UNREADABLE
+    if "INDETERMINATE" in verdicts:
+        return EXIT_INDETERMINATE
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@trust_options
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+def verify(files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json):
+    """Verify every signature layer of signed PDF FILES.
+
+    Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
+    3 any INDETERMINATE (e.g. revocation unknown offline), 2 usage error.
+
+    \b
+    Examples:
+      kyso verify samples/plan.pdf --trust samples/pki/trust.pem
+      kyso verify --lang en --json incoming/*.pdf
+    """
+    from verifier.document import verify_pdf
+    from verifier.render import render_json, render_text
+
+    config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store)
+    verdicts = []
+    show_bar = len(files) > 1 and sys.stderr.isatty()
+    with click.progressbar(files, label="kyso verify", file=sys.stderr) if show_bar else _plain(files) as items:
+        for index, path in enumerate(items):
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise click.ClickException(f"cannot read {path}: {exc.strerror}; check the path and permissions") from exc
+            report = verify_pdf(data, config, file=str(path))
+            verdicts.append(report.verdict)
+            if as_json:
+                click.echo(render_json(report, lang))
+            else:
+                if index:
+                    click.echo("\n" + "=" * 72 + "\n")
+                click.echo(render_text(report, lang))
+    sys.exit(exit_code(verdicts))
+
+
+class _plain:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False

@@ -1,0 +1,243 @@
+"""The one registry of names kyso reports: verdicts, layer statuses, sub-indications and finding
+codes, each with its Vietnamese and English wording.
+
+Standard ETSI EN 319 102-1 sub-indications keep their standard names; codes exist only for what
+the standard lacks. Renderers look wording up here, so the same code always reads the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VALID, INVALID, INDETERMINATE, ERROR = "VALID", "INVALID", "INDETERMINATE", "ERROR"
+PASSED, FAILED = "PASSED", "FAILED"
+# A layer uses INDETERMINATE with the same spelling as the document verdict.
+
+VERDICT_TEXT = {
+    VALID: ("Hợp lệ", "Valid"),
+    INVALID: ("Không hợp lệ", "Invalid"),
+    INDETERMINATE: ("Không xác định", "Indeterminate"),
+    ERROR: ("Không đọc được tệp", "Unreadable file"),
+}
+
+STATUS_TEXT = {
+    PASSED: ("Hợp lệ", "Passed"),
+    FAILED: ("Không hợp lệ", "Failed"),
+    INDETERMINATE: ("Không xác định", "Indeterminate"),
+}
+
+# Sub-indications: ETSI names; wording in the style of the tools users know (domain.md §4).
+SUBINDICATION_TEXT = {
+    "HASH_FAILURE": (
+        "Tài liệu đã bị thay đổi: giá trị băm không khớp với chữ ký.",
+        "The signed bytes were changed: the digest does not match the signature.",
+    ),
+    "SIG_CRYPTO_FAILURE": (
+        "Chữ ký số không đúng với khóa công khai của chứng thư số.",
+        "The signature value does not verify with the certificate's public key.",
+    ),
+    "FORMAT_FAILURE": (
+        "Cấu trúc chữ ký số bị hỏng hoặc không đúng định dạng.",
+        "The signature structure is damaged or malformed.",
+    ),
+    "REVOKED": ("Chứng thư số đã bị thu hồi.", "The signing certificate has been revoked."),
+    "REVOKED_NO_POE": (
+        "Chứng thư số đã bị thu hồi và không có bằng chứng chữ ký được tạo trước thời điểm thu hồi.",
+        "The signing certificate is revoked and nothing proves the signature predates the revocation.",
+    ),
+    "REVOKED_CA_NO_POE": (
+        "Chứng thư số của CA trung gian đã bị thu hồi.",
+        "An intermediate CA certificate in the chain is revoked.",
+    ),
+    "EXPIRED": (
+        "Chứng thư số đã hết hạn sử dụng tại thời điểm ký.",
+        "The signing certificate had expired when the document was signed.",
+    ),
+    "NOT_YET_VALID": (
+        "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
+        "The signing certificate was not yet valid when the document was signed.",
+    ),
+    "OUT_OF_BOUNDS_NO_POE": (
+        "Chứng thư số đã hết hạn sử dụng và không có dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+        "The certificate has expired and no timestamp proves the signature was made while it was valid.",
+    ),
+    "NO_CERTIFICATE_CHAIN_FOUND": (
+        "Không xây dựng được đường dẫn chứng thực tới chứng thư gốc tin cậy.",
+        "No certificate chain to a trusted anchor could be built.",
+    ),
+    "NO_SIGNING_CERTIFICATE_FOUND": (
+        "Không tìm thấy chứng thư số của người ký trong chữ ký.",
+        "The signer's certificate is not in the signature.",
+    ),
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": (
+        "Đường dẫn chứng thực không hợp lệ.",
+        "The certification path is not valid.",
+    ),
+    "CHAIN_CONSTRAINTS_FAILURE": (
+        "Đường dẫn chứng thực vi phạm ràng buộc (mục đích sử dụng khóa, độ dài đường dẫn…).",
+        "The certification path violates a constraint (key usage, path length, …).",
+    ),
+    "SIG_CONSTRAINTS_FAILURE": (
+        "Chữ ký vi phạm ràng buộc của chính sách kiểm tra.",
+        "The signature violates a constraint of the validation policy.",
+    ),
+    "CRYPTO_CONSTRAINTS_FAILURE": (
+        "Thuật toán mật mã không được chính sách kiểm tra chấp nhận.",
+        "A cryptographic algorithm is not accepted by the validation policy.",
+    ),
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": (
+        "Thuật toán mật mã đã hết độ tin cậy và không có bằng chứng thời điểm ký.",
+        "An algorithm is no longer reliable and nothing proves when the signature was made.",
+    ),
+    "TRY_LATER": (
+        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "The revocation status of the signing certificate could not be checked.",
+    ),
+    "REVOCATION_OUT_OF_BOUNDS_NO_POE": (
+        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "The revocation status of the signing certificate could not be checked.",
+    ),
+    "MODIFIED_AFTER_SIGNING": (
+        "Tài liệu đã bị thay đổi sau khi ký.",
+        "The document was modified after this signature.",
+    ),
+    "GENERIC": ("Không xác định được tính hợp lệ của chữ ký.", "The signature could not be assessed."),
+    "UNSUPPORTED_SIGNATURE_FORMAT": (
+        "Định dạng chữ ký (SubFilter) không được hỗ trợ nên không kiểm tra được.",
+        "The signature format (SubFilter) is not supported, so the signature cannot be checked.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """A finding kind: its default severity and its wording (may use {placeholders})."""
+
+    name: str
+    severity: str  # error | warning | info
+    vi: str
+    en: str
+
+
+def _codes(*items: Code) -> dict[str, Code]:
+    return {c.name: c for c in items}
+
+
+FINDINGS = _codes(
+    Code("NO_SIGNATURES", "error", "Tài liệu không có chữ ký số.", "The document carries no digital signature."),
+    Code(
+        "LAYER_FAILED", "error",
+        "Lớp chữ ký {field} không hợp lệ ({subindication}).",
+        "Signature layer {field} failed ({subindication}).",
+    ),
+    Code(
+        "LAYER_INDETERMINATE", "warning",
+        "Lớp chữ ký {field} chưa xác định được ({subindication}).",
+        "Signature layer {field} is indeterminate ({subindication}).",
+    ),
+    Code(
+        "UNSIGNED_CHANGES_AFTER_LAST_SIGNATURE", "error",
+        "Có thay đổi sau chữ ký cuối cùng không được chữ ký nào bảo vệ: {detail}",
+        "Changes after the last signature are not covered by any signature: {detail}",
+    ),
+    Code(
+        "BYTES_AFTER_EOF", "error",
+        "Có {count} byte sau dấu kết thúc tệp (%%EOF) cuối cùng, không thuộc phiên bản nào.",
+        "{count} bytes follow the last %%EOF and belong to no revision.",
+    ),
+    Code(
+        "HYBRID_XREF", "info",
+        "Tệp dùng bảng tham chiếu lai (hybrid-reference, như MS Word ghi); đã đọc ở chế độ không nghiêm ngặt.",
+        "The file uses hybrid cross-references (as MS Word writes them); it was read in non-strict mode.",
+    ),
+    Code(
+        "STRICT_PARSE_DEVIATION", "warning",
+        "Tệp không tuân thủ chặt chẽ chuẩn PDF ({reason}); đã đọc ở chế độ không nghiêm ngặt.",
+        "The file deviates from strict PDF syntax ({reason}); it was read in non-strict mode.",
+    ),
+    Code(
+        "ENCRYPTED_EMPTY_PASSWORD", "info",
+        "Tệp được mã hóa với mật khẩu người dùng rỗng; đã mở bằng mật khẩu rỗng.",
+        "The file is encrypted with an empty user password; it was opened with that password.",
+    ),
+    Code(
+        "EMPTY_SIGNATURE_FIELD", "info",
+        "Trường chữ ký {field} chưa được ký.",
+        "Signature field {field} is empty (not signed).",
+    ),
+    Code(
+        "SIGNING_TIME_LOCAL_AS_UTC", "info",
+        "Thời gian ký trong chữ ký là giờ Việt Nam ghi nhãn UTC (lệch +7 giờ, đặc điểm của phần mềm ký); đã hiệu chỉnh.",
+        "The signing time in the signature is Vietnam local time labelled UTC (+7 h, a trait of the signing tool); corrected.",
+    ),
+    Code(
+        "LEGACY_SHA1_ACCEPTED", "info",
+        "Chấp nhận thuật toán SHA-1 ({where}) theo chính sách {policy} vì chuỗi chứng thực thuộc hạ tầng khóa công khai chuyên dùng Chính phủ.",
+        "SHA-1 ({where}) accepted under policy {policy} because the chain ends at a government PKI anchor.",
+    ),
+    Code(
+        "NON_REPUDIATION_ABSENT", "info",
+        "Chứng thư số ký không có mục đích chống chối bỏ (nonRepudiation); chấp nhận digitalSignature theo chính sách {policy}.",
+        "The signing certificate lacks nonRepudiation; digitalSignature accepted under policy {policy}.",
+    ),
+    Code(
+        "DIGESTINFO_WITHOUT_NULL", "info",
+        "Cấu trúc DigestInfo của chữ ký RSA không có tham số NULL (được RFC 8017 cho phép); giá trị băm khớp.",
+        "The RSA DigestInfo omits the NULL parameter (permitted by RFC 8017); the digest matches.",
+    ),
+    Code(
+        "RSA_PARAMETERS_IGNORED", "info",
+        "Thuật toán chữ ký ghi rsaEncryption kèm tham số không hợp lệ; tham số bị bỏ qua, chữ ký được kiểm tra theo PKCS#1 v1.5.",
+        "The signature algorithm says rsaEncryption with stray parameters; they were ignored and PKCS#1 v1.5 was verified.",
+    ),
+    Code(
+        "REVOCATION_UNKNOWN", "warning",
+        "Không kiểm tra tình trạng hủy bỏ của chứng thư số ký (không có CRL/OCSP ngoại tuyến); dùng --crl/--ocsp hoặc --online.",
+        "The revocation status of the signing certificate is unknown offline; supply --crl/--ocsp or use --online.",
+    ),
+    Code(
+        "ISSUER_MISSING", "warning",
+        "Thiếu chứng thư CA trung gian '{issuer}'; nhập bằng 'kyso certs import' hoặc --intermediate.",
+        "The intermediate CA '{issuer}' is missing; import it with 'kyso certs import' or --intermediate.",
+    ),
+    Code(
+        "VALIDATED_AT_TIMESTAMP", "info",
+        "Chứng thư số đã hết hạn hoặc bị thu hồi sau khi ký; dấu thời gian {time} chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+        "The certificate expired or was revoked after signing; the timestamp of {time} proves the signature was made while it was valid.",
+    ),
+    Code(
+        "TIMESTAMP_INVALID", "warning",
+        "Dấu thời gian của chữ ký không hợp lệ hoặc không tin cậy: {reason}",
+        "The signature timestamp is not valid or not trusted: {reason}",
+    ),
+    Code(
+        "NOT_PDF", "error",
+        "Không đọc được tệp như một tài liệu PDF: {reason}",
+        "The file cannot be read as a PDF: {reason}",
+    ),
+    Code(
+        "ENCRYPTED", "error",
+        "Tệp PDF được mã hóa bằng mật khẩu; cần bản không mã hóa hoặc mật khẩu để kiểm tra.",
+        "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
+    ),
+    Code(
+        "INTERNAL_ERROR", "error",
+        "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
+        "Verification raised an error: {reason}. The document is not considered valid.",
+    ),
+)
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def finding_text(code: str, lang: str, **params: object) -> str:
+    c = FINDINGS[code]
+    template = c.vi if lang == "vi" else c.en
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "vi" else pair[1]

@@ -1,0 +1,216 @@
+"""Verification of a whole document: read the PDF, list every signature field in revision order,
+validate each layer, check the bytes no signature explains, and derive the verdict."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from datetime import datetime, timezone
+
+from verifier import codes
+from verifier.layer import DocumentContext, validate_layer
+from verifier.report import DocumentReport, Layer
+from verifier.trust import TrustConfig
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC_WINDOW = 1024  # readers accept a header a little after the start; so do we
+EOF_WHITESPACE = b" \t\r\n\x00\x0c"
+
+
+class _Unreadable(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("kyso")
+    except Exception:
+        return "unknown"
+
+
+def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now: datetime | None = None, diff_policy=None) -> DocumentReport:
+    """Verify every signature layer of a PDF given as bytes. Never raises for the file's content:
+    anything unexpected becomes a finding and a verdict that is not VALID."""
+    now = now or datetime.now(timezone.utc)
+    report = DocumentReport(
+        file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        policy=trust.policy.name, policy_sha256=trust.policy.sha256,
+        trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
+    )
+    try:
+        reader = _open(data, report)
+    except _Unreadable as exc:
+        report.add(exc.code, **exc.params)
+        report.verdict = codes.ERROR
+        return report
+    try:
+        _verify_layers(reader, data, trust, now, report, diff_policy)
+    except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
+        log.exception("verification failed")
+        report.add("INTERNAL_ERROR", reason=f"{type(exc).__name__}: {exc}")
+    _check_tail(data, report)
+    report.verdict = _verdict(report)
+    return report
+
+
+def _open(data: bytes, report: DocumentReport):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
+        raise _Unreadable("NOT_PDF", reason="no %PDF- header")
+    strict_error = None
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
+        reader.root  # noqa: B018  (forces the catalog to be read)
+    except Exception as exc:
+        strict_error = exc
+        try:
+            reader = PdfFileReader(io.BytesIO(data), strict=False)
+            reader.root  # noqa: B018
+        except Exception as exc2:
+            raise _Unreadable("NOT_PDF", reason=f"{type(exc2).__name__}: {exc2}") from exc2
+    if reader.encrypted:
+        _decrypt_empty(reader, report)
+    if strict_error is None and reader.xrefs.hybrid_xrefs_present:
+        # pyHanko refuses to validate hybrid files in strict mode; MS Word and the VGCA tools
+        # write them in every revision, so they are read leniently and the report says so.
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            _decrypt_empty(reader, report, quiet=True)
+    report.hybrid_xref = bool(reader.xrefs.hybrid_xrefs_present)
+    if report.hybrid_xref:
+        report.add("HYBRID_XREF")
+    if strict_error is not None:
+        report.add("STRICT_PARSE_DEVIATION", reason=str(strict_error))
+    return reader
+
+
+def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
+    from pyhanko.pdf_utils.crypt import AuthStatus
+
+    try:
+        result = reader.decrypt("")
+        ok = result.status != AuthStatus.FAILED
+    except Exception:
+        ok = False
+    if not ok:
+        raise _Unreadable("ENCRYPTED")
+    if not quiet:
+        report.add("ENCRYPTED_EMPTY_PASSWORD")
+
+
+def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, report: DocumentReport, diff_policy) -> None:
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    report.revisions = reader.xrefs.total_revisions
+    try:
+        report.pages = int(reader.root["/Pages"]["/Count"])
+    except Exception:
+        report.pages = None
+
+    entries = []  # (revision, name, field_ref, embedded-or-exception)
+    for name, value, field_ref in enumerate_sig_fields(reader):
+        if value is None:
+            report.add("EMPTY_SIGNATURE_FIELD", field=name)
+            continue
+        entries.append(_embed(reader, name, value, field_ref))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    if not entries:
+        report.add("NO_SIGNATURES")
+        return
+
+    if diff_policy is None:
+        from verifier.diffpolicy import build_diff_policy
+
+        diff_policy = build_diff_policy()
+    ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
+    ctx.signed_fields = {name: rev for rev, name, _, emb in entries if not isinstance(emb, Exception)}
+    _load_dss(reader, ctx)
+    for revision, name, _ref, emb in entries:
+        layer = Layer(field=name, revision=revision)
+        index = len(report.layers)
+        report.layers.append(layer)
+        if isinstance(emb, Exception):
+            layer.status, layer.subindication = codes.FAILED, "FORMAT_FAILURE"
+            layer.problem = f"the signature cannot be parsed: {type(emb).__name__}: {emb}"
+        else:
+            try:
+                for code, params in validate_layer(emb, ctx, layer):
+                    report.add(code, layer=index, **params)
+            except Exception as exc:
+                log.exception("layer %s", name)
+                layer.status, layer.subindication = codes.FAILED, "FORMAT_FAILURE"
+                layer.problem = f"{type(exc).__name__}: {exc}"
+        for note in layer.relaxed:
+            if note.startswith("LEGACY_SHA1_ACCEPTED"):
+                report.add("LEGACY_SHA1_ACCEPTED", layer=index, where=note.split(": ", 1)[-1], policy=trust.policy.name)
+        if layer.status == codes.FAILED:
+            report.add("LAYER_FAILED", layer=index, field=name, subindication=layer.subindication, reason=layer.problem)
+        elif layer.status == codes.INDETERMINATE:
+            report.add("LAYER_INDETERMINATE", layer=index, field=name, subindication=layer.subindication, reason=layer.problem)
+
+
+def _embed(reader, name, value, field_ref):
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    try:
+        revision = reader.xrefs.get_last_change(value.reference) if hasattr(value, "reference") else 0
+    except Exception:
+        revision = 0
+    try:
+        emb = EmbeddedPdfSignature(reader, field_ref, name)
+        emb.signer_info  # noqa: B018
+        return emb.signed_revision, name, field_ref, emb
+    except Exception as exc:  # one corrupt CMS must not hide the other layers
+        return revision, name, field_ref, exc
+
+
+def _load_dss(reader, ctx: DocumentContext) -> None:
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return
+    except Exception as exc:
+        log.warning("unreadable DSS: %s", exc)
+        return
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+    from pyhanko.pdf_utils.misc import DecodePurpose  # type: ignore[attr-defined]
+
+    ctx.dss_certs = list(dss.load_certs())
+    ctx.dss_crls = [asn1_crl.CertificateList.load(r.get_object().read_data(DecodePurpose.CRL)) for r in dss.crls]
+    ctx.dss_ocsps = [asn1_ocsp.OCSPResponse.load(r.get_object().read_data(DecodePurpose.OCSP_RESPONSE)) for r in dss.ocsps]
+
+
+def _check_tail(data: bytes, report: DocumentReport) -> None:
+    """Bytes after the last %%EOF belong to no revision a reader will parse, so no signature
+    can vouch for them (an incremental-saving attack hides content there)."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return
+    tail = data[end + 5:]
+    extra = len(tail.strip(EOF_WHITESPACE))
+    if extra:
+        report.add("BYTES_AFTER_EOF", count=extra)
+
+
+def _verdict(report: DocumentReport) -> str:
+    if any(f.code in ("NOT_PDF", "ENCRYPTED") for f in report.findings):
+        return codes.ERROR
+    if not report.layers:
+        return codes.INVALID
+    if any(layer.status == codes.FAILED for layer in report.layers):
+        return codes.INVALID
+    if any(f.severity == "error" for f in report.findings):
+        return codes.INVALID
+    if any(layer.status != codes.PASSED for layer in report.layers):
+        return codes.INDETERMINATE
+    return codes.VALID
