@@ -48,6 +48,11 @@ def _first(name: x509.Name, key: str) -> str | None:
     return values[0] if values else None
 
 
+def display_name(cert: x509.Certificate) -> str:
+    """The common name, or the whole name when there is none."""
+    return _first(cert.subject, "common_name") or cert.subject.human_friendly
+
+
 def signer_of(cert: x509.Certificate) -> Signer:
     s = cert.subject
     return Signer(

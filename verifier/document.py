@@ -117,9 +117,9 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     entries = []  # (revision, name, field_ref, embedded-or-exception)
     for name, value, field_ref in enumerate_sig_fields(reader):
         if value is None:
-            report.add("EMPTY_SIGNATURE_FIELD", field=name)
+            report.add("EMPTY_SIGNATURE_FIELD", field=str(name))
             continue
-        entries.append(_embed(reader, name, value, field_ref))
+        entries.append(_embed(reader, str(name), value, field_ref))
     entries.sort(key=lambda e: (e[0], e[1]))
     if not entries:
         report.add("NO_SIGNATURES")

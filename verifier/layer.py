@@ -116,23 +116,28 @@ def appearance_of(emb) -> Appearance:
 
 
 def _page_of(reader, widget) -> int | None:
-    try:
-        pages = reader.root["/Pages"]
-        from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: F401  (type only)
-
-        count = int(pages["/Count"])
-        target = widget.get("/P")
-        target_ref = target.reference if hasattr(target, "reference") else None
-        for index in range(count):
-            page, _, page_ref = reader.find_page_for_modification(index)
-            if target_ref is not None and page_ref == target_ref:
-                return index + 1
-            for annot in page.get("/Annots", ()) or ():
-                if annot.get_object() is widget:
-                    return index + 1
-    except Exception:
-        return None
+    """1-based number of the page whose /Annots holds the widget (or that its /P names)."""
+    target = widget.get("/P")
+    target_ref = getattr(target, "reference", None) if target is not None else None
+    for number, (page, page_ref) in enumerate(_pages(reader.root["/Pages"]), start=1):
+        if target_ref is not None and page_ref == target_ref:
+            return number
+        for annot in page.get("/Annots", ()) or ():
+            if annot.get_object() is widget:
+                return number
     return None
+
+
+def _pages(node, depth: int = 0):
+    """Leaves of the page tree in order, with their references (bounded depth: hostile trees)."""
+    if depth > 64:
+        return
+    for kid in node.get("/Kids", ()) or ():
+        obj = kid.get_object()
+        if obj.get("/Type") == "/Pages":
+            yield from _pages(obj, depth + 1)
+        else:
+            yield obj, getattr(kid, "reference", None)
 
 
 def _chain_by_names(cert: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
@@ -172,6 +177,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
         pass
 
     if layer.sub_filter not in SUPPORTED_SUBFILTERS:
+        try:  # who claims to have signed is still worth showing, though nothing is verified
+            _describe_signer(layer, emb.signer_cert)
+        except Exception:
+            pass
         layer.status, layer.subindication = codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT"
         layer.problem = f"SubFilter {layer.sub_filter} is not supported; the signature was not checked"
         return findings
@@ -257,10 +266,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     path_certs = _path_certs(status)
     pool = path_certs + list(extra["extra_certs"]) + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors]
     chain = path_certs or _chain_by_names(cert, pool)
-    layer.chain = [c.subject.human_friendly for c in chain]
+    layer.chain = [certinfo.display_name(c) for c in chain]
     anchor = ctx.trust.anchor_for(chain[-1]) if chain else None
     if anchor is not None:
-        layer.pki, layer.trust_anchor = anchor.pki, anchor.cert.subject.human_friendly
+        layer.pki, layer.trust_anchor = anchor.pki, certinfo.display_name(anchor.cert)
     layer.trusted = bool(status.trusted)
 
     _signing_time(layer, si, so, poe_time)
@@ -471,16 +480,18 @@ def _decide(layer: Layer, status, catcher: _ReasonCatcher, changes_ok: bool, leg
         return fail("MODIFIED_AFTER_SIGNING", "; ".join(layer.changes) or "modified after signing")
     if legacy_problem:
         return fail("CRYPTO_CONSTRAINTS_FAILURE", legacy_problem)
+    top = chain[-1] if chain else None
+    if top is not None and top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None:
+        # pyHanko names a self-signed signer a chain constraint failure; either way the chain
+        # ends somewhere nobody trusts: that is a failure, not missing information.
+        layer.pki = UNTRUSTED
+        return fail("NO_CERTIFICATE_CHAIN_FOUND", f"the chain ends at '{top.subject.human_friendly}', which is not a trusted anchor")
     claimed_bad = _claimed_time_outside_validity(layer)
     if claimed_bad:
         return fail(*claimed_bad)
     if indic in TRUST_FAILURES_THAT_FAIL or status.revocation_details is not None:
         return fail(indic or "REVOKED_NO_POE", reason or "the certificate is revoked")
     if indic == "NO_CERTIFICATE_CHAIN_FOUND":
-        top = chain[-1] if chain else None
-        if top is not None and top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None:
-            layer.pki = UNTRUSTED
-            return fail(indic, f"the chain ends at '{top.subject.human_friendly}', which is not a trusted anchor")
         return fail(indic, f"the issuer '{chain[-1].issuer.human_friendly if chain else '?'}' is not available", codes.INDETERMINATE)
     if indic in TRUST_MISSING_INFO:
         return fail(indic, reason, codes.INDETERMINATE)

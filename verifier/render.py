@@ -4,7 +4,7 @@ know: one block per signature layer, then the conclusion."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from verifier import codes
 from verifier.report import DocumentReport, Layer
@@ -20,6 +20,7 @@ LABELS = {
     "agency_role": ("cơ quan, tổ chức", "agency"),
     "unknown": ("không rõ", "unknown"),
     "certificate": ("Chứng thư số", "Certificate"),
+    "key_usage": ("Mục đích sử dụng khóa", "Key usage"),
     "serial": ("số hiệu", "serial"),
     "validity": ("hiệu lực", "valid"),
     "to": ("đến", "to"),
@@ -81,11 +82,15 @@ def _l(key: str, lang: str) -> str:
     return codes.pick(LABELS[key], lang)
 
 
+VIETNAM = timezone(timedelta(hours=7))
+
+
 def _time(value: str | None) -> str:
+    """Vietnam time, as the tools users know print it."""
     if not value:
         return "-"
     try:
-        return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M:%S %z")
+        return datetime.fromisoformat(value).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S +07:00")
     except ValueError:
         return value
 
@@ -125,7 +130,8 @@ def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
     if org:
         lines.append(f"  {_l('agency', lang)}: {org}")
     role = {"person": "person", "agency": "agency_role"}.get(layer.role, "unknown")
-    lines.append(f"  {_l('role', lang)}: {_l(role, lang)}")
+    evidence = f" ({layer.role_evidence})" if layer.role_evidence else ""
+    lines.append(f"  {_l('role', lang)}: {_l(role, lang)}{evidence}")
     c = layer.certificate
     if c is not None:
         lines.append(
@@ -133,6 +139,7 @@ def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
             f"{_time(c.not_before)} {_l('to', lang)} {_time(c.not_after)}"
         )
         lines.append(f"  {_l('algorithms', lang)}: {layer.digest_algorithm} / {layer.signature_algorithm}, {_l('key', lang)} {c.key_algorithm.upper()} {c.key_size}")
+        lines.append(f"  {_l('key_usage', lang)}: {', '.join(c.key_usage) or '-'}")
     if layer.chain:
         lines.append(f"  {_l('issuer', lang)}: {' → '.join(layer.chain)}")
         lines.append(f"  {_l('pki', lang)}: {codes.pick(PKI.get(layer.pki, PKI['untrusted']), lang)}")

@@ -1,0 +1,99 @@
+"""The real signed documents of ../shared/realdocs: a genuine document is never rejected because
+of how the Vietnamese tools write PDFs. Offline, with the real anchors and no revocation data,
+each is INDETERMINATE only for what cannot be known offline, and the report says which."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REALDOCS, need_shared
+
+FILES = sorted(p.name for p in REALDOCS.glob("*.pdf")) if REALDOCS.exists() else []
+OFFLINE_REASONS = {"TRY_LATER", "NO_CERTIFICATE_CHAIN_FOUND"}
+
+
+@pytest.fixture(scope="module")
+def reports(real_trust):
+    from verifier.document import verify_pdf
+
+    need_shared(REALDOCS)
+    return {name: verify_pdf((REALDOCS / name).read_bytes(), real_trust, file=name) for name in FILES}
+
+
+def codes_of(report, layer=None):
+    return {f.code for f in report.findings if layer is None or f.layer == layer}
+
+
+def test_all_ten_documents_are_there():
+    need_shared(REALDOCS)
+    assert len(FILES) == 10
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_indeterminate_only_for_offline_reasons(name, reports):
+    report = reports[name]
+    assert report.verdict == "INDETERMINATE", [(l.field, l.status, l.subindication, l.problem) for l in report.layers]
+    for layer in report.layers:
+        assert layer.integrity and layer.cryptographic_validity, (layer.field, layer.problem)
+        assert layer.modification_level in ("NONE", "LTA_UPDATES", "FORM_FILLING"), (layer.field, layer.changes)
+        assert layer.status == "INDETERMINATE" and layer.subindication in OFFLINE_REASONS, (layer.field, layer.subindication, layer.problem)
+    # the report says which: revocation unknown, or the missing G1-era issuing CA
+    for index, layer in enumerate(report.layers):
+        expected = "REVOCATION_UNKNOWN" if layer.subindication == "TRY_LATER" else "ISSUER_MISSING"
+        assert expected in codes_of(report, index)
+
+
+def test_layers_are_listed_in_revision_order_with_roles(reports):
+    plan = reports["50-2026-ND-CP.pdf"]
+    assert [l.role for l in plan.layers] == ["person"] + ["agency"] * 5
+    assert plan.layers[0].signer.common_name == "Trần Hồng Hà"
+    assert plan.layers[0].certification_level == 2
+    assert [l.revision for l in plan.layers] == sorted(l.revision for l in plan.layers)
+    assert all(l.pki == "government" for l in plan.layers)
+    assert plan.hybrid_xref and "HYBRID_XREF" in codes_of(plan)
+
+
+def test_digestinfo_without_null_verifies_and_is_reported(reports):
+    report = reports["03-vbhn-bkhcn.pdf"]
+    index = next(i for i, l in enumerate(report.layers) if l.field == "SignService-Signature")
+    assert report.layers[index].cryptographic_validity
+    assert "DIGESTINFO_WITHOUT_NULL" in codes_of(report, index)
+
+
+def test_sha1_cades_seals_accepted_under_the_government_roots(reports):
+    report = reports["03-vbhn-bkhcn.pdf"]
+    first = report.layers[0]
+    assert first.digest_algorithm == "sha1"
+    assert any(r.startswith("LEGACY_SHA1_ACCEPTED") for r in first.relaxed)
+    assert "LEGACY_SHA1_ACCEPTED" in codes_of(report, 0)
+
+
+def test_pss_labelled_pkcs1_signature(reports):
+    report = reports["duthaototrinh-luat-ks.pdf"]
+    assert report.layers[0].cryptographic_validity
+    assert "RSA_PARAMETERS_IGNORED" in codes_of(report, 0)
+
+
+def test_local_time_labelled_utc_is_recognised(reports):
+    for name in ("143-qd.signed.pdf", "49-2026-ND-CP.pdf"):
+        layer = reports[name].layers[0]
+        assert layer.local_time_as_utc, name
+        assert "SIGNING_TIME_LOCAL_AS_UTC" in codes_of(reports[name], 0)
+    assert not reports["4cae3b9afe54435faf53f3c8f237776c.pdf"].layers[0].local_time_as_utc
+
+
+def test_expired_certificates_are_judged_at_their_timestamp(reports):
+    report = reports["385.signed.signed.pdf"]
+    for layer in report.layers[1:]:
+        # these certificates expired in 2026; the VGCA timestamps of 2024 prove the signatures
+        # were made while they were valid, so only revocation is left unknown
+        assert layer.timestamp is not None and layer.timestamp.trusted
+        assert layer.validation_time == layer.timestamp.time
+        assert layer.subindication == "TRY_LATER"
+        assert layer.valid_at_signing_time is not False
+
+
+def test_missing_g1_issuing_ca_is_named(reports):
+    report = reports["19-bkhcn.pdf"]
+    assert [l.subindication for l in report.layers] == ["NO_CERTIFICATE_CHAIN_FOUND"] * 2
+    assert "Co quan chung thuc so Chinh phu" in next(f for f in report.findings if f.code == "ISSUER_MISSING").params["issuer"]
