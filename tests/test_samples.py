@@ -1,0 +1,134 @@
+"""Every sample of samples/manifest.json gets its expected verdict, layers and roles, through the
+library and through the real `kyso verify` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SAMPLES, manifest
+
+SAMPLE_LIST = manifest()["samples"]
+TRUST = str(SAMPLES / manifest()["trust"])
+
+
+def kyso(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def reports(sample_trust):
+    from verifier.document import verify_pdf
+
+    return {s["file"]: verify_pdf((SAMPLES / s["file"]).read_bytes(), sample_trust, file=s["file"]) for s in SAMPLE_LIST}
+
+
+@pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[s["file"] for s in SAMPLE_LIST])
+def test_sample_verdict_layers_and_roles(sample, reports):
+    report = reports[sample["file"]]
+    assert report.verdict == sample["verdict"], [(l.field, l.status, l.subindication, l.problem) for l in report.layers]
+    assert len(report.layers) == sample["layers"]
+    assert [l.role for l in report.layers] == sample["roles"]
+    assert [l.subindication for l in report.layers] == sample["subindications"]
+
+
+def test_seed_plan_six_layers_in_revision_order(reports):
+    report = reports["plan.pdf"]
+    assert [l.revision for l in report.layers] == sorted(l.revision for l in report.layers)
+    first = report.layers[0]
+    assert first.signer.common_name == "Trịnh Văn Nam"
+    assert first.certification_level == 2
+    assert first.pki == "government"
+    assert first.local_time_as_utc and first.signing_time.startswith("2022-03-08T09:56:26")
+    assert first.revocation.status == "good"
+    assert all(l.status == "PASSED" and l.integrity and l.cryptographic_validity and l.trusted for l in report.layers)
+    # the agency's later fields are explained as signed signature fields, nothing else changed
+    assert first.modification_level == "FORM_FILLING"
+    assert all("added and signed" in c for c in first.changes)
+    assert report.layers[-1].coverage == "ENTIRE_FILE"
+
+
+def test_failures_carry_their_findings(reports):
+    def found(name):
+        return {f.code for f in reports[name].findings}
+
+    assert reports["self-signed.pdf"].layers[0].pki == "untrusted"
+    assert reports["revoked-signer.pdf"].layers[0].revocation.status == "revoked"
+    assert reports["expired-signer.pdf"].layers[0].valid_at_signing_time is False
+    assert "NO_SIGNATURES" in found("no-signatures.pdf")
+    assert found("encrypted.pdf") == {"ENCRYPTED"}
+    assert found("not-a-pdf.pdf") == {"NOT_PDF"} and found("truncated.pdf") == {"NOT_PDF"}
+    assert "ENCRYPTED_EMPTY_PASSWORD" in found("encrypted-empty-password.pdf")
+    assert "LAYER_FAILED" in found("corrupt-cms.pdf")
+
+
+def test_unsigned_update_is_shown_as_a_change(reports):
+    layer = reports["unsigned-update.pdf"].layers[0]
+    assert layer.changes, "the report must say what changed"
+    assert reports["unsigned-update.pdf"].layers[1].status == "PASSED"
+
+
+@pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[s["file"] for s in SAMPLE_LIST])
+def test_cli_exit_code_per_sample(sample):
+    result = kyso("verify", "--json", str(SAMPLES / sample["file"]), "--trust", TRUST)
+    assert result.returncode == sample["exit_code"], result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["verdict"] == sample["verdict"]
+
+
+def test_cli_exit_code_precedence():
+    def code(*names: str) -> int:
+        return kyso("verify", "--json", *[str(SAMPLES / n) for n in names], "--trust", TRUST).returncode
+
+    assert code("plan.pdf", "not-a-pdf.pdf", "content-changed.pdf") == 1  # INVALID beats unreadable
+    assert code("plan.pdf", "not-a-pdf.pdf", "unsupported-subfilter.pdf") == 4  # unreadable beats indeterminate
+    assert code("plan.pdf", "unsupported-subfilter.pdf") == 3
+    assert code("plan.pdf", "appendix.pdf") == 0
+
+
+def test_cli_usage_errors_exit_2(tmp_path):
+    assert kyso("verify").returncode == 2
+    assert kyso("verify", str(tmp_path / "missing.pdf")).returncode == 2
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate")
+    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad))
+    assert result.returncode == 2 and "not a certificate" in result.stderr.lower() or "neither PEM nor DER" in result.stderr
+
+
+def test_json_has_one_line_per_file_with_stable_keys():
+    result = kyso("verify", "--json", str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf"), "--trust", TRUST)
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    doc = json.loads(lines[0])
+    assert {"file", "sha256", "verdict", "layers", "findings", "policy", "policy_sha256", "trust_fingerprint"} <= doc.keys()
+    layer = doc["layers"][0]
+    assert {"field", "revision", "role", "signer", "status", "subindication", "signing_time", "modification_level",
+            "changes", "certificate", "chain", "pki", "timestamp", "revocation", "coverage", "appearance",
+            "integrity", "cryptographic_validity", "trusted", "message_vi", "message_en"} <= layer.keys()
+    assert {"common_name", "email", "organization", "organizational_units", "locality", "uid", "title"} <= layer["signer"].keys()
+    for finding in doc["findings"]:
+        assert {"code", "severity", "message"} <= finding.keys()
+    assert json.loads(lines[1])["verdict"] == "ERROR"
+
+
+def test_both_languages():
+    vi = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
+    en = kyso("verify", "--lang", "en", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
+    assert "KẾT LUẬN CHUNG: Hợp lệ (VALID)" in vi.stdout and "Người ký: Trịnh Văn Nam" in vi.stdout
+    assert "OVERALL RESULT: Valid (VALID)" in en.stdout and "Signer: Trịnh Văn Nam" in en.stdout
+    bad = kyso("verify", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
+    assert "Invalid (INVALID)" in bad.stdout and "modified after this signature" in bad.stdout
+
+
+def test_without_the_test_root_nothing_is_trusted():
+    # The CMS holds only the signer's certificate, as the government tools write it: without
+    # the test PKI the issuer is missing, which is missing information (INDETERMINATE), and the
+    # report says what to import.
+    result = kyso("verify", "--json", str(SAMPLES / "plan.pdf"))
+    assert result.returncode == 3
+    doc = json.loads(result.stdout)
+    assert {l["subindication"] for l in doc["layers"]} == {"NO_CERTIFICATE_CHAIN_FOUND"}
+    assert "ISSUER_MISSING" in {f["code"] for f in doc["findings"]}
