@@ -60,7 +60,7 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
 
 
 def _open(data: bytes, report: DocumentReport):
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from verifier.pdfreader import KysoPdfFileReader as PdfFileReader
 
     if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
         raise _Unreadable("NOT_PDF", reason="no %PDF- header")
@@ -183,7 +183,7 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
         return
     from asn1crypto import crl as asn1_crl
     from asn1crypto import ocsp as asn1_ocsp
-    from pyhanko.pdf_utils.misc import DecodePurpose  # type: ignore[attr-defined]
+    from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
     ctx.dss_certs = list(dss.load_certs())
     ctx.dss_crls = [asn1_crl.CertificateList.load(r.get_object().read_data(DecodePurpose.CRL)) for r in dss.crls]
