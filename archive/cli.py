@@ -11,8 +11,14 @@ import click
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kyso")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show the validation libraries' own log messages on stderr.")
+def main(verbose: bool) -> None:
     """kyso: verify and archive signed PDFs of Vietnamese state agencies."""
+    import logging
+
+    # Everything pyHanko finds goes into the report; its log lines (with tracebacks for every
+    # rejected diff) would only bury the result, so they are shown on request.
+    logging.basicConfig(level=logging.WARNING if verbose else logging.CRITICAL, format="%(levelname)s %(name)s: %(message)s")
 
 
 def _register() -> None:

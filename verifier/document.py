@@ -132,6 +132,13 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
     ctx.signed_fields = {name: rev for rev, name, _, emb in entries if not isinstance(emb, Exception)}
     _load_dss(reader, ctx)
+    try:
+        _validate_entries(entries, ctx, trust, report)
+    finally:
+        report.fetched = list(dict.fromkeys(ctx.fetched))
+
+
+def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport) -> None:
     for revision, name, _ref, emb in entries:
         layer = Layer(field=name, revision=revision)
         index = len(report.layers)

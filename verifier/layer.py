@@ -41,6 +41,7 @@ class DocumentContext:
     dss_crls: list = field(default_factory=list)
     dss_ocsps: list = field(default_factory=list)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> signed revision
+    fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
 
 
 class _ReasonCatcher(logging.Handler):
@@ -286,6 +287,8 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
         if ctx.now > not_after or revoked_later:
             findings.append(("VALIDATED_AT_TIMESTAMP", {"time": _iso(poe_time)}))
 
+    if ctx.trust.online:
+        ctx.fetched.extend(_fetched(vc))
     _decide(layer, status, catcher, changes_ok, legacy_problem, chain, ctx)
     if layer.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
         findings.append(("REVOCATION_UNKNOWN", {}))
@@ -294,6 +297,22 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
         findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
     return findings
+
+
+def _fetched(vc) -> list[str]:
+    """Descriptions of the CRLs, OCSP responses and certificates fetched over the network."""
+    fetchers = getattr(vc.revinfo_manager, "_fetchers", None)
+    if not fetchers:
+        return []
+    out = []
+    for crl in fetchers.crl_fetcher.fetched_crls():
+        tbs = crl["tbs_cert_list"]
+        out.append(f"CRL of {tbs['issuer'].human_friendly} (thisUpdate {tbs['this_update'].native.isoformat()})")
+    for resp in fetchers.ocsp_fetcher.fetched_responses():
+        out.append(f"OCSP response produced at {resp.basic_ocsp_response['tbs_response_data']['produced_at'].native.isoformat()}")
+    for cert in fetchers.cert_fetcher.fetched_certs():
+        out.append(f"certificate {cert.subject.human_friendly}")
+    return out
 
 
 def _is_certification(emb) -> bool:

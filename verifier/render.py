@@ -61,6 +61,7 @@ LABELS = {
     "conclusion": ("Kết luận", "Conclusion"),
     "document": ("KẾT LUẬN CHUNG", "OVERALL RESULT"),
     "notes": ("Ghi chú", "Notes"),
+    "fetched": ("Đã tải qua mạng (--online)", "Fetched over the network (--online)"),
     "policy": ("Chính sách", "Policy"),
     "no_layers": ("Không có chữ ký số.", "No digital signatures."),
 }
@@ -112,6 +113,10 @@ def render_text(report: DocumentReport, lang: str = "vi") -> str:
         for f in notes:
             where = f" [{report.layers[f.layer].field}]" if f.layer is not None and f.layer < len(report.layers) else ""
             out.append(f"  - ({f.severity}) {f.code}{where}: {f.message(lang)}")
+    if report.fetched:
+        out.append("")
+        out.append(f"{_l('fetched', lang)}:")
+        out.extend(f"  - {item}" for item in report.fetched)
     out.append("")
     verdict = codes.pick(codes.VERDICT_TEXT[report.verdict], lang)
     out.append(f"{_l('document', lang)}: {verdict} ({report.verdict})")
@@ -171,10 +176,12 @@ def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
     if layer.modification_level is not None:
         if layer.modification_level == "NONE":
             lines.append(f"  {_l('changes', lang)}: {_l('no_changes', lang)}")
-        elif layer.status != codes.FAILED or layer.subindication != "MODIFIED_AFTER_SIGNING":
+        elif layer.status == codes.FAILED and layer.subindication == "MODIFIED_AFTER_SIGNING":
+            lines.append(f"  {_l('changes', lang)}: {_l('broken', lang)}")
+        else:
             lines.append(f"  {_l('changes', lang)}: {_l('allowed_changes', lang)}")
         for change in layer.changes:
-            lines.append(f"    - {change}")
+            lines.append("    - " + change.strip().replace("\n", "\n      "))
     if layer.revocation is not None:
         r = layer.revocation
         text = codes.pick(REVOCATION[r.status], lang)
