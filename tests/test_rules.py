@@ -177,3 +177,50 @@ def test_rsa_parameters_repair_only_touches_rsaencryption_with_stray_parameters(
     assert repaired is not None and repaired["signature_algorithm"].signature_algo == "rsassa_pkcs1v15"
     assert repair_rsa_parameters(_signer_info(algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}).dump())) is None
     assert repair_rsa_parameters(_signer_info(algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}).dump())) is None
+
+
+# --- document timestamps ----------------------------------------------------------------------
+
+def _tsa():
+    """A throwaway self-signed TSA (critical timeStamping EKU), to be trusted as an anchor."""
+    import datetime as dt
+
+    from asn1crypto import keys, x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST Máy chủ cấp dấu thời gian")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    pkey = keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return asn1_x509.Certificate.load(der), pkey, der
+
+
+def test_document_timestamp_after_the_layers_is_a_permitted_update(sample_trust):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers, timestamps
+
+    from verifier.document import verify_pdf
+    from verifier.trust import TrustConfig
+
+    tsa_cert, tsa_key, tsa_der = _tsa()
+    stamper = timestamps.DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key)
+    out = io.BytesIO()
+    writer = IncrementalPdfFileWriter(io.BytesIO((SAMPLES / "plan.pdf").read_bytes()))
+    signers.PdfTimeStamper(stamper).timestamp_pdf(writer, md_algorithm="sha256", output=out)
+
+    trust = TrustConfig(anchors=list(sample_trust.anchors), intermediates=list(sample_trust.intermediates))
+    trust.add_bundle(tsa_der)
+    report = verify_pdf(out.getvalue(), trust)
+    assert [l.kind for l in report.layers] == ["signature"] * 6 + ["document_timestamp"]
+    assert report.layers[-1].status == "PASSED" and report.layers[-1].timestamp.trusted
+    assert report.layers[0].modification_level == "LTA_UPDATES" or report.layers[0].modification_level == "FORM_FILLING"
+    assert report.verdict == "VALID"
+    # without the TSA as an anchor the timestamp cannot be trusted, and the document is not VALID
+    assert verify_pdf(out.getvalue(), sample_trust).verdict != "VALID"

@@ -218,19 +218,22 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     from pyhanko.sign.validation.settings import KeyUsageConstraints
 
     ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra)
-    ts_status = _timestamp(si, ts_ctx, emb)
-    layer.timestamp = ts_status[0]
-    poe_time = ts_status[1]
-    if poe_time is not None:
-        allowed, note = legacy.timestamp_ok(ts_status[2], ctx.trust)
-        if not allowed:
-            layer.timestamp.trusted = False
-            layer.timestamp.problem = note
-            poe_time = None
-        elif note:
-            layer.relaxed.append(note)
+    document_timestamp = emb.sig_object_type == "/DocTimeStamp"
+    poe_time = None
+    if document_timestamp:
+        # A document timestamp proves when the revision existed; it signs nothing for anyone.
+        layer.kind, layer.role, layer.role_evidence = "document_timestamp", "unknown", "document timestamp (/DocTimeStamp)"
+    else:
+        facts, poe_time, token = _timestamp(si, ts_ctx, emb)
+        layer.timestamp = facts
+        if poe_time is not None:
+            allowed, note = legacy.timestamp_ok(token, ctx.trust)
+            if not allowed:
+                layer.timestamp.trusted, layer.timestamp.problem, poe_time = False, note, None
+            elif note:
+                layer.relaxed.append(note)
     moment = poe_time or ctx.now
-    vc = signer_context(ctx.trust, moment, retroactive=poe_time is not None, **extra)
+    vc = ts_ctx if document_timestamp else signer_context(ctx.trust, moment, retroactive=poe_time is not None, **extra)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
     catcher = _ReasonCatcher()
@@ -242,10 +245,20 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
         lg.setLevel(logging.WARNING)
         lg.propagate = False
     try:
-        status = validate_pdf_signature(
-            emb, signer_validation_context=vc, ts_validation_context=ts_ctx,
-            diff_policy=ctx.diff_policy, key_usage_settings=usage,
-        )
+        if document_timestamp:
+            from pyhanko.sign.validation import validate_pdf_timestamp
+
+            status = validate_pdf_timestamp(emb, validation_context=ts_ctx, diff_policy=ctx.diff_policy)
+            layer.timestamp = Timestamp(
+                time=_iso(status.timestamp), tsa=certinfo.display_name(cert), valid=bool(status.intact and status.valid),
+                trusted=bool(status.trusted), hash_algorithm=layer.digest_algorithm,
+            )
+            poe_time = status.timestamp if status.intact and status.valid and status.trusted else None
+        else:
+            status = validate_pdf_signature(
+                emb, signer_validation_context=vc, ts_validation_context=ts_ctx,
+                diff_policy=ctx.diff_policy, key_usage_settings=usage,
+            )
     except Exception as exc:  # pyHanko raising on a hostile structure is a failure, never a pass
         layer.status, layer.subindication = codes.FAILED, getattr(getattr(exc, "ades_subindication", None), "name", None) or "FORMAT_FAILURE"
         layer.problem = f"{type(exc).__name__}: {exc}"
@@ -277,7 +290,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     findings += _time_findings(layer)
     changes_ok = _changes(layer, status, ctx)
     legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy)
-    if cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
+    if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
     layer.revocation = _revocation(status, cert, vc, extra, ctx, catcher.revocation_missing())
@@ -436,7 +449,7 @@ def _changes(layer: Layer, status, ctx: DocumentContext) -> bool:
             ok = False
     if status.modification_level is not None and status.modification_level.name in ("ANNOTATIONS", "OTHER"):
         ok = False
-    if not status.docmdp_ok:
+    if getattr(status, "docmdp_ok", None) is False:
         layer.changes.append("the change is not permitted by the document's certification (DocMDP) level")
         ok = False
     return ok
