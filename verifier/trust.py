@@ -5,7 +5,6 @@ parsed once and turned into pyHanko validation contexts on demand.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,15 +13,10 @@ from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 
 from verifier import material
+from verifier.certinfo import fold
 from verifier.policy import DEFAULT_POLICY, Policy
 
 GOVERNMENT, PUBLIC, OTHER, UNTRUSTED = "government", "public", "other", "untrusted"
-
-
-def _fold(text: str) -> str:
-    """Case- and diacritic-insensitive form (đ has no decomposition, so it is mapped by hand)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def pki_of(cert: x509.Certificate) -> str:
@@ -33,8 +27,8 @@ def pki_of(cert: x509.Certificate) -> str:
     if pin is not None:
         return pin.pki
     subject = cert.subject.native
-    org = _fold(str(subject.get("organization_name", "")))
-    cn = _fold(str(subject.get("common_name", "")))
+    org = fold(str(subject.get("organization_name", "")))
+    cn = fold(str(subject.get("common_name", "")))
     if "ban co yeu chinh phu" in org or "chuyen dung chinh phu" in cn:
         return GOVERNMENT
     if "national root ca" in cn:
@@ -106,32 +100,21 @@ class TrustConfig:
         return h.hexdigest()
 
 
-def signer_context(trust: TrustConfig, moment: datetime, *, extra_certs=(), extra_crls=(), extra_ocsps=(), retroactive=False):
+def signer_context(trust: TrustConfig, moment: datetime, *, retroactive=False, **extra):
     """A validation context in which revocation data is required for every certificate below the
     anchor: unknown revocation must never pass as trusted (pyHanko's soft-fail would)."""
-    from pyhanko_certvalidator import ValidationContext
-
-    from verifier.cmscheck import LenientRsaValidator
-
-    return ValidationContext(
-        trust_roots=[a.cert for a in trust.anchors],
-        other_certs=list(trust.intermediates) + list(extra_certs),
-        crls=list(trust.crls) + list(extra_crls),
-        ocsps=list(trust.ocsps) + list(extra_ocsps),
-        allow_fetching=trust.online,
-        revocation_mode="require",
-        moment=moment,
-        retroactive_revinfo=retroactive,
-        # SHA-1 is judged afterwards, per anchor, by the policy (verifier.legacy).
-        weak_hash_algos=set(),
-        signature_validator=LenientRsaValidator(),
-    )
+    return _context(trust, moment, "require", retroactive=retroactive, **extra)
 
 
-def timestamp_context(trust: TrustConfig, moment: datetime, *, extra_certs=(), extra_crls=(), extra_ocsps=()):
+def timestamp_context(trust: TrustConfig, moment: datetime, **extra):
     """Timestamp tokens prove when a signature existed. The TSA certificate's own revocation is
     checked when data is at hand but its absence does not void the proof of time (soft-fail);
     the signer's revocation stays mandatory."""
+    return _context(trust, moment, "soft-fail", **extra)
+
+
+def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extra_certs=(), extra_crls=(),
+             extra_ocsps=(), retroactive=False):
     from pyhanko_certvalidator import ValidationContext
 
     from verifier.cmscheck import LenientRsaValidator
@@ -142,8 +125,10 @@ def timestamp_context(trust: TrustConfig, moment: datetime, *, extra_certs=(), e
         crls=list(trust.crls) + list(extra_crls),
         ocsps=list(trust.ocsps) + list(extra_ocsps),
         allow_fetching=trust.online,
-        revocation_mode="soft-fail",
+        revocation_mode=revocation_mode,
         moment=moment,
+        retroactive_revinfo=retroactive,
+        # SHA-1 is judged afterwards, per anchor, by the policy (verifier.legacy).
         weak_hash_algos=set(),
         signature_validator=LenientRsaValidator(),
     )
