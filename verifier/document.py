@@ -136,6 +136,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         _validate_entries(entries, ctx, trust, report)
     finally:
         report.fetched = list(dict.fromkeys(ctx.fetched))
+        report.evidence = list(dict.fromkeys(ctx.evidence))
 
 
 def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport) -> None:

@@ -42,6 +42,7 @@ class DocumentContext:
     dss_ocsps: list = field(default_factory=list)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> signed revision
     fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
+    evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
 
 
 class _ReasonCatcher(logging.Handler):
@@ -302,6 +303,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
 
     if ctx.trust.online:
         ctx.fetched.extend(_fetched(vc))
+    _collect_evidence(ctx, chain, si, extra, cert)
     _decide(layer, status, catcher, changes_ok, legacy_problem, chain, ctx)
     if layer.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
         findings.append(("REVOCATION_UNKNOWN", {}))
@@ -310,6 +312,24 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
         findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
     return findings
+
+
+def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
+    ev = ctx.evidence
+    for c in chain or [cert]:
+        ev.append(("certificate", c.dump()))
+    issuers = {c.issuer.dump() for c in chain or [cert]}
+    for crl in list(extra["extra_crls"]) + list(ctx.trust.crls):
+        if crl["tbs_cert_list"]["issuer"].dump() in issuers:
+            ev.append(("crl", crl.dump()))
+    for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
+        ev.append(("ocsp", resp.dump()))
+    unsigned = si["unsigned_attrs"]
+    if unsigned.native:
+        for attr in unsigned:
+            if attr["type"].native == "signature_time_stamp_token":
+                for token in attr["values"]:
+                    ev.append(("timestamp", token.dump()))
 
 
 def _fetched(vc) -> list[str]:

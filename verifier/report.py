@@ -153,6 +153,10 @@ class DocumentReport:
     validation_time: str = ""
     fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
     kyso_version: str = ""
+    # The DER material the verdict rests on (certificates, CRLs, OCSP responses, timestamp
+    # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
+    # Not part of the JSON report.
+    evidence: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
 
     def add(self, code: str, layer: int | None = None, severity: str | None = None, **params: Any) -> Finding:
         f = Finding(code, severity or codes.FINDINGS[code].severity, params, layer)
