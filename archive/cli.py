@@ -14,19 +14,20 @@ import click
 @click.option("-v", "--verbose", is_flag=True, help="Show the validation libraries' own log messages on stderr.")
 def main(verbose: bool) -> None:
     """kyso: verify and archive signed PDFs of Vietnamese state agencies."""
-    import logging
+    from archive.logs import configure
 
-    # Everything pyHanko finds goes into the report; its log lines (with tracebacks for every
-    # rejected diff) would only bury the result, so they are shown on request.
-    logging.basicConfig(level=logging.WARNING if verbose else logging.CRITICAL, format="%(levelname)s %(name)s: %(message)s")
+    configure(verbose)
 
 
 def _register() -> None:
+    from archive.archive_cli import COMMANDS
     from archive.certs_cli import certs
     from archive.verify_cli import verify
 
-    main.add_command(certs)
     main.add_command(verify)
+    main.add_command(certs)
+    for command in COMMANDS:
+        main.add_command(command)
 
 
 _register()

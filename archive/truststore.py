@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
 
 from archive.config import kyso_home
+from archive.fsutil import write_atomic as _write_atomic
 from certs import load_pins, pin_for
 from verifier.material import (
     MaterialError,
@@ -351,20 +351,3 @@ def _read_intact(path: Path, sha256: str) -> bytes | None:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    # temp file + fsync + rename: a crash leaves the old file or the new one, never half of one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    with contextlib.suppress(OSError):  # directory fsync is not possible everywhere (Windows)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

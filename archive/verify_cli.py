@@ -24,11 +24,12 @@ def exit_code(verdicts: list[str]) -> int:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--archived", multiple=True, metavar="ID|SHA256", help="Re-verify an archived document and record the result.")
 @trust_options
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-def verify(files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json):
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -38,10 +39,15 @@ def verify(files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, 
     Examples:
       kyso verify samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --lang en --json incoming/*.pdf
+      kyso verify --archived 12
     """
     from verifier.document import verify_pdf
     from verifier.render import render_json, render_text
 
+    if not files and not archived:
+        raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
+    if archived:
+        sys.exit(_verify_archived(archived, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json))
     config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store)
     verdicts = []
     show_bar = len(files) > 1 and sys.stderr.isatty()
@@ -60,6 +66,29 @@ def verify(files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, 
                     click.echo("\n" + "=" * 72 + "\n")
                 click.echo(render_text(report, lang))
     sys.exit(exit_code(verdicts))
+
+
+def _verify_archived(refs, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json) -> int:
+    from archive.archive_cli import _settings, _trust_args, open_archive
+    from archive.ingest import reverify
+    from archive.queries import NotFound, find_document
+    from verifier.render import render_json, render_text
+
+    if files:
+        raise click.UsageError("give either files or --archived, not both")
+    settings = _settings()
+    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store))
+    verdicts = []
+    for ref in refs:
+        with archive.sessions() as s:
+            try:
+                doc_id = find_document(s, ref).id
+            except NotFound as exc:
+                raise click.ClickException(str(exc)) from exc
+        report = reverify(archive, doc_id, trigger="verify")
+        verdicts.append(report.verdict)
+        click.echo(render_json(report, lang) if as_json else render_text(report, lang))
+    return exit_code(verdicts)
 
 
 class _plain:
