@@ -50,3 +50,86 @@ def real_trust():
     for pem in sorted(REAL_TRUST.glob("*.pem")):
         config.add_bundle(pem.read_bytes())
     return config
+
+
+# --- archives on real databases ---------------------------------------------------------------
+
+def _pg_base_urls() -> list[str]:
+    import getpass
+
+    explicit = os.environ.get("KYSO_TEST_PG_URL")
+    if explicit:
+        return [explicit]
+    return [f"postgresql+psycopg://{user}@127.0.0.1:5432/test" for user in ("postgres", getpass.getuser())]
+
+
+def _reachable_pg() -> str | None:
+    from sqlalchemy import create_engine, text
+
+    for url in _pg_base_urls():
+        try:
+            engine = create_engine(url, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+            engine.dispose()
+            return url
+        except Exception:
+            continue
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = _reachable_pg()
+    if url is None:
+        reason = "no PostgreSQL server on 127.0.0.1:5432 (set KYSO_TEST_PG_URL to point at one)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " — CI must have one")
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def pg_database(pg_url):
+    """A fresh schema of the test database, as a URL whose connections use it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"kyso_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{pg_url}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kyso.sqlite'}"
+    return request.getfixturevalue("pg_database")
+
+
+def variants(source: Path, count: int, out_dir: Path, prefix: str = "doc") -> list[Path]:
+    """`count` distinct genuine documents: `source` plus an incremental /Info update with a
+    unique title (a permitted update after signing, so they stay VALID)."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = source.read_bytes()
+    paths = []
+    for i in range(count):
+        w = IncrementalPdfFileWriter(io.BytesIO(data))
+        w.set_info(generic.DictionaryObject({generic.NameObject("/Title"): generic.TextStringObject(f"{prefix} {i}")}))
+        buf = io.BytesIO()
+        w.write(buf)
+        path = out_dir / f"{prefix}-{i:04d}.pdf"
+        path.write_bytes(buf.getvalue())
+        paths.append(path)
+    return paths

@@ -1,0 +1,164 @@
+"""Archive benchmark: ingest throughput with one and two workers, and `archive list` latency over
+100,000 synthetic documents in SQLite and in PostgreSQL.
+
+    python bench/archive_bench.py                    # about two minutes
+    python bench/archive_bench.py --docs 300 --rows 100000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Ingest runs the real `kyso watch --once` on a folder of distinct signed documents (the appendix
+sample with a unique /Info update each); the figure includes the workers' start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import SAMPLES, variants  # noqa: E402  (the same corpus builder as the tests)
+
+
+def ingest_rate(docs: int, workers: int, database_url: str | None, workdir: Path) -> float:
+    inbox = workdir / f"inbox-{workers}"
+    variants(SAMPLES / "appendix.pdf", docs, inbox, prefix=f"w{workers}")
+    env = dict(os.environ, KYSO_HOME=str(workdir / f"home-{workers}"))
+    if database_url:
+        env["KYSO_DATABASE_URL"] = database_url
+        subprocess.run([sys.executable, "-m", "archive", "db", "upgrade"], env=env, check=True, capture_output=True)
+    else:
+        env.pop("KYSO_DATABASE_URL", None)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "archive", "watch", str(inbox), "--once", "--workers", str(workers),
+                    "--poll", "0.2", "--stable-seconds", "0", "--trust", str(SAMPLES / "pki" / "trust.pem")],
+                   env=env, check=True, capture_output=True)
+    return docs / (time.perf_counter() - start)
+
+
+def fill(database_url: str, rows: int) -> None:
+    """Synthetic archive: documents with metadata and two layers each, inserted in bulk."""
+    from sqlalchemy import insert
+
+    from archive.db import make_engine, upgrade
+    from archive.models import Document, LayerRow, Verification
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    t0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    verdicts = ["VALID"] * 6 + ["INVALID", "INDETERMINATE"]
+    agencies = ["Sở Giáo dục và Đào tạo", "Sở Y tế", "UBND tỉnh Bình Phước", "Sở Tài chính", "Sở Nội vụ"]
+    people = ["Trịnh Văn Nam", "Lý Thanh Tâm", "Nguyễn Thị Hồng Nhung", "Trần Văn An", "Phạm Minh Đức"]
+    batch = 5000
+    with engine.begin() as conn:
+        for start in range(0, rows, batch):
+            n = min(batch, rows - start)
+            conn.execute(insert(Document), [
+                dict(id=start + i + 1, sha256=uuid.uuid4().hex + uuid.uuid4().hex, size=100_000, pages=3,
+                     storage_key="xx/yy", original_name=f"van-ban-{start + i}.pdf",
+                     first_received_at=t0 + timedelta(minutes=start + i), verdict=verdicts[(start + i) % 8],
+                     verified_at=t0 + timedelta(minutes=start + i), latest_verification_id=start + i + 1,
+                     type_name="Kế hoạch" if i % 3 else "Báo cáo", code_number=str((start + i) % 900 + 1),
+                     code_notation="KH-SGDĐT" if i % 3 else "BC-SYT", issued_date=date(2024, 1, 1) + timedelta(days=(start + i) // 200),
+                     organ_name=agencies[(start + i) % 5], signer_name=people[(start + i) % 5])
+                for i in range(n)])
+            conn.execute(insert(Verification), [
+                dict(id=start + i + 1, document_id=start + i + 1, verified_at=t0, trigger="ingest", verdict="VALID", policy="nd30",
+                     policy_sha256="0" * 64, trust_fingerprint="0" * 64, kyso_version="bench", pyhanko_version="bench", report="{}")
+                for i in range(n)])
+            conn.execute(insert(LayerRow), [
+                dict(verification_id=start + i + 1, position=p, field=f"Signature{p + 1}", revision=p + 1, kind="signature",
+                     role="person" if p == 0 else "agency", signer_cn=people[(start + i) % 5] if p == 0 else agencies[(start + i) % 5],
+                     pki="government", status="PASSED")
+                for i in range(n) for p in range(2)])
+    engine.dispose()
+
+
+def list_latency(database_url: str) -> dict[str, float]:
+    from archive.db import make_engine, sessions
+    from archive.queries import Filters, document_summary, list_documents
+
+    engine = make_engine(database_url)
+    factory = sessions(engine)
+    cases = {
+        "newest 50": Filters(),
+        "verdict INVALID": Filters(verdict="INVALID"),
+        "signer 'Lý Thanh'": Filters(signer="Lý Thanh"),
+        "agency 'Sở Y tế'": Filters(agency="Sở Y tế"),
+        "number 45/KH-SGDĐT": Filters(number="45/KH-SGDĐT"),
+        "issued in March 2024": Filters(issued_from=date(2024, 3, 1), issued_to=date(2024, 3, 31)),
+    }
+    out = {}
+    for label, f in cases.items():
+        times = []
+        for _ in range(15):
+            t = time.perf_counter()
+            with factory() as s:
+                docs = list_documents(s, f, limit=50)
+                [document_summary(s, d) for d in docs]
+            times.append((time.perf_counter() - t) * 1000)
+        out[label] = statistics.median(times)
+    engine.dispose()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=200, help="documents per ingest run")
+    ap.add_argument("--rows", type=int, default=100_000, help="synthetic documents for the list benchmark")
+    ap.add_argument("--pg", default=os.environ.get("KYSO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kyso-bench-") as tmp:
+        work = Path(tmp)
+        print(f"ingest, SQLite, {args.docs} signed documents, kyso watch --once (start-up included), {os.cpu_count()} cores")
+        one = ingest_rate(args.docs, 1, None, work)
+        two = ingest_rate(args.docs, 2, None, work)
+        print(f"  1 worker : {one:7.1f} documents/s")
+        print(f"  2 workers: {two:7.1f} documents/s   ratio 2/1 = {two / one:.2f}")
+
+        sqlite_url = f"sqlite:///{work / 'list.sqlite'}"
+        fill(sqlite_url, args.rows)
+        results = {"SQLite": list_latency(sqlite_url)}
+        pg = _pg_schema(args.pg)
+        if pg:
+            fill(pg[0], args.rows)
+            results["PostgreSQL"] = list_latency(pg[0])
+            pg[1]()
+        else:
+            print(f"  (PostgreSQL not reachable at {args.pg}: skipped)")
+        print(f"\narchive list, {args.rows:,} documents, median of 15 (ms, query + rendering of 50 rows)")
+        names = list(next(iter(results.values())))
+        print(f"  {'filter':<24}" + "".join(f"{db:>12}" for db in results))
+        for name in names:
+            print(f"  {name:<24}" + "".join(f"{results[db][name]:>12.1f}" for db in results))
+    return 0
+
+
+def _pg_schema(base: str):
+    try:
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(base, connect_args={"connect_timeout": 3})
+        schema = f"kyso_bench_{uuid.uuid4().hex[:8]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception:
+        return None
+
+    def drop():
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{base}?options=-csearch_path%3D{schema}", drop
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""The archive against real SQLite and real PostgreSQL, real files, and the real `kyso` command:
+every sample ends archived with its verdict or quarantined with a reason, duplicates are
+receipts, history is kept, tampering shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.conftest import SAMPLES, manifest
+
+TRUST = SAMPLES / manifest()["trust"]
+
+
+def kyso(env: dict, *args: str, check_codes=(0,)) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode in check_codes, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
+    return result
+
+
+@pytest.fixture
+def env(tmp_path, database_url):
+    e = dict(os.environ)
+    e["KYSO_HOME"] = str(tmp_path / "home")
+    e["KYSO_DATABASE_URL"] = database_url
+    return e
+
+
+@pytest.fixture
+def archive(env):
+    from archive.config import load_settings
+    from archive.ingest import Archive
+    from archive.trustload import build_trust
+
+    old = {k: os.environ.get(k) for k in ("KYSO_HOME", "KYSO_DATABASE_URL")}
+    os.environ.update({k: env[k] for k in old})
+    try:
+        yield Archive(load_settings(), trust=build_trust(trust=(TRUST,), use_store=False))
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def test_ingest_every_sample(env, archive, tmp_path):
+    from archive.models import Document, Event, Receipt
+
+    result = kyso(env, "ingest", "--json", *[str(SAMPLES / s["file"]) for s in manifest()["samples"]], "--trust", str(TRUST),
+                  check_codes=(4,))  # some samples cannot be archived: exit 4
+    outcomes = {json.loads(line)["name"]: json.loads(line) for line in result.stdout.splitlines()}
+    quarantine = Path(env["KYSO_HOME"]) / "quarantine"
+    for sample in manifest()["samples"]:
+        o = outcomes[sample["file"]]
+        if sample["verdict"] == "ERROR":
+            assert o["kind"] == "quarantined", o
+            reasons = list(quarantine.glob(f"*__{sample['file']}.reason.txt"))
+            assert len(reasons) == 1 and "reason: not archivable" in reasons[0].read_text(encoding="utf-8")
+            kept = reasons[0].with_name(reasons[0].name.removesuffix(".reason.txt"))
+            assert kept.read_bytes() == (SAMPLES / sample["file"]).read_bytes()  # nothing lost
+        else:
+            assert o["kind"] == "archived" and o["verdict"] == sample["verdict"], o
+    with archive.sessions() as s:
+        archived = [x for x in manifest()["samples"] if x["verdict"] != "ERROR"]
+        assert s.scalar(select(func.count(Document.id))) == len(archived)
+        assert s.scalar(select(func.count(Receipt.id))) == len(archived)
+        kinds = [e.kind for e in s.execute(select(Event).order_by(Event.seq)).scalars()]
+        assert kinds.count("quarantined") == 3 and kinds.count("verified") == len(archived)
+    # the originals stay where they were (ingest copies)
+    assert (SAMPLES / "plan.pdf").exists()
+
+
+def test_duplicate_is_a_new_receipt_of_the_same_document(env, archive, tmp_path):
+    from archive.models import Document, Receipt
+
+    a = tmp_path / "a" / "Kế hoạch 45.pdf"
+    b = tmp_path / "b" / "ke-hoach-45-ban-sao.pdf"
+    for p in (a, b):
+        p.parent.mkdir()
+        p.write_bytes((SAMPLES / "plan.pdf").read_bytes())
+    first = kyso(env, "ingest", "--json", str(a), "--trust", str(TRUST))
+    second = kyso(env, "ingest", "--json", str(b), "--trust", str(TRUST))
+    assert json.loads(first.stdout)["kind"] == "archived"
+    assert json.loads(second.stdout)["kind"] == "duplicate"
+    with archive.sessions() as s:
+        assert s.scalar(select(func.count(Document.id))) == 1
+        receipts = list(s.execute(select(Receipt).order_by(Receipt.id)).scalars())
+    assert [r.duplicate for r in receipts] == [False, True]
+    assert receipts[0].name_nfc == "Kế hoạch 45.pdf"  # NFC, Unicode kept
+
+
+def test_list_show_reverify_export(env, archive, tmp_path):
+    kyso(env, "ingest", str(SAMPLES / "plan.pdf"), str(SAMPLES / "content-changed.pdf"), "--trust", str(TRUST))
+    listed = [json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()]
+    assert {d["name"]: d["verdict"] for d in listed} == {"plan.pdf": "VALID", "content-changed.pdf": "INVALID"}
+    only_invalid = kyso(env, "archive", "list", "--json", "--verdict", "INVALID").stdout.splitlines()
+    assert [json.loads(l)["name"] for l in only_invalid] == ["content-changed.pdf"]
+    by_signer = kyso(env, "archive", "list", "--json", "--signer", "lý thanh").stdout.splitlines()
+    assert [json.loads(l)["name"] for l in by_signer] == ["plan.pdf"]
+    by_agency = kyso(env, "archive", "list", "--json", "--agency", "Sở Giáo dục").stdout.splitlines()
+    assert [json.loads(l)["name"] for l in by_agency] == ["plan.pdf"]
+    plan = next(d for d in listed if d["name"] == "plan.pdf")
+
+    shown = kyso(env, "archive", "show", plan["sha256"][:12], "--lang", "en").stdout
+    assert "OVERALL RESULT: Valid (VALID)" in shown and "received" in shown
+
+    # re-verification without the test root: history keeps both runs, the document shows the latest
+    again = kyso(env, "verify", "--archived", str(plan["id"]), "--json", "--no-trust-store", check_codes=(3,))
+    assert json.loads(again.stdout)["verdict"] == "INDETERMINATE"
+    detail = json.loads(kyso(env, "archive", "show", str(plan["id"]), "--json").stdout)
+    assert [v["verdict"] for v in detail["verifications"]] == ["VALID", "INDETERMINATE"]
+    assert [v["trigger"] for v in detail["verifications"]] == ["ingest", "verify"]
+    kyso(env, "archive", "reverify", "--all", "--trust", str(TRUST))
+    detail = json.loads(kyso(env, "archive", "show", str(plan["id"]), "--json").stdout)
+    assert detail["verdict"] == "VALID" and len(detail["verifications"]) == 3
+
+    out = Path(kyso(env, "archive", "export", str(plan["id"]), "--to", str(tmp_path / "export")).stdout.strip())
+    manifest_lines = (out / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()
+    names = {line.split("  ", 1)[1] for line in manifest_lines}
+    assert {"data/original.pdf", "data/report.json", "data/report.vi.txt", "data/report.en.txt", "data/metadata.json"} <= names
+    assert any(n.startswith("data/evidence/certificate-") for n in names) and any(n.startswith("data/evidence/crl-") for n in names)
+    import hashlib
+
+    for line in manifest_lines:
+        digest, rel = line.split("  ", 1)
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+    assert (out / "data" / "original.pdf").read_bytes() == (SAMPLES / "plan.pdf").read_bytes()
+    assert "KẾT LUẬN CHUNG: Hợp lệ (VALID)" in (out / "data" / "report.vi.txt").read_text(encoding="utf-8")
+
+
+def test_tampering_with_a_blob_or_an_event_is_detected(env, archive):
+    kyso(env, "ingest", str(SAMPLES / "plan.pdf"), str(SAMPLES / "appendix.pdf"), "--trust", str(TRUST))
+    assert "0 problems" in kyso(env, "archive", "fixity").stdout
+    assert "events checked" in kyso(env, "audit", "verify").stdout
+
+    from archive.models import Document
+
+    with archive.sessions() as s:
+        sha = s.execute(select(Document.sha256).where(Document.original_name == "plan.pdf")).scalar_one()
+    blob = archive.blobs.path(sha)
+    assert not os.access(blob, os.W_OK) or os.geteuid() == 0
+    assert stat.S_IMODE(blob.stat().st_mode) & 0o222 == 0  # stored read-only
+    os.chmod(blob, 0o644)
+    data = bytearray(blob.read_bytes())
+    data[1000] ^= 0x01
+    blob.write_bytes(bytes(data))
+    result = kyso(env, "archive", "fixity", check_codes=(1,))
+    assert "ALTERED" in result.stdout and sha[:2] in result.stdout
+
+    with archive.engine.begin() as conn:
+        conn.execute(text("UPDATE events SET detail = replace(detail, 'plan.pdf', 'other.pdf') WHERE kind = 'received'"))
+    result = kyso(env, "audit", "verify", check_codes=(1,))
+    assert "TAMPERED" in result.stdout and "edited" in result.stdout
+
+
+def test_deleting_an_event_breaks_the_chain(env, archive):
+    kyso(env, "ingest", str(SAMPLES / "appendix.pdf"), "--trust", str(TRUST))
+    with archive.engine.begin() as conn:
+        conn.execute(text("DELETE FROM events WHERE seq = 2"))
+    result = kyso(env, "audit", "verify", check_codes=(1,))
+    assert "missing" in result.stdout
+
+
+def test_archive_list_filters_by_metadata_columns(archive):
+    """type, number/notation and issue date filter on the document's Decree 30 columns."""
+    from datetime import date, datetime, timezone
+
+    from archive.db import transaction
+    from archive.models import Document
+    from archive.queries import Filters, list_documents
+
+    now = datetime.now(timezone.utc)
+    with transaction(archive.sessions) as s:
+        for i, (type_name, number, notation, issued) in enumerate([
+            ("Kế hoạch", "45", "KH-SGDĐT", date(2022, 3, 8)),
+            ("Báo cáo", "12", "BC-THPTCQT", date(2022, 3, 15)),
+            ("Kế hoạch", "46", "KH-SGDĐT", date(2023, 1, 5)),
+        ]):
+            s.add(Document(sha256=f"{i:064x}", size=1, storage_key="x", original_name=f"{i}.pdf", first_received_at=now,
+                           verdict="VALID", verified_at=now, type_name=type_name, code_number=number,
+                           code_notation=notation, issued_date=issued))
+    with archive.sessions() as s:
+        def names(**kw):
+            return sorted(d.original_name for d in list_documents(s, Filters(**kw)))
+
+        assert names(type_name="kế hoạch") == ["0.pdf", "2.pdf"]
+        assert names(number="45/KH-SGDĐT") == ["0.pdf"]
+        assert names(number="KH-SGDĐT") == ["0.pdf", "2.pdf"]
+        assert names(issued_from=date(2022, 1, 1), issued_to=date(2022, 12, 31)) == ["0.pdf", "1.pdf"]
