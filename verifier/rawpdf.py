@@ -1,0 +1,340 @@
+"""PDF syntax read straight from the bytes, with the offsets pyHanko's reader does not keep.
+
+The structural checks compare what the bytes say with what pyHanko parsed: where a signature's
+/Contents string starts and ends, where an object's `endobj` is, which keys a dictionary
+repeats. pyHanko's objects carry none of that, so this module reads values the way ISO 32000-1
+§7.3 writes them and records each value's byte span. It reads only what it is pointed at (an
+offset from an xref section); it never searches the file for objects on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+MAX_DEPTH = 64  # nesting of arrays and dictionaries: deeper is hostile, not a document
+
+_WS = rb"\x00\t\n\x0c\r "
+_REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+SKIP = re.compile(rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*")  # whitespace and comments
+WHITESPACE = re.compile(rb"[\x00\t\n\x0c\r ]*")
+_NAME = re.compile(rb"/(" + _REGULAR + rb"*)")
+_REF = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+R(?!" + _REGULAR + rb")")
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?!" + _REGULAR + rb")")
+_KEYWORD = re.compile(_REGULAR + rb"+")
+_HEX = re.compile(rb"<([^<>]*)>")
+_HEX_BODY = re.compile(rb"[0-9A-Fa-f\x00\t\n\x0c\r ]*")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_LITERAL_SPECIAL = re.compile(rb"[()\\]")
+OBJ_HEADER = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")")
+_OCTAL = re.compile(rb"[0-7]{1,3}")
+_PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
+_STREAM_EOL = re.compile(rb"[ \t]*(?:\r\n|\n|\r)?")
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+class RawSyntaxError(ValueError):
+    def __init__(self, message: str, offset: int):
+        super().__init__(f"{message} at byte {offset}")
+        self.offset = offset
+
+
+class Value:
+    """A PDF value and the bytes [start, end) it was read from."""
+
+    __slots__ = ("start", "end")
+
+    def text(self, data: bytes) -> bytes:
+        return data[self.start:self.end]
+
+
+class Name(Value):
+    __slots__ = ("value",)
+
+    def __init__(self, value: str, start: int, end: int):
+        self.value, self.start, self.end = value, start, end  # value with '/', #xx decoded
+
+
+class String(Value):
+    __slots__ = ("value", "hex")
+
+    def __init__(self, value: bytes, hex_: bool, start: int, end: int):
+        self.value, self.hex, self.start, self.end = value, hex_, start, end
+
+
+class Number(Value):
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | float, start: int, end: int):
+        self.value, self.start, self.end = value, start, end
+
+
+class Ref(Value):
+    __slots__ = ("num", "gen")
+
+    def __init__(self, num: int, gen: int, start: int, end: int):
+        self.num, self.gen, self.start, self.end = num, gen, start, end
+
+
+class Keyword(Value):
+    """true, false, null, or a bare word (which is a syntax error inside a dictionary)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bytes, start: int, end: int):
+        self.value, self.start, self.end = value, start, end
+
+
+class Array(Value):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list, start: int, end: int):
+        self.items, self.start, self.end = items, start, end
+
+
+class Dict(Value):
+    """Entries in file order, repeated keys kept: readers disagree on which one counts."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list[tuple[str, Value]], start: int, end: int):
+        self.entries, self.start, self.end = entries, start, end
+
+    def get(self, key: str) -> Value | None:
+        """The first definition, as pyHanko reads it."""
+        for k, v in self.entries:
+            if k == key:
+                return v
+        return None
+
+    def all(self, key: str) -> list[Value]:
+        return [v for k, v in self.entries if k == key]
+
+    def keys(self) -> list[str]:
+        return [k for k, _ in self.entries]
+
+
+def _decode_name(raw: bytes) -> str:
+    return "/" + _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+
+
+def skip(data: bytes, pos: int) -> int:
+    """Past whitespace and comments."""
+    return SKIP.match(data, pos).end()
+
+
+def parse_value(data: bytes, pos: int, depth: int = 0) -> Value:
+    """The value starting at `pos` (no leading whitespace)."""
+    if depth > MAX_DEPTH:
+        raise RawSyntaxError("nesting too deep", pos)
+    if pos >= len(data):
+        raise RawSyntaxError("unexpected end of file", pos)
+    c = data[pos:pos + 1]
+    if c == b"/":
+        m = _NAME.match(data, pos)
+        return Name(_decode_name(m.group(1)), pos, m.end())
+    if c == b"<":
+        if data[pos + 1:pos + 2] == b"<":
+            return _parse_dict(data, pos, depth)
+        m = _HEX.match(data, pos)
+        if m is None or not _HEX_BODY.fullmatch(m.group(1)):
+            raise RawSyntaxError("bad hexadecimal string", pos)
+        digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", m.group(1))
+        if len(digits) % 2:
+            digits += b"0"  # ISO 32000-1 §7.3.4.3: a missing last digit is 0
+        return String(bytes.fromhex(digits.decode()), True, pos, m.end())
+    if c == b"(":
+        return _parse_literal(data, pos)
+    if c == b"[":
+        items = []
+        p = skip(data, pos + 1)
+        while data[p:p + 1] != b"]":
+            if p >= len(data):
+                raise RawSyntaxError("unterminated array", pos)
+            item = parse_value(data, p, depth + 1)
+            items.append(item)
+            p = skip(data, item.end)
+        return Array(items, pos, p + 1)
+    m = _REF.match(data, pos)
+    if m:
+        return Ref(int(m.group(1)), int(m.group(2)), pos, m.end())
+    m = _NUMBER.match(data, pos)
+    if m:
+        text = m.group(0)
+        number = float(text) if b"." in text else int(text)
+        return Number(number, pos, m.end())
+    m = _KEYWORD.match(data, pos)
+    if m:
+        return Keyword(m.group(0), pos, m.end())
+    raise RawSyntaxError(f"unexpected {c!r}", pos)
+
+
+def _parse_dict(data: bytes, pos: int, depth: int) -> Dict:
+    entries = []
+    p = skip(data, pos + 2)
+    while data[p:p + 2] != b">>":
+        if p >= len(data):
+            raise RawSyntaxError("unterminated dictionary", pos)
+        if data[p:p + 1] != b"/":
+            raise RawSyntaxError("dictionary key is not a name", p)
+        key = parse_value(data, p, depth + 1)
+        p = skip(data, key.end)
+        value = parse_value(data, p, depth + 1)
+        if isinstance(value, Keyword) and value.value not in (b"true", b"false", b"null"):
+            raise RawSyntaxError(f"bare word {value.value[:20]!r} in a dictionary", p)
+        entries.append((key.value, value))
+        p = skip(data, value.end)
+    return Dict(entries, pos, p + 2)
+
+
+def _eol(raw: bytes) -> bytes:
+    """An end of line written inside a literal string reads as one newline (§7.3.4.2)."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _parse_literal(data: bytes, pos: int) -> String:
+    depth, p, out = 1, pos + 1, bytearray()
+    while True:
+        m = _LITERAL_SPECIAL.search(data, p)
+        if m is None:
+            raise RawSyntaxError("unterminated literal string", pos)
+        out += _eol(data[p:m.start()])
+        ch, p = m.group(0), m.end()
+        if ch == b"\\":
+            nxt = data[p:p + 1]
+            octal = _OCTAL.match(data, p)
+            if octal:
+                out.append(int(octal.group(0), 8) & 0xFF)
+                p = octal.end()
+            elif nxt in _ESCAPES:
+                out += _ESCAPES[nxt]
+                p += 1
+            elif nxt == b"\r":  # a backslash before an end of line continues the string
+                p += 2 if data[p + 1:p + 2] == b"\n" else 1
+            elif nxt == b"\n":
+                p += 1
+            else:
+                out += nxt
+                p += 1
+        elif ch == b"(":
+            depth += 1
+            out += ch
+        else:
+            depth -= 1
+            if depth == 0:
+                return String(bytes(out), False, pos, p)
+            out += ch
+
+
+class IndirectObject:
+    """`N G obj value [stream ... endstream] endobj` read at an offset."""
+
+    __slots__ = ("num", "gen", "start", "value", "stream", "end", "problems")
+
+    def __init__(self, num, gen, start, value, stream, end, problems):
+        self.num, self.gen, self.start, self.value = num, gen, start, value
+        self.stream = stream  # (data start, data end) or None
+        self.end = end  # just past `endobj` (or past the value when `endobj` is missing)
+        self.problems = problems  # what a strict reader would object to
+
+
+LengthResolver = Callable[[int, int], "int | None"]
+
+
+def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | None = None) -> IndirectObject:
+    """The indirect object whose header is at `offset` (whitespace and comments before the
+    header are skipped, as pyHanko does). Stream data is delimited by /Length as pyHanko reads
+    it (direct, or resolved by `resolve_length(num, gen)`)."""
+    start = skip(data, offset)
+    m = OBJ_HEADER.match(data, start)
+    if m is None:
+        raise RawSyntaxError("no object header", start)
+    num, gen = int(m.group(1)), int(m.group(2))
+    p = skip(data, m.end())
+    value = parse_value(data, p)
+    problems: list[str] = []
+    p = skip(data, value.end)
+    stream = None
+    if data.startswith(b"stream", p) and isinstance(value, Dict):
+        data_start = p + 6
+        # pyHanko skips spaces after the keyword and stops after one end of line
+        data_start = _STREAM_EOL.match(data, data_start).end()
+        length = _length(value.get("/Length"), resolve_length)
+        data_end = None
+        if length is not None and 0 <= length <= len(data) - data_start:
+            end_kw = skip(data, data_start + length)
+            if data.startswith(b"endstream", end_kw):
+                data_end = data_start + length
+            elif data.startswith(b"endstream", data_start + length - 1):
+                data_end = data_start + length - 1  # pyHanko's one-byte-too-long tolerance
+        if data_end is None:
+            problems.append("stream /Length does not lead to endstream")
+            found = data.find(b"endstream", data_start)
+            if found < 0:
+                raise RawSyntaxError("stream without endstream", data_start)
+            data_end = found
+        stream = (data_start, data_end)
+        p = skip(data, data.index(b"endstream", data_end) + 9)
+    if data.startswith(b"endobj", p):
+        end = p + 6
+    else:
+        problems.append("endobj missing")
+        end = p
+    return IndirectObject(num, gen, start, value, stream, end, problems)
+
+
+def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
+    if isinstance(value, Number) and isinstance(value.value, int):
+        return value.value
+    if isinstance(value, Ref) and resolve is not None:
+        try:
+            return resolve(value.num, value.gen)
+        except Exception:
+            return None
+    return None
+
+
+def parse_object_stream(decoded: bytes, first: int, count: int) -> dict[int, Value]:
+    """The objects of an object stream's decoded data, by object number: the header's first
+    entry for a number wins, as in pyHanko's lookup."""
+    out: dict[int, Value] = {}
+    p = 0
+    pairs = []
+    for _ in range(count):
+        p = skip(decoded, p)
+        m = _PAIR.match(decoded, p)
+        if m is None:
+            break
+        pairs.append((int(m.group(1)), int(m.group(2))))
+        p = m.end()
+    for num, rel in pairs:
+        if num in out:
+            continue
+        pos = skip(decoded, first + rel)
+        out[num] = parse_value(decoded, pos)
+    return out
+
+
+def duplicate_keys(value: Value, depth: int = 0):
+    """(key, [definitions]) for every dictionary inside `value` that repeats a key."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, Dict):
+        seen: dict[str, list[Value]] = {}
+        for k, v in value.entries:
+            seen.setdefault(k, []).append(v)
+        for k, vs in seen.items():
+            if len(vs) > 1:
+                yield k, vs
+        for _, v in value.entries:
+            yield from duplicate_keys(v, depth + 1)
+    elif isinstance(value, Array):
+        for item in value.items:
+            yield from duplicate_keys(item, depth + 1)
+
+
+def same_value(a: Value, b: Value, data_a: bytes, data_b: bytes | None = None) -> bool:
+    """Two values written the same way (whitespace aside)."""
+    data_b = data_a if data_b is None else data_b
+    squeeze = re.compile(rb"[\x00\t\n\x0c\r ]+")
+    return squeeze.sub(b" ", a.text(data_a)).strip() == squeeze.sub(b" ", b.text(data_b)).strip()
