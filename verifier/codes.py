@@ -142,8 +142,99 @@ FINDINGS = _codes(
     ),
     Code(
         "BYTES_AFTER_EOF", "error",
-        "Có {count} byte sau dấu kết thúc tệp (%%EOF) cuối cùng, không thuộc phiên bản nào.",
-        "{count} bytes follow the last %%EOF and belong to no revision.",
+        "Có {count} byte sau dấu kết thúc tệp (%%EOF) cuối cùng (từ byte {offset}), không thuộc phiên bản nào nên không chữ ký nào bảo vệ.",
+        "{count} bytes follow the last %%EOF (from byte {offset}) and belong to no revision, so no signature covers them.",
+    ),
+    # --- structure of the file (verifier/structure.py and the modules it calls) -------------
+    Code(
+        "BYTE_RANGE_INVALID", "error",
+        "Vùng dữ liệu được ký (/ByteRange) của chữ ký {field} không hợp lệ: {reason}.",
+        "The /ByteRange of signature {field} is not valid: {reason}.",
+    ),
+    Code(
+        "SIGNATURE_GAP_INVALID", "error",
+        "Phần dữ liệu nằm ngoài vùng ký của chữ ký {field} (byte {start}–{end}) không phải đúng chuỗi hex /Contents của chính chữ ký đó: {reason}. Phần này có thể chứa nội dung chèn vào mà chữ ký không bảo vệ.",
+        "The bytes left out of signature {field}'s signed ranges ({start}–{end}) are not exactly its own /Contents hex string: {reason}. They may hold inserted content no signature covers.",
+    ),
+    Code(
+        "SIGNATURE_DICT_MISPLACED", "error",
+        "Từ điển chữ ký của {field} không phải là đối tượng bao quanh phần dữ liệu bị loại khỏi vùng ký: {reason}.",
+        "The signature dictionary of {field} is not the object enclosing the bytes left out of its signed ranges: {reason}.",
+    ),
+    Code(
+        "BYTE_RANGE_REVISION_MISMATCH", "error",
+        "Vùng ký của chữ ký {field} (đến byte {end}) không kết thúc đúng ở phiên bản chứa chữ ký đó: {reason}.",
+        "The signed bytes of {field} (up to byte {end}) do not end with the revision that holds the signature: {reason}.",
+    ),
+    Code(
+        "EOF_COUNT_MISMATCH", "error",
+        "Tệp có {eofs} dấu kết thúc %%EOF nhưng chỉ đọc được {revisions} phiên bản: có dữ liệu không thuộc phiên bản nào được chữ ký bảo vệ.",
+        "The file has {eofs} %%EOF markers but {revisions} revisions were read: some bytes belong to no revision a signature covers.",
+    ),
+    Code(
+        "REVISION_MALFORMED", "error",
+        "Phiên bản {revision} (từ byte {start}) không đúng cấu trúc một lần cập nhật PDF: {reason}.",
+        "Revision {revision} (from byte {start}) is not a well-formed PDF update: {reason}.",
+    ),
+    Code(
+        "UNREFERENCED_OBJECT", "error",
+        "Đối tượng {object} tại byte {offset} không được bảng tham chiếu chéo nào trỏ tới: trình đọc khác có thể hiển thị nội dung này dù không chữ ký nào bảo vệ nó.",
+        "Object {object} at byte {offset} is listed by no cross-reference section: other readers may show it although no signature covers it.",
+    ),
+    Code(
+        "OBJECTS_OVERLAP", "error",
+        "Đối tượng {object} tại byte {offset} nằm bên trong đối tượng {inside}.",
+        "Object {object} at byte {offset} lies inside object {inside}.",
+    ),
+    Code(
+        "XREF_POINTS_OUTSIDE_REVISION", "error",
+        "Bảng tham chiếu chéo của phiên bản {revision} trỏ đối tượng {object} ra ngoài dữ liệu của chính phiên bản đó (byte {offset}, phiên bản {target_revision}): nội dung cũ được dùng lại sau khi ký.",
+        "The cross-reference section of revision {revision} points object {object} outside its own bytes (byte {offset}, revision {target_revision}): older content is re-used after signing.",
+    ),
+    Code(
+        "UNEXPLAINED_BYTES", "error",
+        "Phiên bản {revision} có dữ liệu không thuộc đối tượng nào (byte {start}–{end}: {preview}).",
+        "Revision {revision} holds bytes that belong to no object (bytes {start}–{end}: {preview}).",
+    ),
+    Code(
+        "HYBRID_XREF_CONFLICT", "error",
+        "Phiên bản {revision}: bảng tham chiếu chéo và luồng tham chiếu chéo đi kèm (/XRefStm) mô tả {object} khác nhau (bảng: {table}; luồng: {stream}), nên mỗi trình đọc có thể hiển thị một nội dung khác.",
+        "Revision {revision}: the cross-reference table and its /XRefStm stream disagree on {object} (table: {table}; stream: {stream}), so different readers may show different content.",
+    ),
+    Code(
+        "XREF_DUPLICATE_ENTRY", "error",
+        "Bảng tham chiếu chéo của phiên bản {revision} khai báo nhiều lần các đối tượng {objects}; mỗi trình đọc có thể chọn một vị trí khác.",
+        "The cross-reference table of revision {revision} lists objects {objects} more than once; readers may pick different ones.",
+    ),
+    Code(
+        "TRAILER_KEY_CONFLICT", "error",
+        "Phần trailer của phiên bản {revision} khai báo {key} nhiều lần với giá trị khác nhau ({values}): trình đọc lấy giá trị đầu và trình đọc lấy giá trị cuối sẽ đọc hai tài liệu khác nhau.",
+        "The trailer of revision {revision} defines {key} several times with different values ({values}): readers taking the first and readers taking the last read different documents.",
+    ),
+    Code(
+        "TRAILER_DUPLICATE_KEY", "warning",
+        "Phần trailer của phiên bản {revision} khai báo {key} nhiều lần ({values}); chỉ thuộc tính tài liệu có thể hiển thị khác nhau giữa các trình đọc, nội dung thì không.",
+        "The trailer of revision {revision} defines {key} several times ({values}); only the document properties may differ between readers, not the content.",
+    ),
+    Code(
+        "XREF_PREV_LOOP", "error",
+        "Chuỗi bảng tham chiếu chéo (/Prev) quay vòng ({reason}); một tệp bị hỏng không có dạng này, tệp đã bị tạo ra để đánh lừa trình đọc.",
+        "The chain of cross-reference sections (/Prev) loops ({reason}); damage does not produce this, the file was crafted to mislead readers.",
+    ),
+    Code(
+        "STRICT_PARSE_DEVIATION_AFTER_SIGNING", "error",
+        "Phần được ký đọc được ở chế độ nghiêm ngặt nhưng phần thêm vào sau đó thì không ({reason}): cấu trúc sai được đưa vào sau khi ký.",
+        "The signed part reads in strict mode but what was appended after it does not ({reason}): the deviation was introduced after signing.",
+    ),
+    Code(
+        "UNREADABLE_LAST_REVISION", "error",
+        "{count} byte cuối tệp (từ byte {offset}) kết thúc bằng %%EOF nhưng không đọc được như một phiên bản PDF ({reason}); các chữ ký được kiểm tra trên những phiên bản trước đó và không bảo vệ phần này.",
+        "The last {count} bytes (from byte {offset}) end with %%EOF but cannot be read as a PDF revision ({reason}); the signatures were checked on the earlier revisions and do not cover these bytes.",
+    ),
+    Code(
+        "STRUCTURE_UNREADABLE", "error",
+        "Không phân tích được cấu trúc tệp để kiểm tra ({reason}); tài liệu không được coi là hợp lệ.",
+        "The file structure could not be analysed ({reason}); the document is not considered valid.",
     ),
     Code(
         "HYBRID_XREF", "info",

@@ -8,7 +8,8 @@ import io
 import logging
 from datetime import datetime, timezone
 
-from verifier import codes
+from verifier import codes, structure
+from verifier.byterange import SignatureRef
 from verifier.layer import DocumentContext, validate_layer
 from verifier.report import DocumentReport, Layer
 from verifier.trust import TrustConfig
@@ -16,7 +17,6 @@ from verifier.trust import TrustConfig
 log = logging.getLogger(__name__)
 
 PDF_MAGIC_WINDOW = 1024  # readers accept a header a little after the start; so do we
-EOF_WHITESPACE = b" \t\r\n\x00\x0c"
 
 
 class _Unreadable(Exception):
@@ -44,19 +44,64 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
         trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
     )
     try:
-        reader = _open(data, report)
+        reader, strict_error = _open(data, report)
     except _Unreadable as exc:
-        report.add(exc.code, **exc.params)
-        report.verdict = codes.ERROR
-        return report
+        recovered = _readable_prefix(data) if exc.code == "NOT_PDF" else None
+        if recovered is None:
+            report.add(exc.code, **exc.params)
+            report.verdict = _verdict(report)
+            return report
+        # The file ends with %%EOF but its last revision cannot be read: not a truncated
+        # download (that ends mid-object) but bytes appended to look like an update. What
+        # the earlier revisions hold is still shown, and the verdict cannot be VALID.
+        try:
+            reader, strict_error = _open(recovered, report)
+        except _Unreadable:
+            report.add(exc.code, **exc.params)
+            report.verdict = _verdict(report)
+            return report
+        report.add("UNREADABLE_LAST_REVISION", offset=len(recovered), count=len(data) - len(recovered),
+                   reason=exc.params.get("reason", exc.code))
+        data = recovered
+    signatures: list[SignatureRef] = []
     try:
-        _verify_layers(reader, data, trust, now, report, diff_policy)
+        signatures = _verify_layers(reader, data, trust, now, report, diff_policy)
     except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
         log.exception("verification failed")
         report.add("INTERNAL_ERROR", reason=f"{type(exc).__name__}: {exc}")
-    _check_tail(data, report)
+    try:
+        # what pyHanko does not look at: the bytes around and between the revisions
+        structure.check(data, reader, report, signatures, strict_error)
+    except Exception as exc:
+        log.exception("structure check failed")
+        report.add("INTERNAL_ERROR", reason=f"structure check: {type(exc).__name__}: {exc}")
     report.verdict = _verdict(report)
     return report
+
+
+MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision is unreadable
+
+
+def _readable_prefix(data: bytes) -> bytes | None:
+    """The longest prefix ending at an earlier %%EOF that reads as a PDF, when the file itself
+    ends with %%EOF (a truncated file does not, and stays unreadable)."""
+    from verifier.pdfreader import KysoPdfFileReader
+
+    if not data.rstrip(b" \t\r\n\x00\x0c").endswith(b"%%EOF"):
+        return None
+    end = data.rstrip(b" \t\r\n\x00\x0c").rfind(b"%%EOF")
+    for _ in range(MAX_RECOVERY_ATTEMPTS):
+        end = data.rfind(b"%%EOF", 0, end)
+        if end < 0:
+            return None
+        cut = end + 5
+        cut += 2 if data[cut:cut + 2] == b"\r\n" else (1 if data[cut:cut + 1] in (b"\r", b"\n") else 0)
+        try:
+            KysoPdfFileReader(io.BytesIO(data[:cut]), strict=False).root  # noqa: B018
+            return data[:cut]
+        except Exception:
+            continue
+    return None
 
 
 def _open(data: bytes, report: DocumentReport):
@@ -74,6 +119,9 @@ def _open(data: bytes, report: DocumentReport):
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             reader.root  # noqa: B018
         except Exception as exc2:
+            if "startxref loop" in str(exc2):
+                # a /Prev chain that comes back on itself is written, never damaged into being
+                raise _Unreadable("XREF_PREV_LOOP", reason=str(exc2)) from exc2
             raise _Unreadable("NOT_PDF", reason=f"{type(exc2).__name__}: {exc2}") from exc2
     if reader.encrypted:
         _decrypt_empty(reader, report)
@@ -86,9 +134,9 @@ def _open(data: bytes, report: DocumentReport):
     report.hybrid_xref = bool(reader.xrefs.hybrid_xrefs_present)
     if report.hybrid_xref:
         report.add("HYBRID_XREF")
-    if strict_error is not None:
-        report.add("STRICT_PARSE_DEVIATION", reason=str(strict_error))
-    return reader
+    # a strict-parse failure is reported by structure.check, which can tell whether it is in
+    # the signed bytes or was introduced after the first signature
+    return reader, strict_error
 
 
 def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
@@ -105,7 +153,7 @@ def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
         report.add("ENCRYPTED_EMPTY_PASSWORD")
 
 
-def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, report: DocumentReport, diff_policy) -> None:
+def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, report: DocumentReport, diff_policy) -> list[SignatureRef]:
     from pyhanko.sign.fields import enumerate_sig_fields
 
     report.revisions = reader.xrefs.total_revisions
@@ -123,7 +171,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     entries.sort(key=lambda e: (e[0], e[1]))
     if not entries:
         report.add("NO_SIGNATURES")
-        return
+        return []
 
     if diff_policy is None:
         from verifier.diffpolicy import build_diff_policy
@@ -137,6 +185,34 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     finally:
         report.fetched = list(dict.fromkeys(ctx.fetched))
         report.evidence = list(dict.fromkeys(ctx.evidence))
+    return [_signature_ref(reader, index, entry) for index, entry in enumerate(entries)]
+
+
+def _signature_ref(reader, index: int, entry) -> SignatureRef:
+    """What the structural checks need of a layer: where its signature dictionary is."""
+    revision, name, field_ref, emb = entry
+    ref = sig = None
+    try:
+        raw = field_ref.get_object().raw_get("/V")
+        if hasattr(raw, "reference"):
+            ref = (raw.reference.idnum, raw.reference.generation)
+        sig = raw.get_object()
+    except Exception:
+        pass
+    if not isinstance(emb, Exception):
+        sig, revision = emb.sig_object, emb.signed_revision
+    elif ref is not None:
+        revision = _last_change(reader, ref, revision)
+    return SignatureRef(field=name, layer=index, ref=ref, sig=sig if hasattr(sig, "raw_get") else None, revision=revision)
+
+
+def _last_change(reader, ref, default):
+    from pyhanko.pdf_utils import generic
+
+    try:
+        return reader.xrefs.get_last_change(generic.Reference(*ref))
+    except Exception:
+        return default
 
 
 def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport) -> None:
@@ -198,21 +274,9 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
     ctx.dss_ocsps = [asn1_ocsp.OCSPResponse.load(r.get_object().read_data(DecodePurpose.OCSP_RESPONSE)) for r in dss.ocsps]
 
 
-def _check_tail(data: bytes, report: DocumentReport) -> None:
-    """Bytes after the last %%EOF belong to no revision a reader will parse, so no signature
-    can vouch for them (an incremental-saving attack hides content there)."""
-    end = data.rfind(b"%%EOF")
-    if end < 0:
-        return
-    tail = data[end + 5:]
-    extra = len(tail.strip(EOF_WHITESPACE))
-    if extra:
-        report.add("BYTES_AFTER_EOF", count=extra)
-
-
 def _verdict(report: DocumentReport) -> str:
     if any(f.code in ("NOT_PDF", "ENCRYPTED") for f in report.findings):
-        return codes.ERROR
+        return codes.ERROR  # unreadable; a file that was read and is wrong is INVALID
     if not report.layers:
         return codes.INVALID
     if any(layer.status == codes.FAILED for layer in report.layers):
