@@ -227,6 +227,16 @@ FINDINGS = _codes(
         "The signed part reads in strict mode but what was appended after it does not ({reason}): the deviation was introduced after signing.",
     ),
     Code(
+        "ACTIVE_CONTENT", "warning",
+        "Tài liệu có nội dung chủ động {kind} (đối tượng {objects}, phiên bản {revisions}), trong phần đã được ký; trình đọc có thể thực thi nó khi mở tài liệu.",
+        "The document holds active content {kind} (objects {objects}, revision {revisions}), in the signed part; a reader may run it when opening the document.",
+    ),
+    Code(
+        "ACTIVE_CONTENT_ADDED", "error",
+        "Nội dung chủ động {kind} được thêm vào sau khi ký (đối tượng {object}, {path}, phiên bản {revision}).",
+        "Active content {kind} was added after signing (object {object}, {path}, revision {revision}).",
+    ),
+    Code(
         "UNREADABLE_LAST_REVISION", "error",
         "{count} byte cuối tệp (từ byte {offset}) kết thúc bằng %%EOF nhưng không đọc được như một phiên bản PDF ({reason}); các chữ ký được kiểm tra trên những phiên bản trước đó và không bảo vệ phần này.",
         "The last {count} bytes (from byte {offset}) end with %%EOF but cannot be read as a PDF revision ({reason}); the signatures were checked on the earlier revisions and do not cover these bytes.",

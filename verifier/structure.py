@@ -11,6 +11,7 @@ makes the document INVALID (document._verdict).
 - `revisions`: every byte belongs to a well-formed revision; no unreferenced bodies (ISA).
 - `xrefcheck`: no object that a classic table and an xref stream, or repeated entries or
   trailer keys, resolve differently (parser differentials).
+- `activecontent`: JavaScript and other actions; an error when added after a signature.
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
   bytes already had it, an error when it was introduced after the first signature.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import io
 import logging
 
-from verifier import byterange, revisions, xrefcheck
+from verifier import activecontent, byterange, revisions, xrefcheck
 from verifier.byterange import SignatureRef
 from verifier.layout import Layout
 from verifier.report import DocumentReport
@@ -41,8 +42,9 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
     for sig in signatures:
         for code, params in byterange.check(layout, sig):
             report.add(code, layer=sig.layer, **params)
-    for code, params in revisions.check(layout, first_signed):
-        report.add(code, **params)
+    for check_ in (revisions.check, activecontent.check):
+        for code, params in check_(layout, first_signed):
+            report.add(code, **params)
     for code, params in xrefcheck.check(layout):
         report.add(code, **params)
     if strict_error is not None:
