@@ -237,6 +237,11 @@ FINDINGS = _codes(
         "Active content {kind} was added after signing (object {object}, {path}, revision {revision}).",
     ),
     Code(
+        "ANNOTATION_OVER_SIGNED_TEXT", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} nằm đè lên chữ đã ký ở trang {page}: vùng {rect} che \"{text}\" (vùng chữ {text_rect}).",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} lies over signed text on page {page}: area {rect} covers \"{text}\" (text area {text_rect}).",
+    ),
+    Code(
         "UNREADABLE_LAST_REVISION", "error",
         "{count} byte cuối tệp (từ byte {offset}) kết thúc bằng %%EOF nhưng không đọc được như một phiên bản PDF ({reason}); các chữ ký được kiểm tra trên những phiên bản trước đó và không bảo vệ phần này.",
         "The last {count} bytes (from byte {offset}) end with %%EOF but cannot be read as a PDF revision ({reason}); the signatures were checked on the earlier revisions and do not cover these bytes.",

@@ -12,6 +12,7 @@ makes the document INVALID (document._verdict).
 - `xrefcheck`: no object that a classic table and an xref stream, or repeated entries or
   trailer keys, resolve differently (parser differentials).
 - `activecontent`: JavaScript and other actions; an error when added after a signature.
+- `overlap`: annotations added after a signature over signed text (a warning with geometry).
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
   bytes already had it, an error when it was introduced after the first signature.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 import io
 import logging
 
-from verifier import activecontent, byterange, revisions, xrefcheck
+from verifier import activecontent, byterange, overlap, revisions, xrefcheck
 from verifier.byterange import SignatureRef
 from verifier.layout import Layout
 from verifier.report import DocumentReport
@@ -42,7 +43,7 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
     for sig in signatures:
         for code, params in byterange.check(layout, sig):
             report.add(code, layer=sig.layer, **params)
-    for check_ in (revisions.check, activecontent.check):
+    for check_ in (revisions.check, activecontent.check, overlap.check):
         for code, params in check_(layout, first_signed):
             report.add(code, **params)
     for code, params in xrefcheck.check(layout):

@@ -1,0 +1,279 @@
+"""Where a page draws text: one box per visible glyph, in default user space.
+
+Enough of a content-stream interpreter to place glyphs (ISO 32000-1 §9.4): the graphics state's
+CTM (q/Q/cm), the text state (Tf, Tc, Tw, Tz, TL, Ts), text positioning (Td, TD, Tm, T*), text
+showing (Tj, TJ, ', ") and form XObjects (Do). Glyph widths come from the font (/Widths of
+simple fonts, /W and /DW of CID fonts); heights are taken as the font size from 0.2 em below
+the baseline to 0.8 em above, the usual extent of Latin and Vietnamese letters. Spaces are not
+boxes, so an appearance placed in a blank of a text line (the number and date of a decision)
+does not count as covering text.
+
+Bounded: nested forms to MAX_FORM_DEPTH, at most MAX_OPERATIONS operators per page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from verifier import rawpdf
+
+MAX_FORM_DEPTH = 8
+MAX_OPERATIONS = 500_000
+_INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
+_BF = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
+_HEXTOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
+
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def mul(m, n):
+    """m × n for PDF matrices [a b c d e f]."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def apply(m, x, y):
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+@dataclass
+class Glyph:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    text: str
+
+
+class _Font:
+    """Widths (in 1/1000 em) and, when the font says, the Unicode text of each code."""
+
+    def __init__(self, font):
+        self.two_byte = False
+        self.widths: dict[int, float] = {}
+        self.default = 500.0  # standard 14 fonts carry no /Widths; an average is good enough
+        self.to_unicode: dict[int, str] = {}
+        if font is None:
+            return
+        subtype = _get(font, "/Subtype")
+        if subtype == "/Type0":
+            self.two_byte = True
+            descendant = font["/DescendantFonts"][0].get_object()
+            self.default = float(_get(descendant, "/DW") or 1000)
+            w = _get(descendant, "/W")
+            if w is not None:
+                self._cid_widths([v.get_object() for v in w])
+        else:
+            first = int(_get(font, "/FirstChar") or 0)
+            widths = _get(font, "/Widths")
+            if widths is not None:
+                for i, value in enumerate(widths):
+                    self.widths[first + i] = float(value)
+                descriptor = _get(font, "/FontDescriptor")
+                self.default = float(_get(descriptor, "/MissingWidth") or 0) if descriptor is not None else 0.0
+        try:
+            cmap = _get(font, "/ToUnicode")
+            if cmap is not None:
+                self._read_cmap(cmap.data)
+        except Exception:
+            pass
+
+    def _cid_widths(self, w) -> None:
+        i = 0
+        while i < len(w) - 1:
+            first = int(w[i])
+            nxt = w[i + 1]
+            if hasattr(nxt, "__len__") and not isinstance(nxt, (int, float)):
+                for j, value in enumerate(nxt):
+                    self.widths[first + j] = float(value)
+                i += 2
+            elif i + 2 < len(w):
+                for cid in range(first, min(int(nxt), first + 65536) + 1):
+                    self.widths[cid] = float(w[i + 2])
+                i += 3
+            else:
+                break
+
+    def _read_cmap(self, data: bytes) -> None:
+        for kind, body in _BF.findall(data):
+            tokens = _HEXTOKEN.findall(body)
+            step = 2 if kind == b"char" else 3
+            for k in range(0, len(tokens) - step + 1, step):
+                group = tokens[k:k + step]
+                try:
+                    if kind == b"char":
+                        self.to_unicode[int(group[0][0], 16)] = bytes.fromhex(group[1][0].decode()).decode("utf-16-be", "replace")
+                    else:
+                        lo, hi = int(group[0][0], 16), int(group[1][0], 16)
+                        if group[2][0]:
+                            base = bytes.fromhex(group[2][0].decode()).decode("utf-16-be", "replace")
+                            for code in range(lo, min(hi, lo + 65536) + 1):
+                                self.to_unicode[code] = base[:-1] + chr(ord(base[-1]) + code - lo) if base else ""
+                except (ValueError, IndexError):
+                    continue
+
+    def codes(self, raw: bytes):
+        if self.two_byte:
+            return [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2)]
+        return list(raw)
+
+    def width(self, code: int) -> float:
+        return self.widths.get(code, self.default)
+
+    def text(self, code: int) -> str:
+        if code in self.to_unicode:
+            return self.to_unicode[code]
+        if self.two_byte:  # no /ToUnicode: a glyph we cannot name is still ink on the page
+            return "\ufffd"
+        return bytes([code]).decode("cp1252", "replace")
+
+
+class _State:
+    __slots__ = ("ctm", "font", "size", "char_spacing", "word_spacing", "scale", "leading", "rise")
+
+    def __init__(self):
+        self.ctm = IDENTITY
+        self.font: _Font | None = None
+        self.size = 0.0
+        self.char_spacing = self.word_spacing = self.leading = self.rise = 0.0
+        self.scale = 1.0
+
+    def copy(self) -> _State:
+        s = _State()
+        for k in self.__slots__:
+            setattr(s, k, getattr(self, k))
+        return s
+
+
+def page_glyphs(page) -> list[Glyph]:
+    """Glyph boxes of a page (a pyHanko page dictionary, any revision's)."""
+    contents = _get(page, "/Contents")
+    if contents is None:
+        return []
+    streams = [contents] if hasattr(contents, "data") else [c.get_object() for c in contents]
+    data = b"\n".join(s.data for s in streams if hasattr(s, "data"))
+    out: list[Glyph] = []
+    budget = [MAX_OPERATIONS]
+    _run(data, _get(page, "/Resources"), _State(), out, 0, budget)
+    return out
+
+
+def _get(d, key):
+    """A dictionary entry with references resolved (pyHanko's .get() returns them raw)."""
+    value = d.get(key)
+    return value.get_object() if value is not None else None
+
+
+def _number(v) -> float:
+    return float(v.value) if isinstance(v, rawpdf.Number) else 0.0
+
+
+def _run(data: bytes, resources, state: _State, out: list[Glyph], depth: int, budget: list[int]) -> None:
+    fonts: dict[str, _Font] = {}
+    stack: list[_State] = []
+    tm = tlm = IDENTITY
+    operands: list = []
+    pos, n = 0, len(data)
+    while pos < n and budget[0] > 0:
+        pos = rawpdf.skip(data, pos)
+        if pos >= n:
+            break
+        try:
+            value = rawpdf.parse_value(data, pos)
+        except rawpdf.RawSyntaxError:
+            pos += 1
+            operands = []
+            continue
+        pos = value.end
+        if not isinstance(value, rawpdf.Keyword) or value.value in (b"true", b"false", b"null"):
+            operands.append(value)
+            continue
+        budget[0] -= 1
+        op, args = value.value, operands
+        operands = []
+        if op == b"q":
+            stack.append(state.copy())
+        elif op == b"Q":
+            if stack:
+                state = stack.pop()
+        elif op == b"cm" and len(args) == 6:
+            state.ctm = mul(tuple(_number(a) for a in args), state.ctm)
+        elif op == b"BT":
+            tm = tlm = IDENTITY
+        elif op == b"Tf" and len(args) == 2:
+            name = args[0].value if isinstance(args[0], rawpdf.Name) else ""
+            if name not in fonts:
+                fonts[name] = _Font(_resource(resources, "/Font", name))
+            state.font, state.size = fonts[name], _number(args[1])
+        elif op == b"Tc" and args:
+            state.char_spacing = _number(args[-1])
+        elif op == b"Tw" and args:
+            state.word_spacing = _number(args[-1])
+        elif op == b"Tz" and args:
+            state.scale = _number(args[-1]) / 100
+        elif op == b"TL" and args:
+            state.leading = _number(args[-1])
+        elif op == b"Ts" and args:
+            state.rise = _number(args[-1])
+        elif op in (b"Td", b"TD") and len(args) == 2:
+            tx, ty = _number(args[0]), _number(args[1])
+            if op == b"TD":
+                state.leading = -ty
+            tm = tlm = mul((1, 0, 0, 1, tx, ty), tlm)
+        elif op == b"Tm" and len(args) == 6:
+            tm = tlm = tuple(_number(a) for a in args)
+        elif op == b"T*":
+            tm = tlm = mul((1, 0, 0, 1, 0, -state.leading), tlm)
+        elif op in (b"Tj", b"'", b'"', b"TJ"):
+            if op in (b"'", b'"'):
+                if op == b'"' and len(args) == 3:
+                    state.word_spacing, state.char_spacing = _number(args[0]), _number(args[1])
+                tm = tlm = mul((1, 0, 0, 1, 0, -state.leading), tlm)
+            items = args[-1].items if op == b"TJ" and args and isinstance(args[-1], rawpdf.Array) else args[-1:]
+            for item in items:
+                if isinstance(item, rawpdf.String):
+                    tm = _show(item.value, state, tm, out)
+                elif isinstance(item, rawpdf.Number):
+                    tm = mul((1, 0, 0, 1, -item.value / 1000 * state.size * state.scale, 0), tm)
+        elif op == b"Do" and args and depth < MAX_FORM_DEPTH:
+            xobject = _resource(resources, "/XObject", args[0].value if isinstance(args[0], rawpdf.Name) else "")
+            if xobject is not None and _get(xobject, "/Subtype") == "/Form":
+                inner = state.copy()
+                matrix = _get(xobject, "/Matrix")
+                if matrix is not None and len(matrix) == 6:
+                    inner.ctm = mul(tuple(float(v) for v in matrix), inner.ctm)
+                try:
+                    _run(xobject.data, _get(xobject, "/Resources") or resources, inner, out, depth + 1, budget)
+                except Exception:
+                    pass
+        elif op == b"BI":
+            end = data.find(b"ID", pos)
+            m = _INLINE_IMAGE_END.search(data, end + 2) if end >= 0 else None
+            pos = m.end() if m else n
+
+
+def _resource(resources, category: str, name: str):
+    try:
+        return resources[category][name].get_object() if resources is not None else None
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _show(raw: bytes, state: _State, tm, out: list[Glyph]):
+    font = state.font or _Font(None)
+    size, scale = state.size, state.scale
+    for code in font.codes(raw):
+        w0 = font.width(code) / 1000
+        text = font.text(code)
+        if text.strip() and w0 > 0 and size:
+            trm = mul((size * scale, 0, 0, size, 0, state.rise), mul(tm, state.ctm))
+            corners = [apply(trm, x, y) for x, y in ((0, -0.2), (w0, -0.2), (0, 0.8), (w0, 0.8))]
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            out.append(Glyph(min(xs), min(ys), max(xs), max(ys), text))
+        advance = (w0 * size + state.char_spacing + (state.word_spacing if (code == 32 and not font.two_byte) else 0)) * scale
+        tm = mul((1, 0, 0, 1, advance, 0), tm)
+    return tm
