@@ -8,7 +8,7 @@ one unexplained object makes the modification level OTHER and the signature inva
 Its DEFAULT_DIFF_POLICY wrongly rejects genuine documents of Vietnamese state agencies,
 because of three habits of their signing tools (VGCA Sign Service, vSignPDF, built on
 iText). This module builds a policy that is pyHanko's default plus exactly three narrow
-extensions, one per habit, and nothing else:
+extensions, one per habit, and one restriction (4.), and nothing else:
 
 1. **New visible signature fields after a DocMDP P=2 certification.**
    The first signature of a multi-layer document certifies it with P=2 ("form filling
@@ -46,6 +46,14 @@ extensions, one per habit, and nothing else:
    accepts it at LTA_UPDATES; whenever a stream is non-empty it gets exactly pyHanko's
    well-formedness/XMP checks, and when neither stream is empty the decision is
    delegated to pyHanko's ``MetadataUpdateRule`` unchanged.
+
+4. **No empty visible signature field after an approval signature.**
+   pyHanko accepts a new visible signature field left unsigned after an approval
+   signature as form filling; its widget can draw anything over the signed text and no
+   signer vouches for it (attacks.md, "SSA after an approval signature").
+   :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
+   a new visible signature field signed in the same revision, or an invisible one, is
+   accepted as before.
 
 Everything else - new annotations, page content or font changes, unsigned updates,
 non-signature form fields - is judged by pyHanko's own rules exactly as in
@@ -102,6 +110,7 @@ __all__ = [
     'KysoDiffPolicy',
     'SignatureStructTreeRule',
     'SignedSigFieldCreationRule',
+    'ApprovalSigFieldCreationRule',
     'build_diff_policy',
 ]
 
@@ -665,6 +674,13 @@ class SignatureStructTreeRule(QualifiedWhitelistRule):
 # ---------------------------------------------------------------------------
 
 
+def _is_signed(field) -> bool:
+    """A signature field whose /V is an indirect object (a signature dictionary)."""
+    return isinstance(field, generic.DictionaryObject) and isinstance(
+        field.raw_get('/V') if '/V' in field else None, generic.IndirectObject
+    )
+
+
 class SignedSigFieldCreationRule(SigFieldCreationRule):
     """pyHanko's ``SigFieldCreationRule`` as with ``allow_new_visible_after_certify=True``,
     but only for a new visible signature field that is *signed* (carries an indirect
@@ -683,14 +699,31 @@ class SignedSigFieldCreationRule(SigFieldCreationRule):
 
     def apply(self, context):
         for level, upd in super().apply(context):
-            if not upd.valid_when_certifying:
-                # pyHanko only sets this on a new *visible* signature field itself
-                field = context.new(upd.updated_ref)
-                if isinstance(field, generic.DictionaryObject) and isinstance(
-                    field.raw_get('/V') if '/V' in field else None,
-                    generic.IndirectObject,
-                ):
-                    upd = dataclasses.replace(upd, valid_when_certifying=True)
+            # pyHanko only clears this flag on a new *visible* signature field itself
+            if not upd.valid_when_certifying and _is_signed(context.new(upd.updated_ref)):
+                upd = dataclasses.replace(upd, valid_when_certifying=True)
+            yield level, upd
+
+
+class ApprovalSigFieldCreationRule(SigFieldCreationRule):
+    """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1/P=3, where
+    pyHanko refuses every new visible signature field anyway), except that a new *visible*
+    signature field must be signed in the revision under review.
+
+    pyHanko accepts an empty visible signature field after an approval signature as form
+    filling. Its widget draws whatever appearance the forger gives it, over the signed
+    text, and no signer vouches for it (attacks.md: "SSA after an approval signature,
+    field left unsigned"). The same rule as after P=2: signing is allowed, drawing is not.
+    An invisible empty field draws nothing and stays an LTA-level update.
+    """
+
+    def apply(self, context):
+        for level, upd in super().apply(context):
+            if not upd.valid_when_certifying and not _is_signed(context.new(upd.updated_ref)):
+                raise SuspiciousModification(
+                    f"New visible signature field '{upd.field_name}' is not signed: "
+                    "its appearance is vouched for by no signer."
+                )
             yield level, upd
 
 
@@ -699,7 +732,7 @@ def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
         field_rules=[
             SignedSigFieldCreationRule()
             if after_p2_certification
-            else SigFieldCreationRule(),
+            else ApprovalSigFieldCreationRule(),
             SigFieldModificationRule(),
             GenericFieldModificationRule(),
         ],
@@ -743,7 +776,8 @@ def build_diff_policy() -> DiffPolicy:
 
     - after a DocMDP P=2 certification, :class:`SignedSigFieldCreationRule` (pyHanko's
       ``allow_new_visible_after_certify=True``, for signed fields only); P=1, P=3 and
-      approval signatures use pyHanko's default ``SigFieldCreationRule()``;
+      approval signatures use :class:`ApprovalSigFieldCreationRule` (pyHanko's default
+      ``SigFieldCreationRule()``, refusing new visible signature fields left unsigned);
     - ``MetadataUpdateRule`` is replaced by :class:`EmptyTolerantMetadataRule` (still at
       LTA_UPDATES), which delegates to it whenever no empty stream is involved;
     - :class:`SignatureStructTreeRule` is added (FORM_FILLING).
