@@ -1,0 +1,925 @@
+"""Positioned text of a PDF: the pages of each revision and the signature appearances.
+
+What a reader sees on a page of a signed Vietnamese document is the page content AND the
+appearance streams of the signature widgets: the signing tools draw the document number and the
+day into blanks of the header as appearances of the agency's layers (domain.md §3). So text is
+collected per glyph with its position in default user space and its source (the page content of
+a revision, or the appearance of one signature field), and then joined into lines, whatever the
+source, the way the page is displayed.
+
+Enough of a content-stream interpreter to place text (ISO 32000-1 §9): the CTM (q, Q, cm), the
+text state (Tf, Tc, Tw, Tz, TL, Ts), positioning (Td, TD, Tm, T*), showing (Tj, TJ, ', ") and
+form XObjects (Do), with fonts decoded through /ToUnicode, or their simple encoding and
+/Differences. pypdf parses the objects and the content streams; nothing here decides anything.
+
+Bounded against hostile files: nested forms to MAX_FORM_DEPTH, MAX_OPERATIONS operators per
+page and MAX_GLYPHS glyphs per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+MAX_FORM_DEPTH = 8
+MAX_OPERATIONS = 400_000
+MAX_GLYPHS = 60_000
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+PAGE_CONTENT = "page"
+
+
+def mul(m, n):
+    """m × n for PDF matrices [a b c d e f]."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def apply(m, x, y):
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One shown character: baseline start and end x, baseline y, size, all in default user
+    space of the page (or of the form, before it is placed)."""
+
+    x0: float
+    x1: float
+    y: float
+    size: float
+    char: str
+    bold: bool
+    source: str  # "page" or the signature field whose appearance drew it
+    upright: bool = True
+
+
+@dataclass
+class Segment:
+    """Glyphs of one line without a wide gap between them."""
+
+    x0: float
+    x1: float
+    y: float
+    size: float
+    text: str
+    bold: bool
+    sources: tuple[str, ...]  # per character of `text` (an inferred space gets its left neighbour's)
+    xs: tuple[float, ...] = ()  # per character: where it starts
+    bolds: tuple[bool, ...] = ()  # per character: drawn with a bold font
+
+    def part(self, lo: float | None = None, hi: float | None = None) -> "Segment | None":
+        """The characters starting in [lo, hi), as a segment of their own."""
+        keep = [i for i, x in enumerate(self.xs) if (lo is None or x >= lo) and (hi is None or x < hi)]
+        if not keep:
+            return None
+        i, j = keep[0], keep[-1] + 1
+        text = self.text[i:j]
+        strip_l = len(text) - len(text.lstrip())
+        text2 = text.strip()
+        if not text2:
+            return None
+        i2 = i + strip_l
+        j2 = i2 + len(text2)
+        x1 = self.xs[j2] if j2 < len(self.xs) else self.x1
+        bolds = self.bolds[i2:j2]
+        bold = sum(bolds) * 2 > len([c for c in text2 if c != " "]) if bolds else self.bold
+        return Segment(self.xs[i2], x1, self.y, self.size, text2, bold, self.sources[i2:j2], self.xs[i2:j2], bolds)
+
+
+@dataclass
+class Line:
+    y: float
+    size: float
+    segments: list[Segment]
+
+    @property
+    def text(self) -> str:
+        return "   ".join(s.text for s in self.segments)
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+
+
+def _hex_bytes(token: bytes) -> bytes:
+    return bytes.fromhex(re.sub(rb"\s", b"", token).decode() + ("0" if len(re.sub(rb"\s", b"", token)) % 2 else ""))
+
+
+def _utf16(data: bytes) -> str:
+    try:
+        return data.decode("utf-16-be")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def parse_cmap(data: bytes) -> tuple[dict[bytes, str], list[tuple[bytes, bytes]]]:
+    """A ToUnicode CMap: (code bytes -> text, codespace ranges)."""
+    mapping: dict[bytes, str] = {}
+    spaces: list[tuple[bytes, bytes]] = []
+    for block in re.finditer(rb"begincodespacerange(.*?)endcodespacerange", data, re.S):
+        toks = _HEX.findall(block.group(1))
+        for lo, hi in zip(toks[0::2], toks[1::2]):
+            spaces.append((_hex_bytes(lo), _hex_bytes(hi)))
+    for block in re.finditer(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        toks = _HEX.findall(block.group(1))
+        for src, dst in zip(toks[0::2], toks[1::2]):
+            mapping[_hex_bytes(src)] = _utf16(_hex_bytes(dst))
+    for block in re.finditer(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        body = block.group(1)
+        for m in re.finditer(rb"<([0-9A-Fa-f\s]*)>\s*<([0-9A-Fa-f\s]*)>\s*(<[0-9A-Fa-f\s]*>|\[[^\]]*\])", body):
+            lo, hi = _hex_bytes(m.group(1)), _hex_bytes(m.group(2))
+            n = len(lo)
+            start, end = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
+            if end < start or end - start > 65535 or n == 0:
+                continue
+            dst = m.group(3)
+            if dst.startswith(b"["):
+                items = _HEX.findall(dst)
+                for i, item in enumerate(items[: end - start + 1]):
+                    mapping[(start + i).to_bytes(n, "big")] = _utf16(_hex_bytes(item))
+            else:
+                base = _hex_bytes(dst[1:-1])
+                if not base:
+                    continue
+                prefix, last = base[:-2] if len(base) >= 2 else b"", int.from_bytes(base[-2:], "big")
+                for i in range(end - start + 1):
+                    tail = (last + i) & 0xFFFF
+                    mapping[(start + i).to_bytes(n, "big")] = _utf16(prefix + tail.to_bytes(2, "big"))
+    return mapping, spaces
+
+
+def _glyph_name_char(name: str) -> str | None:
+    from pypdf._codecs import adobe_glyphs
+
+    if name in adobe_glyphs:
+        return adobe_glyphs[name]
+    bare = name.lstrip("/")
+    m = re.fullmatch(r"uni([0-9A-Fa-f]{4})+", bare)
+    if m:
+        return "".join(chr(int(bare[i:i + 4], 16)) for i in range(3, len(bare), 4))
+    m = re.fullmatch(r"u([0-9A-Fa-f]{4,6})", bare)
+    if m:
+        try:
+            return chr(int(m.group(1), 16))
+        except ValueError:
+            return None
+    return None
+
+
+class Font:
+    """Decoding and widths of one font resource."""
+
+    def __init__(self, font) -> None:
+        self.subtype = str(font.get("/Subtype", ""))
+        base = str(font.get("/BaseFont", ""))
+        self.bold = bool(re.search(r"bold|black|heavy|semibold|,B\b|-B$", base, re.I))
+        self.composite = self.subtype == "/Type0"
+        self.map: dict[bytes, str] = {}
+        self.spaces: list[tuple[bytes, bytes]] = []
+        self.widths: dict[int, float] = {}
+        self.default_width = 500.0
+        self.scale = 0.001  # glyph space to text space
+        self.encoding: list[str] | None = None
+        tu = font.get("/ToUnicode")
+        if tu is not None:
+            try:
+                self.map, self.spaces = parse_cmap(tu.get_object().get_data())
+            except Exception:
+                self.map = {}
+        desc = None
+        if self.composite:
+            kids = font.get("/DescendantFonts")
+            try:
+                desc = kids[0].get_object()
+            except Exception:
+                desc = None
+            if desc is not None:
+                self.default_width = float(desc.get("/DW", 1000))
+                self._cid_widths(desc.get("/W"))
+                fd = desc.get("/FontDescriptor")
+                self.bold = self.bold or self._bold_descriptor(fd)
+                base2 = str(desc.get("/BaseFont", ""))
+                self.bold = self.bold or bool(re.search(r"bold|black|heavy", base2, re.I))
+        else:
+            self._simple_widths(font)
+            self._simple_encoding(font)
+            self.bold = self.bold or self._bold_descriptor(font.get("/FontDescriptor"))
+            if self.subtype == "/Type3":
+                try:
+                    self.scale = float(font["/FontMatrix"][0])
+                except Exception:
+                    self.scale = 0.001
+
+    @staticmethod
+    def _bold_descriptor(fd) -> bool:
+        try:
+            fd = fd.get_object()
+            return float(fd.get("/FontWeight", 400)) >= 600 or bool(int(fd.get("/Flags", 0)) & (1 << 18))
+        except Exception:
+            return False
+
+    def _cid_widths(self, w) -> None:
+        if w is None:
+            return
+        try:
+            items = list(w.get_object())
+        except Exception:
+            return
+        i = 0
+        while i < len(items) and len(self.widths) < 70000:
+            first = items[i]
+            nxt = items[i + 1].get_object() if i + 1 < len(items) else None
+            try:
+                if isinstance(nxt, list):
+                    for k, width in enumerate(nxt):
+                        self.widths[int(first) + k] = float(width)
+                    i += 2
+                else:
+                    last, width = int(items[i + 1]), float(items[i + 2])
+                    for cid in range(int(first), min(last, int(first) + 65535) + 1):
+                        self.widths[cid] = width
+                    i += 3
+            except Exception:
+                break
+
+    def _simple_widths(self, font) -> None:
+        try:
+            first = int(font.get("/FirstChar", 0))
+            for k, width in enumerate(font.get("/Widths", []) or []):
+                self.widths[first + k] = float(width)
+            fd = font.get("/FontDescriptor")
+            if fd is not None:
+                self.default_width = float(fd.get_object().get("/MissingWidth", 0)) or 500.0
+        except Exception:
+            pass
+
+    def _simple_encoding(self, font) -> None:
+        from pypdf._codecs import charset_encoding
+
+        enc = font.get("/Encoding")
+        table = list(charset_encoding["/StandardEncoding"])
+        if self.subtype in ("/TrueType",):
+            table = list(charset_encoding["/WinAnsiEncoding"])
+        try:
+            enc = enc.get_object() if enc is not None else None
+        except Exception:
+            enc = None
+        if isinstance(enc, str) and enc in charset_encoding:
+            table = list(charset_encoding[enc])
+        elif enc is not None and hasattr(enc, "get"):
+            base = enc.get("/BaseEncoding")
+            if base is not None and str(base) in charset_encoding:
+                table = list(charset_encoding[str(base)])
+            diffs = enc.get("/Differences") or []
+            code = 0
+            for item in diffs:
+                item = item.get_object() if hasattr(item, "get_object") else item
+                if isinstance(item, (int, float)) and not isinstance(item, str):
+                    code = int(item)
+                else:
+                    char = _glyph_name_char(str(item))
+                    if 0 <= code < 256 and char is not None:
+                        table[code] = char
+                    code += 1
+        self.encoding = table
+
+    def codes(self, data: bytes) -> list[bytes]:
+        if not self.composite:
+            return [data[i:i + 1] for i in range(len(data))]
+        if not self.spaces:
+            return [data[i:i + 2] for i in range(0, len(data), 2)]
+        out, i = [], 0
+        while i < len(data):
+            for n in (1, 2, 3, 4):
+                code = data[i:i + n]
+                if len(code) == n and any(len(lo) == n and lo <= code <= hi for lo, hi in self.spaces):
+                    out.append(code)
+                    i += n
+                    break
+            else:
+                out.append(data[i:i + 2])
+                i += 2
+        return out
+
+    def text(self, code: bytes) -> str:
+        mapped = self.map.get(code)
+        if mapped is not None:
+            return mapped
+        if self.composite:
+            return ""  # a CID without ToUnicode cannot be read
+        if self.encoding is not None:
+            char = self.encoding[code[0]]
+            return "" if char in ("\x00",) else char
+        return code.decode("latin-1")
+
+    def width(self, code: bytes) -> float:
+        key = int.from_bytes(code, "big")
+        return self.widths.get(key, self.default_width) * self.scale
+
+
+# --- the interpreter --------------------------------------------------------------------------
+
+@dataclass
+class _TextState:
+    font: Font | None = None
+    size: float = 0.0
+    char_spacing: float = 0.0
+    word_spacing: float = 0.0
+    scale: float = 1.0
+    leading: float = 0.0
+    rise: float = 0.0
+
+
+@dataclass
+class Drawn:
+    """What a content stream (with its forms) draws: glyphs, and whether it paints images."""
+
+    glyphs: list[Glyph] = field(default_factory=list)
+    images: int = 0
+    image_area: float = 0.0  # in default user space of the stream's placement
+    paths: int = 0  # filled or stroked paths
+
+
+class _Interpreter:
+    def __init__(self, source: str, reader=None) -> None:
+        self.source = source
+        self.reader = reader
+        self.out = Drawn()
+        self.ops = 0
+        self.fonts: dict[int, Font] = {}
+
+    def font_for(self, resources, name) -> Font | None:
+        try:
+            fonts = resources.get("/Font")
+            fonts = fonts.get_object() if fonts is not None else None
+            ref = fonts.get(name) if fonts is not None else None
+            obj = ref.get_object() if ref is not None else None
+        except Exception:
+            return None
+        if obj is None:
+            return None
+        key = id(obj)
+        if key not in self.fonts:
+            try:
+                self.fonts[key] = Font(obj)
+            except Exception:
+                log.debug("unreadable font %s", name, exc_info=True)
+                return None
+        return self.fonts[key]
+
+    def run(self, stream_obj, resources, ctm, depth: int = 0, seen: frozenset = frozenset()) -> None:
+        from pypdf.generic import ContentStream
+
+        if depth > MAX_FORM_DEPTH:
+            return
+        try:
+            content = ContentStream(stream_obj, self.reader)
+            operations = content.operations
+        except Exception:
+            log.debug("unreadable content stream", exc_info=True)
+            return
+        try:
+            resources = resources.get_object() if resources is not None else None
+        except Exception:
+            resources = None
+        stack = []
+        ts = _TextState()
+        tm = tlm = IDENTITY
+        for operands, op in operations:
+            self.ops += 1
+            if self.ops > MAX_OPERATIONS or len(self.out.glyphs) > MAX_GLYPHS:
+                return
+            try:
+                if op == b"q":
+                    stack.append((ctm, ts.__dict__.copy()))
+                elif op == b"Q":
+                    if stack:
+                        ctm, saved = stack.pop()
+                        ts.__dict__.update(saved)
+                elif op == b"cm":
+                    ctm = mul(tuple(float(x) for x in operands[:6]), ctm)
+                elif op == b"BT":
+                    tm = tlm = IDENTITY
+                elif op == b"Tf":
+                    ts.font = self.font_for(resources, operands[0]) if resources is not None else None
+                    ts.size = float(operands[1])
+                elif op == b"Tc":
+                    ts.char_spacing = float(operands[0])
+                elif op == b"Tw":
+                    ts.word_spacing = float(operands[0])
+                elif op == b"Tz":
+                    ts.scale = float(operands[0]) / 100.0
+                elif op == b"TL":
+                    ts.leading = float(operands[0])
+                elif op == b"Ts":
+                    ts.rise = float(operands[0])
+                elif op in (b"Td", b"TD"):
+                    tx, ty = float(operands[0]), float(operands[1])
+                    if op == b"TD":
+                        ts.leading = -ty
+                    tm = tlm = mul((1, 0, 0, 1, tx, ty), tlm)
+                elif op == b"Tm":
+                    tm = tlm = tuple(float(x) for x in operands[:6])
+                elif op == b"T*":
+                    tm = tlm = mul((1, 0, 0, 1, 0, -ts.leading), tlm)
+                elif op == b"Tj":
+                    tm = self.show(operands[0], ts, tm, ctm)
+                elif op == b"'":
+                    tm = tlm = mul((1, 0, 0, 1, 0, -ts.leading), tlm)
+                    tm = self.show(operands[0], ts, tm, ctm)
+                elif op == b'"':
+                    ts.word_spacing, ts.char_spacing = float(operands[0]), float(operands[1])
+                    tm = tlm = mul((1, 0, 0, 1, 0, -ts.leading), tlm)
+                    tm = self.show(operands[2], ts, tm, ctm)
+                elif op == b"TJ":
+                    for item in operands[0]:
+                        if isinstance(item, (int, float)) or type(item).__name__ in ("FloatObject", "NumberObject"):
+                            adv = -float(item) / 1000.0 * ts.size * ts.scale
+                            tm = mul((1, 0, 0, 1, adv, 0), tm)
+                        else:
+                            tm = self.show(item, ts, tm, ctm)
+                elif op == b"Do":
+                    self.do(operands[0], resources, ctm, depth, seen)
+                elif op == b"INLINE IMAGE":
+                    self.image(ctm)
+                elif op in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"):
+                    self.out.paths += 1
+            except Exception:
+                log.debug("operator %r skipped", op, exc_info=True)
+                continue
+
+    def image(self, ctm) -> None:
+        self.out.images += 1
+        x0, y0 = apply(ctm, 0, 0)
+        x1, y1 = apply(ctm, 1, 1)
+        self.out.image_area += abs((x1 - x0) * (y1 - y0))
+
+    def do(self, name, resources, ctm, depth, seen) -> None:
+        try:
+            xobjects = resources.get("/XObject").get_object()
+            ref = xobjects.get(name)
+            obj = ref.get_object()
+        except Exception:
+            return
+        subtype = obj.get("/Subtype")
+        if subtype == "/Image":
+            self.image(ctm)
+            return
+        if subtype != "/Form":
+            return
+        key = (getattr(ref, "idnum", None), id(obj))
+        if key in seen:
+            return  # a form that draws itself
+        matrix = IDENTITY
+        try:
+            if obj.get("/Matrix") is not None:
+                matrix = tuple(float(x) for x in obj["/Matrix"][:6])
+        except Exception:
+            matrix = IDENTITY
+        self.run(obj, obj.get("/Resources") or resources, mul(matrix, ctm), depth + 1, seen | {key})
+
+    def show(self, string, ts: _TextState, tm, ctm):
+        font = ts.font
+        data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
+        if font is None or not data:
+            return tm
+        for code in font.codes(data):
+            char = font.text(code)
+            w0 = font.width(code)
+            trm = mul((ts.size * ts.scale, 0, 0, ts.size, 0, ts.rise), mul(tm, ctm))
+            x0, y0 = trm[4], trm[5]
+            adv = (w0 * ts.size + ts.char_spacing + (ts.word_spacing if code == b" " else 0.0)) * ts.scale
+            tm = mul((1, 0, 0, 1, adv, 0), tm)
+            end = mul(tm, ctm)
+            size = math.hypot(trm[2], trm[3])
+            upright = abs(trm[1]) < 1e-6 * max(1.0, abs(trm[0])) and trm[0] > 0 and trm[3] > 0
+            if char and size > 0.5:
+                x1 = end[4] if upright else x0 + w0 * size
+                for k, c in enumerate(unicodedata.normalize("NFC", char)):
+                    self.out.glyphs.append(Glyph(x0, x1, y0, size, c, font.bold, self.source, upright))
+        return tm
+
+
+def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None) -> Drawn:
+    it = _Interpreter(source, reader)
+    it.run(stream_obj, resources, ctm)
+    return it.out
+
+
+def page_drawn(page, reader=None) -> Drawn:
+    """What a page's own content draws (annotations excluded)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return Drawn()
+    try:
+        contents = contents.get_object()
+        from pypdf.generic import ArrayObject
+
+        if isinstance(contents, ArrayObject):
+            from pypdf.generic import ContentStream
+
+            stream = ContentStream(contents, reader)
+        else:
+            stream = contents
+    except Exception:
+        return Drawn()
+    return drawn_by(stream, _inherited(page, "/Resources"), IDENTITY, PAGE_CONTENT, reader)
+
+
+def _inherited(node, key):
+    for _ in range(32):
+        if node is None:
+            return None
+        value = node.get(key)
+        if value is not None:
+            return value
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return None
+
+
+def appearance_matrix(form, rect) -> tuple:
+    """ISO 32000-1 §12.5.5: the form's BBox, transformed by its Matrix, is mapped onto /Rect."""
+    try:
+        bbox = [float(x) for x in form.get("/BBox")]
+    except Exception:
+        bbox = [0.0, 0.0, rect[2] - rect[0], rect[3] - rect[1]]
+    matrix = IDENTITY
+    try:
+        if form.get("/Matrix") is not None:
+            matrix = tuple(float(x) for x in form["/Matrix"][:6])
+    except Exception:
+        pass
+    pts = [apply(matrix, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+    bx0, by0 = min(p[0] for p in pts), min(p[1] for p in pts)
+    bx1, by1 = max(p[0] for p in pts), max(p[1] for p in pts)
+    rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
+    sx = (rx1 - rx0) / (bx1 - bx0) if bx1 > bx0 else 1.0
+    sy = (ry1 - ry0) / (by1 - by0) if by1 > by0 else 1.0
+    a = (sx, 0.0, 0.0, sy, rx0 - bx0 * sx, ry0 - by0 * sy)
+    return mul(matrix, a)
+
+
+@dataclass
+class Widget:
+    """A signature field's widget on its page, with what its normal appearance draws."""
+
+    field: str
+    page: int | None  # 0-based
+    rect: tuple[float, float, float, float] | None
+    hidden: bool
+    drawn: Drawn
+    signed_end: int | None  # end of the signed byte range (the revision it signs)
+
+    @property
+    def visible(self) -> bool:
+        if self.rect is None or self.hidden:
+            return False
+        x0, y0, x1, y1 = self.rect
+        return abs(x1 - x0) > 0.5 and abs(y1 - y0) > 0.5
+
+    @property
+    def has_image(self) -> bool:
+        return self.drawn.images > 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in lines_of(self.drawn.glyphs))
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.text for line in lines_of(self.drawn.glyphs)]
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+SPACE_GAP = 0.16  # em: a gap this wide between glyphs is a space
+COLUMN_GAP = 2.2  # em: a gap this wide splits a line into segments
+
+
+def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Line]:
+    """Glyphs joined into lines (top to bottom) of segments (left to right).
+
+    Space glyphs are dropped and spaces inferred from gaps: an appearance drawn into a blank of
+    the page (the number over the spaces after "Số:") then reads as one word, not as digits
+    interleaved with the page's spaces."""
+    upright = [g for g in glyphs if g.upright and not g.char.isspace()]
+    if not upright:
+        return []
+    ordered = sorted(upright, key=lambda g: (-g.y, g.x0))
+    rows: list[list[Glyph]] = []
+    ref_y = ref_size = None
+    for g in ordered:
+        if rows and abs(g.y - ref_y) <= 0.45 * max(min(g.size, ref_size), 1.0):
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+            ref_y, ref_size = g.y, g.size
+    out = []
+    for row in rows:
+        row.sort(key=lambda g: (g.x0, g.x1))
+        segments: list[Segment] = []
+        current: list[Glyph] = []
+        for g in row:
+            if current:
+                prev = current[-1]
+                if g.x0 < prev.x0 + 0.05 * prev.size and g.char == prev.char:
+                    continue  # the same glyph drawn twice (fake bold, or two layers)
+                em = max(min(g.size, prev.size), 1.0)
+                if g.x0 - max(p.x1 for p in current[-3:]) > column_gap * em:
+                    segments.append(_segment(current))
+                    current = []
+            current.append(g)
+        if current:
+            segments.append(_segment(current))
+        if segments:
+            out.append(Line(y=sum(g.y for g in row) / len(row), size=max(s.size for s in segments),
+                            segments=segments))
+    return out
+
+
+def _segment(glyphs: list[Glyph]) -> Segment:
+    chars, srcs, xs, bolds = [], [], [], []
+    right = None
+    for g in glyphs:
+        if right is not None and g.x0 - right > SPACE_GAP * max(g.size, 1.0):
+            chars.append(" ")
+            srcs.append(srcs[-1])
+            xs.append(right)
+            bolds.append(False)
+        chars.append(g.char)
+        srcs.append(g.source)
+        xs.append(g.x0)
+        bolds.append(g.bold)
+        right = g.x1 if right is None else max(right, g.x1) if g.x0 < right else g.x1
+    bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
+    return Segment(x0=glyphs[0].x0, x1=max(g.x1 for g in glyphs), y=glyphs[0].y, size=glyphs[0].size,
+                   text="".join(chars), bold=bold, sources=tuple(srcs), xs=tuple(xs), bolds=tuple(bolds))
+
+
+# --- a document -------------------------------------------------------------------------------
+
+def _reader(data: bytes):
+    import pypdf
+
+    r = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    if r.is_encrypted:
+        r.decrypt("")
+    return r
+
+
+def _quiet():
+    """pypdf warns loudly about the quirks of real files; the verifier reports its own facts."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def _field_name(node) -> str:
+    parts = []
+    seen = 0
+    while node is not None and seen < 32:
+        t = node.get("/T")
+        if t is not None:
+            parts.append(str(t))
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+        seen += 1
+    return ".".join(reversed(parts))
+
+
+class DocumentText:
+    """Lazy access to the positioned text of one PDF: each revision's pages, each signature
+    widget's appearance. Revisions are the prefixes of the file that signatures sign, plus the
+    whole file; pages whose content did not change between them are read once."""
+
+    def __init__(self, data: bytes) -> None:
+        _quiet()
+        self.data = data
+        self.reader = _reader(data)
+        self._readers: dict[int, object] = {len(data): self.reader}
+        self._page_cache: dict[str, list[Glyph]] = {}
+        self._widgets: list[Widget] | None = None
+        self.pages = len(self.reader.pages)
+
+    # revisions: byte offsets where a revision ends
+    def revision_ends(self) -> list[int]:
+        ends = {w.signed_end for w in self.widgets() if w.signed_end}
+        ends.add(len(self.data))
+        return sorted(e for e in ends if 0 < e <= len(self.data))
+
+    def reader_at(self, end: int):
+        if end not in self._readers:
+            try:
+                self._readers[end] = _reader(self.data[:end])
+            except Exception:
+                log.debug("revision ending at %d unreadable", end, exc_info=True)
+                self._readers[end] = None
+        return self._readers[end]
+
+    def page_count(self, end: int | None = None) -> int:
+        r = self.reader if end is None else self.reader_at(end)
+        try:
+            return len(r.pages) if r is not None else 0
+        except Exception:
+            return 0
+
+    def page_size(self, index: int) -> tuple[float, float, float, float]:
+        try:
+            box = self.reader.pages[index].mediabox
+            return float(box.left), float(box.bottom), float(box.right), float(box.top)
+        except Exception:
+            return 0.0, 0.0, 595.0, 842.0
+
+    def page_glyphs(self, index: int, end: int | None = None) -> list[Glyph]:
+        """Glyphs drawn by page `index`'s own content in the revision ending at `end`."""
+        r = self.reader if end is None else self.reader_at(end)
+        if r is None:
+            return []
+        try:
+            page = r.pages[index]
+        except Exception:
+            return []
+        key = self._content_key(page)
+        if key not in self._page_cache:
+            try:
+                self._page_cache[key] = page_drawn(page, r).glyphs
+            except Exception:
+                log.debug("page %d unreadable", index, exc_info=True)
+                self._page_cache[key] = []
+        return self._page_cache[key]
+
+    @staticmethod
+    def _content_key(page) -> str:
+        h = hashlib.sha256()
+        try:
+            contents = page.get("/Contents")
+            contents = contents.get_object() if contents is not None else None
+            items = contents if isinstance(contents, list) else [contents]
+            for item in items:
+                if item is None:
+                    continue
+                item = item.get_object()
+                h.update(item.get_data())
+            res = _inherited(page, "/Resources")
+            h.update(repr(sorted(res.get_object().get("/Font", {}).keys()) if res is not None else "").encode())
+        except Exception:
+            h.update(repr(id(page)).encode())
+        return h.hexdigest()
+
+    def widgets(self) -> list[Widget]:
+        """Signature widgets of the final revision, with their appearances placed on the page."""
+        if self._widgets is not None:
+            return self._widgets
+        out: list[Widget] = []
+        r = self.reader
+        try:
+            page_of = {}
+            for i, page in enumerate(r.pages):
+                for annot in page.get("/Annots", []) or []:
+                    ref = getattr(annot, "idnum", None)
+                    if ref is not None:
+                        page_of[ref] = i
+            acro = r.trailer["/Root"].get("/AcroForm")
+            fields = acro.get_object().get("/Fields", []) if acro is not None else []
+        except Exception:
+            fields, page_of = [], {}
+        stack = [(f, 0) for f in reversed(list(fields))]
+        seen = set()
+        while stack:
+            ref, depth = stack.pop()
+            if depth > 16 or getattr(ref, "idnum", None) in seen:
+                continue
+            seen.add(getattr(ref, "idnum", None))
+            try:
+                node = ref.get_object()
+            except Exception:
+                continue
+            kids = node.get("/Kids")
+            ft = node.get("/FT") if node.get("/FT") is not None else _inherited(node, "/FT")
+            if kids and not (ft == "/Sig" and node.get("/Subtype") == "/Widget"):
+                kid_refs = list(kids)
+                if ft == "/Sig" and all(k.get_object().get("/T") is None for k in kid_refs):
+                    out.extend(self._widget(node, k, page_of) for k in kid_refs[:1])
+                    continue
+                stack.extend((k, depth + 1) for k in reversed(kid_refs))
+                continue
+            if ft != "/Sig":
+                continue
+            out.append(self._widget(node, ref, page_of))
+        self._widgets = out
+        return out
+
+    def _widget(self, field_node, widget_ref, page_of) -> Widget:
+        widget = widget_ref.get_object()
+        name = _field_name(field_node)
+        rect = None
+        try:
+            rect = tuple(float(x) for x in widget["/Rect"])
+            rect = (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))
+        except Exception:
+            rect = None
+        flags = 0
+        try:
+            flags = int(widget.get("/F", 0))
+        except Exception:
+            pass
+        page = page_of.get(getattr(widget_ref, "idnum", None))
+        if page is None and widget.get("/P") is not None:
+            target = getattr(widget.get("/P"), "idnum", None)
+            for i, p in enumerate(self.reader.pages):
+                if getattr(p.indirect_reference, "idnum", None) == target:
+                    page = i
+                    break
+        drawn = Drawn()
+        try:
+            ap = widget.get("/AP")
+            normal = ap.get_object().get("/N") if ap is not None else None
+            normal = normal.get_object() if normal is not None else None
+            if normal is not None and normal.get("/Subtype") != "/Form" and hasattr(normal, "keys") and not hasattr(normal, "get_data"):
+                state = widget.get("/AS")
+                normal = normal.get(state).get_object() if state is not None and normal.get(state) is not None else None
+            if normal is not None and rect is not None:
+                drawn = drawn_by(normal, normal.get("/Resources"), appearance_matrix(normal, rect), name, self.reader)
+        except Exception:
+            log.debug("appearance of %s unreadable", name, exc_info=True)
+        signed_end = None
+        try:
+            value = field_node.get("/V")
+            value = value.get_object() if value is not None else None
+            br = [int(x) for x in value.get("/ByteRange")]
+            signed_end = br[2] + br[3]
+        except Exception:
+            signed_end = None
+        return Widget(field=name, page=page, rect=rect, hidden=bool(flags & (2 | 32)), drawn=drawn,
+                      signed_end=signed_end)
+
+    def widget(self, name: str) -> Widget | None:
+        return next((w for w in self.widgets() if w.field == name), None)
+
+    def view(self, index: int, end: int | None = None, *, appearances: bool = True,
+             only: set[str] | None = None) -> list[Glyph]:
+        """Page `index` as displayed in the revision ending at `end`: its content and the
+        appearances of the signature widgets that revision holds (or only those named)."""
+        glyphs = list(self.page_glyphs(index, end))
+        if appearances:
+            limit = len(self.data) if end is None else end
+            for w in self.widgets():
+                if w.page != index or not w.visible:
+                    continue
+                if w.signed_end is not None and w.signed_end > limit:
+                    continue
+                if only is not None and w.field not in only:
+                    continue
+                glyphs.extend(w.drawn.glyphs)
+        return glyphs
+
+    def info(self) -> dict[str, str]:
+        """The document information dictionary, as text."""
+        out = {}
+        try:
+            info = self.reader.trailer.get("/Info")
+            info = info.get_object() if info is not None else None
+        except Exception:
+            info = None
+        if info is None:
+            return out
+        for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate"):
+            try:
+                value = info.get(key)
+                value = value.get_object() if value is not None else None
+            except Exception:
+                value = None
+            if value is None:
+                continue
+            text = unicodedata.normalize("NFC", str(value)).strip().strip("\x00")
+            if text:
+                out[key[1:].lower()] = text
+        return out
+
+    def xmp(self) -> bytes | None:
+        try:
+            meta = self.reader.trailer["/Root"].get("/Metadata")
+            if meta is None:
+                return None
+            data = meta.get_object().get_data()
+            return data or None
+        except Exception:
+            return None
