@@ -1,0 +1,71 @@
+"""Named policies and TOML policy files: severities and legacy-algorithm choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifier import policyfile
+from verifier.policy import ND30, VGCA_G1_ROOT
+from verifier.report import DocumentReport
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "strict.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_and_named():
+    assert policyfile.load(None) is ND30 and policyfile.load("nd30") is ND30
+    with pytest.raises(policyfile.PolicyError, match="neither a known policy"):
+        policyfile.load("nd31")
+
+
+def test_file_overrides_severities_and_legacy(tmp_path):
+    path = write(tmp_path, """
+name = "nd30-strict"
+description = "stricter"
+[severities]
+REVOCATION_UNKNOWN = "fail"
+HYBRID_XREF = "ignore"
+[legacy]
+sha1 = "never"
+min_rsa_bits = 3072
+accept_digital_signature_only = false
+""")
+    p = policyfile.load(path)
+    assert p.name == "nd30-strict"
+    assert p.severities == {"REVOCATION_UNKNOWN": "error", "HYBRID_XREF": "ignore"}
+    assert p.sha1_anchors == () and p.min_rsa_bits == 3072 and not p.accept_digital_signature_only
+    assert p.sha256 != ND30.sha256  # the hash travels with every report
+    assert policyfile.severity(p, "REVOCATION_UNKNOWN") == "error"
+    assert policyfile.severity(p, "ISSUER_MISSING") == "warning"
+
+
+def test_default_name_from_the_file_and_sha1_anchor_list(tmp_path):
+    path = write(tmp_path, f'[legacy]\nsha1 = ["{VGCA_G1_ROOT.lower()}"]\n')
+    p = policyfile.load(path)
+    assert p.name == "nd30+strict" and p.sha1_anchors == (VGCA_G1_ROOT,)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[severities]\nNO_SUCH_CODE = 'warn'\n", "unknown finding code"),
+    ("[severities]\nHYBRID_XREF = 'maybe'\n", "fail, warn, info or ignore"),
+    ("[severities]\nLAYER_FAILED = 'info'\n", "cannot be changed"),
+    ("[legacy]\nsha1 = 'sometimes'\n", "sha1 must be"),
+    ("[legacy]\nmin_rsa_bits = 512\n", "at least 1024"),
+    ("colour = 'red'\n", "unknown keys"),
+    ("[severities\n", "not valid TOML"),
+])
+def test_bad_files_say_what_to_fix(tmp_path, text, message):
+    with pytest.raises(policyfile.PolicyError, match=message):
+        policyfile.load(write(tmp_path, text))
+
+
+def test_apply_rejudges_findings():
+    report = DocumentReport(file=None, sha256="0" * 64, size=0)
+    report.add("HYBRID_XREF")
+    report.add("REVOCATION_UNKNOWN")
+    p = policyfile.from_dict({"severities": {"HYBRID_XREF": "ignore", "REVOCATION_UNKNOWN": "fail"}})
+    policyfile.apply(report, p)
+    assert [(f.code, f.severity) for f in report.findings] == [("REVOCATION_UNKNOWN", "error")]
