@@ -113,6 +113,7 @@ class Layout:
         self._merged_starts = [a for a, _ in self._merged]
         self.eofs = [m.start() for m in EOF_MARKER.finditer(data) if not self.inside_body(m.start())]
         self.regions = self._regions()
+        self._region_starts = [start for start, _ in self.regions]
         # which section's xref (table or stream) each region holds: one each in a sound file
         self.section_region = [self.region_of(s.start) for s in self.sections]
         self._region_sections: dict[int, list[int]] = {}
@@ -211,9 +212,9 @@ class Layout:
         return sections[0] if len(sections) == 1 else None
 
     def region_of(self, pos: int) -> int | None:
-        for i, (start, end) in enumerate(self.regions):
-            if start <= pos < end:
-                return i
+        i = bisect.bisect_right(self._region_starts, pos) - 1
+        if i >= 0 and self.regions[i][0] <= pos < self.regions[i][1]:
+            return i
         return None
 
     def headers(self):

@@ -144,9 +144,12 @@ def trust():
 
 
 def verify(data: bytes, trust_config):
+    """kyso's report; a forgery must be judged, never crash a check (INTERNAL_ERROR)."""
     from verifier.document import verify_pdf
 
-    return verify_pdf(data, trust_config)
+    report = verify_pdf(data, trust_config)
+    assert "INTERNAL_ERROR" not in codes(report), explain(report)
+    return report
 
 
 def codes(report) -> set[str]:
