@@ -16,7 +16,8 @@ after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by sc
    lists (at offsets inside its own bytes, object streams of its own), that xref table and
    trailer or xref stream, `startxref` with that section's offset, `%%EOF`; between them only
    whitespace and comments (`%iText-5.5.5` is normal). An entry pointing back into older bytes
-   re-points or un-frees a signed body (the shadow attacks).
+   re-points or un-frees a signed body (the shadow attacks), unless it repeats exactly what the
+   previous revision already said for that object.
 """
 
 from __future__ import annotations
@@ -127,8 +128,11 @@ def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple
             bodies.setdefault(part.start, part.stream_ref)
     for offset, (num, gen) in sorted(bodies.items()):
         if not start <= offset < end:
-            found.append(("XREF_POINTS_OUTSIDE_REVISION", {"revision": revision, "object": f"{num} {gen}", "offset": offset,
-                                                           "target_revision": _revision_at(layout, offset)}))
+            # listing an unchanged object again (as some writers do) changes nothing; pointing
+            # it at any other older body does
+            if layout.location(section.index - 1, num, gen) != offset:
+                found.append(("XREF_POINTS_OUTSIDE_REVISION", {"revision": revision, "object": f"{num} {gen}", "offset": offset,
+                                                               "target_revision": _revision_at(layout, offset)}))
             continue
         obj = layout.object_at(offset)
         if not isinstance(obj, rawpdf.IndirectObject):
@@ -142,8 +146,11 @@ def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple
     # an object stream of an older revision would bring back objects signed as unused
     own_streams = set(section.entries) | (set(section.hybrid.entries) if section.hybrid else set())
     for part in (section, section.hybrid):
-        for num, (stream, _) in sorted(part.compressed.items()) if part is not None else ():
-            if stream not in own_streams:
+        for num, (stream, index) in sorted(part.compressed.items()) if part is not None else ():
+            before = layout.location(section.index - 1, num)
+            unchanged = before is not None and not isinstance(before, int) and \
+                (before.obj_stream_id, before.ix_in_stream) == (stream, index)
+            if stream not in own_streams and not unchanged:
                 found.append(("XREF_POINTS_OUTSIDE_REVISION", {"revision": revision, "object": f"{num} 0",
                                                                "offset": f"object stream {stream}",
                                                                "target_revision": _revision_at_object(layout, section.index, stream)}))

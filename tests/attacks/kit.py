@@ -152,6 +152,21 @@ def verify(data: bytes, trust_config):
     return report
 
 
+# what verifier/structure.py reports (the Decree 30 profile and the layers report other codes)
+STRUCTURE_CODES = frozenset({
+    "BYTE_RANGE_INVALID", "SIGNATURE_GAP_INVALID", "SIGNATURE_DICT_MISPLACED", "BYTE_RANGE_REVISION_MISMATCH",
+    "BYTES_AFTER_EOF", "EOF_COUNT_MISMATCH", "REVISION_MALFORMED", "UNREFERENCED_OBJECT", "OBJECTS_OVERLAP",
+    "XREF_POINTS_OUTSIDE_REVISION", "UNEXPLAINED_BYTES", "HYBRID_XREF_CONFLICT", "XREF_DUPLICATE_ENTRY",
+    "TRAILER_KEY_CONFLICT", "TRAILER_DUPLICATE_KEY", "XREF_PREV_LOOP", "STRICT_PARSE_DEVIATION",
+    "STRICT_PARSE_DEVIATION_AFTER_SIGNING", "ACTIVE_CONTENT", "ACTIVE_CONTENT_ADDED",
+    "ANNOTATION_OVER_SIGNED_TEXT", "UNREADABLE_LAST_REVISION", "STRUCTURE_UNREADABLE",
+})
+
+
+def structural(report) -> set[str]:
+    return codes(report) & STRUCTURE_CODES
+
+
 def codes(report) -> set[str]:
     return {f.code for f in report.findings}
 
