@@ -217,6 +217,16 @@ FINDINGS = _codes(
         "The trailer of revision {revision} defines {key} several times ({values}); only the document properties may differ between readers, not the content.",
     ),
     Code(
+        "DICT_KEY_CONFLICT", "error",
+        "Đối tượng {object} (phiên bản {revision}, viết sau chữ ký đầu tiên) khai báo khóa {key} nhiều lần với giá trị khác nhau ({values}): mỗi trình đọc có thể lấy một giá trị khác.",
+        "Object {object} (revision {revision}, written after the first signature) defines {key} several times with different values ({values}): readers may take different ones.",
+    ),
+    Code(
+        "DICT_DUPLICATE_KEY", "warning",
+        "Đối tượng {object} (phiên bản {revision}, trong phần đã ký) khai báo khóa {key} nhiều lần với giá trị khác nhau ({values}); pyHanko dùng giá trị đầu tiên.",
+        "Object {object} (revision {revision}, in the signed part) defines {key} several times with different values ({values}); pyHanko uses the first.",
+    ),
+    Code(
         "XREF_PREV_LOOP", "error",
         "Chuỗi bảng tham chiếu chéo (/Prev) quay vòng ({reason}); một tệp bị hỏng không có dạng này, tệp đã bị tạo ra để đánh lừa trình đọc.",
         "The chain of cross-reference sections (/Prev) loops ({reason}); damage does not produce this, the file was crafted to mislead readers.",

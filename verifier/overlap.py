@@ -28,8 +28,11 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     if first_signed is None or first_signed + 1 >= len(layout.sections):
         return []
     reader = layout.reader
-    on_page = _annotation_pages(reader.root)
-    signed_pages = [page for page, _ in _pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
+    try:
+        on_page = _annotation_pages(reader.root)
+        signed_pages = [page for page, _ in _pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
+    except Exception:  # a page tree pyHanko cannot read: the layers have failed already
+        return []
     glyphs: dict[int, list[textboxes.Glyph]] = {}
     found = []
     for revision in range(first_signed + 1, len(layout.sections)):

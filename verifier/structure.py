@@ -10,7 +10,7 @@ makes the document INVALID (document._verdict).
 - `byterange`: the excluded bytes are exactly the signature's own hex /Contents (SWA).
 - `revisions`: every byte belongs to a well-formed revision; no unreferenced bodies (ISA).
 - `xrefcheck`: no object that a classic table and an xref stream, or repeated entries or
-  trailer keys, resolve differently (parser differentials).
+  repeated dictionary keys, resolve differently (parser differentials).
 - `activecontent`: JavaScript and other actions; an error when added after a signature.
 - `overlap`: annotations added after a signature over signed text (a warning with geometry).
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
@@ -41,18 +41,27 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
     first_signed = min(revisions_signed) if revisions_signed else None
 
     for sig in signatures:
-        for code, params in byterange.check(layout, sig):
+        for code, params in _run("byte range", byterange.check, layout, sig):
             report.add(code, layer=sig.layer, **params)
-    for check_ in (revisions.check, activecontent.check, overlap.check):
-        for code, params in check_(layout, first_signed):
+    for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
+                         ("active content", activecontent.check), ("overlap", overlap.check)):
+        for code, params in _run(name, check_, layout, first_signed):
             report.add(code, **params)
-    for code, params in xrefcheck.check(layout):
-        report.add(code, **params)
     if strict_error is not None:
         code = "STRICT_PARSE_DEVIATION"
         if first_signed is not None and _strict_ok(layout, first_signed):
             code = "STRICT_PARSE_DEVIATION_AFTER_SIGNING"
         report.add(code, reason=str(strict_error))
+
+
+def _run(name: str, check_, *args) -> list[tuple[str, dict]]:
+    """One check's findings; a check that cannot finish says so (an error: fail closed) and the
+    others still run."""
+    try:
+        return list(check_(*args))
+    except Exception as exc:
+        log.exception("%s check", name)
+        return [("STRUCTURE_UNREADABLE", {"reason": f"{name} check: {type(exc).__name__}: {exc}"})]
 
 
 def _strict_ok(layout: Layout, revision: int) -> bool:

@@ -15,6 +15,9 @@ signer one document and the relying party another:
   /XRefStm, /Encrypt and /Size that changes which objects are read at all (an error); for
   /Info or /ID only the document properties differ (19-bkhcn.pdf repeats /Info three times in
   its first, signed revision), which is reported as a warning.
+- Any other dictionary repeating a key with different values (a page with two /Contents): an
+  error when written after the first signature, a warning in what the signer signed (none of
+  the real documents or samples has one).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from verifier.layout import Layout, Section
 STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "/Size"})
 
 
-def check(layout: Layout) -> list[tuple[str, dict]]:
+def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     found: list[tuple[str, dict]] = []
     for section in layout.sections:
         if section.hybrid is not None:
@@ -35,6 +38,27 @@ def check(layout: Layout) -> list[tuple[str, dict]]:
         if section.kind in ("STANDARD", "HYBRID_MAIN"):
             found += _repeated_entries(layout, section)
         found += _trailer_keys(layout, section)
+        found += _object_keys(layout, section, after_signing=first_signed is not None and section.index > first_signed)
+    return found
+
+
+def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[tuple[str, dict]]:
+    found = []
+    written = set(section.entries) | set(section.compressed)
+    if section.hybrid is not None:
+        written |= set(section.hybrid.entries) | set(section.hybrid.compressed)
+    for num in sorted(written):
+        gen = section.entries.get(num, (0, 0))[0]
+        value = layout.value(section.index, num, gen)
+        if value is None:
+            continue
+        data = layout.value_data(section.index, num, gen)
+        for key, values in rawpdf.duplicate_keys(value):
+            if all(rawpdf.same_value(values[0], v, data) for v in values[1:]):
+                continue
+            params = {"revision": section.index + 1, "object": num, "key": key,
+                      "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
+            found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
     return found
 
 

@@ -138,3 +138,16 @@ def test_repeated_info_after_signing_is_a_strict_deviation_introduced_later(appr
     assert report.verdict == "INVALID"
     assert "TRAILER_DUPLICATE_KEY" in kit.codes(report)
     assert "STRICT_PARSE_DEVIATION_AFTER_SIGNING" in kit.codes(report)
+
+
+def test_a_page_naming_its_contents_twice(approval, trust):
+    """pyHanko (non-strict) takes the first /Contents, other readers the last."""
+    page = kit.page_ref(approval)
+    _, size, _ = kit.trailer_info(approval)
+    page_dict = kit.raw_dict(approval, page)
+    page_dict = page_dict[: page_dict.rindex(b">>")] + b" /Contents %d 0 R >>" % size
+    forged = kit.append_update(approval, [(size, kit.stream_body(kit.FORGED_OPS)), (page, page_dict)])
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID"
+    conflict = next(f for f in report.findings if f.code == "DICT_KEY_CONFLICT")
+    assert conflict.params["object"] == page and conflict.params["key"] == "/Contents"
