@@ -341,7 +341,110 @@ FINDINGS = _codes(
         "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
         "Verification raised an error: {reason}. The document is not considered valid.",
     ),
+    # --- Decree 30/2020 profile (verifier.profile; domain.md §2, C7-C14) ---
+    Code(
+        "ND30_NO_PERSON_SIGNATURE", "warning",
+        "Văn bản không có chữ ký số của người có thẩm quyền (chỉ có {layers} chữ ký của cơ quan, tổ chức); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no personal signature of the competent person (only {layers} agency signature(s)); Decree 30/2020 Art. 5 requires both.",
+    ),
+    Code(
+        "ND30_NO_AGENCY_SIGNATURE", "warning",
+        "Văn bản không có chữ ký số của cơ quan, tổ chức (chỉ có {layers} chữ ký cá nhân); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no signature of the agency (only {layers} personal signature(s)); Decree 30/2020 Art. 5 requires both.",
+    ),
+    Code(
+        "ND30_AGENCY_LAYER_STRIPPED", "warning",
+        "Văn bản có chữ ký cá nhân nhưng không có chữ ký số của cơ quan và còn để trống {blanks} ({notation}): đây là bản trước khi phát hành, hoặc bản đã bị cắt bỏ các lớp chữ ký của cơ quan (cấp số, ghi ngày, đóng dấu).",
+        "The document is signed by a person but carries no agency signature and its {blanks} are still blank ({notation}): it is the state before issuing, or an issued document whose agency layers (number, date, seal) were cut off.",
+    ),
+    Code(
+        "ND30_AGENCY_BEFORE_PERSON", "warning",
+        "Chữ ký của cơ quan ({agency}, lớp {agency_layer}) có trước chữ ký cá nhân ({person}, lớp {person_layer}); Điều 32.2.d Nghị định 30/2020: văn thư chỉ ký số của cơ quan sau khi người có thẩm quyền đã ký.",
+        "The agency's signature ({agency}, layer {agency_layer}) precedes the personal signature ({person}, layer {person_layer}); Decree 30/2020 Art. 32.2.d: the clerk applies the agency's signature only after the competent person has signed.",
+    ),
+    Code(
+        "ND30_SEAL_PLACEMENT", "info",
+        "Hình ảnh con dấu (trang {seal_page}, {seal_rect}) không trùm khoảng 1/3 bên trái chữ ký của người có thẩm quyền (lớp {signature_layer}, trang {signature_page}, {signature_rect}; phủ {covered}, phía {side}); Phụ lục I, mục II.8.a.",
+        "The seal image (page {seal_page}, {seal_rect}) does not cover about the left third of the competent person's signature (layer {signature_layer}, page {signature_page}, {signature_rect}; covers {covered}, on the {side}); Appendix I, II.8.a.",
+    ),
+    Code(
+        "ND30_ATTACHMENT_LAYOUT", "warning",
+        "Chữ ký số của cơ quan trên {purpose} không đúng thể thức (Phụ lục I, mục II.8.b, III.1.d): {problems}.",
+        "The agency signature on the {purpose} does not follow the prescribed layout (Appendix I, II.8.b, III.1.d): {problems}.",
+    ),
+    Code(
+        "ND30_SIGNER_NAME_MISMATCH", "warning",
+        "Họ tên người ký in trên văn bản ({printed}) không khớp với chứng thư số của chữ ký cá nhân ({certificate}).",
+        "The signer name printed on the document ({printed}) does not match the personal signature's certificate ({certificate}).",
+    ),
+    Code(
+        "ND30_AGENCY_NAME_MISMATCH", "warning",
+        "Chứng thư số của cơ quan ({certificate}, lớp {layers}) không mang tên cơ quan ban hành in trên văn bản ({printed}; cơ quan chủ quản: {parent}).",
+        "The agency certificate ({certificate}, layer(s) {layers}) does not name the issuing agency printed on the document ({printed}; parent body: {parent}).",
+    ),
+    Code(
+        "ND30_DATE_AFTER_SIGNING", "warning",
+        "Ngày ban hành ghi trên văn bản ({issued}) muộn hơn ngày cơ quan ký số (lớp {layer_number}, {signed}).",
+        "The issue date printed on the document ({issued}) is later than the agency's signing date (layer {layer_number}, {signed}).",
+    ),
+    Code(
+        "ND30_TYPE_CODE_MISMATCH", "info",
+        "Ký hiệu {notation} mang mã loại {type_code} ({code_means}) nhưng tên loại văn bản in là {printed} (Phụ lục III Nghị định 30/2020).",
+        "The notation {notation} carries the type code {type_code} ({code_means}) but the printed type is {printed} (Decree 30/2020 Appendix III).",
+    ),
+    Code(
+        "ND30_PUBLIC_CA_AFTER_2025", "warning",
+        "Chữ ký của {signer} ngày {signed} dùng chứng thư số công cộng ({anchor}); từ sau 31/12/2025 văn bản của cơ quan nhà nước phải dùng chữ ký số chuyên dùng công vụ (Nghị định 68/2024).",
+        "{signer}'s signature of {signed} uses a public-CA certificate ({anchor}); after 2025-12-31 state documents must carry official-use signatures (Decree 68/2024).",
+    ),
+    Code(
+        "ND30_LATER_LAYER_UNTRUSTED", "warning",
+        "Lớp chữ ký {layer_number} ({signer}, {purpose}) được thêm sau các chữ ký tin cậy bằng chứng thư số không thuộc hạ tầng tin cậy: nội dung lớp này hiển thị không thể quy cho cơ quan.",
+        "Layer {layer_number} ({signer}, {purpose}) was added after trusted signatures with a certificate outside the trusted PKIs: what it shows cannot be attributed to the agency.",
+    ),
+    Code(
+        "ND30_TRIAL_VERSION_MARK", "info",
+        "Hình thức hiển thị chữ ký có dòng 'PHIÊN BẢN THỬ NGHIỆM' (dấu của phần mềm ký, không liên quan đến tính hợp lệ).",
+        "The signature appearance shows 'PHIÊN BẢN THỬ NGHIỆM' (trial version): a mark of the signing client, not of validity.",
+    ),
+    Code(
+        "ND30_DUPLICATE_NUMBER", "warning",
+        "Số, ký hiệu {number}/{notation} của {organ} năm {year} đã có trong kho lưu trữ (văn bản {other}); Điều 15 Nghị định 30/2020.",
+        "Number {number}/{notation} of {organ} in {year} is already in the archive (document {other}); Decree 30/2020 Art. 15.",
+    ),
+    # --- document metadata (verifier.metadata) ---
+    Code(
+        "METADATA_CONFLICT", "info",
+        "Thông tin '{field}' không thống nhất: {value} ({source}) khác {other_value} ({other_source}).",
+        "Sources disagree on '{field}': {value} ({source}) versus {other_value} ({other_source}).",
+    ),
+    Code(
+        "METADATA_NO_TEXT", "info",
+        "Trang 1 không có lớp chữ (văn bản quét, {pages} trang): chỉ đọc được thông tin từ hình thức hiển thị của các chữ ký.",
+        "Page 1 has no text layer (a scan, {pages} pages): only what the signature appearances say could be read.",
+    ),
+    Code(
+        "METADATA_UNREADABLE", "info",
+        "Không đọc được thông tin văn bản: {reason}",
+        "The document's metadata could not be read: {reason}",
+    ),
 )
+
+# What each signature layer is for (verifier.profile), as the report names it.
+PURPOSE_TEXT = {
+    "competent": ("chữ ký của người có thẩm quyền", "the competent person's signature"),
+    "person": ("chữ ký cá nhân khác", "another personal signature"),
+    "number": ("chữ ký của cơ quan: cấp số văn bản", "agency signature: document number"),
+    "date": ("chữ ký của cơ quan: ghi ngày ban hành", "agency signature: issue date"),
+    "seal": ("chữ ký của cơ quan: đóng dấu", "agency signature: seal"),
+    "appendix": ("chữ ký của cơ quan trên phụ lục", "agency signature on an appendix"),
+    "copy": ("chữ ký của cơ quan: sao văn bản", "agency signature: copy"),
+    "incoming": ("chữ ký của cơ quan: đóng dấu đến", "agency signature: incoming stamp"),
+    "comment": ("chữ ký của cơ quan: ý kiến", "agency signature: comment"),
+    "agency": ("chữ ký của cơ quan", "agency signature"),
+    "timestamp": ("dấu thời gian tài liệu", "document timestamp"),
+    "unknown": ("không xác định", "unknown"),
+}
 
 SEVERITIES = ("error", "warning", "info")
 

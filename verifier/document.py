@@ -8,7 +8,7 @@ import io
 import logging
 from datetime import datetime, timezone
 
-from verifier import codes, structure
+from verifier import codes, policyfile, profile, structure
 from verifier.byterange import SignatureRef
 from verifier.layer import DocumentContext, validate_layer
 from verifier.report import DocumentReport, Layer
@@ -75,6 +75,13 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
     except Exception as exc:
         log.exception("structure check failed")
         report.add("INTERNAL_ERROR", reason=f"structure check: {type(exc).__name__}: {exc}")
+    try:
+        # what the document is (Appendix VI metadata) and what each layer is for (Decree 30)
+        profile.describe(data, report)
+    except Exception as exc:  # a description: it must never break verification
+        log.exception("metadata and profile failed")
+        report.add("METADATA_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
+    policyfile.apply(report, trust.policy)
     report.verdict = _verdict(report)
     return report
 

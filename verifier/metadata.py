@@ -529,7 +529,8 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
         if not ref["number"] and not ref["notation"]:
             continue
         value = f"{ref['number']}/{ref['notation']}" if ref["number"] else f"/{ref['notation']}"
-        if "attached_to" not in meta.fields or (not meta.fields["attached_to"].value.split("/")[0] and ref["number"]):
+        own = "code_notation" in meta.fields  # the main document's own appendix pages refer to itself
+        if not own and ("attached_to" not in meta.fields or (not meta.fields["attached_to"].value.split("/")[0] and ref["number"])):
             meta.fields["attached_to"] = Entry(value, source, layers)
         number, notation = meta.value("code_number"), meta.value("code_notation")
         if notation and ref["notation"] and not df.same_text(df.canon(notation).replace(" ", ""), df.canon(ref["notation"])):

@@ -4,6 +4,7 @@ know: one block per signature layer, then the conclusion."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 from verifier import codes
@@ -64,7 +65,37 @@ LABELS = {
     "fetched": ("Đã tải qua mạng (--online)", "Fetched over the network (--online)"),
     "policy": ("Chính sách", "Policy"),
     "no_layers": ("Không có chữ ký số.", "No digital signatures."),
+    "purpose": ("Vai trò", "Purpose"),
+    "metadata": ("THÔNG TIN VĂN BẢN", "DOCUMENT"),
+    "profile": ("KIỂM TRA THEO NGHỊ ĐỊNH 30/2020", "DECREE 30/2020 PROFILE"),
+    "profile_ok": ("Không phát hiện vấn đề.", "No problem found."),
+    "differs": ("nguồn khác ghi", "another source says"),
+    "blank": ("để trống", "blank"),
 }
+# Metadata shown in the human report, in this order (JSON carries every field).
+META_LABELS = {
+    "type_name": ("Loại văn bản", "Type"),
+    "number": ("Số, ký hiệu", "Number and notation"),
+    "issued_date": ("Ngày ban hành", "Issue date"),
+    "place": ("Địa danh", "Place"),
+    "organ_name": ("Cơ quan ban hành", "Issuing agency"),
+    "parent_organ_name": ("Cơ quan chủ quản", "Parent body"),
+    "subject": ("Trích yếu", "Subject"),
+    "signer": ("Người ký", "Signer"),
+    "recipients": ("Nơi nhận", "Recipients"),
+    "priority": ("Độ khẩn, độ mật", "Urgency, secrecy"),
+    "attached_to": ("Kèm theo văn bản", "Attached to"),
+    "copy_type": ("Hình thức sao", "Copy"),
+    "page_amount": ("Số trang", "Pages"),
+}
+_SOURCE_VI = (
+    (r"page (\d+) text", r"chữ trên trang \1"),
+    (r"layer (\d+) appearance", r"hình thức hiển thị của chữ ký \1"),
+    (r"of the revision signed by layer (\d+)", r"của phiên bản do chữ ký \1 ký"),
+    (r"PDF information dictionary", "thông tin PDF (/Info)"),
+    (r"XMP metadata stream", "XMP"),
+    (r"^file$", "tệp"),
+)
 REVOCATION = {
     "good": ("chưa bị thu hồi", "not revoked"),
     "revoked": ("đã bị thu hồi", "revoked"),
@@ -100,13 +131,15 @@ def render_text(report: DocumentReport, lang: str = "vi") -> str:
     out: list[str] = []
     out.append(f"{_l('file', lang)}: {report.file or '-'}")
     out.append(f"SHA-256: {report.sha256}")
+    out.extend(_metadata_block(report, lang))
     if report.layers:
         for index, layer in enumerate(report.layers):
             out.append("")
             out.extend(_layer_block(index, len(report.layers), layer, lang))
     elif report.verdict != codes.ERROR:
         out.append(_l("no_layers", lang))
-    notes = [f for f in report.findings if f.code not in ("LAYER_FAILED", "LAYER_INDETERMINATE")]
+    out.extend(_profile_block(report, lang))
+    notes = [f for f in report.findings if f.code not in ("LAYER_FAILED", "LAYER_INDETERMINATE") and not f.code.startswith("ND30_")]
     if notes:
         out.append("")
         out.append(f"{_l('notes', lang)}:")
@@ -137,6 +170,9 @@ def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
     role = {"person": "person", "agency": "agency_role"}.get(layer.role, "unknown")
     evidence = f" ({layer.role_evidence})" if layer.role_evidence else ""
     lines.append(f"  {_l('role', lang)}: {_l(role, lang)}{evidence}")
+    if layer.purpose:
+        why = f" ({layer.purpose_evidence})" if layer.purpose_evidence else ""
+        lines.append(f"  {_l('purpose', lang)}: {codes.pick(codes.PURPOSE_TEXT.get(layer.purpose, codes.PURPOSE_TEXT['unknown']), lang)}{why}")
     c = layer.certificate
     if c is not None:
         lines.append(
@@ -195,6 +231,74 @@ def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
     if layer.problem and layer.status != codes.PASSED:
         lines.append(f"    {layer.problem}")
     return lines
+
+
+def _source(text: str, lang: str) -> str:
+    if lang != "vi":
+        return text
+    for pattern, repl in _SOURCE_VI:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+def _value(entry) -> str | None:
+    value = entry.get("value") if isinstance(entry, dict) else entry
+    if value is None:
+        return None
+    return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _metadata_block(report: DocumentReport, lang: str) -> list[str]:
+    meta = report.metadata or {}
+    shown = {k: v for k, v in meta.items() if isinstance(v, dict)}
+    if not any(k in shown for k in META_LABELS if k != "page_amount"):
+        return []
+    rows: list[tuple[str, str, dict]] = []
+    for key in META_LABELS:
+        if key == "number":
+            num, notation = shown.get("code_number"), shown.get("code_notation")
+            if notation is None:
+                continue
+            n = _value(num) if num else None
+            text = f"{n or '…'}/{_value(notation)}" + (f" ({_l('blank', lang)})" if num and num.get("blank") else "")
+            rows.append((key, text, num if num and n else notation))
+        elif key == "issued_date":
+            entry = shown.get(key)
+            if entry is None:
+                continue
+            v = _value(entry)
+            text = "/".join(reversed(v.split("-"))) if v else f"{_l('blank', lang)}"
+            rows.append((key, text, entry))
+        elif key == "signer":
+            pos, name = shown.get("signer_position"), shown.get("signer_name")
+            if pos or name:
+                text = ", ".join(x for x in (_value(name) if name else None, _value(pos) if pos else None) if x)
+                rows.append((key, text, name or pos))
+        elif key in shown and _value(shown[key]) is not None:
+            rows.append((key, _value(shown[key]), shown[key]))
+    out = ["", f"{_l('metadata', lang)}:"]
+    for key, text, entry in rows:
+        src = f" [{_source(entry.get('source', ''), lang)}]" if entry.get("source") else ""
+        out.append(f"  {codes.pick(META_LABELS[key], lang)}: {text}{src}")
+        for other in entry.get("conflicts", []):
+            out.append(f"    ! {_l('differs', lang)}: {_value(other)} [{_source(other.get('source', ''), lang)}]")
+    return out
+
+
+def _profile_block(report: DocumentReport, lang: str) -> list[str]:
+    if not report.layers:
+        return []
+    found = [f for f in report.findings if f.code.startswith("ND30_")]
+    out = ["", f"{_l('profile', lang)}:"]
+    purposes = [codes.pick(codes.PURPOSE_TEXT.get(l.purpose, codes.PURPOSE_TEXT["unknown"]), lang) for l in report.layers if l.purpose]
+    if purposes:
+        out.append("  " + "; ".join(f"{i + 1}. {p}" for i, p in enumerate(purposes)))
+    if not found:
+        out.append(f"  {_l('profile_ok', lang)}")
+    for f in found:
+        where = f" [{report.layers[f.layer].field}]" if f.layer is not None and f.layer < len(report.layers) else ""
+        out.append(f"  - ({f.severity}) {f.code}{where}: {f.message(lang)}")
+    return out
 
 
 def render_json(report: DocumentReport, lang: str = "vi") -> str:

@@ -92,6 +92,10 @@ class Layer:
     signer: Signer = field(default_factory=Signer)
     role: str = "unknown"  # person | agency | unknown
     role_evidence: str | None = None
+    # what the layer is for under Decree 30/2020 (verifier.profile): competent | person | number |
+    # date | seal | appendix | copy | incoming | comment | agency | timestamp | unknown
+    purpose: str | None = None
+    purpose_evidence: str | None = None
     certificate: CertificateFacts | None = None
     chain: list[str] = field(default_factory=list)  # subjects, signer first, anchor last
     pki: str = "untrusted"  # government | public | other | untrusted
@@ -153,6 +157,9 @@ class DocumentReport:
     validation_time: str = ""
     fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
     kyso_version: str = ""
+    # Decree 30/2020 Appendix VI metadata (verifier.metadata): snake-case field name ->
+    # {"value": …, "source": …[, "layers", "printed", "blank", "conflicts"]}
+    metadata: dict[str, Any] = field(default_factory=dict)
     # The DER material the verdict rests on (certificates, CRLs, OCSP responses, timestamp
     # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
     # Not part of the JSON report.
@@ -181,4 +188,5 @@ class DocumentReport:
             "validation_time": self.validation_time,
             "fetched": self.fetched,
             "kyso_version": self.kyso_version,
+            "metadata": self.metadata,
         }
