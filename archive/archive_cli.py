@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from archive.trustload import trust_options
+from archive.trustload import policy_option, trust_options
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
 
@@ -27,12 +27,16 @@ def _settings():
         raise click.ClickException(str(exc)) from exc
 
 
-def _trust_args(settings, trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False) -> dict:
-    return dict(
+def _trust_args(settings, trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None) -> dict:
+    args = dict(
         trust=tuple(settings.trust) + tuple(trust), intermediate=tuple(settings.intermediate) + tuple(intermediate),
         crl=tuple(settings.crl) + tuple(crl), ocsp=tuple(settings.ocsp) + tuple(ocsp),
         online=online or settings.online, use_store=not no_trust_store,
     )
+    if policy is not None:
+        # a file is named by its absolute path: watch workers may run in another directory
+        args["policy"] = str(Path(policy).absolute()) if Path(policy).is_file() else str(policy)
+    return args
 
 
 def open_archive(settings=None, trust_args: dict | None = None):
@@ -76,8 +80,9 @@ def _walk(paths: tuple[Path, ...]):
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @trust_options
+@policy_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per file.")
-def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, as_json):
+def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy, as_json):
     """Verify and archive PDF files or folders (copies: the originals stay where they are).
 
     Exit code 0 when every file was archived (whatever its verdict), 4 when some had to be
@@ -90,7 +95,7 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, as_jso
     from archive.inbox import ProcessingArea
 
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store))
+    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
     area = ProcessingArea(settings.home / "processing")
     outcomes = [archive.process(c, area) for c in area.orphans(settings.claim_timeout)]
     for o in outcomes:
@@ -112,8 +117,9 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, as_jso
 @click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @trust_options
+@policy_option
 @click.pass_context
-def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store):
+def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
     """Archive every PDF dropped into INBOX (default $KYSO_HOME/inbox).
 
     Reacts to file events and rescans periodically; SIGTERM or Ctrl-C finishes the current
@@ -133,7 +139,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
         settings = replace(settings, stable_seconds=stable_seconds)
     inbox = (inbox or settings.default_inbox).absolute()
     inbox.mkdir(parents=True, exist_ok=True)
-    trust_args = _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store)
+    trust_args = _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     open_archive(settings, trust_args)  # upgrade the schema and check the trust options once, here
     verbose = bool(ctx.find_root().params.get("verbose"))
     cfg = WatchConfig(settings=settings, inbox=inbox, trust_args=trust_args, once=once, poll=poll,
@@ -230,7 +236,8 @@ def show(ref, as_json, lang):
 @click.option("--all", "all_", is_flag=True, help="Every archived document.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Documents received on or after this date.")
 @trust_options
-def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_store):
+@policy_option
+def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
     """Verify archived documents again (after a policy or trust-store change); every run is
     kept in the history."""
     from sqlalchemy import select
@@ -242,7 +249,7 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     if not all_ and since is None:
         raise click.UsageError("say which documents: --all or --since DATE")
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store))
+    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
     with archive.sessions() as s:
         q = select(Document.id).order_by(Document.id)
         if since is not None:

@@ -15,13 +15,20 @@ def build_trust(
     ocsp: tuple[Path, ...] = (),
     online: bool = False,
     use_store: bool = True,
+    policy: str | Path | None = None,
 ):
     from archive.config import kyso_home
     from archive.truststore import TrustStore, TrustStoreError
     from verifier import material
     from verifier.trust import TrustConfig
 
-    config = TrustConfig(online=online)
+    from verifier.policyfile import PolicyError
+    from verifier.policyfile import load as load_policy
+
+    try:
+        config = TrustConfig(online=online, policy=load_policy(policy))
+    except PolicyError as exc:
+        raise click.BadParameter(str(exc), param_hint="--policy") from exc
     if use_store:
         store = TrustStore(kyso_home() / "trust")
         try:
@@ -67,3 +74,12 @@ def trust_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def policy_option(command):
+    """`--policy NAME|FILE`: the validation policy (default nd30; README: Policy files)."""
+    return click.option(
+        "--policy", "policy", metavar="NAME|FILE", default=None,
+        help="Validation policy: a name (nd30, the default) or a TOML file overriding finding severities "
+             "(fail|warn|info|ignore) and legacy-algorithm choices. Its name and hash go into every report.",
+    )(command)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.trustload import build_trust, trust_options
+from archive.trustload import build_trust, policy_option, trust_options
 
 # Exit codes a script can rely on (README: Exit codes).
 EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
@@ -27,9 +27,10 @@ def exit_code(verdicts: list[str]) -> int:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--archived", multiple=True, metavar="ID|SHA256", help="Re-verify an archived document and record the result.")
 @trust_options
+@policy_option
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json):
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -39,6 +40,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     Examples:
       kyso verify samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --lang en --json incoming/*.pdf
+      kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --archived 12
     """
     from verifier.document import verify_pdf
@@ -47,8 +49,8 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
     if archived:
-        sys.exit(_verify_archived(archived, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json))
-    config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store)
+        sys.exit(_verify_archived(archived, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json, policy))
+    config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store, policy=policy)
     verdicts = []
     show_bar = len(files) > 1 and sys.stderr.isatty()
     with click.progressbar(files, label="kyso verify", file=sys.stderr) if show_bar else _plain(files) as items:
@@ -68,7 +70,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     sys.exit(exit_code(verdicts))
 
 
-def _verify_archived(refs, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json) -> int:
+def _verify_archived(refs, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json, policy=None) -> int:
     from archive.archive_cli import _settings, _trust_args, open_archive
     from archive.ingest import reverify
     from archive.queries import NotFound, find_document
@@ -77,7 +79,7 @@ def _verify_archived(refs, files, trust, intermediate, crl, ocsp, online, no_tru
     if files:
         raise click.UsageError("give either files or --archived, not both")
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store))
+    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
     verdicts = []
     for ref in refs:
         with archive.sessions() as s:

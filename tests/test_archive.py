@@ -106,7 +106,12 @@ def test_list_show_reverify_export(env, archive, tmp_path):
     by_signer = kyso(env, "archive", "list", "--json", "--signer", "lý thanh").stdout.splitlines()
     assert [json.loads(l)["name"] for l in by_signer] == ["plan.pdf"]
     by_agency = kyso(env, "archive", "list", "--json", "--agency", "Sở Giáo dục").stdout.splitlines()
-    assert [json.loads(l)["name"] for l in by_agency] == ["plan.pdf"]
+    # the agency's own layers sign plan.pdf; both headers print it as the issuing agency
+    assert sorted(json.loads(l)["name"] for l in by_agency) == ["content-changed.pdf", "plan.pdf"]
+    # the metadata the verifier reads is what the archive searches: content-changed.pdf's page
+    # content was forged to print 99 where the agency's layer draws 45 in plan.pdf
+    by_number = kyso(env, "archive", "list", "--json", "--number", "45/KH-SGDĐT").stdout.splitlines()
+    assert [json.loads(l)["name"] for l in by_number] == ["plan.pdf"]
     plan = next(d for d in listed if d["name"] == "plan.pdf")
 
     shown = kyso(env, "archive", "show", plan["sha256"][:12], "--lang", "en").stdout
