@@ -240,21 +240,27 @@ def _appendix_body(pdf: _Pdf, reference: str, y: float):
     _table(pdf, y + 56, APPENDIX_HEAD, APPENDIX_ROWS, APPENDIX_WIDTHS)
 
 
-def plan(seed: Seed) -> Doc:
+def plan(seed: Seed, *, notation: str = "KH-SGDĐT", number: str | None = None, day: str | None = None,
+         month: str = "3", year: str = "2022") -> Doc:
+    """The seed plan. By default the number and the day are blanks the agency's layers fill in;
+    given, they are printed in the page (a document numbered before signing)."""
     pdf = _Pdf()
     pdf.set_title("Kế hoạch triển khai thực hiện phong trào thi đua Chung tay xây dựng nông thôn mới")
     pdf.set_author("Sở Giáo dục và Đào tạo tỉnh Bình Phước")
     pdf.add_page()
-    row = _header(pdf, "UBND TỈNH BÌNH PHƯỚC", "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
-                  ("Số: ", "/KH-SGDĐT"), ("Bình Phước, ngày ", " tháng 3 năm 2022"))
+    number_line = f"Số: {number}/{notation}" if number else ("Số: ", f"/{notation}")
+    date_line = (f"Bình Phước, ngày {day} tháng {month} năm {year}" if day
+                 else ("Bình Phước, ngày ", f" tháng {month} năm {year}"))
+    row = _header(pdf, "UBND TỈNH BÌNH PHƯỚC", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", number_line, date_line)
     y = _title(pdf, row + 42, "KẾ HOẠCH", seed.subject)
     _body(pdf, y, seed.paragraphs)
     _closing(pdf, seed.recipients, ["GIÁM ĐỐC"], "Trịnh Văn Nam")
     pdf.add_page()
     # the top of the appendix page is kept free for the agency's text-only appearance
     pdf.box_top("appendix-sig", PAGE_W - RIGHT - 215, 22, 225, 62)
-    _appendix_body(pdf, "(Kèm theo Kế hoạch số      /KH-SGDĐT ngày      /3/2022 của Sở Giáo dục "
-                        "và Đào tạo)", TOP + 60)
+    ref_number, ref_day = (number, day) if number and day else ("     ", "     ")
+    _appendix_body(pdf, f"(Kèm theo Kế hoạch số {ref_number}/{notation} ngày {ref_day}/{month}/{year} của Sở "
+                        "Giáo dục và Đào tạo)", TOP + 60)
     return Doc(bytes(pdf.output()), pdf.pages_count, pdf.boxes)
 
 

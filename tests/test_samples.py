@@ -35,6 +35,60 @@ def test_sample_verdict_layers_and_roles(sample, reports):
     assert [l.subindication for l in report.layers] == sample["subindications"]
 
 
+@pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[s["file"] for s in SAMPLE_LIST])
+def test_sample_decree30_profile_purposes_and_metadata(sample, reports):
+    """Each sample gets exactly the Decree 30 findings the manifest lists (one per broken rule),
+    its layers the purposes listed, and the metadata fields listed."""
+    report = reports[sample["file"]]
+    found = sorted({f.code for f in report.findings if f.code.startswith("ND30_")})
+    assert found == sorted(set(sample["profile"])), [(f.code, f.params) for f in report.findings if f.code.startswith("ND30_")]
+    assert [l.purpose for l in report.layers] == sample["purposes"], [l.purpose_evidence for l in report.layers]
+    for key, value in sample["metadata"].items():
+        assert key in report.metadata, key
+        assert report.metadata[key]["value"] == value, (key, report.metadata[key])
+        assert report.metadata[key]["source"]
+
+
+def test_seed_plan_metadata_says_where_each_field_came_from(reports):
+    meta = reports["plan.pdf"].metadata
+    assert meta["code_number"]["source"] == "layer 3 appearance (Signature3)"
+    assert meta["issued_date"]["source"] == "page 1 text + layer 4 appearance (Signature4)"
+    assert meta["organ_name"]["printed"] == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert not [f for f in reports["plan.pdf"].findings if f.code.startswith(("ND30_", "METADATA_"))]
+    evidence = [l.purpose_evidence for l in reports["plan.pdf"].layers]
+    assert "'45'" in evidence[2] and "'08'" in evidence[3] and "layer 1" in evidence[4]
+
+
+def test_cli_shows_metadata_and_profile():
+    vi = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", TRUST).stdout
+    assert "Số, ký hiệu: 45/KH-SGDĐT" in vi and "Cơ quan ban hành: Sở Giáo dục và Đào tạo" in vi
+    assert "Vai trò: chữ ký của cơ quan: đóng dấu" in vi and "KIỂM TRA THEO NGHỊ ĐỊNH 30/2020" in vi
+    en = kyso("verify", "--lang", "en", str(SAMPLES / "date-after-signing.pdf"), "--trust", TRUST).stdout
+    assert "ND30_DATE_AFTER_SIGNING" in en and "Issue date: 15/03/2022" in en
+    doc = json.loads(kyso("verify", "--json", str(SAMPLES / "plan.pdf"), "--trust", TRUST).stdout)
+    assert doc["metadata"]["type_name"] == {"value": "Kế hoạch", "source": "page 1 text"}
+    assert [l["purpose"] for l in doc["layers"]] == ["competent", "person", "number", "date", "seal", "appendix"]
+
+
+def test_policy_file_changes_severity_and_is_recorded(tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text('name = "nd30-strict"\n[severities]\nND30_AGENCY_BEFORE_PERSON = "fail"\n', encoding="utf-8")
+    result = kyso("verify", "--json", str(SAMPLES / "agency-before-person.pdf"), "--trust", TRUST, "--policy", str(strict))
+    doc = json.loads(result.stdout)
+    assert result.returncode == 1 and doc["verdict"] == "INVALID"
+    assert doc["policy"] == "nd30-strict" and doc["policy_sha256"] != json.loads(
+        kyso("verify", "--json", str(SAMPLES / "agency-before-person.pdf"), "--trust", TRUST).stdout)["policy_sha256"]
+    assert ("ND30_AGENCY_BEFORE_PERSON", "error") in {(f["code"], f["severity"]) for f in doc["findings"]}
+    ignore = tmp_path / "quiet.toml"
+    ignore.write_text('[severities]\nND30_AGENCY_BEFORE_PERSON = "ignore"\n', encoding="utf-8")
+    doc = json.loads(kyso("verify", "--json", str(SAMPLES / "agency-before-person.pdf"), "--trust", TRUST, "--policy", str(ignore)).stdout)
+    assert doc["verdict"] == "VALID" and "ND30_AGENCY_BEFORE_PERSON" not in {f["code"] for f in doc["findings"]}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[severities]\nNOPE = "fail"\n', encoding="utf-8")
+    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--policy", str(bad))
+    assert result.returncode == 2 and "unknown finding code" in result.stderr
+
+
 def test_seed_plan_six_layers_in_revision_order(reports):
     report = reports["plan.pdf"]
     assert [l.revision for l in report.layers] == sorted(l.revision for l in report.layers)

@@ -394,8 +394,8 @@ FINDINGS = _codes(
     ),
     Code(
         "ND30_PUBLIC_CA_AFTER_2025", "warning",
-        "Chữ ký của {signer} ngày {signed} dùng chứng thư số công cộng ({anchor}); từ sau 31/12/2025 văn bản của cơ quan nhà nước phải dùng chữ ký số chuyên dùng công vụ (Nghị định 68/2024).",
-        "{signer}'s signature of {signed} uses a public-CA certificate ({anchor}); after 2025-12-31 state documents must carry official-use signatures (Decree 68/2024).",
+        "Chữ ký của {signer} (lớp {layers}) ngày {signed} dùng chứng thư số công cộng ({anchor}); từ sau 31/12/2025 văn bản của cơ quan nhà nước phải dùng chữ ký số chuyên dùng công vụ (Nghị định 68/2024).",
+        "{signer}'s signature (layer(s) {layers}) of {signed} uses a public-CA certificate ({anchor}); after 2025-12-31 state documents must carry official-use signatures (Decree 68/2024).",
     ),
     Code(
         "ND30_LATER_LAYER_UNTRUSTED", "warning",

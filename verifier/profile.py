@@ -334,17 +334,23 @@ def _names(prof: Profile, view, purpose, meta: Metadata) -> None:
         if v.role != "agency" or purpose[v.index] not in ISSUING:
             continue
         s = v.layer.signer
-        candidates = [c for c in (_cn(v.layer), s.organization or "", *s.organizational_units) if c]
-        if not any(_agency_matches(c, n) for c in candidates for n in names if n):
+        # the CN names the agency (a longer form of the same name is the same agency); O and OU
+        # often name its parent body, so they count only when equal
+        others = [c for c in (s.organization or "", *s.organizational_units) if c]
+        if not (any(_agency_matches(_cn(v.layer), n) for n in names if n)
+                or any(df.same_text(_strip_test(c), n) for c in others for n in names if n)):
             mismatched.setdefault(_cn(v.layer), []).append(v.index)
     for cn, indices in mismatched.items():
         prof.add("ND30_AGENCY_NAME_MISMATCH", indices[0], certificate=cn, printed=organ.printed or organ.value,
                  parent=(parent.value if parent else "-"), layers=", ".join(str(i + 1) for i in indices))
 
 
+def _strip_test(name: str) -> str:
+    return re.sub(r"\s*\(TEST\)$", "", name, flags=re.IGNORECASE)
+
+
 def _agency_matches(cert_name: str, organ: str) -> bool:
-    a, b = df.canon(cert_name).casefold(), df.canon(organ).casefold()
-    a = re.sub(r"\s*\(test\)$", "", a)
+    a, b = df.canon(_strip_test(cert_name)).casefold(), df.canon(organ).casefold()
     if df.same_text(a, b):
         return True
     fa, fb = df.fold(a), df.fold(b)
@@ -385,14 +391,20 @@ def _type_code(prof: Profile, meta: Metadata) -> None:
 
 
 def _public_ca(prof: Profile, signing) -> None:
-    """C14: a public-CA signature on a state document after the 2025-12-31 transition."""
+    """C14: a public-CA signature on a state document after the 2025-12-31 transition (one
+    finding per certificate, naming its layers)."""
+    late: dict[str, list] = {}
     for v in signing:
         if getattr(v.layer, "pki", None) != "public":
             continue
         t = _when(v.layer)
         if t is not None and t.date() > PUBLIC_CA_DEADLINE:
-            prof.add("ND30_PUBLIC_CA_AFTER_2025", v.index, signer=_cn(v.layer), signed=t.date().isoformat(),
-                     anchor=getattr(v.layer, "trust_anchor", None) or "-")
+            late.setdefault(_cn(v.layer), []).append((v, t))
+    for signer, items in late.items():
+        v, t = items[0]
+        prof.add("ND30_PUBLIC_CA_AFTER_2025", v.index, signer=signer, signed=t.date().isoformat(),
+                 anchor=getattr(v.layer, "trust_anchor", None) or "-",
+                 layers=", ".join(str(x.index + 1) for x, _ in items))
 
 
 CHAIN_FAILURES = {"NO_CERTIFICATE_CHAIN_FOUND", "CERTIFICATE_CHAIN_GENERAL_FAILURE", "CHAIN_CONSTRAINTS_FAILURE"}
