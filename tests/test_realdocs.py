@@ -97,3 +97,47 @@ def test_missing_g1_issuing_ca_is_named(reports):
     report = reports["19-bkhcn.pdf"]
     assert [l.subindication for l in report.layers] == ["NO_CERTIFICATE_CHAIN_FOUND"] * 2
     assert "Co quan chung thuc so Chinh phu" in next(f for f in report.findings if f.code == "ISSUER_MISSING").params["issuer"]
+
+
+# --- Decree 30 profile: what each layer is for, read from certificate, appearance and text ----
+
+PURPOSES = {
+    "50-2026-ND-CP.pdf": ["competent", "number", "date", "date", "date", "seal"],  # day, month, year: one layer each
+    "49-2026-ND-CP.pdf": ["seal"],
+    "385.signed.signed.pdf": ["person", "competent", "number", "date", "seal", "agency"],
+    "03-vbhn-bkhcn.pdf": ["person", "competent", "seal", "number", "date"],
+    "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf": ["competent", "number", "seal"],
+    "duthaototrinh-luat-ks.pdf": ["person"],
+    "19-bkhcn.pdf": ["agency", "copy"],
+    "1009-ttg.signed.pdf": ["seal"],
+    "143-qd.signed.pdf": ["seal"],
+    "4cae3b9afe54435faf53f3c8f237776c.pdf": ["seal"],
+}
+PROFILE = {
+    # published with the agency's seal only (the person's signature is not in the file)
+    "49-2026-ND-CP.pdf": ["ND30_NO_PERSON_SIGNATURE"],
+    "1009-ttg.signed.pdf": ["ND30_NO_PERSON_SIGNATURE"],
+    "143-qd.signed.pdf": ["ND30_NO_PERSON_SIGNATURE"],
+    "4cae3b9afe54435faf53f3c8f237776c.pdf": ["ND30_NO_PERSON_SIGNATURE"],
+    # a draft submission: blank number and date, no agency layer, and the one personal
+    # signature is a drafting official's, not the printed signer Trần Quý Kiên's
+    "duthaototrinh-luat-ks.pdf": ["ND30_AGENCY_LAYER_STRIPPED", "ND30_SIGNER_NAME_MISMATCH"],
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_layer_purposes_and_profile(name, reports):
+    report = reports[name]
+    assert [l.purpose for l in report.layers] == PURPOSES[name], [l.purpose_evidence for l in report.layers]
+    found = sorted({f.code for f in report.findings if f.code.startswith("ND30_")})
+    assert found == PROFILE.get(name, [])
+
+
+def test_the_decree_reads_as_decree_50_of_the_government(reports):
+    report = reports["50-2026-ND-CP.pdf"]
+    meta = {k: v["value"] for k, v in report.metadata.items()}
+    assert (meta["type_name"], meta["code_number"], meta["code_notation"]) == ("Nghị định", "50", "2026/NĐ-CP")
+    assert (meta["issued_date"], meta["organ_name"], meta["signer_name"]) == ("2026-01-31", "Chính phủ", "Trần Hồng Hà")
+    assert report.metadata["code_number"]["source"] == "layer 2 appearance (Signature2)"
+    competent = report.layers[0]
+    assert competent.signer.common_name == meta["signer_name"] and "printed under the signature block" in competent.purpose_evidence
