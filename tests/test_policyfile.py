@@ -31,12 +31,11 @@ HYBRID_XREF = "ignore"
 [legacy]
 sha1 = "never"
 min_rsa_bits = 3072
-accept_digital_signature_only = false
 """)
     p = policyfile.load(path)
     assert p.name == "nd30-strict"
     assert p.severities == {"REVOCATION_UNKNOWN": "error", "HYBRID_XREF": "ignore"}
-    assert p.sha1_anchors == () and p.min_rsa_bits == 3072 and not p.accept_digital_signature_only
+    assert p.sha1_anchors == () and p.min_rsa_bits == 3072
     assert p.sha256 != ND30.sha256  # the hash travels with every report
     assert policyfile.severity(p, "REVOCATION_UNKNOWN") == "error"
     assert policyfile.severity(p, "ISSUER_MISSING") == "warning"
@@ -55,6 +54,7 @@ def test_default_name_from_the_file_and_sha1_anchor_list(tmp_path):
     ("[legacy]\nsha1 = 'sometimes'\n", "sha1 must be"),
     ("[legacy]\nmin_rsa_bits = 512\n", "at least 1024"),
     ("colour = 'red'\n", "unknown keys"),
+    ("[legacy]\naccept_digital_signature_only = false\n", "unknown \\[legacy\\] keys"),
     ("[severities\n", "not valid TOML"),
 ])
 def test_bad_files_say_what_to_fix(tmp_path, text, message):
@@ -69,3 +69,17 @@ def test_apply_rejudges_findings():
     p = policyfile.from_dict({"severities": {"HYBRID_XREF": "ignore", "REVOCATION_UNKNOWN": "fail"}})
     policyfile.apply(report, p)
     assert [(f.code, f.severity) for f in report.findings] == [("REVOCATION_UNKNOWN", "error")]
+
+
+def test_min_rsa_bits_fails_a_smaller_key(sample_trust):
+    """The samples' keys are RSA-2048: a policy asking for 3072 fails them as a crypto constraint."""
+    import dataclasses
+
+    from tests.conftest import SAMPLES
+    from verifier.document import verify_pdf
+
+    trust = dataclasses.replace(sample_trust, policy=policyfile.from_dict({"legacy": {"min_rsa_bits": 3072}}))
+    report = verify_pdf((SAMPLES / "person-only.pdf").read_bytes(), trust)
+    assert report.verdict == "INVALID"
+    assert report.layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE" and "2048 bits" in report.layers[0].problem
+    assert report.policy == "custom"

@@ -37,6 +37,9 @@ def check_layer(layer: Layer, chain: list[x509.Certificate], anchor, policy: Pol
         used = _uses(hashes, weak)
         if used:
             return f"{weak.upper()} is never accepted ({', '.join(used)})"
+    facts = layer.certificate
+    if facts is not None and facts.key_algorithm == "rsa" and facts.key_size and facts.key_size < policy.min_rsa_bits:
+        return f"an RSA key of {facts.key_size} bits; policy {policy.name} requires at least {policy.min_rsa_bits}"
     sha1 = _uses(hashes, "sha1")
     if not sha1 or anchor is None:
         return None

@@ -14,8 +14,9 @@ file given with `--policy FILE` starts from a named policy and overrides what it
 
     [legacy]
     sha1 = "government"                # government (G1/G2 roots only) | never | [anchor SHA-256, …]
-    min_rsa_bits = 2048
-    accept_digital_signature_only = true
+    min_rsa_bits = 2048                # a signer's RSA key below this fails the layer
+
+Requiring nonRepudiation is a severity like any other: NON_REPUDIATION_ABSENT = "fail".
 
 Findings are facts; the policy only changes their severity, and so the verdict derived from
 them (an error makes the document INVALID). It never changes what a layer's cryptography says.
@@ -85,7 +86,7 @@ def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy"
         severities[code] = SEVERITY_WORDS[word]
     changes: dict = {"severities": severities}
     legacy = data.get("legacy") or {}
-    extra = set(legacy) - {"sha1", "min_rsa_bits", "accept_digital_signature_only"}
+    extra = set(legacy) - {"sha1", "min_rsa_bits"}
     if extra:
         raise PolicyError(f"{where}: unknown [legacy] keys {', '.join(sorted(extra))}")
     if "sha1" in legacy:
@@ -95,10 +96,6 @@ def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy"
         if not isinstance(bits, int) or bits < 1024:
             raise PolicyError(f"{where}: min_rsa_bits must be an integer of at least 1024")
         changes["min_rsa_bits"] = bits
-    if "accept_digital_signature_only" in legacy:
-        if not isinstance(legacy["accept_digital_signature_only"], bool):
-            raise PolicyError(f"{where}: accept_digital_signature_only must be true or false")
-        changes["accept_digital_signature_only"] = legacy["accept_digital_signature_only"]
     changes["name"] = str(data.get("name") or default_name)
     changes["description"] = str(data.get("description") or f"{base.name} with overrides from {where}")
     return dataclasses.replace(base, **changes)
