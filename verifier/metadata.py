@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 FILL_IN_MAX = 12  # an appearance drawing one line this short is read into the page (number, day)
 HEADER_MAX_FRACTION = 0.45  # the header and title block lie in the top part of page 1
 FOOTER_SCAN_PAGES = 40
+MAX_REVISIONS = 32  # earlier revisions compared with the final one (the latest ones)
 
 # The fields compared between revisions and sources.
 COMPARED = ("type_name", "code_number", "code_notation", "issued_date", "place", "organ_name", "subject",
@@ -602,7 +603,7 @@ def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[s
                final_pages: list[int]) -> None:
     """Read every earlier revision the same way; a value that differs from the final one (not a
     blank filled in later) is a disagreement the report names."""
-    ends = doc.revision_ends()[:-1]
+    ends = doc.revision_ends()[:-1][-MAX_REVISIONS:]
     by_end = {w.signed_end: w.field for w in doc.widgets() if w.signed_end}
     final_keys = _content_keys(doc, None, final_pages)
     for end in ends:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_FORM_DEPTH = 8
 MAX_OPERATIONS = 400_000
 MAX_GLYPHS = 60_000
+MAX_STREAM_BYTES = 16 * 1024 * 1024  # a content stream larger than this is not read for text
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 PAGE_CONTENT = "page"
 
@@ -392,6 +393,9 @@ class _Interpreter:
         if depth > MAX_FORM_DEPTH:
             return
         try:
+            if hasattr(stream_obj, "get_data") and len(stream_obj.get_data()) > MAX_STREAM_BYTES:
+                log.debug("content stream too large for text")
+                return
             content = ContentStream(stream_obj, self.reader)
             operations = content.operations
         except Exception:
