@@ -40,6 +40,16 @@ def _proc_start(pid: int) -> str | None:
         return None
 
 
+def _proc_dead(pid: int) -> bool:
+    """A zombie (killed, not yet reaped: in a container whose init does not reap, it stays) is
+    dead for the purpose of its claims."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+    except (OSError, IndexError):
+        return False
+
+
 def owner_token() -> dict:
     return {"host": socket.gethostname(), "pid": os.getpid(), "start": _proc_start(os.getpid())}
 
@@ -56,6 +66,8 @@ def owner_alive(owner: dict, claim_age: float, timeout: float) -> bool:
         return False
     except PermissionError:
         pass
+    if _proc_dead(pid):
+        return False
     return owner.get("start") is None or _proc_start(pid) == owner.get("start")
 
 

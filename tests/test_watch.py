@@ -92,14 +92,19 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(env, tmp_path):
     inbox = tmp_path / "inbox"
     files = variants(SAMPLES / "appendix.pdf", 100, inbox, prefix="phu-luc")
     rng = random.Random(20261126)
+    archive = open_archive(env)
     kills = 0
     for _ in range(5):
+        # kill once the watcher is visibly mid-stream, a random few files further on
+        target = sum(receipts_by_name(archive).values()) + rng.randint(2, 10)
         proc = start_watch(env, inbox)
-        time.sleep(rng.uniform(1.2, 2.2))  # start-up takes about a second: kill mid-stream
+        deadline = time.time() + 120
+        while sum(receipts_by_name(archive).values()) < target and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.0, 0.3))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         kills += 1
-    archive = open_archive(env)
     before = sum(receipts_by_name(archive).values())
     assert 0 < before < 100, before  # the kills did land in the middle of the work
     result = run_once(env, inbox)
