@@ -109,9 +109,10 @@ PURPOSES = {
     "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf": ["competent", "number", "seal"],
     "duthaototrinh-luat-ks.pdf": ["person"],
     "19-bkhcn.pdf": ["agency", "copy"],
-    "1009-ttg.signed.pdf": ["seal"],
-    "143-qd.signed.pdf": ["seal"],
-    "4cae3b9afe54435faf53f3c8f237776c.pdf": ["seal"],
+    # scans signed with the tool's image-and-text appearance (the portal's, the ministry's)
+    "1009-ttg.signed.pdf": ["agency"],
+    "143-qd.signed.pdf": ["agency"],
+    "4cae3b9afe54435faf53f3c8f237776c.pdf": ["agency"],
 }
 PROFILE = {
     # published with the agency's seal only (the person's signature is not in the file)

@@ -207,14 +207,18 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
             seals.append(v)
             out[v.index] = Purpose(SEAL, f"agency image over the signature image of layer {over.index + 1}")
     if not seals:
+        # an image alone is the seal; image and text together is the tool's full appearance
+        # (a scan signed by its agency, a portal's re-publication): an agency signature
         for v in agencies:
-            if out[v.index] is None and v.visible and v.image:
+            if out[v.index] is None and v.visible and v.image and not v.text.strip():
                 out[v.index] = Purpose(SEAL, "agency signature with an image (the seal), not over the signer's image")
                 break
     for v in agencies:
         if out[v.index] is None:
             if not v.visible:
                 why = "agency signature without appearance"
+            elif v.image and v.text.strip():
+                why = f"agency signature with an image and the text '{' '.join(v.text.split())[:80]}'"
             elif v.image:
                 why = f"another agency image on page {(v.page or 0) + 1}"
             else:
