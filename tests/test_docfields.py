@@ -176,6 +176,25 @@ SỞ GIÁO DỤC VÀ ĐÀO TẠO              Độc lập - Tự do - Hạnh ph
         "parent_organ_printed": "ĐẠI HỌC QUỐC GIA THÀNH PHỐ HỒ CHÍ MINH", "organ_name_printed": "TRƯỜNG ĐẠI HỌC BÁCH KHOA",
         "place": "TP. Hồ Chí Minh", "issued_date": date(2024, 9, 9), "type_code": "GM", "type_name_printed": "Giấy mời",
     }),
+    ("district guidance, parent with a place word", """
+   UBND HUYỆN ĐỒNG PHÚ             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+ PHÒNG GIÁO DỤC VÀ ĐÀO TẠO             Độc lập - Tự do - Hạnh phúc
+   Số: 56/HD-PGDĐT                 Đồng Phú, ngày 20 tháng 9 năm 2023
+""", "HƯỚNG DẪN\nThực hiện nhiệm vụ năm học 2023-2024\n\nCăn cứ", {
+        "parent_organ_printed": "UBND HUYỆN ĐỒNG PHÚ", "organ_name_printed": "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "type_code": "HD", "type_name_printed": "Hướng dẫn", "place": "Đồng Phú", "issued_date": date(2023, 9, 20),
+        "subject": "Thực hiện nhiệm vụ năm học 2023-2024",
+    }),
+    ("urgent telegram of the Prime Minister", """
+ THỦ TƯỚNG CHÍNH PHỦ             CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+                                        Độc lập - Tự do - Hạnh phúc
+   Số: 10/CĐ-TTg                      Hà Nội, ngày 01 tháng 02 năm 2024
+      HỎA TỐC
+""", "CÔNG ĐIỆN\nVề việc chủ động ứng phó với rét đậm, rét hại\n", {
+        "organ_name_printed": "THỦ TƯỚNG CHÍNH PHỦ", "code_number": "10", "code_notation": "CĐ-TTg", "type_code": "CĐ",
+        "urgency": "Hỏa tốc", "type_name_printed": "Công điện",
+        "subject": "Về việc chủ động ứng phó với rét đậm, rét hại",
+    }),
     ("no space between the day and tháng", """
   BỘ KHOA HỌC VÀ CÔNG NGHỆ                XÁC THỰC VĂN BẢN HỢP NHẤT
         Số: 03 /VBHN - BKHCN             Hà Nội, ngày 07tháng 10 năm 2025
