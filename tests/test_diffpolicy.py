@@ -31,6 +31,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+
+from verifier.pdfreader import KysoPdfFileReader
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import (
@@ -112,8 +114,9 @@ def realdoc_readers():
         if name not in readers:
             fh = open(path, "rb")
             handles.append(fh)
-            # hybrid-reference files (Word + iText) need non-strict mode
-            readers[name] = PdfFileReader(fh, strict=False)
+            # hybrid-reference files (Word + iText) need non-strict mode; kyso's reader is
+            # pyHanko's with object-stream headers parsed once (tests/test_pdfreader.py)
+            readers[name] = KysoPdfFileReader(fh, strict=False)
         return readers[name]
 
     yield get
