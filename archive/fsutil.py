@@ -17,8 +17,11 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None, mode: int | None = None) -> None:
-    """Temp file + fsync + rename: a crash leaves the old file or the new one, never half of one."""
+def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None, mode: int | None = None,
+                 durable: bool = True) -> None:
+    """Temp file + fsync + rename: a crash leaves the old file or the new one, never half of one.
+    `durable=False` skips the fsyncs where losing the write in a power cut is harmless (it is
+    still never torn)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = tmp_dir or path.parent
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -26,8 +29,10 @@ def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None, mode: int
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            os.fsync(fh.fileno())
     if mode is not None:
         os.chmod(tmp, mode)
     os.replace(tmp, path)
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)

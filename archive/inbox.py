@@ -5,6 +5,11 @@ A claim first writes `<id>.json` (where the file came from, who took it) into th
 folder, then renames the file to `<id>.pdf` beside it. Rename is atomic, so exactly one claimant
 wins; the loser removes its json. The processing folder lives inside the inbox (`.kyso-processing`)
 so the rename never crosses filesystems. After a crash the pair tells recovery what to resume.
+
+Claims are not fsynced: if a power cut loses one, the file is back in the inbox or in the
+processing folder without its record, and both are recovered. Only the stored objects and the
+database commit must be on disk before a claim is released, and they are (archive.blobs, the
+database's own synchronous commit).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.fsutil import fsync_dir, write_atomic
+from archive.fsutil import write_atomic
 
 PROCESSING = ".kyso-processing"
 TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart", ".!ut")
@@ -104,7 +109,7 @@ class ProcessingArea:
         cid = uuid.uuid4().hex
         meta = {**meta, "owner": owner_token(), "claimed_at": datetime.now(timezone.utc).isoformat()}
         meta_path = self.root / f"{cid}.json"
-        write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode())
+        write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode(), durable=False)
         return cid, self.root / f"{cid}.pdf", meta_path
 
     def take(self, source: Path, name: str, origin: str, kind: str = "file") -> Claim | None:
@@ -120,7 +125,6 @@ class ProcessingArea:
         except FileNotFoundError:
             meta_path.unlink(missing_ok=True)
             return None
-        fsync_dir(self.root)
         return Claim(cid, path, meta_path, json.loads(meta_path.read_text(encoding="utf-8")))
 
     def copy_in(self, source: Path, name: str, origin: str) -> Claim:
@@ -128,7 +132,7 @@ class ProcessingArea:
         data = source.read_bytes()
         meta = {"name": name, "source": origin, "size": len(data), "mtime_ns": source.stat().st_mtime_ns, "moved": False}
         cid, path, meta_path = self._new(meta)
-        write_atomic(path, data)
+        write_atomic(path, data, durable=False)
         return Claim(cid, path, meta_path, json.loads(meta_path.read_text(encoding="utf-8")))
 
     def release(self, claim: Claim) -> None:
@@ -136,7 +140,6 @@ class ProcessingArea:
         first, so a crash in between leaves a json without bytes, which recovery just drops."""
         claim.path.unlink(missing_ok=True)
         claim.meta_path.unlink(missing_ok=True)
-        fsync_dir(self.root)
 
     def put_back(self, claim: Claim, inbox: Path) -> bool:
         """Return a claimed file to the inbox (it was still growing); False if the name is taken."""
@@ -195,7 +198,7 @@ class ProcessingArea:
         except FileNotFoundError:
             return None
         meta = {**meta, "owner": owner_token(), "recovered_at": datetime.now(timezone.utc).isoformat()}
-        write_atomic(old_meta, json.dumps(meta, ensure_ascii=False).encode())
+        write_atomic(old_meta, json.dumps(meta, ensure_ascii=False).encode(), durable=False)
         mine.unlink(missing_ok=True)
         return Claim(old_id, self.root / f"{old_id}.pdf", old_meta, meta)
 
