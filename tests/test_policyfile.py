@@ -51,6 +51,10 @@ def test_default_name_from_the_file_and_sha1_anchor_list(tmp_path):
     ("[severities]\nNO_SUCH_CODE = 'warn'\n", "unknown finding code"),
     ("[severities]\nHYBRID_XREF = 'maybe'\n", "fail, warn, info or ignore"),
     ("[severities]\nLAYER_FAILED = 'info'\n", "cannot be changed"),
+    # no policy may make a forgery pass: integrity errors can be raised, never lowered
+    ("[severities]\nSIGNATURE_GAP_INVALID = 'ignore'\n", "may not lower"),
+    ("[severities]\nBYTES_AFTER_EOF = 'warn'\n", "may not lower"),
+    ("[severities]\nACTIVE_CONTENT_ADDED = 'info'\n", "may not lower"),
     ("[legacy]\nsha1 = 'sometimes'\n", "sha1 must be"),
     ("[legacy]\nmin_rsa_bits = 512\n", "at least 1024"),
     ("colour = 'red'\n", "unknown keys"),

@@ -83,6 +83,10 @@ def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy"
             raise PolicyError(f"{where}: severity of {code} must be fail, warn, info or ignore, not '{value}'")
         if code in FIXED and SEVERITY_WORDS[word] != codes.FINDINGS[code].severity:
             raise PolicyError(f"{where}: the severity of {code} is the verdict itself and cannot be changed")
+        if codes.FINDINGS[code].severity == "error" and SEVERITY_WORDS[word] != "error":
+            # errors are forgeries, modifications and unexplained bytes: a policy may add
+            # strictness, never make a forged document pass
+            raise PolicyError(f"{where}: {code} is an integrity error; a policy may not lower it to '{value}'")
         severities[code] = SEVERITY_WORDS[word]
     changes: dict = {"severities": severities}
     legacy = data.get("legacy") or {}
