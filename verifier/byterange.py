@@ -61,6 +61,10 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
     elif contents is None or bytes.fromhex(m.group(1).decode()) != contents:
         found.append(("SIGNATURE_GAP_INVALID", {**base, "start": a, "end": b,
                                                 "reason": "the hexadecimal string is not the /Contents value that was validated"}))
+    else:
+        hidden = _after_cms(contents)
+        if hidden:
+            found.append(("SIGNATURE_PADDING_NOT_ZERO", {**base, "start": a, "end": b, "bytes": hidden}))
     placement = _placement(layout, sig, a, b, b + c)
     if placement:
         found.append(("SIGNATURE_DICT_MISPLACED", {**base, "object": sig.ref[0] if sig.ref else None, "reason": placement}))
@@ -73,6 +77,20 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
                                                        "reason": f"the signed bytes end with revision {revision + 1}, "
                                                                  f"the signature dictionary belongs to revision {sig.revision + 1}"}))
     return found
+
+
+def _after_cms(contents: bytes) -> int:
+    """Non-zero bytes after the DER-encoded CMS in /Contents. Signers pad the reserved space
+    with zeros; anything else there is unsigned data riding inside the signature."""
+    if len(contents) < 2 or contents[0] != 0x30:
+        return 0  # not a DER SEQUENCE: the layer's own CMS parsing fails it
+    first = contents[1]
+    if first < 0x80:
+        end = 2 + first
+    else:
+        n = first & 0x7F
+        end = 2 + n + int.from_bytes(contents[2:2 + n], "big")
+    return len(contents[end:].strip(b"\0")) if end < len(contents) else 0
 
 
 def _byte_range(sig, size: int) -> tuple[list[int] | None, str | None]:

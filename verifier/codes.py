@@ -152,6 +152,11 @@ FINDINGS = _codes(
         "The /ByteRange of signature {field} is not valid: {reason}.",
     ),
     Code(
+        "SIGNATURE_PADDING_NOT_ZERO", "error",
+        "Chữ ký {field}: {bytes} byte khác 0 nằm sau cấu trúc CMS trong /Contents, là dữ liệu không được ký giấu trong chữ ký.",
+        "Signature {field}: {bytes} non-zero bytes follow the CMS in /Contents: unsigned data hidden inside the signature.",
+    ),
+    Code(
         "SIGNATURE_GAP_INVALID", "error",
         "Phần dữ liệu nằm ngoài vùng ký của chữ ký {field} (byte {start}–{end}) không phải đúng chuỗi hex /Contents của chính chữ ký đó: {reason}. Phần này có thể chứa nội dung chèn vào mà chữ ký không bảo vệ.",
         "The bytes left out of signature {field}'s signed ranges ({start}–{end}) are not exactly its own /Contents hex string: {reason}. They may hold inserted content no signature covers.",

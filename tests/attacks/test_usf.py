@@ -94,3 +94,20 @@ def test_a_copied_signature_in_a_new_field_is_invalid(base, approval, trust):
     assert report.verdict == "INVALID", kit.explain(report)
     assert report.layers[0].subindication in ("HASH_FAILURE", "FORMAT_FAILURE")
     assert "SIGNATURE_GAP_INVALID" in kit.codes(report) or "BYTE_RANGE_INVALID" in kit.codes(report)
+
+
+@pytest.mark.parametrize("hidden", [b"41", b"4b59534f", b"ff" * 40])
+def test_data_hidden_in_the_signature_padding_is_invalid(approval, trust, hidden):
+    """The space reserved for /Contents beyond the CMS is unsigned: the signature still verifies
+    when it is filled with other bytes, so anything but zero padding is data nobody signed."""
+    m = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", approval)
+    hex_digits = m.group(1)
+    stripped = hex_digits.rstrip(b"0")
+    assert len(hex_digits) - len(stripped) > len(hidden) + 2, "the sample must have zero padding to fill"
+    end = m.start(1) + len(stripped) + (len(stripped) % 2)  # keep whole bytes of the CMS
+    forged = approval[:end] + hidden + approval[end + len(hidden):]
+    assert len(forged) == len(approval)
+    report = kit.verify(forged, trust)
+    assert report.layers[0].status == "PASSED", kit.explain(report)  # the CMS itself is intact
+    assert report.verdict == "INVALID"
+    assert "SIGNATURE_PADDING_NOT_ZERO" in kit.codes(report)
