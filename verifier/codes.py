@@ -342,6 +342,11 @@ FINDINGS = _codes(
         "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
     ),
     Code(
+        "PDF_DAMAGED", "error",
+        "Cấu trúc PDF bị hỏng, không đọc được hết các phiên bản ({reason}); tài liệu không được coi là hợp lệ.",
+        "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",
+    ),
+    Code(
         "INTERNAL_ERROR", "error",
         "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
         "Verification raised an error: {reason}. The document is not considered valid.",

@@ -67,8 +67,13 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
     try:
         signatures = _verify_layers(reader, data, trust, now, report, diff_policy)
     except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
-        log.exception("verification failed")
-        report.add("INTERNAL_ERROR", reason=f"{type(exc).__name__}: {exc}")
+        from pyhanko.pdf_utils.misc import PdfError
+
+        if isinstance(exc, (PdfError, RecursionError)):  # the file's structure broke pyHanko's parser
+            report.add("PDF_DAMAGED", reason=f"{type(exc).__name__}: {exc}")
+        else:
+            log.exception("verification failed")
+            report.add("INTERNAL_ERROR", reason=f"{type(exc).__name__}: {exc}")
     try:
         # what pyHanko does not look at: the bytes around and between the revisions
         structure.check(data, reader, report, signatures, strict_error)
