@@ -30,7 +30,8 @@ def exit_code(verdicts: list[str]) -> int:
 @policy_option
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json):
+@click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -56,10 +57,16 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     with click.progressbar(files, label="kyso verify", file=sys.stderr) if show_bar else _plain(files) as items:
         for index, path in enumerate(items):
             try:
-                data = path.read_bytes()
+                size = path.stat().st_size
+                data = path.read_bytes() if size <= max_size * 1024 * 1024 else None
             except OSError as exc:
                 raise click.ClickException(f"cannot read {path}: {exc.strerror}; check the path and permissions") from exc
-            report = verify_pdf(data, config, file=str(path))
+            if data is None:
+                from verifier.document import too_large
+
+                report = too_large(str(path), size, max_size * 1024 * 1024, config)
+            else:
+                report = verify_pdf(data, config, file=str(path))
             verdicts.append(report.verdict)
             if as_json:
                 click.echo(render_json(report, lang))

@@ -342,6 +342,11 @@ FINDINGS = _codes(
         "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
     ),
     Code(
+        "FILE_TOO_LARGE", "error",
+        "Tệp có {size} byte, vượt giới hạn {limit} byte nên không được đọc; kiểm tra lại tệp hoặc nâng giới hạn (--max-size).",
+        "The file has {size} bytes, over the limit of {limit}, and was not read; check the file or raise the limit (--max-size).",
+    ),
+    Code(
         "PDF_DAMAGED", "error",
         "Cấu trúc PDF bị hỏng, không đọc được hết các phiên bản ({reason}); tài liệu không được coi là hợp lệ.",
         "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",

@@ -34,6 +34,16 @@ def _version() -> str:
         return "unknown"
 
 
+def too_large(file: str | None, size: int, limit: int, trust: TrustConfig) -> DocumentReport:
+    """The report for a file refused unread because of its size (resource limits, not content)."""
+    report = DocumentReport(file=file, sha256="", size=size, policy=trust.policy.name, policy_sha256=trust.policy.sha256,
+                            trust_fingerprint=trust.fingerprint, validation_time=datetime.now(timezone.utc).isoformat(),
+                            kyso_version=_version())
+    report.add("FILE_TOO_LARGE", size=size, limit=limit)
+    report.verdict = codes.ERROR
+    return report
+
+
 def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now: datetime | None = None, diff_policy=None) -> DocumentReport:
     """Verify every signature layer of a PDF given as bytes. Never raises for the file's content:
     anything unexpected becomes a finding and a verdict that is not VALID."""
@@ -287,7 +297,7 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
 
 
 def _verdict(report: DocumentReport) -> str:
-    if any(f.code in ("NOT_PDF", "ENCRYPTED") for f in report.findings):
+    if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE") for f in report.findings):
         return codes.ERROR  # unreadable; a file that was read and is wrong is INVALID
     if not report.layers:
         return codes.INVALID
