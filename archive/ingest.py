@@ -170,6 +170,7 @@ class Archive:
 
     def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None) -> Verification:
         """One verification run with its layers and evidence; the document shows its verdict."""
+        self._warn_duplicate_number(s, doc, report)
         if stored_evidence is None:
             stored_evidence = []
             for kind, der in report.evidence:
@@ -201,6 +202,27 @@ class Archive:
         doc.verdict, doc.verified_at, doc.latest_verification_id = report.verdict, ver.verified_at, ver.id
         apply_metadata(doc, report)
         return ver
+
+    def _warn_duplicate_number(self, s, doc: Document, report) -> None:
+        """Number + notation + issuing agency is unique per year (Decree 30, Art. 15): another
+        archived document with the same key is worth a warning in this one's report."""
+        from verifier.metadata import uniqueness_key
+
+        key = uniqueness_key(getattr(report, "metadata", None) or {})
+        if key is None:
+            return
+        number, notation, organ, year = key
+        rows = s.execute(select(Document).where(
+            Document.id != doc.id, Document.code_number.is_not(None),
+            Document.issued_date >= date(year, 1, 1), Document.issued_date <= date(year, 12, 31),
+        )).scalars()
+        for other in rows:
+            other_key = uniqueness_key({"code_number": other.code_number, "code_notation": other.code_notation,
+                                        "organ_name": other.organ_name, "issued_date": other.issued_date.isoformat()})
+            if other_key == key:
+                report.add("ND30_DUPLICATE_NUMBER", number=number, notation=notation, organ=other.organ_name,
+                           year=year, other=other.id)
+                return
 
     def quarantine(self, claim: Claim, area, reason: str, sha: str | None = None) -> Outcome:
         """Keep the file, beside a reason file, under quarantine/<claim id>__<name>."""

@@ -200,3 +200,21 @@ def test_archive_list_filters_by_metadata_columns(archive):
         assert names(number="45/KH-SGDĐT") == ["0.pdf"]
         assert names(number="KH-SGDĐT") == ["0.pdf", "2.pdf"]
         assert names(issued_from=date(2022, 1, 1), issued_to=date(2022, 12, 31)) == ["0.pdf", "1.pdf"]
+
+
+def test_a_second_document_with_the_same_number_is_flagged(env, archive, tmp_path):
+    """Two different files both numbered 45/KH-SGDĐT of the same agency in 2022: the second
+    one's report says so (Decree 30, Art. 15)."""
+    from tests.conftest import variants
+
+    first, second = variants(SAMPLES / "plan.pdf", 2, tmp_path / "two", prefix="kh45")
+    kyso(env, "ingest", str(first), "--trust", str(TRUST))
+    kyso(env, "ingest", str(second), "--trust", str(TRUST))
+    docs = {json.loads(l)["name"]: json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()}
+    assert {d["code_notation"] for d in docs.values()} == {"KH-SGDĐT"}
+    reports = {}
+    for name, d in docs.items():
+        shown = json.loads(kyso(env, "archive", "show", str(d["id"]), "--json").stdout)
+        reports[name] = {f["code"] for f in shown["report"]["findings"]}
+    flagged = [n for n, c in reports.items() if "ND30_DUPLICATE_NUMBER" in c]
+    assert len(flagged) == 1 and flagged[0].endswith("kh45-0001.pdf"), reports
