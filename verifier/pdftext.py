@@ -696,6 +696,26 @@ def _quiet():
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _raw_byte_range(reader, ref) -> list[int] | None:
+    """/ByteRange of a signature dictionary read from its raw bytes: pypdf would otherwise
+    parse the whole dictionary, including 16,384 hex digits of /Contents, one digit at a time
+    (most of the metadata's run time on a signed plan). Only the value is taken here; the
+    signature checks proper read the dictionary with pyHanko."""
+    idnum, gen = getattr(ref, "idnum", None), getattr(ref, "generation", 0)
+    offset = reader.xref.get(gen, {}).get(idnum) if idnum is not None else None
+    if not isinstance(offset, int):
+        return None
+    stream = reader.stream
+    stream.seek(offset)
+    chunk = stream.read(1 << 16)
+    end = chunk.find(b"endobj")
+    m = _BYTE_RANGE.search(chunk, 0, end if end > 0 else len(chunk))
+    return [int(x) for x in m.groups()] if m else None
+
+
 def _field_name(node) -> str:
     parts = []
     seen = 0
@@ -867,8 +887,10 @@ class DocumentText:
         signed_end = None
         try:
             value = field_node.get("/V")
-            value = value.get_object() if value is not None else None
-            br = [int(x) for x in value.get("/ByteRange")]
+            br = _raw_byte_range(self.reader, value)
+            if br is None:  # compressed or odd: let pypdf parse the whole dictionary
+                value = value.get_object() if value is not None else None
+                br = [int(x) for x in value.get("/ByteRange")]
             signed_end = br[2] + br[3]
         except Exception:
             signed_end = None
