@@ -15,7 +15,6 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

@@ -139,7 +139,7 @@ def _ring_text(img, text, font, centre, radius, start_deg, end_deg, colour):
             continue
         ang = math.radians(start_deg + (end_deg - start_deg) * (i + 0.5) / n)
         bbox = font.getbbox(ch)
-        cw, chh = bbox[2] - bbox[0], bbox[3] - bbox[1]
+        cw = bbox[2] - bbox[0]
         tile = Image.new("RGBA", (cw + 40, font.size * 2), (0, 0, 0, 0))
         ImageDraw.Draw(tile).text((20 - bbox[0], font.size // 2), ch, font=font, fill=colour)
         rot = tile.rotate(-math.degrees(ang), resample=Image.BICUBIC, expand=True)

@@ -380,7 +380,6 @@ def _timestamp(si: cms.SignerInfo, ts_ctx, emb):
     """(Timestamp facts, proof-of-existence time or None, the token's TSA path and hashes)."""
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter, message_imprint_checker, validate_tst_signed_data
     from pyhanko.sign.validation.status import TimestampSignatureStatus
-    from pyhanko.sign.general import get_pyca_cryptography_hash  # noqa: F401
 
     import asyncio
 

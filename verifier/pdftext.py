@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from verifier.matrix import IDENTITY, apply, mul
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +33,7 @@ MAX_FORM_DEPTH = 8
 MAX_OPERATIONS = 400_000
 MAX_GLYPHS = 60_000
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # a content stream larger than this is not read for text
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 PAGE_CONTENT = "page"
-
-
-def mul(m, n):
-    """m × n for PDF matrices [a b c d e f]."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
-
-
-def apply(m, x, y):
-    a, b, c, d, e, f = m
-    return a * x + c * y + e, b * x + d * y + f
 
 
 @dataclass(frozen=True)

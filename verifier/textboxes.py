@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from verifier import rawpdf
+from verifier.matrix import IDENTITY, apply, mul
 
 MAX_FORM_DEPTH = 8
 MAX_OPERATIONS = 500_000
@@ -24,20 +25,6 @@ _INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?![^\x00\t\n\x0c\r ()<>\[\
 _BF = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
 _HEXTOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
 
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def mul(m, n):
-    """m × n for PDF matrices [a b c d e f]."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
-
-
-def apply(m, x, y):
-    a, b, c, d, e, f = m
-    return a * x + c * y + e, b * x + d * y + f
 
 
 @dataclass
