@@ -119,6 +119,13 @@ def test_failures_carry_their_findings(reports):
     assert "LAYER_FAILED" in found("corrupt-cms.pdf")
 
 
+def test_encrypted_file_shows_the_signers_own_words(reports):
+    """Strings of an encrypted file are decrypted before they are shown, like the plain plan's."""
+    plain, encrypted = reports["plan.pdf"].layers[0], reports["encrypted-empty-password.pdf"].layers[0]
+    assert (encrypted.reason, encrypted.location, encrypted.contact_info) == (plain.reason, plain.location, plain.contact_info)
+    assert "đã ký lên văn bản này" in encrypted.reason
+
+
 def test_unsigned_update_is_shown_as_a_change(reports):
     layer = reports["unsigned-update.pdf"].layers[0]
     assert layer.changes, "the report must say what changed"

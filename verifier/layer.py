@@ -84,6 +84,8 @@ def _pdf_date(value) -> datetime | None:
 def _text(obj, key: str) -> str | None:
     try:
         value = obj.get(key)
+        # in an encrypted file a string is a proxy until decrypted; str() would print the proxy
+        value = value.get_object() if value is not None and hasattr(value, "get_object") else value
     except Exception:
         return None
     return None if value is None else str(value)
