@@ -100,7 +100,7 @@ def floor_side():
             a, b, c, d = map(int, m.groups())
             contents = bytes.fromhex(data[b + 1:c - 1].decode())
             digest = hashlib.sha256(data[a:a + b] + data[c:c + d]).digest()
-            sd = cms.ContentInfo.load(contents.rstrip(b"\0"))["content"]
+            sd = cms.ContentInfo.load(contents)["content"]  # non-strict: the zero padding after the DER is ignored
             si = sd["signer_infos"][0]
             attrs = si["signed_attrs"]
             md = next(x["values"][0].native for x in attrs if x["type"].native == "message_digest")
