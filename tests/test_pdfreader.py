@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REALDOCS, need_shared
 
@@ -40,3 +42,43 @@ def test_every_compressed_object_reads_the_same(name):
         assert canon(ours.get_object(Reference(idnum, 0))) == canon(expected), idnum
         compared += 1
     assert compared > 100
+
+
+def _outcome(fn, data: bytes):
+    stream = io.BytesIO(data)
+    try:
+        value = fn(stream)
+    except Exception as exc:
+        return "raises", type(exc).__name__, str(exc)
+    return type(value).__name__, bytes(value.original_bytes), stream.tell()
+
+
+_hexish = st.lists(
+    st.one_of(
+        st.sampled_from([b"0", b"7", b"a", b"F", b"f", b" ", b"\n", b"\r\n", b"\x00", b"\x0c", b"\t"]),
+        st.sampled_from([b"%comment\n", b"%", b"g", b"<", b")", b"\xff", b">>", b"feff00"]),
+        st.integers(min_value=1, max_value=40_000).map(lambda n: b"0a" * n),  # crosses the read-ahead chunk
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=_hexish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b">"]))
+def test_hex_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
+    """The one-step hex decoder gives pyHanko's value, type and stream position, or its error."""
+    from verifier import pdfreader
+
+    data = b"<" + b"".join(body) + (b">" if closed else b"") + after
+    assert _outcome(pdfreader.read_hex_string, data) == _outcome(pdfreader._pyhanko_read_hex, data)
+
+
+def test_pyhanko_reads_hex_strings_through_kyso():
+    """Every object pyHanko parses in this process takes the one-step decoder."""
+    from pyhanko.pdf_utils import generic
+
+    from verifier import pdfreader
+
+    assert generic.read_hex_string_from_stream is pdfreader.read_hex_string
+    value = generic.read_object(io.BytesIO(b"<</Contents <3031 32>>>"), generic.Reference(1, 0))
+    assert value["/Contents"] == "012"
