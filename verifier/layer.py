@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from asn1crypto import cms, x509
+from asn1crypto import cms, core, x509
 
 from verifier import certinfo, codes, legacy
 from verifier.cmscheck import repair_rsa_parameters
@@ -91,9 +91,15 @@ def _text(obj, key: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _present(attrs) -> bool:
+    """Whether optional CMS attributes are there, without converting them (and the CRLs they
+    may embed) to Python values."""
+    return not isinstance(attrs, core.Void) and len(attrs) > 0
+
+
 def _signed_attr(signer_info: cms.SignerInfo, name: str):
     attrs = signer_info["signed_attrs"]
-    if not attrs.native:
+    if not _present(attrs):
         return None
     for attr in attrs:
         if attr["type"].native == name:
@@ -327,7 +333,7 @@ def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
     for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
         ev.append(("ocsp", resp.dump()))
     unsigned = si["unsigned_attrs"]
-    if unsigned.native:
+    if _present(unsigned):
         for attr in unsigned:
             if attr["type"].native == "signature_time_stamp_token":
                 for token in attr["values"]:
