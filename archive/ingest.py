@@ -43,13 +43,13 @@ class Outcome:
 def _versions() -> tuple[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = []
-    for dist in ("kyso", "pyhanko"):
-        try:
-            out.append(version(dist))
-        except PackageNotFoundError:
-            out.append("unknown")
-    return out[0], out[1]
+    from verifier import __version__
+
+    try:
+        pyhanko = version("pyhanko")
+    except PackageNotFoundError:
+        pyhanko = "unknown"
+    return __version__, pyhanko
 
 
 class Archive:

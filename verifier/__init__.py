@@ -3,6 +3,8 @@
 No database, no files written, no CLI. Heavy modules (pyHanko) load on first use.
 """
 
+__version__ = "0.1.0"  # pyproject.toml reads it from here
+
 
 def verify_pdf(data, trust, **kwargs):
     from verifier.document import verify_pdf as _verify

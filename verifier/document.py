@@ -26,12 +26,9 @@ class _Unreadable(Exception):
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from verifier import __version__
 
-        return version("kyso")
-    except Exception:
-        return "unknown"
+    return __version__
 
 
 def too_large(file: str | None, size: int, limit: int, trust: TrustConfig) -> DocumentReport:
