@@ -31,7 +31,9 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
 @click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for several files (default: one per CPU core).")
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -44,36 +46,29 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
       kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --archived 12
     """
-    from verifier.document import verify_pdf
-    from verifier.render import render_json, render_text
+    from archive import verify_pool
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
     if archived:
         sys.exit(_verify_archived(archived, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json, policy))
     config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store, policy=policy)
+    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json) for path in files]
+    workers = jobs or verify_pool.default_workers(len(files))
     verdicts = []
     show_bar = len(files) > 1 and sys.stderr.isatty()
-    with click.progressbar(files, label="kyso verify", file=sys.stderr) if show_bar else _plain(files) as items:
-        for index, path in enumerate(items):
-            try:
-                size = path.stat().st_size
-                data = path.read_bytes() if size <= max_size * 1024 * 1024 else None
-            except OSError as exc:
-                raise click.ClickException(f"cannot read {path}: {exc.strerror}; check the path and permissions") from exc
-            if data is None:
-                from verifier.document import too_large
-
-                report = too_large(str(path), size, max_size * 1024 * 1024, config)
-            else:
-                report = verify_pdf(data, config, file=str(path))
-            verdicts.append(report.verdict)
-            if as_json:
-                click.echo(render_json(report, lang))
-            else:
-                if index:
+    results = verify_pool.results(jobs_, config, workers)
+    with click.progressbar(results, length=len(files), label="kyso verify", file=sys.stderr) if show_bar else _plain(results) as items:
+        try:
+            for index, result in enumerate(items):
+                if result.verdict is None:
+                    raise click.UsageError(result.error)
+                verdicts.append(result.verdict)
+                if index and not as_json:
                     click.echo("\n" + "=" * 72 + "\n")
-                click.echo(render_text(report, lang))
+                click.echo(result.text)
+        except verify_pool.WorkerDied as exc:
+            raise click.ClickException(f"{exc}; verify that file alone, or with --jobs 1") from exc
     sys.exit(exit_code(verdicts))
 
 

@@ -1,0 +1,96 @@
+"""`kyso verify` over many files on a pool of worker processes, results in input order.
+
+verify_pdf is pure Python and holds the interpreter lock, so one process verifies on one core;
+a batch spreads over the cores with one worker process each. Workers are forked from the
+command after it has parsed the trust material and imported the verifier, so they start warm
+and with nothing to parse again. Each worker reads, verifies and renders its file; the command
+prints the results in the order the files were given. A worker that dies (killed, out of memory)
+stops the batch with an error naming the file, never with a silent gap.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    max_bytes: int
+    lang: str
+    as_json: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    path: Path
+    verdict: str | None  # None: the file could not be read (error says why)
+    text: str = ""
+    error: str | None = None
+
+
+class WorkerDied(Exception):
+    """A worker process ended without a result (killed, out of memory)."""
+
+
+_trust = None  # the trust configuration, set in each worker before any job
+
+
+def _start(trust) -> None:
+    global _trust
+    _trust = trust
+
+
+def run(job: Job, trust=None) -> Result:
+    """Read, verify and render one file."""
+    from verifier.document import too_large, verify_pdf
+    from verifier.render import render_json, render_text
+
+    trust = trust if trust is not None else _trust
+    try:
+        size = job.path.stat().st_size
+        data = job.path.read_bytes() if size <= job.max_bytes else None
+    except OSError as exc:
+        return Result(job.path, None, error=f"cannot read {job.path}: {exc.strerror}; check the path and permissions")
+    if data is None:
+        report = too_large(str(job.path), size, job.max_bytes, trust)
+    else:
+        report = verify_pdf(data, trust, file=str(job.path))
+    return Result(job.path, report.verdict, render_json(report, job.lang) if job.as_json else render_text(report, job.lang))
+
+
+def default_workers(files: int) -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, files))
+
+
+def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
+    """Results in the order of `jobs`, computed by `workers` processes (in this one if 1)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield run(job, trust)
+        return
+    import verifier.document  # noqa: F401  (imported once here, inherited by every worker)
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start, initargs=(trust,)) as pool:
+        futures = [pool.submit(run, job) for job in jobs]
+        try:
+            for job, future in zip(jobs, futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool as exc:
+                    raise WorkerDied(f"a verification worker died while verifying {job.path} or a file after it") from exc
+        finally:
+            for future in futures:
+                future.cancel()
