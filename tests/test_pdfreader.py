@@ -82,3 +82,41 @@ def test_pyhanko_reads_hex_strings_through_kyso():
     assert generic.read_hex_string_from_stream is pdfreader.read_hex_string
     value = generic.read_object(io.BytesIO(b"<</Contents <3031 32>>>"), generic.Reference(1, 0))
     assert value["/Contents"] == "012"
+
+
+_literalish = st.lists(
+    st.one_of(
+        st.sampled_from([b"a", b"Z", b" ", b"\n", b"\r\n", b"\x00", b"\xfe\xff", b"\x1e\xa1", b"%", b"<", b">"]),
+        st.sampled_from([b"(", b")", b"()", b"\\", b"\\n", b"\\)", b"\\(", b"\\\\", b"\\101", b"\\7", b"\\\n", b"\\q"]),
+        st.integers(min_value=1, max_value=40_000).map(lambda n: b"x" * n),  # crosses the read-ahead chunk
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=_literalish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b")"]))
+def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
+    """The one-step literal reader gives pyHanko's bytes and stream position, or its error."""
+    from verifier import pdfreader
+
+    def outcome(fn, data):
+        stream = io.BytesIO(data)
+        try:
+            value = fn(stream)
+        except Exception as exc:
+            return "raises", type(exc).__name__, str(exc)
+        return value, stream.tell()
+
+    data = b"(" + b"".join(body) + (b")" if closed else b"") + after
+    assert outcome(pdfreader.read_literal_bytes, data) == outcome(pdfreader._pyhanko_read_literal, data)
+
+
+def test_pyhanko_reads_literal_strings_through_kyso():
+    from pyhanko.pdf_utils import generic
+
+    from verifier import pdfreader
+
+    assert generic._read_string_literal_bytes is pdfreader.read_literal_bytes
+    value = generic.read_object(io.BytesIO(b"<</Reason (s\\(i\\)gned) /M (D:2022)>>"), generic.Reference(1, 0))
+    assert value["/Reason"] == "s(i)gned" and value["/M"] == "D:2022"
