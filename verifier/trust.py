@@ -12,7 +12,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 
-from verifier import material, nameprep  # noqa: F401  (nameprep: names prepared once per encoding)
+from verifier import crlindex, material, nameprep  # noqa: F401  (names prepared once; CRLs indexed by serial)
 from verifier.certinfo import fold
 from verifier.policy import DEFAULT_POLICY, Policy
 
