@@ -55,6 +55,7 @@ class TrustConfig:
     ocsps: list[asn1_ocsp.OCSPResponse] = field(default_factory=list)
     online: bool = False
     policy: Policy = DEFAULT_POLICY
+    _fingerprint: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def add_bundle(self, data: bytes, source: str = "run") -> None:
         """A PEM bundle or DER certificate given as trust: self-signed certificates become anchors;
@@ -86,7 +87,13 @@ class TrustConfig:
     @property
     def fingerprint(self) -> str:
         """Identifies this trust material: any change in anchors, intermediates, revocation data
-        or network permission changes it (recorded with every report)."""
+        or network permission changes it (recorded with every report). Computed again only
+        when the material changes: it hashes every CRL, and a CA's CRL can be megabytes."""
+        current = (tuple(a.cert for a in self.anchors), tuple(self.intermediates), tuple(self.crls),
+                   tuple(self.ocsps), self.online)
+        cached = self._fingerprint
+        if cached is not None and _same_objects(cached[0], current):
+            return cached[1]
         h = hashlib.sha256()
         parts = sorted(
             [b"A" + a.cert.dump() for a in self.anchors]
@@ -97,7 +104,13 @@ class TrustConfig:
         for p in parts:
             h.update(hashlib.sha256(p).digest())
         h.update(b"online" if self.online else b"offline")
-        return h.hexdigest()
+        self._fingerprint = (current, h.hexdigest())  # holds the objects: their identities stay theirs
+        return self._fingerprint[1]
+
+
+def _same_objects(a: tuple, b: tuple) -> bool:
+    """The same material: the same objects in the same places (not merely equal ones)."""
+    return a[-1] == b[-1] and all(len(x) == len(y) and all(p is q for p, q in zip(x, y)) for x, y in zip(a[:-1], b[:-1]))
 
 
 def signer_context(trust: TrustConfig, moment: datetime, *, retroactive=False, **extra):
