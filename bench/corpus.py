@@ -65,6 +65,34 @@ def corpus() -> list[Path]:
     return [build(p, n) for p in PAGES for n in LAYERS]
 
 
+def large_crl(entries: int = 100_000) -> Path:
+    """The test CA's CRL with `entries` more revoked serials (none of the corpus's signers), signed
+    by the CA: what a busy government CA publishes, for the trust store."""
+    target = CACHE / f"ca-g2-{entries // 1000}k.crl"
+    if target.exists():
+        return target
+    from datetime import datetime, timezone
+
+    from asn1crypto import crl
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    pki_dir = ROOT / "samples" / "pki"
+    original = crl.CertificateList.load((pki_dir / "crl" / "ca-g2.crl").read_bytes())
+    tbs = original["tbs_cert_list"].copy()
+    when = crl.Time({"utc_time": datetime(2021, 6, 1, tzinfo=timezone.utc)})
+    revoked = list(tbs["revoked_certificates"]) if tbs["revoked_certificates"].native else []
+    revoked += [crl.RevokedCertificate({"user_certificate": 10**30 + i, "revocation_date": when}) for i in range(entries)]
+    tbs["revoked_certificates"] = revoked
+    key = serialization.load_pem_private_key((pki_dir / "private" / "ca-g2.TEST-ONLY.key.pem").read_bytes(), None)
+    signature = key.sign(tbs.dump(), padding.PKCS1v15(), hashes.SHA256())
+    signed = crl.CertificateList({"tbs_cert_list": tbs, "signature_algorithm": original["signature_algorithm"],
+                                  "signature": signature})
+    CACHE.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(signed.dump())
+    return target
+
+
 if __name__ == "__main__":
     for path in corpus():
         print(path.relative_to(ROOT), path.stat().st_size)

@@ -13,6 +13,9 @@ Sides, per document (milliseconds):
                pool and output included; for the documents the targets name
   corpus       one `kyso verify --json` call over every document of the table, per document, beside
                the same documents through pdfsig and naive pyHanko one by one
+
+The row "p005-l03 +100k CRL" is the reference with a 100,000-entry CRL of its CA in the trust
+(kyso --crl; the naive side gets it parsed once; pyhanko-cli runs without revocation checking).
   kyso cold    `kyso verify --json FILE` as a fresh process (its peak memory is measured too)
   naive        pyHanko's API with a fresh ValidationContext per signature, default diff policy
   pyhanko-cli  `pyhanko sign validate` per file (all it does for one signature), when installed
@@ -50,31 +53,39 @@ CA_PEM = ROOT / "samples" / "pki" / "ca-g2.pem"
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 SEED = "seed plan (6 layers)"
 REFERENCE, TEN_LAYERS, BIG = "p005-l03", "p005-l10", "p100-l10"
+WITH_CRL = "p005-l03 +100k CRL"  # the reference with a 100,000-entry CRL of its CA in the trust store
 SLOW_MS = 5000  # a baseline this slow on a document is measured once, not repeated
-BATCH_DOCS = (REFERENCE, TEN_LAYERS, BIG, SEED)
+BATCH_DOCS = (REFERENCE, TEN_LAYERS, BIG, SEED, WITH_CRL)
 COPIES_PER_CORE = 12
 
 
 # -- the sides ---------------------------------------------------------------------------------
 
-def kyso_side():
+def kyso_side(crl: Path):
     from verifier.document import verify_pdf
     from verifier.trust import TrustConfig
 
-    trust = TrustConfig()
-    trust.add_bundle(TRUST.read_bytes())
-    real = REALDOCS.parent / "trust"
-    if real.exists():
-        for pem in sorted(real.glob("*.pem")):
-            trust.add_bundle(pem.read_bytes())
+    def config(with_crl: bool):
+        trust = TrustConfig()
+        trust.add_bundle(TRUST.read_bytes())
+        real = REALDOCS.parent / "trust"
+        if real.exists():
+            for pem in sorted(real.glob("*.pem")):
+                trust.add_bundle(pem.read_bytes())
+        if with_crl:
+            trust.add_crls(crl.read_bytes())
+        return trust
 
-    def run(data: bytes) -> str:
-        return verify_pdf(data, trust).verdict
+    plain, large = config(False), config(True)
+
+    def run(name: str, data: bytes) -> str:
+        return verify_pdf(data, large if name == WITH_CRL else plain).verdict
 
     return run
 
 
-def naive_side():
+def naive_side(crl: Path):
+    from asn1crypto import crl as asn1_crl
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -84,13 +95,15 @@ def naive_side():
         return [x509.Certificate.load(der) for _, _, der in pem.unarmor(path.read_bytes(), multiple=True)]
 
     roots, inter = certs(ROOT_PEM), certs(CA_PEM)
+    large = [asn1_crl.CertificateList.load(crl.read_bytes())]  # parsed once: kinder than bytes per context
 
-    def run(data: bytes) -> str:
+    def run(name: str, data: bytes) -> str:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         ok = True
         try:
             for sig in reader.embedded_signatures:
-                vc = ValidationContext(trust_roots=roots, other_certs=inter, allow_fetching=False)
+                vc = ValidationContext(trust_roots=roots, other_certs=inter, allow_fetching=False,
+                                       crls=large if name == WITH_CRL else None)
                 ok &= validate_pdf_signature(sig, vc).bottom_line
         except Exception:  # pyHanko gives up on some real documents: that costs what it cost
             return "error"
@@ -110,7 +123,7 @@ def floor_side():
     from cryptography.hazmat.primitives.asymmetric import padding
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-    def run(data: bytes) -> str:
+    def run(name: str, data: bytes) -> str:
         for m in _BR.finditer(data):
             a, b, c, d = map(int, m.groups())
             contents = bytes.fromhex(data[b + 1:c - 1].decode())
@@ -149,8 +162,8 @@ def run_process(argv: list[str]) -> tuple[float, int]:
     return (time.perf_counter() - start) * 1000, peak
 
 
-def kyso_argv(*paths: Path, jobs: int | None = None) -> list[str]:
-    extra = ["--jobs", str(jobs)] if jobs else []
+def kyso_argv(*paths: Path, jobs: int | None = None, crl: Path | None = None) -> list[str]:
+    extra = (["--jobs", str(jobs)] if jobs else []) + (["--crl", str(crl)] if crl else [])
     return [sys.executable, "-m", "archive", "verify", "--json", "--no-trust-store", "--trust", str(TRUST), *extra,
             *map(str, paths)]
 
@@ -205,24 +218,32 @@ def main() -> int:
     if REALDOCS.exists() and not args.quick:
         docs += [(f"real:{p.name[:22]}", p) for p in sorted(REALDOCS.glob("*.pdf"))]
     docs.append((SEED, ROOT / "samples" / "plan.pdf"))
+    crl = corpus.large_crl()
+    docs.append((WITH_CRL, corpus.build(5, 3)))
     data = {name: path.read_bytes() for name, path in docs}
     synthetic = {name for name, _ in docs if not name.startswith("real:")}
     workdir = Path(tempfile.mkdtemp(prefix="kyso-bench-"))
     copies = {name: batch_copies(path, COPIES_PER_CORE * cores, workdir) for name, path in docs if name in BATCH_DOCS}
 
-    warm = {"kyso 1 core": kyso_side(), "naive": naive_side(), "floor": floor_side()}
-    procs = {"kyso batch": lambda name, path: (run_process(kyso_argv(*copies[name], jobs=cores))[0] / len(copies[name]), 0),
-             "kyso cold": lambda name, path: run_process(kyso_argv(path))}
+    warm = {"kyso 1 core": kyso_side(crl), "naive": naive_side(crl), "floor": floor_side()}
+
+    def crl_for(name):
+        return crl if name == WITH_CRL else None
+
+    procs = {"kyso batch": lambda name, path: (run_process(kyso_argv(*copies[name], jobs=cores, crl=crl_for(name)))[0]
+                                               / len(copies[name]), 0),
+             "kyso cold": lambda name, path: run_process(kyso_argv(path, crl=crl_for(name)))}
     corpus_calls: list[float] = []
-    if pyhanko_cli():
+    if pyhanko_cli():  # run without revocation checking: it is given no CRL
         procs["pyhanko-cli"] = lambda name, path: run_process(pyhanko_argv(path))
     if shutil.which("pdfsig"):
         procs["pdfsig"] = lambda name, path: run_process(pdfsig_argv(path))
 
     times: dict[tuple[str, str], list[float]] = {}
     peak: dict[str, int] = {}
-    for fn in warm.values():  # first-call imports are not part of any document's cost
-        fn(data["p001-l01"])
+    for fn in warm.values():  # first-call imports and the CRL's index are not part of any document's cost
+        fn("p001-l01", data["p001-l01"])
+    warm["kyso 1 core"](WITH_CRL, data[WITH_CRL])
 
     def slow(name, side):
         return times.get((name, side)) and min(times[(name, side)]) > SLOW_MS
@@ -233,7 +254,7 @@ def main() -> int:
                 if (side == "floor" and name not in synthetic) or slow(name, side):
                     continue  # the floor parser handles the test corpus's SHA-256 layout only
                 t = time.perf_counter()
-                fn(data[name])
+                fn(name, data[name])
                 times.setdefault((name, side), []).append((time.perf_counter() - t) * 1000)
             if rep < reps_proc:
                 for side, fn in procs.items():
@@ -244,7 +265,8 @@ def main() -> int:
                     if side == "kyso cold":
                         peak[name] = max(peak.get(name, 0), rss)
         if rep < reps_proc:
-            corpus_calls.append(run_process(kyso_argv(*(path for _, path in docs), jobs=cores))[0] / len(docs))
+            table = [path for name, path in docs if name != WITH_CRL]
+            corpus_calls.append(run_process(kyso_argv(*table, jobs=cores))[0] / len(table))
         print(f"  repetition {rep + 1}/{reps_warm} done", file=sys.stderr)
     shutil.rmtree(workdir, ignore_errors=True)
 
@@ -264,10 +286,10 @@ def main() -> int:
         print(f"{name:<24}" + "".join(f"{c:>17}" for c in cells) + f"{peak.get(name, 0):>9}")
 
     def per_doc(side):
-        values = [med(name, side) for name, _ in docs]
+        values = [med(name, side) for name, _ in docs if name != WITH_CRL]
         return sum(values) / len(values) if all(values) else None
 
-    line = f"\nthe whole table in one kyso verify call ({len(docs)} documents, {cores} workers): {statistics.median(corpus_calls):.1f} ms per document"
+    line = f"\nthe whole table in one kyso verify call ({len(docs) - 1} documents, {cores} workers): {statistics.median(corpus_calls):.1f} ms per document"
     for other in ("kyso 1 core", "pdfsig", "naive"):
         o = per_doc(other)
         if o:
@@ -275,7 +297,7 @@ def main() -> int:
     print(line)
 
     print("\nratios (medians):")
-    for name in (REFERENCE, TEN_LAYERS, BIG, SEED):
+    for name in (REFERENCE, TEN_LAYERS, BIG, SEED, WITH_CRL):
         for side in ("kyso batch", "kyso 1 core"):
             k = med(name, side)
             parts = [f"{side:<11} {k:7.1f} ms"]
