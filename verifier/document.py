@@ -41,12 +41,27 @@ def too_large(file: str | None, size: int, limit: int, trust: TrustConfig) -> Do
     return report
 
 
-def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now: datetime | None = None, diff_policy=None) -> DocumentReport:
+def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now: datetime | None = None, diff_policy=None,
+               cache=None) -> DocumentReport:
     """Verify every signature layer of a PDF given as bytes. Never raises for the file's content:
-    anything unexpected becomes a finding and a verdict that is not VALID."""
+    anything unexpected becomes a finding and a verdict that is not VALID. With a `cache`
+    (verifier.cache.ReportCache), a report it holds for these bytes, policy and trust, still
+    true at `now`, is returned instead (a copy), and a new one is kept."""
     now = now or datetime.now(timezone.utc)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if cache is not None and diff_policy is None:
+        kept = cache.get(sha256, trust, now, file)
+        if kept is not None:
+            return kept
+    report = _verify(data, sha256, trust, file, now, diff_policy)
+    if cache is not None and diff_policy is None:
+        cache.put(report, trust)
+    return report
+
+
+def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now: datetime, diff_policy) -> DocumentReport:
     report = DocumentReport(
-        file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        file=file, sha256=sha256, size=len(data),
         policy=trust.policy.name, policy_sha256=trust.policy.sha256,
         trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
     )
