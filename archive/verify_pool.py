@@ -3,7 +3,8 @@
 verify_pdf is pure Python and holds the interpreter lock, so one process verifies on one core;
 a batch spreads over the cores with one worker process each. Workers are forked from the
 command after it has parsed the trust material and imported the verifier, so they start warm
-and with nothing to parse again. Each worker reads, verifies and renders its file; the command
+and with nothing to parse again. Each worker reads, verifies and renders its file, and keeps its
+reports while they stay true (verifier.cache) in case the batch holds a document twice; the command
 prints the results in the order the files were given. A worker that dies (killed, out of memory)
 stops the batch with an error naming the file, never with a silent gap.
 """
@@ -40,6 +41,7 @@ class WorkerDied(Exception):
 
 
 _trust = None  # the trust configuration, set in each worker before any job
+_cache = None  # this process's verifier.cache.ReportCache: the same document twice is verified once
 
 
 def _start(trust) -> None:
@@ -49,9 +51,13 @@ def _start(trust) -> None:
 
 def run(job: Job, trust=None) -> Result:
     """Read, verify and render one file."""
+    from verifier.cache import ReportCache
     from verifier.document import too_large, verify_pdf
     from verifier.render import render_json, render_text
 
+    global _cache
+    if _cache is None:
+        _cache = ReportCache()
     trust = trust if trust is not None else _trust
     try:
         size = job.path.stat().st_size
@@ -61,7 +67,7 @@ def run(job: Job, trust=None) -> Result:
     if data is None:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
-        report = verify_pdf(data, trust, file=str(job.path))
+        report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
     return Result(job.path, report.verdict, render_json(report, job.lang) if job.as_json else render_text(report, job.lang))
 
 
