@@ -25,6 +25,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from verifier.matrix import IDENTITY, apply, mul
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,10 @@ MAX_STREAM_BYTES = 16 * 1024 * 1024  # a content stream larger than this is not 
 PAGE_CONTENT = "page"
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """One shown character: baseline start and end x, baseline y, size, all in default user
-    space of the page (or of the form, before it is placed)."""
+    space of the page (or of the form, before it is placed). A tuple, not a dataclass: a page
+    holds thousands and each is made in the interpreter's innermost loop."""
 
     x0: float
     x1: float
@@ -49,6 +50,9 @@ class Glyph:
     bold: bool
     source: str  # "page" or the signature field whose appearance drew it
     upright: bool = True
+
+
+_new = tuple.__new__  # Glyph(...) without NamedTuple's keyword-handling __new__
 
 
 @dataclass
@@ -187,6 +191,7 @@ class Font:
         self.default_width = 500.0
         self.scale = 0.001  # glyph space to text space
         self.encoding: list[str] | None = None
+        self._decoded: dict = {}  # code -> (text in NFC, width, is the space byte): see decoded()
         tu = font.get("/ToUnicode")
         if tu is not None:
             try:
@@ -293,7 +298,7 @@ class Font:
     def codes(self, data: bytes) -> list[bytes]:
         if not self.composite:
             return [data[i:i + 1] for i in range(len(data))]
-        if not self.spaces:
+        if not self.spaces or self._two_byte_everywhere():
             return [data[i:i + 2] for i in range(0, len(data), 2)]
         out, i = [], 0
         while i < len(data):
@@ -307,6 +312,29 @@ class Font:
                 out.append(data[i:i + 2])
                 i += 2
         return out
+
+    def _two_byte_everywhere(self) -> bool:
+        """Whether the codespace is all two-byte codes (Identity-H as Word writes it): then
+        every code is the next two bytes, as the general loop below would find."""
+        flag = getattr(self, "_two_byte", None)
+        if flag is None:
+            flag = self._two_byte = (all(len(lo) == 2 and len(hi) == 2 for lo, hi in self.spaces)
+                                     and any(lo == b"\x00\x00" and hi == b"\xff\xff" for lo, hi in self.spaces))
+        return flag
+
+    def decoded(self, data: bytes) -> list[tuple[str, float, bool]]:
+        """(text in NFC, width, is the single space byte) of each code of a string, computed
+        once per code of the font: a page shows the same few hundred codes thousands of times."""
+        cache = self._decoded
+        if not self.composite:
+            return [cache.get(byte) or self._decode(byte, data[i:i + 1]) for i, byte in enumerate(data)]
+        return [cache.get(code) or self._decode(code, code) for code in self.codes(data)]
+
+    def _decode(self, key, code: bytes) -> tuple[str, float, bool]:
+        char = self.text(code)
+        entry = (char if char.isascii() else unicodedata.normalize("NFC", char), self.width(code), code == b" ")
+        self._decoded[key] = entry
+        return entry
 
     def text(self, code: bytes) -> str:
         mapped = self.map.get(code)
@@ -493,6 +521,41 @@ class _Interpreter:
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
+        a, b, c, d, e, f = tm
+        p, q, r, s, t, u = ctm
+        # Between glyphs the text matrix only translates: [1 0 0 1 adv 0] x tm keeps a b c d
+        # (1*a + 0*c == a) unless one is -0.0 or not finite. Then the glyph space matrix is
+        # the same for every glyph and only the translation moves. Each quantity below is
+        # the very expression the general matrix products evaluate, so positions are the
+        # same floats to the last bit; in the odd case the products themselves run.
+        zc, zd = 0.0 * c, 0.0 * d
+        if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+            return self._show_general(data, ts, tm, ctm)
+        size_, scale, rise = ts.size, ts.scale, ts.rise
+        spacing, word = ts.char_spacing, ts.word_spacing
+        k = size_ * scale
+        m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
+        t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
+        t2, t3 = 0.0 * m0 + size_ * m2, 0.0 * m1 + size_ * m3
+        h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
+        size = math.hypot(t2, t3)
+        upright = abs(t1) < 1e-6 * max(1.0, abs(t0)) and t0 > 0 and t3 > 0
+        readable = size > 0.5
+        bold, source, append = font.bold, self.source, self.out.glyphs.append
+        for chars, w0, space in font.decoded(data):
+            x0 = h4 + (e * p + f * r + t)
+            y0 = h5 + (e * q + f * s + u)
+            adv = (w0 * size_ + spacing + (word if space else 0.0)) * scale
+            e = adv * a + zc + e
+            f = adv * b + zd + f
+            if chars and readable:
+                x1 = e * p + f * r + t if upright else x0 + w0 * size
+                for char in chars:
+                    append(_new(Glyph, (x0, x1, y0, size, char, bold, source, upright)))
+        return (a, b, c, d, e, f)
+
+    def _show_general(self, data: bytes, ts: _TextState, tm, ctm):
+        font = ts.font
         for code in font.codes(data):
             char = font.text(code)
             w0 = font.width(code)
@@ -505,9 +568,14 @@ class _Interpreter:
             upright = abs(trm[1]) < 1e-6 * max(1.0, abs(trm[0])) and trm[0] > 0 and trm[3] > 0
             if char and size > 0.5:
                 x1 = end[4] if upright else x0 + w0 * size
-                for k, c in enumerate(unicodedata.normalize("NFC", char)):
-                    self.out.glyphs.append(Glyph(x0, x1, y0, size, c, font.bold, self.source, upright))
+                for c in unicodedata.normalize("NFC", char):
+                    self.out.glyphs.append(_new(Glyph, (x0, x1, y0, size, c, font.bold, self.source, upright)))
         return tm
+
+
+def _same(x: float, y: float) -> bool:
+    """x and y are the same float, the sign of a zero included (NaN is never the same)."""
+    return x == y and (x != 0.0 or math.copysign(1.0, x) == math.copysign(1.0, y))
 
 
 def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None) -> Drawn:
