@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier import docfields as df
-from verifier.pdftext import DocumentText, Line, Segment, lines_of
+from verifier.pdftext import DocumentText, Line, Segment
 
 log = logging.getLogger(__name__)
 
@@ -140,11 +140,7 @@ def _fill_ins(doc: DocumentText) -> set[str]:
 
 
 def _lines(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]) -> list[Line]:
-    return lines_of(doc.view(page, end, only=fill_ins))
-
-
-def _page_text_lines(doc: DocumentText, page: int) -> list[Line]:
-    return lines_of(doc.page_glyphs(page))
+    return doc.lines(page, end, only=fill_ins)
 
 
 def _split(lines: list[Line], boundary: float) -> tuple[Block, Block]:
@@ -337,7 +333,7 @@ class _Reading:
 
 def _read(doc: DocumentText, end: int | None, fill_ins: set[str]) -> _Reading:
     left, right, body, _ = _header(doc, 0, end, fill_ins)
-    page_text = [ln.text for ln in lines_of(doc.page_glyphs(0, end))] if doc.pages else []
+    page_text = [ln.text for ln in doc.lines(0, end, appearances=False)] if doc.pages else []
     reading = _Reading(header=df.parse_header(left.texts, right.texts, left.bold),
                        title=df.parse_title(body.texts, body.bold), footer={},
                        blocks={"left": left, "right": right, "body": body}, page_text=page_text)
@@ -514,7 +510,7 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
     else:
         pages = [0, 1, doc.pages - 2, doc.pages - 1]
     for page in pages:
-        lines = [ln.text for ln in lines_of(doc.page_glyphs(page))] if page else page_text
+        lines = [ln.text for ln in doc.lines(page, appearances=False)] if page else page_text
         joined = " ".join(lines[:30])
         if any(df.fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
             meta.geometry.appendix_pages.append(page)

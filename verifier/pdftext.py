@@ -25,6 +25,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import NamedTuple
 from verifier.matrix import IDENTITY, apply, mul
 
@@ -660,19 +662,26 @@ class Widget:
     def has_image(self) -> bool:
         return self.drawn.images > 0
 
+    _texts: list[str] | None = field(default=None, repr=False, compare=False)
+
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in lines_of(self.drawn.glyphs))
+        return "\n".join(self.lines)
 
     @property
     def lines(self) -> list[str]:
-        return [line.text for line in lines_of(self.drawn.glyphs)]
+        if self._texts is None:
+            self._texts = [line.text for line in lines_of(self.drawn.glyphs)]
+        return list(self._texts)
 
 
 # --- lines ------------------------------------------------------------------------------------
 
 SPACE_GAP = 0.16  # em: a gap this wide between glyphs is a space
 COLUMN_GAP = 2.2  # em: a gap this wide splits a line into segments
+
+
+_X0, _Y, _X0X1 = itemgetter(0), itemgetter(2), itemgetter(0, 1)
 
 
 def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Line]:
@@ -684,6 +693,34 @@ def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Lin
     upright = [g for g in glyphs if g.upright and not g.char.isspace()]
     if not upright:
         return []
+    ys = sum(map(_Y, upright))
+    if not math.isfinite(ys + sum(map(_X0, upright))):
+        return _lines_general(upright, column_gap)
+    # sorted by (-y, x0), stable: the same order from two stable passes when nothing is NaN
+    ordered = sorted(upright, key=_X0)
+    ordered.sort(key=_Y, reverse=True)
+    rows: list[list[Glyph]] = []
+    ref_y = ref_size = None
+    # A glyph joins the row when within 0.45 em of the row's first glyph. Glyphs of one
+    # baseline are adjacent in this order, and once one of them starts a row the others
+    # are 0 from it: only the first few of each baseline need the test.
+    for y, same in groupby(ordered, _Y):
+        same = list(same)
+        if rows and y == ref_y:
+            rows[-1].extend(same)
+            continue
+        for i, g in enumerate(same):
+            if rows and abs(y - ref_y) <= 0.45 * max(min(g.size, ref_size), 1.0):
+                rows[-1].append(g)
+            else:
+                rows.append(same[i:])
+                ref_y, ref_size = y, g.size
+                break
+    return [line for line in map(_line, rows, repeat(column_gap)) if line is not None]
+
+
+def _lines_general(upright: list[Glyph], column_gap: float) -> list[Line]:
+    """lines_of when a position is not finite, where the comparisons above would not hold."""
     ordered = sorted(upright, key=lambda g: (-g.y, g.x0))
     rows: list[list[Glyph]] = []
     ref_y = ref_size = None
@@ -693,46 +730,72 @@ def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Lin
         else:
             rows.append([g])
             ref_y, ref_size = g.y, g.size
-    out = []
-    for row in rows:
-        row.sort(key=lambda g: (g.x0, g.x1))
-        segments: list[Segment] = []
-        current: list[Glyph] = []
-        for g in row:
-            if current:
-                prev = current[-1]
-                if g.x0 < prev.x0 + 0.05 * prev.size and g.char == prev.char:
-                    continue  # the same glyph drawn twice (fake bold, or two layers)
-                em = max(min(g.size, prev.size), 1.0)
-                if g.x0 - max(p.x1 for p in current[-3:]) > column_gap * em:
-                    segments.append(_segment(current))
-                    current = []
-            current.append(g)
-        if current:
-            segments.append(_segment(current))
-        if segments:
-            out.append(Line(y=sum(g.y for g in row) / len(row), size=max(s.size for s in segments),
-                            segments=segments))
-    return out
+    return [line for line in map(_line, rows, repeat(column_gap)) if line is not None]
 
 
-def _segment(glyphs: list[Glyph]) -> Segment:
-    chars, srcs, xs, bolds = [], [], [], []
-    right = None
-    for g in glyphs:
-        if right is not None and g.x0 - right > SPACE_GAP * max(g.size, 1.0):
-            chars.append(" ")
-            srcs.append(srcs[-1])
-            xs.append(right)
-            bolds.append(False)
-        chars.append(g.char)
-        srcs.append(g.source)
-        xs.append(g.x0)
-        bolds.append(g.bold)
-        right = g.x1 if right is None else max(right, g.x1) if g.x0 < right else g.x1
-    bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
-    return Segment(x0=glyphs[0].x0, x1=max(g.x1 for g in glyphs), y=glyphs[0].y, size=glyphs[0].size,
-                   text="".join(chars), bold=bold, sources=tuple(srcs), xs=tuple(xs), bolds=tuple(bolds))
+def _line(row: list[Glyph], column_gap: float) -> Line | None:
+    """One row of glyphs as a line of segments: a glyph drawn twice at the same place (fake
+    bold, or two layers) counts once; a gap of `column_gap` em past the last three glyphs
+    starts a new segment; a gap of SPACE_GAP em is a space."""
+    row.sort(key=_X0X1)
+    segments: list[Segment] = []
+    chars: list[str] = []
+    srcs: list[str] = []
+    xs: list[float] = []
+    bolds: list[bool] = []
+    kept = 0
+    px0 = psize = pchar = None
+    r3 = r2 = r1 = None  # x1 of the last three glyphs of the segment, oldest first
+    right = seg_x1 = first = None
+    for g in row:
+        x0, x1, y, size, char, bold, source, _ = g
+        if kept:
+            if x0 < px0 + 0.05 * psize and char == pchar:
+                continue
+            em = max(min(size, psize), 1.0)
+            if r3 is not None:  # max() of the three, compared in max()'s order
+                last = r2 if r2 > r3 else r3
+                last = r1 if r1 > last else last
+            elif r2 is not None:
+                last = r1 if r1 > r2 else r2
+            else:
+                last = r1
+            if x0 - last > column_gap * em:
+                segments.append(_segment(first, seg_x1, chars, srcs, xs, bolds, kept))
+                chars, srcs, xs, bolds = [], [], [], []
+                kept = 0
+        if kept:
+            if x0 - right > SPACE_GAP * max(size, 1.0):
+                chars.append(" ")
+                srcs.append(srcs[-1])
+                xs.append(right)
+                bolds.append(False)
+            right = (x1 if x1 > right else right) if x0 < right else x1
+            if x1 > seg_x1:
+                seg_x1 = x1
+            r3, r2, r1 = r2, r1, x1
+        else:
+            first, right, seg_x1 = g, x1, x1
+            r3 = r2 = None
+            r1 = x1
+        chars.append(char)
+        srcs.append(source)
+        xs.append(x0)
+        bolds.append(bold)
+        kept += 1
+        px0, psize, pchar = x0, size, char
+    if kept:
+        segments.append(_segment(first, seg_x1, chars, srcs, xs, bolds, kept))
+    if not segments:
+        return None
+    return Line(y=sum(map(_Y, row)) / len(row), size=max(s.size for s in segments), segments=segments)
+
+
+def _segment(first: Glyph, x1: float, chars, srcs, xs, bolds, count: int) -> Segment:
+    """The segment of `count` glyphs starting with `first`; `bolds` holds False for each
+    inferred space, so its sum counts the bold glyphs."""
+    return Segment(x0=first.x0, x1=x1, y=first.y, size=first.size, text="".join(chars), bold=sum(bolds) * 2 > count,
+                   sources=tuple(srcs), xs=tuple(xs), bolds=tuple(bolds))
 
 
 # --- a document -------------------------------------------------------------------------------
@@ -795,6 +858,8 @@ class DocumentText:
         self.reader = _reader(data)
         self._readers: dict[int, object] = {len(data): self.reader}
         self._page_cache: dict[str, list[Glyph]] = {}
+        self._pages_at: dict[tuple[int, int], tuple[str | None, list[Glyph]]] = {}
+        self._lines: dict[tuple, list[Line]] = {}
         self._widgets: list[Widget] | None = None
         self.pages = len(self.reader.pages)
 
@@ -829,21 +894,48 @@ class DocumentText:
 
     def page_glyphs(self, index: int, end: int | None = None) -> list[Glyph]:
         """Glyphs drawn by page `index`'s own content in the revision ending at `end`."""
+        return self._page(index, end)[1]
+
+    def _page(self, index: int, end: int | None) -> tuple[str | None, list[Glyph]]:
+        """(content key, glyphs) of a page in a revision; the key is None when the revision or
+        the page cannot be read (and the glyphs are none)."""
+        at = (len(self.data) if end is None else end, index)
+        found = self._pages_at.get(at)
+        if found is not None:
+            return found
+        found = (None, [])
         r = self.reader if end is None else self.reader_at(end)
-        if r is None:
-            return []
-        try:
-            page = r.pages[index]
-        except Exception:
-            return []
-        key = self._content_key(page)
-        if key not in self._page_cache:
+        if r is not None:
             try:
-                self._page_cache[key] = page_drawn(page, r).glyphs
+                page = r.pages[index]
             except Exception:
-                log.debug("page %d unreadable", index, exc_info=True)
-                self._page_cache[key] = []
-        return self._page_cache[key]
+                page = None
+            if page is not None:
+                key = self._content_key(page)
+                if key not in self._page_cache:
+                    try:
+                        self._page_cache[key] = page_drawn(page, r).glyphs
+                    except Exception:
+                        log.debug("page %d unreadable", index, exc_info=True)
+                        self._page_cache[key] = []
+                found = (key, self._page_cache[key])
+        self._pages_at[at] = found
+        return found
+
+    def lines(self, index: int, end: int | None = None, *, appearances: bool = True,
+              only: set[str] | None = None) -> list[Line]:
+        """lines_of(view(...)), computed once per distinct glyph list: the header, the page
+        text, the footer scan and the appendix check read the same pages, and revisions that
+        did not change a page share its glyphs. The lines are shared: callers must not change
+        them."""
+        key, glyphs = self._page(index, end)
+        shown = self._shown(index, end, only) if appearances else []
+        memo = (key, tuple(i for i, _ in shown))
+        if memo not in self._lines:
+            for _, w in shown:
+                glyphs = glyphs + w.drawn.glyphs
+            self._lines[memo] = lines_of(glyphs)
+        return self._lines[memo]
 
     @staticmethod
     def _content_key(page) -> str:
@@ -961,16 +1053,23 @@ class DocumentText:
         appearances of the signature widgets that revision holds (or only those named)."""
         glyphs = list(self.page_glyphs(index, end))
         if appearances:
-            limit = len(self.data) if end is None else end
-            for w in self.widgets():
-                if w.page != index or not w.visible:
-                    continue
-                if w.signed_end is not None and w.signed_end > limit:
-                    continue
-                if only is not None and w.field not in only:
-                    continue
+            for _, w in self._shown(index, end, only):
                 glyphs.extend(w.drawn.glyphs)
         return glyphs
+
+    def _shown(self, index: int, end: int | None, only: set[str] | None) -> list[tuple[int, Widget]]:
+        """(position in widgets(), widget) of the appearances shown on a page in a revision."""
+        limit = len(self.data) if end is None else end
+        out = []
+        for i, w in enumerate(self.widgets()):
+            if w.page != index or not w.visible:
+                continue
+            if w.signed_end is not None and w.signed_end > limit:
+                continue
+            if only is not None and w.field not in only:
+                continue
+            out.append((i, w))
+        return out
 
     def info(self) -> dict[str, str]:
         """The document information dictionary, as text."""
