@@ -52,7 +52,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                     glyphs[page] = textboxes.page_glyphs(signed_pages[page])
                 except Exception:
                     glyphs[page] = []
-            covered = [g for g in glyphs[page] if _intersects(rect, g)]
+            covered = _covered(rect, glyphs[page])
             if not covered:
                 continue
             box = (min(g.x1 for g in covered), min(g.y1 for g in covered), max(g.x2 for g in covered), max(g.y2 for g in covered))
@@ -92,6 +92,17 @@ def _same(old: rawpdf.Dict, new: rawpdf.Dict, key: str, layout: Layout, revision
     if a is None or b is None:
         return a is b
     return rawpdf.same_value(a, b, layout.value_data(revision - 1, num), layout.value_data(revision, num))
+
+
+def _covered(rect, glyphs: list[textboxes.Glyph]) -> list[textboxes.Glyph]:
+    """The glyphs at least half under `rect`. A glyph lying wholly on one side of it is not
+    (min and max then leave no overlap), which most glyphs of a page are; the test is cut short
+    for them when the rectangle's numbers are floats, or ints a float holds exactly (a larger
+    int makes the arithmetic below raise, and must still)."""
+    if not all(isinstance(v, float) or (isinstance(v, int) and abs(v) <= 2 ** 53) for v in rect):
+        return [g for g in glyphs if _intersects(rect, g)]
+    x1, y1, x2, y2 = rect = tuple(float(v) for v in rect)
+    return [g for g in glyphs if not (g.x2 <= x1 or g.x1 >= x2 or g.y2 <= y1 or g.y1 >= y2) and _intersects(rect, g)]
 
 
 def _intersects(rect, g: textboxes.Glyph) -> bool:

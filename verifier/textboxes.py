@@ -13,8 +13,9 @@ Bounded: nested forms to MAX_FORM_DEPTH, at most MAX_OPERATIONS operators per pa
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from verifier import rawpdf
 from verifier.matrix import IDENTITY, apply, mul
@@ -27,8 +28,7 @@ _HEXTOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
 
 
 
-@dataclass
-class Glyph:
+class Glyph(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -44,6 +44,7 @@ class _Font:
         self.widths: dict[int, float] = {}
         self.default = 500.0  # standard 14 fonts carry no /Widths; an average is good enough
         self.to_unicode: dict[int, str] = {}
+        self._decoded: dict[int, tuple[float, str, bool, bool]] = {}
         if font is None:
             return
         subtype = _get(font, "/Subtype")
@@ -102,6 +103,18 @@ class _Font:
                                 self.to_unicode[code] = base[:-1] + chr(ord(base[-1]) + code - lo) if base else ""
                 except (ValueError, IndexError):
                     continue
+
+    def decoded(self, raw: bytes) -> list[tuple[float, str, bool, bool]]:
+        """(width in em, text, whether it is a box, is the word-spacing byte) of each code of a
+        string, worked out once per code of the font."""
+        cache = self._decoded
+        return [cache.get(code) or self._decode(code) for code in self.codes(raw)]
+
+    def _decode(self, code: int) -> tuple[float, str, bool, bool]:
+        w0 = self.width(code) / 1000
+        text = self.text(code)
+        entry = self._decoded[code] = (w0, text, bool(text.strip()) and w0 > 0, code == 32 and not self.two_byte)
+        return entry
 
     def codes(self, raw: bytes):
         if self.two_byte:
@@ -252,6 +265,38 @@ def _resource(resources, category: str, name: str):
 
 def _show(raw: bytes, state: _State, tm, out: list[Glyph]):
     font = state.font or _Font(None)
+    a, b, c, d, e, f = tm
+    p, q, r, s, t, u = state.ctm
+    # Between glyphs the text matrix only translates ([1 0 0 1 adv 0] x tm keeps a b c d
+    # unless one is -0.0 or not finite): the glyph space matrix is then the same for every
+    # glyph. Each quantity below is the expression the matrix products evaluate, so boxes
+    # are the same floats; in the odd case the products themselves run.
+    zc, zd = 0.0 * c, 0.0 * d
+    if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+        return _show_general(raw, state, tm, out, font)
+    size, scale, rise = state.size, state.scale, state.rise
+    spacing, word = state.char_spacing, state.word_spacing
+    k = size * scale
+    m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
+    t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
+    t2, t3 = 0.0 * m0 + size * m2, 0.0 * m1 + size * m3
+    h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
+    # apply(trm, x, y) = (t0*x + t2*y + e', t1*x + t3*y + f') at the corners (0|w0, -0.2|0.8)
+    x_lo, x_hi, y_lo, y_hi = t0 * 0 + t2 * -0.2, t0 * 0 + t2 * 0.8, t1 * 0 + t3 * -0.2, t1 * 0 + t3 * 0.8
+    for w0, text, boxed, space in font.decoded(raw):
+        if boxed and size:
+            e4 = h4 + (e * p + f * r + t)
+            f5 = h5 + (e * q + f * s + u)
+            xs = [x_lo + e4, (t0 * w0 + t2 * -0.2) + e4, x_hi + e4, (t0 * w0 + t2 * 0.8) + e4]
+            ys = [y_lo + f5, (t1 * w0 + t3 * -0.2) + f5, y_hi + f5, (t1 * w0 + t3 * 0.8) + f5]
+            out.append(Glyph(min(xs), min(ys), max(xs), max(ys), text))
+        advance = (w0 * size + spacing + (word if space else 0)) * scale
+        e = advance * a + zc + e
+        f = advance * b + zd + f
+    return (a, b, c, d, e, f)
+
+
+def _show_general(raw: bytes, state: _State, tm, out: list[Glyph], font: _Font):
     size, scale = state.size, state.scale
     for code in font.codes(raw):
         w0 = font.width(code) / 1000
@@ -264,3 +309,8 @@ def _show(raw: bytes, state: _State, tm, out: list[Glyph]):
         advance = (w0 * size + state.char_spacing + (state.word_spacing if (code == 32 and not font.two_byte) else 0)) * scale
         tm = mul((1, 0, 0, 1, advance, 0), tm)
     return tm
+
+
+def _same(x: float, y: float) -> bool:
+    """x and y are the same float, the sign of a zero included (NaN is never the same)."""
+    return x == y and (x != 0.0 or math.copysign(1.0, x) == math.copysign(1.0, y))
