@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -341,6 +342,8 @@ def _read(doc: DocumentText, end: int | None, fill_ins: set[str]) -> _Reading:
     for page in range(pages - 1, max(-1, pages - 1 - FOOTER_SCAN_PAGES), -1):
         if not doc.page_glyphs(page, end):
             continue
+        if not _may_read(doc.rows(page, end, only=fill_ins), "noinhan"):
+            continue  # no segment of the page can start with `Nơi nhận`
         found = _footer(doc, page, _lines(doc, page, end, fill_ins))
         if not found:
             continue
@@ -510,6 +513,8 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
     else:
         pages = [0, 1, doc.pages - 2, doc.pages - 1]
     for page in pages:
+        if page and not _may_refer(doc.rows(page, appearances=False)):
+            continue
         lines = [ln.text for ln in doc.lines(page, appearances=False)] if page else page_text
         joined = " ".join(lines[:30])
         if any(df.fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
@@ -534,6 +539,44 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
             meta.fields["code_notation"].conflicts.append({"value": ref["notation"], "source": source})
         if number and ref["number"] and str(number).lstrip("0") != str(ref["number"]).lstrip("0"):
             meta.fields["code_number"].conflicts.append({"value": ref["number"], "source": source})
+
+
+def _may_refer(rows: list[str] | None) -> bool:
+    """Whether a page with these rows (DocumentText.rows) can name an appendix (`Phụ lục` in
+    its first 12 lines) or the document it is attached to (attached_reference on its first
+    30 lines, which needs `kèm`: an è, whose decomposition has a combining grave)."""
+    if rows is None:
+        return True
+    return _may_read(rows[:12], "phuluc") or any("\u0300" in unicodedata.normalize("NFD", c) for c in set("".join(rows[:30])))
+
+
+class _FoldedLetter(dict):
+    """str.translate table: a character -> df.fold of it with spaces left out."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = "".join(df.fold(chr(code)).split())
+        return folded
+
+
+_FOLDED = _FoldedLetter()
+_REPEATS = re.compile(r"(.)\1+", re.S)
+
+
+def _may_read(rows: list[str] | None, letters: str) -> bool:
+    """Whether a line of a page with these rows (DocumentText.rows) can fold (df.fold) to text
+    starting with `letters`, spaces left out. df.fold works character by character (NFD and
+    case folding decompose each character alone; đ is one letter), so such a line needs a row
+    whose characters, folded one by one, hold the letters in order, once repeats are merged:
+    the repeats of a glyph drawn twice that lines_of keeps once. A character folding to more
+    than one letter could hide a repeat: then no telling, and None rows neither."""
+    if rows is None:
+        return True
+    for row in rows:
+        if any(len(_FOLDED[ord(c)]) > 1 for c in set(row)):
+            return True
+        if letters in _REPEATS.sub(r"\1", row.translate(_FOLDED)):
+            return True
+    return False
 
 
 _COPY = re.compile(r"\b(SAO\s+Y|SAO\s+LỤC|TRÍCH\s+SAO)\b", re.IGNORECASE)

@@ -681,7 +681,8 @@ SPACE_GAP = 0.16  # em: a gap this wide between glyphs is a space
 COLUMN_GAP = 2.2  # em: a gap this wide splits a line into segments
 
 
-_X0, _Y, _X0X1 = itemgetter(0), itemgetter(2), itemgetter(0, 1)
+_X0, _X1, _Y, _X0X1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(0, 1)
+_Y_SIZE, _CHAR, _RUN_Y = itemgetter(2, 3), itemgetter(4), itemgetter(0)
 
 
 def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Line]:
@@ -717,6 +718,34 @@ def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Lin
                 ref_y, ref_size = y, g.size
                 break
     return [line for line in map(_line, rows, repeat(column_gap)) if line is not None]
+
+
+def runs_as_rows(glyphs: list[Glyph]) -> list[str] | None:
+    """The characters lines_of(glyphs) puts in each row, in its order (rows top to bottom,
+    left to right, spaces left out, a glyph drawn twice kept twice), when that order is plain
+    to see: each row one run of consecutive glyphs on one baseline at one size going left to
+    right, and the baselines of different runs farther apart than the row tolerance (0.45 of
+    the largest size). None when the glyphs are laid out otherwise (or a position is not
+    finite), and only lines_of can tell.
+
+    Cheaper than lines_of by far, for questions a row's letters can answer: no segment can
+    start with a word whose letters no row holds in that order."""
+    upright = [g for g in glyphs if g.upright and not g.char.isspace()]
+    if not upright:
+        return []
+    runs = []
+    for (y, size), run in groupby(upright, _Y_SIZE):
+        run = list(run)
+        x0s, x1s = list(map(_X0, run)), list(map(_X1, run))
+        if not math.isfinite(y + sum(x0s) + sum(x1s)) or x0s != sorted(x0s) or x1s != sorted(x1s):
+            return None
+        runs.append((y, size, "".join(map(_CHAR, run))))
+    tolerance = 0.45 * max(max(size for _, size, _ in runs), 1.0)
+    runs.sort(key=_RUN_Y, reverse=True)
+    # sorted on y alone, so equal baselines are adjacent and fail the test too
+    if any(not above - below > tolerance for (above, _, _), (below, _, _) in zip(runs, runs[1:])):
+        return None
+    return [text for _, _, text in runs]
 
 
 def _lines_general(upright: list[Glyph], column_gap: float) -> list[Line]:
@@ -860,6 +889,7 @@ class DocumentText:
         self._page_cache: dict[str, list[Glyph]] = {}
         self._pages_at: dict[tuple[int, int], tuple[str | None, list[Glyph]]] = {}
         self._lines: dict[tuple, list[Line]] = {}
+        self._rows: dict[tuple, list[str] | None] = {}
         self._widgets: list[Widget] | None = None
         self.pages = len(self.reader.pages)
 
@@ -928,14 +958,27 @@ class DocumentText:
         text, the footer scan and the appendix check read the same pages, and revisions that
         did not change a page share its glyphs. The lines are shared: callers must not change
         them."""
-        key, glyphs = self._page(index, end)
-        shown = self._shown(index, end, only) if appearances else []
-        memo = (key, tuple(i for i, _ in shown))
+        memo, glyphs = self._view(index, end, appearances, only)
         if memo not in self._lines:
-            for _, w in shown:
-                glyphs = glyphs + w.drawn.glyphs
             self._lines[memo] = lines_of(glyphs)
         return self._lines[memo]
+
+    def rows(self, index: int, end: int | None = None, *, appearances: bool = True,
+             only: set[str] | None = None) -> list[str] | None:
+        """runs_as_rows(view(...)), once per distinct glyph list like lines()."""
+        memo, glyphs = self._view(index, end, appearances, only)
+        if memo not in self._rows:
+            self._rows[memo] = runs_as_rows(glyphs)
+        return self._rows[memo]
+
+    def _view(self, index: int, end: int | None, appearances: bool, only: set[str] | None):
+        """(a key naming the glyph list, the list) of view(...): the page's content key and
+        the positions in widgets() of the appearances shown."""
+        key, glyphs = self._page(index, end)
+        shown = self._shown(index, end, only) if appearances else []
+        for _, w in shown:
+            glyphs = glyphs + w.drawn.glyphs
+        return (key, tuple(i for i, _ in shown)), glyphs
 
     @staticmethod
     def _content_key(page) -> str:
