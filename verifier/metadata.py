@@ -340,7 +340,7 @@ def _read(doc: DocumentText, end: int | None, fill_ins: set[str]) -> _Reading:
                        blocks={"left": left, "right": right, "body": body}, page_text=page_text)
     pages = doc.page_count(end) if end is not None else doc.pages
     for page in range(pages - 1, max(-1, pages - 1 - FOOTER_SCAN_PAGES), -1):
-        if not doc.page_glyphs(page, end):
+        if not doc.has_text(page, end):
             continue
         if not _may_read(doc.rows(page, end, only=fill_ins), "noinhan"):
             continue  # no segment of the page can start with `Nơi nhận`

@@ -25,8 +25,9 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import groupby, repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import NamedTuple
 from verifier.matrix import IDENTITY, apply, mul
 
@@ -115,7 +116,8 @@ _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
 
 def _hex_bytes(token: bytes) -> bytes:
-    return bytes.fromhex(re.sub(rb"\s", b"", token).decode() + ("0" if len(re.sub(rb"\s", b"", token)) % 2 else ""))
+    digits = token.translate(None, b" \t\n\r\f\v")  # what rb"\s" matches
+    return bytes.fromhex(digits.decode() + ("0" if len(digits) % 2 else ""))
 
 
 def _utf16(data: bytes) -> str:
@@ -377,13 +379,49 @@ class Drawn:
     paths: int = 0  # filled or stroked paths
 
 
+class _Shared:
+    """What the interpretations of one document share: each font read once, each content
+    stream parsed once (a page scanned, then read in full; a form drawn by many pages). Keyed
+    by the object's id, the object kept with it so that the id stays its own."""
+
+    def __init__(self) -> None:
+        self.fonts: dict[int, tuple[object, Font]] = {}
+        self.parsed: dict[int, tuple[object, list | None]] = {}
+        self.wrapped: dict[int, tuple[object, object]] = {}
+
+
+class _Count:
+    """Stands for Drawn.glyphs when glyphs are only counted (a scan): len() is what the list
+    would hold, so the interpreter stops where it would."""
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, _glyph) -> None:
+        self.n += 1
+
+
 class _Interpreter:
-    def __init__(self, source: str, reader=None) -> None:
+    def __init__(self, source: str, reader=None, shared: _Shared | None = None, scan: bool = False) -> None:
         self.source = source
         self.reader = reader
         self.out = Drawn()
         self.ops = 0
-        self.fonts: dict[int, Font] = {}
+        shared = shared if shared is not None else _Shared()
+        self.fonts, self.parsed = shared.fonts, shared.parsed
+        if scan:
+            # what runs_as_rows needs, without a glyph: per string shown, (baseline, size, first
+            # glyph x0 x1, last glyph x0 x1, its characters but spaces); unknown when a string
+            # is placed otherwise than plainly left to right on one baseline
+            self.out.glyphs = _Count()
+            self.pieces: list[tuple] = []
+            self.unknown = False
+            self.show = self._scan_show
 
     def font_for(self, resources, name) -> Font | None:
         try:
@@ -398,25 +436,31 @@ class _Interpreter:
         key = id(obj)
         if key not in self.fonts:
             try:
-                self.fonts[key] = Font(obj)
+                self.fonts[key] = (obj, Font(obj))
             except Exception:
                 log.debug("unreadable font %s", name, exc_info=True)
                 return None
-        return self.fonts[key]
+        return self.fonts[key][1]
 
     def run(self, stream_obj, resources, ctm, depth: int = 0, seen: frozenset = frozenset()) -> None:
         from pypdf.generic import ContentStream
 
         if depth > MAX_FORM_DEPTH:
             return
-        try:
-            if hasattr(stream_obj, "get_data") and len(stream_obj.get_data()) > MAX_STREAM_BYTES:
-                log.debug("content stream too large for text")
-                return
-            content = ContentStream(stream_obj, self.reader)
-            operations = content.operations
-        except Exception:
-            log.debug("unreadable content stream", exc_info=True)
+        key = id(stream_obj)
+        if key not in self.parsed:
+            try:
+                if hasattr(stream_obj, "get_data") and len(stream_obj.get_data()) > MAX_STREAM_BYTES:
+                    log.debug("content stream too large for text")
+                    operations = None
+                else:
+                    operations = ContentStream(stream_obj, self.reader).operations
+            except Exception:
+                log.debug("unreadable content stream", exc_info=True)
+                operations = None
+            self.parsed[key] = (stream_obj, operations)  # the object kept so the id stays its own
+        operations = self.parsed[key][1]
+        if operations is None:
             return
         try:
             resources = resources.get_object() if resources is not None else None
@@ -556,6 +600,86 @@ class _Interpreter:
                     append(_new(Glyph, (x0, x1, y0, size, char, bold, source, upright)))
         return (a, b, c, d, e, f)
 
+    def _scan_show(self, string, ts: _TextState, tm, ctm):
+        """show() without glyphs: the same text matrix back, the glyphs counted, and a piece
+        (see __init__) for a string drawn upright and readable. Positions are the floats
+        show() computes: sums in its order (functools.reduce), at the first and last glyph
+        with a character that is not a space."""
+        font = ts.font
+        data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
+        if font is None or not data:
+            return tm
+        a, b, c, d, e, f = tm
+        p, q, r, s, t, u = ctm
+        zc, zd = 0.0 * c, 0.0 * d
+        if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+            self.unknown = True
+            return self._show_general(data, ts, tm, ctm)
+        size_, scale, rise = ts.size, ts.scale, ts.rise
+        spacing, word = ts.char_spacing, ts.word_spacing
+        k = size_ * scale
+        m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
+        t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
+        t2, t3 = 0.0 * m0 + size_ * m2, 0.0 * m1 + size_ * m3
+        h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
+        size = math.hypot(t2, t3)
+        upright = abs(t1) < 1e-6 * max(1.0, abs(t0)) and t0 > 0 and t3 > 0
+        readable = size > 0.5
+        entries = font.decoded(data)
+        steps = {}
+        for key, (chars, w0, space) in dict(zip(map(id, entries), entries)).items():
+            adv = (w0 * size_ + spacing + (word if space else 0.0)) * scale
+            steps[key] = (adv * a + zc, adv * b + zd, bool(chars.strip()))
+        step = list(map(steps.__getitem__, map(id, entries)))
+        das, dbs = list(map(_FIRST, step)), list(map(_SECOND, step))
+        e_end, f_end = reduce(add, das, e), reduce(add, dbs, f)
+        if readable:
+            self.out.glyphs.n += sum(map(len, map(_FIRST, entries)))
+            if upright:
+                self._piece(entries, step, das, dbs, e, f, (h4, h5, p, q, r, s, t, u), size, (e_end, f_end))
+        return (a, b, c, d, e_end, f_end)
+
+    def _piece(self, entries, step, das, dbs, e, f, place, size, ends) -> None:
+        text = "".join("".join(map(_FIRST, entries)).split())
+        if not text:
+            return
+        h4, h5, p, q, r, s, t, u = place
+        # one baseline: b and q zero (the y of a glyph then moves by zeros only); left to
+        # right: every advance >= 0 in x and p >= 0
+        if not (all(map(math.isfinite, (*place, *das, *ends))) and q == 0 and p >= 0
+                and all(db == 0 for db in set(dbs)) and min(das) >= 0):
+            self.unknown = True
+            return
+        inked = list(map(_THIRD, step))
+        first = inked.index(True)
+        last = len(inked) - 1 - inked[::-1].index(True)
+        at = []
+        for i in (first, last):
+            e_i, f_i = reduce(add, das[:i], e), reduce(add, dbs[:i], f)
+            e_n, f_n = das[i] + e_i, dbs[i] + f_i
+            at.append((h4 + (e_i * p + f_i * r + t), e_n * p + f_n * r + t, h5 + (e_i * q + f_i * s + u)))
+        (x0f, x1f, y), (x0l, x1l, _) = at
+        if not all(map(math.isfinite, (x0f, x1f, x0l, x1l, y))):
+            self.unknown = True
+            return
+        self.pieces.append((y, size, x0f, x1f, x0l, x1l, text))
+
+    def rows(self) -> list[str] | None:
+        """runs_as_rows of what a scan saw, or None."""
+        if self.unknown:
+            return None
+        runs = []
+        last = None
+        for y, size, x0f, x1f, x0l, x1l, text in self.pieces:
+            if last is not None and last[0] == y and last[1] == size:
+                if not (last[2] <= x0f and last[3] <= x1f):
+                    return None
+                runs[-1] = (y, size, runs[-1][2] + text)
+            else:
+                runs.append((y, size, text))
+            last = (y, size, x0l, x1l)
+        return _rows(runs)
+
     def _show_general(self, data: bytes, ts: _TextState, tm, ctm):
         font = ts.font
         for code in font.codes(data):
@@ -580,17 +704,31 @@ def _same(x: float, y: float) -> bool:
     return x == y and (x != 0.0 or math.copysign(1.0, x) == math.copysign(1.0, y))
 
 
-def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None) -> Drawn:
-    it = _Interpreter(source, reader)
+def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None, shared=None) -> Drawn:
+    """`shared`: what the interpretations of one document share (_Shared)."""
+    it = _Interpreter(source, reader, shared)
     it.run(stream_obj, resources, ctm)
     return it.out
 
 
-def page_drawn(page, reader=None) -> Drawn:
+def page_drawn(page, reader=None, shared=None) -> Drawn:
     """What a page's own content draws (annotations excluded)."""
+    it = _page_interpreter(page, reader, shared, scan=False)
+    return it.out if it is not None else Drawn()
+
+
+def page_scanned(page, reader=None, shared=None) -> tuple[int, list[str] | None]:
+    """(how many glyphs page_drawn would give, runs_as_rows of them or None), without placing
+    each glyph when the strings are placed plainly."""
+    it = _page_interpreter(page, reader, shared, scan=True)
+    return (len(it.out.glyphs), it.rows()) if it is not None else (0, [])
+
+
+def _page_interpreter(page, reader, shared, scan: bool):
     contents = page.get("/Contents")
     if contents is None:
-        return Drawn()
+        return None
+    shared = shared if shared is not None else _Shared()
     try:
         contents = contents.get_object()
         from pypdf.generic import ArrayObject
@@ -598,12 +736,16 @@ def page_drawn(page, reader=None) -> Drawn:
         if isinstance(contents, ArrayObject):
             from pypdf.generic import ContentStream
 
-            stream = ContentStream(contents, reader)
+            if id(contents) not in shared.wrapped:
+                shared.wrapped[id(contents)] = (contents, ContentStream(contents, reader))
+            stream = shared.wrapped[id(contents)][1]
         else:
             stream = contents
     except Exception:
-        return Drawn()
-    return drawn_by(stream, _inherited(page, "/Resources"), IDENTITY, PAGE_CONTENT, reader)
+        return None
+    it = _Interpreter(PAGE_CONTENT, reader, shared, scan)
+    it.run(stream, _inherited(page, "/Resources"), IDENTITY)
+    return it
 
 
 def _inherited(node, key):
@@ -683,6 +825,7 @@ COLUMN_GAP = 2.2  # em: a gap this wide splits a line into segments
 
 _X0, _X1, _Y, _X0X1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(0, 1)
 _Y_SIZE, _CHAR, _RUN_Y = itemgetter(2, 3), itemgetter(4), itemgetter(0)
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Line]:
@@ -731,17 +874,25 @@ def runs_as_rows(glyphs: list[Glyph]) -> list[str] | None:
     Cheaper than lines_of by far, for questions a row's letters can answer: no segment can
     start with a word whose letters no row holds in that order."""
     upright = [g for g in glyphs if g.upright and not g.char.isspace()]
-    if not upright:
-        return []
     runs = []
     for (y, size), run in groupby(upright, _Y_SIZE):
         run = list(run)
         x0s, x1s = list(map(_X0, run)), list(map(_X1, run))
-        if not math.isfinite(y + sum(x0s) + sum(x1s)) or x0s != sorted(x0s) or x1s != sorted(x1s):
+        if not (math.isfinite(y) and all(map(math.isfinite, x0s)) and all(map(math.isfinite, x1s))):
+            return None
+        if x0s != sorted(x0s) or x1s != sorted(x1s):
             return None
         runs.append((y, size, "".join(map(_CHAR, run))))
+    return _rows(runs)
+
+
+def _rows(runs: list[tuple[float, float, str]]) -> list[str] | None:
+    """The runs (baseline, size, characters) as rows, when no two baselines are within the row
+    tolerance of each other (see runs_as_rows)."""
+    if not runs:
+        return []
     tolerance = 0.45 * max(max(size for _, size, _ in runs), 1.0)
-    runs.sort(key=_RUN_Y, reverse=True)
+    runs = sorted(runs, key=_RUN_Y, reverse=True)
     # sorted on y alone, so equal baselines are adjacent and fail the test too
     if any(not above - below > tolerance for (above, _, _), (below, _, _) in zip(runs, runs[1:])):
         return None
@@ -885,11 +1036,13 @@ class DocumentText:
         _quiet()
         self.data = data
         self.reader = _reader(data)
+        self._shared = _Shared()
         self._readers: dict[int, object] = {len(data): self.reader}
         self._page_cache: dict[str, list[Glyph]] = {}
         self._pages_at: dict[tuple[int, int], tuple[str | None, list[Glyph]]] = {}
         self._lines: dict[tuple, list[Line]] = {}
         self._rows: dict[tuple, list[str] | None] = {}
+        self._scans: dict[str, tuple[int, list[str] | None]] = {}
         self._widgets: list[Widget] | None = None
         self.pages = len(self.reader.pages)
 
@@ -929,28 +1082,50 @@ class DocumentText:
     def _page(self, index: int, end: int | None) -> tuple[str | None, list[Glyph]]:
         """(content key, glyphs) of a page in a revision; the key is None when the revision or
         the page cannot be read (and the glyphs are none)."""
-        at = (len(self.data) if end is None else end, index)
-        found = self._pages_at.get(at)
-        if found is not None:
-            return found
-        found = (None, [])
-        r = self.reader if end is None else self.reader_at(end)
-        if r is not None:
+        key, page, r = self._locate(index, end)
+        if key is None:
+            return None, []
+        if key not in self._page_cache:
             try:
-                page = r.pages[index]
+                self._page_cache[key] = page_drawn(page, r, self._shared).glyphs
             except Exception:
-                page = None
-            if page is not None:
-                key = self._content_key(page)
-                if key not in self._page_cache:
-                    try:
-                        self._page_cache[key] = page_drawn(page, r).glyphs
-                    except Exception:
-                        log.debug("page %d unreadable", index, exc_info=True)
-                        self._page_cache[key] = []
-                found = (key, self._page_cache[key])
-        self._pages_at[at] = found
-        return found
+                log.debug("page %d unreadable", index, exc_info=True)
+                self._page_cache[key] = []
+        return key, self._page_cache[key]
+
+    def _locate(self, index: int, end: int | None):
+        """(content key, page, reader) of a page in a revision, or (None, None, None)."""
+        at = (len(self.data) if end is None else end, index)
+        if at not in self._pages_at:
+            found = (None, None, None)
+            r = self.reader if end is None else self.reader_at(end)
+            if r is not None:
+                try:
+                    page = r.pages[index]
+                except Exception:
+                    page = None
+                if page is not None:
+                    found = (self._content_key(page), page, r)
+            self._pages_at[at] = found
+        return self._pages_at[at]
+
+    def has_text(self, index: int, end: int | None = None) -> bool:
+        """bool(page_glyphs(index, end)), from a scan when the glyphs are not placed yet."""
+        key, page, r = self._locate(index, end)
+        if key is None:
+            return False
+        if key in self._page_cache:
+            return bool(self._page_cache[key])
+        return self._scan(key, page, r)[0] > 0
+
+    def _scan(self, key: str, page, r) -> tuple[int, list[str] | None]:
+        if key not in self._scans:
+            try:
+                self._scans[key] = page_scanned(page, r, self._shared)
+            except Exception:  # as page_drawn failing: no glyphs
+                log.debug("page unreadable", exc_info=True)
+                self._scans[key] = (0, [])
+        return self._scans[key]
 
     def lines(self, index: int, end: int | None = None, *, appearances: bool = True,
               only: set[str] | None = None) -> list[Line]:
@@ -965,7 +1140,14 @@ class DocumentText:
 
     def rows(self, index: int, end: int | None = None, *, appearances: bool = True,
              only: set[str] | None = None) -> list[str] | None:
-        """runs_as_rows(view(...)), once per distinct glyph list like lines()."""
+        """runs_as_rows(view(...)), once per distinct glyph list like lines(); for a page
+        showing no appearance and not placed yet, from a scan of its content (page_scanned)."""
+        key, page, r = self._locate(index, end)
+        shown = self._shown(index, end, only) if appearances else []
+        if key is not None and not shown and key not in self._page_cache:
+            found = self._scan(key, page, r)[1]
+            if found is not None:
+                return found
         memo, glyphs = self._view(index, end, appearances, only)
         if memo not in self._rows:
             self._rows[memo] = runs_as_rows(glyphs)
@@ -1071,7 +1253,8 @@ class DocumentText:
                 state = widget.get("/AS")
                 normal = normal.get(state).get_object() if state is not None and normal.get(state) is not None else None
             if normal is not None and rect is not None:
-                drawn = drawn_by(normal, normal.get("/Resources"), appearance_matrix(normal, rect), name, self.reader)
+                drawn = drawn_by(normal, normal.get("/Resources"), appearance_matrix(normal, rect), name, self.reader,
+                                 self._shared)
         except Exception:
             log.debug("appearance of %s unreadable", name, exc_info=True)
         signed_end = None
