@@ -406,6 +406,28 @@ class _Count:
         self.n += 1
 
 
+def _glyph_space(ts: _TextState, tm, ctm) -> tuple | None:
+    """What show() needs to place a string's glyphs without a matrix product per glyph, or None
+    when only the products give the same floats.
+
+    Between glyphs the text matrix only translates: [1 0 0 1 adv 0] x tm keeps a b c d
+    (1*a + 0*c == a) unless one is -0.0 or not finite. Then the glyph space matrix is the same
+    for every glyph and only the translation moves. Each quantity below is the very expression
+    the general matrix products evaluate, so positions are the same floats to the last bit."""
+    a, b, c, d, e, f = tm
+    p, q, r, s, t, u = ctm
+    zc, zd = 0.0 * c, 0.0 * d
+    if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+        return None
+    size_, k, rise = ts.size, ts.size * ts.scale, ts.rise
+    m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
+    t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
+    t2, t3 = 0.0 * m0 + size_ * m2, 0.0 * m1 + size_ * m3
+    h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
+    upright = abs(t1) < 1e-6 * max(1.0, abs(t0)) and t0 > 0 and t3 > 0
+    return a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, math.hypot(t2, t3), upright
+
+
 class _Interpreter:
     def __init__(self, source: str, reader=None, shared: _Shared | None = None, scan: bool = False) -> None:
         self.source = source
@@ -567,25 +589,11 @@ class _Interpreter:
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
-        a, b, c, d, e, f = tm
-        p, q, r, s, t, u = ctm
-        # Between glyphs the text matrix only translates: [1 0 0 1 adv 0] x tm keeps a b c d
-        # (1*a + 0*c == a) unless one is -0.0 or not finite. Then the glyph space matrix is
-        # the same for every glyph and only the translation moves. Each quantity below is
-        # the very expression the general matrix products evaluate, so positions are the
-        # same floats to the last bit; in the odd case the products themselves run.
-        zc, zd = 0.0 * c, 0.0 * d
-        if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+        space = _glyph_space(ts, tm, ctm)
+        if space is None:
             return self._show_general(data, ts, tm, ctm)
-        size_, scale, rise = ts.size, ts.scale, ts.rise
-        spacing, word = ts.char_spacing, ts.word_spacing
-        k = size_ * scale
-        m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
-        t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
-        t2, t3 = 0.0 * m0 + size_ * m2, 0.0 * m1 + size_ * m3
-        h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
-        size = math.hypot(t2, t3)
-        upright = abs(t1) < 1e-6 * max(1.0, abs(t0)) and t0 > 0 and t3 > 0
+        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = space
+        size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
         bold, source, append = font.bold, self.source, self.out.glyphs.append
         for chars, w0, space in font.decoded(data):
@@ -609,21 +617,12 @@ class _Interpreter:
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
-        a, b, c, d, e, f = tm
-        p, q, r, s, t, u = ctm
-        zc, zd = 0.0 * c, 0.0 * d
-        if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+        space = _glyph_space(ts, tm, ctm)
+        if space is None:
             self.unknown = True
             return self._show_general(data, ts, tm, ctm)
-        size_, scale, rise = ts.size, ts.scale, ts.rise
-        spacing, word = ts.char_spacing, ts.word_spacing
-        k = size_ * scale
-        m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
-        t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
-        t2, t3 = 0.0 * m0 + size_ * m2, 0.0 * m1 + size_ * m3
-        h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
-        size = math.hypot(t2, t3)
-        upright = abs(t1) < 1e-6 * max(1.0, abs(t0)) and t0 > 0 and t3 > 0
+        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = space
+        size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
         entries = font.decoded(data)
         steps = {}
