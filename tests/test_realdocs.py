@@ -142,3 +142,15 @@ def test_the_decree_reads_as_decree_50_of_the_government(reports):
     assert report.metadata["code_number"]["source"] == "layer 2 appearance (Signature2)"
     competent = report.layers[0]
     assert competent.signer.common_name == meta["signer_name"] and "printed under the signature block" in competent.purpose_evidence
+
+
+def test_covered_text_is_read_through_every_form_of_tounicode(reports):
+    """The words under a later widget are decoded as the page shows them, a bfrange mapping
+    codes to an array of strings included (385's 'PHÓ CỤC TRƯỞNG', 03-vbhn's 'CÔNG')."""
+    import unicodedata
+
+    covered = {name: [unicodedata.normalize("NFC", f.params["text"]) for f in reports[name].findings
+                      if f.code == "ANNOTATION_OVER_SIGNED_TEXT"] for name in ("385.signed.signed.pdf", "03-vbhn-bkhcn.pdf")}
+    assert "PHÓCỤCTRƯỞNG" in covered["385.signed.signed.pdf"]
+    assert any(text.startswith("AHỌCVÀCÔ") for text in covered["03-vbhn-bkhcn.pdf"])
+    assert not any("\ufffd" in text for texts in covered.values() for text in texts)

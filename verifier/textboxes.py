@@ -23,8 +23,6 @@ from verifier.matrix import IDENTITY, apply, mul
 MAX_FORM_DEPTH = 8
 MAX_OPERATIONS = 500_000
 _INLINE_IMAGE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
-_BF = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
-_HEXTOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
 
 
 
@@ -87,22 +85,10 @@ class _Font:
                 break
 
     def _read_cmap(self, data: bytes) -> None:
-        for kind, body in _BF.findall(data):
-            tokens = _HEXTOKEN.findall(body)
-            step = 2 if kind == b"char" else 3
-            for k in range(0, len(tokens) - step + 1, step):
-                group = tokens[k:k + step]
-                try:
-                    if kind == b"char":
-                        self.to_unicode[int(group[0][0], 16)] = bytes.fromhex(group[1][0].decode()).decode("utf-16-be", "replace")
-                    else:
-                        lo, hi = int(group[0][0], 16), int(group[1][0], 16)
-                        if group[2][0]:
-                            base = bytes.fromhex(group[2][0].decode()).decode("utf-16-be", "replace")
-                            for code in range(lo, min(hi, lo + 65536) + 1):
-                                self.to_unicode[code] = base[:-1] + chr(ord(base[-1]) + code - lo) if base else ""
-                except (ValueError, IndexError):
-                    continue
+        from verifier.pdftext import parse_cmap  # one reader of ToUnicode CMaps, arrays in bfrange included
+
+        mapping, _ = parse_cmap(data)
+        self.to_unicode = {int.from_bytes(code, "big"): text for code, text in mapping.items()}
 
     def decoded(self, raw: bytes) -> list[tuple[float, str, bool, bool]]:
         """(width in em, text, whether it is a box, is the word-spacing byte) of each code of a
