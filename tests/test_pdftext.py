@@ -80,3 +80,18 @@ def test_hostile_input_yields_nothing_not_an_exception():
         except Exception:
             continue  # unreadable files are refused by the reader; callers catch it
         assert doc.widgets() == [] or doc.widgets()
+
+
+def test_a_field_that_points_nowhere_does_not_hide_the_others():
+    """An update listing a form field whose object does not exist (999 0 R) leaves every real
+    widget, and the metadata read through them, in place."""
+    from tests.attacks import kit
+    from verifier import metadata
+
+    data = (SAMPLES / "plan.pdf").read_bytes()
+    acroform = kit.reader(data).root.raw_get("/AcroForm").idnum
+    forged = kit.append_update(data, [(acroform, kit._add_to_array(kit.raw_dict(data, acroform), b"/Fields", b"999 0 R"))])
+    assert [w.field for w in DocumentText(forged).widgets()] == [w.field for w in DocumentText(data).widgets()]
+    meta = metadata.extract(forged)
+    assert not [f for f in meta.findings if f[0] == "METADATA_UNREADABLE"]
+    assert meta.fields["code_number"].value == metadata.extract(data).fields["code_number"].value

@@ -1013,6 +1013,15 @@ def _raw_byte_range(reader, ref) -> list[int] | None:
     return [int(x) for x in m.groups()] if m else None
 
 
+def _dictionary(ref):
+    """The dictionary `ref` points to, or None when it points to nothing usable."""
+    try:
+        obj = ref.get_object()
+    except Exception:
+        return None
+    return obj if hasattr(obj, "get") and hasattr(obj, "keys") else None
+
+
 def _field_name(node) -> str:
     parts = []
     seen = 0
@@ -1203,15 +1212,14 @@ class DocumentText:
             if depth > 16 or getattr(ref, "idnum", None) in seen:
                 continue
             seen.add(getattr(ref, "idnum", None))
-            try:
-                node = ref.get_object()
-            except Exception:
+            node = _dictionary(ref)
+            if node is None:  # a field listed but not there (null, missing, not a dictionary)
                 continue
             kids = node.get("/Kids")
             ft = node.get("/FT") if node.get("/FT") is not None else _inherited(node, "/FT")
             if kids and not (ft == "/Sig" and node.get("/Subtype") == "/Widget"):
-                kid_refs = list(kids)
-                if ft == "/Sig" and all(k.get_object().get("/T") is None for k in kid_refs):
+                kid_refs = [k for k in kids if _dictionary(k) is not None]
+                if ft == "/Sig" and all(_dictionary(k).get("/T") is None for k in kid_refs):
                     out.extend(self._widget(node, k, page_of) for k in kid_refs[:1])
                     continue
                 stack.extend((k, depth + 1) for k in reversed(kid_refs))
