@@ -52,6 +52,16 @@ def real_trust():
     return config
 
 
+@pytest.fixture(scope="session")
+def real_reports(real_trust):
+    """kyso's report of every real document, verified once for the whole run (the large ones
+    take seconds each); tests read them, never change them."""
+    from verifier.document import verify_pdf
+
+    need_shared(REALDOCS)
+    return {p.name: verify_pdf(p.read_bytes(), real_trust, file=p.name) for p in sorted(REALDOCS.glob("*.pdf"))}
+
+
 # --- archives on real databases ---------------------------------------------------------------
 
 def _pg_base_urls() -> list[str]:

@@ -56,7 +56,7 @@ _entries = st.lists(st.tuples(st.integers(1, 6), st.sampled_from([None, None, AU
                               st.sampled_from([None, "key_compromise", "superseded"]), st.booleans()), max_size=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(entries=_entries, serial=st.integers(1, 7), issuer=st.sampled_from([AUTHORITY, OTHER]))
 def test_lookups_answer_as_the_walk(entries, serial, issuer):
     walked = _crl([_entry(*e) for e in entries])

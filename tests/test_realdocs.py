@@ -13,11 +13,8 @@ OFFLINE_REASONS = {"TRY_LATER", "NO_CERTIFICATE_CHAIN_FOUND"}
 
 
 @pytest.fixture(scope="module")
-def reports(real_trust):
-    from verifier.document import verify_pdf
-
-    need_shared(REALDOCS)
-    return {name: verify_pdf((REALDOCS / name).read_bytes(), real_trust, file=name) for name in FILES}
+def reports(real_reports):
+    return real_reports
 
 
 def codes_of(report, layer=None):
