@@ -589,10 +589,10 @@ class _Interpreter:
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
-        space = _glyph_space(ts, tm, ctm)
-        if space is None:
+        placing = _glyph_space(ts, tm, ctm)
+        if placing is None:
             return self._show_general(data, ts, tm, ctm)
-        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = space
+        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = placing
         size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
         bold, source, append = font.bold, self.source, self.out.glyphs.append
@@ -617,11 +617,11 @@ class _Interpreter:
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
-        space = _glyph_space(ts, tm, ctm)
-        if space is None:
+        placing = _glyph_space(ts, tm, ctm)
+        if placing is None:
             self.unknown = True
             return self._show_general(data, ts, tm, ctm)
-        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = space
+        a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = placing
         size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
         entries = font.decoded(data)
