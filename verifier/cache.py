@@ -55,9 +55,14 @@ def _moments(kind: str, der: bytes, validated: datetime) -> list[datetime]:
     return out
 
 
+def validated_at(report: DocumentReport) -> datetime:
+    validated = datetime.fromisoformat(report.validation_time)
+    return validated if validated.tzinfo is not None else validated.replace(tzinfo=timezone.utc)
+
+
 def fresh_until(report: DocumentReport) -> datetime:
     """Until when the report says what a new verification would say."""
-    validated = datetime.fromisoformat(report.validation_time)
+    validated = validated_at(report)
     limit = validated + MAX_AGE
     for kind, der in report.evidence:
         try:
@@ -100,10 +105,7 @@ class ReportCache:
         key = self.key(report.sha256, trust)
         if key is None or not report.sha256 or not report.validation_time:
             return
-        validated = datetime.fromisoformat(report.validation_time)
-        if validated.tzinfo is None:
-            validated = validated.replace(tzinfo=timezone.utc)
-        self._entries[key] = (validated, fresh_until(report), copy.deepcopy(report))
+        self._entries[key] = (validated_at(report), fresh_until(report), copy.deepcopy(report))
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
