@@ -465,7 +465,7 @@ class _Interpreter:
         return self.fonts[key][1]
 
     def run(self, stream_obj, resources, ctm, depth: int = 0, seen: frozenset = frozenset()) -> None:
-        from pypdf.generic import ContentStream
+        from verifier import contentops
 
         if depth > MAX_FORM_DEPTH:
             return
@@ -476,7 +476,7 @@ class _Interpreter:
                     log.debug("content stream too large for text")
                     operations = None
                 else:
-                    operations = ContentStream(stream_obj, self.reader).operations
+                    operations = contentops.operations(stream_obj, self.reader)
             except Exception:
                 log.debug("unreadable content stream", exc_info=True)
                 operations = None
