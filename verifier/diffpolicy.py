@@ -105,6 +105,8 @@ from pyhanko.sign.diff_analysis.rules_api import (
 )
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
+from verifier import diffshare  # noqa: F401  (orphans found once per revision, not per comparison)
+
 __all__ = [
     'EmptyTolerantMetadataRule',
     'KysoDiffPolicy',
