@@ -21,6 +21,40 @@ EOF_MARKER = re.compile(rb"%%EOF")
 _EOL = re.compile(rb"\r\n|\n|\r")
 # A header preceded by a delimiter or whitespace (or the start of the file), not a digit run.
 HEADER = re.compile(rb"(?<![^\x00\t\n\x0c\r ()<>\[\]{}/%])" + rawpdf.OBJ_HEADER.pattern)
+_OBJ_KEYWORD = re.compile(rb"obj(?!" + rawpdf._REGULAR + rb")")
+_SPACE = frozenset(b"\x00\t\n\x0c\r ")
+_BEFORE_HEADER = _SPACE | frozenset(b"()<>[]{}/%")
+
+
+def find_headers(data: bytes):
+    """(offset, number, generation) of each match of HEADER, in order, as HEADER.finditer gives
+    them. A forward search tries every digit of the file; this one finds each `obj` keyword
+    (a literal, found in C) and reads the two numbers backwards from it. The classes of a header
+    (digits, whitespace, the keyword) do not overlap, so the backward reading is the only match
+    that can end at that keyword, and two headers never overlap."""
+    for m in _OBJ_KEYWORD.finditer(data):
+        end = m.start()
+        spaced = _back(data, end, _SPACE)
+        gen_start = _back_digits(data, spaced)
+        space_start = _back(data, gen_start, _SPACE)
+        num_start = _back_digits(data, space_start)
+        if spaced == end or gen_start == spaced or space_start == gen_start or num_start == space_start:
+            continue
+        if num_start > 0 and data[num_start - 1] not in _BEFORE_HEADER:
+            continue
+        yield num_start, int(data[num_start:space_start]), int(data[gen_start:spaced])
+
+
+def _back(data: bytes, pos: int, chars: frozenset) -> int:
+    while pos > 0 and data[pos - 1] in chars:
+        pos -= 1
+    return pos
+
+
+def _back_digits(data: bytes, pos: int) -> int:
+    while pos > 0 and 48 <= data[pos - 1] <= 57:
+        pos -= 1
+    return pos
 
 
 @dataclass
@@ -221,11 +255,10 @@ class Layout:
         """(offset, number, generation) of every `N G obj` in the file outside referenced bodies
         and not at their start: bodies no xref section points to."""
         starts = {obj.start for obj in self._objects.values() if isinstance(obj, rawpdf.IndirectObject)}
-        for m in HEADER.finditer(self.data):
-            pos = m.start()
+        for pos, num, gen in find_headers(self.data):
             if pos in starts or self.inside_body(pos):
                 continue
-            yield pos, int(m.group(1)), int(m.group(2))
+            yield pos, num, gen
 
     def table_entries(self, section: Section) -> list[int]:
         """Object numbers of a classic table in the order written (repeats kept)."""
