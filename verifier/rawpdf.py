@@ -9,6 +9,7 @@ offset from an xref section); it never searches the file for objects on its own.
 
 from __future__ import annotations
 
+import binascii
 import re
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?!" + _REGULAR + rb")")
 _KEYWORD = re.compile(_REGULAR + rb"+")
 _HEX = re.compile(rb"<([^<>]*)>")
 _HEX_BODY = re.compile(rb"[0-9A-Fa-f\x00\t\n\x0c\r ]*")
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LITERAL_SPECIAL = re.compile(rb"[()\\]")
 OBJ_HEADER = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")")
@@ -137,12 +139,16 @@ def parse_value(data: bytes, pos: int, depth: int = 0) -> Value:
         if data[pos + 1:pos + 2] == b"<":
             return _parse_dict(data, pos, depth)
         m = _HEX.match(data, pos)
-        if m is None or not _HEX_BODY.fullmatch(m.group(1)):
+        if m is None:
             raise RawSyntaxError("bad hexadecimal string", pos)
-        digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", m.group(1))
+        digits = m.group(1)
+        if digits.translate(None, _HEX_DIGITS):  # more than digits (a signature's /Contents is digits only)
+            if not _HEX_BODY.fullmatch(digits):
+                raise RawSyntaxError("bad hexadecimal string", pos)
+            digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", digits)
         if len(digits) % 2:
             digits += b"0"  # ISO 32000-1 §7.3.4.3: a missing last digit is 0
-        return String(bytes.fromhex(digits.decode()), True, pos, m.end())
+        return String(binascii.unhexlify(digits), True, pos, m.end())
     if c == b"(":
         return _parse_literal(data, pos)
     if c == b"[":
@@ -192,7 +198,35 @@ def _eol(raw: bytes) -> bytes:
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
+# a literal without nested parentheses, and each escape or end of line in it (§7.3.4.2)
+_FLAT_LITERAL = re.compile(rb"\(([^()\\]*(?:\\[\s\S][^()\\]*)*)\)")
+_LITERAL_PART = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n?|\n)|([\s\S]))|\r\n?")
+
+
+def _literal_part(m: re.Match) -> bytes:
+    octal, eol, other = m.groups()
+    if octal is not None:
+        return bytes((int(octal, 8) & 0xFF,))
+    if eol is not None:
+        return b""  # a backslash before an end of line continues the string
+    if other is not None:
+        return _ESCAPES.get(other, other)
+    return b"\n"  # an end of line written inside the string
+
+
 def _parse_literal(data: bytes, pos: int) -> String:
+    """A literal string; one substitution for a string without nested parentheses (most
+    are: names, reasons, dates), else the walk below, which gives the same bytes."""
+    m = _FLAT_LITERAL.match(data, pos)
+    if m is not None:
+        body = m.group(1)
+        if b"\\" in body or b"\r" in body:
+            body = _LITERAL_PART.sub(_literal_part, body)
+        return String(body, False, pos, m.end())
+    return _walk_literal(data, pos)
+
+
+def _walk_literal(data: bytes, pos: int) -> String:
     depth, p, out = 1, pos + 1, bytearray()
     while True:
         m = _LITERAL_SPECIAL.search(data, p)
