@@ -15,6 +15,8 @@ signed revision drew it, is reported with the page, the annotation's rectangle, 
 
 from __future__ import annotations
 
+import math
+
 from verifier import rawpdf, textboxes
 from verifier.activecontent import _written
 from verifier.layout import Layout
@@ -33,8 +35,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         signed_pages = [page for page, _ in _pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
     except Exception:  # a page tree pyHanko cannot read: the layers have failed already
         return []
-    glyphs: dict[int, list[textboxes.Glyph]] = {}
-    found = []
+    candidates = []  # (revision, object, annotation, rectangle, page) in the order reported
     for revision in range(first_signed + 1, len(layout.sections)):
         for num, gen in _written(layout, revision):
             annot = layout.value(revision, num, gen)
@@ -47,24 +48,41 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             page = on_page.get((num, gen))
             if page is None or page >= len(signed_pages):
                 continue
-            if page not in glyphs:
-                try:
-                    glyphs[page] = textboxes.page_glyphs(signed_pages[page])
-                except Exception:
-                    glyphs[page] = []
-            covered = _covered(rect, glyphs[page])
-            if not covered:
-                continue
-            box = (min(g.x1 for g in covered), min(g.y1 for g in covered), max(g.x2 for g in covered), max(g.y2 for g in covered))
-            subtype = annot.get("/Subtype")
-            field = annot.get("/T")
-            found.append(("ANNOTATION_OVER_SIGNED_TEXT", {
-                "subtype": subtype.value[1:] if isinstance(subtype, rawpdf.Name) else "?",
-                "object": num, "field": field.value.decode("utf-16" if field.value[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace") if isinstance(field, rawpdf.String) else "-",
-                "revision": revision + 1, "page": page + 1, "rect": [round(v, 1) for v in rect],
-                "text": "".join(g.text for g in covered)[:80], "text_rect": [round(v, 1) for v in box],
-            }))
+            candidates.append((revision, num, annot, rect, page))
+    glyphs: dict[int, list[textboxes.Glyph]] = {}
+    for page in dict.fromkeys(c[4] for c in candidates):
+        try:
+            glyphs[page] = textboxes.page_glyphs(signed_pages[page], _near([c[3] for c in candidates if c[4] == page]))
+        except Exception:
+            glyphs[page] = []
+    found = []
+    for revision, num, annot, rect, page in candidates:
+        covered = _covered(rect, glyphs[page])
+        if not covered:
+            continue
+        box = (min(g.x1 for g in covered), min(g.y1 for g in covered), max(g.x2 for g in covered), max(g.y2 for g in covered))
+        subtype = annot.get("/Subtype")
+        field = annot.get("/T")
+        found.append(("ANNOTATION_OVER_SIGNED_TEXT", {
+            "subtype": subtype.value[1:] if isinstance(subtype, rawpdf.Name) else "?",
+            "object": num, "field": field.value.decode("utf-16" if field.value[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace") if isinstance(field, rawpdf.String) else "-",
+            "revision": revision + 1, "page": page + 1, "rect": [round(v, 1) for v in rect],
+            "text": "".join(g.text for g in covered)[:80], "text_rect": [round(v, 1) for v in box],
+        }))
     return found
+
+
+def _near(rects: list[tuple]) -> tuple[float, float, float, float] | None:
+    """The rectangle holding every one of `rects`, widened by a unit and more (rounding): no
+    glyph clearly outside it can be covered (textboxes.page_glyphs). None, so that every glyph
+    is boxed, when a value is not a finite float or an int a float holds exactly (_covered
+    must then meet them all, and raise as it does)."""
+    values = [v for rect in rects for v in rect]
+    if not all((isinstance(v, float) and math.isfinite(v)) or (isinstance(v, int) and abs(v) <= 2 ** 53) for v in values):
+        return None
+    margin = 1.0 + 1e-9 * max(abs(float(v)) for v in values)
+    return (min(float(r[0]) for r in rects) - margin, min(float(r[1]) for r in rects) - margin,
+            max(float(r[2]) for r in rects) + margin, max(float(r[3]) for r in rects) + margin)
 
 
 def _drawn_rect(annot) -> tuple[float, float, float, float] | None:

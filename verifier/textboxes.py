@@ -135,8 +135,10 @@ class _State:
         return s
 
 
-def page_glyphs(page) -> list[Glyph]:
-    """Glyph boxes of a page (a pyHanko page dictionary, any revision's)."""
+def page_glyphs(page, near: tuple[float, float, float, float] | None = None) -> list[Glyph]:
+    """Glyph boxes of a page (a pyHanko page dictionary, any revision's). With `near` (x1, y1,
+    x2, y2), only those that may meet that rectangle: a glyph placed clearly outside it (by
+    more than a unit, beyond any rounding) is not boxed, the others exactly as without it."""
     contents = _get(page, "/Contents")
     if contents is None:
         return []
@@ -144,7 +146,7 @@ def page_glyphs(page) -> list[Glyph]:
     data = b"\n".join(s.data for s in streams if hasattr(s, "data"))
     out: list[Glyph] = []
     budget = [MAX_OPERATIONS]
-    _run(data, _get(page, "/Resources"), _State(), out, 0, budget)
+    _run(data, _get(page, "/Resources"), _State(), out, 0, budget, near)
     return out
 
 
@@ -158,7 +160,7 @@ def _number(v) -> float:
     return float(v.value) if isinstance(v, rawpdf.Number) else 0.0
 
 
-def _run(data: bytes, resources, state: _State, out: list[Glyph], depth: int, budget: list[int]) -> None:
+def _run(data: bytes, resources, state: _State, out: list[Glyph], depth: int, budget: list[int], near=None) -> None:
     fonts: dict[str, _Font] = {}
     stack: list[_State] = []
     tm = tlm = IDENTITY
@@ -222,7 +224,7 @@ def _run(data: bytes, resources, state: _State, out: list[Glyph], depth: int, bu
             items = args[-1].items if op == b"TJ" and args and isinstance(args[-1], rawpdf.Array) else args[-1:]
             for item in items:
                 if isinstance(item, rawpdf.String):
-                    tm = _show(item.value, state, tm, out)
+                    tm = _show(item.value, state, tm, out, near)
                 elif isinstance(item, rawpdf.Number):
                     tm = mul((1, 0, 0, 1, -item.value / 1000 * state.size * state.scale, 0), tm)
         elif op == b"Do" and args and depth < MAX_FORM_DEPTH:
@@ -233,7 +235,7 @@ def _run(data: bytes, resources, state: _State, out: list[Glyph], depth: int, bu
                 if matrix is not None and len(matrix) == 6:
                     inner.ctm = mul(tuple(float(v) for v in matrix), inner.ctm)
                 try:
-                    _run(xobject.data, _get(xobject, "/Resources") or resources, inner, out, depth + 1, budget)
+                    _run(xobject.data, _get(xobject, "/Resources") or resources, inner, out, depth + 1, budget, near)
                 except Exception:
                     pass
         elif op == b"BI":
@@ -249,7 +251,10 @@ def _resource(resources, category: str, name: str):
         return None
 
 
-def _show(raw: bytes, state: _State, tm, out: list[Glyph]):
+_FAR = 1e12  # beyond this the skipping test below is not trusted with rounding; every glyph is boxed
+
+
+def _show(raw: bytes, state: _State, tm, out: list[Glyph], near=None):
     font = state.font or _Font(None)
     a, b, c, d, e, f = tm
     p, q, r, s, t, u = state.ctm
@@ -269,13 +274,21 @@ def _show(raw: bytes, state: _State, tm, out: list[Glyph]):
     h4, h5 = 0.0 * m0 + rise * m2, 0.0 * m1 + rise * m3
     # apply(trm, x, y) = (t0*x + t2*y + e', t1*x + t3*y + f') at the corners (0|w0, -0.2|0.8)
     x_lo, x_hi, y_lo, y_hi = t0 * 0 + t2 * -0.2, t0 * 0 + t2 * 0.8, t1 * 0 + t3 * -0.2, t1 * 0 + t3 * 0.8
+    # a glyph's corners lie within |t0 w0| + |t2| of e4 across and |t1 w0| + |t3| of f5 up
+    nx1, ny1, nx2, ny2 = near if near is not None else (0.0, 0.0, 0.0, 0.0)
+    at0, at1, at2, at3 = abs(t0), abs(t1), abs(t2), abs(t3)
     for w0, text, boxed, space in font.decoded(raw):
         if boxed and size:
             e4 = h4 + (e * p + f * r + t)
             f5 = h5 + (e * q + f * s + u)
-            xs = [x_lo + e4, (t0 * w0 + t2 * -0.2) + e4, x_hi + e4, (t0 * w0 + t2 * 0.8) + e4]
-            ys = [y_lo + f5, (t1 * w0 + t3 * -0.2) + f5, y_hi + f5, (t1 * w0 + t3 * 0.8) + f5]
-            out.append(Glyph(min(xs), min(ys), max(xs), max(ys), text))
+            far = False
+            if near is not None and abs(e4) < _FAR and abs(f5) < _FAR:
+                rx, ry = at0 * abs(w0) + at2, at1 * abs(w0) + at3
+                far = e4 - rx > nx2 or e4 + rx < nx1 or f5 - ry > ny2 or f5 + ry < ny1
+            if not far:
+                xs = [x_lo + e4, (t0 * w0 + t2 * -0.2) + e4, x_hi + e4, (t0 * w0 + t2 * 0.8) + e4]
+                ys = [y_lo + f5, (t1 * w0 + t3 * -0.2) + f5, y_hi + f5, (t1 * w0 + t3 * 0.8) + f5]
+                out.append(Glyph(min(xs), min(ys), max(xs), max(ys), text))
         advance = (w0 * size + spacing + (word if space else 0)) * scale
         e = advance * a + zc + e
         f = advance * b + zd + f
