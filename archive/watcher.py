@@ -8,6 +8,7 @@ recovered, and a file that has already cost a worker twice is quarantined instea
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -87,6 +88,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
     _limit_memory(cfg.memory_limit_mb)
     archive = Archive(cfg.settings, trust=build_trust(**cfg.trust_args))
     inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds)
+    gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
     wake = threading.Event()
     observer = None if cfg.poll else _start_observer(cfg.inbox, wake)
     pid = os.getpid()
