@@ -3,6 +3,7 @@ certificate belongs to a person or to an agency (domain.md §3: no OID separates
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 
@@ -117,3 +118,22 @@ def facts_of(cert: x509.Certificate) -> CertificateFacts:
         key_usage=sorted(ku.native) if ku is not None else [],
         extended_key_usage=list(eku.native) if eku is not None else [],
     )
+
+
+MAX_DESCRIBED = 4096  # distinct certificates kept; a hostile stream of certificates cannot grow it further
+_described: dict[bytes, tuple[Signer, tuple[str, str], CertificateFacts]] = {}
+
+
+def described(cert: x509.Certificate) -> tuple[Signer, tuple[str, str], CertificateFacts]:
+    """(signer_of, classify, facts_of) of a certificate, worked out once per encoding: an
+    agency's seal signs layer after layer and document after document, and reading its names
+    and extensions costs most of a millisecond. Each call gets its own copies."""
+    der = cert.dump()
+    found = _described.get(der)
+    if found is None:
+        signer = signer_of(cert)
+        found = (signer, classify(signer), facts_of(cert))
+        if len(_described) >= MAX_DESCRIBED:
+            _described.clear()
+        _described[der] = found
+    return copy.deepcopy(found)

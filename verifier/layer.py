@@ -367,9 +367,7 @@ def _is_certification(emb) -> bool:
 
 
 def _describe_signer(layer: Layer, cert: x509.Certificate) -> None:
-    layer.signer = certinfo.signer_of(cert)
-    layer.role, layer.role_evidence = certinfo.classify(layer.signer)
-    layer.certificate = certinfo.facts_of(cert)
+    layer.signer, (layer.role, layer.role_evidence), layer.certificate = certinfo.described(cert)
 
 
 def _adobe_revinfo(si: cms.SignerInfo) -> tuple[list, list]:
