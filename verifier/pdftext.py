@@ -196,6 +196,7 @@ class Font:
         self.scale = 0.001  # glyph space to text space
         self.encoding: list[str] | None = None
         self._decoded: dict = {}  # code -> (text in NFC, width, is the space byte): see decoded()
+        self._byte_table: list = [None] * 256  # the same, by byte, for a simple font
         tu = font.get("/ToUnicode")
         if tu is not None:
             try:
@@ -329,9 +330,16 @@ class Font:
     def decoded(self, data: bytes) -> list[tuple[str, float, bool]]:
         """(text in NFC, width, is the single space byte) of each code of a string, computed
         once per code of the font: a page shows the same few hundred codes thousands of times."""
-        cache = self._decoded
         if not self.composite:
-            return [cache.get(byte) or self._decode(byte, data[i:i + 1]) for i, byte in enumerate(data)]
+            # one code per byte: a table indexed by the byte, filled as bytes are first seen
+            table = self._byte_table
+            entries = list(map(table.__getitem__, data))
+            if None in entries:
+                for i, byte in enumerate(data):
+                    if entries[i] is None:
+                        entries[i] = table[byte] = self._decode(byte, data[i:i + 1])
+            return entries
+        cache = self._decoded
         return [cache.get(code) or self._decode(code, code) for code in self.codes(data)]
 
     def _decode(self, key, code: bytes) -> tuple[str, float, bool]:
