@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
 
-BIG = {"03-vbhn-bkhcn.pdf", "49-2026-ND-CP.pdf", "50-2026-ND-CP.pdf", "duthaototrinh-luat-ks.pdf"}
-
 
 @pytest.fixture(autouse=True)
 def _quiet():
@@ -106,11 +104,14 @@ def test_every_sample_stream_reads_as_pypdf_reads_it():
 def test_real_streams_read_as_pypdf_reads_them():
     read = total = 0
     for path in sorted(need_shared(REALDOCS).glob("*.pdf")):
-        streams = content_streams(path)
-        for data in streams[:6] if path.name in BIG else streams:
+        budget = 60_000  # bytes of content per document, both readers: the suite's time is counted
+        for data in content_streams(path):
+            if budget <= 0:
+                break
+            budget -= len(data)
             total += 1
             read += check(data)
-    assert total > 100 and read / total > 0.9
+    assert total > 100 and read / total > 0.95
 
 
 @pytest.mark.parametrize("data", [
@@ -119,6 +120,8 @@ def test_real_streams_read_as_pypdf_reads_them():
     b"BT <4 1 a> Tj <> Tj [<00411>-3.5(x)] TJ ET",  # odd hex digits, empty, mixed arrays
     b"/P <</MCID 0 /ActualText (\\376\\377\\000N)>> BDC EMC",
     b"1 0 0 1 72 720 cm true Tj null Tj 1e5 Tw .5 -.5 +3 5. Td",  # keywords at top level are operators
+    b"% DSBlank\n",  # iText's blank appearance layer
+    b"1 %c\r\n2%d\r3 re %e",  # comments between operands, each ended by one end-of-line byte
 ])
 def test_plain_edge_cases_read_as_pypdf(data):
     assert check(data)
@@ -132,9 +135,9 @@ def test_plain_edge_cases_read_as_pypdf(data):
     b"BI /W 1 /H 1 ID \x00 EI",
     b"[1 2",
     b"[1 true] TJ",
+    b"[1 %c\n 2] TJ",  # a comment inside an array
     b"<< /A 1 /A 2 >> BDC",
     b"(a(b)c) Tj",  # nested parentheses
-    b"% comment\n1 w",
     b"1 w\x0b2 w",
     b"1 w 2",  # a number at the very end
     b"BT /F1 12 Tf (abc" ,

@@ -4,9 +4,9 @@ read in one regular-expression pass.
 pypdf parses content one byte at a time (`read_object`, `read_string_from_stream`): on the
 benchmark's reference document that was a third of the metadata's time. The fast path below
 takes only what text-drawing content is made of (numbers, names, strings, arrays and
-dictionaries of those, operators) in its plain spelling, and builds the same pypdf objects from
+dictionaries of those, operators, comments between them) in its plain spelling, and builds the same pypdf objects from
 the same bytes (`NumberObject`, `FloatObject`, `NameObject`, `create_string_object`,
-`ArrayObject`, `DictionaryObject`). Anything else (a comment, an inline image, a keyword inside
+`ArrayObject`, `DictionaryObject`). Anything else (a comment inside an array or a dictionary, an inline image, a keyword inside
 an array or a dictionary, a dictionary with a key that is not a name, repeated or without a
 value, a stray or non-ASCII byte outside strings, an over-long token, something pypdf would read
 as an indirect reference or a stream, an unclosed string, array or dictionary, a stream over
@@ -53,7 +53,9 @@ _TOKEN = re.compile(
     rb"|(?P<str>\([^()\\]*(?:\\[\s\S][^()\\]*)*\))"
     rb"|(?P<name>/" + _chars(_DELIMITERS + b"#") + rb"*)" + _END +
     rb"|(?P<hex><(?!<)[0-9A-Fa-f\x00\t\n\f\r ]*>)"
-    rb"|(?P<open>\[)|(?P<close>\])|(?P<dopen><<)|(?P<dclose>>>))" + _WS
+    rb"|(?P<open>\[)|(?P<close>\])|(?P<dopen><<)|(?P<dclose>>>)"
+    # between operations pypdf skips a comment and the one end-of-line byte that closes it
+    rb"|(?P<comment>%[^\r\n]*[\r\n]?))" + _WS
 )
 _LEADING_WS = re.compile(_WS)
 _HEX_SPACE = re.compile(rb"[\x00\t\n\f\r ]")
@@ -113,6 +115,10 @@ def read(data: bytes) -> list[tuple[list, bytes]] | None:
                 value = scalars[text] = _scalar(kind, text)
                 if value is None:
                     return None
+        elif kind == "comment":
+            if open_:
+                return None  # inside an array or a dictionary pypdf reads comments otherwise
+            continue
         elif kind == "open" or kind == "dopen":
             open_.append((kind == "dopen", []))
             continue
