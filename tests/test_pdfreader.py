@@ -120,3 +120,34 @@ def test_pyhanko_reads_literal_strings_through_kyso():
     assert generic._read_string_literal_bytes is pdfreader.read_literal_bytes
     value = generic.read_object(io.BytesIO(b"<</Reason (s\\(i\\)gned) /M (D:2022)>>"), generic.Reference(1, 0))
     assert value["/Reason"] == "s(i)gned" and value["/M"] == "D:2022"
+
+
+@pytest.mark.parametrize("name", ["385.signed.signed.pdf", "19-bkhcn.pdf"])
+def test_object_history_is_pyhankos(name):
+    """The revision that introduced each object and the last that changed it, remembered,
+    are pyHanko's answers, failures included, asked twice."""
+    from pyhanko.pdf_utils.generic import Reference
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from verifier.pdfreader import KysoPdfFileReader
+
+    data = (need_shared(REALDOCS) / name).read_bytes()
+    plain = PdfFileReader(io.BytesIO(data), strict=False).xrefs
+    ours = KysoPdfFileReader(io.BytesIO(data), strict=False).xrefs
+    assert ours.total_revisions > 1
+    assert {"get_last_change", "get_introducing_revision"} <= set(vars(ours))  # kyso's remembered lookups
+    asked = 0
+    for _ in range(2):
+        for idnum in range(1, plain.get_xref_container_info(plain.total_revisions - 1).size + 2):
+            for generation in (0, 1):
+                ref = Reference(idnum, generation)
+                for lookup in ("get_last_change", "get_introducing_revision"):
+                    try:
+                        expected = getattr(plain, lookup)(ref)
+                    except KeyError:
+                        with pytest.raises(KeyError):
+                            getattr(ours, lookup)(ref)
+                        continue
+                    assert getattr(ours, lookup)(ref) == expected
+                    asked += 1
+    assert asked > 100
