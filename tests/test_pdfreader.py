@@ -87,14 +87,16 @@ def test_pyhanko_reads_hex_strings_through_kyso():
 _literalish = st.lists(
     st.one_of(
         st.sampled_from([b"a", b"Z", b" ", b"\n", b"\r\n", b"\x00", b"\xfe\xff", b"\x1e\xa1", b"%", b"<", b">"]),
-        st.sampled_from([b"(", b")", b"()", b"\\", b"\\n", b"\\)", b"\\(", b"\\\\", b"\\101", b"\\7", b"\\\n", b"\\q"]),
+        st.sampled_from([b"(", b")", b"()", b"\\", b"\\n", b"\\)", b"\\(", b"\\\\", b"\\101", b"\\7", b"\\\n", b"\\q",
+                         b"\\8", b"\\18", b"\\400", b"\\377", b"\\1234", b"\\\r", b"\\\r\n", b"\\\n\r\n", b"\\t",
+                         b"\\b", b"\\f", b"\\#", b"\\ ", b"\\000"]),
         st.integers(min_value=17_000, max_value=40_000).map(lambda n: b"x" * n),  # past the 32 KB read-ahead
     ),
     max_size=12,
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(body=_literalish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b")"]))
 def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
     """The one-step literal reader gives pyHanko's bytes and stream position, or its error."""

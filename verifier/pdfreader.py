@@ -8,7 +8,8 @@
 2. Strings are read in one step. pyHanko reads `<...>` and `(...)` one character at a time; a
    signature's /Contents holds 16,000 to 40,000 hex digits, so reading one signature dictionary
    cost about 10 ms, a third of pyHanko's time per layer. The fast paths take only the plain
-   case (hex digits and PDF whitespace; a literal without parentheses or backslashes inside);
+   case (hex digits and PDF whitespace; a literal without nested parentheses, whose escapes
+   are ones pyHanko accepts);
    anything else (a comment, an escape, a stray byte, the end of the data) is handed to
    pyHanko's own function from the same position, so every edge case, error and final stream
    position stays pyHanko's.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import re
 from io import BytesIO
 
 from pyhanko.pdf_utils import generic, misc
@@ -66,11 +68,48 @@ def read_literal_bytes(stream) -> bytes:
     start = stream.tell()
     chunk = stream.read(_HEX_CHUNK)
     end = chunk.find(b")")
-    if end < 0 or chunk.find(b"(", 1, end) >= 0 or chunk.find(b"\\", 1, end) >= 0:
-        stream.seek(start)
-        return _pyhanko_read_literal(stream)
-    stream.seek(start + end + 1)
-    return chunk[1:end]
+    if end >= 0 and chunk.find(b"(", 1, end) < 0 and chunk.find(b"\\", 1, end) < 0:
+        stream.seek(start + end + 1)
+        return chunk[1:end]
+    # escapes (a signer's name in UTF-16 has one every other byte), still without nesting
+    m = _FLAT_LITERAL.match(chunk)
+    if m is not None:
+        try:
+            text = _ESCAPE.sub(_escaped, m.group(1))
+        except _Unusual:
+            pass
+        else:
+            stream.seek(start + m.end())
+            return text
+    stream.seek(start)
+    return _pyhanko_read_literal(stream)
+
+
+# a literal without nested parentheses; each escape in it as pyHanko reads it: up to three
+# digits, an end of line (and one more \r or \n), or one byte
+_FLAT_LITERAL = re.compile(rb"\(([^()\\]*(?:\\[\s\S][^()\\]*)*)\)")
+_ESCAPE = re.compile(rb"\\(?:([0-9]{1,3})|([\r\n][\r\n]?)|([\s\S]))")
+_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+_ESCAPED.update({bytes([c]): bytes([c]) for c in b"() /%<>[]#_&$\\"})
+
+
+class _Unusual(Exception):
+    """An escape pyHanko rejects (8 or 9 in an octal code, a code over 255, an unknown byte):
+    its own reader then reads the string and raises as it does."""
+
+
+def _escaped(m: re.Match) -> bytes:
+    digits, eol, other = m.groups()
+    if digits is not None:
+        if b"8" in digits or b"9" in digits or int(digits, 8) > 255:
+            raise _Unusual
+        return bytes((int(digits, 8),))
+    if eol is not None:
+        return b""
+    found = _ESCAPED.get(other)
+    if found is None:
+        raise _Unusual
+    return found
 
 
 # pyHanko's parser looks these functions up in their module on every call
