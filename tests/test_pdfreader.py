@@ -153,3 +153,30 @@ def test_object_history_is_pyhankos(name):
                     assert getattr(ours, lookup)(ref) == expected
                     asked += 1
     assert asked > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"A", b"z", b"0", b".", b"-", b"_", b"#20", b"#4", b"#zz", b"#", b"\x00", b"\x80", b"\xc3\xa9",
+                                 b" ", b"(", b"~", b"!"]), max_size=12))
+def test_names_decode_exactly_as_pyhanko_decodes_them(parts):
+    from verifier import pdfreader
+
+    raw = b"".join(parts)
+
+    def outcome(fn):
+        try:
+            value = fn(raw)
+        except Exception as exc:
+            return "raises", type(exc).__name__, str(exc)
+        return type(value).__name__, str(value)
+
+    assert outcome(pdfreader.decode_name) == outcome(pdfreader._pyhanko_decode_name)
+
+
+def test_pyhanko_decodes_names_through_kyso():
+    from pyhanko.pdf_utils import generic
+
+    from verifier import pdfreader
+
+    assert generic._decode_name is pdfreader.decode_name
+    assert generic.read_object(io.BytesIO(b"/Type"), generic.Reference(1, 0)) == "/Type"

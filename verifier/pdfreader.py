@@ -13,6 +13,7 @@
    anything else (a comment, an escape, a stray byte, the end of the data) is handed to
    pyHanko's own function from the same position, so every edge case, error and final stream
    position stays pyHanko's.
+   Names without escapes are decoded in one step too.
 3. The history of each object (the revision that introduced it, the last that changed it) is
    looked up once (_remember_history).
 """
@@ -112,9 +113,23 @@ def _escaped(m: re.Match) -> bytes:
     return found
 
 
+_pyhanko_decode_name = generic._decode_name
+# bytes a name holds as they are: printable ASCII but delimiters and the escape prefix `#`
+_NAME_PLAIN = bytes(c for c in range(0x21, 0x7F) if c not in misc.PDF_DELIMITERS and c != 0x23)
+
+
+def decode_name(name_bytes: bytes) -> generic.NameObject:
+    """`generic._decode_name`: a name of plain bytes (nearly all) is its ASCII text; any other
+    (an escape, a byte pyHanko rejects) goes to pyHanko's byte-by-byte decoder."""
+    if name_bytes.translate(None, _NAME_PLAIN):
+        return _pyhanko_decode_name(name_bytes)
+    return generic.NameObject("/" + name_bytes.decode("ascii"))
+
+
 # pyHanko's parser looks these functions up in their module on every call
 generic.read_hex_string_from_stream = read_hex_string
 generic._read_string_literal_bytes = read_literal_bytes
+generic._decode_name = decode_name
 
 
 class _StreamIndex:
