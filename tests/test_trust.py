@@ -50,3 +50,35 @@ def test_fingerprint_is_not_recomputed_for_the_same_material(monkeypatch):
     first = trust.fingerprint
     monkeypatch.setattr(hashlib, "sha256", None)  # any recomputation would fail here
     assert trust.fingerprint == first
+
+
+def test_layers_share_a_validation_context_only_when_every_input_is_the_same(sample_trust):
+    """Two layers of a document validate in one context only for the same moment and byte for
+    byte the same embedded certificates and revocation data; never online."""
+    from datetime import datetime, timezone
+
+    from asn1crypto import crl as asn1_crl
+
+    from tests.conftest import SAMPLES
+    from verifier.layer import DocumentContext, _signer_context
+    from verifier.trust import TrustConfig
+
+    now = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    ca_crl = asn1_crl.CertificateList.load((SAMPLES / "pki" / "crl" / "ca-g2.crl").read_bytes())
+    root_crl = asn1_crl.CertificateList.load((SAMPLES / "pki" / "crl" / "root-g2.crl").read_bytes())
+
+    def extra(*crls):
+        return {"extra_certs": [], "extra_crls": list(crls), "extra_ocsps": []}
+
+    ctx = DocumentContext(reader=None, trust=sample_trust, diff_policy=None, now=now)
+    first = _signer_context(ctx, now, False, extra(ca_crl))
+    assert _signer_context(ctx, now, False, extra(asn1_crl.CertificateList.load(ca_crl.dump()))) is first
+    assert _signer_context(ctx, now, False, extra(ca_crl, root_crl)) is not first
+    assert _signer_context(ctx, now, True, extra(ca_crl)) is not first
+    assert _signer_context(ctx, now.replace(year=2025), False, extra(ca_crl)) is not first
+
+    online = TrustConfig()
+    online.add_bundle((SAMPLES / "pki" / "trust.pem").read_bytes())
+    online.online = True
+    octx = DocumentContext(reader=None, trust=online, diff_policy=None, now=now)
+    assert _signer_context(octx, now, False, extra(ca_crl)) is not _signer_context(octx, now, False, extra(ca_crl))

@@ -42,6 +42,7 @@ class DocumentContext:
     dss_ocsps: list = field(default_factory=list)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> signed revision
     fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
+    signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
 
 
@@ -243,7 +244,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
             elif note:
                 layer.relaxed.append(note)
     moment = poe_time or ctx.now
-    vc = ts_ctx if document_timestamp else signer_context(ctx.trust, moment, retroactive=poe_time is not None, **extra)
+    vc = ts_ctx if document_timestamp else _signer_context(ctx, moment, poe_time is not None, extra)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
     catcher = _ReasonCatcher()
@@ -381,6 +382,22 @@ def _adobe_revinfo(si: cms.SignerInfo) -> tuple[list, list]:
         for resp in value["ocsp"] or ():
             ocsps.append(resp)
     return crls, ocsps
+
+
+def _signer_context(ctx: DocumentContext, moment: datetime, retroactive: bool, extra: dict):
+    """One validation context for the layers of a document that validate with the same inputs
+    (the moment, and byte for byte the same embedded certificates, CRLs and OCSP responses): an
+    agency's seal signs layer after layer with the same revocation data. What pyHanko keeps in
+    a context is true for every such layer: paths it validated (it skips validating a CRL's
+    issuer again) and parsed revocation data; a failed validation records nothing. Online,
+    each layer has its own, since a context also records what it fetched."""
+    if ctx.trust.online:
+        return signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
+    key = (moment, retroactive, *(tuple(x.dump() for x in extra[k]) for k in ("extra_certs", "extra_crls", "extra_ocsps")))
+    vc = ctx.signer_contexts.get(key)
+    if vc is None:
+        vc = ctx.signer_contexts[key] = signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
+    return vc
 
 
 def _has_tokens(si: cms.SignerInfo) -> bool:
