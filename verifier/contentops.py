@@ -4,16 +4,16 @@ read in one regular-expression pass.
 pypdf parses content one byte at a time (`read_object`, `read_string_from_stream`): on the
 benchmark's reference document that was a third of the metadata's time. The fast path below
 takes only what text-drawing content is made of (numbers, names, strings, arrays and
-dictionaries of those, operators, comments between them) in its plain spelling, and builds the same pypdf objects from
-the same bytes (`NumberObject`, `FloatObject`, `NameObject`, `create_string_object`,
-`ArrayObject`, `DictionaryObject`). Anything else (a comment inside an array or a dictionary, an inline image, a keyword inside
-an array or a dictionary, a dictionary with a key that is not a name, repeated or without a
-value, a stray or non-ASCII byte outside strings, an over-long token, something pypdf would read
-as an indirect reference or a stream, an unclosed string, array or dictionary, a stream over
-pypdf's parsing budget) gives up on the whole stream and
-pypdf parses it, so every unusual case, warning and error stays pypdf's. tests/test_contentops.py
-compares the two readers on every stream of the samples and real documents and on generated
-streams.
+dictionaries of those, operators, comments between them) in its plain spelling, and builds the
+same pypdf objects from the same bytes (`NumberObject`, `FloatObject`, `NameObject`,
+`create_string_object`, `ArrayObject`, `DictionaryObject`). Anything else gives up on the whole
+stream and pypdf parses it, so every unusual case, warning and error stays pypdf's: a comment
+inside an array or a dictionary, an inline image, a keyword inside an array or a dictionary, a
+dictionary key that is not a name, repeated or without a value, a stray or non-ASCII byte
+outside strings, an over-long token, something pypdf would read as an indirect reference or a
+stream, an unclosed string, array or dictionary, a stream over pypdf's parsing budget.
+tests/test_contentops.py compares the two readers on every stream of the samples and real
+documents and on generated streams.
 """
 
 from __future__ import annotations
