@@ -332,3 +332,13 @@ def test_type_names_in_titles():
     assert df.match_type_name("THÔNG TƯ LIÊN TỊCH")[0] == "Thông tư liên tịch"
     assert df.match_type_name("Kế hoạch này") is None  # running text is not a title
     assert df.match_type_name("BÁO CÁO THẨM TRA") == ("Báo cáo", "THẨM TRA")
+
+
+def test_date_lines_in_any_case_and_running_text_without_one():
+    from datetime import date
+
+    from verifier import docfields as df
+
+    assert df.parse_date_line("HÀ NỘI, NGÀY 08 THÁNG 3 NĂM 2022")["date"] == date(2022, 3, 8)
+    assert df.parse_date_line("Bình Phước, Ngày 8 Tháng 03 Năm 2022")["date"] == date(2022, 3, 8)
+    assert df.parse_date_line("Kế hoạch của sở, " * 20) is None
