@@ -31,3 +31,10 @@ def test_literal_strings_read_as_the_walk_reads_them(parts, end):
 def test_a_signers_name_in_utf16_with_escapes():
     data = b"(\\376\\377\\000N\\000g\\001\\260\\036\\335\\000i\\000 \\000k\\000\\375)"
     assert rawpdf._parse_literal(data, 0).value.decode("utf-16") == "Người ký"
+
+
+def test_names_with_and_without_escapes():
+    assert rawpdf.parse_value(b"/Type ", 0).value == "/Type"
+    assert rawpdf.parse_value(b"/A#20B/", 0).value == "/A B"
+    assert rawpdf.parse_value(b"/a#zz ", 0).value == "/a#zz"  # not an escape: kept as written
+    assert rawpdf.parse_value(b"/#41#42 ", 0).value == "/AB"

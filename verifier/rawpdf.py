@@ -117,6 +117,8 @@ class Dict(Value):
 
 
 def _decode_name(raw: bytes) -> str:
+    if b"#" not in raw:  # nearly every name: nothing to substitute
+        return "/" + raw.decode("latin-1")
     return "/" + _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
 
 
