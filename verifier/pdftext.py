@@ -29,7 +29,7 @@ from functools import reduce
 from itertools import groupby, repeat
 from operator import add, itemgetter
 from typing import NamedTuple
-from verifier.matrix import IDENTITY, apply, mul
+from verifier.matrix import IDENTITY, apply, mul, translation_keeps
 
 log = logging.getLogger(__name__)
 
@@ -424,9 +424,9 @@ def _glyph_space(ts: _TextState, tm, ctm) -> tuple | None:
     the general matrix products evaluate, so positions are the same floats to the last bit."""
     a, b, c, d, e, f = tm
     p, q, r, s, t, u = ctm
-    zc, zd = 0.0 * c, 0.0 * d
-    if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+    if not translation_keeps(tm):
         return None
+    zc, zd = 0.0 * c, 0.0 * d
     size_, k, rise = ts.size, ts.size * ts.scale, ts.rise
     m0, m1, m2, m3 = a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s
     t0, t1 = k * m0 + 0.0 * m2, k * m1 + 0.0 * m3
@@ -704,11 +704,6 @@ class _Interpreter:
                 for c in unicodedata.normalize("NFC", char):
                     self.out.glyphs.append(_new(Glyph, (x0, x1, y0, size, c, font.bold, self.source, upright)))
         return tm
-
-
-def _same(x: float, y: float) -> bool:
-    """x and y are the same float, the sign of a zero included (NaN is never the same)."""
-    return x == y and (x != 0.0 or math.copysign(1.0, x) == math.copysign(1.0, y))
 
 
 def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None, shared=None) -> Drawn:

@@ -13,12 +13,11 @@ Bounded: nested forms to MAX_FORM_DEPTH, at most MAX_OPERATIONS operators per pa
 
 from __future__ import annotations
 
-import math
 import re
 from typing import NamedTuple
 
 from verifier import rawpdf
-from verifier.matrix import IDENTITY, apply, mul
+from verifier.matrix import IDENTITY, apply, mul, translation_keeps
 
 MAX_FORM_DEPTH = 8
 MAX_OPERATIONS = 500_000
@@ -258,13 +257,11 @@ def _show(raw: bytes, state: _State, tm, out: list[Glyph], near=None):
     font = state.font or _Font(None)
     a, b, c, d, e, f = tm
     p, q, r, s, t, u = state.ctm
-    # Between glyphs the text matrix only translates ([1 0 0 1 adv 0] x tm keeps a b c d
-    # unless one is -0.0 or not finite): the glyph space matrix is then the same for every
-    # glyph. Each quantity below is the expression the matrix products evaluate, so boxes
-    # are the same floats; in the odd case the products themselves run.
-    zc, zd = 0.0 * c, 0.0 * d
-    if not (_same(a + zc, a) and _same(b + zd, b) and _same(0.0 * a + c, c) and _same(0.0 * b + d, d)):
+    # Each quantity below is the expression the matrix products evaluate, so boxes are the
+    # same floats (matrix.translation_keeps); in the odd case the products themselves run.
+    if not translation_keeps(tm):
         return _show_general(raw, state, tm, out, font)
+    zc, zd = 0.0 * c, 0.0 * d
     size, scale, rise = state.size, state.scale, state.rise
     spacing, word = state.char_spacing, state.word_spacing
     k = size * scale
@@ -308,8 +305,3 @@ def _show_general(raw: bytes, state: _State, tm, out: list[Glyph], font: _Font):
         advance = (w0 * size + state.char_spacing + (state.word_spacing if (code == 32 and not font.two_byte) else 0)) * scale
         tm = mul((1, 0, 0, 1, advance, 0), tm)
     return tm
-
-
-def _same(x: float, y: float) -> bool:
-    """x and y are the same float, the sign of a zero included (NaN is never the same)."""
-    return x == y and (x != 0.0 or math.copysign(1.0, x) == math.copysign(1.0, y))
