@@ -444,14 +444,15 @@ class _Interpreter:
         self.ops = 0
         shared = shared if shared is not None else _Shared()
         self.fonts, self.parsed = shared.fonts, shared.parsed
+        self.unknown = False  # a scan saw a string placed otherwise than plainly (see rows())
+        self._place = self._place_glyphs
         if scan:
             # what runs_as_rows needs, without a glyph: per string shown, (baseline, size, first
             # glyph x0 x1, last glyph x0 x1, its characters but spaces); unknown when a string
             # is placed otherwise than plainly left to right on one baseline
             self.out.glyphs = _Count()
             self.pieces: list[tuple] = []
-            self.unknown = False
-            self.show = self._scan_show
+            self._place = self._scan_glyphs
 
     def font_for(self, resources, name) -> Font | None:
         try:
@@ -593,13 +594,19 @@ class _Interpreter:
         self.run(obj, obj.get("/Resources") or resources, mul(matrix, ctm), depth + 1, seen | {key})
 
     def show(self, string, ts: _TextState, tm, ctm):
+        """Draws a string; the text matrix after it. Placed plainly by _place (glyphs, or a scan's
+        counts and pieces), else by the matrix products, which a scan cannot summarise."""
         font = ts.font
         data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
         if font is None or not data:
             return tm
         placing = _glyph_space(ts, tm, ctm)
         if placing is None:
+            self.unknown = True
             return self._show_general(data, ts, tm, ctm)
+        return self._place(data, font, ts, placing)
+
+    def _place_glyphs(self, data: bytes, font: Font, ts: _TextState, placing: tuple):
         a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = placing
         size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
@@ -616,19 +623,11 @@ class _Interpreter:
                     append(_new(Glyph, (x0, x1, y0, size, char, bold, source, upright)))
         return (a, b, c, d, e, f)
 
-    def _scan_show(self, string, ts: _TextState, tm, ctm):
-        """show() without glyphs: the same text matrix back, the glyphs counted, and a piece
-        (see __init__) for a string drawn upright and readable. Positions are the floats
-        show() computes: sums in its order (functools.reduce), at the first and last glyph
-        with a character that is not a space."""
-        font = ts.font
-        data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
-        if font is None or not data:
-            return tm
-        placing = _glyph_space(ts, tm, ctm)
-        if placing is None:
-            self.unknown = True
-            return self._show_general(data, ts, tm, ctm)
+    def _scan_glyphs(self, data: bytes, font: Font, ts: _TextState, placing: tuple):
+        """_place_glyphs without glyphs: the same text matrix back, the glyphs counted, and a
+        piece (see __init__) for a string drawn upright and readable. Positions are the floats
+        _place_glyphs computes: sums in its order (functools.reduce), at the first and last
+        glyph with a character that is not a space."""
         a, b, c, d, e, f, p, q, r, s, t, u, zc, zd, h4, h5, size, upright = placing
         size_, scale, spacing, word = ts.size, ts.scale, ts.char_spacing, ts.word_spacing
         readable = size > 0.5
@@ -1050,7 +1049,7 @@ class DocumentText:
         self._shared = _Shared()
         self._readers: dict[int, object] = {len(data): self.reader}
         self._page_cache: dict[str, list[Glyph]] = {}
-        self._pages_at: dict[tuple[int, int], tuple[str | None, list[Glyph]]] = {}
+        self._pages_at: dict[tuple[int, int], tuple] = {}  # (end, page) -> (content key, page, reader): see _locate
         self._lines: dict[tuple, list[Line]] = {}
         self._rows: dict[tuple, list[str] | None] = {}
         self._scans: dict[str, tuple[int, list[str] | None]] = {}
