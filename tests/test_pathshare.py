@@ -1,0 +1,126 @@
+"""A certificate path is validated once per validation context: the agency's seal signs layer
+after layer, and every one of those layers must still get the full verdict, reasons included."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from tests.conftest import SAMPLES
+from verifier import pathshare
+
+
+def _counting(monkeypatch) -> list[str]:
+    validated: list[str] = []
+    original = pathshare._find_valid_path
+
+    async def counting(certificate, *args, **kwargs):
+        validated.append(certificate.subject.human_friendly)
+        return await original(certificate, *args, **kwargs)
+
+    monkeypatch.setattr(pathshare, "_find_valid_path", counting)
+    return validated
+
+
+def test_the_plan_validates_each_signers_path_once_and_stays_valid(monkeypatch, sample_trust):
+    """Six layers, three signing certificates (director, clerk, agency): the agency key's four
+    layers share one path validation, once the context has learned every certificate."""
+    from verifier.document import verify_pdf
+
+    validated = _counting(monkeypatch)
+    report = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), sample_trust)
+    assert report.verdict == "VALID" and len(report.layers) == 6
+    assert all(layer.trusted and layer.chain for layer in report.layers)
+    assert len(validated) < 6
+    assert len(set(validated)) == 3
+
+
+def test_layers_signed_with_one_certificate_get_one_verdict(real_reports):
+    """Real documents, offline: revocation unknown (TRY_LATER) or no chain, layer after layer;
+    a reused validation must repeat its outcome and its reasons, not turn them into a pass."""
+    compared = 0
+    for name, report in real_reports.items():
+        by_cert = defaultdict(list)
+        for layer in report.layers:
+            if layer.certificate is not None and layer.kind != "document_timestamp":
+                by_cert[layer.certificate.sha256].append(layer)
+        for layers in by_cert.values():
+            first = layers[0]
+            for other in layers[1:]:
+                compared += 1
+                assert (other.status, other.subindication, other.trusted, other.chain, other.revocation) == (
+                    first.status, first.subindication, first.trusted, first.chain, first.revocation), name
+    assert compared >= 5
+
+
+# --- what a validation logs is logged again when it is reused ---------------------------------
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _cert(subject, issuer, key, signer, *, ca: bool, extensions=()):
+    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+               .serial_number(x509.random_serial_number()).not_valid_before(now)
+               .not_valid_after(now + timedelta(days=3650))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    for ext in extensions:
+        builder = builder.add_extension(ext, critical=True)
+    der = builder.sign(signer, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(der)
+
+
+def test_a_reused_validation_logs_what_the_first_one_logged():
+    """A CA that permits only URIs of one host, and a leaf whose URI has no host: pyHanko's
+    certificate validator logs why before it refuses the path. kyso reads such records for a
+    layer's reasons, so the second layer must see the same records."""
+    from pyhanko_certvalidator import ValidationContext
+
+    root_key, ca_key, leaf_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    constraints = x509.NameConstraints(permitted_subtrees=[x509.UniformResourceIdentifier("ca.gov.vn")],
+                                       excluded_subtrees=None)
+    root = _cert(_name("Root"), _name("Root"), root_key, root_key, ca=True)
+    ca = _cert(_name("CA"), _name("Root"), ca_key, root_key, ca=True, extensions=[constraints])
+    leaf = _cert(_name("Signer"), _name("CA"), leaf_key, ca_key, ca=False,
+                 extensions=[x509.SubjectAlternativeName([x509.UniformResourceIdentifier("urn:kyso:signer")])])
+    vc = ValidationContext(trust_roots=[root], other_certs=[ca], revocation_mode="soft-fail",
+                           moment=datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("pyhanko_certvalidator")
+    handler, level = Collect(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+    async def validate():
+        try:
+            await pathshare.find_valid_path(leaf, vc.path_builder.async_build_paths_lazy(leaf), vc)
+        except Exception as exc:
+            return exc
+        raise AssertionError("a URI without a host passed a URI name constraint")
+
+    try:
+        first = asyncio.run(validate())
+        logged_first = list(seen)
+        second = asyncio.run(validate())
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert logged_first and "URI constraints" in logged_first[0]
+    assert seen == logged_first * 2
+    assert second is first
+    assert len(vc.__dict__["_kyso_paths"]) == 1
