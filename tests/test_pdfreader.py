@@ -180,3 +180,35 @@ def test_pyhanko_decodes_names_through_kyso():
 
     assert generic._decode_name is pdfreader.decode_name
     assert generic.read_object(io.BytesIO(b"/Type"), generic.Reference(1, 0)) == "/Type"
+
+
+_token_bytes = st.lists(st.sampled_from([b"a", b"Type", b"0", b"#", b"\x80", b"x" * 70, b" ", b"\n", b"\x00", b"/", b"(",
+                                         b">", b"]", b"%", b"}"]), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_token_bytes, after=_token_bytes)
+def test_tokens_end_exactly_where_pyhanko_ends_them(before, after):
+    """A token is read to the first whitespace or delimiter and the stream left on it, as
+    pyHanko does, whatever the token's length (the reader takes chunks) or the end of data."""
+    from pyhanko.pdf_utils import misc
+
+    from verifier import pdfreader
+
+    data, start = b"".join(before + after), len(b"".join(before))
+    ours, theirs = io.BytesIO(data), io.BytesIO(data)
+    ours.seek(start)
+    theirs.seek(start)
+    assert pdfreader.read_until_delimiter(ours) == misc.read_until_delimiter(theirs)
+    assert ours.tell() == theirs.tell()
+
+
+def test_pyhanko_reads_names_and_operators_through_kyso():
+    from pyhanko.pdf_utils import generic
+
+    from verifier import pdfreader
+
+    assert generic.read_until_delimiter is pdfreader.read_until_delimiter
+    stream = io.BytesIO(b"/" + b"N" * 100 + b"/Next")
+    assert generic.read_object(stream, generic.Reference(1, 0)) == "/" + "N" * 100
+    assert stream.read() == b"/Next"

@@ -13,7 +13,8 @@
    anything else (a comment, an escape, a stray byte, the end of the data) is handed to
    pyHanko's own function from the same position, so every edge case, error and final stream
    position stays pyHanko's.
-   Names without escapes are decoded in one step too.
+   Names without escapes are decoded in one step too, and a token (a name, an operator) is
+   read to its end in one step, not by a generator yielding one byte at a time.
 3. The history of each object (the revision that introduced it, the last that changed it) is
    looked up once (_remember_history).
 """
@@ -126,10 +127,31 @@ def decode_name(name_bytes: bytes) -> generic.NameObject:
     return generic.NameObject("/" + name_bytes.decode("ascii"))
 
 
+_TOKEN_END = re.compile(b"[" + re.escape(misc.PDF_WHITESPACE + misc.PDF_DELIMITERS) + b"]")
+_TOKEN_CHUNK = 64
+
+
+def read_until_delimiter(stream) -> bytes:
+    """`misc.read_until_delimiter`: the bytes before the next whitespace or delimiter, the
+    stream left at that byte (or at its end), read by chunks."""
+    parts = []
+    while True:
+        chunk = stream.read(_TOKEN_CHUNK)
+        m = _TOKEN_END.search(chunk)
+        if m is not None:
+            stream.seek(m.start() - len(chunk), 1)
+            parts.append(chunk[:m.start()])
+            return b"".join(parts)
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+
+
 # pyHanko's parser looks these functions up in their module on every call
 generic.read_hex_string_from_stream = read_hex_string
 generic._read_string_literal_bytes = read_literal_bytes
 generic._decode_name = decode_name
+generic.read_until_delimiter = read_until_delimiter
 
 
 class _StreamIndex:
