@@ -12,11 +12,8 @@ stops the batch with an error naming the file, never with a silent gap.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +89,11 @@ def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
         for job in jobs:
             yield run(job, trust)
         return
+    # a single file never needs them: 15 ms of a cold `kyso verify` run
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start, initargs=(trust,)) as pool:

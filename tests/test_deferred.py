@@ -61,3 +61,14 @@ def test_an_encrypted_file_opens_with_the_signing_stack_deferred():
         "print(__import__('json').dumps({'verdict': r.verdict, 'layers': len(r.layers)}))"
     )
     assert _run(code) == {"verdict": "VALID", "layers": 1}
+
+
+def test_verifying_one_file_starts_no_worker_machinery():
+    """A single `kyso verify FILE` runs in its own process: the worker pool's imports
+    (multiprocessing, concurrent.futures) and pyHanko's signing stack stay out of its start-up."""
+    code = ("import json, sys\nsys.argv = ['kyso', 'verify', 'samples/plan.pdf', '--trust', 'samples/pki/trust.pem']\n"
+            "from archive.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps({'modules': sorted(sys.modules)}))")
+    modules = set(_run(code)["modules"])
+    assert "verifier.document" in modules and "archive.verify_pool" in modules
+    assert not {"multiprocessing", "concurrent.futures.process", "aiohttp", "pyhanko.sign.signers"} & modules
