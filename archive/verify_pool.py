@@ -89,7 +89,7 @@ def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
         for job in jobs:
             yield run(job, trust)
         return
-    # a single file never needs them: 15 ms of a cold `kyso verify` run
+    # a single file never needs them: about 10 ms of a cold `kyso verify` run
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

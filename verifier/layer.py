@@ -391,8 +391,9 @@ def _signer_context(ctx: DocumentContext, moment: datetime, retroactive: bool, e
     (the moment, and byte for byte the same embedded certificates, CRLs and OCSP responses): an
     agency's seal signs layer after layer with the same revocation data. What pyHanko keeps in
     a context is true for every such layer: paths it validated (it skips validating a CRL's
-    issuer again) and parsed revocation data; a failed validation records nothing. Online,
-    each layer has its own, since a context also records what it fetched."""
+    issuer again) and parsed revocation data; kyso adds the outcome of each certificate's path
+    validation, failures included (verifier.pathshare). Online, each layer has its own, since a
+    context also records what it fetched."""
     if ctx.trust.online:
         return signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
     key = (moment, retroactive, *(tuple(x.dump() for x in extra[k]) for k in ("extra_certs", "extra_crls", "extra_ocsps")))
