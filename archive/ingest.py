@@ -19,13 +19,13 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from archive import events
-from archive.blobs import BlobStore
+from archive.db import events
+from archive.storage.blobs import BlobStore
 from archive.config import Settings
-from archive.db import make_engine, sessions, transaction, upgrade
-from archive.fsutil import fsync_dir, write_atomic
-from archive.inbox import Claim
-from archive.models import Document, Evidence, LayerRow, Receipt, Verification
+from archive.db.session import make_engine, sessions, transaction, upgrade
+from archive.storage.fsutil import fsync_dir, write_atomic
+from archive.intake.inbox import Claim
+from archive.db.models import Document, Evidence, LayerRow, Receipt, Verification
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Archive:
     def _upgrade_if_needed(self) -> None:
         """The embedded SQLite default upgrades itself; a shared PostgreSQL is upgraded on
         purpose (`kyso db upgrade`), so a worker never migrates under another's feet."""
-        from archive.db import current_revision, is_empty
+        from archive.db.session import current_revision, is_empty
 
         if self.settings.database_url.startswith("sqlite") or is_empty(self.engine):
             upgrade(self.engine)
@@ -205,7 +205,7 @@ class Archive:
     def _warn_duplicate_number(self, s, doc: Document, report) -> None:
         """Number + notation + issuing agency is unique per year (Decree 30, Art. 15): another
         archived document with the same key is worth a warning in this one's report."""
-        from verifier.metadata import uniqueness_key
+        from verifier.decree30.metadata import uniqueness_key
 
         key = uniqueness_key(getattr(report, "metadata", None) or {})
         if key is None:

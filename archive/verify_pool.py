@@ -4,7 +4,7 @@ verify_pdf is pure Python and holds the interpreter lock, so one process verifie
 a batch spreads over the cores with one worker process each. Workers are forked from the
 command after it has parsed the trust material and imported the verifier, so they start warm
 and with nothing to parse again. Each worker reads, verifies and renders its file, and keeps its
-reports while they stay true (verifier.cache) in case the batch holds a document twice; the command
+reports while they stay true (verifier.report.cache) in case the batch holds a document twice; the command
 prints the results in the order the files were given. A worker that dies (killed, out of memory)
 stops the batch with an error naming the file, never with a silent gap.
 """
@@ -39,7 +39,7 @@ class WorkerDied(Exception):
 
 
 _trust = None  # the trust configuration, set in each worker before any job
-_cache = None  # this process's verifier.cache.ReportCache: the same document twice is verified once
+_cache = None  # this process's verifier.report.cache.ReportCache: the same document twice is verified once
 
 
 def _start(trust) -> None:
@@ -49,9 +49,9 @@ def _start(trust) -> None:
 
 def run(job: Job, trust=None) -> Result:
     """Read, verify and render one file."""
-    from verifier.cache import ReportCache
+    from verifier.report.cache import ReportCache
     from verifier.document import too_large, verify_pdf
-    from verifier.render import render_json, render_text
+    from verifier.report.render import render_json, render_text
 
     global _cache
     if _cache is None:

@@ -49,8 +49,8 @@ def fill(database_url: str, rows: int) -> None:
     """Synthetic archive: documents with metadata and two layers each, inserted in bulk."""
     from sqlalchemy import insert
 
-    from archive.db import make_engine, upgrade
-    from archive.models import Document, LayerRow, Verification
+    from archive.db.session import make_engine, upgrade
+    from archive.db.models import Document, LayerRow, Verification
 
     engine = make_engine(database_url)
     upgrade(engine)
@@ -84,8 +84,8 @@ def fill(database_url: str, rows: int) -> None:
 
 
 def list_latency(database_url: str) -> dict[str, float]:
-    from archive.db import make_engine, sessions
-    from archive.queries import Filters, document_summary, list_documents
+    from archive.db.session import make_engine, sessions
+    from archive.db.queries import Filters, document_summary, list_documents
 
     engine = make_engine(database_url)
     factory = sessions(engine)

@@ -39,7 +39,7 @@ def documents() -> list[tuple[str, Path]]:
 
 
 def trust():
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     config = TrustConfig()
     config.add_bundle((ROOT / "samples" / "pki" / "trust.pem").read_bytes())

@@ -68,7 +68,7 @@ COPIES_PER_CORE = 8
 
 def kyso_side(crl: Path):
     from verifier.document import verify_pdf
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     def config(with_crl: bool):
         trust = TrustConfig()

@@ -33,7 +33,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def sample_trust():
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     config = TrustConfig()
     config.add_bundle((SAMPLES / manifest()["trust"]).read_bytes())
@@ -43,7 +43,7 @@ def sample_trust():
 @pytest.fixture(scope="session")
 def real_trust():
     """The real anchors and the G2 issuing CA from ../shared/trust, offline, no revocation data."""
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     need_shared(REAL_TRUST)
     config = TrustConfig()

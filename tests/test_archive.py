@@ -37,7 +37,7 @@ def env(tmp_path, database_url):
 def archive(env):
     from archive.config import load_settings
     from archive.ingest import Archive
-    from archive.trustload import build_trust
+    from archive.trust.assembly import build_trust
 
     old = {k: os.environ.get(k) for k in ("KYSO_HOME", "KYSO_DATABASE_URL")}
     os.environ.update({k: env[k] for k in old})
@@ -52,7 +52,7 @@ def archive(env):
 
 
 def test_ingest_every_sample(env, archive, tmp_path):
-    from archive.models import Document, Event, Receipt
+    from archive.db.models import Document, Event, Receipt
 
     result = kyso(env, "ingest", "--json", *[str(SAMPLES / s["file"]) for s in manifest()["samples"]], "--trust", str(TRUST),
                   check_codes=(4,))  # some samples cannot be archived: exit 4
@@ -79,7 +79,7 @@ def test_ingest_every_sample(env, archive, tmp_path):
 
 
 def test_duplicate_is_a_new_receipt_of_the_same_document(env, archive, tmp_path):
-    from archive.models import Document, Receipt
+    from archive.db.models import Document, Receipt
 
     a = tmp_path / "a" / "Kế hoạch 45.pdf"
     b = tmp_path / "b" / "ke-hoach-45-ban-sao.pdf"
@@ -146,7 +146,7 @@ def test_tampering_with_a_blob_or_an_event_is_detected(env, archive):
     assert "0 problems" in kyso(env, "archive", "fixity").stdout
     assert "events checked" in kyso(env, "audit", "verify").stdout
 
-    from archive.models import Document
+    from archive.db.models import Document
 
     with archive.sessions() as s:
         sha = s.execute(select(Document.sha256).where(Document.original_name == "plan.pdf")).scalar_one()
@@ -178,9 +178,9 @@ def test_archive_list_filters_by_metadata_columns(archive):
     """type, number/notation and issue date filter on the document's Decree 30 columns."""
     from datetime import date, datetime, timezone
 
-    from archive.db import transaction
-    from archive.models import Document
-    from archive.queries import Filters, list_documents
+    from archive.db.session import transaction
+    from archive.db.models import Document
+    from archive.db.queries import Filters, list_documents
 
     now = datetime.now(timezone.utc)
     with transaction(archive.sessions) as s:

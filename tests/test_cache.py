@@ -1,4 +1,4 @@
-"""Verification results are kept while they cannot have changed (verifier/cache.py): same bytes,
+"""Verification results are kept while they cannot have changed (verifier/report/cache.py): same bytes,
 policy, trust and kyso version, and a validation time before anything in the evidence expires."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def counted(monkeypatch):
 
 
 def _trust():
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     trust = TrustConfig()
     trust.add_bundle((SAMPLES / "pki" / "trust.pem").read_bytes())
@@ -37,7 +37,7 @@ def _trust():
 
 
 def test_the_same_document_again_is_answered_from_the_cache(counted):
-    from verifier.cache import ReportCache
+    from verifier.report.cache import ReportCache
     from verifier.document import verify_pdf
 
     cache, trust, data = ReportCache(), _trust(), (SAMPLES / "plan.pdf").read_bytes()
@@ -51,9 +51,9 @@ def test_the_same_document_again_is_answered_from_the_cache(counted):
 
 
 def test_another_policy_trust_or_document_is_verified(counted, tmp_path):
-    from verifier.cache import ReportCache
+    from verifier.report.cache import ReportCache
     from verifier.document import verify_pdf
-    from verifier.policyfile import load
+    from verifier.policy.policyfile import load
 
     cache, trust, data = ReportCache(), _trust(), (SAMPLES / "plan.pdf").read_bytes()
     verify_pdf(data, trust, file="plan", now=NOW, cache=cache)
@@ -73,9 +73,9 @@ def test_another_policy_trust_or_document_is_verified(counted, tmp_path):
 
 
 def test_a_kept_report_answers_only_until_its_evidence_or_age_says_otherwise(counted):
-    from verifier.cache import MAX_AGE, ReportCache
+    from verifier.report.cache import MAX_AGE, ReportCache
     from verifier.document import verify_pdf
-    from verifier.material import load_certificates
+    from verifier.trust.material import load_certificates
 
     cache, trust, data = ReportCache(), _trust(), (SAMPLES / "plan.pdf").read_bytes()
     expiry = load_certificates((SAMPLES / "pki" / "director.pem").read_bytes())[0].not_valid_after  # layer 1's signer

@@ -6,7 +6,7 @@ from __future__ import annotations
 from asn1crypto import pem, x509
 
 from tests.conftest import SAMPLES
-from verifier import certinfo
+from verifier.trust import certinfo
 
 
 def agency_cert() -> x509.Certificate:

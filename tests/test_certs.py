@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from archive.cli import main
-from archive.truststore import TrustStore, TrustStoreError
+from archive.trust.store import TrustStore, TrustStoreError
 from certs import load_pins, pin_for
 
 REPO = Path(__file__).resolve().parents[1]
@@ -508,7 +508,7 @@ def test_kyso_certs_import_in_a_real_process(trust_dir, tmp_path):
 def test_cli_start_up_stays_light():
     code = (
         "import sys, archive.cli; "
-        "heavy = [m for m in ('pyhanko', 'sqlalchemy', 'archive.truststore') if m in sys.modules]; "
+        "heavy = [m for m in ('pyhanko', 'sqlalchemy', 'archive.trust.store') if m in sys.modules]; "
         "print(heavy)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)

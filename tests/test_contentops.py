@@ -43,7 +43,7 @@ def pypdf_operations(data: bytes):
 
 def check(data: bytes) -> bool:
     """read(data) is pypdf's reading when it reads; True when it read."""
-    from verifier import contentops
+    from verifier.pdf import contentops
 
     ours = contentops.read(data)
     if ours is None:
@@ -143,7 +143,7 @@ def test_plain_edge_cases_read_as_pypdf(data):
     b"BT /F1 12 Tf (abc" ,
 ])
 def test_anything_else_is_pypdfs(data):
-    from verifier import contentops
+    from verifier.pdf import contentops
 
     assert contentops.read(data) is None
 
@@ -164,7 +164,7 @@ _SPACE = st.sampled_from([b" ", b"\n", b"\r\n", b"\t", b"\x00", b"\x0b", b"\x0c"
 @given(st.lists(st.tuples(_TOKENS, _SPACE), max_size=30))
 def test_generated_streams_read_as_pypdf_or_go_to_it(parts):
     data = b"".join(t + s for t, s in parts)
-    from verifier import contentops
+    from verifier.pdf import contentops
 
     ours = contentops.read(data)
     if ours is None:

@@ -1,4 +1,4 @@
-"""CRL lookups by serial number (verifier/crlindex.py) answer exactly as pyhanko-certvalidator's
+"""CRL lookups by serial number (verifier/patches/crlindex.py) answer exactly as pyhanko-certvalidator's
 walk over the entries, without parsing the entries of the CRL object pyHanko keeps."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from asn1crypto import crl, x509
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifier import crlindex
+from verifier.patches import crlindex
 
 AUTHORITY = x509.Name.build({"common_name": "TEST CA phục vụ các cơ quan Nhà nước G2", "country_name": "VN"})
 OTHER = x509.Name.build({"common_name": "Indirect issuer", "country_name": "VN"})
@@ -93,6 +93,6 @@ def test_a_crl_that_is_not_der_is_left_to_the_walk():
 def test_pyhanko_looks_certificates_up_through_the_index():
     from pyhanko_certvalidator.revinfo import validate_crl
 
-    import verifier.trust  # noqa: F401  (as every verification imports it)
+    import verifier.trust.config  # noqa: F401  (as every verification imports it)
 
     assert validate_crl.find_cert_in_list is crlindex.find_cert_in_list

@@ -1,4 +1,4 @@
-"""`import verifier` defers pyHanko's signing stack (verifier/deferred.py) without changing how
+"""`import verifier` defers pyHanko's signing stack (verifier/patches/deferred.py) without changing how
 anything parses: each check runs in a fresh interpreter, since imports are process-wide."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ for modname, mod in list(sys.modules.items()):
 print(json.dumps({"registries": out, "modules": sorted(sys.modules)}))
 """
 
-VERIFIER_IMPORTS = "import verifier, verifier.document, verifier.layer, verifier.diffpolicy, verifier.trust\n"
+VERIFIER_IMPORTS = "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diffpolicy, verifier.trust.config\n"
 PYHANKO_FULL = "import pyhanko.sign, pyhanko.sign.validation, pyhanko.sign.diff_analysis, pyhanko.sign.fields\n"
 
 
@@ -55,7 +55,7 @@ def test_the_package_is_whole_when_asked_for():
 def test_an_encrypted_file_opens_with_the_signing_stack_deferred():
     """Decryption checks a PDF MAC with code from pyhanko.sign.signers, imported mid-verification."""
     code = VERIFIER_IMPORTS + (
-        "from verifier.document import verify_pdf\nfrom verifier.trust import TrustConfig\n"
+        "from verifier.document import verify_pdf\nfrom verifier.trust.config import TrustConfig\n"
         "trust = TrustConfig(); trust.add_bundle(open('samples/pki/trust.pem', 'rb').read())\n"
         "r = verify_pdf(open('samples/encrypted-empty-password.pdf', 'rb').read(), trust)\n"
         "print(__import__('json').dumps({'verdict': r.verdict, 'layers': len(r.layers)}))"

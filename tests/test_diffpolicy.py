@@ -1,4 +1,4 @@
-"""Tests of kyso's post-signature modification policy (verifier/diffpolicy.py).
+"""Tests of kyso's post-signature modification policy (verifier/signatures/diffpolicy.py).
 
 Two halves, both with real pyHanko and no mocks:
 
@@ -32,7 +32,7 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from verifier.pdfreader import KysoPdfFileReader
+from verifier.pdf.reader import KysoPdfFileReader
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import (
@@ -55,7 +55,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from verifier.diffpolicy import (
+from verifier.signatures.diffpolicy import (
     EmptyTolerantMetadataRule,
     SignatureStructTreeRule,
     build_diff_policy,
@@ -867,7 +867,7 @@ def test_h_metadata_replaced_by_a_non_stream_is_other(signer, policy):
 def test_each_revision_is_searched_for_orphans_once_for_all_layers(monkeypatch, sample_trust):
     """The six layers of the sample plan make 15 revision comparisons; the orphans of each
     later revision are searched once and the verdict is unchanged."""
-    from verifier import diffshare
+    from verifier.patches import diffshare
     from verifier.document import verify_pdf
 
     searched = []

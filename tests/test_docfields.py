@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from verifier import docfields as df
+from verifier.decree30 import docfields as df
 
 
 def read(header: str = "", body: str = "", footer: str = "", bold: list[bool] | None = None) -> dict:
@@ -337,7 +337,7 @@ def test_type_names_in_titles():
 def test_date_lines_in_any_case_and_running_text_without_one():
     from datetime import date
 
-    from verifier import docfields as df
+    from verifier.decree30 import docfields as df
 
     assert df.parse_date_line("HÀ NỘI, NGÀY 08 THÁNG 3 NĂM 2022")["date"] == date(2022, 3, 8)
     assert df.parse_date_line("Bình Phước, Ngày 8 Tháng 03 Năm 2022")["date"] == date(2022, 3, 8)

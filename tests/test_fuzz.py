@@ -24,7 +24,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ
 
 
 def _trust():
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     config = TrustConfig()
     config.add_bundle((SAMPLES / "pki" / "trust.pem").read_bytes())

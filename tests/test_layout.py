@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.layout import HEADER, find_headers
+from verifier.pdf.layout import HEADER, find_headers
 
 
 def forward(data: bytes) -> list[tuple[int, int, int]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.metadata import extract, running_case, uniqueness_key
+from verifier.decree30.metadata import extract, running_case, uniqueness_key
 
 
 def values(meta) -> dict:

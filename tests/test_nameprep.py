@@ -1,5 +1,5 @@
 """Certificate names compare exactly as asn1crypto compares them, with the string preparation
-done once per distinct encoding (verifier/nameprep.py)."""
+done once per distinct encoding (verifier/patches/nameprep.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 from asn1crypto import x509
 
-import verifier.trust  # noqa: F401  (installs the memoised preparation, as every verification does)
-from verifier import nameprep
+import verifier.trust.config  # noqa: F401  (installs the memoised preparation, as every verification does)
+from verifier.patches import nameprep
 
 
 def name(**attrs) -> x509.Name:

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier import pathshare
+from verifier.patches import pathshare
 
 
 def _counting(monkeypatch) -> list[str]:
@@ -49,7 +49,7 @@ def test_a_reused_failure_reports_what_validating_every_layer_reports(monkeypatc
     from pyhanko.sign.validation import generic_cms
 
     from verifier.document import verify_pdf
-    from verifier.render import render_json
+    from verifier.report.render import render_json
 
     need_shared(REALDOCS)
     data = (REALDOCS / "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf").read_bytes()

@@ -24,7 +24,7 @@ def canon(obj):
 def test_every_compressed_object_reads_the_same(name):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from verifier.pdfreader import KysoPdfFileReader
+    from verifier.pdf.reader import KysoPdfFileReader
 
     data = (need_shared(REALDOCS) / name).read_bytes()
     plain = PdfFileReader(io.BytesIO(data), strict=False)
@@ -67,7 +67,7 @@ _hexish = st.lists(
 @given(body=_hexish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b">"]))
 def test_hex_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
     """The one-step hex decoder gives pyHanko's value, type and stream position, or its error."""
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     data = b"<" + b"".join(body) + (b">" if closed else b"") + after
     assert _outcome(pdfreader.read_hex_string, data) == _outcome(pdfreader._pyhanko_read_hex, data)
@@ -77,7 +77,7 @@ def test_pyhanko_reads_hex_strings_through_kyso():
     """Every object pyHanko parses in this process takes the one-step decoder."""
     from pyhanko.pdf_utils import generic
 
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     assert generic.read_hex_string_from_stream is pdfreader.read_hex_string
     value = generic.read_object(io.BytesIO(b"<</Contents <3031 32>>>"), generic.Reference(1, 0))
@@ -100,7 +100,7 @@ _literalish = st.lists(
 @given(body=_literalish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b")"]))
 def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
     """The one-step literal reader gives pyHanko's bytes and stream position, or its error."""
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     def outcome(fn, data):
         stream = io.BytesIO(data)
@@ -117,7 +117,7 @@ def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after)
 def test_pyhanko_reads_literal_strings_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     assert generic._read_string_literal_bytes is pdfreader.read_literal_bytes
     value = generic.read_object(io.BytesIO(b"<</Reason (s\\(i\\)gned) /M (D:2022)>>"), generic.Reference(1, 0))
@@ -131,7 +131,7 @@ def test_object_history_is_pyhankos(name):
     from pyhanko.pdf_utils.generic import Reference
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from verifier.pdfreader import KysoPdfFileReader
+    from verifier.pdf.reader import KysoPdfFileReader
 
     data = (need_shared(REALDOCS) / name).read_bytes()
     plain = PdfFileReader(io.BytesIO(data), strict=False).xrefs
@@ -159,7 +159,7 @@ def test_object_history_is_pyhankos(name):
 @given(st.lists(st.sampled_from([b"A", b"z", b"0", b".", b"-", b"_", b"#20", b"#4", b"#zz", b"#", b"\x00", b"\x80", b"\xc3\xa9",
                                  b" ", b"(", b"~", b"!"]), max_size=12))
 def test_names_decode_exactly_as_pyhanko_decodes_them(parts):
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     raw = b"".join(parts)
 
@@ -176,7 +176,7 @@ def test_names_decode_exactly_as_pyhanko_decodes_them(parts):
 def test_pyhanko_decodes_names_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     assert generic._decode_name is pdfreader.decode_name
     assert generic.read_object(io.BytesIO(b"/Type"), generic.Reference(1, 0)) == "/Type"
@@ -193,7 +193,7 @@ def test_tokens_end_exactly_where_pyhanko_ends_them(before, after):
     pyHanko does, whatever the token's length (the reader takes chunks) or the end of data."""
     from pyhanko.pdf_utils import misc
 
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     data, start = b"".join(before + after), len(b"".join(before))
     ours, theirs = io.BytesIO(data), io.BytesIO(data)
@@ -206,7 +206,7 @@ def test_tokens_end_exactly_where_pyhanko_ends_them(before, after):
 def test_pyhanko_reads_names_and_operators_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier import pdfreader
+    from verifier.pdf import reader as pdfreader
 
     assert generic.read_until_delimiter is pdfreader.read_until_delimiter
     stream = io.BytesIO(b"/" + b"N" * 100 + b"/Next")

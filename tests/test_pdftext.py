@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
-from verifier import pdftext
-from verifier.pdftext import DocumentText, lines_of
+from verifier.pdf import pdftext
+from verifier.pdf.pdftext import DocumentText, lines_of
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_a_field_that_points_nowhere_does_not_hide_the_others():
     """An update listing a form field whose object does not exist (999 0 R) leaves every real
     widget, and the metadata read through them, in place."""
     from tests.attacks import kit
-    from verifier import metadata
+    from verifier.decree30 import metadata
 
     data = (SAMPLES / "plan.pdf").read_bytes()
     acroform = kit.reader(data).root.raw_get("/AcroForm").idnum

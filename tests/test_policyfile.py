@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from verifier import policyfile
-from verifier.policy import ND30, VGCA_G1_ROOT
-from verifier.report import DocumentReport
+from verifier.policy import policyfile
+from verifier.policy.named import ND30, VGCA_G1_ROOT
+from verifier.report.model import DocumentReport
 
 
 def write(tmp_path, text: str):

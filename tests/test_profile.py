@@ -3,8 +3,8 @@ leaves alone. (The signed samples exercise the same rules end to end: tests/test
 
 from __future__ import annotations
 
-from verifier.metadata import Entry, Metadata
-from verifier.report import Appearance, Layer, Signer
+from verifier.decree30.metadata import Entry, Metadata
+from verifier.report.model import Appearance, Layer, Signer
 
 SIG = [393.0, 195.0, 543.0, 265.0]  # the director's widget on page 2 of the plan
 SEAL = [343.0, 180.0, 443.0, 280.0]  # over its left third
@@ -28,7 +28,7 @@ class _Widget:
 
 
 class _Doc:
-    """Stands in for verifier.pdftext.DocumentText: the widgets of the layers given."""
+    """Stands in for verifier.pdf.pdftext.DocumentText: the widgets of the layers given."""
 
     def __init__(self):
         self.layers: dict[str, Layer] = {}
@@ -58,7 +58,7 @@ def plan_layers(**changes):
 
 
 def check(layers, m):
-    from verifier.profile import check as profile_check
+    from verifier.decree30.profile import check as profile_check
 
     m.doc.layers = {layer.field: layer for layer in layers}
     return profile_check(layers, m)

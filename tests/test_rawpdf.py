@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifier import rawpdf
+from verifier.pdf import rawpdf
 
 PIECES = [b"a", b"(", b")", b"\\", b"\\(", b"\\)", b"\\\\", b"\\n", b"\\r", b"\\t", b"\\b", b"\\f", b"\\101", b"\\777",
           b"\\1234", b"\\8", b"\\q", b"\r", b"\n", b"\r\n", b"\\\r", b"\\\n", b"\\\r\n", b"\xfe\xff", b" ", b"\x00"]

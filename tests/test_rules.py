@@ -65,7 +65,7 @@ def test_crl_files_make_it_valid(signed_without_revinfo, tmp_path):
 
 def test_a_non_self_signed_ca_in_a_trust_file_is_never_an_anchor(signed_without_revinfo):
     from verifier.document import verify_pdf
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     config = TrustConfig()
     config.add_bundle((PKI / "ca-g2.pem").read_bytes())
@@ -87,8 +87,8 @@ def test_sha1_is_decided_by_the_policy_per_anchor(sample_trust):
     """SHA-1 fails under the test root with nd30 (accepted only under the G1/G2 roots); the same
     file passes when a policy lists the test root, so it is the policy, not the file, deciding."""
     from verifier.document import verify_pdf
-    from verifier.policy import ND30
-    from verifier.trust import TrustConfig
+    from verifier.policy.named import ND30
+    from verifier.trust.config import TrustConfig
 
     data = (SAMPLES / "sha1.pdf").read_bytes()
     assert verify_pdf(data, sample_trust).layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE"
@@ -127,7 +127,7 @@ def _check(key, signature: bytes, message: bytes) -> None:
     from asn1crypto import keys
     from cryptography.hazmat.primitives import serialization
 
-    from verifier.cmscheck import LenientRsaValidator
+    from verifier.signatures.cmscheck import LenientRsaValidator
 
     spki = keys.PublicKeyInfo.load(key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
@@ -168,7 +168,7 @@ def _signer_info(sig_alg_der: bytes):
 
 
 def test_rsa_parameters_repair_only_touches_rsaencryption_with_stray_parameters():
-    from verifier.cmscheck import repair_rsa_parameters
+    from verifier.signatures.cmscheck import repair_rsa_parameters
 
     pss_params = bytes.fromhex("3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120")
     oid = core.ObjectIdentifier("1.2.840.113549.1.1.1").dump()
@@ -207,7 +207,7 @@ def test_document_timestamp_after_the_layers_is_a_permitted_update(sample_trust)
     from pyhanko.sign import signers, timestamps
 
     from verifier.document import verify_pdf
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     tsa_cert, tsa_key, tsa_der = _tsa()
     stamper = timestamps.DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key)

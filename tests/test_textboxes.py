@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier import textboxes
+from verifier.pdf import textboxes
 
 SMALL_REAL = ("1009-ttg.signed.pdf", "143-qd.signed.pdf", "19-bkhcn.pdf", "385.signed.signed.pdf")
 RECTS = [(0.0, 0.0, 300.0, 421.0), (300.0, 421.0, 600.0, 842.0), (100.0, 600.0, 180.0, 640.0), (-5.0, -5.0, 1.0, 1.0)]

@@ -1,5 +1,5 @@
 """The trust fingerprint recorded with every report names the material exactly, and is computed
-again only when the material changes (verifier/trust.py)."""
+again only when the material changes (verifier/trust/config.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _computed(trust) -> str:
 
 
 def test_fingerprint_follows_every_change_of_material():
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     trust = TrustConfig()
     trust.add_bundle((PKI / "trust.pem").read_bytes())
@@ -42,7 +42,7 @@ def test_fingerprint_follows_every_change_of_material():
 
 
 def test_fingerprint_is_not_recomputed_for_the_same_material(monkeypatch):
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     trust = TrustConfig()
     trust.add_bundle((PKI / "trust.pem").read_bytes())
@@ -60,8 +60,8 @@ def test_layers_share_a_validation_context_only_when_every_input_is_the_same(sam
     from asn1crypto import crl as asn1_crl
 
     from tests.conftest import SAMPLES
-    from verifier.layer import DocumentContext, _signer_context
-    from verifier.trust import TrustConfig
+    from verifier.signatures.layer import DocumentContext, _signer_context
+    from verifier.trust.config import TrustConfig
 
     now = datetime(2026, 11, 29, tzinfo=timezone.utc)
     ca_crl = asn1_crl.CertificateList.load((SAMPLES / "pki" / "crl" / "ca-g2.crl").read_bytes())

@@ -49,7 +49,7 @@ def open_archive(env: dict):
 
 
 def receipts_by_name(archive) -> dict[str, int]:
-    from archive.models import Receipt
+    from archive.db.models import Receipt
 
     with archive.sessions() as s:
         rows = s.execute(select(Receipt.name_nfc, func.count(Receipt.id)).group_by(Receipt.name_nfc)).all()
@@ -80,7 +80,7 @@ def test_a_file_still_being_written_is_waited_for(env, tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
-    from archive.models import Document
+    from archive.db.models import Document
 
     with archive.sessions() as s:
         docs = list(s.execute(select(Document)).scalars())
@@ -113,14 +113,14 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(env, tmp_path):
     assert sorted(counts) == sorted(p.name for p in files)
     assert set(counts.values()) == {1}, {k: v for k, v in counts.items() if v != 1}
     assert leftovers(inbox) == []
-    from archive.fixity import check
-    from archive.models import Document
+    from archive.storage.fixity import check
+    from archive.db.models import Document
 
     with archive.sessions() as s:
         assert s.scalar(select(func.count(Document.id))) == 100
         assert set(s.execute(select(Document.verdict)).scalars()) == {"VALID"}
     assert check(archive).ok
-    from archive.events import verify_chain
+    from archive.db.events import verify_chain
 
     with archive.sessions() as s:
         assert verify_chain(s)[1] == []

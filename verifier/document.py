@@ -8,11 +8,14 @@ import io
 import logging
 from datetime import datetime, timezone
 
-from verifier import codes, policyfile, profile, structure
-from verifier.byterange import SignatureRef
-from verifier.layer import DocumentContext, validate_layer
-from verifier.report import DocumentReport, Layer
-from verifier.trust import TrustConfig
+from verifier.report import codes
+from verifier.policy import policyfile
+from verifier.decree30 import profile
+from verifier.structure import checks as structure
+from verifier.structure.byterange import SignatureRef
+from verifier.signatures.layer import DocumentContext, validate_layer
+from verifier.report.model import DocumentReport, Layer
+from verifier.trust.config import TrustConfig
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
                cache=None) -> DocumentReport:
     """Verify every signature layer of a PDF given as bytes. Never raises for the file's content:
     anything unexpected becomes a finding and a verdict that is not VALID. With a `cache`
-    (verifier.cache.ReportCache), a report it holds for these bytes, policy and trust, still
+    (verifier.report.cache.ReportCache), a report it holds for these bytes, policy and trust, still
     true at `now`, is returned instead (a copy), and a new one is kept."""
     now = now or datetime.now(timezone.utc)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -119,7 +122,7 @@ MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision
 def _readable_prefix(data: bytes) -> bytes | None:
     """The longest prefix ending at an earlier %%EOF that reads as a PDF, when the file itself
     ends with %%EOF (a truncated file does not, and stays unreadable)."""
-    from verifier.pdfreader import KysoPdfFileReader
+    from verifier.pdf.reader import KysoPdfFileReader
 
     if not data.rstrip(b" \t\r\n\x00\x0c").endswith(b"%%EOF"):
         return None
@@ -139,7 +142,7 @@ def _readable_prefix(data: bytes) -> bytes | None:
 
 
 def _open(data: bytes, report: DocumentReport):
-    from verifier.pdfreader import KysoPdfFileReader as PdfFileReader
+    from verifier.pdf.reader import KysoPdfFileReader as PdfFileReader
 
     if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
         raise _Unreadable("NOT_PDF", reason="no %PDF- header")
@@ -208,7 +211,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         return []
 
     if diff_policy is None:
-        from verifier.diffpolicy import build_diff_policy
+        from verifier.signatures.diffpolicy import build_diff_policy
 
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)

@@ -134,7 +134,7 @@ def sign(data: bytes, who: str = "director", field: str = "Signature1", *, certi
 
 def trust():
     """The test PKI as trust, with its CRLs: a correct signature here is VALID."""
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     config = TrustConfig()
     config.add_bundle((PKI / "trust.pem").read_bytes())
@@ -152,7 +152,7 @@ def verify(data: bytes, trust_config):
     return report
 
 
-# what verifier/structure.py reports (the Decree 30 profile and the layers report other codes)
+# what verifier/structure/checks.py reports (the Decree 30 profile and the layers report other codes)
 STRUCTURE_CODES = frozenset({
     "BYTE_RANGE_INVALID", "SIGNATURE_GAP_INVALID", "SIGNATURE_DICT_MISPLACED", "BYTE_RANGE_REVISION_MISMATCH",
     "BYTES_AFTER_EOF", "EOF_COUNT_MISMATCH", "REVISION_MALFORMED", "UNREFERENCED_OBJECT", "OBJECTS_OVERLAP",

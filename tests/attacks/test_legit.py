@@ -113,7 +113,7 @@ def test_a_document_timestamp_afterwards(certified, trust):
     from pyhanko.sign import signers, timestamps
 
     from tests.test_rules import _tsa
-    from verifier.trust import TrustConfig
+    from verifier.trust.config import TrustConfig
 
     tsa_cert, tsa_key, tsa_der = _tsa()
     out = io.BytesIO()

@@ -1,0 +1,150 @@
+"""The archive's tables (SQLAlchemy 2). Schema changes go through Alembic (archive/db/migrations).
+
+documents    one row per distinct file content (SHA-256), with the latest verdict and the
+             Decree 30 metadata fields that are searched on
+receipts     every time a file arrived (a duplicate is a new receipt of the same document)
+verifications every verification run, kept forever, with the full JSON report
+layers       the searchable part of each layer of each verification
+evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
+events       the append-only, hash-chained log; chain_head holds its tip
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    original_name: Mapped[str] = mapped_column(Text, nullable=False)  # first received name, NFC
+    first_received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)  # of the latest verification
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    latest_verification_id: Mapped[int | None] = mapped_column(Integer)
+    # Decree 30/2020 Appendix VI metadata (domain.md §5), filled when the report carries it
+    type_name: Mapped[str | None] = mapped_column(String(120))
+    code_number: Mapped[str | None] = mapped_column(String(40))
+    code_notation: Mapped[str | None] = mapped_column(String(120))
+    issued_date: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(120))
+    organ_name: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(Text)
+    signer_position: Mapped[str | None] = mapped_column(String(255))
+    signer_name: Mapped[str | None] = mapped_column(String(255))
+    priority: Mapped[str | None] = mapped_column(String(40))
+
+    receipts: Mapped[list[Receipt]] = relationship(back_populates="document", order_by="Receipt.id")
+    verifications: Mapped[list[Verification]] = relationship(back_populates="document", order_by="Verification.id")
+
+    __table_args__ = (
+        Index("ix_documents_verdict", "verdict"),
+        Index("ix_documents_received", "first_received_at"),
+        Index("ix_documents_issued", "issued_date"),
+        Index("ix_documents_organ", "organ_name"),
+        Index("ix_documents_notation", "code_notation", "code_number"),
+    )
+
+
+class Receipt(Base):
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), nullable=False, index=True)
+    # The claim that brought the file in: a crash after commit must not count it twice.
+    claim_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    original_name: Mapped[str] = mapped_column(Text, nullable=False)  # relative path as received
+    name_nfc: Mapped[str] = mapped_column(Text, nullable=False, index=True)
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    duplicate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    document: Mapped[Document] = relationship(back_populates="receipts")
+
+
+class Verification(Base):
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), nullable=False, index=True)
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    trigger: Mapped[str] = mapped_column(String(16), nullable=False)  # ingest | reverify | verify
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)
+    policy: Mapped[str] = mapped_column(String(64), nullable=False)
+    policy_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    trust_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    kyso_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    pyhanko_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    report: Mapped[str] = mapped_column(Text, nullable=False)  # the full JSON report (English text)
+
+    document: Mapped[Document] = relationship(back_populates="verifications")
+    layers: Mapped[list[LayerRow]] = relationship(order_by="LayerRow.position")
+    evidence: Mapped[list[Evidence]] = relationship()
+
+
+class LayerRow(Base):
+    __tablename__ = "layers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verifications.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    field: Mapped[str] = mapped_column(Text, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    signer_cn: Mapped[str | None] = mapped_column(String(255), index=True)
+    signer_email: Mapped[str | None] = mapped_column(String(255))
+    signer_org: Mapped[str | None] = mapped_column(String(255))
+    pki: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    subindication: Mapped[str | None] = mapped_column(String(48))
+    signing_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cert_sha256: Mapped[str | None] = mapped_column(String(64))
+    cert_serial: Mapped[str | None] = mapped_column(String(80))
+    issuer_cn: Mapped[str | None] = mapped_column(String(255))
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verifications.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # certificate | crl | ocsp | timestamp
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
+
+    __table_args__ = (UniqueConstraint("verification_id", "sha256"),)
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    # seq is assigned from chain_head under a lock, so it has no gaps: a deleted row shows.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False, index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    claim_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class ChainHead(Base):
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -1,0 +1,1 @@
+"""How files come in: the watched inbox, atomic claims, the watcher and its supervised workers."""

@@ -1,0 +1,261 @@
+"""`kyso watch`: worker processes that take files from the inbox, and a supervisor that shows
+progress, enforces the per-file time budget and restarts a worker that died.
+
+Workers run verification in their own process so that a file which hangs, exhausts memory or
+crashes the interpreter takes down only that worker: the supervisor restarts it, the claim is
+recovered, and a file that has already cost a worker twice is quarantined instead of retried.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+import queue as queue_mod
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.config import Settings
+from archive.storage.fsutil import write_atomic
+from archive.intake.inbox import PROCESSING
+
+MAX_ATTEMPTS = 2  # a file that killed its worker this many times is quarantined
+
+
+@dataclass
+class WatchConfig:
+    settings: Settings
+    inbox: Path
+    trust_args: dict = field(default_factory=dict)
+    once: bool = False
+    poll: float | None = None  # polling only (no file events), every this many seconds
+    verify_timeout: float = 300.0
+    memory_limit_mb: int = 4096
+    verbose: bool = False
+
+
+# -- worker ------------------------------------------------------------------------------------
+
+def _limit_memory(megabytes: int) -> None:
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _start_observer(inbox: Path, wake: threading.Event):
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:  # pragma: no cover - watchdog is a dependency
+        return None
+
+    class Wake(FileSystemEventHandler):
+        def on_any_event(self, event):
+            wake.set()
+
+    observer = Observer()
+    observer.schedule(Wake(), str(inbox), recursive=True)
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+def worker_main(cfg: WatchConfig, events, stop) -> None:
+    """One worker: recover orphaned claims, then scan, claim and process until told to stop."""
+    from archive.intake.inbox import Inbox
+    from archive.ingest import Archive
+    from archive.trust.assembly import build_trust
+
+    stopping = threading.Event()
+
+    def on_signal(_signo, _frame):
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    from archive.cli.logs import configure
+
+    configure(cfg.verbose)
+    _limit_memory(cfg.memory_limit_mb)
+    archive = Archive(cfg.settings, trust=build_trust(**cfg.trust_args))
+    inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds)
+    gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
+    wake = threading.Event()
+    observer = None if cfg.poll else _start_observer(cfg.inbox, wake)
+    pid = os.getpid()
+
+    parent = os.getppid()
+
+    def done() -> bool:
+        # a worker whose supervisor is gone (kill -9) finishes its file and stops with it
+        return stopping.is_set() or stop.is_set() or os.getppid() != parent
+
+    def handle(claim) -> None:
+        events.put(("busy", pid, claim.id, time.monotonic()))
+        if claim.meta.get("attempts", 0) >= MAX_ATTEMPTS:
+            outcome = archive.quarantine(claim, inbox.area, f"verifying this file stopped its worker {claim.meta['attempts']} times (time or memory budget exceeded, or a crash)")
+        else:
+            outcome = archive.process(claim, inbox.area)
+        events.put(("outcome", pid, outcome.__dict__))
+
+    try:
+        for claim in inbox.area.orphans(cfg.settings.claim_timeout):
+            if done():
+                break
+            handle(claim)
+        while not done():
+            ready, waiting = inbox.scan()
+            events.put(("waiting", pid, waiting))
+            for cand in ready:
+                if done():
+                    break
+                claim = inbox.claim(cand)
+                if claim is None:
+                    continue
+                if inbox.still_growing(claim):
+                    inbox.area.put_back(claim, inbox.root)
+                    continue
+                handle(claim)
+            if cfg.once and not ready and waiting == 0:
+                break
+            interval = cfg.poll or (0.25 if cfg.once else cfg.settings.rescan_seconds)
+            if not ready:
+                wake.wait(timeout=min(interval, max(cfg.settings.stable_seconds / 2, 0.1)) if waiting else interval)
+            wake.clear()
+    finally:
+        events.put(("idle", pid))
+        if observer is not None:
+            observer.stop()
+
+
+def _count_attempt(processing: Path, claim_id: str) -> None:
+    meta_path = processing / f"{claim_id}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    meta["attempts"] = int(meta.get("attempts", 0)) + 1
+    write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode())
+
+
+# -- supervisor --------------------------------------------------------------------------------
+
+class Status:
+    LABELS = {
+        "vi": ("đã xử lý", "hợp lệ", "không hợp lệ", "không xác định", "trùng", "cách ly", "đang chờ"),
+        "en": ("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "waiting"),
+    }
+
+    def __init__(self, lang: str, tty: bool, stream):
+        self.lang, self.tty, self.stream = lang, tty, stream
+        self.counts = dict.fromkeys(("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined"), 0)
+        self.waiting: dict[int, int] = {}
+
+    def outcome(self, o: dict) -> None:
+        self.counts["processed"] += 1
+        if o["kind"] == "quarantined":
+            self.counts["quarantined"] += 1
+        elif o["kind"] == "duplicate":
+            self.counts["duplicate"] += 1
+        if o["kind"] in ("archived", "duplicate"):
+            key = {"VALID": "valid", "INVALID": "invalid", "INDETERMINATE": "indeterminate"}.get(o.get("verdict"))
+            if key:
+                self.counts[key] += 1
+        if not self.tty:
+            line = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "event": o["kind"], "file": o["name"], "sha256": o.get("sha256"),
+                    "verdict": o.get("verdict"), "document_id": o.get("document_id"), "reason": o.get("reason")}
+            self.stream.write(json.dumps({k: v for k, v in line.items() if v is not None}, ensure_ascii=False) + "\n")
+            self.stream.flush()
+
+    def render(self) -> None:
+        if not self.tty:
+            return
+        labels = self.LABELS[self.lang]
+        values = [*self.counts.values(), sum(self.waiting.values())]
+        text = " | ".join(f"{label} {value}" for label, value in zip(labels, values))
+        self.stream.write("\r\x1b[K" + text)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty:
+            self.render()
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None) -> Status:
+    stream = stream or sys.stderr
+    ctx = multiprocessing.get_context("spawn")  # no fork with watchdog's and pyHanko's threads
+    events = ctx.Queue()
+    stop = ctx.Event()
+    status = Status(lang, stream.isatty(), stream)
+    procs: dict[int, multiprocessing.Process] = {}
+    busy: dict[int, tuple[str, float]] = {}
+
+    def spawn() -> None:
+        p = ctx.Process(target=worker_main, args=(cfg, events, stop), daemon=False)
+        p.start()
+        procs[p.pid] = p
+
+    def on_signal(_signo, _frame):
+        stop.set()
+
+    old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for _ in range(max(1, workers)):
+            spawn()
+        while procs:
+            try:
+                msg = events.get(timeout=0.5)
+            except queue_mod.Empty:
+                msg = None
+            if msg is not None:
+                kind, pid = msg[0], msg[1]
+                if kind == "outcome":
+                    busy.pop(pid, None)
+                    status.outcome(msg[2])
+                elif kind == "busy":
+                    busy[pid] = (msg[2], msg[3])
+                elif kind == "waiting":
+                    status.waiting[pid] = msg[2]
+                elif kind == "idle":
+                    busy.pop(pid, None)
+                status.render()
+            now = time.monotonic()
+            for pid, (_claim, started) in list(busy.items()):
+                if now - started > cfg.verify_timeout and pid in procs and procs[pid].is_alive():
+                    procs[pid].kill()  # over budget: the claim is recovered with one more attempt
+            for pid, p in list(procs.items()):
+                if p.is_alive():
+                    continue
+                p.join()
+                del procs[pid]
+                status.waiting.pop(pid, None)
+                if pid in busy:  # it died on this file: count it against the file, not the next one
+                    _count_attempt(cfg.inbox / PROCESSING, busy.pop(pid)[0])
+                if p.exitcode != 0 and not stop.is_set():
+                    spawn()  # a crashed or killed worker is replaced; its claim is recovered
+        while True:  # outcomes still queued after the last worker exited
+            try:
+                msg = events.get_nowait()
+            except queue_mod.Empty:
+                break
+            if msg[0] == "outcome":
+                status.outcome(msg[2])
+    finally:
+        stop.set()
+        for p in procs.values():
+            p.join(timeout=30)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        status.finish()
+    return status

@@ -1,0 +1,1 @@
+"""Where originals and evidence live: content-addressed objects, fixity checks, export packages."""

@@ -1,0 +1,63 @@
+"""Content-addressed storage of originals and evidence: objects/ab/cdef… named by SHA-256,
+written once (temp name, fsync, atomic rename), made read-only, never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.storage.fsutil import write_atomic
+
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+@dataclass(frozen=True)
+class BlobStore:
+    root: Path  # .../objects
+    tmp: Path  # same filesystem, so the final rename is atomic
+
+    def key(self, sha256: str) -> str:
+        return f"{sha256[:2]}/{sha256[2:]}"
+
+    def path(self, sha256: str) -> Path:
+        return self.root / self.key(sha256)
+
+    def put(self, data: bytes, sha256: str | None = None) -> str:
+        """Store bytes; returns the storage key. Idempotent: an intact copy is left alone, a
+        damaged one (wrong hash) is replaced by the good bytes."""
+        sha256 = sha256 or hashlib.sha256(data).hexdigest()
+        target = self.path(sha256)
+        if target.exists() and self.check(sha256) == "ok":
+            return self.key(sha256)
+        if target.exists():
+            os.chmod(target, stat.S_IWUSR | READ_ONLY)
+        write_atomic(target, data, tmp_dir=self.tmp, mode=READ_ONLY)
+        return self.key(sha256)
+
+    def get(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def check(self, sha256: str) -> str:
+        """'ok', 'missing' or 'altered'."""
+        path = self.path(sha256)
+        try:
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        except FileNotFoundError:
+            return "missing"
+        return "ok" if h.hexdigest() == sha256 else "altered"
+
+    def all_keys(self):
+        """SHA-256 of every stored object (for finding objects no row refers to)."""
+        if not self.root.exists():
+            return
+        for sub in sorted(self.root.iterdir()):
+            if sub.is_dir() and len(sub.name) == 2:
+                for f in sorted(sub.iterdir()):
+                    if not f.name.startswith("."):
+                        yield sub.name + f.name

@@ -1,0 +1,53 @@
+"""`kyso archive export`: a self-contained folder for one document, BagIt style: the original
+PDF, the latest report (JSON and readable text in both languages), the metadata, the evidence
+files, and manifest-sha256.txt over all of them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from archive.db import events
+from archive.db.session import transaction
+from archive.db.models import Verification
+from archive.db.queries import document_detail, find_document
+
+
+def export(archive, ref: str, to: Path) -> Path:
+    with archive.sessions() as s:
+        doc = find_document(s, ref)
+        detail = document_detail(s, doc)
+        ver = s.get(Verification, doc.latest_verification_id)
+        report = json.loads(ver.report)
+        evidence = [(e.kind, e.sha256) for e in ver.evidence]
+    target = to / f"kyso-{doc.id}-{doc.sha256[:12]}"
+    data_dir = target / "data"
+    (data_dir / "evidence").mkdir(parents=True, exist_ok=True)
+    files: dict[str, bytes] = {}
+    files["data/original.pdf"] = archive.blobs.get(doc.sha256)
+    files["data/report.json"] = json.dumps(report, ensure_ascii=False, indent=2).encode()
+    files["data/report.vi.txt"] = _text(report, "vi").encode()
+    files["data/report.en.txt"] = _text(report, "en").encode()
+    files["data/metadata.json"] = json.dumps(detail, ensure_ascii=False, indent=2).encode()
+    ext = {"certificate": "cer", "crl": "crl", "ocsp": "ocsp", "timestamp": "tst"}
+    for kind, sha in evidence:
+        files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = archive.blobs.get(sha)
+    if hashlib.sha256(files["data/original.pdf"]).hexdigest() != doc.sha256:
+        raise RuntimeError(f"the stored original of document {doc.id} fails fixity; run 'kyso archive fixity'")
+    for rel, content in files.items():
+        (target / rel).write_bytes(content)
+    manifest = "".join(f"{hashlib.sha256(c).hexdigest()}  {rel}\n" for rel, c in sorted(files.items()))
+    (target / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
+    (target / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    with transaction(archive.sessions) as s:
+        events.append(s, "exported", doc.id, to=str(target), files=len(files))
+    return target
+
+
+def _text(report: dict, lang: str) -> str:
+    """The readable report, rebuilt from the stored JSON facts."""
+    from verifier.report.load import report_from_dict
+    from verifier.report.render import render_text
+
+    return render_text(report_from_dict(report), lang)

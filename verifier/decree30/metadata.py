@@ -1,0 +1,675 @@
+"""What the document is: the Decree 30/2020 Appendix VI fields, each with where it was read.
+
+Sources, in the order they are trusted:
+
+- the text of page 1 (header and title) and of the page with `Nơi nhận:` (recipients and signer),
+  as displayed: the page content plus the short appearances the agency's layers draw into its
+  blanks (the number, the day, the month, the year; domain.md §3); every revision is read,
+  and a value an earlier revision shows differently is reported;
+- the longer appearance texts of the layers (an appendix's "Văn bản kèm theo: 45/KH-SGDĐT", a
+  copy's "SAO Y; <agency>; <time>");
+- the PDF's own information dictionary and XMP (title, author, producer, dates), reported as
+  they are and never mixed into the fields above.
+
+`extract()` never raises for a file's content: what cannot be read is left out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier.decree30 import docfields as df
+from verifier.pdf.pdftext import DocumentText, Line, Segment
+
+log = logging.getLogger(__name__)
+
+FILL_IN_MAX = 12  # an appearance drawing one line this short is read into the page (number, day)
+HEADER_MAX_FRACTION = 0.45  # the header and title block lie in the top part of page 1
+FOOTER_SCAN_PAGES = 40
+MAX_REVISIONS = 32  # earlier revisions compared with the final one (the latest ones)
+
+# The fields compared between revisions and sources.
+COMPARED = ("type_name", "code_number", "code_notation", "issued_date", "place", "organ_name", "subject",
+            "signer_position", "signer_name", "recipients")
+
+
+@dataclass
+class Entry:
+    value: Any
+    source: str
+    layers: list[int] = field(default_factory=list)  # indices of the layers whose appearance gave it
+    printed: str | None = None  # as printed, when the value was rewritten (capitals recased)
+    blank: bool = False  # the place is there but empty (a draft, or before issuing)
+    conflicts: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "source": self.source}
+        if self.layers:
+            out["layers"] = self.layers
+        if self.printed is not None and self.printed != self.value:
+            out["printed"] = self.printed
+        if self.blank:
+            out["blank"] = True
+        if self.conflicts:
+            out["conflicts"] = self.conflicts
+        return out
+
+
+@dataclass
+class Block:
+    """Lines of one column of one page, with the source of each character."""
+
+    page: int
+    texts: list[str] = field(default_factory=list)
+    sources: list[tuple[str, ...]] = field(default_factory=list)
+    bold: list[bool] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+
+    def add(self, segments: list[Segment]) -> None:
+        text, srcs, bolds, box = "", [], 0, None
+        for seg in segments:
+            if text:
+                text += " "
+                srcs.append(srcs[-1])
+            text += seg.text
+            srcs.extend(seg.sources)
+            bolds += sum(seg.bolds) if seg.bolds else (len(seg.text) if seg.bold else 0)
+            b = (seg.x0, seg.y - 0.2 * seg.size, seg.x1, seg.y + 0.8 * seg.size)
+            box = b if box is None else (min(box[0], b[0]), min(box[1], b[1]), max(box[2], b[2]), max(box[3], b[3]))
+        self.texts.append(text)
+        self.sources.append(tuple(srcs))
+        letters = len([c for c in text if not c.isspace()]) or 1
+        self.bold.append(bolds * 2 > letters)
+        self.boxes.append(box)
+
+
+@dataclass
+class Geometry:
+    """Where things are, for the profile checks (pages 0-based, PDF user space)."""
+
+    signer_block: tuple[int, tuple[float, float, float, float]] | None = None
+    header_page: int | None = None
+    appendix_pages: list[int] = field(default_factory=list)
+    page_boxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
+
+
+@dataclass
+class Metadata:
+    fields: dict[str, Entry] = field(default_factory=dict)
+    findings: list[tuple[str, dict]] = field(default_factory=list)
+    geometry: Geometry = field(default_factory=Geometry)
+    layer_texts: dict[str, list[str]] = field(default_factory=dict)  # field name -> appearance lines
+    text_found: bool = False
+    doc: DocumentText | None = None
+
+    def value(self, key: str):
+        entry = self.fields.get(key)
+        return entry.value if entry is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: entry.to_dict() for key, entry in self.fields.items()}
+
+
+def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
+    """(number, notation, agency, year): unique per year for one issuing agency (Decree 30,
+    Art. 15), for an archive to warn on duplicates. None when a part is unknown."""
+    def v(key):
+        entry = meta.get(key)
+        return entry.get("value") if isinstance(entry, dict) else entry
+
+    number, notation, organ, issued = v("code_number"), v("code_notation"), v("organ_name"), v("issued_date")
+    if not (number and notation and organ and issued):
+        return None
+    return str(number).lstrip("0") or "0", df.canon(str(notation)).upper(), df.fold(str(organ)), int(str(issued)[:4])
+
+
+# --- reading the pages ------------------------------------------------------------------------
+
+def _fill_ins(doc: DocumentText) -> set[str]:
+    out = set()
+    for w in doc.widgets():
+        if not w.visible or w.has_image:
+            continue
+        lines = w.lines
+        if len(lines) == 1 and 0 < len(lines[0].replace(" ", "")) <= FILL_IN_MAX:
+            out.add(w.field)
+    return out
+
+
+def _lines(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]) -> list[Line]:
+    return doc.lines(page, end, only=fill_ins)
+
+
+def _split(lines: list[Line], boundary: float) -> tuple[Block, Block]:
+    left, right = Block(page=-1), Block(page=-1)
+    for line in lines:
+        lparts, rparts = [], []
+        for seg in line.segments:
+            lp = seg.part(hi=boundary)
+            rp = seg.part(lo=boundary)
+            if lp is not None:
+                lparts.append(lp)
+            if rp is not None:
+                rparts.append(rp)
+        left.add(lparts)
+        right.add(rparts)
+    return left, right
+
+
+def _national_boundary(lines: list[Line]) -> float | None:
+    for line in lines:
+        for seg in line.segments:
+            m = re.search(r"C[ỘO]NG\s*H[ÒOÀ]", seg.text, re.IGNORECASE)
+            if m and df.fold(seg.text[m.start():]).startswith("cong hoa"):
+                return seg.xs[m.start()] - 2.0
+    return None
+
+
+def _date_boundary(lines: list[Line]) -> float | None:
+    for line in lines:
+        for seg in line.segments:
+            m = df._DATE.search(seg.text)
+            if m:
+                return seg.xs[m.start("place")] - 2.0 if m.start("place") < len(seg.xs) else None
+    return None
+
+
+def _right_boundary(lines: list[Line], width: float, left_edge: float) -> float:
+    """The leftmost start of anything that starts in the right part of the page."""
+    starts = [seg.x0 for line in lines for seg in line.segments if seg.x0 - left_edge >= 0.42 * width]
+    return (min(starts) - 2.0) if starts else left_edge + 0.5 * width
+
+
+def _header(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]):
+    """(left block, right block, body block, title line index) of page `page`."""
+    lines = _lines(doc, page, end, fill_ins)
+    x0, y0, x1, y1 = doc.page_size(page)
+    width, height = x1 - x0, y1 - y0
+    limit = y1 - HEADER_MAX_FRACTION * height
+    title_at = None
+    for i, line in enumerate(lines):
+        if line.y < limit:
+            break
+        if df.match_type_name(line.text):
+            title_at = i
+            break
+    head_end = title_at
+    if head_end is None:
+        head_end = 0
+        for i, line in enumerate(lines):
+            if line.y < limit:
+                break
+            if df.parse_number(_first_text(line)) or df.parse_date_line(line.text):
+                head_end = i + 1
+    head = lines[:head_end]
+    boundary = _national_boundary(head) or _date_boundary(head) or (x0 + 0.5 * width)
+    left, right = _split(head, boundary)
+    left.page = right.page = page
+    body = Block(page=page)
+    prev = None
+    for line in lines[head_end:]:
+        if prev is not None and prev.y - line.y > 1.75 * max(line.size, prev.size):
+            body.texts.append("")
+            body.sources.append(())
+            body.bold.append(False)
+            body.boxes.append(None)
+        body.add(line.segments)
+        prev = line
+    return left, right, body, lines
+
+
+def _first_text(line: Line) -> str:
+    return line.segments[0].text if line.segments else ""
+
+
+def _footer(doc: DocumentText, page: int, lines: list[Line]):
+    """(left, right, issue-block left, issue-block right) of the footer page, or None."""
+    x0, y0, x1, y1 = doc.page_size(page)
+    width = x1 - x0
+    start = None
+    for i, line in enumerate(lines):
+        if any(df.fold(seg.text).startswith("noi nhan") for seg in line.segments):
+            start = i
+    if start is None:
+        return None
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if line.x0 - x0 < 0.3 * width and line.x1 - x0 > 0.7 * width and len(line.segments) == 1:
+            break  # a full-width line: a footnote, or the body again
+        gap = block[-1].y - line.y
+        if gap > 2.2 * max(line.size, block[-1].size) and line.x1 - x0 < 0.42 * width and not line.text.startswith(("-", "+")):
+            break  # a footnote under the recipients, after the signer block's space
+        block.append(line)
+    # a title line just above `Nơi nhận` that starts in the right half belongs to the signer block
+    if start > 0 and lines[start - 1].x0 - x0 >= 0.42 * width and lines[start - 1].y - lines[start].y < 2.5 * lines[start].size:
+        block.insert(0, lines[start - 1])
+    boundary = _right_boundary(block, width, x0)
+    left, right = _split(block, boundary)
+    left.page = right.page = page
+    # a consolidated text (VBHN) is numbered and dated in a header-like block above `Nơi nhận`
+    issue: list[Line] = []
+    for line in reversed(lines[max(0, start - 6):start]):
+        if line in block:
+            continue
+        texts = [seg.text for seg in line.segments]
+        if any(df.parse_number(t) or df.parse_date_line(t) or df.is_upper(t) or df.is_decoration(t) for t in texts):
+            issue.insert(0, line)
+        else:
+            break
+    issue_left = issue_right = None
+    if any(df.parse_number(s.text) for ln in issue for s in ln.segments):
+        ib = _national_boundary(issue) or _date_boundary(issue) or _right_boundary(issue, width, x0)
+        issue_left, issue_right = _split(issue, ib)
+        issue_left.page = issue_right.page = page
+    return left, right, issue_left, issue_right
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+class _Sources:
+    def __init__(self, layer_fields: list[str]):
+        self.index = {name: i for i, name in enumerate(layer_fields)}
+
+    def describe(self, page: int, srcs: set[str], revision: str | None = None) -> tuple[str, list[int]]:
+        parts, layers = [], []
+        if "page" in srcs or not srcs:
+            parts.append(f"page {page + 1} text" + (f" ({revision})" if revision else ""))
+        for name in sorted(s for s in srcs if s != "page"):
+            i = self.index.get(name)
+            if i is not None:
+                layers.append(i)
+                parts.append(f"layer {i + 1} appearance ({name})")
+            else:
+                parts.append(f"appearance of field {name}")
+        return " + ".join(parts), sorted(layers)
+
+
+def _span_sources(block: Block, f: df.Field) -> set[str]:
+    if f.line >= len(block.sources):
+        return set()
+    srcs = block.sources[f.line]
+    text = block.texts[f.line]
+    start, end = (f.start, f.end) if f.end > f.start else (0, len(text))
+    return {s for s, c in zip(srcs[start:end], text[start:end]) if not c.isspace()}
+
+
+# --- the extraction ---------------------------------------------------------------------------
+
+def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = ()) -> Metadata:
+    """Metadata of the PDF `data` (bytes or a DocumentText). `layer_fields` are the signature
+    field names in the report's layer order (to name layers as sources); `names` are other
+    spellings of agency names (certificates) used to write capitals back in running case."""
+    meta = Metadata()
+    try:
+        doc = data if isinstance(data, DocumentText) else DocumentText(data)
+    except Exception as exc:
+        log.debug("unreadable for metadata", exc_info=True)
+        meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))
+        return meta
+    meta.doc = doc
+    try:
+        _extract(doc, meta, layer_fields, list(names))
+    except Exception as exc:  # metadata is a description; it must never break verification
+        log.exception("metadata extraction failed")
+        meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))
+    return meta
+
+
+@dataclass
+class _Reading:
+    """What one revision shows: parsed fields and the blocks they were read from."""
+
+    header: dict
+    title: dict
+    footer: dict
+    blocks: dict
+    page_text: list[str]
+    footer_page: int | None = None
+    signer_right: Block | None = None
+
+
+def _read(doc: DocumentText, end: int | None, fill_ins: set[str]) -> _Reading:
+    left, right, body, _ = _header(doc, 0, end, fill_ins)
+    page_text = [ln.text for ln in doc.lines(0, end, appearances=False)] if doc.pages else []
+    reading = _Reading(header=df.parse_header(left.texts, right.texts, left.bold),
+                       title=df.parse_title(body.texts, body.bold), footer={},
+                       blocks={"left": left, "right": right, "body": body}, page_text=page_text)
+    pages = doc.page_count(end) if end is not None else doc.pages
+    for page in range(pages - 1, max(-1, pages - 1 - FOOTER_SCAN_PAGES), -1):
+        if not doc.has_text(page, end):
+            continue
+        if not _may_read(doc.rows(page, end, only=fill_ins), "noinhan"):
+            continue  # no segment of the page can start with `Nơi nhận`
+        found = _footer(doc, page, _lines(doc, page, end, fill_ins))
+        if not found:
+            continue
+        fl, fr, il, ir = found
+        reading.footer_page = page
+        reading.footer = df.parse_footer(fl.texts, fr.texts)
+        reading.blocks.update({"footer_left": fl, "footer_right": fr})
+        reading.signer_right = fr
+        if "code_notation" not in reading.header and il is not None:
+            reading.header = df.parse_header(il.texts, ir.texts, il.bold)
+            reading.blocks["left"], reading.blocks["right"] = il, ir
+        break
+    return reading
+
+
+def _values(reading: _Reading, corpus: list[str]) -> dict[str, tuple[Any, df.Field | None, dict]]:
+    """key -> (value, the field it was read from, extra Entry arguments)."""
+    h, t, f = reading.header, reading.title, reading.footer
+    out: dict[str, tuple[Any, df.Field | None, dict]] = {}
+    code = h.get("type_code")
+    printed_type = t.get("type_name_printed")
+    if code is not None and code.value == "VBHN":
+        out["type_name"] = ("Văn bản hợp nhất", code, {})
+    elif printed_type is not None:
+        out["type_name"] = (printed_type.value, printed_type, {})
+    elif code is not None:
+        out["type_name"] = (df.type_name_of_code(code.value), code, {})
+    elif "code_notation" in h or "subject_vv" in h:
+        out["type_name"] = (df.CONG_VAN, h.get("subject_vv") or h["code_notation"], {})
+    if code is not None:
+        out["type_code"] = (code.value, code, {})
+    if "code_number" in h:
+        out["code_number"] = (h["code_number"].value, h["code_number"], {"blank": h["code_number"].value is None})
+    if "code_notation" in h:
+        out["code_notation"] = (h["code_notation"].value, h["code_notation"], {})
+    issued = h.get("issued_date")
+    if issued is not None:
+        out["issued_date"] = (issued.value.isoformat() if issued.value else None, issued, {"blank": issued.value is None})
+        if issued.value is None and "issued_year" in h:
+            out["issued_year"] = (h["issued_year"].value, h["issued_year"], {})
+    if "place" in h:
+        out["place"] = (h["place"].value, h["place"], {})
+    for key, printed_key in (("organ_name", "organ_name_printed"), ("parent_organ_name", "parent_organ_printed")):
+        if printed_key in h:
+            printed = h[printed_key].value
+            out[key] = (running_case(printed, corpus), h[printed_key], {"printed": printed})
+    if "subject_vv" in h:
+        out["subject"] = (h["subject_vv"].value, h["subject_vv"], {})
+    elif "subject" in t:
+        out["subject"] = (t["subject"].value, t["subject"], {})
+    if "addressees" in t:
+        out["addressees"] = (t["addressees"].value, t["addressees"], {})
+    for key in ("signer_position", "signer_authority", "signer_name", "recipients", "filing"):
+        if key in f:
+            out[key] = (f[key].value, f[key], {})
+    urgency = h.get("urgency") or t.get("urgency")
+    secrecy = h.get("secrecy") or t.get("secrecy")
+    if urgency or secrecy:
+        out["priority"] = (df.priority_text(urgency.value if urgency else None, secrecy.value if secrecy else None),
+                           urgency or secrecy, {})
+        if urgency:
+            out["urgency"] = (urgency.value, urgency, {})
+        if secrecy:
+            out["secrecy"] = (secrecy.value, secrecy, {})
+    if "draft" in h:
+        out["draft"] = (True, h["draft"], {})
+    return out
+
+
+def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
+    widgets = doc.widgets()
+    layer_fields = layer_fields if layer_fields is not None else [w.field for w in widgets]
+    src = _Sources(layer_fields)
+    fill_ins = _fill_ins(doc)
+    for w in widgets:
+        meta.layer_texts[w.field] = w.lines
+    meta.fields["page_amount"] = Entry(doc.pages, "file")
+    for p in range(doc.pages):
+        meta.geometry.page_boxes[p] = doc.page_size(p)
+    meta.geometry.header_page = 0
+
+    reading = _read(doc, None, fill_ins)
+    page_text = reading.page_text
+    meta.text_found = bool(page_text)
+    corpus = names + [" ".join(page_text)] + [" ".join(lines) for lines in meta.layer_texts.values()]
+    if reading.signer_right is not None:
+        _signer_block(meta, reading.signer_right, reading.footer, reading.footer_page)
+    for key, (value, f, extra) in _values(reading, corpus).items():
+        block = reading.blocks.get(f.block) if f is not None else None
+        srcs = _span_sources(block, f) if block is not None else set()
+        source, layers = src.describe(block.page if block is not None else 0, srcs)
+        meta.fields[key] = Entry(value, source, layers, **extra)
+    if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
+        meta.fields["language"] = Entry("vi", "page 1 text")
+    _attachments(meta, src, page_text, reading.footer_page)
+    _layer_facts(meta, src, widgets)
+    _pdf_own(meta, doc)
+    _revisions(meta, doc, src, fill_ins, corpus, sorted({0, reading.footer_page or 0}))
+    if not meta.text_found:
+        meta.findings.append(("METADATA_NO_TEXT", {"pages": doc.pages}))
+    for key, entry in meta.fields.items():
+        for other in entry.conflicts:
+            meta.findings.append(("METADATA_CONFLICT", {"field": key, "value": _show(entry.value), "source": entry.source,
+                                                       "other_value": _show(other["value"]), "other_source": other["source"]}))
+
+
+def _show(value) -> str:
+    return "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def running_case(printed: str, corpus: list[str]) -> str:
+    """A name printed in capitals, spelled as the document or a certificate writes it in
+    running text when it does (`SỞ GIÁO DỤC VÀ ĐÀO TẠO` → `Sở Giáo dục và Đào tạo`), else
+    recased by rule."""
+    if not df.is_upper(printed):
+        return printed
+    target = df.canon(printed).lower()
+    n = len(target)
+    for text in corpus:
+        hay = df.canon(text)
+        low = hay.lower()
+        at = low.find(target)
+        while at >= 0:
+            candidate = hay[at:at + n]
+            before = low[at - 1] if at > 0 else " "
+            after = low[at + n] if at + n < len(low) else " "
+            if not before.isalnum() and not after.isalnum() and not df.is_upper(candidate):
+                return candidate
+            at = low.find(target, at + 1)
+    return df.recase(printed)
+
+
+def _signer_block(meta: Metadata, right: Block, fields: dict, page: int) -> None:
+    boxes = [b for b in right.boxes if b is not None]
+    if not boxes:
+        return
+    meta.geometry.signer_block = (page, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                         max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+_ATTACHED = re.compile(
+    r"(?:kèm\s+theo|văn\s+bản\s+kèm\s+theo)\s*:?\s*(?P<type>[^\d/()]*?)\s*(?:số\s*)?(?P<num>\d+)?\s*/\s*(?P<notation>[0-9]{4}/[^\s,;()]+|[^\s,;()]+)"
+    r"(?:\s*ngày\s*(?P<d>\d{1,2})?\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+
+
+def attached_reference(text: str) -> dict | None:
+    """`(Kèm theo Kế hoạch số 45/KH-SGDĐT ngày 08/3/2022 …)` or `Văn bản kèm theo: 45/KH-SGDĐT`."""
+    m = _ATTACHED.search(df.nfc(text))
+    if not m:
+        return None
+    notation = m.group("notation").rstrip(".")
+    return {"number": m.group("num"), "notation": notation, "type": (m.group("type") or "").strip() or None,
+            "date": f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}" if m.group("d") and m.group("y") else None}
+
+
+def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_page: int | None) -> None:
+    """References to the main document in an appendix (page text or an agency's appearance),
+    compared with the header when both exist."""
+    refs = []
+    doc = meta.doc
+    if doc.pages <= 4:
+        pages = list(range(doc.pages))
+    elif footer_page is not None:  # appendices follow the signature block
+        pages = [0] + list(range(footer_page + 1, min(doc.pages, footer_page + 4)))
+    else:
+        pages = [0, 1, doc.pages - 2, doc.pages - 1]
+    for page in pages:
+        if page and not _may_refer(doc.rows(page, appearances=False)):
+            continue
+        lines = [ln.text for ln in doc.lines(page, appearances=False)] if page else page_text
+        joined = " ".join(lines[:30])
+        if any(df.fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
+            meta.geometry.appendix_pages.append(page)
+        ref = attached_reference(joined)
+        if ref:
+            refs.append((ref, f"page {page + 1} text", []))
+    for name, lines in meta.layer_texts.items():
+        ref = attached_reference(" ".join(lines))
+        if ref:
+            source, layers = src.describe(0, {name})
+            refs.append((ref, source, layers))
+    for ref, source, layers in refs:
+        if not ref["number"] and not ref["notation"]:
+            continue
+        value = f"{ref['number']}/{ref['notation']}" if ref["number"] else f"/{ref['notation']}"
+        own = "code_notation" in meta.fields  # the main document's own appendix pages refer to itself
+        if not own and ("attached_to" not in meta.fields or (not meta.fields["attached_to"].value.split("/")[0] and ref["number"])):
+            meta.fields["attached_to"] = Entry(value, source, layers)
+        number, notation = meta.value("code_number"), meta.value("code_notation")
+        if notation and ref["notation"] and not df.same_text(df.canon(notation).replace(" ", ""), df.canon(ref["notation"])):
+            meta.fields["code_notation"].conflicts.append({"value": ref["notation"], "source": source})
+        if number and ref["number"] and str(number).lstrip("0") != str(ref["number"]).lstrip("0"):
+            meta.fields["code_number"].conflicts.append({"value": ref["number"], "source": source})
+
+
+def _may_refer(rows: list[str] | None) -> bool:
+    """Whether a page with these rows (DocumentText.rows) can name an appendix (`Phụ lục` in
+    its first 12 lines) or the document it is attached to (attached_reference on its first
+    30 lines, which needs `kèm`: an è, whose decomposition has a combining grave)."""
+    if rows is None:
+        return True
+    return _may_read(rows[:12], "phuluc") or any("\u0300" in unicodedata.normalize("NFD", c) for c in set("".join(rows[:30])))
+
+
+class _FoldedLetter(dict):
+    """str.translate table: a character -> df.fold of it with spaces left out."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = "".join(df.fold(chr(code)).split())
+        return folded
+
+
+_FOLDED = _FoldedLetter()
+_REPEATS = re.compile(r"(.)\1+", re.S)
+
+
+def _may_read(rows: list[str] | None, letters: str) -> bool:
+    """Whether a line of a page with these rows (DocumentText.rows) can fold (df.fold) to text
+    starting with `letters`, spaces left out. df.fold works character by character (NFD and
+    case folding decompose each character alone; đ is one letter), so such a line needs a row
+    whose characters, folded one by one, hold the letters in order, once repeats are merged:
+    the repeats of a glyph drawn twice that lines_of keeps once. A character folding to more
+    than one letter could hide a repeat: then no telling, and None rows neither."""
+    if rows is None:
+        return True
+    for row in rows:
+        if any(len(_FOLDED[ord(c)]) > 1 for c in set(row)):
+            return True
+        if letters in _REPEATS.sub(r"\1", row.translate(_FOLDED)):
+            return True
+    return False
+
+
+_COPY = re.compile(r"\b(SAO\s+Y|SAO\s+LỤC|TRÍCH\s+SAO)\b", re.IGNORECASE)
+
+
+def _layer_facts(meta: Metadata, src: _Sources, widgets) -> None:
+    for w in widgets:
+        text = " ".join(meta.layer_texts.get(w.field, []))
+        m = _COPY.search(text)
+        if m and "copy_type" not in meta.fields:
+            source, layers = src.describe(w.page or 0, {w.field})
+            meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers)
+            rest = [p.strip() for p in re.split(r"[;\n]", text[m.end():]) if p.strip()]
+            organ = next((p for p in rest if not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", p)), None)
+            if organ:
+                meta.fields["copy_organ_name"] = Entry(organ.strip(" :,"), source, layers)
+
+
+def _xmp_fields(data: bytes) -> dict[str, str]:
+    text = data.decode("utf-8", "replace")
+    out = {}
+    for key, pattern in (
+        ("title", r"<dc:title>.*?<rdf:li[^>]*>(.*?)</rdf:li>"),
+        ("creator_tool", r"<xmp:CreatorTool>(.*?)</xmp:CreatorTool>|xmp:CreatorTool=\"([^\"]*)\""),
+        ("producer", r"<pdf:Producer>(.*?)</pdf:Producer>|pdf:Producer=\"([^\"]*)\""),
+        ("created", r"<xmp:CreateDate>(.*?)</xmp:CreateDate>|xmp:CreateDate=\"([^\"]*)\""),
+        ("modified", r"<xmp:ModifyDate>(.*?)</xmp:ModifyDate>|xmp:ModifyDate=\"([^\"]*)\""),
+    ):
+        m = re.search(pattern, text, re.S)
+        if m:
+            value = next((g for g in m.groups() if g), "")
+            value = df.nfc(value.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip())
+            if value:
+                out[key] = value
+    return out
+
+
+def _pdf_own(meta: Metadata, doc: DocumentText) -> None:
+    info = doc.info()
+    if info:
+        meta.fields["pdf_info"] = Entry(info, "PDF information dictionary")
+    xmp = doc.xmp()
+    if xmp:
+        fields = _xmp_fields(xmp)
+        if fields:
+            meta.fields["xmp"] = Entry(fields, "XMP metadata stream")
+
+
+def _content_keys(doc: DocumentText, end: int | None, pages: list[int]) -> tuple:
+    r = doc.reader if end is None else doc.reader_at(end)
+    if r is None:
+        return ()
+    keys = []
+    for page in pages:
+        try:
+            keys.append(doc._content_key(r.pages[page]))
+        except Exception:
+            keys.append(None)
+    return tuple(keys)
+
+
+def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[str], corpus: list[str],
+               final_pages: list[int]) -> None:
+    """Read every earlier revision the same way; a value that differs from the final one (not a
+    blank filled in later) is a disagreement the report names."""
+    ends = doc.revision_ends()[:-1][-MAX_REVISIONS:]
+    by_end = {w.signed_end: w.field for w in doc.widgets() if w.signed_end}
+    final_keys = _content_keys(doc, None, final_pages)
+    for end in ends:
+        if _content_keys(doc, end, final_pages) == final_keys:
+            continue  # the same page text; only fewer appearances, which cannot disagree
+        try:
+            reading = _read(doc, end, fill_ins)
+        except Exception:
+            log.debug("revision ending at %d unreadable", end, exc_info=True)
+            continue
+        name = by_end.get(end)
+        idx = src.index.get(name) if name else None
+        label = (f"revision signed by layer {idx + 1} ({name})" if idx is not None
+                 else f"revision ending at byte {end}")
+        for key, (value, f, _) in _values(reading, corpus).items():
+            entry = meta.fields.get(key)
+            if key not in COMPARED or value is None or entry is None or entry.value is None:
+                continue
+            if _differs(value, entry.value) and all(c["value"] != value for c in entry.conflicts):
+                block = reading.blocks.get(f.block) if f is not None else None
+                where = f"page {block.page + 1} text" if block is not None else "text"
+                entry.conflicts.append({"value": value, "source": f"{where} of the {label}"})
+
+
+def _differs(a, b) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        a = a if isinstance(a, list) else [a]
+        b = b if isinstance(b, list) else [b]
+        return len(a) != len(b) or any(not df.same_text(str(x), str(y)) for x, y in zip(a, b))
+    return not df.same_text(str(a), str(b))

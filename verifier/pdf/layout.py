@@ -1,0 +1,269 @@
+"""Where each revision of a file lies and what its bytes hold.
+
+pyHanko's reader knows the cross-reference sections it followed (from the last `startxref`
+back through /Prev) but not where revisions begin and end, nor what else the bytes contain.
+This module joins the two views: the sections as pyHanko parsed them, and the raw bytes
+(`rawpdf`) around them: the body of every object an xref entry points to, the `%%EOF` markers
+outside those bodies, and so the byte region of each revision. The checks in `revisions`,
+`byterange` and `activecontent` read from here; nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+from dataclasses import dataclass, field
+
+from verifier.pdf import rawpdf
+
+EOF_MARKER = re.compile(rb"%%EOF")
+_EOL = re.compile(rb"\r\n|\n|\r")
+# A header preceded by a delimiter or whitespace (or the start of the file), not a digit run.
+HEADER = re.compile(rb"(?<![^\x00\t\n\x0c\r ()<>\[\]{}/%])" + rawpdf.OBJ_HEADER.pattern)
+_OBJ_KEYWORD = re.compile(rb"obj(?!" + rawpdf._REGULAR + rb")")
+_SPACE = frozenset(b"\x00\t\n\x0c\r ")
+_BEFORE_HEADER = _SPACE | frozenset(b"()<>[]{}/%")
+
+
+def find_headers(data: bytes):
+    """(offset, number, generation) of each match of HEADER, in order, as HEADER.finditer gives
+    them. A forward search tries every digit of the file; this one finds each `obj` keyword
+    (a literal, found in C) and reads the two numbers backwards from it. The classes of a header
+    (digits, whitespace, the keyword) do not overlap, so the backward reading is the only match
+    that can end at that keyword, and two headers never overlap."""
+    for m in _OBJ_KEYWORD.finditer(data):
+        end = m.start()
+        spaced = _back(data, end, _SPACE)
+        gen_start = _back_digits(data, spaced)
+        space_start = _back(data, gen_start, _SPACE)
+        num_start = _back_digits(data, space_start)
+        if spaced == end or gen_start == spaced or space_start == gen_start or num_start == space_start:
+            continue
+        if num_start > 0 and data[num_start - 1] not in _BEFORE_HEADER:
+            continue
+        yield num_start, int(data[num_start:space_start]), int(data[gen_start:spaced])
+
+
+def _back(data: bytes, pos: int, chars: frozenset) -> int:
+    while pos > 0 and data[pos - 1] in chars:
+        pos -= 1
+    return pos
+
+
+def _back_digits(data: bytes, pos: int) -> int:
+    while pos > 0 and 48 <= data[pos - 1] <= 57:
+        pos -= 1
+    return pos
+
+
+@dataclass
+class Section:
+    """One cross-reference section (a revision's table or stream), as pyHanko read it."""
+
+    index: int  # revision number, 0 = oldest (pyHanko's numbering)
+    kind: str  # STANDARD | STREAM | HYBRID_MAIN | HYBRID_STREAM
+    startxref: int  # where `startxref` or /Prev (or /XRefStm) said the section is
+    start: int  # where pyHanko found it
+    end: int  # where its entries end (a table's trailer follows)
+    stream_ref: tuple[int, int] | None
+    entries: dict[int, tuple[int, int]]  # in use: number -> (generation, offset)
+    compressed: dict[int, tuple[int, int]]  # in an object stream: number -> (stream, index)
+    freed: dict[int, int]  # number -> next generation
+    hybrid: Section | None = None
+    trailer: rawpdf.Dict | None = None  # a table's trailer dictionary as written
+    trailer_end: int | None = None  # just past the trailer (or the xref stream's endobj)
+    problems: list[str] = field(default_factory=list)
+
+    def offsets(self) -> dict[int, tuple[int, int]]:
+        """offset -> (number, generation) of every uncompressed object this section lists."""
+        out = {off: (num, gen) for num, (gen, off) in self.entries.items()}
+        if self.hybrid is not None:
+            out.update(self.hybrid.offsets())
+        return out
+
+
+def _section(index: int, section, data: bytes) -> Section:
+    meta, xd = section.meta_info, section.xref_data
+    s = Section(
+        index=index, kind=meta.xref_section_type.name, startxref=meta.declared_startxref,
+        start=meta.start_location, end=meta.end_location,
+        stream_ref=(meta.stream_ref.idnum, meta.stream_ref.generation) if meta.stream_ref is not None else None,
+        entries=dict(xd.standard_xrefs),
+        compressed={n: (loc.obj_stream_id, loc.ix_in_stream) for n, loc in xd.xrefs_in_objstm.items()},
+        freed=dict(xd.freed),
+    )
+    if xd.hybrid is not None:
+        s.hybrid = _section(index, xd.hybrid, data)
+    if s.kind in ("STANDARD", "HYBRID_MAIN"):
+        p = rawpdf.skip(data, s.end)
+        if data.startswith(b"trailer", p):
+            p = rawpdf.skip(data, p + 7)
+        try:
+            s.trailer = rawpdf.parse_value(data, p)
+            s.trailer_end = s.trailer.end
+        except rawpdf.RawSyntaxError as exc:
+            s.problems.append(f"unreadable trailer: {exc}")
+    return s
+
+
+class Layout:
+    """The sections of a file and the raw bodies of the objects they point to."""
+
+    def __init__(self, data: bytes, reader):
+        self.data = data
+        self.reader = reader
+        xrefs = reader.xrefs
+        self.sections = [_section(i, s, data) for i, s in enumerate(xrefs._xref_sections)]
+        self._objects: dict[int, rawpdf.IndirectObject | Exception] = {}
+        self._objstm: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
+        self._objstm_data: dict[tuple[int, int], bytes] = {}
+        # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
+        self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
+        for s in self.sections:
+            for sec in (s, s.hybrid) if s.hybrid is not None else (s,):
+                for off, (num, gen) in sec.offsets().items():
+                    self.referenced.setdefault(off, (num, gen, s.index))
+                if sec.kind in ("STREAM", "HYBRID_STREAM"):  # the xref stream object itself
+                    self.referenced.setdefault(sec.start, (*sec.stream_ref, s.index))
+        self.spans: list[tuple[int, int]] = []  # [start, end) of every referenced body, sorted
+        for off in sorted(self.referenced):
+            obj = self.object_at(off)
+            if isinstance(obj, rawpdf.IndirectObject):
+                self.spans.append((obj.start, obj.end))
+            else:  # unreadable here: a reader that scans on finds the next endobj
+                end = data.find(b"endobj", off)
+                self.spans.append((off, end + 6 if end >= 0 else off + 1))
+        for s in self.sections:
+            if s.trailer is not None:
+                self.spans.append((s.trailer.start, s.trailer.end))
+        self.spans.sort()
+        self._merged: list[tuple[int, int]] = []
+        for a, b in self.spans:
+            if self._merged and a < self._merged[-1][1]:
+                self._merged[-1] = (self._merged[-1][0], max(b, self._merged[-1][1]))
+            else:
+                self._merged.append((a, b))
+        self._merged_starts = [a for a, _ in self._merged]
+        self.eofs = [m.start() for m in EOF_MARKER.finditer(data) if not self.inside_body(m.start())]
+        self.regions = self._regions()
+        self._region_starts = [start for start, _ in self.regions]
+        # which section's xref (table or stream) each region holds: one each in a sound file
+        self.section_region = [self.region_of(s.start) for s in self.sections]
+        self._region_sections: dict[int, list[int]] = {}
+        for index, region in enumerate(self.section_region):
+            if region is not None:
+                self._region_sections.setdefault(region, []).append(index)
+
+    # --- objects --------------------------------------------------------------------------
+
+    def object_at(self, offset: int) -> rawpdf.IndirectObject | Exception:
+        """The body at an offset some xref entry gives (cached; an exception if unreadable)."""
+        if offset not in self._objects:
+            section = self.referenced.get(offset, (0, 0, len(self.sections) - 1))[2]
+            try:
+                self._objects[offset] = rawpdf.read_indirect(
+                    self.data, offset, lambda n, g: self._length(n, g, section))
+            except (rawpdf.RawSyntaxError, ValueError, IndexError) as exc:
+                self._objects[offset] = exc
+        return self._objects[offset]
+
+    def _length(self, num: int, gen: int, section: int) -> int | None:
+        loc = self.location(section, num, gen)
+        if isinstance(loc, int):
+            obj = rawpdf.read_indirect(self.data, loc)
+            if isinstance(obj.value, rawpdf.Number):
+                return int(obj.value.value)
+        return None
+
+    def location(self, revision: int, num: int, gen: int = 0):
+        """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent)."""
+        from pyhanko.pdf_utils import generic
+
+        try:
+            return self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
+        except Exception:
+            return None
+
+    def value(self, revision: int, num: int, gen: int = 0) -> rawpdf.Value | None:
+        """The raw value of object `num` as revision `revision` resolves it, or None."""
+        loc = self.location(revision, num, gen)
+        if loc is None:
+            return None
+        if isinstance(loc, int):
+            obj = self.object_at(loc)
+            return obj.value if isinstance(obj, rawpdf.IndirectObject) and obj.num == num else None
+        objects = self.object_stream(revision, loc.obj_stream_id)
+        return objects.get(num) if isinstance(objects, dict) else None
+
+    def value_data(self, revision: int, num: int, gen: int = 0) -> bytes:
+        """The bytes a value of `value()` was read from (the file, or a decoded object stream)."""
+        loc = self.location(revision, num, gen)
+        if loc is None or isinstance(loc, int):
+            return self.data
+        return self._objstm_data.get((revision, loc.obj_stream_id), b"")
+
+    def object_stream(self, revision: int, stream_num: int):
+        """The objects of object stream `stream_num` as of `revision`, parsed from its decoded
+        data (decoded by pyHanko, with its decompression limits and decryption)."""
+        key = (revision, stream_num)
+        if key not in self._objstm:
+            from pyhanko.pdf_utils import generic
+            from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+            try:
+                stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
+                decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
+                self._objstm_data[key] = decoded
+                self._objstm[key] = rawpdf.parse_object_stream(decoded, int(stream["/First"]), int(stream["/N"]))
+            except Exception as exc:
+                self._objstm[key] = exc
+        return self._objstm[key]
+
+    # --- byte regions ---------------------------------------------------------------------
+
+    def inside_body(self, pos: int) -> bool:
+        """Whether `pos` lies strictly inside a referenced object or trailer (a string or a
+        stream's data), where `%%EOF` or `N G obj` are just bytes."""
+        i = bisect.bisect_right(self._merged_starts, pos) - 1
+        return i >= 0 and self._merged[i][0] < pos < self._merged[i][1]
+
+    def _regions(self) -> list[tuple[int, int]]:
+        """[start, end) of the bytes each %%EOF closes (end includes one end of line)."""
+        out, start = [], 0
+        for pos in self.eofs:
+            end = pos + 5
+            m = _EOL.match(self.data, end)
+            if m:
+                end = m.end()
+            out.append((start, end))
+            start = end
+        return out
+
+    def revision_of_region(self, region: int) -> int | None:
+        """The revision (section index) whose xref lies in the bytes `region` closes."""
+        sections = self._region_sections.get(region, [])
+        return sections[0] if len(sections) == 1 else None
+
+    def region_of(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self._region_starts, pos) - 1
+        if i >= 0 and self.regions[i][0] <= pos < self.regions[i][1]:
+            return i
+        return None
+
+    def headers(self):
+        """(offset, number, generation) of every `N G obj` in the file outside referenced bodies
+        and not at their start: bodies no xref section points to."""
+        starts = {obj.start for obj in self._objects.values() if isinstance(obj, rawpdf.IndirectObject)}
+        for pos, num, gen in find_headers(self.data):
+            if pos in starts or self.inside_body(pos):
+                continue
+            yield pos, num, gen
+
+    def table_entries(self, section: Section) -> list[int]:
+        """Object numbers of a classic table in the order written (repeats kept)."""
+        from pyhanko.pdf_utils.xref import parse_xref_table
+
+        stream = io.BytesIO(self.data)
+        stream.seek(section.start)
+        return [e.idnum for e in parse_xref_table(stream, strict=False)]

@@ -1,0 +1,133 @@
+"""Named policies and policy files.
+
+A policy decides what each fact means: the severity of every finding code (fail, warn, info or
+ignore) and the legacy-algorithm choices. `nd30` is the default (verifier.policy.named.ND30); a TOML
+file given with `--policy FILE` starts from a named policy and overrides what it names:
+
+    name = "nd30-strict"               # recorded in every report, with the policy's hash
+    base = "nd30"                      # the named policy it starts from (default nd30)
+    description = "Decree 30 checks are errors in our archive"
+
+    [severities]                       # finding code = fail | warn | info | ignore
+    ND30_NO_AGENCY_SIGNATURE = "fail"
+    ND30_SEAL_PLACEMENT = "ignore"
+
+    [legacy]
+    sha1 = "government"                # government (G1/G2 roots only) | never | [anchor SHA-256, …]
+    min_rsa_bits = 2048                # a signer's RSA key below this fails the layer
+
+Requiring nonRepudiation is a severity like any other: NON_REPUDIATION_ABSENT = "fail".
+
+Findings are facts; the policy only changes their severity, and so the verdict derived from
+them (an error makes the document INVALID). It never changes what a layer's cryptography says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+from verifier.report import codes
+from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Policy
+
+SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
+                  "info": "info", "ignore": "ignore"}
+# Codes whose meaning is the verdict itself: no policy may silence or soften them.
+FIXED = frozenset({"NOT_PDF", "ENCRYPTED", "INTERNAL_ERROR", "LAYER_FAILED", "NO_SIGNATURES"})
+_HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message says what to fix."""
+
+
+def named(name: str) -> Policy:
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise PolicyError(f"unknown policy '{name}'; known: {', '.join(sorted(POLICIES))}, or give a TOML file") from None
+
+
+def load(spec: str | Path | None) -> Policy:
+    """A policy by name (`nd30`) or from a TOML file; None gives the default."""
+    if spec is None or str(spec) == "":
+        return DEFAULT_POLICY
+    if str(spec) in POLICIES:
+        return POLICIES[str(spec)]
+    path = Path(spec)
+    if not path.is_file():
+        raise PolicyError(f"policy '{spec}' is neither a known policy ({', '.join(sorted(POLICIES))}) nor a file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy file {path} is not valid TOML: {exc}") from exc
+    return from_dict(data, default_name=f"nd30+{path.stem}", where=str(path))
+
+
+def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy") -> Policy:
+    unknown = set(data) - {"name", "base", "description", "severities", "legacy"}
+    if unknown:
+        raise PolicyError(f"{where}: unknown keys {', '.join(sorted(unknown))} (expected name, base, description, "
+                          f"[severities], [legacy])")
+    base = named(str(data.get("base", DEFAULT_POLICY.name)))
+    severities = dict(base.severities)
+    for code, value in (data.get("severities") or {}).items():
+        if code not in codes.FINDINGS:
+            raise PolicyError(f"{where}: [severities] names unknown finding code '{code}' (see verifier/report/codes.py)")
+        word = str(value).strip().lower()
+        if word not in SEVERITY_WORDS:
+            raise PolicyError(f"{where}: severity of {code} must be fail, warn, info or ignore, not '{value}'")
+        if code in FIXED and SEVERITY_WORDS[word] != codes.FINDINGS[code].severity:
+            raise PolicyError(f"{where}: the severity of {code} is the verdict itself and cannot be changed")
+        if codes.FINDINGS[code].severity == "error" and SEVERITY_WORDS[word] != "error":
+            # errors are forgeries, modifications and unexplained bytes: a policy may add
+            # strictness, never make a forged document pass
+            raise PolicyError(f"{where}: {code} is an integrity error; a policy may not lower it to '{value}'")
+        severities[code] = SEVERITY_WORDS[word]
+    changes: dict = {"severities": severities}
+    legacy = data.get("legacy") or {}
+    extra = set(legacy) - {"sha1", "min_rsa_bits"}
+    if extra:
+        raise PolicyError(f"{where}: unknown [legacy] keys {', '.join(sorted(extra))}")
+    if "sha1" in legacy:
+        changes["sha1_anchors"] = _sha1(legacy["sha1"], where)
+    if "min_rsa_bits" in legacy:
+        bits = legacy["min_rsa_bits"]
+        if not isinstance(bits, int) or bits < 1024:
+            raise PolicyError(f"{where}: min_rsa_bits must be an integer of at least 1024")
+        changes["min_rsa_bits"] = bits
+    changes["name"] = str(data.get("name") or default_name)
+    changes["description"] = str(data.get("description") or f"{base.name} with overrides from {where}")
+    return dataclasses.replace(base, **changes)
+
+
+def _sha1(value, where: str) -> tuple[str, ...]:
+    if value == "government":
+        return (VGCA_G1_ROOT, VGCA_G2_ROOT)
+    if value == "never":
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) and _HEX64.match(v.replace(":", "")) for v in value):
+        return tuple(v.replace(":", "").upper() for v in value)
+    raise PolicyError(f"{where}: sha1 must be \"government\", \"never\" or a list of anchor SHA-256 fingerprints")
+
+
+def severity(policy: Policy, code: str) -> str:
+    """The severity of `code` under `policy` (error | warning | info | ignore)."""
+    return policy.severities.get(code) or codes.FINDINGS[code].severity
+
+
+def apply(report, policy: Policy) -> None:
+    """Re-judge the report's findings under the policy: set each severity, drop the ignored."""
+    kept = []
+    for f in report.findings:
+        sev = policy.severities.get(f.code)
+        if sev == "ignore":
+            continue
+        if sev:
+            f.severity = sev
+        kept.append(f)
+    report.findings = kept

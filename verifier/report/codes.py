@@ -1,0 +1,477 @@
+"""The one registry of names kyso reports: verdicts, layer statuses, sub-indications and finding
+codes, each with its Vietnamese and English wording.
+
+Standard ETSI EN 319 102-1 sub-indications keep their standard names; codes exist only for what
+the standard lacks. Renderers look wording up here, so the same code always reads the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VALID, INVALID, INDETERMINATE, ERROR = "VALID", "INVALID", "INDETERMINATE", "ERROR"
+PASSED, FAILED = "PASSED", "FAILED"
+# A layer uses INDETERMINATE with the same spelling as the document verdict.
+
+VERDICT_TEXT = {
+    VALID: ("Hợp lệ", "Valid"),
+    INVALID: ("Không hợp lệ", "Invalid"),
+    INDETERMINATE: ("Không xác định", "Indeterminate"),
+    ERROR: ("Không đọc được tệp", "Unreadable file"),
+}
+
+STATUS_TEXT = {
+    PASSED: ("Hợp lệ", "Passed"),
+    FAILED: ("Không hợp lệ", "Failed"),
+    INDETERMINATE: ("Không xác định", "Indeterminate"),
+}
+
+# Sub-indications: ETSI names; wording in the style of the tools users know (domain.md §4).
+SUBINDICATION_TEXT = {
+    "HASH_FAILURE": (
+        "Tài liệu đã bị thay đổi: giá trị băm không khớp với chữ ký.",
+        "The signed bytes were changed: the digest does not match the signature.",
+    ),
+    "SIG_CRYPTO_FAILURE": (
+        "Chữ ký số không đúng với khóa công khai của chứng thư số.",
+        "The signature value does not verify with the certificate's public key.",
+    ),
+    "FORMAT_FAILURE": (
+        "Cấu trúc chữ ký số bị hỏng hoặc không đúng định dạng.",
+        "The signature structure is damaged or malformed.",
+    ),
+    "REVOKED": ("Chứng thư số đã bị thu hồi.", "The signing certificate has been revoked."),
+    "REVOKED_NO_POE": (
+        "Chứng thư số đã bị thu hồi và không có bằng chứng chữ ký được tạo trước thời điểm thu hồi.",
+        "The signing certificate is revoked and nothing proves the signature predates the revocation.",
+    ),
+    "REVOKED_CA_NO_POE": (
+        "Chứng thư số của CA trung gian đã bị thu hồi.",
+        "An intermediate CA certificate in the chain is revoked.",
+    ),
+    "EXPIRED": (
+        "Chứng thư số đã hết hạn sử dụng tại thời điểm ký.",
+        "The signing certificate had expired when the document was signed.",
+    ),
+    "NOT_YET_VALID": (
+        "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
+        "The signing certificate was not yet valid when the document was signed.",
+    ),
+    "OUT_OF_BOUNDS_NO_POE": (
+        "Chứng thư số đã hết hạn sử dụng và không có dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+        "The certificate has expired and no timestamp proves the signature was made while it was valid.",
+    ),
+    "NO_CERTIFICATE_CHAIN_FOUND": (
+        "Không xây dựng được đường dẫn chứng thực tới chứng thư gốc tin cậy.",
+        "No certificate chain to a trusted anchor could be built.",
+    ),
+    "NO_SIGNING_CERTIFICATE_FOUND": (
+        "Không tìm thấy chứng thư số của người ký trong chữ ký.",
+        "The signer's certificate is not in the signature.",
+    ),
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": (
+        "Đường dẫn chứng thực không hợp lệ.",
+        "The certification path is not valid.",
+    ),
+    "CHAIN_CONSTRAINTS_FAILURE": (
+        "Đường dẫn chứng thực vi phạm ràng buộc (mục đích sử dụng khóa, độ dài đường dẫn…).",
+        "The certification path violates a constraint (key usage, path length, …).",
+    ),
+    "SIG_CONSTRAINTS_FAILURE": (
+        "Chữ ký vi phạm ràng buộc của chính sách kiểm tra.",
+        "The signature violates a constraint of the validation policy.",
+    ),
+    "CRYPTO_CONSTRAINTS_FAILURE": (
+        "Thuật toán mật mã không được chính sách kiểm tra chấp nhận.",
+        "A cryptographic algorithm is not accepted by the validation policy.",
+    ),
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": (
+        "Thuật toán mật mã đã hết độ tin cậy và không có bằng chứng thời điểm ký.",
+        "An algorithm is no longer reliable and nothing proves when the signature was made.",
+    ),
+    "TRY_LATER": (
+        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "The revocation status of the signing certificate could not be checked.",
+    ),
+    "REVOCATION_OUT_OF_BOUNDS_NO_POE": (
+        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "The revocation status of the signing certificate could not be checked.",
+    ),
+    "MODIFIED_AFTER_SIGNING": (
+        "Tài liệu đã bị thay đổi sau khi ký.",
+        "The document was modified after this signature.",
+    ),
+    "GENERIC": ("Không xác định được tính hợp lệ của chữ ký.", "The signature could not be assessed."),
+    "UNSUPPORTED_SIGNATURE_FORMAT": (
+        "Định dạng chữ ký (SubFilter) không được hỗ trợ nên không kiểm tra được.",
+        "The signature format (SubFilter) is not supported, so the signature cannot be checked.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """A finding kind: its default severity and its wording (may use {placeholders})."""
+
+    name: str
+    severity: str  # error | warning | info
+    vi: str
+    en: str
+
+
+def _codes(*items: Code) -> dict[str, Code]:
+    return {c.name: c for c in items}
+
+
+FINDINGS = _codes(
+    Code("NO_SIGNATURES", "error", "Tài liệu không có chữ ký số.", "The document carries no digital signature."),
+    Code(
+        "LAYER_FAILED", "error",
+        "Lớp chữ ký {field} không hợp lệ ({subindication}).",
+        "Signature layer {field} failed ({subindication}).",
+    ),
+    Code(
+        "LAYER_INDETERMINATE", "warning",
+        "Lớp chữ ký {field} chưa xác định được ({subindication}).",
+        "Signature layer {field} is indeterminate ({subindication}).",
+    ),
+    Code(
+        "UNSIGNED_CHANGES_AFTER_LAST_SIGNATURE", "error",
+        "Có thay đổi sau chữ ký cuối cùng không được chữ ký nào bảo vệ: {detail}",
+        "Changes after the last signature are not covered by any signature: {detail}",
+    ),
+    Code(
+        "BYTES_AFTER_EOF", "error",
+        "Có {count} byte sau dấu kết thúc tệp (%%EOF) cuối cùng (từ byte {offset}), không thuộc phiên bản nào nên không chữ ký nào bảo vệ.",
+        "{count} bytes follow the last %%EOF (from byte {offset}) and belong to no revision, so no signature covers them.",
+    ),
+    # --- structure of the file (verifier/structure/checks.py and the modules it calls) -------------
+    Code(
+        "BYTE_RANGE_INVALID", "error",
+        "Vùng dữ liệu được ký (/ByteRange) của chữ ký {field} không hợp lệ: {reason}.",
+        "The /ByteRange of signature {field} is not valid: {reason}.",
+    ),
+    Code(
+        "SIGNATURE_PADDING_NOT_ZERO", "error",
+        "Chữ ký {field}: {bytes} byte khác 0 nằm sau cấu trúc CMS trong /Contents, là dữ liệu không được ký giấu trong chữ ký.",
+        "Signature {field}: {bytes} non-zero bytes follow the CMS in /Contents: unsigned data hidden inside the signature.",
+    ),
+    Code(
+        "SIGNATURE_GAP_INVALID", "error",
+        "Phần dữ liệu nằm ngoài vùng ký của chữ ký {field} (byte {start}–{end}) không phải đúng chuỗi hex /Contents của chính chữ ký đó: {reason}. Phần này có thể chứa nội dung chèn vào mà chữ ký không bảo vệ.",
+        "The bytes left out of signature {field}'s signed ranges ({start}–{end}) are not exactly its own /Contents hex string: {reason}. They may hold inserted content no signature covers.",
+    ),
+    Code(
+        "SIGNATURE_DICT_MISPLACED", "error",
+        "Từ điển chữ ký của {field} không phải là đối tượng bao quanh phần dữ liệu bị loại khỏi vùng ký: {reason}.",
+        "The signature dictionary of {field} is not the object enclosing the bytes left out of its signed ranges: {reason}.",
+    ),
+    Code(
+        "BYTE_RANGE_REVISION_MISMATCH", "error",
+        "Vùng ký của chữ ký {field} (đến byte {end}) không kết thúc đúng ở phiên bản chứa chữ ký đó: {reason}.",
+        "The signed bytes of {field} (up to byte {end}) do not end with the revision that holds the signature: {reason}.",
+    ),
+    Code(
+        "EOF_COUNT_MISMATCH", "error",
+        "Tệp có {eofs} dấu kết thúc %%EOF nhưng chỉ đọc được {revisions} phiên bản: có dữ liệu không thuộc phiên bản nào được chữ ký bảo vệ.",
+        "The file has {eofs} %%EOF markers but {revisions} revisions were read: some bytes belong to no revision a signature covers.",
+    ),
+    Code(
+        "REVISION_MALFORMED", "error",
+        "Phiên bản {revision} (từ byte {start}) không đúng cấu trúc một lần cập nhật PDF: {reason}.",
+        "Revision {revision} (from byte {start}) is not a well-formed PDF update: {reason}.",
+    ),
+    Code(
+        "UNREFERENCED_OBJECT", "error",
+        "Đối tượng {object} tại byte {offset} không được bảng tham chiếu chéo nào trỏ tới: trình đọc khác có thể hiển thị nội dung này dù không chữ ký nào bảo vệ nó.",
+        "Object {object} at byte {offset} is listed by no cross-reference section: other readers may show it although no signature covers it.",
+    ),
+    Code(
+        "OBJECTS_OVERLAP", "error",
+        "Đối tượng {object} tại byte {offset} nằm bên trong đối tượng {inside}.",
+        "Object {object} at byte {offset} lies inside object {inside}.",
+    ),
+    Code(
+        "XREF_POINTS_OUTSIDE_REVISION", "error",
+        "Bảng tham chiếu chéo của phiên bản {revision} trỏ đối tượng {object} ra ngoài dữ liệu của chính phiên bản đó (byte {offset}, phiên bản {target_revision}): nội dung cũ được dùng lại sau khi ký.",
+        "The cross-reference section of revision {revision} points object {object} outside its own bytes (byte {offset}, revision {target_revision}): older content is re-used after signing.",
+    ),
+    Code(
+        "UNEXPLAINED_BYTES", "error",
+        "Phiên bản {revision} có dữ liệu không thuộc đối tượng nào (byte {start}–{end}: {preview}).",
+        "Revision {revision} holds bytes that belong to no object (bytes {start}–{end}: {preview}).",
+    ),
+    Code(
+        "HYBRID_XREF_CONFLICT", "error",
+        "Phiên bản {revision}: bảng tham chiếu chéo và luồng tham chiếu chéo đi kèm (/XRefStm) mô tả {object} khác nhau (bảng: {table}; luồng: {stream}), nên mỗi trình đọc có thể hiển thị một nội dung khác.",
+        "Revision {revision}: the cross-reference table and its /XRefStm stream disagree on {object} (table: {table}; stream: {stream}), so different readers may show different content.",
+    ),
+    Code(
+        "XREF_DUPLICATE_ENTRY", "error",
+        "Bảng tham chiếu chéo của phiên bản {revision} khai báo nhiều lần các đối tượng {objects}; mỗi trình đọc có thể chọn một vị trí khác.",
+        "The cross-reference table of revision {revision} lists objects {objects} more than once; readers may pick different ones.",
+    ),
+    Code(
+        "TRAILER_KEY_CONFLICT", "error",
+        "Phần trailer của phiên bản {revision} khai báo {key} nhiều lần với giá trị khác nhau ({values}): trình đọc lấy giá trị đầu và trình đọc lấy giá trị cuối sẽ đọc hai tài liệu khác nhau.",
+        "The trailer of revision {revision} defines {key} several times with different values ({values}): readers taking the first and readers taking the last read different documents.",
+    ),
+    Code(
+        "TRAILER_DUPLICATE_KEY", "warning",
+        "Phần trailer của phiên bản {revision} khai báo {key} nhiều lần ({values}); chỉ thuộc tính tài liệu có thể hiển thị khác nhau giữa các trình đọc, nội dung thì không.",
+        "The trailer of revision {revision} defines {key} several times ({values}); only the document properties may differ between readers, not the content.",
+    ),
+    Code(
+        "DICT_KEY_CONFLICT", "error",
+        "Đối tượng {object} (phiên bản {revision}, viết sau chữ ký đầu tiên) khai báo khóa {key} nhiều lần với giá trị khác nhau ({values}): mỗi trình đọc có thể lấy một giá trị khác.",
+        "Object {object} (revision {revision}, written after the first signature) defines {key} several times with different values ({values}): readers may take different ones.",
+    ),
+    Code(
+        "DICT_DUPLICATE_KEY", "warning",
+        "Đối tượng {object} (phiên bản {revision}, trong phần đã ký) khai báo khóa {key} nhiều lần với giá trị khác nhau ({values}); pyHanko dùng giá trị đầu tiên.",
+        "Object {object} (revision {revision}, in the signed part) defines {key} several times with different values ({values}); pyHanko uses the first.",
+    ),
+    Code(
+        "XREF_PREV_LOOP", "error",
+        "Chuỗi bảng tham chiếu chéo (/Prev) quay vòng ({reason}); một tệp bị hỏng không có dạng này, tệp đã bị tạo ra để đánh lừa trình đọc.",
+        "The chain of cross-reference sections (/Prev) loops ({reason}); damage does not produce this, the file was crafted to mislead readers.",
+    ),
+    Code(
+        "STRICT_PARSE_DEVIATION_AFTER_SIGNING", "error",
+        "Phần được ký đọc được ở chế độ nghiêm ngặt nhưng phần thêm vào sau đó thì không ({reason}): cấu trúc sai được đưa vào sau khi ký.",
+        "The signed part reads in strict mode but what was appended after it does not ({reason}): the deviation was introduced after signing.",
+    ),
+    Code(
+        "ACTIVE_CONTENT", "warning",
+        "Tài liệu có nội dung chủ động {kind} (đối tượng {objects}, phiên bản {revisions}), trong phần đã được ký; trình đọc có thể thực thi nó khi mở tài liệu.",
+        "The document holds active content {kind} (objects {objects}, revision {revisions}), in the signed part; a reader may run it when opening the document.",
+    ),
+    Code(
+        "ACTIVE_CONTENT_ADDED", "error",
+        "Nội dung chủ động {kind} được thêm vào sau khi ký (đối tượng {object}, {path}, phiên bản {revision}).",
+        "Active content {kind} was added after signing (object {object}, {path}, revision {revision}).",
+    ),
+    Code(
+        "ANNOTATION_OVER_SIGNED_TEXT", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} nằm đè lên chữ đã ký ở trang {page}: vùng {rect} che \"{text}\" (vùng chữ {text_rect}).",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} lies over signed text on page {page}: area {rect} covers \"{text}\" (text area {text_rect}).",
+    ),
+    Code(
+        "UNREADABLE_LAST_REVISION", "error",
+        "{count} byte cuối tệp (từ byte {offset}) kết thúc bằng %%EOF nhưng không đọc được như một phiên bản PDF ({reason}); các chữ ký được kiểm tra trên những phiên bản trước đó và không bảo vệ phần này.",
+        "The last {count} bytes (from byte {offset}) end with %%EOF but cannot be read as a PDF revision ({reason}); the signatures were checked on the earlier revisions and do not cover these bytes.",
+    ),
+    Code(
+        "STRUCTURE_UNREADABLE", "error",
+        "Không phân tích được cấu trúc tệp để kiểm tra ({reason}); tài liệu không được coi là hợp lệ.",
+        "The file structure could not be analysed ({reason}); the document is not considered valid.",
+    ),
+    Code(
+        "HYBRID_XREF", "info",
+        "Tệp dùng bảng tham chiếu lai (hybrid-reference, như MS Word ghi); đã đọc ở chế độ không nghiêm ngặt.",
+        "The file uses hybrid cross-references (as MS Word writes them); it was read in non-strict mode.",
+    ),
+    Code(
+        "STRICT_PARSE_DEVIATION", "warning",
+        "Tệp không tuân thủ chặt chẽ chuẩn PDF ({reason}); đã đọc ở chế độ không nghiêm ngặt.",
+        "The file deviates from strict PDF syntax ({reason}); it was read in non-strict mode.",
+    ),
+    Code(
+        "ENCRYPTED_EMPTY_PASSWORD", "info",
+        "Tệp được mã hóa với mật khẩu người dùng rỗng; đã mở bằng mật khẩu rỗng.",
+        "The file is encrypted with an empty user password; it was opened with that password.",
+    ),
+    Code(
+        "EMPTY_SIGNATURE_FIELD", "info",
+        "Trường chữ ký {field} chưa được ký.",
+        "Signature field {field} is empty (not signed).",
+    ),
+    Code(
+        "SIGNING_TIME_LOCAL_AS_UTC", "info",
+        "Thời gian ký trong chữ ký là giờ Việt Nam ghi nhãn UTC (lệch +7 giờ, đặc điểm của phần mềm ký); đã hiệu chỉnh.",
+        "The signing time in the signature is Vietnam local time labelled UTC (+7 h, a trait of the signing tool); corrected.",
+    ),
+    Code(
+        "LEGACY_SHA1_ACCEPTED", "info",
+        "Chấp nhận thuật toán SHA-1 ({where}) theo chính sách {policy} vì chuỗi chứng thực thuộc hạ tầng khóa công khai chuyên dùng Chính phủ.",
+        "SHA-1 ({where}) accepted under policy {policy} because the chain ends at a government PKI anchor.",
+    ),
+    Code(
+        "NON_REPUDIATION_ABSENT", "info",
+        "Chứng thư số ký không có mục đích chống chối bỏ (nonRepudiation); chấp nhận digitalSignature theo chính sách {policy}.",
+        "The signing certificate lacks nonRepudiation; digitalSignature accepted under policy {policy}.",
+    ),
+    Code(
+        "DIGESTINFO_WITHOUT_NULL", "info",
+        "Cấu trúc DigestInfo của chữ ký RSA không có tham số NULL (được RFC 8017 cho phép); giá trị băm khớp.",
+        "The RSA DigestInfo omits the NULL parameter (permitted by RFC 8017); the digest matches.",
+    ),
+    Code(
+        "RSA_PARAMETERS_IGNORED", "info",
+        "Thuật toán chữ ký ghi rsaEncryption kèm tham số không hợp lệ; tham số bị bỏ qua, chữ ký được kiểm tra theo PKCS#1 v1.5.",
+        "The signature algorithm says rsaEncryption with stray parameters; they were ignored and PKCS#1 v1.5 was verified.",
+    ),
+    Code(
+        "REVOCATION_UNKNOWN", "warning",
+        "Không kiểm tra tình trạng hủy bỏ của chứng thư số ký (không có CRL/OCSP ngoại tuyến); dùng --crl/--ocsp hoặc --online.",
+        "The revocation status of the signing certificate is unknown offline; supply --crl/--ocsp or use --online.",
+    ),
+    Code(
+        "ISSUER_MISSING", "warning",
+        "Thiếu chứng thư CA trung gian '{issuer}'; nhập bằng 'kyso certs import' hoặc --intermediate.",
+        "The intermediate CA '{issuer}' is missing; import it with 'kyso certs import' or --intermediate.",
+    ),
+    Code(
+        "VALIDATED_AT_TIMESTAMP", "info",
+        "Chứng thư số đã hết hạn hoặc bị thu hồi sau khi ký; dấu thời gian {time} chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+        "The certificate expired or was revoked after signing; the timestamp of {time} proves the signature was made while it was valid.",
+    ),
+    Code(
+        "TIMESTAMP_INVALID", "warning",
+        "Dấu thời gian của chữ ký không hợp lệ hoặc không tin cậy: {reason}",
+        "The signature timestamp is not valid or not trusted: {reason}",
+    ),
+    Code(
+        "NOT_PDF", "error",
+        "Không đọc được tệp như một tài liệu PDF: {reason}",
+        "The file cannot be read as a PDF: {reason}",
+    ),
+    Code(
+        "ENCRYPTED", "error",
+        "Tệp PDF được mã hóa bằng mật khẩu; cần bản không mã hóa hoặc mật khẩu để kiểm tra.",
+        "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
+    ),
+    Code(
+        "FILE_TOO_LARGE", "error",
+        "Tệp có {size} byte, vượt giới hạn {limit} byte nên không được đọc; kiểm tra lại tệp hoặc nâng giới hạn (--max-size).",
+        "The file has {size} bytes, over the limit of {limit}, and was not read; check the file or raise the limit (--max-size).",
+    ),
+    Code(
+        "PDF_DAMAGED", "error",
+        "Cấu trúc PDF bị hỏng, không đọc được hết các phiên bản ({reason}); tài liệu không được coi là hợp lệ.",
+        "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",
+    ),
+    Code(
+        "INTERNAL_ERROR", "error",
+        "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
+        "Verification raised an error: {reason}. The document is not considered valid.",
+    ),
+    # --- Decree 30/2020 profile (verifier.decree30.profile; domain.md §2, C7-C14) ---
+    Code(
+        "ND30_NO_PERSON_SIGNATURE", "warning",
+        "Văn bản không có chữ ký số của người có thẩm quyền (chỉ có {layers} chữ ký của cơ quan, tổ chức); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no personal signature of the competent person (only {layers} agency signature(s)); Decree 30/2020 Art. 5 requires both.",
+    ),
+    Code(
+        "ND30_NO_AGENCY_SIGNATURE", "warning",
+        "Văn bản không có chữ ký số của cơ quan, tổ chức (chỉ có {layers} chữ ký cá nhân); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no signature of the agency (only {layers} personal signature(s)); Decree 30/2020 Art. 5 requires both.",
+    ),
+    Code(
+        "ND30_AGENCY_LAYER_STRIPPED", "warning",
+        "Văn bản có chữ ký cá nhân nhưng không có chữ ký số của cơ quan và còn để trống {blanks} ({notation}): đây là bản trước khi phát hành, hoặc bản đã bị cắt bỏ các lớp chữ ký của cơ quan (cấp số, ghi ngày, đóng dấu).",
+        "The document is signed by a person but carries no agency signature and its {blanks} are still blank ({notation}): it is the state before issuing, or an issued document whose agency layers (number, date, seal) were cut off.",
+    ),
+    Code(
+        "ND30_AGENCY_BEFORE_PERSON", "warning",
+        "Chữ ký của cơ quan ({agency}, lớp {agency_layer}) có trước chữ ký cá nhân ({person}, lớp {person_layer}); Điều 32.2.d Nghị định 30/2020: văn thư chỉ ký số của cơ quan sau khi người có thẩm quyền đã ký.",
+        "The agency's signature ({agency}, layer {agency_layer}) precedes the personal signature ({person}, layer {person_layer}); Decree 30/2020 Art. 32.2.d: the clerk applies the agency's signature only after the competent person has signed.",
+    ),
+    Code(
+        "ND30_SEAL_PLACEMENT", "info",
+        "Hình ảnh con dấu (trang {seal_page}, {seal_rect}) không trùm khoảng 1/3 bên trái chữ ký của người có thẩm quyền (lớp {signature_layer}, trang {signature_page}, {signature_rect}; phủ {covered}, phía {side}); Phụ lục I, mục II.8.a.",
+        "The seal image (page {seal_page}, {seal_rect}) does not cover about the left third of the competent person's signature (layer {signature_layer}, page {signature_page}, {signature_rect}; covers {covered}, on the {side}); Appendix I, II.8.a.",
+    ),
+    Code(
+        "ND30_ATTACHMENT_LAYOUT", "warning",
+        "Chữ ký số của cơ quan trên {purpose} không đúng thể thức (Phụ lục I, mục II.8.b, III.1.d): {problems}.",
+        "The agency signature on the {purpose} does not follow the prescribed layout (Appendix I, II.8.b, III.1.d): {problems}.",
+    ),
+    Code(
+        "ND30_SIGNER_NAME_MISMATCH", "warning",
+        "Họ tên người ký in trên văn bản ({printed}) không khớp với chứng thư số của chữ ký cá nhân ({certificate}).",
+        "The signer name printed on the document ({printed}) does not match the personal signature's certificate ({certificate}).",
+    ),
+    Code(
+        "ND30_AGENCY_NAME_MISMATCH", "warning",
+        "Chứng thư số của cơ quan ({certificate}, lớp {layers}) không mang tên cơ quan ban hành in trên văn bản ({printed}; cơ quan chủ quản: {parent}).",
+        "The agency certificate ({certificate}, layer(s) {layers}) does not name the issuing agency printed on the document ({printed}; parent body: {parent}).",
+    ),
+    Code(
+        "ND30_DATE_AFTER_SIGNING", "warning",
+        "Ngày ban hành ghi trên văn bản ({issued}) muộn hơn ngày cơ quan ký số (lớp {layer_number}, {signed}).",
+        "The issue date printed on the document ({issued}) is later than the agency's signing date (layer {layer_number}, {signed}).",
+    ),
+    Code(
+        "ND30_TYPE_CODE_MISMATCH", "info",
+        "Ký hiệu {notation} mang mã loại {type_code} ({code_means}) nhưng tên loại văn bản in là {printed} (Phụ lục III Nghị định 30/2020).",
+        "The notation {notation} carries the type code {type_code} ({code_means}) but the printed type is {printed} (Decree 30/2020 Appendix III).",
+    ),
+    Code(
+        "ND30_PUBLIC_CA_AFTER_2025", "warning",
+        "Chữ ký của {signer} (lớp {layers}) ngày {signed} dùng chứng thư số công cộng ({anchor}); từ sau 31/12/2025 văn bản của cơ quan nhà nước phải dùng chữ ký số chuyên dùng công vụ (Nghị định 68/2024).",
+        "{signer}'s signature (layer(s) {layers}) of {signed} uses a public-CA certificate ({anchor}); after 2025-12-31 state documents must carry official-use signatures (Decree 68/2024).",
+    ),
+    Code(
+        "ND30_LATER_LAYER_UNTRUSTED", "warning",
+        "Lớp chữ ký {layer_number} ({signer}, {purpose}) được thêm sau các chữ ký tin cậy bằng chứng thư số không thuộc hạ tầng tin cậy: nội dung lớp này hiển thị không thể quy cho cơ quan.",
+        "Layer {layer_number} ({signer}, {purpose}) was added after trusted signatures with a certificate outside the trusted PKIs: what it shows cannot be attributed to the agency.",
+    ),
+    Code(
+        "ND30_TRIAL_VERSION_MARK", "info",
+        "Hình thức hiển thị chữ ký có dòng 'PHIÊN BẢN THỬ NGHIỆM' (dấu của phần mềm ký, không liên quan đến tính hợp lệ).",
+        "The signature appearance shows 'PHIÊN BẢN THỬ NGHIỆM' (trial version): a mark of the signing client, not of validity.",
+    ),
+    Code(
+        "ND30_DUPLICATE_NUMBER", "warning",
+        "Số, ký hiệu {number}/{notation} của {organ} năm {year} đã có trong kho lưu trữ (văn bản {other}); Điều 15 Nghị định 30/2020.",
+        "Number {number}/{notation} of {organ} in {year} is already in the archive (document {other}); Decree 30/2020 Art. 15.",
+    ),
+    # --- document metadata (verifier.decree30.metadata) ---
+    Code(
+        "METADATA_CONFLICT", "info",
+        "Thông tin '{field}' không thống nhất: {value} ({source}) khác {other_value} ({other_source}).",
+        "Sources disagree on '{field}': {value} ({source}) versus {other_value} ({other_source}).",
+    ),
+    Code(
+        "METADATA_NO_TEXT", "info",
+        "Trang 1 không có lớp chữ (văn bản quét, {pages} trang): chỉ đọc được thông tin từ hình thức hiển thị của các chữ ký.",
+        "Page 1 has no text layer (a scan, {pages} pages): only what the signature appearances say could be read.",
+    ),
+    Code(
+        "METADATA_UNREADABLE", "info",
+        "Không đọc được thông tin văn bản: {reason}",
+        "The document's metadata could not be read: {reason}",
+    ),
+)
+
+# What each signature layer is for (verifier.decree30.profile), as the report names it.
+PURPOSE_TEXT = {
+    "competent": ("chữ ký của người có thẩm quyền", "the competent person's signature"),
+    "person": ("chữ ký cá nhân khác", "another personal signature"),
+    "number": ("chữ ký của cơ quan: cấp số văn bản", "agency signature: document number"),
+    "date": ("chữ ký của cơ quan: ghi ngày ban hành", "agency signature: issue date"),
+    "seal": ("chữ ký của cơ quan: đóng dấu", "agency signature: seal"),
+    "appendix": ("chữ ký của cơ quan trên phụ lục", "agency signature on an appendix"),
+    "copy": ("chữ ký của cơ quan: sao văn bản", "agency signature: copy"),
+    "incoming": ("chữ ký của cơ quan: đóng dấu đến", "agency signature: incoming stamp"),
+    "comment": ("chữ ký của cơ quan: ý kiến", "agency signature: comment"),
+    "agency": ("chữ ký của cơ quan", "agency signature"),
+    "timestamp": ("dấu thời gian tài liệu", "document timestamp"),
+    "unknown": ("không xác định", "unknown"),
+}
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def finding_text(code: str, lang: str, **params: object) -> str:
+    c = FINDINGS[code]
+    template = c.vi if lang == "vi" else c.en
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "vi" else pair[1]

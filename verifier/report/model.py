@@ -1,0 +1,192 @@
+"""Reports: the facts found for each signature layer and for the document, then the verdict
+derived from them. Nothing here prints; renderers read these objects.
+
+Field names are the JSON keys (documented in the README): one name per concept everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from verifier.report import codes
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    params: dict[str, Any] = field(default_factory=dict)
+    layer: int | None = None  # index into DocumentReport.layers, None for the document
+
+    def message(self, lang: str) -> str:
+        return codes.finding_text(self.code, lang, **self.params)
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        out = {"code": self.code, "severity": self.severity, "message": self.message(lang)}
+        if self.layer is not None:
+            out["layer"] = self.layer
+        if self.params:
+            out["evidence"] = self.params
+        return out
+
+
+@dataclass
+class Signer:
+    common_name: str | None = None
+    email: str | None = None
+    organization: str | None = None
+    organizational_units: list[str] = field(default_factory=list)
+    locality: str | None = None
+    uid: str | None = None
+    title: str | None = None
+    subject: str | None = None  # the full distinguished name, RFC 4514 style
+
+
+@dataclass
+class CertificateFacts:
+    subject: str
+    issuer: str
+    serial: str  # hex
+    not_before: str
+    not_after: str
+    sha256: str
+    key_algorithm: str
+    key_size: int | None
+    signature_algorithm: str
+    key_usage: list[str] = field(default_factory=list)
+    extended_key_usage: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Timestamp:
+    time: str | None
+    tsa: str | None
+    valid: bool
+    trusted: bool
+    hash_algorithm: str | None = None
+    problem: str | None = None
+
+
+@dataclass
+class Revocation:
+    status: str  # good | revoked | unknown | not_checked
+    source: str | None = None  # e.g. "CRL embedded in the signature", "CRL from --crl"
+    time: str | None = None  # when the status was asserted (CRL thisUpdate / OCSP producedAt)
+    revoked_at: str | None = None
+
+
+@dataclass
+class Appearance:
+    page: int | None  # 1-based
+    rect: list[float] | None
+    visible: bool
+
+
+@dataclass
+class Layer:
+    field: str
+    revision: int
+    kind: str = "signature"  # signature | document_timestamp
+    sub_filter: str | None = None
+    signer: Signer = field(default_factory=Signer)
+    role: str = "unknown"  # person | agency | unknown
+    role_evidence: str | None = None
+    # what the layer is for under Decree 30/2020 (verifier.decree30.profile): competent | person | number |
+    # date | seal | appendix | copy | incoming | comment | agency | timestamp | unknown
+    purpose: str | None = None
+    purpose_evidence: str | None = None
+    certificate: CertificateFacts | None = None
+    chain: list[str] = field(default_factory=list)  # subjects, signer first, anchor last
+    pki: str = "untrusted"  # government | public | other | untrusted
+    trust_anchor: str | None = None
+    digest_algorithm: str | None = None
+    signature_algorithm: str | None = None
+    signing_time: str | None = None  # best known real time (ISO 8601, UTC offset kept)
+    signing_time_claimed: str | None = None  # as written in the CMS signingTime attribute
+    signing_time_source: str | None = None  # timestamp | signed_attribute | pdf_m
+    local_time_as_utc: bool = False
+    timestamp: Timestamp | None = None
+    reason: str | None = None
+    location: str | None = None
+    contact_info: str | None = None
+    certification_level: int | None = None  # DocMDP P, when this layer certifies
+    appearance: Appearance | None = None
+    integrity: bool | None = None  # the byte-range digest matches the signed digest
+    cryptographic_validity: bool | None = None  # the signature value verifies
+    trusted: bool | None = None
+    valid_at_signing_time: bool | None = None
+    validation_time: str | None = None
+    revocation: Revocation | None = None
+    coverage: str | None = None  # ENTIRE_FILE | ENTIRE_REVISION | ...
+    modification_level: str | None = None  # NONE | LTA_UPDATES | FORM_FILLING | ANNOTATIONS | OTHER
+    changes: list[str] = field(default_factory=list)
+    relaxed: list[str] = field(default_factory=list)  # policy relaxations applied
+    status: str = codes.INDETERMINATE
+    subindication: str | None = None
+    problem: str | None = None  # the precise reason in English, from the validator
+
+    def message(self, lang: str) -> str:
+        if self.status == codes.PASSED:
+            return codes.pick(("Chữ ký hợp lệ.", "The signature is valid."), lang)
+        text = codes.SUBINDICATION_TEXT.get(self.subindication or "GENERIC", codes.SUBINDICATION_TEXT["GENERIC"])
+        return codes.pick(text, lang)
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        out = asdict(self)
+        out["message"] = self.message(lang)
+        out["message_vi"] = self.message("vi")
+        out["message_en"] = self.message("en")
+        return out
+
+
+@dataclass
+class DocumentReport:
+    file: str | None
+    sha256: str
+    size: int
+    verdict: str = codes.INDETERMINATE
+    revisions: int = 0
+    pages: int | None = None
+    hybrid_xref: bool = False
+    layers: list[Layer] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    policy: str = ""
+    policy_sha256: str = ""
+    trust_fingerprint: str = ""
+    validation_time: str = ""
+    fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
+    kyso_version: str = ""
+    # Decree 30/2020 Appendix VI metadata (verifier.decree30.metadata): snake-case field name ->
+    # {"value": …, "source": …[, "layers", "printed", "blank", "conflicts"]}
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # The DER material the verdict rests on (certificates, CRLs, OCSP responses, timestamp
+    # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
+    # Not part of the JSON report.
+    evidence: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+
+    def add(self, code: str, layer: int | None = None, severity: str | None = None, **params: Any) -> Finding:
+        f = Finding(code, severity or codes.FINDINGS[code].severity, params, layer)
+        self.findings.append(f)
+        return f
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "size": self.size,
+            "verdict": self.verdict,
+            "verdict_text": codes.pick(codes.VERDICT_TEXT[self.verdict], lang),
+            "revisions": self.revisions,
+            "pages": self.pages,
+            "hybrid_xref": self.hybrid_xref,
+            "layers": [layer.to_dict(lang) for layer in self.layers],
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "policy": self.policy,
+            "policy_sha256": self.policy_sha256,
+            "trust_fingerprint": self.trust_fingerprint,
+            "validation_time": self.validation_time,
+            "fetched": self.fetched,
+            "kyso_version": self.kyso_version,
+            "metadata": self.metadata,
+        }

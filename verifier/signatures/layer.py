@@ -1,0 +1,608 @@
+"""Validation of one signature layer: pyHanko for integrity, cryptography, trust and the diff,
+then kyso's own rules on top (legacy algorithms per anchor, the signing-time quirk, validity at
+signing time, unsigned form changes), and finally the layer's status.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from asn1crypto import cms, core, x509
+
+from verifier.trust import certinfo
+from verifier.report import codes
+from verifier.signatures import legacy
+from verifier.signatures.cmscheck import repair_rsa_parameters
+from verifier.report.model import Appearance, Layer, Revocation, Timestamp
+from verifier.trust.config import UNTRUSTED, TrustConfig, signer_context, timestamp_context
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUBFILTERS = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/ETSI.RFC3161")
+VIETNAM = timezone(timedelta(hours=7))
+QUIRK_OFFSET = timedelta(hours=7)
+# How far a timestamp may trail the (corrected) signing time and still be read as the same event:
+# the tools fetch the token right after signing; a VGCA token arrives within seconds.
+TIMESTAMP_SLACK = timedelta(minutes=10)
+
+TRUST_FAILURES_THAT_FAIL = {"REVOKED_NO_POE", "REVOKED_CA_NO_POE", "REVOKED"}
+TRUST_MISSING_INFO = {"TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NO_POE", "NO_POE"}
+
+
+@dataclass
+class DocumentContext:
+    """What every layer of one document shares."""
+
+    reader: object
+    trust: TrustConfig
+    diff_policy: object
+    now: datetime
+    dss_certs: list = field(default_factory=list)
+    dss_crls: list = field(default_factory=list)
+    dss_ocsps: list = field(default_factory=list)
+    signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> signed revision
+    fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
+    signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
+    evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
+
+
+class _ReasonCatcher(logging.Handler):
+    """pyHanko logs, but does not return, the human reason for a trust failure."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.errors: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            self.errors.append(record.exc_info[1])
+            msg = str(record.exc_info[1])
+        self.messages.append(msg)
+
+    def revocation_missing(self) -> bool:
+        """pyHanko files 'no revocation information' under CERTIFICATE_CHAIN_GENERAL_FAILURE;
+        EN 319 102-1 calls it TRY_LATER, and it is outside information, not a failure."""
+        from pyhanko_certvalidator.errors import InsufficientRevinfoError
+
+        return any(isinstance(e, InsufficientRevinfoError) for e in self.errors)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def _pdf_date(value) -> datetime | None:
+    from pyhanko.pdf_utils.generic import parse_pdf_date
+
+    try:
+        return parse_pdf_date(str(value), strict=False)
+    except Exception:
+        return None
+
+
+def _text(obj, key: str) -> str | None:
+    try:
+        value = obj.get(key)
+        # in an encrypted file a string is a proxy until decrypted; str() would print the proxy
+        value = value.get_object() if value is not None and hasattr(value, "get_object") else value
+    except Exception:
+        return None
+    return None if value is None else str(value)
+
+
+def _present(attrs) -> bool:
+    """Whether optional CMS attributes are there, without converting them (and the CRLs they
+    may embed) to Python values."""
+    return not isinstance(attrs, core.Void) and len(attrs) > 0
+
+
+def _signed_attr(signer_info: cms.SignerInfo, name: str):
+    attrs = signer_info["signed_attrs"]
+    if not _present(attrs):
+        return None
+    for attr in attrs:
+        if attr["type"].native == name:
+            return attr["values"]
+    return None
+
+
+def appearance_of(emb) -> Appearance:
+    from pyhanko.pdf_utils import generic
+
+    widget = emb.sig_field
+    kids = widget.get("/Kids")
+    if kids:
+        widget = kids[0].get_object()
+    rect = None
+    try:
+        rect = [float(x) for x in widget["/Rect"]]
+    except (KeyError, TypeError, ValueError):
+        pass
+    flags = int(widget.get("/F", 0)) if isinstance(widget.get("/F", 0), (int, generic.NumberObject)) else 0
+    hidden = bool(flags & (2 | 32))
+    visible = bool(rect) and abs(rect[2] - rect[0]) > 0 and abs(rect[3] - rect[1]) > 0 and not hidden
+    return Appearance(page=_page_of(emb.reader, widget), rect=rect, visible=visible)
+
+
+def _page_of(reader, widget) -> int | None:
+    """1-based number of the page whose /Annots holds the widget (or that its /P names)."""
+    target = widget.get("/P")
+    target_ref = getattr(target, "reference", None) if target is not None else None
+    for number, (page, page_ref) in enumerate(_pages(reader.root["/Pages"]), start=1):
+        if target_ref is not None and page_ref == target_ref:
+            return number
+        for annot in page.get("/Annots", ()) or ():
+            if annot.get_object() is widget:
+                return number
+    return None
+
+
+def _pages(node, depth: int = 0):
+    """Leaves of the page tree in order, with their references (bounded depth: hostile trees)."""
+    if depth > 64:
+        return
+    for kid in node.get("/Kids", ()) or ():
+        obj = kid.get_object()
+        if obj.get("/Type") == "/Pages":
+            yield from _pages(obj, depth + 1)
+        else:
+            yield obj, getattr(kid, "reference", None)
+
+
+def _chain_by_names(cert: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
+    """Follow issuer names as far as the pool allows (for display and for telling an untrusted
+    root from a missing intermediate; trust itself is decided by pyHanko's path validation)."""
+    chain = [cert]
+    current = cert
+    for _ in range(8):
+        if current.self_signed in ("maybe", "yes"):
+            break
+        issuer = next((c for c in pool if c.subject == current.issuer and c.dump() != current.dump()), None)
+        if issuer is None:
+            break
+        chain.append(issuer)
+        current = issuer
+    return chain
+
+
+def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, dict]]:
+    """Fill `layer` with the facts and status of one signature. Returns layer findings as
+    (code, params) pairs. Never raises for anything the PDF contains."""
+    findings: list[tuple[str, dict]] = []
+    so = emb.sig_object
+    layer.sub_filter = _text(so, "/SubFilter")
+    layer.reason = _text(so, "/Reason")
+    layer.location = _text(so, "/Location")
+    layer.contact_info = _text(so, "/ContactInfo")
+    try:
+        layer.appearance = appearance_of(emb)
+    except Exception:
+        layer.appearance = None
+    try:
+        level = emb.docmdp_level
+        if level is not None and _is_certification(emb):
+            layer.certification_level = int(level.value)
+    except Exception:
+        pass
+
+    if layer.sub_filter not in SUPPORTED_SUBFILTERS:
+        try:  # who claims to have signed is still worth showing, though nothing is verified
+            _describe_signer(layer, emb.signer_cert)
+        except Exception:
+            pass
+        layer.status, layer.subindication = codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT"
+        layer.problem = f"SubFilter {layer.sub_filter} is not supported; the signature was not checked"
+        return findings
+
+    repaired = repair_rsa_parameters(emb.signer_info)
+    if repaired is not None:
+        sd = emb.signed_data.copy()
+        sd["signer_infos"] = cms.SignerInfos([repaired])
+        emb.signed_data, emb.signer_info = sd, repaired
+        findings.append(("RSA_PARAMETERS_IGNORED", {}))
+
+    try:
+        cert = emb.signer_cert
+    except Exception as exc:
+        layer.status, layer.subindication = codes.FAILED, "NO_SIGNING_CERTIFICATE_FOUND"
+        layer.problem = str(exc)
+        return findings
+    _describe_signer(layer, cert)
+    si = emb.signer_info
+    layer.digest_algorithm = si["digest_algorithm"]["algorithm"].native
+    try:
+        layer.signature_algorithm = si["signature_algorithm"].signature_algo
+    except ValueError:
+        layer.signature_algorithm = si["signature_algorithm"]["algorithm"].native
+
+    embedded_crls, embedded_ocsps = _adobe_revinfo(si)
+    extra = dict(
+        extra_certs=list(emb.other_embedded_certs) + list(ctx.dss_certs),
+        extra_crls=embedded_crls + list(ctx.dss_crls),
+        extra_ocsps=embedded_ocsps + list(ctx.dss_ocsps),
+    )
+
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+    from verifier.patches import pathshare  # noqa: F401  (a path validated once per context and certificate)
+
+    document_timestamp = emb.sig_object_type == "/DocTimeStamp"
+    # a context costs half a millisecond to build; most layers carry no timestamp token
+    ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra) if document_timestamp or _has_tokens(si) else None
+    poe_time = None
+    if document_timestamp:
+        # A document timestamp proves when the revision existed; it signs nothing for anyone.
+        layer.kind, layer.role, layer.role_evidence = "document_timestamp", "unknown", "document timestamp (/DocTimeStamp)"
+    else:
+        facts, poe_time, token = _timestamp(si, ts_ctx, emb)
+        layer.timestamp = facts
+        if poe_time is not None:
+            allowed, note = legacy.timestamp_ok(token, ctx.trust)
+            if not allowed:
+                layer.timestamp.trusted, layer.timestamp.problem, poe_time = False, note, None
+            elif note:
+                layer.relaxed.append(note)
+    moment = poe_time or ctx.now
+    vc = ts_ctx if document_timestamp else _signer_context(ctx, moment, poe_time is not None, extra)
+    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+
+    catcher = _ReasonCatcher()
+    watched = [logging.getLogger(n) for n in ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator")]
+    saved = [(lg.level, lg.propagate) for lg in watched]
+    for lg in watched:
+        # Captured into the report instead of printed, whatever the caller's logging setup.
+        lg.addHandler(catcher)
+        lg.setLevel(logging.WARNING)
+        lg.propagate = False
+    try:
+        if document_timestamp:
+            from pyhanko.sign.validation import validate_pdf_timestamp
+
+            status = validate_pdf_timestamp(emb, validation_context=ts_ctx, diff_policy=ctx.diff_policy)
+            layer.timestamp = Timestamp(
+                time=_iso(status.timestamp), tsa=certinfo.display_name(cert), valid=bool(status.intact and status.valid),
+                trusted=bool(status.trusted), hash_algorithm=layer.digest_algorithm,
+            )
+            poe_time = status.timestamp if status.intact and status.valid and status.trusted else None
+        else:
+            status = validate_pdf_signature(
+                emb, signer_validation_context=vc, ts_validation_context=ts_ctx,
+                diff_policy=ctx.diff_policy, key_usage_settings=usage,
+            )
+    except Exception as exc:  # pyHanko raising on a hostile structure is a failure, never a pass
+        layer.status, layer.subindication = codes.FAILED, getattr(getattr(exc, "ades_subindication", None), "name", None) or "FORMAT_FAILURE"
+        layer.problem = f"{type(exc).__name__}: {exc}"
+        return findings
+    finally:
+        for lg, (level, propagate) in zip(watched, saved):
+            lg.removeHandler(catcher)
+            lg.setLevel(level)
+            lg.propagate = propagate
+
+    layer.validation_time = _iso(moment)
+    layer.integrity = bool(status.intact)
+    layer.cryptographic_validity = bool(status.valid)
+    layer.coverage = status.coverage.name if status.coverage is not None else None
+    layer.modification_level = status.modification_level.name if status.modification_level is not None else None
+    if bytes(si["signature"].native) in vc.sig_validator.accepted_without_null:
+        findings.append(("DIGESTINFO_WITHOUT_NULL", {}))
+
+    path_certs = _path_certs(status)
+    pool = path_certs + list(extra["extra_certs"]) + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors]
+    chain = path_certs or _chain_by_names(cert, pool)
+    layer.chain = [certinfo.display_name(c) for c in chain]
+    anchor = ctx.trust.anchor_for(chain[-1]) if chain else None
+    if anchor is not None:
+        layer.pki, layer.trust_anchor = anchor.pki, certinfo.display_name(anchor.cert)
+    layer.trusted = bool(status.trusted)
+
+    _signing_time(layer, si, so, poe_time)
+    findings += _time_findings(layer)
+    changes_ok = _changes(layer, status, ctx)
+    legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy)
+    if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
+        layer.relaxed.append("NON_REPUDIATION_ABSENT")
+        findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
+    layer.revocation = _revocation(status, cert, vc, extra, ctx, catcher.revocation_missing())
+    if poe_time is not None and status.trusted:
+        not_after = cert.not_valid_after
+        revoked_later = status.revocation_details is not None
+        if ctx.now > not_after or revoked_later:
+            findings.append(("VALIDATED_AT_TIMESTAMP", {"time": _iso(poe_time)}))
+
+    if ctx.trust.online:
+        ctx.fetched.extend(_fetched(vc))
+    _collect_evidence(ctx, chain, si, extra, cert)
+    _decide(layer, status, catcher, changes_ok, legacy_problem, chain, ctx)
+    if layer.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
+        findings.append(("REVOCATION_UNKNOWN", {}))
+    if layer.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and layer.status == codes.INDETERMINATE:
+        findings.append(("ISSUER_MISSING", {"issuer": chain[-1].issuer.human_friendly}))
+    if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
+        findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
+    return findings
+
+
+def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
+    ev = ctx.evidence
+    for c in chain or [cert]:
+        ev.append(("certificate", c.dump()))
+    issuers = {c.issuer.dump() for c in chain or [cert]}
+    for crl in list(extra["extra_crls"]) + list(ctx.trust.crls):
+        if crl["tbs_cert_list"]["issuer"].dump() in issuers:
+            ev.append(("crl", crl.dump()))
+    for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
+        ev.append(("ocsp", resp.dump()))
+    unsigned = si["unsigned_attrs"]
+    if _present(unsigned):
+        for attr in unsigned:
+            if attr["type"].native == "signature_time_stamp_token":
+                for token in attr["values"]:
+                    ev.append(("timestamp", token.dump()))
+
+
+def _fetched(vc) -> list[str]:
+    """Descriptions of the CRLs, OCSP responses and certificates fetched over the network."""
+    fetchers = getattr(vc.revinfo_manager, "_fetchers", None)
+    if not fetchers:
+        return []
+    out = []
+    for crl in fetchers.crl_fetcher.fetched_crls():
+        tbs = crl["tbs_cert_list"]
+        out.append(f"CRL of {tbs['issuer'].human_friendly} (thisUpdate {tbs['this_update'].native.isoformat()})")
+    for resp in fetchers.ocsp_fetcher.fetched_responses():
+        out.append(f"OCSP response produced at {resp.basic_ocsp_response['tbs_response_data']['produced_at'].native.isoformat()}")
+    for cert in fetchers.cert_fetcher.fetched_certs():
+        out.append(f"certificate {cert.subject.human_friendly}")
+    return out
+
+
+def _is_certification(emb) -> bool:
+    refs = emb.sig_object.get("/Reference") or ()
+    for ref in refs:
+        ref = ref.get_object()
+        if ref.get("/TransformMethod") == "/DocMDP":
+            return True
+    return False
+
+
+def _describe_signer(layer: Layer, cert: x509.Certificate) -> None:
+    layer.signer, (layer.role, layer.role_evidence), layer.certificate = certinfo.described(cert)
+
+
+def _adobe_revinfo(si: cms.SignerInfo) -> tuple[list, list]:
+    values = _signed_attr(si, "adobe_revocation_info_archival")
+    crls, ocsps = [], []
+    if values is None:
+        return crls, ocsps
+    for value in values:
+        for crl in value["crl"] or ():
+            crls.append(crl)
+        for resp in value["ocsp"] or ():
+            ocsps.append(resp)
+    return crls, ocsps
+
+
+def _signer_context(ctx: DocumentContext, moment: datetime, retroactive: bool, extra: dict):
+    """One validation context for the layers of a document that validate with the same inputs
+    (the moment, and byte for byte the same embedded certificates, CRLs and OCSP responses): an
+    agency's seal signs layer after layer with the same revocation data. What pyHanko keeps in
+    a context is true for every such layer: paths it validated (it skips validating a CRL's
+    issuer again) and parsed revocation data; kyso adds the outcome of each certificate's path
+    validation, failures included (verifier.patches.pathshare). Online, each layer has its own, since a
+    context also records what it fetched."""
+    if ctx.trust.online:
+        return signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
+    key = (moment, retroactive, *(tuple(x.dump() for x in extra[k]) for k in ("extra_certs", "extra_crls", "extra_ocsps")))
+    vc = ctx.signer_contexts.get(key)
+    if vc is None:
+        vc = ctx.signer_contexts[key] = signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
+    return vc
+
+
+def _has_tokens(si: cms.SignerInfo) -> bool:
+    """Whether pyHanko would validate a timestamp token of this signer info: a signature
+    timestamp or a content timestamp (and, when the attributes cannot be read, as if it would)."""
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    try:
+        return any(True for signed in (False, True) for _ in extract_tst_data_iter(si, signed=signed))
+    except Exception:
+        return True
+
+
+def _timestamp(si: cms.SignerInfo, ts_ctx, emb):
+    """(Timestamp facts, proof-of-existence time or None, the token's TSA path and hashes)."""
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter, message_imprint_checker, validate_tst_signed_data
+    from pyhanko.sign.validation.status import TimestampSignatureStatus
+
+    import asyncio
+
+    tokens = list(extract_tst_data_iter(si, signed=False))
+    if not tokens:
+        return None, None, None
+    token = tokens[0]
+    tst_info = token["encap_content_info"]["content"].parsed
+    gen_time = tst_info["gen_time"].native
+    imprint_alg = tst_info["message_imprint"]["hash_algorithm"]["algorithm"].native
+    try:
+        kwargs = asyncio.run(validate_tst_signed_data(token, ts_ctx, message_imprint_checker(si)))
+        st = TimestampSignatureStatus(**kwargs)
+    except Exception as exc:
+        return Timestamp(time=_iso(gen_time), tsa=None, valid=False, trusted=False, hash_algorithm=imprint_alg, problem=str(exc)), None, None
+    tsa = st.signing_cert.subject.human_friendly if st.signing_cert is not None else None
+    ok = bool(st.intact and st.valid and st.trusted)
+    problem = None if ok else (st.trust_problem_indic.name if st.trust_problem_indic else "the token does not verify")
+    facts = Timestamp(time=_iso(gen_time), tsa=tsa, valid=bool(st.intact and st.valid), trusted=bool(st.trusted), hash_algorithm=imprint_alg, problem=problem)
+    token_hashes = {imprint_alg, token["signer_infos"][0]["digest_algorithm"]["algorithm"].native}
+    return facts, (gen_time if ok else None), (_path_certs(st), token_hashes, token["signer_infos"][0])
+
+
+def _path_certs(status) -> list[x509.Certificate]:
+    path = getattr(status, "validation_path", None)
+    if path is None:
+        return []
+    try:
+        certs = [c for c in path.iter_certs(include_root=True)] if hasattr(path, "iter_certs") else []
+    except Exception:
+        certs = []
+    if not certs:
+        return []
+    # pyHanko lists the anchor first; reports read signer first.
+    return list(reversed([c for c in certs if isinstance(c, x509.Certificate)]))
+
+
+def _signing_time(layer: Layer, si, so, poe_time) -> None:
+    """The tools write signingTime as Vietnam wall-clock time labelled UTC. It is recognised when
+    /M (which carries the real +07'00' offset) shows the same wall clock, or when a valid
+    timestamp sits 7 hours before it; the corrected time is then used."""
+    values = _signed_attr(si, "signing_time")
+    claimed = values[0].native if values is not None else None
+    m_time = _pdf_date(so.get("/M")) if so.get("/M") is not None else None
+    layer.signing_time_claimed = _iso(claimed)
+    if poe_time is not None:
+        layer.signing_time, layer.signing_time_source = _iso(poe_time.astimezone(VIETNAM)), "timestamp"
+    if claimed is None:
+        if poe_time is None and m_time is not None:
+            layer.signing_time, layer.signing_time_source = _iso(m_time), "pdf_m"
+        return
+    quirk = False
+    if m_time is not None and m_time.utcoffset() == QUIRK_OFFSET:
+        quirk = abs(claimed - (m_time.replace(tzinfo=timezone.utc))) <= timedelta(seconds=2)
+    if not quirk and poe_time is not None:
+        delta = claimed - poe_time
+        quirk = QUIRK_OFFSET - TIMESTAMP_SLACK <= delta <= QUIRK_OFFSET + timedelta(seconds=2)
+    layer.local_time_as_utc = quirk
+    corrected = claimed - QUIRK_OFFSET if quirk else claimed
+    if poe_time is None:
+        layer.signing_time, layer.signing_time_source = _iso(corrected.astimezone(VIETNAM)), "signed_attribute"
+
+
+def _time_findings(layer: Layer) -> list[tuple[str, dict]]:
+    return [("SIGNING_TIME_LOCAL_AS_UTC", {})] if layer.local_time_as_utc else []
+
+
+def _changes(layer: Layer, status, ctx: DocumentContext) -> bool:
+    """After a layer, only signature fields signed in later revisions may change (plus the
+    validation-data and metadata updates pyHanko already classes as LTA updates)."""
+    from pyhanko.sign.diff_analysis import SuspiciousModification
+
+    diff = status.diff_result
+    if diff is None:
+        return status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    if isinstance(diff, SuspiciousModification):
+        layer.changes.append(str(diff))
+        return False
+    ok = True
+    for name in sorted(getattr(diff, "changed_form_fields", ()) or ()):
+        signed_at = ctx.signed_fields.get(name)
+        if signed_at is not None and signed_at > layer.revision:
+            layer.changes.append(f"signature field '{name}' added and signed in revision {signed_at}")
+        else:
+            layer.changes.append(f"form field '{name}' changed without a signature covering it")
+            ok = False
+    if status.modification_level is not None and status.modification_level.name in ("ANNOTATIONS", "OTHER"):
+        ok = False
+    if getattr(status, "docmdp_ok", None) is False:
+        layer.changes.append("the change is not permitted by the document's certification (DocMDP) level")
+        ok = False
+    return ok
+
+
+def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool) -> Revocation:
+    details = status.revocation_details
+    if details is not None:
+        return Revocation(status="revoked", source=_revinfo_source(cert, extra, ctx), revoked_at=_iso(details.revocation_date))
+    indic = status.trust_problem_indic.name if status.trust_problem_indic else None
+    if status.trusted:
+        return Revocation(status="good", source=_revinfo_source(cert, extra, ctx), time=_revinfo_time(cert, extra, ctx))
+    if missing or indic in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
+        return Revocation(status="unknown", source="no CRL or OCSP response available")
+    return Revocation(status="not_checked")
+
+
+def _matching_crls(cert, crls):
+    return [c for c in crls if c["tbs_cert_list"]["issuer"] == cert.issuer]
+
+
+def _revinfo_source(cert, extra, ctx: DocumentContext) -> str | None:
+    if _matching_crls(cert, extra["extra_crls"]):
+        return "CRL embedded in the document"
+    if _matching_crls(cert, ctx.trust.crls):
+        return "CRL from the trust store or --crl"
+    if extra["extra_ocsps"]:
+        return "OCSP response embedded in the document"
+    if ctx.trust.ocsps:
+        return "OCSP response from the trust store or --ocsp"
+    if ctx.trust.online:
+        return "fetched online"
+    return None
+
+
+def _revinfo_time(cert, extra, ctx: DocumentContext) -> str | None:
+    crls = _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls))
+    if crls:
+        return _iso(max(c["tbs_cert_list"]["this_update"].native for c in crls))
+    return None
+
+
+def _decide(layer: Layer, status, catcher: _ReasonCatcher, changes_ok: bool, legacy_problem, chain, ctx) -> None:
+    """The layer's status from its facts, most serious failure first."""
+    indic = status.trust_problem_indic.name if status.trust_problem_indic else None
+    if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and catcher.revocation_missing():
+        indic = "TRY_LATER"
+    reason = "; ".join(dict.fromkeys(catcher.messages)) or None
+
+    def fail(sub: str, problem: str | None, st: str = codes.FAILED) -> None:
+        layer.status, layer.subindication, layer.problem = st, sub, problem
+
+    if not layer.integrity:
+        return fail("HASH_FAILURE", "the digest of the signed byte ranges does not match the signed digest")
+    if not layer.cryptographic_validity:
+        return fail("SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's public key")
+    if layer.coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
+        return fail("FORMAT_FAILURE", f"the byte range does not cover a whole revision (coverage {layer.coverage})")
+    if not changes_ok:
+        return fail("MODIFIED_AFTER_SIGNING", "; ".join(layer.changes) or "modified after signing")
+    if legacy_problem:
+        return fail("CRYPTO_CONSTRAINTS_FAILURE", legacy_problem)
+    top = chain[-1] if chain else None
+    if top is not None and top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None:
+        # pyHanko names a self-signed signer a chain constraint failure; either way the chain
+        # ends somewhere nobody trusts: that is a failure, not missing information.
+        layer.pki = UNTRUSTED
+        return fail("NO_CERTIFICATE_CHAIN_FOUND", f"the chain ends at '{top.subject.human_friendly}', which is not a trusted anchor")
+    claimed_bad = _claimed_time_outside_validity(layer)
+    if claimed_bad:
+        return fail(*claimed_bad)
+    if indic in TRUST_FAILURES_THAT_FAIL or status.revocation_details is not None:
+        return fail(indic or "REVOKED_NO_POE", reason or "the certificate is revoked")
+    if indic == "NO_CERTIFICATE_CHAIN_FOUND":
+        return fail(indic, f"the issuer '{chain[-1].issuer.human_friendly if chain else '?'}' is not available", codes.INDETERMINATE)
+    if indic in TRUST_MISSING_INFO:
+        return fail(indic, reason, codes.INDETERMINATE)
+    if indic is not None or not status.trusted:
+        return fail(indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason)
+    layer.valid_at_signing_time = True
+    layer.status, layer.subindication, layer.problem = codes.PASSED, None, None
+
+
+def _claimed_time_outside_validity(layer: Layer):
+    """The signer's own statement of when it signed, outside its certificate's validity, condemns
+    the signature whatever else holds (EN 319 102-1: EXPIRED / NOT_YET_VALID)."""
+    if layer.signing_time is None or layer.certificate is None:
+        return None
+    t = datetime.fromisoformat(layer.signing_time)
+    nb = datetime.fromisoformat(layer.certificate.not_before)
+    na = datetime.fromisoformat(layer.certificate.not_after)
+    layer.valid_at_signing_time = nb <= t <= na
+    if t > na:
+        return "EXPIRED", f"signed at {layer.signing_time}, after the certificate expired on {layer.certificate.not_after}"
+    if t < nb:
+        return "NOT_YET_VALID", f"signed at {layer.signing_time}, before the certificate became valid on {layer.certificate.not_before}"
+    return None

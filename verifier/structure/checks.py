@@ -1,0 +1,84 @@
+"""Structural checks on the raw bytes: what pyHanko's validation of each layer does not look at.
+
+pyHanko validates a signature over its byte ranges and compares the revisions it parsed; the
+published forgeries (attacks.md) live in what it does not parse: the bytes a /ByteRange leaves
+out, bytes no xref section points to, two readings of one xref, active content, appearances laid
+over signed text. Each check below is independent, reads the same bytes pyHanko read (and its
+xref sections, so both agree on what a revision is), and reports findings; every error finding
+makes the document INVALID (document._verdict).
+
+- `byterange`: the excluded bytes are exactly the signature's own hex /Contents (SWA).
+- `revisions`: every byte belongs to a well-formed revision; no unreferenced bodies (ISA).
+- `xrefcheck`: no object that a classic table and an xref stream, or repeated entries or
+  repeated dictionary keys, resolve differently (parser differentials).
+- `activecontent`: JavaScript and other actions; an error when added after a signature.
+- `overlap`: annotations added after a signature over signed text (a warning with geometry).
+- strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
+  bytes already had it, an error when it was introduced after the first signature.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from verifier.structure import activecontent
+from verifier.structure import byterange
+from verifier.structure import overlap
+from verifier.structure import revisions
+from verifier.structure import xrefcheck
+from verifier.structure.byterange import SignatureRef
+from verifier.pdf.layout import Layout
+from verifier.report.model import DocumentReport
+
+log = logging.getLogger(__name__)
+
+
+def check(data: bytes, reader, report: DocumentReport, signatures: list[SignatureRef], strict_error) -> None:
+    try:
+        layout = Layout(data, reader)
+    except Exception as exc:  # pyHanko read the file; if its sections make no sense here, say so
+        log.exception("layout")
+        report.add("STRUCTURE_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
+        return
+    revisions_signed = [s.revision for s in signatures if s.revision is not None]
+    first_signed = min(revisions_signed) if revisions_signed else None
+
+    for sig in signatures:
+        for code, params in _run("byte range", byterange.check, layout, sig):
+            report.add(code, layer=sig.layer, **params)
+    for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
+                         ("active content", activecontent.check), ("overlap", overlap.check)):
+        for code, params in _run(name, check_, layout, first_signed):
+            report.add(code, **params)
+    if strict_error is not None:
+        code = "STRICT_PARSE_DEVIATION"
+        if first_signed is not None and _strict_ok(layout, first_signed):
+            code = "STRICT_PARSE_DEVIATION_AFTER_SIGNING"
+        report.add(code, reason=str(strict_error))
+
+
+def _run(name: str, check_, *args) -> list[tuple[str, dict]]:
+    """One check's findings; a check that cannot finish says so (an error: fail closed) and the
+    others still run."""
+    try:
+        return list(check_(*args))
+    except Exception as exc:
+        log.exception("%s check", name)
+        return [("STRUCTURE_UNREADABLE", {"reason": f"{name} check: {type(exc).__name__}: {exc}"})]
+
+
+def _strict_ok(layout: Layout, revision: int) -> bool:
+    """Whether the file cut after `revision` reads in pyHanko's strict mode."""
+    from verifier.pdf.reader import KysoPdfFileReader
+
+    region = layout.section_region[revision]
+    if region is None:
+        return False
+    end = layout.regions[region][1]
+    try:
+        reader = KysoPdfFileReader(io.BytesIO(layout.data[:end]), strict=True)
+        reader.root  # noqa: B018
+        return True
+    except Exception:
+        return False

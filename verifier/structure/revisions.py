@@ -1,0 +1,206 @@
+"""Every byte of the file belongs to a revision a reader parses, and every object body to an xref
+entry.
+
+pyHanko reads a file from its last `startxref` backwards through /Prev and never looks at bytes
+no xref entry points to. Incremental-saving attacks (attacks.md, ISA) put content exactly there:
+objects appended without an xref section, a second body of an object number in an update, junk
+after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by scanning for
+`N G obj`), so they are where a forged page can hide from the verifier. The rules:
+
+1. One `%%EOF` (outside object bodies) per xref section, and each stretch of bytes closed by a
+   `%%EOF` holds exactly one section (a linearized file's two sections each have their own
+   `%%EOF`; a Word-made hybrid file writes one per revision too).
+2. Nothing but whitespace after the last `%%EOF`.
+3. No `N G obj` outside the bodies xref entries point to; no body inside another body.
+4. After the first signed revision, each revision is exactly: the objects its own xref section
+   lists (at offsets inside its own bytes, object streams of its own), that xref table and
+   trailer or xref stream, `startxref` with that section's offset, `%%EOF`; between them only
+   whitespace and comments (`%iText-5.5.5` is normal). An entry pointing back into older bytes
+   re-points or un-frees a signed body (the shadow attacks), unless it repeats exactly what the
+   previous revision already said for that object.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verifier.pdf import rawpdf
+from verifier.pdf.layout import Layout, Section
+
+EOF_WHITESPACE = b" \t\r\n\x00\x0c"
+_STARTXREF = re.compile(rb"startxref[\x00\t\n\x0c\r ]+(\d+)")
+
+
+def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
+    found: list[tuple[str, dict]] = []
+    found += _tail(layout)
+    found += _eof_count(layout)
+    unreferenced = list(layout.headers())
+    for offset, num, gen in unreferenced:
+        found.append(("UNREFERENCED_OBJECT", {"object": f"{num} {gen}", "offset": offset,
+                                              "revision": _revision_at(layout, offset)}))
+    found += _overlaps(layout)
+    if first_signed is not None:
+        known = {offset: _body_end(layout, offset) for offset, _, _ in unreferenced}
+        for section in layout.sections[first_signed + 1:]:
+            found += _tile(layout, section, known)
+    return found
+
+
+def _tail(layout: Layout) -> list[tuple[str, dict]]:
+    data = layout.data
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return []
+    extra = len(data[end + 5:].strip(EOF_WHITESPACE))
+    return [("BYTES_AFTER_EOF", {"count": extra, "offset": end + 5})] if extra else []
+
+
+def _eof_count(layout: Layout) -> list[tuple[str, dict]]:
+    if len(layout.eofs) != len(layout.sections):
+        return [("EOF_COUNT_MISMATCH", {"eofs": len(layout.eofs), "revisions": len(layout.sections),
+                                        "offsets": layout.eofs[:20]})]
+    found = []
+    for region, (start, end) in enumerate(layout.regions):
+        if layout.revision_of_region(region) is None:
+            holding = [s.index + 1 for s in layout.sections if layout.section_region[s.index] == region]
+            found.append(("REVISION_MALFORMED", {"revision": region + 1, "start": start, "end": end,
+                                                 "reason": f"these bytes hold the xref sections of revisions {holding or 'none'}"}))
+    return found
+
+
+def _revision_at(layout: Layout, offset: int) -> int | None:
+    region = layout.region_of(offset)
+    if region is None:
+        return None
+    revision = layout.revision_of_region(region)
+    return None if revision is None else revision + 1
+
+
+def _revision_at_object(layout: Layout, revision: int, num: int) -> int | None:
+    loc = layout.location(revision, num)
+    return _revision_at(layout, loc) if isinstance(loc, int) else None
+
+
+def _body_end(layout: Layout, offset: int) -> int:
+    try:
+        return rawpdf.read_indirect(layout.data, offset).end
+    except (rawpdf.RawSyntaxError, ValueError, IndexError):
+        end = layout.data.find(b"endobj", offset)
+        return end + 6 if end >= 0 else offset + 1
+
+
+def _overlaps(layout: Layout) -> list[tuple[str, dict]]:
+    """An xref entry pointing into another object's body (into a stream's data, say) makes a
+    body out of bytes that were signed as something else."""
+    found = []
+    bodies = sorted({(obj.start, obj.end, obj.num) for obj in layout._objects.values()
+                     if isinstance(obj, rawpdf.IndirectObject)})
+    reach = (-1, -1, None)
+    for start, end, num in bodies:
+        if start < reach[1]:
+            found.append(("OBJECTS_OVERLAP", {"object": num, "offset": start, "inside": reach[2]}))
+        if end > reach[1]:
+            reach = (start, end, num)
+    return found
+
+
+def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple[str, dict]]:
+    """Account for every byte of a revision after the first signed one."""
+    data = layout.data
+    revision = section.index + 1  # as reports count them
+    region = layout.section_region[section.index]
+    if region is None:
+        return [("REVISION_MALFORMED", {"revision": revision, "start": section.start, "end": section.start,
+                                        "reason": "its xref section lies after the last %%EOF"})]
+    start, end = layout.regions[region]
+    found: list[tuple[str, dict]] = []
+    spans: list[tuple[int, int, str]] = []
+
+    def malformed(reason: str, at: int) -> None:
+        found.append(("REVISION_MALFORMED", {"revision": revision, "start": at, "end": end, "reason": reason}))
+
+    # the bodies this section lists (a hybrid section's table and stream often list the same
+    # ones), and its xref stream objects
+    bodies = section.offsets()
+    for part in (section, section.hybrid):
+        if part is not None and part.kind in ("STREAM", "HYBRID_STREAM"):
+            bodies.setdefault(part.start, part.stream_ref)
+    for offset, (num, gen) in sorted(bodies.items()):
+        if not start <= offset < end:
+            # listing an unchanged object again (as some writers do) changes nothing; pointing
+            # it at any other older body does
+            if layout.location(section.index - 1, num, gen) != offset:
+                found.append(("XREF_POINTS_OUTSIDE_REVISION", {"revision": revision, "object": f"{num} {gen}", "offset": offset,
+                                                               "target_revision": _revision_at(layout, offset)}))
+            continue
+        obj = layout.object_at(offset)
+        if not isinstance(obj, rawpdf.IndirectObject):
+            malformed(f"object {num} at byte {offset} cannot be read: {obj}", offset)
+            continue
+        if (obj.num, obj.gen) != (num, gen):
+            malformed(f"the xref entry of object {num} {gen} points to object {obj.num} {obj.gen}", offset)
+        for problem in obj.problems:
+            malformed(f"object {num}: {problem}", offset)
+        spans.append((obj.start, obj.end, f"object {num}"))
+    # an object stream of an older revision would bring back objects signed as unused
+    own_streams = set(section.entries) | (set(section.hybrid.entries) if section.hybrid else set())
+    for part in (section, section.hybrid):
+        for num, (stream, index) in sorted(part.compressed.items()) if part is not None else ():
+            before = layout.location(section.index - 1, num)
+            unchanged = before is not None and not isinstance(before, int) and \
+                (before.obj_stream_id, before.ix_in_stream) == (stream, index)
+            if stream not in own_streams and not unchanged:
+                found.append(("XREF_POINTS_OUTSIDE_REVISION", {"revision": revision, "object": f"{num} 0",
+                                                               "offset": f"object stream {stream}",
+                                                               "target_revision": _revision_at_object(layout, section.index, stream)}))
+    for offset, body_end in known.items():
+        if start <= offset < end:
+            spans.append((offset, body_end, "unreferenced object"))
+
+    # the xref section itself, then startxref and %%EOF
+    if section.kind in ("STANDARD", "HYBRID_MAIN"):
+        if not data.startswith(b"xref", section.startxref):
+            malformed(f"startxref points to byte {section.startxref}, where no xref table begins", section.startxref)
+        if section.trailer is None:
+            malformed("its trailer cannot be read", section.end)
+            return found
+        section_end = section.trailer.end
+        spans.append((section.startxref, section_end, "xref table and trailer"))
+    else:
+        obj = layout.object_at(section.start)
+        section_end = obj.end if isinstance(obj, rawpdf.IndirectObject) else section.end
+        if section.startxref != section.start:
+            malformed(f"startxref points to byte {section.startxref}, the xref stream is at {section.start}", section.startxref)
+    eof = layout.eofs[region]
+    m = _STARTXREF.match(data, rawpdf.skip(data, section_end))
+    if m is None or m.start() < section_end:
+        malformed("no startxref follows its xref section", section_end)
+    else:
+        if int(m.group(1)) != section.startxref:
+            malformed(f"startxref says {int(m.group(1))}, the section is at {section.startxref}", m.start())
+        if rawpdf.WHITESPACE.match(data, m.end()).end() != eof:  # (skip() would eat %%EOF: a comment)
+            malformed("the %%EOF marker does not follow startxref", m.end())
+        spans.append((m.start(), m.end(), "startxref"))
+    spans.append((eof, end, "%%EOF"))
+
+    # what is left between the parts must be whitespace or comments
+    pos = start
+    for s_start, s_end, what in sorted(set(spans)):
+        if s_start < pos:
+            malformed(f"{what} at byte {s_start} overlaps what precedes it", s_start)
+        elif s_start > pos:
+            gap_end = rawpdf.skip(data, pos)
+            if gap_end < s_start:
+                found.append(("UNEXPLAINED_BYTES", {"revision": revision, "start": gap_end, "end": s_start,
+                                                    "preview": _preview(data[gap_end:s_start])}))
+        pos = max(pos, s_end)
+    if pos < end and rawpdf.skip(data, pos) < end:
+        found.append(("UNEXPLAINED_BYTES", {"revision": revision, "start": pos, "end": end,
+                                            "preview": _preview(data[pos:end])}))
+    return found
+
+
+def _preview(raw: bytes) -> str:
+    text = raw[:32].decode("latin-1")
+    return text + ("…" if len(raw) > 32 else "")

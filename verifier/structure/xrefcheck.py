@@ -1,0 +1,143 @@
+"""Cross-reference data that two conforming readers can read differently (parser differentials).
+
+A signature vouches for bytes; what a reader shows depends on how it resolves them. Where the
+standard leaves a choice, or readers are known to choose differently, a forger can show the
+signer one document and the relying party another:
+
+- Hybrid-reference files (a classic table with /XRefStm, as MS Word writes them) are normal,
+  but when the table and its cross-reference stream both list an object and disagree on it, a
+  reader that prefers the table (ISO 32000-1 §7.5.8.4, pyHanko) and one that prefers the stream
+  see different objects. Word leaves compressed objects out of the table or marks them free
+  with generation 65535, which no reader resolves; that is not a disagreement.
+- A classic table listing one object number twice: pyHanko keeps the last line, others the
+  first.
+- A trailer repeating a key: pyHanko keeps the first, others the last. For /Root, /Prev,
+  /XRefStm, /Encrypt and /Size that changes which objects are read at all (an error); for
+  /Info or /ID only the document properties differ (19-bkhcn.pdf repeats /Info three times in
+  its first, signed revision), which is reported as a warning.
+- Any other dictionary repeating a key with different values (a page with two /Contents): an
+  error when written after the first signature, a warning in what the signer signed (none of
+  the real documents or samples has one).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from verifier.pdf import rawpdf
+from verifier.pdf.layout import Layout, Section
+
+STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "/Size"})
+
+
+def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
+    found: list[tuple[str, dict]] = []
+    for section in layout.sections:
+        if section.hybrid is not None:
+            found += _hybrid(layout, section)
+        if section.kind in ("STANDARD", "HYBRID_MAIN"):
+            found += _repeated_entries(layout, section)
+        found += _trailer_keys(layout, section)
+        found += _object_keys(layout, section, after_signing=first_signed is not None and section.index > first_signed)
+    return found
+
+
+def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[tuple[str, dict]]:
+    found = []
+    written = set(section.entries) | set(section.compressed)
+    if section.hybrid is not None:
+        written |= set(section.hybrid.entries) | set(section.hybrid.compressed)
+    for num in sorted(written):
+        gen = section.entries.get(num, (0, 0))[0]
+        value = layout.value(section.index, num, gen)
+        if value is None:
+            continue
+        data = layout.value_data(section.index, num, gen)
+        for key, values in rawpdf.duplicate_keys(value):
+            if all(rawpdf.same_value(values[0], v, data) for v in values[1:]):
+                continue
+            params = {"revision": section.index + 1, "object": num, "key": key,
+                      "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
+            found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
+    return found
+
+
+def _view(section: Section, num: int):
+    if num in section.entries:
+        gen, off = section.entries[num]
+        return ("in use", gen, off)
+    if num in section.compressed:
+        stream, index = section.compressed[num]
+        return ("compressed", stream, index)
+    if num in section.freed:
+        return ("free", section.freed[num])
+    return None
+
+
+def _describe(view) -> str:
+    if view[0] == "in use":
+        return f"in use, generation {view[1]}, at byte {view[2]}"
+    if view[0] == "compressed":
+        return f"in object stream {view[1]} (index {view[2]})"
+    return f"free (next generation {view[1]})"
+
+
+def _hybrid(layout: Layout, section: Section) -> list[tuple[str, dict]]:
+    found = []
+    stream = section.hybrid
+    for num in sorted((set(section.entries) | set(section.freed)) & (set(stream.entries) | set(stream.compressed) | set(stream.freed))):
+        table, other = _view(section, num), _view(stream, num)
+        if table == other:
+            continue
+        if table[0] == "free" and other[0] != "free":
+            # the hybrid convention: the table hides what the stream holds, unless the free
+            # entry covers the very generation the stream uses (then pyHanko reads "free")
+            used_gen = other[1] if other[0] == "in use" else 0
+            if table[1] - 1 != used_gen:
+                continue
+        if table[0] == "free" and other[0] == "free":
+            continue
+        found.append(("HYBRID_XREF_CONFLICT", {"revision": section.index + 1, "object": num,
+                                               "table": _describe(table), "stream": _describe(other)}))
+    trailer = section.trailer
+    obj = layout.object_at(stream.start)
+    if isinstance(trailer, rawpdf.Dict) and isinstance(obj, rawpdf.IndirectObject) and isinstance(obj.value, rawpdf.Dict):
+        for key in ("/Root", "/Encrypt", "/Prev"):
+            a, b = trailer.get(key), obj.value.get(key)
+            if a is not None and b is not None and not rawpdf.same_value(a, b, layout.data):
+                found.append(("HYBRID_XREF_CONFLICT", {"revision": section.index + 1, "object": key,
+                                                       "table": a.text(layout.data).decode("latin-1"),
+                                                       "stream": b.text(layout.data).decode("latin-1")}))
+    return found
+
+
+def _repeated_entries(layout: Layout, section: Section) -> list[tuple[str, dict]]:
+    try:
+        numbers = layout.table_entries(section)
+    except Exception:  # pyHanko read this table already; a failure here is not a new finding
+        return []
+    repeated = sorted(n for n, count in Counter(numbers).items() if count > 1)
+    if not repeated:
+        return []
+    return [("XREF_DUPLICATE_ENTRY", {"revision": section.index + 1, "objects": repeated[:20]})]
+
+
+def _trailer_keys(layout: Layout, section: Section) -> list[tuple[str, dict]]:
+    if section.trailer is not None:
+        trailer = section.trailer
+    else:
+        obj = layout.object_at(section.start)
+        if not isinstance(obj, rawpdf.IndirectObject) or not isinstance(obj.value, rawpdf.Dict):
+            return []
+        trailer = obj.value
+    found = []
+    seen: dict[str, list[rawpdf.Value]] = {}
+    for key, value in trailer.entries:
+        seen.setdefault(key, []).append(value)
+    for key, values in seen.items():
+        if len(values) < 2 or all(rawpdf.same_value(values[0], v, layout.data) for v in values[1:]):
+            continue
+        params = {"revision": section.index + 1, "key": key,
+                  "values": ", ".join(v.text(layout.data).decode("latin-1")[:40] for v in values)}
+        found.append(("TRAILER_KEY_CONFLICT" if key in STRUCTURAL_TRAILER_KEYS else "TRAILER_DUPLICATE_KEY", params))
+    return found

@@ -1,0 +1,139 @@
+"""What a certificate says: the signer's names, the facts an auditor reads, and whether the
+certificate belongs to a person or to an agency (domain.md §3: no OID separates the two)."""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+
+from asn1crypto import x509
+
+from verifier.trust import material
+from verifier.report.model import CertificateFacts, Signer
+
+# Words that open an agency's name, compared case-insensitively but WITH diacritics: folded,
+# "Trường" (school) would equal the surname "Trương" and "Bộ" (ministry) the surname "Bồ".
+AGENCY_WORDS = tuple(
+    unicodedata.normalize("NFC", w).casefold()
+    for w in (
+        "Sở", "Ủy ban", "Uỷ ban", "UBND", "Cục", "Bộ", "Ban", "Văn phòng", "Phòng", "Trường",
+        "Trung tâm", "Chi cục", "Bệnh viện", "Tổng cục", "Chính phủ", "Cổng thông tin", "Hội đồng",
+        "Quốc hội", "Tòa án", "Toà án", "Viện kiểm sát", "Kho bạc", "Thanh tra", "Học viện",
+        "Đại học", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Thành uỷ", "Huyện ủy", "Huyện uỷ", "Đảng ủy",
+        "Đảng uỷ", "Công an", "Bộ Chỉ huy", "Đài", "Công ty", "Tập đoàn", "Ngân hàng", "Viện",
+    )
+)
+_ORG_ID = re.compile(r"\b(MST|MNS)\s*:", re.IGNORECASE)
+_PERSON_ID = re.compile(r"\b(CMND|CCCD|HC)\s*:", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Case- and diacritic-insensitive comparison form (đ has no decomposition)."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def _all(name: x509.Name, key: str) -> list[str]:
+    out = []
+    for rdn in name.chosen:
+        for atv in rdn:
+            if atv["type"].native == key:
+                out.append(str(atv["value"].native))
+    return out
+
+
+def _first(name: x509.Name, key: str) -> str | None:
+    values = _all(name, key)
+    return values[0] if values else None
+
+
+def display_name(cert: x509.Certificate) -> str:
+    """The common name, or the whole name when there is none."""
+    return _first(cert.subject, "common_name") or cert.subject.human_friendly
+
+
+def signer_of(cert: x509.Certificate) -> Signer:
+    s = cert.subject
+    return Signer(
+        common_name=_first(s, "common_name"),
+        email=_first(s, "email_address") or _san_email(cert),
+        organization=_first(s, "organization_name"),
+        organizational_units=_all(s, "organizational_unit_name"),
+        locality=_first(s, "locality_name"),
+        uid=_first(s, "user_id"),
+        title=_first(s, "title"),
+        subject=s.human_friendly,
+    )
+
+
+def _san_email(cert: x509.Certificate) -> str | None:
+    san = cert.subject_alt_name_value
+    if san is None:
+        return None
+    for name in san:
+        if name.name == "rfc822_name":
+            return str(name.native)
+    return None
+
+
+def classify(signer: Signer) -> tuple[str, str]:
+    """('person' | 'agency', the evidence for the decision)."""
+    uid = signer.uid or ""
+    if _ORG_ID.search(uid):
+        return "agency", f"UID carries an organisation identifier ({uid})"
+    cn = signer.common_name or ""
+    if _PERSON_ID.search(uid):
+        return "person", f"UID carries a personal identifier ({uid})"
+    name = " ".join(unicodedata.normalize("NFC", cn.removesuffix("(M)")).casefold().split())
+    for word in AGENCY_WORDS:
+        if name == word or name.startswith(word + " "):
+            return "agency", f"CN '{cn}' starts with the agency word '{word.upper()}'"
+    for other in [signer.organization or "", *signer.organizational_units]:
+        if other and fold(other) == fold(name):
+            return "agency", f"CN '{cn}' equals the O/OU value '{other}'"
+    return "person", f"CN '{cn}' is a personal name (no agency word, no organisation identifier)"
+
+
+def facts_of(cert: x509.Certificate) -> CertificateFacts:
+    pk = cert.public_key
+    key_size = None
+    try:
+        key_size = pk.bit_size
+    except (ValueError, AttributeError):
+        pass
+    ku = cert.key_usage_value
+    eku = cert.extended_key_usage_value
+    return CertificateFacts(
+        subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial=format(cert.serial_number, "X"),
+        not_before=cert.not_valid_before.isoformat(),
+        not_after=cert.not_valid_after.isoformat(),
+        sha256=material.sha256_fingerprint(cert),
+        key_algorithm=pk.algorithm,
+        key_size=key_size,
+        signature_algorithm=cert["signature_algorithm"].signature_algo + "_" + (cert["signature_algorithm"].hash_algo or ""),
+        key_usage=sorted(ku.native) if ku is not None else [],
+        extended_key_usage=list(eku.native) if eku is not None else [],
+    )
+
+
+MAX_DESCRIBED = 4096  # distinct certificates kept; a hostile stream of certificates cannot grow it further
+_described: dict[bytes, tuple[Signer, tuple[str, str], CertificateFacts]] = {}
+
+
+def described(cert: x509.Certificate) -> tuple[Signer, tuple[str, str], CertificateFacts]:
+    """(signer_of, classify, facts_of) of a certificate, worked out once per encoding: an
+    agency's seal signs layer after layer and document after document, and reading its names
+    and extensions costs most of a millisecond. Each call gets its own copies."""
+    der = cert.dump()
+    found = _described.get(der)
+    if found is None:
+        signer = signer_of(cert)
+        found = (signer, classify(signer), facts_of(cert))
+        if len(_described) >= MAX_DESCRIBED:
+            _described.clear()
+        _described[der] = found
+    return copy.deepcopy(found)

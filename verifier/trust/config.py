@@ -1,0 +1,149 @@
+"""Trust configuration: anchors (each labelled with its PKI), intermediates and revocation data,
+parsed once and turned into pyHanko validation contexts on demand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509
+
+from verifier.patches import crlindex
+from verifier.trust import material
+from verifier.patches import nameprep  # noqa: F401  (names prepared once; CRLs indexed by serial)
+from verifier.trust.certinfo import fold
+from verifier.policy.named import DEFAULT_POLICY, Policy
+
+GOVERNMENT, PUBLIC, OTHER, UNTRUSTED = "government", "public", "other", "untrusted"
+
+
+def pki_of(cert: x509.Certificate) -> str:
+    """Which PKI an anchor heads: its pin says so; an unpinned anchor is judged by its subject."""
+    from certs import pin_for  # data only; certs never imports verifier code back
+
+    pin = pin_for(material.sha256_fingerprint(cert))
+    if pin is not None:
+        return pin.pki
+    subject = cert.subject.native
+    org = fold(str(subject.get("organization_name", "")))
+    cn = fold(str(subject.get("common_name", "")))
+    if "ban co yeu chinh phu" in org or "chuyen dung chinh phu" in cn:
+        return GOVERNMENT
+    if "national root ca" in cn:
+        return PUBLIC
+    return OTHER
+
+
+@dataclass(frozen=True)
+class Anchor:
+    cert: x509.Certificate
+    pki: str
+    source: str  # "store" | "store-unpinned" | "run" (given for one run with --trust)
+
+    @property
+    def sha256(self) -> str:
+        return material.sha256_fingerprint(self.cert)
+
+
+@dataclass
+class TrustConfig:
+    anchors: list[Anchor] = field(default_factory=list)
+    intermediates: list[x509.Certificate] = field(default_factory=list)
+    crls: list[asn1_crl.CertificateList] = field(default_factory=list)
+    ocsps: list[asn1_ocsp.OCSPResponse] = field(default_factory=list)
+    online: bool = False
+    policy: Policy = DEFAULT_POLICY
+    _fingerprint: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def add_bundle(self, data: bytes, source: str = "run") -> None:
+        """A PEM bundle or DER certificate given as trust: self-signed certificates become anchors;
+        CA certificates that are not self-signed are only path-building material (they can never
+        be trusted unless they chain to an anchor), so a test PKI fits in one file."""
+        for cert in material.load_certificates(data):
+            if material.is_self_signed(cert):
+                self.add_anchor(cert, source)
+            else:
+                self.intermediates.append(cert)
+
+    def add_anchor(self, cert: x509.Certificate, source: str = "run") -> None:
+        if all(a.sha256 != material.sha256_fingerprint(cert) for a in self.anchors):
+            self.anchors.append(Anchor(cert, pki_of(cert), source))
+
+    def add_intermediates(self, data: bytes) -> None:
+        self.intermediates.extend(material.load_certificates(data))
+
+    def add_crls(self, data: bytes) -> None:
+        self.crls.extend(material.load_crls(data))
+
+    def add_ocsps(self, data: bytes) -> None:
+        self.ocsps.extend(material.load_ocsp_responses(data))
+
+    def anchor_for(self, cert: x509.Certificate) -> Anchor | None:
+        fp = material.sha256_fingerprint(cert)
+        return next((a for a in self.anchors if a.sha256 == fp), None)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies this trust material: any change in anchors, intermediates, revocation data
+        or network permission changes it (recorded with every report). Computed again only
+        when the material changes: it hashes every CRL, and a CA's CRL can be megabytes."""
+        current = (tuple(a.cert for a in self.anchors), tuple(self.intermediates), tuple(self.crls),
+                   tuple(self.ocsps), self.online)
+        cached = self._fingerprint
+        if cached is not None and _same_objects(cached[0], current):
+            return cached[1]
+        h = hashlib.sha256()
+        parts = sorted(
+            [b"A" + a.cert.dump() for a in self.anchors]
+            + [b"I" + c.dump() for c in self.intermediates]
+            + [b"C" + c.dump() for c in self.crls]
+            + [b"O" + o.dump() for o in self.ocsps]
+        )
+        for p in parts:
+            h.update(hashlib.sha256(p).digest())
+        h.update(b"online" if self.online else b"offline")
+        self._fingerprint = (current, h.hexdigest())  # holds the objects: their identities stay theirs
+        return self._fingerprint[1]
+
+
+def _same_objects(a: tuple, b: tuple) -> bool:
+    """The same material: the same objects in the same places (not merely equal ones)."""
+    return a[-1] == b[-1] and all(len(x) == len(y) and all(p is q for p, q in zip(x, y)) for x, y in zip(a[:-1], b[:-1]))
+
+
+def signer_context(trust: TrustConfig, moment: datetime, *, retroactive=False, **extra):
+    """A validation context in which revocation data is required for every certificate below the
+    anchor: unknown revocation must never pass as trusted (pyHanko's soft-fail would)."""
+    return _context(trust, moment, "require", retroactive=retroactive, **extra)
+
+
+def timestamp_context(trust: TrustConfig, moment: datetime, **extra):
+    """Timestamp tokens prove when a signature existed. The TSA certificate's own revocation is
+    checked when data is at hand but its absence does not void the proof of time (soft-fail);
+    the signer's revocation stays mandatory."""
+    return _context(trust, moment, "soft-fail", **extra)
+
+
+def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extra_certs=(), extra_crls=(),
+             extra_ocsps=(), retroactive=False):
+    from pyhanko_certvalidator import ValidationContext
+
+    from verifier.signatures.cmscheck import LenientRsaValidator
+
+    return ValidationContext(
+        trust_roots=[a.cert for a in trust.anchors],
+        other_certs=list(trust.intermediates) + list(extra_certs),
+        crls=list(trust.crls) + list(extra_crls),
+        ocsps=list(trust.ocsps) + list(extra_ocsps),
+        allow_fetching=trust.online,
+        revocation_mode=revocation_mode,
+        moment=moment,
+        retroactive_revinfo=retroactive,
+        # SHA-1 is judged afterwards, per anchor, by the policy (verifier.signatures.legacy).
+        weak_hash_algos=set(),
+        signature_validator=LenientRsaValidator(),
+    )
