@@ -117,6 +117,9 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=100_000, help="synthetic documents for the list benchmark")
     ap.add_argument("--pg", default=os.environ.get("KYSO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = ap.parse_args()
+    from verifier.patches import install
+
+    install()  # this process reads and lists documents as the kyso command does
     with tempfile.TemporaryDirectory(prefix="kyso-bench-") as tmp:
         work = Path(tmp)
         print(f"ingest, SQLite, {args.docs} signed documents, kyso watch --once (start-up included), {os.cpu_count()} cores")

@@ -15,6 +15,15 @@ REALDOCS = SHARED / "realdocs"
 REAL_TRUST = SHARED / "trust"
 
 
+def pytest_configure(config):
+    """The suite exercises kyso as its command runs it: with kyso's changes to pyHanko, installed
+    before any test module imports pyhanko.sign. What a process that never calls install() gets
+    is tested in fresh interpreters (tests/test_patches.py, tests/test_deferred.py)."""
+    from verifier.patches import install
+
+    install()
+
+
 def manifest() -> dict:
     return json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 

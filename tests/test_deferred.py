@@ -1,5 +1,6 @@
-"""`import verifier` defers pyHanko's signing stack (verifier/patches/deferred.py) without changing how
-anything parses: each check runs in a fresh interpreter, since imports are process-wide."""
+"""verifier.patches.install() defers pyHanko's signing stack (verifier/patches/deferred.py) without
+changing how anything parses: each check runs in a fresh interpreter that calls install() first,
+as kyso's entry points do, since imports are process-wide."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ for modname, mod in list(sys.modules.items()):
 print(json.dumps({"registries": out, "modules": sorted(sys.modules)}))
 """
 
-VERIFIER_IMPORTS = "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diffpolicy, verifier.trust.config\n"
+INSTALL = "from verifier.patches import install\nassert install()\n"
+VERIFIER_IMPORTS = INSTALL + "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diffpolicy, verifier.trust.config\n"
 PYHANKO_FULL = "import pyhanko.sign, pyhanko.sign.validation, pyhanko.sign.diff_analysis, pyhanko.sign.fields\n"
 
 
@@ -35,7 +37,7 @@ def _run(code: str) -> dict:
 
 def test_asn1_registrations_are_those_of_a_full_pyhanko_import():
     deferred = _run(VERIFIER_IMPORTS + REGISTRIES)["registries"]
-    full = _run(PYHANKO_FULL + VERIFIER_IMPORTS + REGISTRIES)["registries"]
+    full = _run(PYHANKO_FULL + VERIFIER_IMPORTS.replace(INSTALL, "") + REGISTRIES)["registries"]
     missing = {k: sorted(set(full[k]) - set(deferred.get(k, ()))) for k in full if set(full[k]) - set(deferred.get(k, ()))}
     assert not missing, f"pyHanko's signing chain registers these ASN.1 types; add their module to deferred.REGISTRATIONS: {missing}"
 
@@ -44,6 +46,13 @@ def test_verification_imports_leave_the_signing_stack_and_its_http_client_out():
     modules = set(_run(VERIFIER_IMPORTS + REGISTRIES)["modules"])
     assert "aiohttp" not in modules
     assert "pyhanko.sign.signers" not in modules and "pyhanko.stamp" not in modules
+
+
+def test_without_install_the_signing_stack_loads_as_pyhanko_defines_it():
+    """The deferral is install()'s doing: a program that imports verifier and never calls it
+    gets pyhanko.sign's __init__ at the first import of pyhanko.sign, as pyHanko defines it."""
+    modules = set(_run(VERIFIER_IMPORTS.replace(INSTALL, "") + REGISTRIES)["modules"])
+    assert "pyhanko.sign.signers" in modules and "aiohttp" in modules
 
 
 def test_the_package_is_whole_when_asked_for():

@@ -1,5 +1,5 @@
 """Certificate names compare exactly as asn1crypto compares them, with the string preparation
-done once per distinct encoding (verifier/patches/nameprep.py)."""
+done once per distinct encoding (verifier/patches/nameprep.py, in place after install())."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import unicodedata
 import pytest
 from asn1crypto import x509
 
-import verifier.trust.config  # noqa: F401  (installs the memoised preparation, as every verification does)
-from verifier.patches import nameprep
+from verifier.patches import install, nameprep
 
 
 def name(**attrs) -> x509.Name:
@@ -29,6 +28,7 @@ CASES = [
 
 @pytest.mark.parametrize("left,right", CASES)
 def test_names_compare_and_hash_as_asn1crypto_prepares_them(left, right):
+    assert install()  # asn1crypto compares through the memoised preparation, as in every kyso process
     a, b = name(**left), name(**right)
     expected_values = [nameprep._values_of(rdn, rdn) for rdn in a.chosen], [nameprep._values_of(rdn, rdn) for rdn in b.chosen]
     expected_equal = len(a.chosen) == len(b.chosen) and all(
@@ -39,6 +39,7 @@ def test_names_compare_and_hash_as_asn1crypto_prepares_them(left, right):
 
 
 def test_each_distinct_name_is_prepared_once():
+    assert install()
     calls = []
     original = nameprep._values_of
 
@@ -59,6 +60,7 @@ def test_each_distinct_name_is_prepared_once():
 
 
 def test_the_memo_is_bounded():
+    assert install()
     nameprep._prepared.clear()
     for i in range(nameprep.MAX_ENTRIES + 10):
         nameprep._prepared[i.to_bytes(4, "big")] = {}

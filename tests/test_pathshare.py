@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.patches import pathshare
+from verifier.patches import install, pathshare
 
 
 def _counting(monkeypatch) -> list[str]:
@@ -34,6 +34,7 @@ def test_the_plan_validates_each_signers_path_once_and_stays_valid(monkeypatch, 
     layers share one path validation, once the context has learned every certificate."""
     from verifier.document import verify_pdf
 
+    assert install()  # pyHanko finds paths through pathshare, as in every kyso process
     validated = _counting(monkeypatch)
     report = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), sample_trust)
     assert report.verdict == "VALID" and len(report.layers) == 6
@@ -52,6 +53,7 @@ def test_a_reused_failure_reports_what_validating_every_layer_reports(monkeypatc
     from verifier.report.render import render_json
 
     need_shared(REALDOCS)
+    assert install()
     data = (REALDOCS / "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf").read_bytes()
     now = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
     validated = _counting(monkeypatch)

@@ -1,5 +1,6 @@
-"""kyso's reader parses each object stream header once; it must read exactly what pyHanko's
-own reader reads, object by object, in both parsing modes."""
+"""kyso's reader parses each object stream header once, and its tokenizer (verifier/patches/tokens.py)
+reads strings, names and tokens in one step; both must read exactly what pyHanko's own code reads,
+object by object, in both parsing modes. The suite runs with the changes installed (conftest)."""
 
 from __future__ import annotations
 
@@ -67,19 +68,19 @@ _hexish = st.lists(
 @given(body=_hexish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b">"]))
 def test_hex_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
     """The one-step hex decoder gives pyHanko's value, type and stream position, or its error."""
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
     data = b"<" + b"".join(body) + (b">" if closed else b"") + after
-    assert _outcome(pdfreader.read_hex_string, data) == _outcome(pdfreader._pyhanko_read_hex, data)
+    assert _outcome(tokens.read_hex_string, data) == _outcome(tokens._pyhanko_read_hex, data)
 
 
 def test_pyhanko_reads_hex_strings_through_kyso():
     """Every object pyHanko parses in this process takes the one-step decoder."""
     from pyhanko.pdf_utils import generic
 
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
-    assert generic.read_hex_string_from_stream is pdfreader.read_hex_string
+    assert generic.read_hex_string_from_stream is tokens.read_hex_string
     value = generic.read_object(io.BytesIO(b"<</Contents <3031 32>>>"), generic.Reference(1, 0))
     assert value["/Contents"] == "012"
 
@@ -100,7 +101,7 @@ _literalish = st.lists(
 @given(body=_literalish, closed=st.booleans(), after=st.sampled_from([b"", b" /Next 1", b")"]))
 def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after):
     """The one-step literal reader gives pyHanko's bytes and stream position, or its error."""
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
     def outcome(fn, data):
         stream = io.BytesIO(data)
@@ -111,15 +112,15 @@ def test_literal_strings_read_exactly_as_pyhanko_reads_them(body, closed, after)
         return value, stream.tell()
 
     data = b"(" + b"".join(body) + (b")" if closed else b"") + after
-    assert outcome(pdfreader.read_literal_bytes, data) == outcome(pdfreader._pyhanko_read_literal, data)
+    assert outcome(tokens.read_literal_bytes, data) == outcome(tokens._pyhanko_read_literal, data)
 
 
 def test_pyhanko_reads_literal_strings_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
-    assert generic._read_string_literal_bytes is pdfreader.read_literal_bytes
+    assert generic._read_string_literal_bytes is tokens.read_literal_bytes
     value = generic.read_object(io.BytesIO(b"<</Reason (s\\(i\\)gned) /M (D:2022)>>"), generic.Reference(1, 0))
     assert value["/Reason"] == "s(i)gned" and value["/M"] == "D:2022"
 
@@ -159,7 +160,7 @@ def test_object_history_is_pyhankos(name):
 @given(st.lists(st.sampled_from([b"A", b"z", b"0", b".", b"-", b"_", b"#20", b"#4", b"#zz", b"#", b"\x00", b"\x80", b"\xc3\xa9",
                                  b" ", b"(", b"~", b"!"]), max_size=12))
 def test_names_decode_exactly_as_pyhanko_decodes_them(parts):
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
     raw = b"".join(parts)
 
@@ -170,15 +171,15 @@ def test_names_decode_exactly_as_pyhanko_decodes_them(parts):
             return "raises", type(exc).__name__, str(exc)
         return type(value).__name__, str(value)
 
-    assert outcome(pdfreader.decode_name) == outcome(pdfreader._pyhanko_decode_name)
+    assert outcome(tokens.decode_name) == outcome(tokens._pyhanko_decode_name)
 
 
 def test_pyhanko_decodes_names_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
-    assert generic._decode_name is pdfreader.decode_name
+    assert generic._decode_name is tokens.decode_name
     assert generic.read_object(io.BytesIO(b"/Type"), generic.Reference(1, 0)) == "/Type"
 
 
@@ -193,22 +194,22 @@ def test_tokens_end_exactly_where_pyhanko_ends_them(before, after):
     pyHanko does, whatever the token's length (the reader takes chunks) or the end of data."""
     from pyhanko.pdf_utils import misc
 
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
     data, start = b"".join(before + after), len(b"".join(before))
     ours, theirs = io.BytesIO(data), io.BytesIO(data)
     ours.seek(start)
     theirs.seek(start)
-    assert pdfreader.read_until_delimiter(ours) == misc.read_until_delimiter(theirs)
+    assert tokens.read_until_delimiter(ours) == misc.read_until_delimiter(theirs)
     assert ours.tell() == theirs.tell()
 
 
 def test_pyhanko_reads_names_and_operators_through_kyso():
     from pyhanko.pdf_utils import generic
 
-    from verifier.pdf import reader as pdfreader
+    from verifier.patches import tokens
 
-    assert generic.read_until_delimiter is pdfreader.read_until_delimiter
+    assert generic.read_until_delimiter is tokens.read_until_delimiter
     stream = io.BytesIO(b"/" + b"N" * 100 + b"/Next")
     assert generic.read_object(stream, generic.Reference(1, 0)) == "/" + "N" * 100
     assert stream.read() == b"/Next"

@@ -1,10 +1,9 @@
 """kyso's verifier: PDF bytes and a trust configuration in, a report out.
 
-No database, no files written, no CLI. Heavy modules (pyHanko) load on first use, and pyHanko's
-signing stack not at all (verifier.patches.deferred).
+No database, no files written, no CLI. Heavy modules (pyHanko) load on first use. Importing it
+changes nothing in pyHanko: kyso's speed changes to pyHanko, pyhanko-certvalidator and
+asn1crypto are installed only by verifier.patches.install(), which kyso's entry points call.
 """
-
-from verifier.patches import deferred  # noqa: F401  (before anything imports pyhanko.sign)
 
 __version__ = "0.1.0"  # pyproject.toml reads it from here
 

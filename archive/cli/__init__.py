@@ -15,8 +15,10 @@ import click
 def main(verbose: bool) -> None:
     """kyso: verify and archive signed PDFs of Vietnamese state agencies."""
     from archive.cli.logs import configure
+    from verifier.patches import install
 
     configure(verbose)
+    install()  # before any command imports pyhanko.sign; `kyso --help` never gets here
 
 
 def _register() -> None:

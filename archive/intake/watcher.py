@@ -71,6 +71,9 @@ def _start_observer(inbox: Path, wake: threading.Event):
 
 def worker_main(cfg: WatchConfig, events, stop) -> None:
     """One worker: recover orphaned claims, then scan, claim and process until told to stop."""
+    from verifier.patches import install
+
+    install()  # a spawned process: kyso's changes to pyHanko before anything imports pyhanko.sign
     from archive.intake.inbox import Inbox
     from archive.ingest import Archive
     from archive.trust.assembly import build_trust

@@ -15,6 +15,9 @@ CRL object itself are never parsed. A lookup parses only the entries with the se
 what the walk returns: the first whose issuer matches, with the same reason and the same refusal
 of unknown critical entry extensions. A CRL the scan cannot read (not DER, truncated) is left to
 pyhanko-certvalidator's walk, so a damaged CRL behaves exactly as before.
+
+Replaces `pyhanko_certvalidator.revinfo.validate_crl.find_cert_in_list` once
+verifier.patches.install() is called; importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -102,6 +105,3 @@ def find_cert_in_list(cert, cert_issuer_name: x509.Name, certificate_list: crl.C
             raise NotImplementedError()  # as the walk: an entry with an unknown critical extension is unusable
         return entry["revocation_date"].native, reason
     return None, None
-
-
-validate_crl.find_cert_in_list = find_cert_in_list

@@ -13,6 +13,10 @@ revocation-information attribute, the CAdES attributes, the qualified-certificat
 ISO 32004's PDF MAC): without them an embedded CRL is not found and extensions parse as
 unknown. Those are imported at once (REGISTRATIONS); tests/test_deferred.py compares every
 asn1crypto registry with a full `import pyhanko.sign` so that a new one cannot go unnoticed.
+
+All of this happens in defer_signing_stack(), which verifier.patches.install() calls; importing
+this module changes nothing, and without install() `import pyhanko.sign` runs pyHanko's
+`__init__` as pyHanko defines it (which makes the same registrations).
 """
 
 from __future__ import annotations
@@ -58,6 +62,12 @@ REGISTRATIONS = (
     "pyhanko.pdf_utils.crypt._iso32004_asn1",
 )
 
-defer_package_init("pyhanko.sign")
-for _name in REGISTRATIONS:
-    importlib.import_module(_name)
+
+def defer_signing_stack() -> None:
+    """pyhanko.sign registered with its `__init__` deferred, and the ASN.1 registrations of its
+    chain made at once. Called by verifier.patches.install(), before anything imports
+    pyhanko.sign: if something already has, the package stays as it is (whole, only slower to
+    import)."""
+    defer_package_init("pyhanko.sign")
+    for name in REGISTRATIONS:
+        importlib.import_module(name)

@@ -7,6 +7,9 @@ dependencies of every object the revision overwrote). That answer is a function 
 revision's bytes, so it is computed once per revision, kept on pyHanko's resolver for that
 revision (one per reader and revision, as long as the reader), and given to every later
 comparison. pyHanko only iterates over it; a frozenset keeps anyone from changing it.
+
+Replaces `pyhanko.sign.diff_analysis.policies._find_orphans` once verifier.patches.install() is
+called; importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,3 @@ def find_orphans(hist_rev) -> frozenset:
     if found is None:
         found = hist_rev.__dict__["_kyso_orphans"] = frozenset(_find_orphans(hist_rev))
     return found
-
-
-policies._find_orphans = find_orphans

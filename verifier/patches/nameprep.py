@@ -7,6 +7,9 @@ building, CRL matching and the report compare the same few names over and over: 
 the time of a layer outside the difference analysis. The prepared values of a relative
 distinguished name are a pure function of its DER encoding, so they are computed once per
 encoding and looked up after that; the comparison rules themselves stay asn1crypto's.
+
+Replaces `asn1crypto.x509.RelativeDistinguishedName._get_values` once verifier.patches.install()
+is called; importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,3 @@ def _get_values(self, rdn: x509.RelativeDistinguishedName) -> dict[str, str]:
         _prepared.clear()
     _prepared[der] = values
     return values
-
-
-x509.RelativeDistinguishedName._get_values = _get_values

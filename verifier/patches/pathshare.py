@@ -15,6 +15,9 @@ learned a certificate since then validates afresh, as pyHanko would. What the fi
 logged is logged again on a reuse: kyso reads pyHanko's log records for the reason a chain is
 not trusted (verifier.signatures.layer._ReasonCatcher), and every layer must get the same reasons.
 Online, nothing is kept: what a fetch brings (or fails to bring) may differ the next time.
+
+Replaces `pyhanko.sign.validation.generic_cms.find_valid_path` once verifier.patches.install() is
+called; importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +65,3 @@ async def find_valid_path(certificate, paths, validation_context, pkix_validatio
         watched.removeHandler(recorder)
     memo[key] = (path, None, recorder.records)
     return path
-
-
-generic_cms.find_valid_path = find_valid_path
