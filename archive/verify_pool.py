@@ -43,8 +43,38 @@ _cache = None  # this process's verifier.report.cache.ReportCache: the same docu
 
 
 def _start(trust) -> None:
+    """A worker's start: kyso's changes to pyHanko first (a forked worker has them already; a
+    spawned one gets the trust pickled, so that unpickling it imports pyHanko only after
+    install()), then the trust."""
+    from verifier.patches import install
+
     global _trust
+    install()
+    if isinstance(trust, bytes):
+        import pickle
+
+        trust = pickle.loads(trust)
     _trust = trust
+
+
+def _portable(trust) -> bytes:
+    """The trust pickled for a spawned worker, its asn1crypto values as their DER: a value
+    unpickled as it is in a fresh process misses its class's one-time set-up (asn1crypto does it
+    in __init__) and fails when dumped."""
+    import io
+    import pickle
+
+    from asn1crypto.core import Asn1Value
+
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, Asn1Value):
+                return type(obj).load, (obj.dump(),)
+            return NotImplemented
+
+    out = io.BytesIO()
+    Pickler(out, pickle.HIGHEST_PROTOCOL).dump(trust)
+    return out.getvalue()
 
 
 def run(job: Job, trust=None) -> Result:
@@ -94,9 +124,11 @@ def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start, initargs=(trust,)) as pool:
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx, start = multiprocessing.get_context("fork"), (trust,)
+    else:
+        ctx, start = multiprocessing.get_context("spawn"), (_portable(trust),)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start, initargs=start) as pool:
         futures = [pool.submit(run, job) for job in jobs]
         try:
             for job, future in zip(jobs, futures):

@@ -145,3 +145,39 @@ def test_install_over_other_releases_patches_nothing_and_warns_once():
     assert all(f["now"] != f["kyso"] for f in state["functions"].values())
     assert not state["sign_deferred"] and state["sign_init_ran"]
     assert len(state["warnings"]) == 1 and "pyHanko 0.38.0" in state["warnings"][0] and "0.37.0" in state["warnings"][0]
+
+
+# --- the worker processes -------------------------------------------------------------------
+
+PROBE = '''
+import sys
+
+def state():
+    from verifier.patches import installed
+    sign = sys.modules.get("pyhanko.sign")
+    return {"installed": installed(), "sign_deferred": sign is not None and "__getattr__" in vars(sign),
+            "signers": "pyhanko.sign.signers" in sys.modules}
+'''
+
+
+def test_a_spawned_verification_worker_installs_kysos_changes(tmp_path):
+    """Where fork is missing, verify_pool spawns its workers: a spawned process starts with
+    pyHanko as pyHanko defines it, so its start installs kyso's changes (before unpickling the
+    trust, which imports kyso's modules), and a batch on such workers gives the same verdicts."""
+    (tmp_path / "kyso_probe.py").write_text(PROBE)
+    code = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+        "from verifier.patches import install\nassert install()\n" + TRUST +
+        "import json, multiprocessing\nfrom concurrent.futures import ProcessPoolExecutor\nfrom pathlib import Path\n"
+        "from archive import verify_pool\nimport kyso_probe\n"
+        "ctx = multiprocessing.get_context('spawn')\n"
+        "with ProcessPoolExecutor(1, mp_context=ctx, initializer=verify_pool._start, initargs=(verify_pool._portable(trust),)) as pool:\n"
+        "    worker = pool.submit(kyso_probe.state).result()\n"
+        "multiprocessing.get_all_start_methods = lambda: ['spawn']  # a platform without fork\n"
+        "jobs = [verify_pool.Job(Path('samples/plan.pdf'), 10**8, 'en', False)] * 2\n"
+        "verdicts = [r.verdict for r in verify_pool.results(jobs, trust, 2)]\n"
+        "print(json.dumps({'worker': worker, 'verdicts': verdicts}))"
+    )
+    out = _run(code)
+    assert out["worker"] == {"installed": True, "sign_deferred": True, "signers": False}
+    assert out["verdicts"] == ["VALID", "VALID"]
