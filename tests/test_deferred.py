@@ -24,7 +24,7 @@ for modname, mod in list(sys.modules.items()):
 print(json.dumps({"registries": out, "modules": sorted(sys.modules)}))
 """
 
-VERIFIER_IMPORTS = "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diffpolicy, verifier.trust.config\n"
+VERIFIER_IMPORTS = "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diff.policy, verifier.trust.config\n"
 PYHANKO_FULL = "import pyhanko.sign, pyhanko.sign.validation, pyhanko.sign.diff_analysis, pyhanko.sign.fields\n"
 
 

@@ -211,7 +211,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         return []
 
     if diff_policy is None:
-        from verifier.signatures.diffpolicy import build_diff_policy
+        from verifier.signatures.diff.policy import build_diff_policy
 
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
