@@ -4,7 +4,9 @@ Laid out as pyHanko's ``sign/diff_analysis``, which it extends:
 
 - ``policy``: the difference policy (``build_diff_policy``): pyHanko's DEFAULT_DIFF_POLICY,
   same rules, settings and order, with kyso's rules in place of three of pyHanko's;
-- ``rules/``: kyso's whitelisting rules, one module per kind of object they are about.
+- ``rules/``: kyso's whitelisting rules, one module per kind of object they are about;
+- ``judgement``: the one judgement of whether the changes found are permitted, read from
+  pyHanko's result (``judge``), with a sentence per change for the report.
 
 pyHanko decides whether the revisions appended after a signature are harmless by
 "whitelisting": every object written in a later revision must be explained by a rule
@@ -27,8 +29,8 @@ habit, and one restriction (4.), and nothing else:
 
 Everything else - new annotations, page content or font changes, unsigned updates,
 non-signature form fields - is classified by pyHanko's own rules exactly as in
-``DEFAULT_DIFF_POLICY``.
+``DEFAULT_DIFF_POLICY``; ``judgement`` then says which of those classifications kyso permits.
 
 Nothing is imported here: the policy patches pyHanko (verifier.patches.diffshare) when it is
-imported.
+imported, and the judgement is needed without it.
 """
