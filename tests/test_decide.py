@@ -249,3 +249,24 @@ def test_without_a_difference_analysis_only_the_whole_file_is_permitted():
     assert judge(_info(None, "ENTIRE_FILE"), {}, 0).permitted
     assert not judge(_info(None, "ENTIRE_REVISION"), {}, 0).permitted
 
+
+# --- structure findings attributed where they are raised ----------------------------------------
+
+def test_a_widget_over_signed_text_is_attributed_by_the_structure_checks(sample_trust):
+    """verifier.structure.checks names the layer whose field the widget is, without the
+    Decree 30 profile (samples/plan.pdf: the seal of Signature5 over the signer's text)."""
+    from verifier.document import _open, verify_pdf
+    from verifier.report.model import DocumentReport
+    from verifier.structure import checks
+    from verifier.structure.byterange import SignatureRef
+
+    data = (SAMPLES / "plan.pdf").read_bytes()
+    verified_report = verify_pdf(data, sample_trust)
+    refs = [SignatureRef(field=l.field, layer=i, ref=None, sig=None, revision=l.revision)
+            for i, l in enumerate(verified_report.layers)]
+    report = DocumentReport(file=None, sha256="", size=len(data))
+    reader, strict_error = _open(data, report)
+    checks.check(data, reader, report, refs, strict_error)
+    overlap = [f for f in report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT"]
+    assert overlap and all(refs[f.layer].field == f.params["field"] for f in overlap)
+    assert [f.layer for f in overlap] == [f.layer for f in verified_report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT"]
