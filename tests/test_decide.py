@@ -65,7 +65,8 @@ SAMPLE_CASES = [
     # sample, layer, status, sub-indication, the fact that decides it
     ("plan.pdf", 0, codes.PASSED, None, lambda f: f.trusted and f.modification.permitted),
     ("revoked-signer.pdf", 0, codes.FAILED, "REVOKED_NO_POE", lambda f: f.revoked and f.integrity),
-    ("expired-signer.pdf", 0, codes.FAILED, "EXPIRED", lambda f: _after(f.signing_time, f.not_after)),
+    ("expired-signer.pdf", 0, codes.FAILED, "EXPIRED",
+     lambda f: _after(f.signing_time, f.not_after) and f.signing_time_source == "signed_attribute"),
     ("untrusted-root.pdf", 0, codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: "Untrusted Root" in f.untrusted_root),
     ("self-signed.pdf", 0, codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
     ("corrupt-cms.pdf", 0, codes.FAILED, "FORMAT_FAILURE", lambda f: "Insufficient data" in f.cms_error),

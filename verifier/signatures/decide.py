@@ -4,7 +4,8 @@ Validating a layer (verifier.signatures.layer) gathers what pyHanko and kyso's o
 found into a frozen `LayerFacts`; `decide` derives the `Decision` from those facts alone, and
 the pipeline (verifier.document) writes it into the report's Layer. Nothing else sets a
 layer's status: a reader finds every rule that can make a layer PASSED, FAILED or
-INDETERMINATE in `decide`, in the order they apply.
+INDETERMINATE in `decide`, in the order they apply. The document's verdict is then derived
+from the layers' statuses and the findings (verifier.document._verdict).
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ class LayerFacts:
     untrusted_root: str | None = None
     """Subject of the self-signed certificate the chain ends at, when it is no trust anchor."""
     signing_time: str | None = None
-    """The best known signing time (ISO 8601), from a timestamp, signingTime or /M."""
+    """The best known signing time (ISO 8601)."""
+    signing_time_source: str | None = None
+    """Where it comes from: timestamp (a proof of existence), signed_attribute (the signer's
+    own signingTime claim) or pdf_m (the unsigned /M of the signature dictionary)."""
     not_before: str | None = None
     """The signer certificate's validity period (ISO 8601)."""
     not_after: str | None = None
@@ -166,11 +170,12 @@ def decide(facts: LayerFacts) -> Decision:
     within = None
     if facts.signing_time is not None and facts.not_before is not None and facts.not_after is not None:
         t = datetime.fromisoformat(facts.signing_time)
-        within = datetime.fromisoformat(facts.not_before) <= t <= datetime.fromisoformat(facts.not_after)
-        if t > datetime.fromisoformat(facts.not_after):
+        not_before, not_after = datetime.fromisoformat(facts.not_before), datetime.fromisoformat(facts.not_after)
+        within = not_before <= t <= not_after
+        if t > not_after:
             return Decision(codes.FAILED, "EXPIRED", f"signed at {facts.signing_time}, after the certificate expired on "
                                                      f"{facts.not_after}", within)
-        if t < datetime.fromisoformat(facts.not_before):
+        if t < not_before:
             return Decision(codes.FAILED, "NOT_YET_VALID", f"signed at {facts.signing_time}, before the certificate became "
                                                            f"valid on {facts.not_before}", within)
 

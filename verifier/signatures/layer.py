@@ -366,6 +366,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         legacy_problem=legacy_problem,
         untrusted_root=top.subject.human_friendly if untrusted_root else None,
         signing_time=layer.signing_time,
+        signing_time_source=layer.signing_time_source,
         not_before=layer.certificate.not_before if layer.certificate is not None else None,
         not_after=layer.certificate.not_after if layer.certificate is not None else None,
         trust_indication=status.trust_problem_indic.name if status.trust_problem_indic else None,
