@@ -26,7 +26,7 @@ print(json.dumps({"registries": out, "modules": sorted(sys.modules)}))
 """
 
 INSTALL = "from verifier.patches import install\nassert install()\n"
-VERIFIER_IMPORTS = INSTALL + "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diffpolicy, verifier.trust.config\n"
+VERIFIER_IMPORTS = INSTALL + "import verifier, verifier.document, verifier.signatures.layer, verifier.signatures.diff.policy, verifier.trust.config\n"
 PYHANKO_FULL = "import pyhanko.sign, pyhanko.sign.validation, pyhanko.sign.diff_analysis, pyhanko.sign.fields\n"
 
 

@@ -1,4 +1,4 @@
-"""Tests of kyso's post-signature modification policy (verifier/signatures/diffpolicy.py).
+"""Tests of kyso's post-signature modification policy (verifier/signatures/diff/).
 
 Two halves, both with real pyHanko and no mocks:
 
@@ -55,11 +55,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from verifier.signatures.diffpolicy import (
-    EmptyTolerantMetadataRule,
-    SignatureStructTreeRule,
-    build_diff_policy,
-)
+from verifier.signatures.diff.policy import build_diff_policy
+from verifier.signatures.diff.rules import EmptyTolerantMetadataRule, SignatureStructTreeRule
 
 OK_LEVELS = {
     ModificationLevel.NONE,

@@ -211,7 +211,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         return []
 
     if diff_policy is None:
-        from verifier.signatures.diffpolicy import build_diff_policy
+        from verifier.signatures.diff.policy import build_diff_policy
 
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
@@ -257,17 +257,9 @@ def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report:
         layer = Layer(field=name, revision=revision)
         index = len(report.layers)
         report.layers.append(layer)
-        if isinstance(emb, Exception):
-            layer.status, layer.subindication = codes.FAILED, "FORMAT_FAILURE"
-            layer.problem = f"the signature cannot be parsed: {type(emb).__name__}: {emb}"
-        else:
-            try:
-                for code, params in validate_layer(emb, ctx, layer):
-                    report.add(code, layer=index, **params)
-            except Exception as exc:
-                log.exception("layer %s", name)
-                layer.status, layer.subindication = codes.FAILED, "FORMAT_FAILURE"
-                layer.problem = f"{type(exc).__name__}: {exc}"
+        # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
+        for code, params in validate_layer(emb, ctx, layer):
+            report.add(code, layer=index, **params)
         for note in layer.relaxed:
             if note.startswith("LEGACY_SHA1_ACCEPTED"):
                 report.add("LEGACY_SHA1_ACCEPTED", layer=index, where=note.split(": ", 1)[-1], policy=trust.policy.name)

@@ -93,7 +93,7 @@ def test_the_approval_rule_is_in_the_diff_policy(approval):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from verifier.signatures.diffpolicy import build_diff_policy
+    from verifier.signatures.diff.policy import build_diff_policy
 
     emb = kit.reader(_unsigned_signature_field(approval)).embedded_signatures[0]
     status = validate_pdf_signature(emb, ValidationContext(trust_roots=[], allow_fetching=False), diff_policy=build_diff_policy())

@@ -447,8 +447,3 @@ def describe(data: bytes, report) -> None:
         layer.purpose, layer.purpose_evidence = p.purpose, p.evidence
     for code, index, params in prof.findings:
         report.add(code, layer=index, **params)
-    # a widget over signed text is reported by the structural checks (verifier.structure.overlap): name its layer
-    by_field = {layer.field: i for i, layer in enumerate(report.layers)}
-    for f in report.findings:
-        if f.code == "ANNOTATION_OVER_SIGNED_TEXT" and f.layer is None and f.params.get("field") in by_field:
-            f.layer = by_field[f.params["field"]]

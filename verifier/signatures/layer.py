@@ -1,6 +1,7 @@
-"""Validation of one signature layer: pyHanko for integrity, cryptography, trust and the diff,
-then kyso's own rules on top (legacy algorithms per anchor, the signing-time quirk, validity at
-signing time, unsigned form changes), and finally the layer's status.
+"""Validation of one signature layer: its facts gathered from pyHanko (integrity, cryptography,
+trust, the difference analysis) and from kyso's own checks (legacy algorithms per anchor, the
+signing-time quirk, the judgement of changes after signing), then its status decided from those
+facts in one place (verifier.signatures.decide).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from verifier.trust import certinfo
 from verifier.report import codes
 from verifier.signatures import legacy
 from verifier.signatures.cmscheck import repair_rsa_parameters
+from verifier.signatures.decide import Decision, LayerFacts, decide
+from verifier.signatures.diff.judgement import judge
 from verifier.report.model import Appearance, Layer, Revocation, Timestamp
-from verifier.trust.config import UNTRUSTED, TrustConfig, signer_context, timestamp_context
+from verifier.trust.config import TrustConfig, signer_context, timestamp_context
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,6 @@ QUIRK_OFFSET = timedelta(hours=7)
 # How far a timestamp may trail the (corrected) signing time and still be read as the same event:
 # the tools fetch the token right after signing; a VGCA token arrives within seconds.
 TIMESTAMP_SLACK = timedelta(minutes=10)
-
-TRUST_FAILURES_THAT_FAIL = {"REVOKED_NO_POE", "REVOKED_CA_NO_POE", "REVOKED"}
-TRUST_MISSING_INFO = {"TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NO_POE", "NO_POE"}
 
 
 @dataclass
@@ -170,8 +170,47 @@ def _chain_by_names(cert: x509.Certificate, pool: list[x509.Certificate]) -> lis
 
 
 def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, dict]]:
-    """Fill `layer` with the facts and status of one signature. Returns layer findings as
-    (code, params) pairs. Never raises for anything the PDF contains."""
+    """Fill `layer` with the facts of one signature and the status decided from them. `emb` is
+    pyHanko's EmbeddedPdfSignature, or the exception raised when the signature was parsed.
+    Returns layer findings as (code, params) pairs. Never raises."""
+    if isinstance(emb, Exception):
+        record(layer, decide(LayerFacts(cms_error=f"{type(emb).__name__}: {emb}")))
+        return []
+    try:
+        facts, findings = gather(emb, ctx, layer)
+        decision = decide(facts)
+        findings += _decision_findings(facts, decision, layer)
+    except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
+        log.exception("layer %s", layer.field)
+        decision, findings = decide(LayerFacts(exception=f"{type(exc).__name__}: {exc}")), []
+    record(layer, decision)
+    return findings
+
+
+def record(layer: Layer, decision: Decision) -> None:
+    """Write a layer's decision into its report (the only place a layer's status is set)."""
+    layer.status, layer.subindication, layer.problem = decision.status, decision.subindication, decision.problem
+    layer.valid_at_signing_time = decision.valid_at_signing_time
+
+
+def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer) -> list[tuple[str, dict]]:
+    """The findings that follow from the decision of a layer validated to the end."""
+    if not facts.validated:
+        return []
+    findings = []
+    if decision.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
+        findings.append(("REVOCATION_UNKNOWN", {}))
+    if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and decision.status == codes.INDETERMINATE:
+        findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer}))
+    if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
+        findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
+    return findings
+
+
+def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
+    """Fill `layer` with the facts of one signature (what the report shows) and gather what
+    its status is decided from; a validation that cannot go on stops with the facts it has.
+    Returns them with the layer findings as (code, params) pairs."""
     findings: list[tuple[str, dict]] = []
     so = emb.sig_object
     layer.sub_filter = _text(so, "/SubFilter")
@@ -194,9 +233,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
             _describe_signer(layer, emb.signer_cert)
         except Exception:
             pass
-        layer.status, layer.subindication = codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT"
-        layer.problem = f"SubFilter {layer.sub_filter} is not supported; the signature was not checked"
-        return findings
+        return LayerFacts(sub_filter=layer.sub_filter, sub_filter_supported=False), findings
 
     repaired = repair_rsa_parameters(emb.signer_info)
     if repaired is not None:
@@ -208,9 +245,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     try:
         cert = emb.signer_cert
     except Exception as exc:
-        layer.status, layer.subindication = codes.FAILED, "NO_SIGNING_CERTIFICATE_FOUND"
-        layer.problem = str(exc)
-        return findings
+        return LayerFacts(sub_filter=layer.sub_filter, signer_certificate_error=str(exc)), findings
     _describe_signer(layer, cert)
     si = emb.signer_info
     layer.digest_algorithm = si["digest_algorithm"]["algorithm"].native
@@ -275,9 +310,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
                 diff_policy=ctx.diff_policy, key_usage_settings=usage,
             )
     except Exception as exc:  # pyHanko raising on a hostile structure is a failure, never a pass
-        layer.status, layer.subindication = codes.FAILED, getattr(getattr(exc, "ades_subindication", None), "name", None) or "FORMAT_FAILURE"
-        layer.problem = f"{type(exc).__name__}: {exc}"
-        return findings
+        return LayerFacts(
+            sub_filter=layer.sub_filter, validation_error=f"{type(exc).__name__}: {exc}",
+            validation_error_subindication=getattr(getattr(exc, "ades_subindication", None), "name", None),
+        ), findings
     finally:
         for lg, (level, propagate) in zip(watched, saved):
             lg.removeHandler(catcher)
@@ -303,7 +339,8 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
 
     _signing_time(layer, si, so, poe_time)
     findings += _time_findings(layer)
-    changes_ok = _changes(layer, status, ctx)
+    modification = judge(status, ctx.signed_fields, layer.revision)
+    layer.changes = list(modification.changes)
     legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy)
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
@@ -318,14 +355,28 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
     if ctx.trust.online:
         ctx.fetched.extend(_fetched(vc))
     _collect_evidence(ctx, chain, si, extra, cert)
-    _decide(layer, status, catcher, changes_ok, legacy_problem, chain, ctx)
-    if layer.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
-        findings.append(("REVOCATION_UNKNOWN", {}))
-    if layer.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and layer.status == codes.INDETERMINATE:
-        findings.append(("ISSUER_MISSING", {"issuer": chain[-1].issuer.human_friendly}))
-    if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
-        findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
-    return findings
+    top = chain[-1]
+    untrusted_root = top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None
+    facts = LayerFacts(
+        sub_filter=layer.sub_filter,
+        integrity=layer.integrity,
+        signature_valid=layer.cryptographic_validity,
+        coverage=layer.coverage,
+        modification=modification,
+        legacy_problem=legacy_problem,
+        untrusted_root=top.subject.human_friendly if untrusted_root else None,
+        signing_time=layer.signing_time,
+        signing_time_source=layer.signing_time_source,
+        not_before=layer.certificate.not_before if layer.certificate is not None else None,
+        not_after=layer.certificate.not_after if layer.certificate is not None else None,
+        trust_indication=status.trust_problem_indic.name if status.trust_problem_indic else None,
+        revocation_missing=catcher.revocation_missing(),
+        revoked=status.revocation_details is not None,
+        trusted=bool(status.trusted),
+        trust_reasons=tuple(catcher.messages),
+        chain_end_issuer=top.issuer.human_friendly,
+    )
+    return facts, findings
 
 
 def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
@@ -487,33 +538,6 @@ def _time_findings(layer: Layer) -> list[tuple[str, dict]]:
     return [("SIGNING_TIME_LOCAL_AS_UTC", {})] if layer.local_time_as_utc else []
 
 
-def _changes(layer: Layer, status, ctx: DocumentContext) -> bool:
-    """After a layer, only signature fields signed in later revisions may change (plus the
-    validation-data and metadata updates pyHanko already classes as LTA updates)."""
-    from pyhanko.sign.diff_analysis import SuspiciousModification
-
-    diff = status.diff_result
-    if diff is None:
-        return status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
-    if isinstance(diff, SuspiciousModification):
-        layer.changes.append(str(diff))
-        return False
-    ok = True
-    for name in sorted(getattr(diff, "changed_form_fields", ()) or ()):
-        signed_at = ctx.signed_fields.get(name)
-        if signed_at is not None and signed_at > layer.revision:
-            layer.changes.append(f"signature field '{name}' added and signed in revision {signed_at}")
-        else:
-            layer.changes.append(f"form field '{name}' changed without a signature covering it")
-            ok = False
-    if status.modification_level is not None and status.modification_level.name in ("ANNOTATIONS", "OTHER"):
-        ok = False
-    if getattr(status, "docmdp_ok", None) is False:
-        layer.changes.append("the change is not permitted by the document's certification (DocMDP) level")
-        ok = False
-    return ok
-
-
 def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool) -> Revocation:
     details = status.revocation_details
     if details is not None:
@@ -548,61 +572,4 @@ def _revinfo_time(cert, extra, ctx: DocumentContext) -> str | None:
     crls = _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls))
     if crls:
         return _iso(max(c["tbs_cert_list"]["this_update"].native for c in crls))
-    return None
-
-
-def _decide(layer: Layer, status, catcher: _ReasonCatcher, changes_ok: bool, legacy_problem, chain, ctx) -> None:
-    """The layer's status from its facts, most serious failure first."""
-    indic = status.trust_problem_indic.name if status.trust_problem_indic else None
-    if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and catcher.revocation_missing():
-        indic = "TRY_LATER"
-    reason = "; ".join(dict.fromkeys(catcher.messages)) or None
-
-    def fail(sub: str, problem: str | None, st: str = codes.FAILED) -> None:
-        layer.status, layer.subindication, layer.problem = st, sub, problem
-
-    if not layer.integrity:
-        return fail("HASH_FAILURE", "the digest of the signed byte ranges does not match the signed digest")
-    if not layer.cryptographic_validity:
-        return fail("SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's public key")
-    if layer.coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
-        return fail("FORMAT_FAILURE", f"the byte range does not cover a whole revision (coverage {layer.coverage})")
-    if not changes_ok:
-        return fail("MODIFIED_AFTER_SIGNING", "; ".join(layer.changes) or "modified after signing")
-    if legacy_problem:
-        return fail("CRYPTO_CONSTRAINTS_FAILURE", legacy_problem)
-    top = chain[-1] if chain else None
-    if top is not None and top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None:
-        # pyHanko names a self-signed signer a chain constraint failure; either way the chain
-        # ends somewhere nobody trusts: that is a failure, not missing information.
-        layer.pki = UNTRUSTED
-        return fail("NO_CERTIFICATE_CHAIN_FOUND", f"the chain ends at '{top.subject.human_friendly}', which is not a trusted anchor")
-    claimed_bad = _claimed_time_outside_validity(layer)
-    if claimed_bad:
-        return fail(*claimed_bad)
-    if indic in TRUST_FAILURES_THAT_FAIL or status.revocation_details is not None:
-        return fail(indic or "REVOKED_NO_POE", reason or "the certificate is revoked")
-    if indic == "NO_CERTIFICATE_CHAIN_FOUND":
-        return fail(indic, f"the issuer '{chain[-1].issuer.human_friendly if chain else '?'}' is not available", codes.INDETERMINATE)
-    if indic in TRUST_MISSING_INFO:
-        return fail(indic, reason, codes.INDETERMINATE)
-    if indic is not None or not status.trusted:
-        return fail(indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason)
-    layer.valid_at_signing_time = True
-    layer.status, layer.subindication, layer.problem = codes.PASSED, None, None
-
-
-def _claimed_time_outside_validity(layer: Layer):
-    """The signer's own statement of when it signed, outside its certificate's validity, condemns
-    the signature whatever else holds (EN 319 102-1: EXPIRED / NOT_YET_VALID)."""
-    if layer.signing_time is None or layer.certificate is None:
-        return None
-    t = datetime.fromisoformat(layer.signing_time)
-    nb = datetime.fromisoformat(layer.certificate.not_before)
-    na = datetime.fromisoformat(layer.certificate.not_after)
-    layer.valid_at_signing_time = nb <= t <= na
-    if t > na:
-        return "EXPIRED", f"signed at {layer.signing_time}, after the certificate expired on {layer.certificate.not_after}"
-    if t < nb:
-        return "NOT_YET_VALID", f"signed at {layer.signing_time}, before the certificate became valid on {layer.certificate.not_before}"
     return None

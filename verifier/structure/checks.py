@@ -50,12 +50,20 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
     for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
                          ("active content", activecontent.check), ("overlap", overlap.check)):
         for code, params in _run(name, check_, layout, first_signed):
-            report.add(code, **params)
+            report.add(code, layer=_layer_of(code, params, signatures), **params)
     if strict_error is not None:
         code = "STRICT_PARSE_DEVIATION"
         if first_signed is not None and _strict_ok(layout, first_signed):
             code = "STRICT_PARSE_DEVIATION_AFTER_SIGNING"
         report.add(code, reason=str(strict_error))
+
+
+def _layer_of(code: str, params: dict, signatures: list[SignatureRef]) -> int | None:
+    """The layer a document-wide finding is about: a widget laid over signed text is the
+    widget of the signature field it names (the last layer of that name), when it is one."""
+    if code != "ANNOTATION_OVER_SIGNED_TEXT":
+        return None
+    return {sig.field: sig.layer for sig in signatures}.get(params.get("field"))
 
 
 def _run(name: str, check_, *args) -> list[tuple[str, dict]]:

@@ -1,63 +1,17 @@
-"""Post-signature modification policy of kyso (pyHanko difference analysis).
+"""Tagged-PDF structure tree entries for a new signature widget.
 
-pyHanko decides whether the revisions appended after a signature are harmless by
-"whitelisting": every object written in a later revision must be explained by a rule
-(a signature field being added, the document information dictionary being updated, ...);
-one unexplained object makes the modification level OTHER and the signature invalid.
-
-Its DEFAULT_DIFF_POLICY wrongly rejects genuine documents of Vietnamese state agencies,
-because of three habits of their signing tools (VGCA Sign Service, vSignPDF, built on
-iText). This module builds a policy that is pyHanko's default plus exactly three narrow
-extensions, one per habit, and one restriction (4.), and nothing else:
-
-1. **New visible signature fields after a DocMDP P=2 certification.**
-   The first signature of a multi-layer document certifies it with P=2 ("form filling
-   and signing allowed"); every later layer (the agency's seals, the number, the date) is
-   a new *visible* signature field. pyHanko refuses new visible signature fields after
-   any certification (stricter than ISO 32000 and Acrobat). P=2 explicitly permits
-   signing, so after a P=2 certification a new visible signature field is accepted as
-   with ``SigFieldCreationRule(allow_new_visible_after_certify=True)`` - provided it is
-   signed in that revision (:class:`SignedSigFieldCreationRule`): an empty visible
-   signature field is a "sneaky signature" appearance nobody vouches for, and stays
-   OTHER as in pyHanko's default. For P=1 (no changes) and P=3 (annotations)
-   pyHanko's default rule is used unchanged: the relaxation is selected per signature
-   from its own DocMDP level (:class:`KysoDiffPolicy`), because pyHanko's flag alone
-   also relaxes P=1 and P=3 (they would become FORM_FILLING instead of OTHER).
-
-2. **Tagged-PDF structure tree entries for a new signature widget.**
-   Word-made, tagged PDFs (e.g. decree 50/2026/NĐ-CP) are signed with iText, which
-   registers each new signature widget in the logical structure tree, as PDF/UA
-   requires: a new ``/StructElem`` (``/S /Form``) whose ``/K`` is an ``/OBJR`` to the
-   widget, appended to the ``/K`` array of an existing structure element, a new
-   ``/ParentTree`` entry (key = the widget's ``/StructParent``) pointing at it, a bumped
-   ``/ParentTreeNextKey`` - and iText rewrites the whole parent tree into new objects on
-   every save. pyHanko has no rule for any of this ("unexplained xrefs"). The structure
-   tree does not draw anything, but it is what screen readers and text extraction follow,
-   so :class:`SignatureStructTreeRule` accepts exactly that pattern and nothing more:
-   existing parent-tree entries must keep their values, new entries and new elements
-   must point at signature widgets that are new since the signed revision, and no
-   marked-content reference into page content may be added.
-
-3. **An empty XMP metadata stream.**
-   Some tools write a zero-length ``/Metadata`` stream (19-bkhcn.pdf has one in every
-   revision, including the signed one, and rewrites it when signing). pyHanko's
-   ``MetadataUpdateRule`` tries to parse it as XML and reports OTHER. An empty stream
-   carries no metadata and cannot hide anything, so :class:`EmptyTolerantMetadataRule`
-   accepts it at LTA_UPDATES; whenever a stream is non-empty it gets exactly pyHanko's
-   well-formedness/XMP checks, and when neither stream is empty the decision is
-   delegated to pyHanko's ``MetadataUpdateRule`` unchanged.
-
-4. **No empty visible signature field after an approval signature.**
-   pyHanko accepts a new visible signature field left unsigned after an approval
-   signature as form filling; its widget can draw anything over the signed text and no
-   signer vouches for it (attacks.md, "SSA after an approval signature").
-   :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
-   a new visible signature field signed in the same revision, or an invisible one, is
-   accepted as before.
-
-Everything else - new annotations, page content or font changes, unsigned updates,
-non-signature form fields - is judged by pyHanko's own rules exactly as in
-``DEFAULT_DIFF_POLICY``.
+Word-made, tagged PDFs (e.g. decree 50/2026/NĐ-CP) are signed with iText, which
+registers each new signature widget in the logical structure tree, as PDF/UA
+requires: a new ``/StructElem`` (``/S /Form``) whose ``/K`` is an ``/OBJR`` to the
+widget, appended to the ``/K`` array of an existing structure element, a new
+``/ParentTree`` entry (key = the widget's ``/StructParent``) pointing at it, a bumped
+``/ParentTreeNextKey`` - and iText rewrites the whole parent tree into new objects on
+every save. pyHanko has no rule for any of this ("unexplained xrefs"). The structure
+tree does not draw anything, but it is what screen readers and text extraction follow,
+so :class:`SignatureStructTreeRule` accepts exactly that pattern and nothing more:
+existing parent-tree entries must keep their values, new entries and new elements
+must point at signature widgets that are new since the signed revision, and no
+marked-content reference into page content may be added.
 
 Note: ``SignatureStructTreeRule`` uses pyHanko's (internal) reverse reference cache
 (``HistoricalResolver._get_usages_of_ref``), as pyHanko's own form rules do, so that an
@@ -66,133 +20,16 @@ existing object it approves is approved only through the structure-tree paths it
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from collections.abc import Iterable, Iterator
 
 from pyhanko.pdf_utils import generic, misc
-from pyhanko.pdf_utils.decode_limits import DecodePurpose
-from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
-from pyhanko.sign.diff_analysis import (
-    DiffPolicy,
-    DiffResult,
-    ModificationLevel,
-    StandardDiffPolicy,
-    SuspiciousModification,
-)
+from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.commons import compare_dicts
-from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
-from pyhanko.sign.diff_analysis.rules.file_structure_rules import (
-    CatalogModificationRule,
-    ObjectStreamRule,
-    XrefStreamRule,
-)
-from pyhanko.sign.diff_analysis.rules.form_field_rules import (
-    DSSCompareRule,
-    GenericFieldModificationRule,
-    SigFieldCreationRule,
-    SigFieldModificationRule,
-)
-from pyhanko.sign.diff_analysis.rules.metadata_rules import (
-    DocInfoRule,
-    MetadataUpdateRule,
-)
-from pyhanko.sign.diff_analysis.rules_api import (
-    Context,
-    QualifiedWhitelistRule,
-    ReferenceUpdate,
-    WhitelistRule,
-)
-from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
+from pyhanko.sign.diff_analysis.rules_api import Context, QualifiedWhitelistRule, ReferenceUpdate
 
-from verifier.patches import diffshare  # noqa: F401  (orphans found once per revision, not per comparison)
+__all__ = ['SignatureStructTreeRule']
 
-__all__ = [
-    'EmptyTolerantMetadataRule',
-    'KysoDiffPolicy',
-    'SignatureStructTreeRule',
-    'SignedSigFieldCreationRule',
-    'ApprovalSigFieldCreationRule',
-    'build_diff_policy',
-]
-
-
-# ---------------------------------------------------------------------------
-# 3. XMP metadata: an empty stream is a legitimate (empty) metadata update
-# ---------------------------------------------------------------------------
-
-
-def _metadata_ref(root: generic.DictionaryObject) -> generic.Reference | None:
-    # same lookup (and same complaint) as pyHanko's MetadataUpdateRule
-    try:
-        return root.get_value_as_reference('/Metadata')
-    except misc.IndirectObjectExpected:
-        raise SuspiciousModification("/Metadata should be an indirect reference")
-    except KeyError:
-        return None
-
-
-def _is_empty_stream(ref: generic.Reference) -> bool:
-    """True only for a stream object whose decoded data is zero bytes long.
-
-    Anything else (not a stream, undecodable, a single space, ...) is "not empty" and
-    is left to pyHanko's XML checks, which will reject it when it is not XMP.
-    """
-    try:
-        obj = ref.get_object()
-        if not isinstance(obj, generic.StreamObject):
-            return False
-        return len(obj.read_data(DecodePurpose.XMP_METADATA)) == 0
-    except Exception:  # noqa: BLE001 - undecodable: let pyHanko's checks speak
-        return False
-
-
-class EmptyTolerantMetadataRule(WhitelistRule):
-    """pyHanko's ``MetadataUpdateRule``, except that an empty metadata stream (zero
-    bytes after decoding, old or new) is not fed to the XML parser.
-
-    - Neither the old nor the new ``/Metadata`` stream is empty: delegated unchanged to
-      pyHanko's ``MetadataUpdateRule`` (XML well-formedness, no entities, root element
-      ``x:xmpmeta``).
-    - Otherwise: each non-empty stream still gets pyHanko's
-      ``MetadataUpdateRule.is_well_formed_xml``; the reference bookkeeping is identical
-      to pyHanko's (the new stream must override the old metadata object or be a new
-      object, never another existing object), approved through ``/Root/Metadata``.
-    """
-
-    def __init__(self) -> None:
-        self._pyhanko_rule = MetadataUpdateRule()
-
-    def apply(
-        self, old: HistoricalResolver, new: HistoricalResolver
-    ) -> Iterable[ReferenceUpdate]:
-        new_ref = _metadata_ref(new.root)
-        if new_ref is None:
-            return
-        old_ref = _metadata_ref(old.root)
-        new_empty = _is_empty_stream(new_ref)
-        old_empty = old_ref is not None and _is_empty_stream(old_ref)
-        if not new_empty and not old_empty:
-            yield from self._pyhanko_rule.apply(old, new)
-            return
-
-        if not new_empty:
-            MetadataUpdateRule.is_well_formed_xml(new_ref)
-        if old_ref is not None and not old_empty:
-            MetadataUpdateRule.is_well_formed_xml(old_ref)
-
-        if old_ref == new_ref or old.is_ref_unassignable(new_ref):
-            yield ReferenceUpdate(
-                new_ref,
-                context_checked=Context.from_absolute(
-                    old, RawPdfPath('/Root', '/Metadata')
-                ),
-            )
-
-
-# ---------------------------------------------------------------------------
-# 2. Structure tree entries for new signature widgets
-# ---------------------------------------------------------------------------
 
 # Keys a new structure element may carry: exactly what iText writes for a widget.
 _NEW_ELEM_KEYS = frozenset({'/Type', '/S', '/P', '/Pg', '/K'})
@@ -669,131 +506,3 @@ class SignatureStructTreeRule(QualifiedWhitelistRule):
         yield from value_updates
         yield from elem_updates
         yield from parent_updates
-
-
-# ---------------------------------------------------------------------------
-# 1. P=2 certification: new visible signature fields; the policy itself
-# ---------------------------------------------------------------------------
-
-
-def _is_signed(field) -> bool:
-    """A signature field whose /V is an indirect object (a signature dictionary)."""
-    return isinstance(field, generic.DictionaryObject) and isinstance(
-        field.raw_get('/V') if '/V' in field else None, generic.IndirectObject
-    )
-
-
-class SignedSigFieldCreationRule(SigFieldCreationRule):
-    """pyHanko's ``SigFieldCreationRule`` as with ``allow_new_visible_after_certify=True``,
-    but only for a new visible signature field that is *signed* (carries an indirect
-    ``/V``) in the revision under review.
-
-    This is what DocMDP P=2 permits: signing. A new visible signature field left empty
-    after a certification draws an appearance no signer vouches for (a "sneaky
-    signature"); pyHanko's flag would accept it at FORM_FILLING, this rule keeps
-    pyHanko's default verdict for it (OTHER). Every seal of the real documents is
-    created and signed in the same revision, so they are unaffected. Whether the value
-    is a valid signature is the business of that signature's own validation.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(allow_new_visible_after_certify=False)
-
-    def apply(self, context):
-        for level, upd in super().apply(context):
-            # pyHanko only clears this flag on a new *visible* signature field itself
-            if not upd.valid_when_certifying and _is_signed(context.new(upd.updated_ref)):
-                upd = dataclasses.replace(upd, valid_when_certifying=True)
-            yield level, upd
-
-
-class ApprovalSigFieldCreationRule(SigFieldCreationRule):
-    """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1/P=3, where
-    pyHanko refuses every new visible signature field anyway), except that a new *visible*
-    signature field must be signed in the revision under review.
-
-    pyHanko accepts an empty visible signature field after an approval signature as form
-    filling. Its widget draws whatever appearance the forger gives it, over the signed
-    text, and no signer vouches for it (attacks.md: "SSA after an approval signature,
-    field left unsigned"). The same rule as after P=2: signing is allowed, drawing is not.
-    An invisible empty field draws nothing and stays an LTA-level update.
-    """
-
-    def apply(self, context):
-        for level, upd in super().apply(context):
-            if not upd.valid_when_certifying and not _is_signed(context.new(upd.updated_ref)):
-                raise SuspiciousModification(
-                    f"New visible signature field '{upd.field_name}' is not signed: "
-                    "its appearance is vouched for by no signer."
-                )
-            yield level, upd
-
-
-def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
-    return FormUpdatingRule(
-        field_rules=[
-            SignedSigFieldCreationRule()
-            if after_p2_certification
-            else ApprovalSigFieldCreationRule(),
-            SigFieldModificationRule(),
-            GenericFieldModificationRule(),
-        ],
-    )
-
-
-class KysoDiffPolicy(StandardDiffPolicy):
-    """A :class:`StandardDiffPolicy` that judges form changes with
-    ``form_rule_fill_forms`` when the signature under review certifies with DocMDP P=2
-    (``MDPPerm.FILL_FORMS``), and with the ordinary ``form_rule`` otherwise.
-
-    pyHanko's ``allow_new_visible_after_certify`` flag applies to every DocMDP level; it
-    must only relax P=2, which allows signing. After a P=1 or P=3 certification a new
-    visible signature field therefore stays OTHER, as in pyHanko's default policy.
-    """
-
-    def __init__(self, *args, form_rule_fill_forms: FormUpdatingRule, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form_rule_fill_forms = form_rule_fill_forms
-
-    def apply(
-        self,
-        old: HistoricalResolver,
-        new: HistoricalResolver,
-        field_mdp_spec: FieldMDPSpec | None = None,
-        doc_mdp: MDPPerm | None = None,
-    ) -> DiffResult:
-        if doc_mdp == MDPPerm.FILL_FORMS:
-            # a shallow copy, so that concurrent reviews never see a swapped rule
-            policy = copy.copy(self)
-            policy.form_rule = self.form_rule_fill_forms
-            return StandardDiffPolicy.apply(
-                policy, old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp
-            )
-        return super().apply(old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
-
-
-def build_diff_policy() -> DiffPolicy:
-    """kyso's difference policy: pyHanko's DEFAULT_DIFF_POLICY (same rules, same
-    settings, same order) with these changes only:
-
-    - after a DocMDP P=2 certification, :class:`SignedSigFieldCreationRule` (pyHanko's
-      ``allow_new_visible_after_certify=True``, for signed fields only); P=1, P=3 and
-      approval signatures use :class:`ApprovalSigFieldCreationRule` (pyHanko's default
-      ``SigFieldCreationRule()``, refusing new visible signature fields left unsigned);
-    - ``MetadataUpdateRule`` is replaced by :class:`EmptyTolerantMetadataRule` (still at
-      LTA_UPDATES), which delegates to it whenever no empty stream is involved;
-    - :class:`SignatureStructTreeRule` is added (FORM_FILLING).
-    """
-    return KysoDiffPolicy(
-        global_rules=[
-            CatalogModificationRule(),
-            DocInfoRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            EmptyTolerantMetadataRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            SignatureStructTreeRule(),
-        ],
-        form_rule=_form_rule(after_p2_certification=False),
-        form_rule_fill_forms=_form_rule(after_p2_certification=True),
-    )

@@ -1,0 +1,196 @@
+"""The one place that decides a signature layer's status and sub-indication.
+
+Validating a layer (verifier.signatures.layer) gathers what pyHanko and kyso's own checks
+found into a frozen `LayerFacts`; `decide` derives the `Decision` from those facts alone, and
+the pipeline (verifier.document) writes it into the report's Layer. Nothing else sets a
+layer's status: a reader finds every rule that can make a layer PASSED, FAILED or
+INDETERMINATE in `decide`, in the order they apply. The document's verdict is then derived
+from the layers' statuses and the findings (verifier.document._verdict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from verifier.report import codes
+from verifier.signatures.diff.judgement import ChangeJudgement
+
+# pyHanko's trust sub-indications (EN 319 102-1 names) by what kyso makes of them
+TRUST_FAILURES_THAT_FAIL = frozenset({"REVOKED_NO_POE", "REVOKED_CA_NO_POE", "REVOKED"})
+TRUST_MISSING_INFO = frozenset({"TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NO_POE", "NO_POE"})
+
+
+@dataclass(frozen=True)
+class LayerFacts:
+    """What validating one layer found. A validation that stopped early leaves the later
+    facts at their defaults; `decide` never reads them then."""
+
+    cms_error: str | None = None
+    """The signature could not be parsed at all ("Type: message"); nothing else is known."""
+    exception: str | None = None
+    """Validating the layer raised ("Type: message"): a hostile structure or a bug."""
+    sub_filter: str | None = None
+    """/SubFilter of the signature dictionary."""
+    sub_filter_supported: bool = True
+    """Whether kyso validates that format; if not, nothing below was looked at."""
+    signer_certificate_error: str | None = None
+    """Why the signer's certificate could not be found in the CMS."""
+    validation_error: str | None = None
+    """pyHanko's validation raised ("Type: message")."""
+    validation_error_subindication: str | None = None
+    """The EN 319 102-1 sub-indication pyHanko attached to that exception, if any."""
+    integrity: bool | None = None
+    """The digest of the signed byte ranges matches the signed digest."""
+    signature_valid: bool | None = None
+    """The signature value verifies with the signer's public key."""
+    coverage: str | None = None
+    """pyHanko's coverage level: ENTIRE_FILE, ENTIRE_REVISION or less."""
+    modification: ChangeJudgement | None = None
+    """What changed after the signature and whether it is permitted (verifier.signatures.diff)."""
+    legacy_problem: str | None = None
+    """Why the algorithms are unacceptable under the policy (verifier.signatures.legacy), if they are."""
+    untrusted_root: str | None = None
+    """Subject of the self-signed certificate the chain ends at, when it is no trust anchor."""
+    signing_time: str | None = None
+    """The best known signing time (ISO 8601)."""
+    signing_time_source: str | None = None
+    """Where it comes from: timestamp (a proof of existence), signed_attribute (the signer's
+    own signingTime claim) or pdf_m (the unsigned /M of the signature dictionary)."""
+    not_before: str | None = None
+    """The signer certificate's validity period (ISO 8601)."""
+    not_after: str | None = None
+    trust_indication: str | None = None
+    """pyHanko's trust problem sub-indication, if any."""
+    revocation_missing: bool = False
+    """Path validation failed for want of revocation information (pyHanko's InsufficientRevinfoError)."""
+    revoked: bool = False
+    """pyHanko found the certificate revoked (it has revocation details)."""
+    trusted: bool = False
+    """pyHanko's path validation to a trust anchor succeeded."""
+    trust_reasons: tuple[str, ...] = ()
+    """What pyHanko logged as the reason for a trust failure, in order."""
+    chain_end_issuer: str | None = None
+    """Issuer name of the last certificate of the chain found (the one not available)."""
+
+    @property
+    def validated(self) -> bool:
+        """Whether pyHanko's validation ran to the end (the facts below the early stops are known)."""
+        return self.integrity is not None
+
+    @property
+    def bottom_line(self) -> bool:
+        """Whether the layer passed."""
+        return decide(self).bottom_line
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A layer's status and sub-indication, with the precise reason in English."""
+
+    status: str
+    subindication: str | None = None
+    problem: str | None = None
+    valid_at_signing_time: bool | None = None
+    """Whether the certificate was valid at the signing time, once the decision came that far
+    (None when an earlier rule decided, or no signing time is known and the layer did not pass)."""
+
+    @property
+    def bottom_line(self) -> bool:
+        return self.status == codes.PASSED
+
+
+def decide(facts: LayerFacts) -> Decision:
+    """The layer's status from its facts, most serious first; the first rule that applies
+    decides:
+
+    ==  =============================================  =============  ==============================
+    #   fact                                           status         sub-indication
+    ==  =============================================  =============  ==============================
+    1   the CMS cannot be parsed                       FAILED         FORMAT_FAILURE
+    2   validating the layer raised                    FAILED         FORMAT_FAILURE
+    3   a SubFilter kyso does not validate             INDETERMINATE  UNSUPPORTED_SIGNATURE_FORMAT
+    4   no signer certificate in the CMS               FAILED         NO_SIGNING_CERTIFICATE_FOUND
+    5   pyHanko's validation raised                    FAILED         its sub-indication, else
+                                                                      FORMAT_FAILURE
+    6   the byte-range digest does not match           FAILED         HASH_FAILURE
+    7   the signature value does not verify            FAILED         SIG_CRYPTO_FAILURE
+    8   the byte range covers less than a revision     FAILED         FORMAT_FAILURE
+    9   a change after signing is not permitted        FAILED         MODIFIED_AFTER_SIGNING
+    10  an algorithm the policy refuses                FAILED         CRYPTO_CONSTRAINTS_FAILURE
+    11  the chain ends at a self-signed certificate    FAILED         NO_CERTIFICATE_CHAIN_FOUND
+        that is no trust anchor
+    12  signed after the certificate expired           FAILED         EXPIRED
+    13  signed before the certificate became valid     FAILED         NOT_YET_VALID
+    14  revoked (pyHanko's REVOKED* or revocation      FAILED         pyHanko's, else REVOKED_NO_POE
+        details)
+    15  the issuer is not available                    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
+    16  outside information missing: no revocation     INDETERMINATE  TRY_LATER (also for pyHanko's
+        data, no proof of existence                                   general failure when revocation
+                                                                      data was missing),
+                                                                      REVOCATION_OUT_OF_BOUNDS_NO_POE,
+                                                                      OUT_OF_BOUNDS_NO_POE, NO_POE
+    17  any other trust problem, or not trusted        FAILED         pyHanko's, else
+                                                                      CERTIFICATE_CHAIN_GENERAL_FAILURE
+    18  otherwise                                      PASSED         -
+    ==  =============================================  =============  ==============================
+
+    The signing time (12, 13) is the best known one, the signer's own claim included: a
+    signer's statement that it signed outside its certificate's validity condemns the
+    signature whatever else holds (EN 319 102-1: EXPIRED / NOT_YET_VALID).
+    """
+    if facts.cms_error is not None:
+        return Decision(codes.FAILED, "FORMAT_FAILURE", f"the signature cannot be parsed: {facts.cms_error}")
+    if facts.exception is not None:
+        return Decision(codes.FAILED, "FORMAT_FAILURE", facts.exception)
+    if not facts.sub_filter_supported:
+        return Decision(codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT",
+                        f"SubFilter {facts.sub_filter} is not supported; the signature was not checked")
+    if facts.signer_certificate_error is not None:
+        return Decision(codes.FAILED, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error)
+    if facts.validation_error is not None:
+        return Decision(codes.FAILED, facts.validation_error_subindication or "FORMAT_FAILURE", facts.validation_error)
+    if not facts.integrity:
+        return Decision(codes.FAILED, "HASH_FAILURE", "the digest of the signed byte ranges does not match the signed digest")
+    if not facts.signature_valid:
+        return Decision(codes.FAILED, "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's public key")
+    if facts.coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
+        return Decision(codes.FAILED, "FORMAT_FAILURE", f"the byte range does not cover a whole revision (coverage {facts.coverage})")
+    if facts.modification is None or not facts.modification.permitted:
+        changes = facts.modification.changes if facts.modification is not None else ()
+        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(changes) or "modified after signing")
+    if facts.legacy_problem:
+        return Decision(codes.FAILED, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem)
+    if facts.untrusted_root is not None:
+        # pyHanko names a self-signed signer a chain constraint failure; either way the chain
+        # ends somewhere nobody trusts: that is a failure, not missing information.
+        return Decision(codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND",
+                        f"the chain ends at '{facts.untrusted_root}', which is not a trusted anchor")
+
+    within = None
+    if facts.signing_time is not None and facts.not_before is not None and facts.not_after is not None:
+        t = datetime.fromisoformat(facts.signing_time)
+        not_before, not_after = datetime.fromisoformat(facts.not_before), datetime.fromisoformat(facts.not_after)
+        within = not_before <= t <= not_after
+        if t > not_after:
+            return Decision(codes.FAILED, "EXPIRED", f"signed at {facts.signing_time}, after the certificate expired on "
+                                                     f"{facts.not_after}", within)
+        if t < not_before:
+            return Decision(codes.FAILED, "NOT_YET_VALID", f"signed at {facts.signing_time}, before the certificate became "
+                                                           f"valid on {facts.not_before}", within)
+
+    indic = facts.trust_indication
+    if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and facts.revocation_missing:
+        # pyHanko files "no revocation information" under CERTIFICATE_CHAIN_GENERAL_FAILURE;
+        # EN 319 102-1 calls it TRY_LATER, and it is outside information, not a failure.
+        indic = "TRY_LATER"
+    reason = "; ".join(dict.fromkeys(facts.trust_reasons)) or None
+    if indic in TRUST_FAILURES_THAT_FAIL or facts.revoked:
+        return Decision(codes.FAILED, indic or "REVOKED_NO_POE", reason or "the certificate is revoked", within)
+    if indic == "NO_CERTIFICATE_CHAIN_FOUND":
+        return Decision(codes.INDETERMINATE, indic, f"the issuer '{facts.chain_end_issuer or '?'}' is not available", within)
+    if indic in TRUST_MISSING_INFO:
+        return Decision(codes.INDETERMINATE, indic, reason, within)
+    if indic is not None or not facts.trusted:
+        return Decision(codes.FAILED, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, within)
+    return Decision(codes.PASSED, valid_at_signing_time=True)

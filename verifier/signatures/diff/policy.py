@@ -1,0 +1,102 @@
+"""kyso's difference policy: pyHanko's DEFAULT_DIFF_POLICY with kyso's rules
+(verifier.signatures.diff.rules), and the form rule chosen per signature by its DocMDP level."""
+
+from __future__ import annotations
+
+import copy
+
+from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.sign.diff_analysis import DiffPolicy, DiffResult, ModificationLevel, StandardDiffPolicy
+from pyhanko.sign.diff_analysis.form_rules_api import FormUpdatingRule
+from pyhanko.sign.diff_analysis.rules.file_structure_rules import (
+    CatalogModificationRule,
+    ObjectStreamRule,
+    XrefStreamRule,
+)
+from pyhanko.sign.diff_analysis.rules.form_field_rules import (
+    DSSCompareRule,
+    GenericFieldModificationRule,
+    SigFieldModificationRule,
+)
+from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule
+from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
+
+from verifier.signatures.diff.rules import (
+    ApprovalSigFieldCreationRule,
+    EmptyTolerantMetadataRule,
+    SignatureStructTreeRule,
+    SignedSigFieldCreationRule,
+)
+from verifier.patches import diffshare  # noqa: F401  (orphans found once per revision, not per comparison)
+
+__all__ = ['KysoDiffPolicy', 'build_diff_policy']
+
+
+def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
+    return FormUpdatingRule(
+        field_rules=[
+            SignedSigFieldCreationRule()
+            if after_p2_certification
+            else ApprovalSigFieldCreationRule(),
+            SigFieldModificationRule(),
+            GenericFieldModificationRule(),
+        ],
+    )
+
+
+class KysoDiffPolicy(StandardDiffPolicy):
+    """A :class:`StandardDiffPolicy` that judges form changes with
+    ``form_rule_fill_forms`` when the signature under review certifies with DocMDP P=2
+    (``MDPPerm.FILL_FORMS``), and with the ordinary ``form_rule`` otherwise.
+
+    pyHanko's ``allow_new_visible_after_certify`` flag applies to every DocMDP level; it
+    must only relax P=2, which allows signing. After a P=1 or P=3 certification a new
+    visible signature field therefore stays OTHER, as in pyHanko's default policy.
+    """
+
+    def __init__(self, *args, form_rule_fill_forms: FormUpdatingRule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_rule_fill_forms = form_rule_fill_forms
+
+    def apply(
+        self,
+        old: HistoricalResolver,
+        new: HistoricalResolver,
+        field_mdp_spec: FieldMDPSpec | None = None,
+        doc_mdp: MDPPerm | None = None,
+    ) -> DiffResult:
+        if doc_mdp == MDPPerm.FILL_FORMS:
+            # a shallow copy, so that concurrent reviews never see a swapped rule
+            policy = copy.copy(self)
+            policy.form_rule = self.form_rule_fill_forms
+            return StandardDiffPolicy.apply(
+                policy, old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp
+            )
+        return super().apply(old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
+
+
+def build_diff_policy() -> DiffPolicy:
+    """kyso's difference policy: pyHanko's DEFAULT_DIFF_POLICY (same rules, same
+    settings, same order) with these changes only:
+
+    - after a DocMDP P=2 certification, :class:`SignedSigFieldCreationRule` (pyHanko's
+      ``allow_new_visible_after_certify=True``, for signed fields only); P=1, P=3 and
+      approval signatures use :class:`ApprovalSigFieldCreationRule` (pyHanko's default
+      ``SigFieldCreationRule()``, refusing new visible signature fields left unsigned);
+    - ``MetadataUpdateRule`` is replaced by :class:`EmptyTolerantMetadataRule` (still at
+      LTA_UPDATES), which delegates to it whenever no empty stream is involved;
+    - :class:`SignatureStructTreeRule` is added (FORM_FILLING).
+    """
+    return KysoDiffPolicy(
+        global_rules=[
+            CatalogModificationRule(),
+            DocInfoRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            EmptyTolerantMetadataRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            SignatureStructTreeRule(),
+        ],
+        form_rule=_form_rule(after_p2_certification=False),
+        form_rule_fill_forms=_form_rule(after_p2_certification=True),
+    )

@@ -1,0 +1,86 @@
+"""New signature fields: what DocMDP P=2 and an approval signature permit.
+
+1. **New visible signature fields after a DocMDP P=2 certification.**
+   The first signature of a multi-layer document certifies it with P=2 ("form filling
+   and signing allowed"); every later layer (the agency's seals, the number, the date) is
+   a new *visible* signature field. pyHanko refuses new visible signature fields after
+   any certification (stricter than ISO 32000 and Acrobat). P=2 explicitly permits
+   signing, so after a P=2 certification a new visible signature field is accepted as
+   with ``SigFieldCreationRule(allow_new_visible_after_certify=True)`` - provided it is
+   signed in that revision (:class:`SignedSigFieldCreationRule`): an empty visible
+   signature field is a "sneaky signature" appearance nobody vouches for, and stays
+   OTHER as in pyHanko's default. For P=1 (no changes) and P=3 (annotations) the
+   relaxation is not used; the policy selects it per signature from its own DocMDP level
+   (verifier.signatures.diff.policy.KysoDiffPolicy).
+
+2. **No empty visible signature field after an approval signature.**
+   pyHanko accepts a new visible signature field left unsigned after an approval
+   signature as form filling; its widget can draw anything over the signed text and no
+   signer vouches for it (attacks.md, "SSA after an approval signature").
+   :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
+   a new visible signature field signed in the same revision, or an invisible one, is
+   accepted as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pyhanko.pdf_utils import generic
+from pyhanko.sign.diff_analysis import SuspiciousModification
+from pyhanko.sign.diff_analysis.rules.form_field_rules import SigFieldCreationRule
+
+__all__ = ['ApprovalSigFieldCreationRule', 'SignedSigFieldCreationRule']
+
+
+def _is_signed(field) -> bool:
+    """A signature field whose /V is an indirect object (a signature dictionary)."""
+    return isinstance(field, generic.DictionaryObject) and isinstance(
+        field.raw_get('/V') if '/V' in field else None, generic.IndirectObject
+    )
+
+
+class SignedSigFieldCreationRule(SigFieldCreationRule):
+    """pyHanko's ``SigFieldCreationRule`` as with ``allow_new_visible_after_certify=True``,
+    but only for a new visible signature field that is *signed* (carries an indirect
+    ``/V``) in the revision under review.
+
+    This is what DocMDP P=2 permits: signing. A new visible signature field left empty
+    after a certification draws an appearance no signer vouches for (a "sneaky
+    signature"); pyHanko's flag would accept it at FORM_FILLING, this rule keeps
+    pyHanko's default verdict for it (OTHER). Every seal of the real documents is
+    created and signed in the same revision, so they are unaffected. Whether the value
+    is a valid signature is the business of that signature's own validation.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_new_visible_after_certify=False)
+
+    def apply(self, context):
+        for level, upd in super().apply(context):
+            # pyHanko only clears this flag on a new *visible* signature field itself
+            if not upd.valid_when_certifying and _is_signed(context.new(upd.updated_ref)):
+                upd = dataclasses.replace(upd, valid_when_certifying=True)
+            yield level, upd
+
+
+class ApprovalSigFieldCreationRule(SigFieldCreationRule):
+    """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1/P=3, where
+    pyHanko refuses every new visible signature field anyway), except that a new *visible*
+    signature field must be signed in the revision under review.
+
+    pyHanko accepts an empty visible signature field after an approval signature as form
+    filling. Its widget draws whatever appearance the forger gives it, over the signed
+    text, and no signer vouches for it (attacks.md: "SSA after an approval signature,
+    field left unsigned"). The same rule as after P=2: signing is allowed, drawing is not.
+    An invisible empty field draws nothing and stays an LTA-level update.
+    """
+
+    def apply(self, context):
+        for level, upd in super().apply(context):
+            if not upd.valid_when_certifying and not _is_signed(context.new(upd.updated_ref)):
+                raise SuspiciousModification(
+                    f"New visible signature field '{upd.field_name}' is not signed: "
+                    "its appearance is vouched for by no signer."
+                )
+            yield level, upd
