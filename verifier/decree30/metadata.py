@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.decree30 import docfields as df
-from verifier.pdf.pdftext import DocumentText, Line, Segment
+from verifier.pdf.lines import Line, Segment
+from verifier.pdf.pdftext import DocumentText
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ import re
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -81,6 +82,17 @@ def operations(stream_obj, reader) -> list[tuple[list, bytes]]:
     stream = ContentStream(stream_obj, reader)
     fast = read(stream.get_data())
     return fast if fast is not None else stream.operations
+
+
+def operations_in(data: bytes) -> list[tuple[list, bytes]]:
+    """The operations of decoded content `data` (content of an object pypdf did not read:
+    pyHanko's), as `operations` gives them. Raises what pypdf raises."""
+    fast = read(data)
+    if fast is not None:
+        return fast
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return ContentStream(stream, None).operations
 
 
 def read(data: bytes) -> list[tuple[list, bytes]] | None:

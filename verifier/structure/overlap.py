@@ -9,7 +9,7 @@ director's signature image, and the number and date are drawn into blanks of the
 
 Rule: an annotation (widget or any other kind, except links and pop-ups) that is new, or whose
 /Rect or /AP changed, in a revision after the first signed one, that is not hidden, and whose
-/Rect covers at least half of a glyph box (verifier.pdf.textboxes) of the same page as the first
+/Rect covers at least half of a glyph box (verifier.pdf.text.page_boxes) of the same page as the first
 signed revision drew it, is reported with the page, the annotation's rectangle, the covered text and its box.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from verifier.pdf import rawpdf
-from verifier.pdf import textboxes
+from verifier.pdf.text import Box, page_boxes
 from verifier.structure.activecontent import _written
 from verifier.pdf.layout import Layout
 
@@ -50,10 +50,10 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             if page is None or page >= len(signed_pages):
                 continue
             candidates.append((revision, num, annot, rect, page))
-    glyphs: dict[int, list[textboxes.Glyph]] = {}
+    glyphs: dict[int, list[Box]] = {}
     for page in dict.fromkeys(c[4] for c in candidates):
         try:
-            glyphs[page] = textboxes.page_glyphs(signed_pages[page], _near([c[3] for c in candidates if c[4] == page]))
+            glyphs[page] = page_boxes(signed_pages[page], _near([c[3] for c in candidates if c[4] == page]))
         except Exception:
             glyphs[page] = []
     found = []
@@ -75,7 +75,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
 
 def _near(rects: list[tuple]) -> tuple[float, float, float, float] | None:
     """The rectangle holding every one of `rects`, widened by a unit and more (rounding): no
-    glyph clearly outside it can be covered (textboxes.page_glyphs). None, so that every glyph
+    glyph clearly outside it can be covered (page_boxes). None, so that every glyph
     is boxed, when a value is not a finite float or an int a float holds exactly (_covered
     must then meet them all, and raise as it does)."""
     values = [v for rect in rects for v in rect]
@@ -113,7 +113,7 @@ def _same(old: rawpdf.Dict, new: rawpdf.Dict, key: str, layout: Layout, revision
     return rawpdf.same_value(a, b, layout.value_data(revision - 1, num), layout.value_data(revision, num))
 
 
-def _covered(rect, glyphs: list[textboxes.Glyph]) -> list[textboxes.Glyph]:
+def _covered(rect, glyphs: list[Box]) -> list[Box]:
     """The glyphs at least half under `rect`. A glyph lying wholly on one side of it is not
     (min and max then leave no overlap), which most glyphs of a page are; the test is cut short
     for them when the rectangle's numbers are floats, or ints a float holds exactly (a larger
@@ -124,7 +124,7 @@ def _covered(rect, glyphs: list[textboxes.Glyph]) -> list[textboxes.Glyph]:
     return [g for g in glyphs if not (g.x2 <= x1 or g.x1 >= x2 or g.y2 <= y1 or g.y1 >= y2) and _intersects(rect, g)]
 
 
-def _intersects(rect, g: textboxes.Glyph) -> bool:
+def _intersects(rect, g: Box) -> bool:
     """At least half the glyph under the rectangle: an appearance placed in a blank of a line,
     touching the neighbouring letters, hides nothing."""
     x1, y1, x2, y2 = rect
