@@ -20,33 +20,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from verifier.pdf import geometry
 from verifier.pdf.lines import Line, lines_of, runs_as_rows
-from verifier.pdf.matrix import IDENTITY, apply, mul
-from verifier.pdf.text import Drawn, Glyph, _inherited, _Shared, drawn_by, page_drawn, page_scanned
+from verifier.pdf.text import Drawn, Glyph, _Shared, drawn_by, page_drawn, page_scanned
 
 log = logging.getLogger(__name__)
-
-
-def appearance_matrix(form, rect) -> tuple:
-    """ISO 32000-1 §12.5.5: the form's BBox, transformed by its Matrix, is mapped onto /Rect."""
-    try:
-        bbox = [float(x) for x in form.get("/BBox")]
-    except Exception:
-        bbox = [0.0, 0.0, rect[2] - rect[0], rect[3] - rect[1]]
-    matrix = IDENTITY
-    try:
-        if form.get("/Matrix") is not None:
-            matrix = tuple(float(x) for x in form["/Matrix"][:6])
-    except Exception:
-        pass
-    pts = [apply(matrix, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
-    bx0, by0 = min(p[0] for p in pts), min(p[1] for p in pts)
-    bx1, by1 = max(p[0] for p in pts), max(p[1] for p in pts)
-    rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
-    sx = (rx1 - rx0) / (bx1 - bx0) if bx1 > bx0 else 1.0
-    sy = (ry1 - ry0) / (by1 - by0) if by1 > by0 else 1.0
-    a = (sx, 0.0, 0.0, sy, rx0 - bx0 * sx, ry0 - by0 * sy)
-    return mul(matrix, a)
 
 
 @dataclass
@@ -291,7 +269,7 @@ class DocumentText:
                     continue
                 item = item.get_object()
                 h.update(item.get_data())
-            res = _inherited(page, "/Resources")
+            res = geometry.inherited(page, "/Resources")
             h.update(repr(sorted(res.get_object().get("/Font", {}).keys()) if res is not None else "").encode())
         except Exception:
             h.update(repr(id(page)).encode())
@@ -304,12 +282,7 @@ class DocumentText:
         out: list[Widget] = []
         r = self.reader
         try:
-            page_of = {}
-            for i, page in enumerate(r.pages):
-                for annot in page.get("/Annots", []) or []:
-                    ref = getattr(annot, "idnum", None)
-                    if ref is not None:
-                        page_of[ref] = i
+            page_of = geometry.annotation_pages(r.trailer["/Root"].get("/Pages"))
             acro = r.trailer["/Root"].get("/AcroForm")
             fields = acro.get_object().get("/Fields", []) if acro is not None else []
         except Exception:
@@ -325,7 +298,7 @@ class DocumentText:
             if node is None:  # a field listed but not there (null, missing, not a dictionary)
                 continue
             kids = node.get("/Kids")
-            ft = node.get("/FT") if node.get("/FT") is not None else _inherited(node, "/FT")
+            ft = node.get("/FT") if node.get("/FT") is not None else geometry.inherited(node, "/FT")
             if kids and not (ft == "/Sig" and node.get("/Subtype") == "/Widget"):
                 kid_refs = [k for k in kids if _dictionary(k) is not None]
                 if ft == "/Sig" and all(_dictionary(k).get("/T") is None for k in kid_refs):
@@ -342,35 +315,16 @@ class DocumentText:
     def _widget(self, field_node, widget_ref, page_of) -> Widget:
         widget = widget_ref.get_object()
         name = _field_name(field_node)
-        rect = None
-        try:
-            rect = tuple(float(x) for x in widget["/Rect"])
-            rect = (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))
-        except Exception:
-            rect = None
-        flags = 0
-        try:
-            flags = int(widget.get("/F", 0))
-        except Exception:
-            pass
-        page = page_of.get(getattr(widget_ref, "idnum", None))
+        rect = geometry.rect(widget.get("/Rect"))
+        page = page_of.get(geometry.reference(widget_ref))
         if page is None and widget.get("/P") is not None:
-            target = getattr(widget.get("/P"), "idnum", None)
-            for i, p in enumerate(self.reader.pages):
-                if getattr(p.indirect_reference, "idnum", None) == target:
-                    page = i
-                    break
+            page = geometry.page_of(self.reader.trailer["/Root"].get("/Pages"), widget)
         drawn = Drawn()
         try:
-            ap = widget.get("/AP")
-            normal = ap.get_object().get("/N") if ap is not None else None
-            normal = normal.get_object() if normal is not None else None
-            if normal is not None and normal.get("/Subtype") != "/Form" and hasattr(normal, "keys") and not hasattr(normal, "get_data"):
-                state = widget.get("/AS")
-                normal = normal.get(state).get_object() if state is not None and normal.get(state) is not None else None
+            normal = geometry.normal_appearance(widget)
             if normal is not None and rect is not None:
-                drawn = drawn_by(normal, normal.get("/Resources"), appearance_matrix(normal, rect), name, self.reader,
-                                 self._shared)
+                drawn = drawn_by(normal, normal.get("/Resources"), geometry.appearance_matrix(normal, rect), name,
+                                 self.reader, self._shared)
         except Exception:
             log.debug("appearance of %s unreadable", name, exc_info=True)
         signed_end = None
@@ -383,7 +337,7 @@ class DocumentText:
             signed_end = br[2] + br[3]
         except Exception:
             signed_end = None
-        return Widget(field=name, page=page, rect=rect, hidden=bool(flags & (2 | 32)), drawn=drawn,
+        return Widget(field=name, page=page, rect=rect, hidden=geometry.hidden(widget), drawn=drawn,
                       signed_end=signed_end)
 
     def widget(self, name: str) -> Widget | None:

@@ -24,6 +24,7 @@ from functools import reduce
 from operator import add, itemgetter
 from typing import NamedTuple
 
+from verifier.pdf import geometry
 from verifier.pdf.fonts import Font, stream_data
 from verifier.pdf.lines import rows_of_runs
 from verifier.pdf.matrix import IDENTITY, apply, mul, translation_keeps
@@ -552,17 +553,5 @@ def _page_interpreter(page, reader, shared, scan: bool, boxes: bool = False, nea
     except Exception:
         return None
     it = _Interpreter(PAGE_CONTENT, reader, shared, scan, boxes, near)
-    it.run(stream, _inherited(page, "/Resources"), IDENTITY)
+    it.run(stream, geometry.inherited(page, "/Resources"), IDENTITY)
     return it
-
-
-def _inherited(node, key):
-    for _ in range(32):
-        if node is None:
-            return None
-        value = node.get(key)
-        if value is not None:
-            return value
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
-    return None

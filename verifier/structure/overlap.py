@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 
-from verifier.pdf import rawpdf
+from verifier.pdf import geometry, rawpdf
 from verifier.pdf.text import Box, page_boxes
 from verifier.structure.activecontent import _written
 from verifier.pdf.layout import Layout
 
 NOT_DRAWN = {"/Link", "/Popup"}
-HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
 COVERED = 0.5  # a glyph is covered when at least half of its box lies under the rectangle
 
 
@@ -32,8 +31,8 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         return []
     reader = layout.reader
     try:
-        on_page = _annotation_pages(reader.root)
-        signed_pages = [page for page, _ in _pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
+        on_page = geometry.annotation_pages(reader.root.get("/Pages"))
+        signed_pages = [page for page, _ in geometry.pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
     except Exception:  # a page tree pyHanko cannot read: the layers have failed already
         return []
     candidates = []  # (revision, object, annotation, rectangle, page) in the order reported
@@ -95,7 +94,7 @@ def _drawn_rect(annot) -> tuple[float, float, float, float] | None:
     if not isinstance(subtype, rawpdf.Name) or subtype.value in NOT_DRAWN or not isinstance(rect, rawpdf.Array):
         return None
     flags = annot.get("/F")
-    if isinstance(flags, rawpdf.Number) and int(flags.value) & HIDDEN_FLAGS:
+    if isinstance(flags, rawpdf.Number) and int(flags.value) & geometry.HIDDEN_FLAGS:
         return None
     values = [v.value for v in rect.items if isinstance(v, rawpdf.Number)]
     if len(values) != 4:
@@ -131,35 +130,3 @@ def _intersects(rect, g: Box) -> bool:
     w, h = min(x2, g.x2) - max(x1, g.x1), min(y2, g.y2) - max(y1, g.y1)
     area = (g.x2 - g.x1) * (g.y2 - g.y1)
     return w > 0 and h > 0 and w * h >= COVERED * area
-
-
-def _get(d, key):
-    value = d.get(key)
-    return value.get_object() if value is not None else None
-
-
-def _pages(node, depth: int = 0):
-    """(page, reference) of the page tree's leaves in order (bounded depth: hostile trees)."""
-    node = node.get_object() if node is not None else None
-    if node is None or depth > 64:
-        return
-    for kid in _get(node, "/Kids") or ():
-        obj = kid.get_object()
-        if obj.get("/Type") == "/Pages" or "/Kids" in obj:
-            yield from _pages(obj, depth + 1)
-        else:
-            yield obj, getattr(kid, "reference", None)
-
-
-def _annotation_pages(root) -> dict[tuple[int, int], int]:
-    """(number, generation) of each annotation -> index of the page listing it, newest revision."""
-    out: dict[tuple[int, int], int] = {}
-    for index, (page, _) in enumerate(_pages(root.get("/Pages"))):
-        annots = _get(page, "/Annots")
-        if annots is None or not hasattr(annots, "raw_get"):
-            continue
-        for i in range(len(annots)):
-            ref = getattr(annots.raw_get(i), "reference", None)
-            if ref is not None:
-                out.setdefault((ref.idnum, ref.generation), index)
-    return out
