@@ -99,7 +99,6 @@ class _Shared:
     def __init__(self) -> None:
         self.fonts: dict[int, tuple[object, Font]] = {}
         self.parsed: dict[int, tuple[object, list | None]] = {}
-        self.wrapped: dict[int, tuple[object, object]] = {}
 
 
 class _Count:
@@ -193,15 +192,12 @@ class _Interpreter:
         key = id(stream_obj)
         if key not in self.parsed:
             try:
-                if not hasattr(stream_obj, "get_data"):  # pyHanko's: read from its data
-                    data = content_data(stream_obj)
-                    operations = None if len(data) > MAX_STREAM_BYTES else contentops.operations_in(data)
-                elif len(stream_obj.get_data()) > MAX_STREAM_BYTES:
+                data = content_data(stream_obj)
+                if len(data) > MAX_STREAM_BYTES:
+                    log.debug("content stream too large for text")
                     operations = None
                 else:
-                    operations = contentops.operations(stream_obj, self.reader)
-                if operations is None:
-                    log.debug("content stream too large for text")
+                    operations = contentops.operations_in(data, self.reader)
             except Exception:
                 log.debug("unreadable content stream", exc_info=True)
                 operations = None
@@ -497,7 +493,9 @@ def content_data(contents) -> bytes:
     data = bytearray()
     for part in contents:
         part = part.get_object()
-        if hasattr(part, "keys"):
+        if part is None or type(part).__name__ == "NullObject":
+            continue
+        if hasattr(part, "get_data") or hasattr(part, "data"):  # a stream (anything else adds nothing)
             data += stream_data(part)
         if not data.endswith(b"\n"):
             data += b"\n"
@@ -537,21 +535,10 @@ def _page_interpreter(page, reader, shared, scan: bool, boxes: bool = False, nea
     contents = page.get("/Contents")
     if contents is None:
         return None
-    shared = shared if shared is not None else _Shared()
     try:
-        contents = contents.get_object()
-        from pypdf.generic import ArrayObject
-
-        if isinstance(contents, ArrayObject):
-            from pypdf.generic import ContentStream
-
-            if id(contents) not in shared.wrapped:
-                shared.wrapped[id(contents)] = (contents, ContentStream(contents, reader))
-            stream = shared.wrapped[id(contents)][1]
-        else:
-            stream = contents
+        contents = contents.get_object()  # a stream, or an array of streams (run() joins them)
     except Exception:
         return None
     it = _Interpreter(PAGE_CONTENT, reader, shared, scan, boxes, near)
-    it.run(stream, geometry.inherited(page, "/Resources"), IDENTITY)
+    it.run(contents, geometry.inherited(page, "/Resources"), IDENTITY)
     return it
