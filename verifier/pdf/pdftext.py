@@ -204,6 +204,15 @@ class DocumentText:
             self._pages_at[at] = found
         return self._pages_at[at]
 
+    def content_keys(self, pages: list[int], end: int | None = None) -> tuple:
+        """The content key of each of `pages` in the revision ending at `end` (None for a page
+        it does not have); () when that revision cannot be read. Equal keys: the same content
+        drawn with the same fonts, so the same text."""
+        r = self.reader if end is None else self.reader_at(end)
+        if r is None:
+            return ()
+        return tuple(self._locate(page, end)[0] for page in pages)
+
     def has_text(self, index: int, end: int | None = None) -> bool:
         """bool(page_glyphs(index, end)), from a scan when the glyphs are not placed yet."""
         key, page, r = self._locate(index, end)

@@ -8,7 +8,8 @@ verifier.pdf.contentops. What it gives, by the same placement of every glyph:
 - glyphs (Glyph: baseline start and end, size, character, source) for the metadata's lines
   (verifier.pdf.pdftext), or a scan of them (how many, and rows when plain to see);
 - boxes (Box: the glyph's extent from 0.2 em below the baseline to 0.8 em above, its advance
-  wide) of the glyphs that leave ink, for the overlap check (verifier.pdf.textboxes).
+  wide) of the glyphs that leave ink, for the overlap check (verifier.structure.overlap); a
+  space is no box, so an appearance placed in a blank of a line covers nothing.
 
 It reads the objects of either reader (pypdf's or pyHanko's). Bounded against hostile files:
 nested forms to MAX_FORM_DEPTH, MAX_OPERATIONS operators and MAX_GLYPHS glyphs per page.
