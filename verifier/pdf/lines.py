@@ -72,7 +72,6 @@ COLUMN_GAP = 2.2  # em: a gap this wide splits a line into segments
 
 _X0, _X1, _Y, _X0X1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(0, 1)
 _Y_SIZE, _CHAR, _RUN_Y = itemgetter(2, 3), itemgetter(4), itemgetter(0)
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def lines_of(glyphs: list[Glyph], *, column_gap: float = COLUMN_GAP) -> list[Line]:

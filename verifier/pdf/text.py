@@ -38,6 +38,7 @@ MAX_GLYPHS = 60_000
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # a content stream larger than this is not read for text
 PAGE_CONTENT = "page"
 
+
 class Glyph(NamedTuple):
     """One shown character: baseline start and end x, baseline y, size, all in default user
     space of the page (or of the form, before it is placed). A tuple, not a dataclass: a page
