@@ -93,7 +93,7 @@ def rect(value) -> tuple[float, float, float, float] | None:
     corners), or None when it does not start with four numbers."""
     try:
         x1, y1, x2, y2 = [float(resolved(v)) for v in resolved(value)][:4]
-    except (TypeError, ValueError):
+    except Exception:  # not an array of numbers, or a reference that leads nowhere
         return None
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
@@ -102,7 +102,7 @@ def hidden(annot) -> bool:
     """The annotation's flags say it is not displayed (Hidden or NoView)."""
     try:
         return bool(int(entry(annot, "/F", 0)) & HIDDEN_FLAGS)
-    except (TypeError, ValueError):
+    except Exception:
         return False
 
 

@@ -327,7 +327,10 @@ class DocumentText:
         rect = geometry.rect(widget.get("/Rect"))
         page = page_of.get(geometry.reference(widget_ref))
         if page is None and widget.get("/P") is not None:
-            page = geometry.page_of(self.reader.trailer["/Root"].get("/Pages"), widget)
+            try:
+                page = geometry.page_of(self.reader.trailer["/Root"].get("/Pages"), widget)
+            except Exception:
+                log.debug("page of %s unreadable", name, exc_info=True)
         drawn = Drawn()
         try:
             normal = geometry.normal_appearance(widget)
