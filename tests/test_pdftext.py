@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAMPLES
-from verifier.pdf import pdftext
+from verifier.pdf.fonts import parse_cmap
 from verifier.pdf.pdftext import DocumentText, lines_of
 
 
@@ -66,7 +66,7 @@ def test_tounicode_cmap_ranges():
     cmap = b"""begincodespacerange <0000> <FFFF> endcodespacerange
     2 beginbfchar <0003> <0020> <0044> <1EA1> endbfchar
     2 beginbfrange <0010> <0012> <0041> <0020> <0021> [<00C0> <0110>] endbfrange"""
-    mapping, spaces = pdftext.parse_cmap(cmap)
+    mapping, spaces = parse_cmap(cmap)
     assert mapping[b"\x00\x03"] == " " and mapping[b"\x00\x44"] == "ạ"
     assert [mapping[bytes([0, c])] for c in (0x10, 0x11, 0x12)] == ["A", "B", "C"]
     assert mapping[b"\x00\x20"] == "À" and mapping[b"\x00\x21"] == "Đ"

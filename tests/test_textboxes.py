@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.pdf import textboxes
+from verifier.pdf.text import page_boxes
 
 SMALL_REAL = ("1009-ttg.signed.pdf", "143-qd.signed.pdf", "19-bkhcn.pdf", "385.signed.signed.pdf")
 RECTS = [(0.0, 0.0, 300.0, 421.0), (300.0, 421.0, 600.0, 842.0), (100.0, 600.0, 180.0, 640.0), (-5.0, -5.0, 1.0, 1.0)]
@@ -29,12 +29,12 @@ def meets(g, rect) -> bool:
 def test_glyphs_near_a_rectangle_are_the_pages_own():
     compared = 0
     for name, page in first_pages():
-        whole = textboxes.page_glyphs(page)
+        whole = page_boxes(page)
         for rect in RECTS:
-            near = textboxes.page_glyphs(page, rect)
+            near = page_boxes(page, rect)
             it = iter(whole)
             assert all(any(g == h for h in it) for g in near), name  # in order, the same floats
             assert [g for g in whole if meets(g, rect)] == [g for g in near if meets(g, rect)], name
             compared += sum(meets(g, rect) for g in whole)
-        assert len(textboxes.page_glyphs(page, RECTS[3])) < len(whole) or not whole, name
+        assert len(page_boxes(page, RECTS[3])) < len(whole) or not whole, name
     assert compared > 500

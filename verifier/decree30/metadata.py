@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.decree30 import docfields as df
-from verifier.pdf.pdftext import DocumentText, Line, Segment
+from verifier.pdf.lines import Line, Segment
+from verifier.pdf.pdftext import DocumentText
 
 log = logging.getLogger(__name__)
 
@@ -625,28 +626,15 @@ def _pdf_own(meta: Metadata, doc: DocumentText) -> None:
             meta.fields["xmp"] = Entry(fields, "XMP metadata stream")
 
 
-def _content_keys(doc: DocumentText, end: int | None, pages: list[int]) -> tuple:
-    r = doc.reader if end is None else doc.reader_at(end)
-    if r is None:
-        return ()
-    keys = []
-    for page in pages:
-        try:
-            keys.append(doc._content_key(r.pages[page]))
-        except Exception:
-            keys.append(None)
-    return tuple(keys)
-
-
 def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[str], corpus: list[str],
                final_pages: list[int]) -> None:
     """Read every earlier revision the same way; a value that differs from the final one (not a
     blank filled in later) is a disagreement the report names."""
     ends = doc.revision_ends()[:-1][-MAX_REVISIONS:]
     by_end = {w.signed_end: w.field for w in doc.widgets() if w.signed_end}
-    final_keys = _content_keys(doc, None, final_pages)
+    final_keys = doc.content_keys(final_pages)
     for end in ends:
-        if _content_keys(doc, end, final_pages) == final_keys:
+        if doc.content_keys(final_pages, end) == final_keys:
             continue  # the same page text; only fewer appearances, which cannot disagree
         try:
             reading = _read(doc, end, fill_ins)

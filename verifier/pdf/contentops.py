@@ -1,5 +1,7 @@
 """The operations of a content stream, as pypdf's `ContentStream(...).operations` gives them,
-read in one regular-expression pass.
+read in one regular-expression pass: the one tokenizer of content for the text interpreter
+(verifier.pdf.text), whichever reader (pypdf or pyHanko) gave the stream. rawpdf reads the
+file's objects with their offsets for the structure checks; it does not read content.
 
 pypdf parses content one byte at a time (`read_object`, `read_string_from_stream`): on the
 benchmark's reference document that was a third of the metadata's time. The fast path below
@@ -23,6 +25,7 @@ import re
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -81,6 +84,18 @@ def operations(stream_obj, reader) -> list[tuple[list, bytes]]:
     stream = ContentStream(stream_obj, reader)
     fast = read(stream.get_data())
     return fast if fast is not None else stream.operations
+
+
+def operations_in(data: bytes, reader=None) -> list[tuple[list, bytes]]:
+    """The operations of decoded content `data` (a stream's data, or the parts of an array of
+    streams joined), as `operations` gives them for a stream holding it; `reader`: pypdf's
+    reader of the document, if any. Raises what pypdf raises."""
+    fast = read(data)
+    if fast is not None:
+        return fast
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return ContentStream(stream, reader).operations
 
 
 def read(data: bytes) -> list[tuple[list, bytes]] | None:

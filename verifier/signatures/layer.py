@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from asn1crypto import cms, core, x509
 
+from verifier.pdf import geometry
 from verifier.trust import certinfo
 from verifier.report import codes
 from verifier.signatures import legacy
@@ -130,27 +131,8 @@ def appearance_of(emb) -> Appearance:
 
 def _page_of(reader, widget) -> int | None:
     """1-based number of the page whose /Annots holds the widget (or that its /P names)."""
-    target = widget.get("/P")
-    target_ref = getattr(target, "reference", None) if target is not None else None
-    for number, (page, page_ref) in enumerate(_pages(reader.root["/Pages"]), start=1):
-        if target_ref is not None and page_ref == target_ref:
-            return number
-        for annot in page.get("/Annots", ()) or ():
-            if annot.get_object() is widget:
-                return number
-    return None
-
-
-def _pages(node, depth: int = 0):
-    """Leaves of the page tree in order, with their references (bounded depth: hostile trees)."""
-    if depth > 64:
-        return
-    for kid in node.get("/Kids", ()) or ():
-        obj = kid.get_object()
-        if obj.get("/Type") == "/Pages":
-            yield from _pages(obj, depth + 1)
-        else:
-            yield obj, getattr(kid, "reference", None)
+    index = geometry.page_of(reader.root["/Pages"], widget)
+    return None if index is None else index + 1
 
 
 def _chain_by_names(cert: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:

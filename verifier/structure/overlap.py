@@ -9,7 +9,7 @@ director's signature image, and the number and date are drawn into blanks of the
 
 Rule: an annotation (widget or any other kind, except links and pop-ups) that is new, or whose
 /Rect or /AP changed, in a revision after the first signed one, that is not hidden, and whose
-/Rect covers at least half of a glyph box (verifier.pdf.textboxes) of the same page as the first
+/Rect covers at least half of a glyph box (verifier.pdf.text.page_boxes) of the same page as the first
 signed revision drew it, is reported with the page, the annotation's rectangle, the covered text and its box.
 """
 
@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 
-from verifier.pdf import rawpdf
-from verifier.pdf import textboxes
+from verifier.pdf import geometry, rawpdf
+from verifier.pdf.text import Box, page_boxes
 from verifier.structure.activecontent import _written
 from verifier.pdf.layout import Layout
 
 NOT_DRAWN = {"/Link", "/Popup"}
-HIDDEN_FLAGS = 2 | 32  # Hidden, NoView
 COVERED = 0.5  # a glyph is covered when at least half of its box lies under the rectangle
 
 
@@ -32,8 +31,8 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         return []
     reader = layout.reader
     try:
-        on_page = _annotation_pages(reader.root)
-        signed_pages = [page for page, _ in _pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
+        on_page = geometry.annotation_pages(reader.root.get("/Pages"))
+        signed_pages = [page for page, _ in geometry.pages(reader.get_historical_resolver(first_signed).root.get("/Pages"))]
     except Exception:  # a page tree pyHanko cannot read: the layers have failed already
         return []
     candidates = []  # (revision, object, annotation, rectangle, page) in the order reported
@@ -50,10 +49,10 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             if page is None or page >= len(signed_pages):
                 continue
             candidates.append((revision, num, annot, rect, page))
-    glyphs: dict[int, list[textboxes.Glyph]] = {}
+    glyphs: dict[int, list[Box]] = {}
     for page in dict.fromkeys(c[4] for c in candidates):
         try:
-            glyphs[page] = textboxes.page_glyphs(signed_pages[page], _near([c[3] for c in candidates if c[4] == page]))
+            glyphs[page] = page_boxes(signed_pages[page], _near([c[3] for c in candidates if c[4] == page]))
         except Exception:
             glyphs[page] = []
     found = []
@@ -75,7 +74,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
 
 def _near(rects: list[tuple]) -> tuple[float, float, float, float] | None:
     """The rectangle holding every one of `rects`, widened by a unit and more (rounding): no
-    glyph clearly outside it can be covered (textboxes.page_glyphs). None, so that every glyph
+    glyph clearly outside it can be covered (page_boxes). None, so that every glyph
     is boxed, when a value is not a finite float or an int a float holds exactly (_covered
     must then meet them all, and raise as it does)."""
     values = [v for rect in rects for v in rect]
@@ -95,7 +94,7 @@ def _drawn_rect(annot) -> tuple[float, float, float, float] | None:
     if not isinstance(subtype, rawpdf.Name) or subtype.value in NOT_DRAWN or not isinstance(rect, rawpdf.Array):
         return None
     flags = annot.get("/F")
-    if isinstance(flags, rawpdf.Number) and int(flags.value) & HIDDEN_FLAGS:
+    if isinstance(flags, rawpdf.Number) and int(flags.value) & geometry.HIDDEN_FLAGS:
         return None
     values = [v.value for v in rect.items if isinstance(v, rawpdf.Number)]
     if len(values) != 4:
@@ -113,7 +112,7 @@ def _same(old: rawpdf.Dict, new: rawpdf.Dict, key: str, layout: Layout, revision
     return rawpdf.same_value(a, b, layout.value_data(revision - 1, num), layout.value_data(revision, num))
 
 
-def _covered(rect, glyphs: list[textboxes.Glyph]) -> list[textboxes.Glyph]:
+def _covered(rect, glyphs: list[Box]) -> list[Box]:
     """The glyphs at least half under `rect`. A glyph lying wholly on one side of it is not
     (min and max then leave no overlap), which most glyphs of a page are; the test is cut short
     for them when the rectangle's numbers are floats, or ints a float holds exactly (a larger
@@ -124,42 +123,10 @@ def _covered(rect, glyphs: list[textboxes.Glyph]) -> list[textboxes.Glyph]:
     return [g for g in glyphs if not (g.x2 <= x1 or g.x1 >= x2 or g.y2 <= y1 or g.y1 >= y2) and _intersects(rect, g)]
 
 
-def _intersects(rect, g: textboxes.Glyph) -> bool:
+def _intersects(rect, g: Box) -> bool:
     """At least half the glyph under the rectangle: an appearance placed in a blank of a line,
     touching the neighbouring letters, hides nothing."""
     x1, y1, x2, y2 = rect
     w, h = min(x2, g.x2) - max(x1, g.x1), min(y2, g.y2) - max(y1, g.y1)
     area = (g.x2 - g.x1) * (g.y2 - g.y1)
     return w > 0 and h > 0 and w * h >= COVERED * area
-
-
-def _get(d, key):
-    value = d.get(key)
-    return value.get_object() if value is not None else None
-
-
-def _pages(node, depth: int = 0):
-    """(page, reference) of the page tree's leaves in order (bounded depth: hostile trees)."""
-    node = node.get_object() if node is not None else None
-    if node is None or depth > 64:
-        return
-    for kid in _get(node, "/Kids") or ():
-        obj = kid.get_object()
-        if obj.get("/Type") == "/Pages" or "/Kids" in obj:
-            yield from _pages(obj, depth + 1)
-        else:
-            yield obj, getattr(kid, "reference", None)
-
-
-def _annotation_pages(root) -> dict[tuple[int, int], int]:
-    """(number, generation) of each annotation -> index of the page listing it, newest revision."""
-    out: dict[tuple[int, int], int] = {}
-    for index, (page, _) in enumerate(_pages(root.get("/Pages"))):
-        annots = _get(page, "/Annots")
-        if annots is None or not hasattr(annots, "raw_get"):
-            continue
-        for i in range(len(annots)):
-            ref = getattr(annots.raw_get(i), "reference", None)
-            if ref is not None:
-                out.setdefault((ref.idnum, ref.generation), index)
-    return out

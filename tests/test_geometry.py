@@ -1,0 +1,49 @@
+"""One page-tree and widget walker (verifier.pdf.geometry) for the metadata's widgets, the overlap
+check and a layer's appearance: references resolved whichever reader made the objects."""
+
+from __future__ import annotations
+
+import io
+
+from tests.conftest import SAMPLES
+from verifier.pdf import geometry
+
+
+def test_an_encrypted_documents_appearance_is_found_like_the_plain_ones(sample_trust):
+    """pyHanko gives the entries of a decrypted document as proxies until resolved: the page
+    holding the director's widget was not found, and the layer had no appearance."""
+    from verifier.document import verify_pdf
+
+    plain = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), sample_trust).layers[0].appearance
+    encrypted = verify_pdf((SAMPLES / "encrypted-empty-password.pdf").read_bytes(), sample_trust).layers[0].appearance
+    assert encrypted is not None and encrypted.visible
+    assert (encrypted.page, encrypted.rect) == (plain.page, plain.rect) == (2, [392.96, 194.89, 542.96, 264.89])
+
+
+def test_both_readers_walk_the_same_pages_and_widgets():
+    import pypdf
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = (SAMPLES / "plan.pdf").read_bytes()
+    hanko = PdfFileReader(io.BytesIO(data), strict=False).root
+    ppdf = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    by_hanko = geometry.annotation_pages(hanko.get("/Pages"))
+    assert by_hanko == geometry.annotation_pages(ppdf.get("/Pages")) and len(set(by_hanko.values())) >= 2
+    assert [ref for _, ref in geometry.pages(hanko["/Pages"])] == [ref for _, ref in geometry.pages(ppdf["/Pages"])]
+    for field in hanko["/AcroForm"]["/Fields"]:
+        widget = field.get_object()
+        assert geometry.page_of(hanko["/Pages"], widget) == by_hanko[geometry.reference(field)]
+
+
+def test_a_rectangle_is_normalised_and_checked():
+    assert geometry.rect([300, 700, 100, 650]) == (100.0, 650.0, 300.0, 700.0)
+    assert geometry.rect([1, 2, 3]) is None and geometry.rect(None) is None
+
+
+def test_an_appearance_is_mapped_onto_its_rectangle():
+    """§12.5.5: the /BBox transformed by /Matrix (a quarter turn here) is fitted to /Rect."""
+    form = {"/BBox": [0, 0, 100, 50], "/Matrix": [0, 1, -1, 0, 0, 0]}
+    m = geometry.appearance_matrix(form, (200, 300, 250, 400))
+    corners = sorted((round(x, 6), round(y, 6)) for x, y in ((m[0] * u + m[2] * v + m[4], m[1] * u + m[3] * v + m[5])
+                                                             for u in (0, 100) for v in (0, 50)))
+    assert corners == [(200, 300), (200, 400), (250, 300), (250, 400)]
