@@ -37,12 +37,13 @@ def env(tmp_path, database_url):
 def archive(env):
     from archive.config import load_settings
     from archive.ingest import Archive
-    from archive.trust.assembly import build_trust
+    from archive.trust.assembly import TrustOptions, assemble_trust
 
     old = {k: os.environ.get(k) for k in ("KYSO_HOME", "KYSO_DATABASE_URL")}
     os.environ.update({k: env[k] for k in old})
     try:
-        yield Archive(load_settings(), trust=build_trust(trust=(TRUST,), use_store=False))
+        settings = load_settings()
+        yield Archive(settings, trust=assemble_trust(TrustOptions(trust=(TRUST,), use_store=False), settings))
     finally:
         for k, v in old.items():
             if v is None:
