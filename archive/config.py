@@ -30,6 +30,7 @@ class Settings:
     crl: tuple[Path, ...] = ()
     ocsp: tuple[Path, ...] = ()
     online: bool = False
+    config_file: Path | None = None  # the kyso.toml these settings name paths relative to
     extra: dict = field(default_factory=dict)
 
     @property
@@ -67,6 +68,8 @@ def load_settings(home: Path | None = None) -> Settings:
     def paths(key: str) -> tuple[Path, ...]:
         values = data.get("trust", {}).get(key, [])
         values = [values] if isinstance(values, str) else values
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"{config_path}: [trust] {key} must be a path or a list of paths")
         return tuple((base / v).absolute() for v in values)
 
     url = os.environ.get("KYSO_DATABASE_URL") or data.get("database_url") or f"sqlite:///{home / 'kyso.sqlite'}"
@@ -83,5 +86,6 @@ def load_settings(home: Path | None = None) -> Settings:
         crl=paths("crls"),
         ocsp=paths("ocsps"),
         online=bool(data.get("trust", {}).get("online", False)),
+        config_file=config_path,
         extra=data,
     )

@@ -204,8 +204,10 @@ class Archive:
 
     def _warn_duplicate_number(self, s, doc: Document, report) -> None:
         """Number + notation + issuing agency is unique per year (Decree 30, Art. 15): another
-        archived document with the same key is worth a warning in this one's report."""
+        archived document with the same key is a finding in this one's report (a warning under
+        nd30), judged by the policy the report was made under like every other finding."""
         from verifier.decree30.metadata import uniqueness_key
+        from verifier.document import add_finding
 
         key = uniqueness_key(getattr(report, "metadata", None) or {})
         if key is None:
@@ -219,8 +221,8 @@ class Archive:
             other_key = uniqueness_key({"code_number": other.code_number, "code_notation": other.code_notation,
                                         "organ_name": other.organ_name, "issued_date": other.issued_date.isoformat()})
             if other_key == key:
-                report.add("ND30_DUPLICATE_NUMBER", number=number, notation=notation, organ=other.organ_name,
-                           year=year, other=other.id)
+                add_finding(report, self.trust.policy, "ND30_DUPLICATE_NUMBER", number=number, notation=notation,
+                            organ=other.organ_name, year=year, other=other.id)
                 return
 
     def quarantine(self, claim: Claim, area, reason: str, sha: str | None = None) -> Outcome:

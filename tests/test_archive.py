@@ -37,12 +37,13 @@ def env(tmp_path, database_url):
 def archive(env):
     from archive.config import load_settings
     from archive.ingest import Archive
-    from archive.trust.assembly import build_trust
+    from archive.trust.assembly import TrustOptions, assemble_trust
 
     old = {k: os.environ.get(k) for k in ("KYSO_HOME", "KYSO_DATABASE_URL")}
     os.environ.update({k: env[k] for k in old})
     try:
-        yield Archive(load_settings(), trust=build_trust(trust=(TRUST,), use_store=False))
+        settings = load_settings()
+        yield Archive(settings, trust=assemble_trust(TrustOptions(trust=(TRUST,), use_store=False), settings))
     finally:
         for k, v in old.items():
             if v is None:
@@ -202,19 +203,36 @@ def test_archive_list_filters_by_metadata_columns(archive):
         assert names(issued_from=date(2022, 1, 1), issued_to=date(2022, 12, 31)) == ["0.pdf", "1.pdf"]
 
 
-def test_a_second_document_with_the_same_number_is_flagged(env, archive, tmp_path):
+@pytest.mark.parametrize("severity", [None, "fail"])
+def test_a_second_document_with_the_same_number_is_judged_by_the_policy(env, archive, tmp_path, severity):
     """Two different files both numbered 45/KH-SGDĐT of the same agency in 2022: the second
-    one's report says so (Decree 30, Art. 15)."""
+    one's report says so (Decree 30, Art. 15), as a warning under nd30 that leaves it VALID, and
+    as an error that makes it INVALID under a policy that says "fail"."""
+    from archive.db.models import Document, Verification
     from tests.conftest import variants
 
+    policy = []
+    if severity:
+        path = tmp_path / "unique-numbers.toml"
+        path.write_text(f'[severities]\nND30_DUPLICATE_NUMBER = "{severity}"\n', encoding="utf-8")
+        policy = ["--policy", str(path)]
     first, second = variants(SAMPLES / "plan.pdf", 2, tmp_path / "two", prefix="kh45")
-    kyso(env, "ingest", str(first), "--trust", str(TRUST))
-    kyso(env, "ingest", str(second), "--trust", str(TRUST))
+    kyso(env, "ingest", str(first), "--trust", str(TRUST), *policy)
+    outcome = json.loads(kyso(env, "ingest", "--json", str(second), "--trust", str(TRUST), *policy).stdout)
+    expected = "INVALID" if severity == "fail" else "VALID"
+    assert outcome["verdict"] == expected, outcome
     docs = {json.loads(l)["name"]: json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()}
     assert {d["code_notation"] for d in docs.values()} == {"KH-SGDĐT"}
-    reports = {}
+    shown = {}
     for name, d in docs.items():
-        shown = json.loads(kyso(env, "archive", "show", str(d["id"]), "--json").stdout)
-        reports[name] = {f["code"] for f in shown["report"]["findings"]}
-    flagged = [n for n, c in reports.items() if "ND30_DUPLICATE_NUMBER" in c]
-    assert len(flagged) == 1 and flagged[0].endswith("kh45-0001.pdf"), reports
+        shown[name] = json.loads(kyso(env, "archive", "show", str(d["id"]), "--json").stdout)
+    flagged = {n: [f for f in s["report"]["findings"] if f["code"] == "ND30_DUPLICATE_NUMBER"] for n, s in shown.items()}
+    assert not flagged["kh45-0000.pdf"] and len(flagged["kh45-0001.pdf"]) == 1, flagged
+    assert flagged["kh45-0001.pdf"][0]["severity"] == ("error" if severity == "fail" else "warning")
+    later = shown["kh45-0001.pdf"]
+    assert later["verdict"] == later["report"]["verdict"] == expected
+    assert shown["kh45-0000.pdf"]["verdict"] == "VALID"
+    with archive.sessions() as s:
+        doc = s.execute(select(Document).where(Document.original_name == "kh45-0001.pdf")).scalar_one()
+        stored = s.get(Verification, doc.latest_verification_id)
+        assert doc.verdict == stored.verdict == json.loads(stored.report)["verdict"] == expected

@@ -87,3 +87,24 @@ def test_min_rsa_bits_fails_a_smaller_key(sample_trust):
     assert report.verdict == "INVALID"
     assert report.layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE" and "2048 bits" in report.layers[0].problem
     assert report.policy == "custom"
+
+
+@pytest.mark.parametrize("severity, verdict, kept", [("fail", "INVALID", "error"), ("warn", "VALID", "warning"),
+                                                     ("ignore", "VALID", None)])
+def test_a_finding_added_after_verification_is_judged_like_the_others(severity, verdict, kept):
+    """What the archive knows and the verifier cannot (a duplicate number) goes through the same
+    policy and verdict as verify_pdf's own findings."""
+    from verifier.document import add_finding, verify_pdf
+    from verifier.trust.config import TrustConfig
+    from tests.conftest import SAMPLES, manifest
+
+    policy = policyfile.from_dict({"severities": {"ND30_DUPLICATE_NUMBER": severity}})
+    trust = TrustConfig(policy=policy)
+    trust.add_bundle((SAMPLES / manifest()["trust"]).read_bytes())
+    report = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), trust, file="plan.pdf")
+    assert report.verdict == "VALID"
+    add_finding(report, policy, "ND30_DUPLICATE_NUMBER", number="45", notation="KH-SGDĐT", organ="Sở", year=2022, other=1)
+    assert report.verdict == verdict
+    assert [f.severity for f in report.findings if f.code == "ND30_DUPLICATE_NUMBER"] == ([kept] if kept else [])
+    with pytest.raises(ValueError, match="policy"):
+        add_finding(report, ND30, "ND30_DUPLICATE_NUMBER", number="45", notation="KH", organ="Sở", year=2022, other=1)

@@ -174,3 +174,24 @@ def test_a_file_over_the_time_budget_is_quarantined_and_the_rest_flows(env, tmp_
     assert len(reasons) == 1 and "stopped its worker 2 times" in reasons[0].read_text(encoding="utf-8")
     assert len(receipts_by_name(open_archive(env))) == 5
     assert leftovers(inbox) == []
+
+
+def test_a_worker_that_cannot_assemble_its_trust_reports_it_and_stops(env, tmp_path):
+    """The trust is checked before the workers start; if it breaks after (a file removed), the
+    workers say why and stop, instead of crashing and being restarted forever."""
+    import io
+
+    from archive.config import Settings
+    from archive.intake.watcher import WatchConfig, run_watch
+    from archive.trust.assembly import TrustOptions
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "plan.pdf").write_bytes((SAMPLES / "plan.pdf").read_bytes())
+    settings = Settings(home=Path(env["KYSO_HOME"]), database_url=env["KYSO_DATABASE_URL"], stable_seconds=0.1)
+    cfg = WatchConfig(settings=settings, inbox=inbox, trust=TrustOptions(trust=(tmp_path / "removed.pem",)), once=True)
+    started = time.monotonic()
+    status = run_watch(cfg, workers=2, stream=io.StringIO())
+    assert status.fatal is not None and "--trust" in status.fatal and "removed.pem" in status.fatal
+    assert status.counts["processed"] == 0 and (inbox / "plan.pdf").exists()  # nothing taken with no trust
+    assert time.monotonic() - started < 60

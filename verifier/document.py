@@ -111,9 +111,24 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
     except Exception as exc:  # a description: it must never break verification
         log.exception("metadata and profile failed")
         report.add("METADATA_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
-    policyfile.apply(report, trust.policy)
-    report.verdict = _verdict(report)
+    judge(report, trust.policy)
     return report
+
+
+def judge(report: DocumentReport, policy) -> None:
+    """The policy's severities applied to every finding, then the verdict derived: the last step
+    of verify_pdf, and again whenever a finding is added from outside (add_finding)."""
+    policyfile.apply(report, policy)
+    report.verdict = _verdict(report)
+
+
+def add_finding(report: DocumentReport, policy, code: str, **params) -> None:
+    """A finding that only a caller can know (the archive's duplicate numbers), judged under the
+    report's policy like the verifier's own: its severity may fail the document."""
+    if policy.sha256 != report.policy_sha256:
+        raise ValueError(f"the report was made under policy {report.policy}, not {policy.name}")
+    report.add(code, **params)
+    judge(report, policy)
 
 
 MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision is unreadable

@@ -12,38 +12,18 @@ from pathlib import Path
 
 import click
 
-from archive.trust.assembly import policy_option, trust_options
+from archive.cli.options import load_settings as _settings
+from archive.cli.options import policy_option, trust_config, trust_options, trust_request
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
 
 
-def _settings():
-    from archive.config import ConfigError, load_settings
-
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _trust_args(settings, trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None) -> dict:
-    args = dict(
-        trust=tuple(settings.trust) + tuple(trust), intermediate=tuple(settings.intermediate) + tuple(intermediate),
-        crl=tuple(settings.crl) + tuple(crl), ocsp=tuple(settings.ocsp) + tuple(ocsp),
-        online=online or settings.online, use_store=not no_trust_store,
-    )
-    if policy is not None:
-        # a file is named by its absolute path: watch workers may run in another directory
-        args["policy"] = str(Path(policy).absolute()) if Path(policy).is_file() else str(policy)
-    return args
-
-
-def open_archive(settings=None, trust_args: dict | None = None):
+def open_archive(settings=None, trust=None):
+    """The archive of these settings, verifying with `trust` (a TrustConfig; None for commands
+    that only read)."""
     from archive.ingest import Archive
-    from archive.trust.assembly import build_trust
 
     settings = settings or _settings()
-    trust = build_trust(**trust_args) if trust_args is not None else None
     try:
         return Archive(settings, trust=trust)
     except Exception as exc:  # a database that cannot be reached or upgraded: say what to do
@@ -94,7 +74,8 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
     from archive.intake.inbox import ProcessingArea
 
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    archive = open_archive(settings, trust_config(settings, request))
     area = ProcessingArea(settings.home / "processing")
     outcomes = [archive.process(c, area) for c in area.orphans(settings.claim_timeout)]
     for o in outcomes:
@@ -138,12 +119,16 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
         settings = replace(settings, stable_seconds=stable_seconds)
     inbox = (inbox or settings.default_inbox).absolute()
     inbox.mkdir(parents=True, exist_ok=True)
-    trust_args = _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy)
-    open_archive(settings, trust_args)  # upgrade the schema and check the trust options once, here
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    open_archive(settings, trust_config(settings, request))  # upgrade the schema and check the trust once, here
     verbose = bool(ctx.find_root().params.get("verbose"))
-    cfg = WatchConfig(settings=settings, inbox=inbox, trust_args=trust_args, once=once, poll=poll,
+    cfg = WatchConfig(settings=settings, inbox=inbox, trust=request, once=once, poll=poll,
                       verify_timeout=verify_timeout, verbose=verbose)
     status = run_watch(cfg, workers=workers, lang=lang)
+    if status.fatal:  # the trust changed under the workers (a file removed since the check above)
+        from archive.cli.options import SetupError
+
+        raise SetupError(status.fatal)
     if once:
         sys.exit(EXIT_QUARANTINED if status.counts["quarantined"] else 0)
 
@@ -248,7 +233,8 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     if not all_ and since is None:
         raise click.UsageError("say which documents: --all or --since DATE")
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    archive = open_archive(settings, trust_config(settings, request))
     with archive.sessions() as s:
         q = select(Document.id).order_by(Document.id)
         if since is not None:
@@ -341,11 +327,12 @@ def demo(lang):
     from archive.intake.inbox import ProcessingArea
     from archive.db.queries import Filters, list_documents
 
-    root = Path(__file__).resolve().parents[1] / "samples"
+    root = Path(__file__).resolve().parents[2] / "samples"
     if not (root / "manifest.json").exists():
         raise click.ClickException(f"the samples are not at {root}; run from a kyso checkout")
     settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust=(root / "pki" / "trust.pem",), no_trust_store=True))
+    request = trust_request(trust=(root / "pki" / "trust.pem",), no_trust_store=True)
+    archive = open_archive(settings, trust_config(settings, request))
     area = ProcessingArea(settings.home / "processing")
     click.echo(f"kyso demo: archive in {settings.home} ({settings.database_url.split('///')[-1]})")
     for path, name in _walk(tuple(sorted(root.glob("*.pdf")))):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.trust.assembly import build_trust, policy_option, trust_options
+from archive.cli.options import load_settings, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
 EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
@@ -50,9 +50,10 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     if archived:
-        sys.exit(_verify_archived(archived, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json, policy))
-    config = build_trust(trust, intermediate, crl, ocsp, online, use_store=not no_trust_store, policy=policy)
+        sys.exit(_verify_archived(archived, files, request, lang, as_json))
+    config = trust_config(load_settings(), request)
     jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json) for path in files]
     workers = jobs or verify_pool.default_workers(len(files))
     verdicts = []
@@ -72,16 +73,16 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     sys.exit(exit_code(verdicts))
 
 
-def _verify_archived(refs, files, trust, intermediate, crl, ocsp, online, no_trust_store, lang, as_json, policy=None) -> int:
-    from archive.cli.archive import _settings, _trust_args, open_archive
+def _verify_archived(refs, files, request, lang, as_json) -> int:
+    from archive.cli.archive import open_archive
     from archive.ingest import reverify
     from archive.db.queries import NotFound, find_document
     from verifier.report.render import render_json, render_text
 
     if files:
         raise click.UsageError("give either files or --archived, not both")
-    settings = _settings()
-    archive = open_archive(settings, _trust_args(settings, trust, intermediate, crl, ocsp, online, no_trust_store, policy))
+    settings = load_settings()
+    archive = open_archive(settings, trust_config(settings, request))
     verdicts = []
     for ref in refs:
         with archive.sessions() as s:

@@ -23,6 +23,7 @@ from pathlib import Path
 from archive.config import Settings
 from archive.storage.fsutil import write_atomic
 from archive.intake.inbox import PROCESSING
+from archive.trust.assembly import TrustOptions
 
 MAX_ATTEMPTS = 2  # a file that killed its worker this many times is quarantined
 
@@ -31,7 +32,7 @@ MAX_ATTEMPTS = 2  # a file that killed its worker this many times is quarantined
 class WatchConfig:
     settings: Settings
     inbox: Path
-    trust_args: dict = field(default_factory=dict)
+    trust: TrustOptions = field(default_factory=TrustOptions)
     once: bool = False
     poll: float | None = None  # polling only (no file events), every this many seconds
     verify_timeout: float = 300.0
@@ -76,7 +77,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
     install()  # a spawned process: kyso's changes to pyHanko before anything imports pyhanko.sign
     from archive.intake.inbox import Inbox
     from archive.ingest import Archive
-    from archive.trust.assembly import build_trust
+    from archive.trust.assembly import TrustSetupError, assemble_trust
 
     stopping = threading.Event()
 
@@ -89,7 +90,12 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
 
     configure(cfg.verbose)
     _limit_memory(cfg.memory_limit_mb)
-    archive = Archive(cfg.settings, trust=build_trust(**cfg.trust_args))
+    try:
+        trust = assemble_trust(cfg.trust, cfg.settings)
+    except TrustSetupError as exc:  # checked before the workers started, so changed since
+        events.put(("fatal", os.getpid(), str(exc)))
+        return
+    archive = Archive(cfg.settings, trust=trust)
     inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds)
     gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
     wake = threading.Event()
@@ -162,6 +168,7 @@ class Status:
         self.lang, self.tty, self.stream = lang, tty, stream
         self.counts = dict.fromkeys(("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined"), 0)
         self.waiting: dict[int, int] = {}
+        self.fatal: str | None = None  # why the workers could not start (the trust, the policy)
 
     def outcome(self, o: dict) -> None:
         self.counts["processed"] += 1
@@ -232,6 +239,9 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
                     status.waiting[pid] = msg[2]
                 elif kind == "idle":
                     busy.pop(pid, None)
+                elif kind == "fatal":  # every worker would fail alike: stop them all
+                    status.fatal = msg[2]
+                    stop.set()
                 status.render()
             now = time.monotonic()
             for pid, (_claim, started) in list(busy.items()):

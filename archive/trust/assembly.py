@@ -1,85 +1,91 @@
-"""Assemble the verifier's trust configuration from the local trust store and the trust
-options of one command (`--trust`, `--intermediate`, `--crl`, `--ocsp`, `--online`)."""
+"""The one trust assembly every command uses: the `[trust]` settings of kyso.toml, the local
+trust store, the command's own trust options and the policy, in one TrustConfig.
+
+No click here: a problem is a TrustSetupError naming the option or setting it concerns, which
+the CLI turns into a usage error and the watcher reports without crashing.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-import click
+from archive.config import ConfigError, Settings, load_settings
 
 
-def build_trust(
-    trust: tuple[Path, ...] = (),
-    intermediate: tuple[Path, ...] = (),
-    crl: tuple[Path, ...] = (),
-    ocsp: tuple[Path, ...] = (),
-    online: bool = False,
-    use_store: bool = True,
-    policy: str | Path | None = None,
-):
-    from archive.config import kyso_home
-    from archive.trust.store import TrustStore, TrustStoreError
+class TrustSetupError(Exception):
+    """Trust material, trust store or policy that cannot be used. `where` names what to fix:
+    an option (`--trust`) or a setting (`/srv/kyso/kyso.toml [trust] anchors`)."""
+
+    def __init__(self, message: str, where: str):
+        super().__init__(message)
+        self.message, self.where = message, where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TrustOptions:
+    """What one command asks for on top of the settings (picklable: watch workers get it)."""
+
+    trust: tuple[Path, ...] = ()
+    intermediate: tuple[Path, ...] = ()
+    crl: tuple[Path, ...] = ()
+    ocsp: tuple[Path, ...] = ()
+    online: bool = False
+    use_store: bool = True
+    policy: str | None = None  # a policy name or a file path
+
+
+def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | None = None):
+    """The TrustConfig of one command: the trust store (unless `use_store` is off), then the
+    material kyso.toml's [trust] names, then the command's files; online if either asks for it.
+    `settings` default to load_settings() (KYSO_HOME, KYSO_CONFIG)."""
+    from verifier.policy.policyfile import PolicyError
+    from verifier.policy.policyfile import load as load_policy
     from verifier.trust import material
     from verifier.trust.config import TrustConfig
 
-    from verifier.policy.policyfile import PolicyError
-    from verifier.policy.policyfile import load as load_policy
+    from archive.trust.store import TrustStore, TrustStoreError
 
+    if settings is None:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            raise TrustSetupError(str(exc), "kyso.toml") from exc
     try:
-        config = TrustConfig(online=online, policy=load_policy(policy))
+        config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy))
     except PolicyError as exc:
-        raise click.BadParameter(str(exc), param_hint="--policy") from exc
-    if use_store:
-        store = TrustStore(kyso_home() / "trust")
+        raise TrustSetupError(str(exc), "--policy") from exc
+    if options.use_store:
+        store = TrustStore(settings.home / "trust")
         try:
             anchors, intermediates, crls, ocsps = store.material()
         except TrustStoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise TrustSetupError(str(exc), f"trust store {store.root}") from exc
         for der in anchors:
             config.add_bundle(der, source="store")
-        for der in intermediates:
-            config.add_intermediates(der)
-        for der in crls:
-            config.add_crls(der)
-        for der in ocsps:
-            config.add_ocsps(der)
+        for ders, load in ((intermediates, config.add_intermediates), (crls, config.add_crls), (ocsps, config.add_ocsps)):
+            for der in ders:
+                load(der)
+    setting = f"{settings.config_file or 'kyso.toml'} [trust]"
     loaders = (
-        (trust, lambda data: config.add_bundle(data, source="run"), "--trust"),
-        (intermediate, config.add_intermediates, "--intermediate"),
-        (crl, config.add_crls, "--crl"),
-        (ocsp, config.add_ocsps, "--ocsp"),
+        (settings.trust, config.add_bundle, f"{setting} anchors"),
+        (settings.intermediate, config.add_intermediates, f"{setting} intermediates"),
+        (settings.crl, config.add_crls, f"{setting} crls"),
+        (settings.ocsp, config.add_ocsps, f"{setting} ocsps"),
+        (options.trust, config.add_bundle, "--trust"),
+        (options.intermediate, config.add_intermediates, "--intermediate"),
+        (options.crl, config.add_crls, "--crl"),
+        (options.ocsp, config.add_ocsps, "--ocsp"),
     )
-    for paths, load, option in loaders:
+    for paths, load, where in loaders:
         for path in paths:
             try:
-                load(path.read_bytes())
-            except (OSError, material.MaterialError) as exc:
-                raise click.BadParameter(f"{path}: {exc}", param_hint=option) from exc
+                load(Path(path).read_bytes())
+            except OSError as exc:
+                raise TrustSetupError(f"cannot read {path}: {exc.strerror}", where) from exc
+            except material.MaterialError as exc:
+                raise TrustSetupError(f"{path}: {exc}", where) from exc
     return config
-
-
-def trust_options(command):
-    """The trust options shared by every command that verifies."""
-    existing = click.Path(exists=True, dir_okay=False, path_type=Path)
-    options = [
-        click.option("--trust", "trust", multiple=True, type=existing,
-                     help="Trust anchors for this run (PEM bundle or DER). Self-signed certificates "
-                          "become anchors; other CA certificates in the file are intermediates."),
-        click.option("--intermediate", multiple=True, type=existing, help="Intermediate CA certificates (PEM or DER)."),
-        click.option("--crl", multiple=True, type=existing, help="CRLs (PEM or DER)."),
-        click.option("--ocsp", multiple=True, type=existing, help="OCSP responses (DER or PEM)."),
-        click.option("--online", is_flag=True, help="Allow fetching certificates, CRLs and OCSP responses from the network."),
-        click.option("--no-trust-store", is_flag=True, help="Ignore the local trust store ($KYSO_HOME/trust)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def policy_option(command):
-    """`--policy NAME|FILE`: the validation policy (default nd30; README: Policy files)."""
-    return click.option(
-        "--policy", "policy", metavar="NAME|FILE", default=None,
-        help="Validation policy: a name (nd30, the default) or a TOML file overriding finding severities "
-             "(fail|warn|info|ignore) and legacy-algorithm choices. Its name and hash go into every report.",
-    )(command)

@@ -75,11 +75,6 @@ def _reader(data: bytes):
     return r
 
 
-def _quiet():
-    """pypdf warns loudly about the quirks of real files; the verifier reports its own facts."""
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
 
 
@@ -128,7 +123,8 @@ class DocumentText:
     whole file; pages whose content did not change between them are read once."""
 
     def __init__(self, data: bytes) -> None:
-        _quiet()
+        # pypdf warns about the quirks of real files; whether that is shown is the application's
+        # logging choice (kyso's CLI shows the libraries' warnings only with -v)
         self.data = data
         self.reader = _reader(data)
         self._shared = _Shared()

@@ -268,14 +268,14 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     vc = ts_ctx if document_timestamp else _signer_context(ctx, moment, poe_time is not None, extra)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
+    # pyHanko gives the reason for a trust failure only as a log record: a handler attached for
+    # this validation reads it, and leaves the levels, propagation and the application's own
+    # handlers as they are (records exist while the loggers are enabled for WARNING, Python's
+    # default and kyso's CLI's setting: it filters what it prints, never what is logged).
     catcher = _ReasonCatcher()
     watched = [logging.getLogger(n) for n in ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator")]
-    saved = [(lg.level, lg.propagate) for lg in watched]
     for lg in watched:
-        # Captured into the report instead of printed, whatever the caller's logging setup.
         lg.addHandler(catcher)
-        lg.setLevel(logging.WARNING)
-        lg.propagate = False
     try:
         if document_timestamp:
             from pyhanko.sign.validation import validate_pdf_timestamp
@@ -297,10 +297,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             validation_error_subindication=getattr(getattr(exc, "ades_subindication", None), "name", None),
         ), findings
     finally:
-        for lg, (level, propagate) in zip(watched, saved):
+        for lg in watched:
             lg.removeHandler(catcher)
-            lg.setLevel(level)
-            lg.propagate = propagate
 
     layer.validation_time = _iso(moment)
     layer.integrity = bool(status.intact)
