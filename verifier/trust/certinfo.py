@@ -1,5 +1,5 @@
 """What a certificate says: the signer's names, the facts an auditor reads, and whether the
-certificate belongs to a person or to an agency (domain.md §3: no OID separates the two)."""
+certificate belongs to a person or to an agency (docs/pki.md §4: no OID separates the two)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from asn1crypto import x509
 
 from verifier.trust import material
 from verifier.report.model import CertificateFacts, Signer
+from verifier.vietnam import fold
 
 # Words that open an agency's name, compared case-insensitively but WITH diacritics: folded,
 # "Trường" (school) would equal the surname "Trương" and "Bộ" (ministry) the surname "Bồ".
@@ -26,13 +27,6 @@ AGENCY_WORDS = tuple(
 )
 _ORG_ID = re.compile(r"\b(MST|MNS)\s*:", re.IGNORECASE)
 _PERSON_ID = re.compile(r"\b(CMND|CCCD|HC)\s*:", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive comparison form (đ has no decomposition)."""
-    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def _all(name: x509.Name, key: str) -> list[str]:
