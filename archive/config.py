@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -30,7 +30,6 @@ class Settings:
     crl: tuple[Path, ...] = ()
     ocsp: tuple[Path, ...] = ()
     online: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def objects(self) -> Path:
@@ -83,5 +82,4 @@ def load_settings(home: Path | None = None) -> Settings:
         crl=paths("crls"),
         ocsp=paths("ocsps"),
         online=bool(data.get("trust", {}).get("online", False)),
-        extra=data,
     )
