@@ -83,6 +83,16 @@ def test_profile_table_codes_exist():
             assert codes.FINDINGS[code].severity == severity, f"README gives {code} severity {severity}, codes.py {codes.FINDINGS[code].severity}"
 
 
+def _documented_paths() -> list[str]:
+    return sorted(s for s in DOCUMENTED if re.fullmatch(r"(verifier|archive|tests|samples|certs|bench|docs)/[\w/.-]*", s))
+
+
+@pytest.mark.parametrize("path", _documented_paths())
+def test_documented_path_exists(path):
+    """A module, folder or file the docs name as code still exists where they say."""
+    assert (ROOT / path).exists(), f"the docs name `{path}`, which does not exist"
+
+
 # --- commands and options -----------------------------------------------------------------------
 
 def _commands() -> dict[str, click.Command]:
