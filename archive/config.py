@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -31,7 +31,6 @@ class Settings:
     ocsp: tuple[Path, ...] = ()
     online: bool = False
     config_file: Path | None = None  # the kyso.toml these settings name paths relative to
-    extra: dict = field(default_factory=dict)
 
     @property
     def objects(self) -> Path:
@@ -87,5 +86,4 @@ def load_settings(home: Path | None = None) -> Settings:
         ocsp=paths("ocsps"),
         online=bool(data.get("trust", {}).get("online", False)),
         config_file=config_path,
-        extra=data,
     )

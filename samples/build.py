@@ -6,7 +6,7 @@
 
 The plan imitates a real plan of the Bình Phước Department of Education and Training (its text
 layer is ../shared/seed/, found next to the repository or through KYSO_SHARED). Signatures follow
-the conventions of the Vietnamese signing tools (domain.md §3), so that the verifier is tested
+the conventions of the Vietnamese signing tools (docs/decree30.md §2), so that the verifier is tested
 on files shaped like the ones it will meet.
 """
 
@@ -364,7 +364,7 @@ def build(out: Path, b: Builder) -> list[Sample]:
 
 def decree30_samples(b: Builder, put, doc: pdfmake.Doc, revs: list[bytes]) -> None:
     """Documents that are sound signatures but break one rule of Decree 30/2020 each: the
-    profile must say exactly which (domain.md §2, C7-C14)."""
+    profile must say exactly which (docs/decree30.md §5, C7-C14)."""
     seed = b.seed
     sig_page, sig_box = doc.boxes["signature"]
     put("agency-only.pdf", b.issue(doc, person=None),

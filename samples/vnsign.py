@@ -1,4 +1,4 @@
-"""pyHanko signing set up to write what the Vietnamese signing tools write (domain.md §3).
+"""pyHanko signing set up to write what the Vietnamese signing tools write (docs/decree30.md §2).
 
 Two things pyHanko 0.38 does not offer directly, and how they are reached here:
 

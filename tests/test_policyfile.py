@@ -59,11 +59,26 @@ def test_default_name_from_the_file_and_sha1_anchor_list(tmp_path):
     ("[legacy]\nmin_rsa_bits = 512\n", "at least 1024"),
     ("colour = 'red'\n", "unknown keys"),
     ("[legacy]\naccept_digital_signature_only = false\n", "unknown \\[legacy\\] keys"),
+    # a code nothing raises: a policy naming it would judge nothing
+    ("[severities]\nUNSIGNED_CHANGES_AFTER_LAST_SIGNATURE = 'fail'\n", "unknown finding code"),
     ("[severities\n", "not valid TOML"),
 ])
 def test_bad_files_say_what_to_fix(tmp_path, text, message):
     with pytest.raises(policyfile.PolicyError, match=message):
         policyfile.load(write(tmp_path, text))
+
+
+def test_every_field_of_a_policy_is_read_by_a_check():
+    """The policy's hash is recorded in every report, so a field no check reads would make two
+    policies that judge alike look different (accept_digital_signature_only was one)."""
+    import dataclasses
+
+    from verifier.policy.named import Policy
+
+    read = {"sha1_anchors": "verifier/signatures/legacy.py (allows_sha1_under)",
+            "min_rsa_bits": "verifier/signatures/legacy.py", "severities": "policyfile.apply",
+            "name": "the report", "description": "the policy file's own words"}
+    assert {f.name for f in dataclasses.fields(Policy)} == set(read)
 
 
 def test_apply_rejudges_findings():

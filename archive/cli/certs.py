@@ -46,7 +46,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
       kyso certs import rootcag2.crt cpcag2.crt rootca.crt cp.crt
       kyso certs import --unpinned my-test-root.pem
     """
-    from archive.trust.store import TrustStore, TrustStoreError, common_name
+    from archive.trust.store import TrustStore, TrustStoreError
+    from verifier.trust.certinfo import common_name
     from certs import load_pins
 
     store = TrustStore.default()
@@ -140,7 +141,7 @@ def list_(as_json: bool) -> None:
 
 def _rows(entries) -> list[dict]:
     """Pins first in pins.toml order (imported or not), then unpinned certificates."""
-    from archive.trust.store import common_name
+    from verifier.trust.certinfo import common_name
     from certs import load_pins
 
     by_hash = {e.sha256: e for e in entries if e.kind in ("anchor", "intermediate")}

@@ -34,7 +34,7 @@ class Document(Base):
     verdict: Mapped[str] = mapped_column(String(16), nullable=False)  # of the latest verification
     verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     latest_verification_id: Mapped[int | None] = mapped_column(Integer)
-    # Decree 30/2020 Appendix VI metadata (domain.md §5), filled when the report carries it
+    # Decree 30/2020 Appendix VI metadata (docs/decree30.md §3), filled when the report carries it
     type_name: Mapped[str | None] = mapped_column(String(120))
     code_number: Mapped[str | None] = mapped_column(String(40))
     code_notation: Mapped[str | None] = mapped_column(String(120))

@@ -51,13 +51,3 @@ class BlobStore:
         except FileNotFoundError:
             return "missing"
         return "ok" if h.hexdigest() == sha256 else "altered"
-
-    def all_keys(self):
-        """SHA-256 of every stored object (for finding objects no row refers to)."""
-        if not self.root.exists():
-            return
-        for sub in sorted(self.root.iterdir()):
-            if sub.is_dir() and len(sub.name) == 2:
-                for f in sorted(sub.iterdir()):
-                    if not f.name.startswith("."):
-                        yield sub.name + f.name

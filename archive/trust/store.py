@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ from asn1crypto import x509 as asn1_x509
 from archive.config import kyso_home
 from archive.storage.fsutil import write_atomic as _write_atomic
 from certs import load_pins, pin_for
+from verifier.trust.certinfo import common_name, format_name
 from verifier.trust.material import (
     MaterialError,
     is_self_signed,
@@ -239,51 +239,6 @@ class TrustStore:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def format_name(name: asn1_x509.Name) -> str:
-    """RFC 4514 order and short labels (`CN=…, O=…, C=VN`), as other tools print names."""
-    parts = []
-    for rdn in reversed(name.chosen):
-        for attr in rdn:
-            label = _LABELS.get(attr["type"].native, attr["type"].dotted)
-            parts.append(f"{label}={_escape(str(attr['value'].native))}")
-    return ", ".join(parts)
-
-
-def common_name(subject: str) -> str:
-    """The CN of a format_name() string, or the whole string when it has none."""
-    for part in re.split(r"(?<!\\), ", subject):
-        if part.startswith("CN="):
-            return re.sub(r"\\(.)", r"\1", part[3:])
-    return subject
-
-
-def _escape(value: str) -> str:
-    # RFC 4514 escaping, so a comma inside a value cannot be mistaken for a separator.
-    value = re.sub(r'([\\,+"<>;])', r"\\\1", value)
-    if value.startswith(("#", " ")):
-        value = "\\" + value
-    if value.endswith(" "):
-        value = value[:-1] + "\\ "
-    return value
-
-
-_LABELS = {
-    "common_name": "CN",
-    "surname": "SN",
-    "given_name": "GN",
-    "serial_number": "SERIALNUMBER",
-    "country_name": "C",
-    "locality_name": "L",
-    "state_or_province_name": "ST",
-    "organization_name": "O",
-    "organizational_unit_name": "OU",
-    "title": "T",
-    "email_address": "E",
-    "user_id": "UID",
-    "domain_component": "DC",
-}
 
 
 def _not_pinned_message(cert: asn1_x509.Certificate, fp: str, source: str) -> str:

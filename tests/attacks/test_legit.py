@@ -147,7 +147,7 @@ def test_ten_layers(ten_layers, trust):
 def test_stripping_later_signatures_leaves_a_valid_earlier_version(ten_layers, trust):
     """Cut back to the first signature's revision, the file is exactly what the director
     signed: VALID for what it is (one layer). That the agency layers are missing is for the
-    Decree 30 profile (domain.md C7), not for the signature check."""
+    Decree 30 profile (docs/decree30.md §5, C7), not for the signature check."""
     first = kit.reader(ten_layers).embedded_signatures[0]
     _, a, b, c = (int(v) for v in first.sig_object["/ByteRange"])
     stripped = ten_layers[: b + c]

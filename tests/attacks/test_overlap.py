@@ -1,5 +1,5 @@
 """A stamp by a trusted later signer over the signed text: every layer is valid, the document is
-valid, and the report says where the appearance covers which signed words (attacks.md: "report
+valid, and the report says where the appearance covers which signed words (docs/attacks.md, "Stamp by a trusted later signer": "report
 the overlap as a finding with geometry; never silent")."""
 
 from __future__ import annotations

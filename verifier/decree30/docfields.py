@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from verifier.vietnam import fold, nfc
+
 # --- type names and codes (Decree 30/2020 Appendix III; Law 80/2015 for normative documents) ---
 
 TYPE_CODES: dict[str, str] = {
@@ -40,8 +42,6 @@ CONG_VAN = "Công văn"
 
 URGENCY = ("Hỏa tốc", "Thượng khẩn", "Khẩn")
 SECRECY = ("Tuyệt mật", "Tối mật", "Mật")
-AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.", "T/M", "K/T", "THỪA LỆNH", "THỪA ỦY QUYỀN",
-                      "THỪA UỶ QUYỀN", "THAY MẶT", "KÝ THAY", "QUYỀN")
 
 # --- normalisation ------------------------------------------------------------------------------
 
@@ -51,22 +51,11 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, do
 _OLD_STYLE = re.compile(r"(?<![qQ])([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_])|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_])")
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text or "")
-
-
 def canon(text: str) -> str:
     """NFC with one tone placement (Hoà → Hòa, Thuỷ → Thủy) and single spaces."""
     decomposed = unicodedata.normalize("NFD", text or "")
     moved = _OLD_STYLE.sub(lambda m: (m.group(1) + m.group(3) + m.group(2)) if m.group(1) else (m.group(4) + m.group(6) + m.group(5)), decomposed)
     return " ".join(unicodedata.normalize("NFC", moved).split())
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive form (đ has no decomposition)."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def same_text(a: str | None, b: str | None) -> bool:

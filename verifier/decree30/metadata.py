@@ -4,7 +4,7 @@ Sources, in the order they are trusted:
 
 - the text of page 1 (header and title) and of the page with `Nơi nhận:` (recipients and signer),
   as displayed: the page content plus the short appearances the agency's layers draw into its
-  blanks (the number, the day, the month, the year; domain.md §3); every revision is read,
+  blanks (the number, the day, the month, the year; docs/decree30.md §1); every revision is read,
   and a value an earlier revision shows differently is reported;
 - the longer appearance texts of the layers (an appendix's "Văn bản kèm theo: 45/KH-SGDĐT", a
   copy's "SAO Y; <agency>; <time>");
@@ -25,6 +25,7 @@ from typing import Any
 from verifier.decree30 import docfields as df
 from verifier.pdf.lines import Line, Segment
 from verifier.pdf.pdftext import DocumentText
+from verifier.vietnam import fold, nfc
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
     number, notation, organ, issued = v("code_number"), v("code_notation"), v("organ_name"), v("issued_date")
     if not (number and notation and organ and issued):
         return None
-    return str(number).lstrip("0") or "0", df.canon(str(notation)).upper(), df.fold(str(organ)), int(str(issued)[:4])
+    return str(number).lstrip("0") or "0", df.canon(str(notation)).upper(), fold(str(organ)), int(str(issued)[:4])
 
 
 # --- reading the pages ------------------------------------------------------------------------
@@ -165,7 +166,7 @@ def _national_boundary(lines: list[Line]) -> float | None:
     for line in lines:
         for seg in line.segments:
             m = re.search(r"C[ỘO]NG\s*H[ÒOÀ]", seg.text, re.IGNORECASE)
-            if m and df.fold(seg.text[m.start():]).startswith("cong hoa"):
+            if m and fold(seg.text[m.start():]).startswith("cong hoa"):
                 return seg.xs[m.start()] - 2.0
     return None
 
@@ -233,7 +234,7 @@ def _footer(doc: DocumentText, page: int, lines: list[Line]):
     width = x1 - x0
     start = None
     for i, line in enumerate(lines):
-        if any(df.fold(seg.text).startswith("noi nhan") for seg in line.segments):
+        if any(fold(seg.text).startswith("noi nhan") for seg in line.segments):
             start = i
     if start is None:
         return None
@@ -494,7 +495,7 @@ _ATTACHED = re.compile(
 
 def attached_reference(text: str) -> dict | None:
     """`(Kèm theo Kế hoạch số 45/KH-SGDĐT ngày 08/3/2022 …)` or `Văn bản kèm theo: 45/KH-SGDĐT`."""
-    m = _ATTACHED.search(df.nfc(text))
+    m = _ATTACHED.search(nfc(text))
     if not m:
         return None
     notation = m.group("notation").rstrip(".")
@@ -518,7 +519,7 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
             continue
         lines = [ln.text for ln in doc.lines(page, appearances=False)] if page else page_text
         joined = " ".join(lines[:30])
-        if any(df.fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
+        if any(fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
             meta.geometry.appendix_pages.append(page)
         ref = attached_reference(joined)
         if ref:
@@ -555,7 +556,7 @@ class _FoldedLetter(dict):
     """str.translate table: a character -> df.fold of it with spaces left out."""
 
     def __missing__(self, code: int) -> str:
-        self[code] = folded = "".join(df.fold(chr(code)).split())
+        self[code] = folded = "".join(fold(chr(code)).split())
         return folded
 
 
@@ -609,7 +610,7 @@ def _xmp_fields(data: bytes) -> dict[str, str]:
         m = re.search(pattern, text, re.S)
         if m:
             value = next((g for g in m.groups() if g), "")
-            value = df.nfc(value.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip())
+            value = nfc(value.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").strip())
             if value:
                 out[key] = value
     return out

@@ -1,5 +1,5 @@
 """The Decree 30/2020 profile: what each signature layer is for, and whether the layers make a
-legally complete electronic document (domain.md §2, checks C7-C14 and three more).
+legally complete electronic document (docs/decree30.md §5, checks C7-C14 and three more).
 
 Facts in, findings out: the layers of a verified document (verifier.report.model.Layer) and what the
 document says about itself (verifier.decree30.metadata.Metadata). A layer's purpose is told from its
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from verifier.decree30 import docfields as df
 from verifier.decree30.metadata import Metadata, attached_reference
+from verifier.vietnam import VIETNAM, fold
 
-VIETNAM = timezone(timedelta(hours=7))
 PUBLIC_CA_DEADLINE = date(2025, 12, 31)  # Decree 68/2024: state bodies off public CAs by then
 
 # purposes of a layer
@@ -272,7 +272,7 @@ def check(layers, meta: Metadata) -> Profile:
     _public_ca(prof, signing)
     _later_untrusted(prof, signing, purpose)
     for v in view:
-        if _TRIAL in df.fold(v.text):
+        if _TRIAL in fold(v.text):
             prof.add("ND30_TRIAL_VERSION_MARK", v.index)
     return prof
 
@@ -357,7 +357,7 @@ def _agency_matches(cert_name: str, organ: str) -> bool:
     a, b = df.canon(_strip_test(cert_name)).casefold(), df.canon(organ).casefold()
     if df.same_text(a, b):
         return True
-    fa, fb = df.fold(a), df.fold(b)
+    fa, fb = fold(a), fold(b)
     return fa.startswith(fb + " ") or fb.startswith(fa + " ")
 
 

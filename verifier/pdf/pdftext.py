@@ -2,7 +2,7 @@
 
 What a reader sees on a page of a signed Vietnamese document is the page content AND the
 appearance streams of the signature widgets: the signing tools draw the document number and the
-day into blanks of the header as appearances of the agency's layers (domain.md §3). So text is
+day into blanks of the header as appearances of the agency's layers (docs/decree30.md §1). So text is
 collected per glyph with its position in default user space and its source (the page content of
 a revision, or the appearance of one signature field), and then joined into lines, whatever the
 source, the way the page is displayed.

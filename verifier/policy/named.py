@@ -25,9 +25,6 @@ class Policy:
     # Anchors (SHA-256 of the DER) under which SHA-1 is accepted, in the message digest, in
     # signature algorithms of the chain and in timestamp imprints. MD5 is never accepted.
     sha1_anchors: tuple[str, ...] = ()
-    # Signer certificates with digitalSignature but without nonRepudiation are accepted (and
-    # the report says so); many agency seal certificates carry only digitalSignature.
-    accept_digital_signature_only: bool = True
     min_rsa_bits: int = 2048
     # Finding severities overridden by name (error | warning | info | ignore).
     severities: dict[str, str] = field(default_factory=dict)

@@ -26,7 +26,7 @@ STATUS_TEXT = {
     INDETERMINATE: ("Không xác định", "Indeterminate"),
 }
 
-# Sub-indications: ETSI names; wording in the style of the tools users know (domain.md §4).
+# Sub-indications: ETSI names; wording in the style of the tools users know (docs/verdicts.md §3).
 SUBINDICATION_TEXT = {
     "HASH_FAILURE": (
         "Tài liệu đã bị thay đổi: giá trị băm không khớp với chữ ký.",
@@ -134,11 +134,6 @@ FINDINGS = _codes(
         "LAYER_INDETERMINATE", "warning",
         "Lớp chữ ký {field} chưa xác định được ({subindication}).",
         "Signature layer {field} is indeterminate ({subindication}).",
-    ),
-    Code(
-        "UNSIGNED_CHANGES_AFTER_LAST_SIGNATURE", "error",
-        "Có thay đổi sau chữ ký cuối cùng không được chữ ký nào bảo vệ: {detail}",
-        "Changes after the last signature are not covered by any signature: {detail}",
     ),
     Code(
         "BYTES_AFTER_EOF", "error",
@@ -356,7 +351,7 @@ FINDINGS = _codes(
         "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
         "Verification raised an error: {reason}. The document is not considered valid.",
     ),
-    # --- Decree 30/2020 profile (verifier.decree30.profile; domain.md §2, C7-C14) ---
+    # --- Decree 30/2020 profile (verifier.decree30.profile; docs/decree30.md §5, C7-C14) ---
     Code(
         "ND30_NO_PERSON_SIGNATURE", "warning",
         "Văn bản không có chữ ký số của người có thẩm quyền (chỉ có {layers} chữ ký của cơ quan, tổ chức); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
@@ -460,9 +455,6 @@ PURPOSE_TEXT = {
     "timestamp": ("dấu thời gian tài liệu", "document timestamp"),
     "unknown": ("không xác định", "unknown"),
 }
-
-SEVERITIES = ("error", "warning", "info")
-
 
 def finding_text(code: str, lang: str, **params: object) -> str:
     c = FINDINGS[code]

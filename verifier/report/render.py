@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from verifier.report import codes
 from verifier.report.model import DocumentReport, Layer
+from verifier.vietnam import VIETNAM
 
 LABELS = {
     "file": ("Tệp", "File"),
@@ -114,7 +115,6 @@ def _l(key: str, lang: str) -> str:
     return codes.pick(LABELS[key], lang)
 
 
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def _time(value: str | None) -> str:

@@ -21,12 +21,12 @@ from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
 from verifier.report.model import Appearance, Layer, Revocation, Timestamp
 from verifier.trust.config import TrustConfig, signer_context, timestamp_context
+from verifier.vietnam import VIETNAM
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUBFILTERS = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/ETSI.RFC3161")
-VIETNAM = timezone(timedelta(hours=7))
-QUIRK_OFFSET = timedelta(hours=7)
+QUIRK_OFFSET = VIETNAM.utcoffset(None)  # Vietnam time labelled UTC is ahead by the zone's offset
 # How far a timestamp may trail the (corrected) signing time and still be read as the same event:
 # the tools fetch the token right after signing; a VGCA token arrives within seconds.
 TIMESTAMP_SLACK = timedelta(minutes=10)

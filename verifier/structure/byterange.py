@@ -4,7 +4,7 @@ pyHanko hashes the byte ranges and compares sizes, but it never looks at the byt
 leave out. Signature wrapping (SWA) hides objects there: the signed blocks are moved, the hole
 holds new objects and a copy of the signature dictionary whose /Contents is a literal string or
 sits in an object stream, and the size arithmetic still balances, so pyHanko reports the whole
-file as covered (attacks.md). The rules below leave no room for that:
+file as covered (docs/attacks.md). The rules below leave no room for that:
 
 1. /ByteRange is exactly four non-negative integers [0 a b c], a <= b, b + c <= file size.
 2. The hole [a, b) is `<` + an even number of hex digits + `>`, nothing else (no whitespace:

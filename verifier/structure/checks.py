@@ -1,7 +1,7 @@
 """Structural checks on the raw bytes: what pyHanko's validation of each layer does not look at.
 
 pyHanko validates a signature over its byte ranges and compares the revisions it parsed; the
-published forgeries (attacks.md) live in what it does not parse: the bytes a /ByteRange leaves
+published forgeries (docs/attacks.md) live in what it does not parse: the bytes a /ByteRange leaves
 out, bytes no xref section points to, two readings of one xref, active content, appearances laid
 over signed text. Each check below is independent, reads the same bytes pyHanko read (and its
 xref sections, so both agree on what a revision is), and reports findings; every error finding

@@ -2,7 +2,7 @@
 
 A later signer's stamp, or any annotation, can hide or replace what the first signer signed
 without changing a byte of it: an opaque seal over an amount, a white widget over a name
-(attacks.md, "stamp by a trusted later signer covering signed text"). Whether that is a forgery
+(docs/attacks.md, "Stamp by a trusted later signer over signed text"). Whether that is a forgery
 or the agency's seal placed as the rules require is for a person to judge, so it is a warning,
 never silent and never an error by itself: the agency seal of a real plan overlaps the
 director's signature image, and the number and date are drawn into blanks of the header line.

@@ -2,7 +2,7 @@
 entry.
 
 pyHanko reads a file from its last `startxref` backwards through /Prev and never looks at bytes
-no xref entry points to. Incremental-saving attacks (attacks.md, ISA) put content exactly there:
+no xref entry points to. Incremental-saving attacks (docs/attacks.md, ISA) put content exactly there:
 objects appended without an xref section, a second body of an object number in an update, junk
 after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by scanning for
 `N G obj`), so they are where a forged page can hide from the verifier. The rules:

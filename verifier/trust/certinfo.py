@@ -1,5 +1,8 @@
 """What a certificate says: the signer's names, the facts an auditor reads, and whether the
-certificate belongs to a person or to an agency (domain.md §3: no OID separates the two)."""
+certificate belongs to a person or to an agency (docs/pki.md §4: no OID separates the two).
+Certificate names are written here and nowhere else: `display_name` (the CN, for chains and
+anchors), `format_name` (RFC 4514, for the trust store and `kyso certs`), and the report's
+`subject`/`issuer` (asn1crypto's human-friendly form, unchanged so that reports stay the same)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from asn1crypto import x509
 
 from verifier.trust import material
 from verifier.report.model import CertificateFacts, Signer
+from verifier.vietnam import fold
 
 # Words that open an agency's name, compared case-insensitively but WITH diacritics: folded,
 # "Trường" (school) would equal the surname "Trương" and "Bộ" (ministry) the surname "Bồ".
@@ -26,13 +30,6 @@ AGENCY_WORDS = tuple(
 )
 _ORG_ID = re.compile(r"\b(MST|MNS)\s*:", re.IGNORECASE)
 _PERSON_ID = re.compile(r"\b(CMND|CCCD|HC)\s*:", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive comparison form (đ has no decomposition)."""
-    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def _all(name: x509.Name, key: str) -> list[str]:
@@ -52,6 +49,52 @@ def _first(name: x509.Name, key: str) -> str | None:
 def display_name(cert: x509.Certificate) -> str:
     """The common name, or the whole name when there is none."""
     return _first(cert.subject, "common_name") or cert.subject.human_friendly
+
+
+def format_name(name: x509.Name) -> str:
+    """The whole name in RFC 4514 order with short labels (`CN=…, O=…, C=VN`), as other tools
+    print names (the trust store and `kyso certs`)."""
+    parts = []
+    for rdn in reversed(name.chosen):
+        for attr in rdn:
+            label = _LABELS.get(attr["type"].native, attr["type"].dotted)
+            parts.append(f"{label}={_escape(str(attr['value'].native))}")
+    return ", ".join(parts)
+
+
+def common_name(subject: str) -> str:
+    """The CN of a format_name() string, or the whole string when it has none."""
+    for part in re.split(r"(?<!\\), ", subject):
+        if part.startswith("CN="):
+            return re.sub(r"\\(.)", r"\1", part[3:])
+    return subject
+
+
+def _escape(value: str) -> str:
+    # RFC 4514 escaping, so a comma inside a value cannot be mistaken for a separator.
+    value = re.sub(r'([\\,+"<>;])', r"\\\1", value)
+    if value.startswith(("#", " ")):
+        value = "\\" + value
+    if value.endswith(" "):
+        value = value[:-1] + "\\ "
+    return value
+
+
+_LABELS = {
+    "common_name": "CN",
+    "surname": "SN",
+    "given_name": "GN",
+    "serial_number": "SERIALNUMBER",
+    "country_name": "C",
+    "locality_name": "L",
+    "state_or_province_name": "ST",
+    "organization_name": "O",
+    "organizational_unit_name": "OU",
+    "title": "T",
+    "email_address": "E",
+    "user_id": "UID",
+    "domain_component": "DC",
+}
 
 
 def signer_of(cert: x509.Certificate) -> Signer:

@@ -15,7 +15,7 @@ from asn1crypto import x509
 from verifier.patches import crlindex
 from verifier.trust import material
 from verifier.patches import nameprep  # noqa: F401  (names prepared once; CRLs indexed by serial)
-from verifier.trust.certinfo import fold
+from verifier.vietnam import fold
 from verifier.policy.named import DEFAULT_POLICY, Policy
 
 GOVERNMENT, PUBLIC, OTHER, UNTRUSTED = "government", "public", "other", "untrusted"

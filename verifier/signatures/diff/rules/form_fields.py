@@ -16,7 +16,7 @@
 2. **No empty visible signature field after an approval signature.**
    pyHanko accepts a new visible signature field left unsigned after an approval
    signature as form filling; its widget can draw anything over the signed text and no
-   signer vouches for it (attacks.md, "SSA after an approval signature").
+   signer vouches for it (docs/attacks.md, "Sneaky signature (SSA)").
    :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
    a new visible signature field signed in the same revision, or an invisible one, is
    accepted as before.
@@ -71,7 +71,7 @@ class ApprovalSigFieldCreationRule(SigFieldCreationRule):
 
     pyHanko accepts an empty visible signature field after an approval signature as form
     filling. Its widget draws whatever appearance the forger gives it, over the signed
-    text, and no signer vouches for it (attacks.md: "SSA after an approval signature,
+    text, and no signer vouches for it (docs/attacks.md, "Sneaky signature (SSA)":
     field left unsigned"). The same rule as after P=2: signing is allowed, drawing is not.
     An invisible empty field draws nothing and stays an LTA-level update.
     """
