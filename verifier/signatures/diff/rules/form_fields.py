@@ -71,8 +71,8 @@ class ApprovalSigFieldCreationRule(SigFieldCreationRule):
 
     pyHanko accepts an empty visible signature field after an approval signature as form
     filling. Its widget draws whatever appearance the forger gives it, over the signed
-    text, and no signer vouches for it (docs/attacks.md, "Sneaky signature (SSA)":
-    field left unsigned"). The same rule as after P=2: signing is allowed, drawing is not.
+    text, and no signer vouches for it (docs/attacks.md, "Sneaky signature (SSA)": a
+    field left unsigned). The same rule as after P=2: signing is allowed, drawing is not.
     An invisible empty field draws nothing and stays an LTA-level update.
     """
 
