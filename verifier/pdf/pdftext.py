@@ -788,7 +788,7 @@ class Widget:
     """A signature field's widget on its page, with what its normal appearance draws."""
 
     field: str
-    page: int | None  # 0-based
+    page: int | None  # 1-based, as printed in reports
     rect: tuple[float, float, float, float] | None
     hidden: bool
     drawn: Drawn
@@ -1198,11 +1198,11 @@ class DocumentText:
         r = self.reader
         try:
             page_of = {}
-            for i, page in enumerate(r.pages):
+            for number, page in enumerate(r.pages, start=1):
                 for annot in page.get("/Annots", []) or []:
                     ref = getattr(annot, "idnum", None)
                     if ref is not None:
-                        page_of[ref] = i
+                        page_of[ref] = number
             acro = r.trailer["/Root"].get("/AcroForm")
             fields = acro.get_object().get("/Fields", []) if acro is not None else []
         except Exception:
@@ -1249,9 +1249,9 @@ class DocumentText:
         page = page_of.get(getattr(widget_ref, "idnum", None))
         if page is None and widget.get("/P") is not None:
             target = getattr(widget.get("/P"), "idnum", None)
-            for i, p in enumerate(self.reader.pages):
+            for number, p in enumerate(self.reader.pages, start=1):
                 if getattr(p.indirect_reference, "idnum", None) == target:
-                    page = i
+                    page = number
                     break
         drawn = Drawn()
         try:
@@ -1297,7 +1297,7 @@ class DocumentText:
         limit = len(self.data) if end is None else end
         out = []
         for i, w in enumerate(self.widgets()):
-            if w.page != index or not w.visible:
+            if w.page != index + 1 or not w.visible:  # index counts from 0, pages from 1
                 continue
             if w.signed_end is not None and w.signed_end > limit:
                 continue
