@@ -70,12 +70,15 @@ class Archive:
     def _upgrade_if_needed(self) -> None:
         """The embedded SQLite default upgrades itself; a shared PostgreSQL is upgraded on
         purpose (`kyso db upgrade`), so a worker never migrates under another's feet."""
-        from archive.db.session import current_revision, is_empty
+        from archive.db.session import current_revision, head_revision, is_empty
 
         if self.settings.database_url.startswith("sqlite") or is_empty(self.engine):
             upgrade(self.engine)
         elif current_revision(self.engine) is None:
             raise RuntimeError("the database has tables but no kyso schema version; run 'kyso db upgrade'")
+        elif current_revision(self.engine) != head_revision():
+            raise RuntimeError(f"the database schema is at revision {current_revision(self.engine)}, this kyso "
+                               f"needs {head_revision()}; run 'kyso db upgrade'")
 
     # -- verification ----------------------------------------------------------------------
 
@@ -152,7 +155,7 @@ class Archive:
         with transaction(self.sessions) as s:
             doc = Document(
                 sha256=sha, size=len(data), pages=report.pages, storage_key=key, original_name=claim.name_nfc,
-                first_received_at=now, verdict=report.verdict, verified_at=now,
+                first_received_at=now, verdict=report.verdict, validation_time=now,
             )
             apply_metadata(doc, report)
             s.add(doc)
@@ -177,28 +180,30 @@ class Archive:
                 self.blobs.put(der, esha)
                 stored_evidence.append((kind, esha, der))
         ver = Verification(
-            document_id=doc.id, verified_at=datetime.now(timezone.utc), trigger=trigger, verdict=report.verdict,
+            document_id=doc.id, validation_time=_dt(report.validation_time) or datetime.now(timezone.utc),
+            trigger=trigger, verdict=report.verdict,
             policy=report.policy, policy_sha256=report.policy_sha256, trust_fingerprint=report.trust_fingerprint,
             kyso_version=self.kyso_version, pyhanko_version=self.pyhanko_version,
             report=json.dumps(report.to_dict("en"), ensure_ascii=False),
         )
         s.add(ver)
         s.flush()
-        for position, layer in enumerate(report.layers):
+        for number, layer in enumerate(report.layers, start=1):
             s.add(LayerRow(
-                verification_id=ver.id, position=position, field=layer.field, revision=layer.revision, kind=layer.kind,
-                role=layer.role, signer_cn=layer.signer.common_name, signer_email=layer.signer.email,
-                signer_org=layer.signer.organization, pki=layer.pki, status=layer.status, subindication=layer.subindication,
-                signing_time=_dt(layer.signing_time), cert_sha256=layer.certificate.sha256 if layer.certificate else None,
-                cert_serial=layer.certificate.serial if layer.certificate else None,
-                issuer_cn=layer.chain[1] if len(layer.chain) > 1 else None,
+                verification_id=ver.id, layer=number, field=layer.field, revision=layer.revision, kind=layer.kind,
+                role=layer.role, signer_common_name=layer.signer.common_name, signer_email=layer.signer.email,
+                signer_organization=layer.signer.organization, pki=layer.pki, status=layer.status,
+                subindication=layer.subindication, signing_time=_dt(layer.signing_time),
+                certificate_sha256=layer.certificate.sha256 if layer.certificate else None,
+                certificate_serial=layer.certificate.serial if layer.certificate else None,
+                issuer_common_name=layer.chain[1] if len(layer.chain) > 1 else None,
             ))
         seen = set()
         for kind, esha, _der in stored_evidence:
             if esha not in seen:
                 seen.add(esha)
                 s.add(Evidence(verification_id=ver.id, kind=kind, sha256=esha, storage_key=self.blobs.key(esha)))
-        doc.verdict, doc.verified_at, doc.latest_verification_id = report.verdict, ver.verified_at, ver.id
+        doc.verdict, doc.validation_time, doc.latest_verification_id = report.verdict, ver.validation_time, ver.id
         apply_metadata(doc, report)
         return ver
 

@@ -66,18 +66,18 @@ def fill(database_url: str, rows: int) -> None:
                 dict(id=start + i + 1, sha256=uuid.uuid4().hex + uuid.uuid4().hex, size=100_000, pages=3,
                      storage_key="xx/yy", original_name=f"van-ban-{start + i}.pdf",
                      first_received_at=t0 + timedelta(minutes=start + i), verdict=verdicts[(start + i) % 8],
-                     verified_at=t0 + timedelta(minutes=start + i), latest_verification_id=start + i + 1,
+                     validation_time=t0 + timedelta(minutes=start + i), latest_verification_id=start + i + 1,
                      type_name="Kế hoạch" if i % 3 else "Báo cáo", code_number=str((start + i) % 900 + 1),
                      code_notation="KH-SGDĐT" if i % 3 else "BC-SYT", issued_date=date(2024, 1, 1) + timedelta(days=(start + i) // 200),
                      organ_name=agencies[(start + i) % 5], signer_name=people[(start + i) % 5])
                 for i in range(n)])
             conn.execute(insert(Verification), [
-                dict(id=start + i + 1, document_id=start + i + 1, verified_at=t0, trigger="ingest", verdict="VALID", policy="nd30",
+                dict(id=start + i + 1, document_id=start + i + 1, validation_time=t0, trigger="ingest", verdict="VALID", policy="nd30",
                      policy_sha256="0" * 64, trust_fingerprint="0" * 64, kyso_version="bench", pyhanko_version="bench", report="{}")
                 for i in range(n)])
             conn.execute(insert(LayerRow), [
-                dict(verification_id=start + i + 1, position=p, field=f"Signature{p + 1}", revision=p + 1, kind="signature",
-                     role="person" if p == 0 else "agency", signer_cn=people[(start + i) % 5] if p == 0 else agencies[(start + i) % 5],
+                dict(verification_id=start + i + 1, layer=p + 1, field=f"Signature{p + 1}", revision=p + 2, kind="signature",
+                     role="person" if p == 0 else "agency", signer_common_name=people[(start + i) % 5] if p == 0 else agencies[(start + i) % 5],
                      pki="government", status="PASSED")
                 for i in range(n) for p in range(2)])
     engine.dispose()

@@ -12,7 +12,7 @@ from pathlib import Path
 PINS_FILE = Path(__file__).with_name("pins.toml")
 ROLES = ("anchor", "intermediate")
 PKIS = ("government", "public")
-_HEX64 = re.compile(r"[0-9A-F]{64}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class Pin:
 
 
 def normalize_fingerprint(text: str) -> str:
-    """`ab:cd …` or `ABCD…` -> `ABCD…`, the form pins are written in."""
-    return re.sub(r"[\s:]", "", text).upper()
+    """`AB:CD …` or `ABCD…` -> `abcd…`, the form pins and every kyso hash are written in."""
+    return re.sub(r"[\s:]", "", text).lower()
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +56,7 @@ def _check(pins: tuple[Pin, ...]) -> None:
         if p.pki not in PKIS:
             raise ValueError(f"{where}: pki must be one of {PKIS}, not {p.pki!r}")
         if not _HEX64.fullmatch(p.sha256):
-            raise ValueError(f"{where}: sha256 must be 64 upper-case hex digits")
+            raise ValueError(f"{where}: sha256 must be 64 lower-case hex digits")
         if p.name in seen_names or p.sha256 in seen_hashes:
             raise ValueError(f"{where}: duplicate name or fingerprint")
         seen_names.add(p.name)

@@ -191,7 +191,7 @@ def test_archive_list_filters_by_metadata_columns(archive):
             ("Kế hoạch", "46", "KH-SGDĐT", date(2023, 1, 5)),
         ]):
             s.add(Document(sha256=f"{i:064x}", size=1, storage_key="x", original_name=f"{i}.pdf", first_received_at=now,
-                           verdict="VALID", verified_at=now, type_name=type_name, code_number=number,
+                           verdict="VALID", validation_time=now, type_name=type_name, code_number=number,
                            code_notation=notation, issued_date=issued))
     with archive.sessions() as s:
         def names(**kw):

@@ -98,16 +98,17 @@ def test_pins_file_is_complete_and_well_formed():
     }
     assert pins["vgca-g1-cp"].subject == "CA phục vụ các cơ quan Nhà nước"
     assert pins["vgca-g1-cp"].url == "http://ca.gov.vn/pki/pub/cert/cp.crt"
-    assert pins["vgca-g1-cp"].sha256 == "75E969C07BA35C29C72BBC1BFB880F20F3891A619B00B77EB02CA6160736A1FE"
-    assert pins["vgca-g2-dcs"].sha256 == "E4B402E3CB4CACC0A20D21FA49BCE76BEB4EB47BA7FFB7A8F71C554DBE561A81"
+    assert pins["vgca-g1-cp"].sha256 == "75E969C07BA35C29C72BBC1BFB880F20F3891A619B00B77EB02CA6160736A1FE".lower()
+    assert pins["vgca-g2-dcs"].sha256 == "E4B402E3CB4CACC0A20D21FA49BCE76BEB4EB47BA7FFB7A8F71C554DBE561A81".lower()
     assert {p.pki for p in pins.values()} == {"government", "public"}
 
 
-def test_pin_for_accepts_lower_case_and_colons():
+def test_pin_for_accepts_upper_case_and_colons():
     fp = "F04BA4B459A7C9A1B971AD9B1CB833E695A80C79AEA63B174B66A70EDFE2FDB8"
-    colons = ":".join(fp[i : i + 2] for i in range(0, 64, 2)).lower()
+    colons = ":".join(fp[i : i + 2] for i in range(0, 64, 2))
     assert pin_for(colons).name == "vgca-g2-root"
-    assert pin_for(fp.lower()).name == "vgca-g2-root"
+    assert pin_for(fp).name == "vgca-g2-root"
+    assert pin_for(fp.lower()).sha256 == fp.lower()  # pins, like every kyso hash, are lower-case
     assert pin_for("00" * 32) is None
 
 
@@ -139,7 +140,8 @@ def test_real_file_imports_with_its_pin(trust_dir, store, filename, pin_name):
     )
     stored = store.root / entry.relpath
     assert stored.parent.name == ("anchors" if pin.role == "anchor" else "intermediates")
-    assert hashlib.sha256(stored.read_bytes()).hexdigest().upper() == pin.sha256
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == pin.sha256 == entry.sha256
+    assert stored.name == f"{pin.sha256}.der"
 
 
 def test_all_files_in_one_call_then_material(trust_dir, store):
@@ -235,7 +237,7 @@ def test_flipped_signature_byte_is_refused(trust_dir, store, tmp_path):
     assert result.exit_code == 1
     err = result.stderr
     assert "rootcag2.crt" in err and "is not pinned in certs/pins.toml" in err
-    assert hashlib.sha256(bad.read_bytes()).hexdigest().upper() in err
+    assert hashlib.sha256(bad.read_bytes()).hexdigest() in err
     assert "vgca-g2-root" in err and "http://ca.gov.vn/pki/pub/crt/rootcag2.crt" in err
     assert "--unpinned" in err
     assert store.entries() == []
@@ -253,7 +255,7 @@ def test_flipped_subject_byte_is_refused(trust_dir, store, tmp_path):
     assert result.exit_code == 1
     assert "BA phục vụ các cơ quan Nhà nước G2" in result.stderr
     assert "is not pinned in certs/pins.toml" in result.stderr
-    assert hashlib.sha256(bad_der).hexdigest().upper() in result.stderr
+    assert hashlib.sha256(bad_der).hexdigest() in result.stderr
     assert store.entries() == []
 
 
@@ -309,7 +311,7 @@ def test_unknown_self_signed_needs_unpinned(store, tmp_path):
     cert, _key = self_signed("Test Root kyso")
     path = tmp_path / "test-root.pem"
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    fp = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
+    fp = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
     refused = run("certs", "import", str(path))
     assert refused.exit_code == 1
@@ -391,6 +393,40 @@ def test_list_on_empty_store_lists_every_pin(home):
     rows = json.loads(run("certs", "list", "--json").stdout)
     assert [r["name"] for r in rows] == [p.name for p in load_pins()]
     assert not any(r["imported"] for r in rows)
+
+
+def test_hashes_are_listed_lower_case(trust_dir, store):
+    """Certificate hashes read the same in `kyso certs list`, the report and the archive's
+    evidence rows: lower-case hex, as sha256sum prints them."""
+    run("certs", "import", str(trust_dir / "vgca_rootcag2.pem"))
+    rows = json.loads(run("certs", "list", "--json").stdout)
+    assert rows and all(r["sha256"] == r["sha256"].lower() for r in rows)
+    fp = hashlib.sha256(der_of(trust_dir / "vgca_rootcag2.pem")).hexdigest()
+    assert next(r for r in rows if r["name"] == "vgca-g2-root")["sha256"] == fp
+    assert fp[:16] in run("certs", "list").stdout
+
+
+def test_a_store_written_with_upper_case_hashes_still_reads(trust_dir, store):
+    """Trust stores written before hashes were lower-case (index and file names in upper case)
+    keep working: entries come back lower-case and the files are found and checked."""
+    run("certs", "import", str(trust_dir / "vgca_rootcag2.pem"))
+    [entry] = store.entries()
+    index = store.root / "index.json"
+    old = json.loads(index.read_text(encoding="utf-8"))
+    for e in old["entries"]:
+        e["sha256"] = e["sha256"].upper()
+    index.write_text(json.dumps(old), encoding="utf-8")
+    (store.root / entry.relpath).rename(store.root / entry.legacy_relpath)
+
+    [again] = store.entries()
+    assert again.sha256 == entry.sha256 == entry.sha256.lower()
+    anchors, _, _, _ = store.material()
+    assert anchors == [der_of(trust_dir / "vgca_rootcag2.pem")]
+    rows = json.loads(run("certs", "list", "--json").stdout)
+    assert next(r for r in rows if r["name"] == "vgca-g2-root")["sha256"] == entry.sha256
+    # importing it again rewrites it under its lower-case name
+    run("certs", "import", str(trust_dir / "vgca_rootcag2.pem"))
+    assert (store.root / entry.relpath).exists()
 
 
 # -- revocation material -------------------------------------------------------------------

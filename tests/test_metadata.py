@@ -34,14 +34,14 @@ def test_seed_plan(plan):
 
 def test_each_field_says_where_it_came_from(plan):
     f = plan.fields
-    assert f["code_number"].source == "layer 3 appearance (Signature3)" and f["code_number"].layers == [2]
-    assert f["issued_date"].source == "page 1 text + layer 4 appearance (Signature4)" and f["issued_date"].layers == [3]
+    assert f["code_number"].source == "layer 3 appearance (Signature3)" and f["code_number"].layers == [3]
+    assert f["issued_date"].source == "page 1 text + layer 4 appearance (Signature4)" and f["issued_date"].layers == [4]
     assert f["code_notation"].source == "page 1 text"
     assert f["signer_name"].source == "page 2 text"
     assert f["organ_name"].printed == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     assert f["pdf_info"].source == "PDF information dictionary" and f["pdf_info"].value["title"].startswith("Kế hoạch")
     d = plan.to_dict()
-    assert d["code_number"] == {"value": "45", "source": "layer 3 appearance (Signature3)", "layers": [2]}
+    assert d["code_number"] == {"value": "45", "source": "layer 3 appearance (Signature3)", "layers": [3]}
     assert uniqueness_key(d) == ("45", "KH-SGDĐT", "so giao duc va dao tao", 2022)
 
 
@@ -161,8 +161,8 @@ def test_real_document_metadata(name, real):
 
 def test_real_numbers_and_dates_come_from_the_agency_layers(real):
     f = real["50-2026-ND-CP.pdf"].fields
-    assert f["code_number"].layers == [1]  # Signature2 draws "50"
-    assert f["issued_date"].layers == [2, 3, 4]  # the day, the month and the year, one layer each
+    assert f["code_number"].layers == [2]  # Signature2 draws "50"
+    assert f["issued_date"].layers == [3, 4, 5]  # the day, the month and the year, one layer each
     assert real["6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"].fields["issued_date"].source == "page 1 text"
     assert real["duthaototrinh-luat-ks.pdf"].fields["code_number"].blank
 

@@ -21,8 +21,8 @@ def _line(lines, needle):
 def test_widgets_with_their_appearances(plan):
     widgets = {w.field: w for w in plan.widgets()}
     assert list(widgets) == [f"Signature{i}" for i in range(1, 7)]
-    assert widgets["Signature1"].has_image and widgets["Signature1"].page == 1
-    assert widgets["Signature3"].lines == ["45"] and widgets["Signature3"].page == 0
+    assert widgets["Signature1"].has_image and widgets["Signature1"].page == 2
+    assert widgets["Signature3"].lines == ["45"] and widgets["Signature3"].page == 1
     assert widgets["Signature4"].lines == ["08"]
     assert widgets["Signature2"].lines[0] == "Ký số văn bản"
     assert widgets["Signature6"].lines[0] == "Người ký: Sở Giáo dục và Đào tạo"

@@ -12,7 +12,7 @@ SEAL = [343.0, 180.0, 443.0, 280.0]  # over its left third
 
 def layer(name, role, cn, when, *, rect=None, page=2, org=None, pki="government", status="PASSED", sub=None,
           anchor="TEST RootCA", trusted=True) -> Layer:
-    out = Layer(field=name, revision=0, role=role, signer=Signer(common_name=cn, organization=org),
+    out = Layer(field=name, revision=1, role=role, signer=Signer(common_name=cn, organization=org),
                 signing_time=when, pki=pki, status=status, subindication=sub, trust_anchor=anchor, trusted=trusted)
     out.appearance = Appearance(page=page, rect=rect, visible=rect is not None)
     return out
@@ -21,7 +21,7 @@ def layer(name, role, cn, when, *, rect=None, page=2, org=None, pki="government"
 class _Widget:
     def __init__(self, layer: Layer):
         app = layer.appearance
-        self.page = app.page - 1 if app.page else None
+        self.page = app.page  # 1-based, like the real widget
         self.rect = tuple(app.rect) if app.rect else None
         self.visible = app.visible
         self.has_image = app.visible  # the hand-built layers draw images (signature, seal)

@@ -18,6 +18,7 @@ def reports(real_reports):
 
 
 def codes_of(report, layer=None):
+    """Codes of the findings about layer number `layer` (1-based), or of all findings."""
     return {f.code for f in report.findings if layer is None or f.layer == layer}
 
 
@@ -35,9 +36,9 @@ def test_indeterminate_only_for_offline_reasons(name, reports):
         assert layer.modification_level in ("NONE", "LTA_UPDATES", "FORM_FILLING"), (layer.field, layer.changes)
         assert layer.status == "INDETERMINATE" and layer.subindication in OFFLINE_REASONS, (layer.field, layer.subindication, layer.problem)
     # the report says which: revocation unknown, or the missing G1-era issuing CA
-    for index, layer in enumerate(report.layers):
+    for number, layer in enumerate(report.layers, start=1):
         expected = "REVOCATION_UNKNOWN" if layer.subindication == "TRY_LATER" else "ISSUER_MISSING"
-        assert expected in codes_of(report, index)
+        assert expected in codes_of(report, number)
 
 
 def test_layers_are_listed_in_revision_order_with_roles(reports):
@@ -52,9 +53,9 @@ def test_layers_are_listed_in_revision_order_with_roles(reports):
 
 def test_digestinfo_without_null_verifies_and_is_reported(reports):
     report = reports["03-vbhn-bkhcn.pdf"]
-    index = next(i for i, l in enumerate(report.layers) if l.field == "SignService-Signature")
-    assert report.layers[index].cryptographic_validity
-    assert "DIGESTINFO_WITHOUT_NULL" in codes_of(report, index)
+    number = next(n for n, l in enumerate(report.layers, start=1) if l.field == "SignService-Signature")
+    assert report.layers[number - 1].cryptographic_validity
+    assert "DIGESTINFO_WITHOUT_NULL" in codes_of(report, number)
 
 
 def test_sha1_cades_seals_accepted_under_the_government_roots(reports):
@@ -62,20 +63,20 @@ def test_sha1_cades_seals_accepted_under_the_government_roots(reports):
     first = report.layers[0]
     assert first.digest_algorithm == "sha1"
     assert any(r.startswith("LEGACY_SHA1_ACCEPTED") for r in first.relaxed)
-    assert "LEGACY_SHA1_ACCEPTED" in codes_of(report, 0)
+    assert "LEGACY_SHA1_ACCEPTED" in codes_of(report, 1)
 
 
 def test_pss_labelled_pkcs1_signature(reports):
     report = reports["duthaototrinh-luat-ks.pdf"]
     assert report.layers[0].cryptographic_validity
-    assert "RSA_PARAMETERS_IGNORED" in codes_of(report, 0)
+    assert "RSA_PARAMETERS_IGNORED" in codes_of(report, 1)
 
 
 def test_local_time_labelled_utc_is_recognised(reports):
     for name in ("143-qd.signed.pdf", "49-2026-ND-CP.pdf"):
         layer = reports[name].layers[0]
         assert layer.local_time_as_utc, name
-        assert "SIGNING_TIME_LOCAL_AS_UTC" in codes_of(reports[name], 0)
+        assert "SIGNING_TIME_LOCAL_AS_UTC" in codes_of(reports[name], 1)
     assert not reports["4cae3b9afe54435faf53f3c8f237776c.pdf"].layers[0].local_time_as_utc
 
 
@@ -126,7 +127,7 @@ PROFILE = {
 @pytest.mark.parametrize("name", FILES)
 def test_layer_purposes_and_profile(name, reports):
     report = reports[name]
-    assert [l.purpose for l in report.layers] == PURPOSES[name], [l.purpose_evidence for l in report.layers]
+    assert [l.purpose for l in report.layers] == PURPOSES[name], [l.purpose_basis for l in report.layers]
     found = sorted({f.code for f in report.findings if f.code.startswith("ND30_")})
     assert found == PROFILE.get(name, [])
 
@@ -138,7 +139,7 @@ def test_the_decree_reads_as_decree_50_of_the_government(reports):
     assert (meta["issued_date"], meta["organ_name"], meta["signer_name"]) == ("2026-01-31", "Chính phủ", "Trần Hồng Hà")
     assert report.metadata["code_number"]["source"] == "layer 2 appearance (Signature2)"
     competent = report.layers[0]
-    assert competent.signer.common_name == meta["signer_name"] and "printed under the signature block" in competent.purpose_evidence
+    assert competent.signer.common_name == meta["signer_name"] and "printed under the signature block" in competent.purpose_basis
 
 
 def test_covered_text_is_read_through_every_form_of_tounicode(reports):

@@ -42,7 +42,7 @@ def test_sample_decree30_profile_purposes_and_metadata(sample, reports):
     report = reports[sample["file"]]
     found = sorted({f.code for f in report.findings if f.code.startswith("ND30_")})
     assert found == sorted(set(sample["profile"])), [(f.code, f.params) for f in report.findings if f.code.startswith("ND30_")]
-    assert [l.purpose for l in report.layers] == sample["purposes"], [l.purpose_evidence for l in report.layers]
+    assert [l.purpose for l in report.layers] == sample["purposes"], [l.purpose_basis for l in report.layers]
     for key, value in sample["metadata"].items():
         assert key in report.metadata, key
         assert report.metadata[key]["value"] == value, (key, report.metadata[key])
@@ -55,7 +55,7 @@ def test_seed_plan_metadata_says_where_each_field_came_from(reports):
     assert meta["issued_date"]["source"] == "page 1 text + layer 4 appearance (Signature4)"
     assert meta["organ_name"]["printed"] == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     assert not [f for f in reports["plan.pdf"].findings if f.code.startswith(("ND30_", "METADATA_"))]
-    evidence = [l.purpose_evidence for l in reports["plan.pdf"].layers]
+    evidence = [l.purpose_basis for l in reports["plan.pdf"].layers]
     assert "'45'" in evidence[2] and "'08'" in evidence[3] and "layer 1" in evidence[4]
 
 

@@ -230,7 +230,8 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
 
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
-    ctx.signed_fields = {name: rev for rev, name, _, emb in entries if not isinstance(emb, Exception)}
+    # revision numbers as reports print them: revision 1 is the file as first written (pyHanko's index + 1)
+    ctx.signed_fields = {name: rev + 1 for rev, name, _, emb in entries if not isinstance(emb, Exception)}
     _load_dss(reader, ctx)
     try:
         _validate_entries(entries, ctx, trust, report)
@@ -255,7 +256,7 @@ def _signature_ref(reader, index: int, entry) -> SignatureRef:
         sig, revision = emb.sig_object, emb.signed_revision
     elif ref is not None:
         revision = _last_change(reader, ref, revision)
-    return SignatureRef(field=name, layer=index, ref=ref, sig=sig if hasattr(sig, "raw_get") else None, revision=revision)
+    return SignatureRef(field=name, layer=index + 1, ref=ref, sig=sig if hasattr(sig, "raw_get") else None, revision=revision)
 
 
 def _last_change(reader, ref, default):
@@ -269,19 +270,18 @@ def _last_change(reader, ref, default):
 
 def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport) -> None:
     for revision, name, _ref, emb in entries:
-        layer = Layer(field=name, revision=revision)
-        index = len(report.layers)
+        layer = Layer(field=name, revision=revision + 1)  # pyHanko counts revisions from 0
         report.layers.append(layer)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
         for code, params in validate_layer(emb, ctx, layer):
-            report.add(code, layer=index, **params)
+            report.add(code, layer=len(report.layers), **params)
         for note in layer.relaxed:
             if note.startswith("LEGACY_SHA1_ACCEPTED"):
-                report.add("LEGACY_SHA1_ACCEPTED", layer=index, where=note.split(": ", 1)[-1], policy=trust.policy.name)
+                report.add("LEGACY_SHA1_ACCEPTED", layer=number, where=note.split(": ", 1)[-1], policy=trust.policy.name)
         if layer.status == codes.FAILED:
-            report.add("LAYER_FAILED", layer=index, field=name, subindication=layer.subindication, reason=layer.problem)
+            report.add("LAYER_FAILED", layer=number, field=name, subindication=layer.subindication, reason=layer.problem)
         elif layer.status == codes.INDETERMINATE:
-            report.add("LAYER_INDETERMINATE", layer=index, field=name, subindication=layer.subindication, reason=layer.problem)
+            report.add("LAYER_INDETERMINATE", layer=number, field=name, subindication=layer.subindication, reason=layer.problem)
 
 
 def _embed(reader, name, value, field_ref):

@@ -179,7 +179,7 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
         click.echo("no documents match")
         return
     for r in rows:
-        signers = ", ".join(filter(None, dict.fromkeys(l["signer"] for l in r["layers"])))
+        signers = ", ".join(filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
         number = f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else ""
         click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {r['name']}  [{signers}]")
 
@@ -211,7 +211,7 @@ def show(ref, as_json, lang):
     for r in detail["receipts"]:
         click.echo(f"  received {r['received_at'][:19]}  {r['name']}  from {r['source']}{'  (duplicate)' if r['duplicate'] else ''}")
     for v in detail["verifications"]:
-        click.echo(f"  verified {v['verified_at'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {v['policy']}  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
+        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {v['policy']}  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
     click.echo("")
     click.echo(render_text(report_from_dict(report), lang))
 

@@ -5,6 +5,10 @@ documents    one row per distinct file content (SHA-256), with the latest verdic
 receipts     every time a file arrived (a duplicate is a new receipt of the same document)
 verifications every verification run, kept forever, with the full JSON report
 layers       the searchable part of each layer of each verification
+
+Columns are named like the report's JSON keys (docs/vocabulary.md): a nested key is flattened
+with `_` (`signer.common_name` -> `signer_common_name`), numbers a person reads count from 1
+(`layer`, `revision`) and hashes are lower-case hex.
 evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
 events       the append-only, hash-chained log; chain_head holds its tip
 """
@@ -32,7 +36,7 @@ class Document(Base):
     original_name: Mapped[str] = mapped_column(Text, nullable=False)  # first received name, NFC
     first_received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     verdict: Mapped[str] = mapped_column(String(16), nullable=False)  # of the latest verification
-    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    validation_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # of the latest verification
     latest_verification_id: Mapped[int | None] = mapped_column(Integer)
     # Decree 30/2020 Appendix VI metadata (docs/decree30.md §3), filled when the report carries it
     type_name: Mapped[str | None] = mapped_column(String(120))
@@ -79,7 +83,7 @@ class Verification(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), nullable=False, index=True)
-    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    validation_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # the report's
     trigger: Mapped[str] = mapped_column(String(16), nullable=False)  # ingest | reverify | verify
     verdict: Mapped[str] = mapped_column(String(16), nullable=False)
     policy: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -90,7 +94,7 @@ class Verification(Base):
     report: Mapped[str] = mapped_column(Text, nullable=False)  # the full JSON report (English text)
 
     document: Mapped[Document] = relationship(back_populates="verifications")
-    layers: Mapped[list[LayerRow]] = relationship(order_by="LayerRow.position")
+    layers: Mapped[list[LayerRow]] = relationship(order_by="LayerRow.layer")
     evidence: Mapped[list[Evidence]] = relationship()
 
 
@@ -99,21 +103,21 @@ class LayerRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     verification_id: Mapped[int] = mapped_column(ForeignKey("verifications.id"), nullable=False, index=True)
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    layer: Mapped[int] = mapped_column(Integer, nullable=False)  # the layer number, 1-based
     field: Mapped[str] = mapped_column(Text, nullable=False)
-    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)  # 1 is the file as first written
     kind: Mapped[str] = mapped_column(String(24), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
-    signer_cn: Mapped[str | None] = mapped_column(String(255), index=True)
+    signer_common_name: Mapped[str | None] = mapped_column(String(255), index=True)
     signer_email: Mapped[str | None] = mapped_column(String(255))
-    signer_org: Mapped[str | None] = mapped_column(String(255))
+    signer_organization: Mapped[str | None] = mapped_column(String(255))
     pki: Mapped[str] = mapped_column(String(16), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     subindication: Mapped[str | None] = mapped_column(String(48))
     signing_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cert_sha256: Mapped[str | None] = mapped_column(String(64))
-    cert_serial: Mapped[str | None] = mapped_column(String(80))
-    issuer_cn: Mapped[str | None] = mapped_column(String(255))
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64))  # joins evidence.sha256
+    certificate_serial: Mapped[str | None] = mapped_column(String(80))
+    issuer_common_name: Mapped[str | None] = mapped_column(String(255))  # chain[1]: who issued the certificate
 
 
 class Evidence(Base):

@@ -84,7 +84,7 @@ def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) ->
     for text, role in ((f.signer, None), (f.agency, "agency")):
         if text:
             layer_cond = [LayerRow.verification_id == Document.latest_verification_id,
-                          func.lower(LayerRow.signer_cn).like(_like(text.lower()), escape="\\")]
+                          func.lower(LayerRow.signer_common_name).like(_like(text.lower()), escape="\\")]
             if role:
                 layer_cond.append(LayerRow.role == role)
             cond = exists().where(and_(*layer_cond))
@@ -100,11 +100,12 @@ def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) ->
 def document_summary(s: Session, doc: Document) -> dict:
     signers = []
     if doc.latest_verification_id:
-        rows = s.execute(select(LayerRow).where(LayerRow.verification_id == doc.latest_verification_id).order_by(LayerRow.position)).scalars()
-        signers = [{"field": r.field, "role": r.role, "signer": r.signer_cn, "status": r.status} for r in rows]
+        rows = s.execute(select(LayerRow).where(LayerRow.verification_id == doc.latest_verification_id).order_by(LayerRow.layer)).scalars()
+        signers = [{"layer": r.layer, "field": r.field, "role": r.role, "signer_common_name": r.signer_common_name,
+                    "status": r.status} for r in rows]
     return {
         "id": doc.id, "sha256": doc.sha256, "name": doc.original_name, "size": doc.size, "pages": doc.pages,
-        "verdict": doc.verdict, "received_at": doc.first_received_at.isoformat(), "verified_at": doc.verified_at.isoformat(),
+        "verdict": doc.verdict, "received_at": doc.first_received_at.isoformat(), "validation_time": doc.validation_time.isoformat(),
         "type_name": doc.type_name, "code_number": doc.code_number, "code_notation": doc.code_notation,
         "issued_date": doc.issued_date.isoformat() if doc.issued_date else None, "organ_name": doc.organ_name,
         "subject": doc.subject, "signer_name": doc.signer_name, "layers": signers,
@@ -119,7 +120,7 @@ def document_detail(s: Session, doc: Document) -> dict:
         for r in doc.receipts
     ]
     out["verifications"] = [
-        {"id": v.id, "verified_at": v.verified_at.isoformat(), "trigger": v.trigger, "verdict": v.verdict, "policy": v.policy,
+        {"id": v.id, "validation_time": v.validation_time.isoformat(), "trigger": v.trigger, "verdict": v.verdict, "policy": v.policy,
          "trust_fingerprint": v.trust_fingerprint, "kyso_version": v.kyso_version, "pyhanko_version": v.pyhanko_version}
         for v in doc.verifications
     ]

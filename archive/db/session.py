@@ -69,6 +69,16 @@ def upgrade(engine: Engine) -> str:
         return ScriptDirectory.from_config(cfg).get_current_head()
 
 
+def head_revision() -> str:
+    """The newest schema revision this kyso knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

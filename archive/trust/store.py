@@ -56,6 +56,11 @@ class Entry:
     def relpath(self) -> str:
         return f"{DIRS[self.kind]}/{self.sha256}.der"
 
+    @property
+    def legacy_relpath(self) -> str:
+        # stores written before hashes were lower-case named their files in upper case
+        return f"{DIRS[self.kind]}/{self.sha256.upper()}.der"
+
 
 class TrustStore:
     def __init__(self, root: Path):
@@ -144,7 +149,7 @@ class TrustStore:
             issuer = (
                 format_name(responder.chosen)
                 if responder.name == "by_name"
-                else "key hash " + responder.chosen.native.hex().upper()
+                else "key hash " + responder.chosen.native.hex()
             )
             entry = Entry(
                 kind="ocsp",
@@ -170,7 +175,7 @@ class TrustStore:
         """DER bytes of (anchors, intermediates, crls, ocsps), each checked against its name."""
         out: dict[str, list[bytes]] = {kind: [] for kind in DIRS}
         for entry in self.entries():
-            path = self.root / entry.relpath
+            path = self._file(entry)
             der = _read_intact(path, entry.sha256)
             if der is None:
                 # The file name is the fingerprint we accepted; anything else was changed on disk.
@@ -197,8 +202,13 @@ class TrustStore:
                     result.append(old)  # same bytes, same standing: nothing to change
                     continue
                 _write_atomic(self.root / entry.relpath, der)
-                if old is not None and old.relpath != entry.relpath:
-                    (self.root / old.relpath).unlink(missing_ok=True)
+                if old is not None:
+                    new = self.root / entry.relpath
+                    for rel in {old.relpath, old.legacy_relpath} - {entry.relpath}:
+                        path = self.root / rel
+                        # on a case-insensitive disk the upper-case name is the new file itself
+                        if path.exists() and not path.samefile(new):
+                            path.unlink()
                 index[entry.sha256] = entry
                 result.append(entry)
             self._write_index(index)
@@ -210,12 +220,17 @@ class TrustStore:
             return {}
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            entries = [Entry(**e) for e in raw["entries"]]
+            entries = [Entry(**{**e, "sha256": e["sha256"].lower()}) for e in raw["entries"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise TrustStoreError(
                 f"{path} is damaged ({exc}); move it away and import the certificates again"
             ) from exc
         return {e.sha256: e for e in entries}
+
+    def _file(self, entry: Entry) -> Path:
+        path = self.root / entry.relpath
+        legacy = self.root / entry.legacy_relpath
+        return legacy if not path.exists() and legacy.exists() else path
 
     def _write_index(self, index: dict[str, Entry]) -> None:
         ordered = sorted(index.values(), key=lambda e: (list(DIRS).index(e.kind), e.sha256))
@@ -293,7 +308,7 @@ def _pkcs7_certificates(data: bytes) -> list[asn1_x509.Certificate] | None:
 
 
 def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest().upper()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _read_intact(path: Path, sha256: str) -> bytes | None:

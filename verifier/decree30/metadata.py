@@ -43,7 +43,7 @@ COMPARED = ("type_name", "code_number", "code_notation", "issued_date", "place",
 class Entry:
     value: Any
     source: str
-    layers: list[int] = field(default_factory=list)  # indices of the layers whose appearance gave it
+    layers: list[int] = field(default_factory=list)  # numbers (1-based) of the layers whose appearance gave it
     printed: str | None = None  # as printed, when the value was rewritten (capitals recased)
     blank: bool = False  # the place is there but empty (a draft, or before issuing)
     conflicts: list[dict] = field(default_factory=list)
@@ -91,7 +91,7 @@ class Block:
 
 @dataclass
 class Geometry:
-    """Where things are, for the profile checks (pages 0-based, PDF user space)."""
+    """Where things are, for the profile checks (page numbers 1-based, as in reports; PDF user space)."""
 
     signer_block: tuple[int, tuple[float, float, float, float]] | None = None
     header_page: int | None = None
@@ -274,17 +274,18 @@ def _footer(doc: DocumentText, page: int, lines: list[Line]):
 
 class _Sources:
     def __init__(self, layer_fields: list[str]):
-        self.index = {name: i for i, name in enumerate(layer_fields)}
+        self.number = {name: n for n, name in enumerate(layer_fields, start=1)}  # layer numbers
 
     def describe(self, page: int, srcs: set[str], revision: str | None = None) -> tuple[str, list[int]]:
+        """(source text, layer numbers) of a value read on page number `page` (1-based)."""
         parts, layers = [], []
         if "page" in srcs or not srcs:
-            parts.append(f"page {page + 1} text" + (f" ({revision})" if revision else ""))
+            parts.append(f"page {page} text" + (f" ({revision})" if revision else ""))
         for name in sorted(s for s in srcs if s != "page"):
-            i = self.index.get(name)
-            if i is not None:
-                layers.append(i)
-                parts.append(f"layer {i + 1} appearance ({name})")
+            number = self.number.get(name)
+            if number is not None:
+                layers.append(number)
+                parts.append(f"layer {number} appearance ({name})")
             else:
                 parts.append(f"appearance of field {name}")
         return " + ".join(parts), sorted(layers)
@@ -424,8 +425,8 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
         meta.layer_texts[w.field] = w.lines
     meta.fields["page_amount"] = Entry(doc.pages, "file")
     for p in range(doc.pages):
-        meta.geometry.page_boxes[p] = doc.page_size(p)
-    meta.geometry.header_page = 0
+        meta.geometry.page_boxes[p + 1] = doc.page_size(p)
+    meta.geometry.header_page = 1
 
     reading = _read(doc, None, fill_ins)
     page_text = reading.page_text
@@ -436,7 +437,7 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
     for key, (value, f, extra) in _values(reading, corpus).items():
         block = reading.blocks.get(f.block) if f is not None else None
         srcs = _span_sources(block, f) if block is not None else set()
-        source, layers = src.describe(block.page if block is not None else 0, srcs)
+        source, layers = src.describe(block.page + 1 if block is not None else 1, srcs)
         meta.fields[key] = Entry(value, source, layers, **extra)
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
         meta.fields["language"] = Entry("vi", "page 1 text")
@@ -482,7 +483,7 @@ def _signer_block(meta: Metadata, right: Block, fields: dict, page: int) -> None
     boxes = [b for b in right.boxes if b is not None]
     if not boxes:
         return
-    meta.geometry.signer_block = (page, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+    meta.geometry.signer_block = (page + 1, (min(b[0] for b in boxes), min(b[1] for b in boxes),
                                          max(b[2] for b in boxes), max(b[3] for b in boxes)))
 
 
@@ -519,15 +520,15 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
             continue
         lines = [ln.text for ln in doc.lines(page, appearances=False)] if page else page_text
         joined = " ".join(lines[:30])
-        if any(fold(x).startswith("phu luc") for x in lines[:12]) and page not in meta.geometry.appendix_pages:
-            meta.geometry.appendix_pages.append(page)
+        if any(fold(x).startswith("phu luc") for x in lines[:12]) and page + 1 not in meta.geometry.appendix_pages:
+            meta.geometry.appendix_pages.append(page + 1)
         ref = attached_reference(joined)
         if ref:
             refs.append((ref, f"page {page + 1} text", []))
     for name, lines in meta.layer_texts.items():
         ref = attached_reference(" ".join(lines))
         if ref:
-            source, layers = src.describe(0, {name})
+            source, layers = src.describe(1, {name})
             refs.append((ref, source, layers))
     for ref, source, layers in refs:
         if not ref["number"] and not ref["notation"]:
@@ -589,7 +590,7 @@ def _layer_facts(meta: Metadata, src: _Sources, widgets) -> None:
         text = " ".join(meta.layer_texts.get(w.field, []))
         m = _COPY.search(text)
         if m and "copy_type" not in meta.fields:
-            source, layers = src.describe(w.page or 0, {w.field})
+            source, layers = src.describe(w.page or 1, {w.field})
             meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers)
             rest = [p.strip() for p in re.split(r"[;\n]", text[m.end():]) if p.strip()]
             organ = next((p for p in rest if not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", p)), None)
@@ -643,8 +644,8 @@ def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[s
             log.debug("revision ending at %d unreadable", end, exc_info=True)
             continue
         name = by_end.get(end)
-        idx = src.index.get(name) if name else None
-        label = (f"revision signed by layer {idx + 1} ({name})" if idx is not None
+        number = src.number.get(name) if name else None
+        label = (f"revision signed by layer {number} ({name})" if number is not None
                  else f"revision ending at byte {end}")
         for key, (value, f, _) in _values(reading, corpus).items():
             entry = meta.fields.get(key)

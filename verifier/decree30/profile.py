@@ -5,7 +5,7 @@ Facts in, findings out: the layers of a verified document (verifier.report.model
 document says about itself (verifier.decree30.metadata.Metadata). A layer's purpose is told from its
 certificate (person or organisation), its appearance (image or text, what the text says, where
 the widget is), its order, and what the metadata reader saw it draw (the number, the date).
-Every decision keeps its evidence. Nothing here changes a layer's cryptographic status.
+Every decision keeps its basis (why it was made). Nothing here changes a layer's cryptographic status.
 """
 
 from __future__ import annotations
@@ -43,13 +43,13 @@ _TRIAL = "phien ban thu nghiem"
 @dataclass
 class Purpose:
     purpose: str
-    evidence: str
+    basis: str  # why: what was seen that decides the purpose
 
 
 @dataclass
 class Profile:
     purposes: list[Purpose] = field(default_factory=list)
-    findings: list[tuple[str, int | None, dict]] = field(default_factory=list)  # (code, layer, params)
+    findings: list[tuple[str, int | None, dict]] = field(default_factory=list)  # (code, index in layers, params)
 
     def add(self, code: str, layer: int | None = None, /, **params) -> None:
         self.findings.append((code, layer, params))
@@ -68,7 +68,7 @@ class _L:
     role: str
     widget: object | None
     text: str
-    page: int | None  # 0-based
+    page: int | None  # 1-based
     rect: tuple[float, float, float, float] | None
     visible: bool
     image: bool
@@ -84,7 +84,7 @@ def _view(layers, meta: Metadata) -> list[_L]:
         if widget is not None:
             page, rect, visible = widget.page, widget.rect, widget.visible
         elif app is not None:
-            page = app.page - 1 if app.page else None
+            page = app.page or None
             rect = tuple(app.rect) if app.rect else None
             visible = app.visible
         text = " \n".join(meta.layer_texts.get(layer.field, []))
@@ -152,7 +152,7 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
         if block is not None:
             inside = [v for v in persons if v.visible and v.page == block[0] and v.rect and _in_box(v.rect, block[1])]
             if inside:
-                pick, why = inside[0], f"its widget lies in the signature block on page {block[0] + 1}"
+                pick, why = inside[0], f"its widget lies in the signature block on page {block[0]}"
         if pick is None and not printed_name:
             certifying = [v for v in persons if getattr(v.layer, "certification_level", None)]
             imaged = [v for v in persons if v.image]
@@ -181,10 +181,10 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
     for v in agencies:
         lines = [x for x in v.text.splitlines() if x.strip()]
         short = " ".join(v.text.split())
-        if v.index in number_layers:
+        if v.index + 1 in number_layers:  # the metadata names layers by number
             out[v.index] = Purpose(NUMBER, f"its appearance draws '{short}' into the number of "
                                            f"'{meta.value('code_number')}/{meta.value('code_notation')}'")
-        elif v.index in date_layers:
+        elif v.index + 1 in date_layers:
             out[v.index] = Purpose(DATE, f"its appearance draws '{short}' into the date line ({meta.value('issued_date')})")
         elif _COPY.search(v.text):
             out[v.index] = Purpose(COPY, f"its appearance names a copy: '{short[:80]}'")
@@ -194,7 +194,7 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
             out[v.index] = Purpose(COMMENT, f"its appearance carries a comment: '{short[:80]}'")
         elif v.visible and not v.image and lines and (
                 attached_reference(v.text) or (v.page in meta.geometry.appendix_pages and _top_right(v, meta))):
-            where = f"page {v.page + 1}" + (" (an appendix page)" if v.page in meta.geometry.appendix_pages else "")
+            where = f"page {v.page}" + (" (an appendix page)" if v.page in meta.geometry.appendix_pages else "")
             out[v.index] = Purpose(APPENDIX, f"text-only agency signature at the top right of {where}")
     # seals: agency images over the competent person's image; else the first agency image
     seals = []
@@ -220,7 +220,7 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
             elif v.image and v.text.strip():
                 why = f"agency signature with an image and the text '{' '.join(v.text.split())[:80]}'"
             elif v.image:
-                why = f"another agency image on page {(v.page or 0) + 1}"
+                why = f"another agency image on page {v.page or 1}"
             else:
                 first = " ".join(v.text.split())[:80]
                 why = f"agency signature; its appearance reads '{first}'" if first else "agency signature"
@@ -252,18 +252,18 @@ def check(layers, meta: Metadata) -> Profile:
     attachment = any(purpose[v.index] in (APPENDIX, COPY) for v in agencies)
     if signing and not persons and not attachment:
         # a separate appendix file and an electronic copy carry the agency's signature alone
-        prof.add("ND30_NO_PERSON_SIGNATURE", agencies[0].index if agencies else None, layers=len(signing))
+        prof.add("ND30_NO_PERSON_SIGNATURE", agencies[0].index if agencies else None, count=len(signing))
     if persons and not agencies:
         blanks = [k for k in ("code_number", "issued_date") if k in meta.fields and meta.fields[k].blank]
         if blanks:
             prof.add("ND30_AGENCY_LAYER_STRIPPED", None, blanks=", ".join(blanks),
                      notation=meta.value("code_notation") or "-")
         else:
-            prof.add("ND30_NO_AGENCY_SIGNATURE", None, layers=len(signing))
+            prof.add("ND30_NO_AGENCY_SIGNATURE", None, count=len(signing))
     # C8
     if persons and agencies and agencies[0].index < persons[0].index:
         prof.add("ND30_AGENCY_BEFORE_PERSON", agencies[0].index, agency=_cn(agencies[0].layer),
-                 person=_cn(persons[0].layer), agency_layer=agencies[0].index + 1, person_layer=persons[0].index + 1)
+                 person=_cn(persons[0].layer), person_layer=persons[0].index + 1)
     _seal_geometry(prof, view, purpose)
     _attachment_layout(prof, view, purpose, meta)
     _names(prof, view, purpose, meta)
@@ -289,9 +289,9 @@ def _seal_geometry(prof: Profile, view, purpose) -> None:
         fx, fy = _overlap(v.rect, person.rect) if person.page == v.page else (0.0, 0.0)
         left_side = (v.rect[0] + v.rect[2]) / 2 < (person.rect[0] + person.rect[2]) / 2
         if not (person.page == v.page and fy >= 0.3 and left_side and SEAL_OVERLAP_MIN <= fx <= SEAL_OVERLAP_MAX):
-            prof.add("ND30_SEAL_PLACEMENT", v.index, seal_page=(v.page or 0) + 1, seal_rect=_r(v.rect),
-                     signature_layer=person.index + 1, signature_page=(person.page or 0) + 1,
-                     signature_rect=_r(person.rect), covered=f"{fx:.0%}", side="left" if left_side else "right")
+            prof.add("ND30_SEAL_PLACEMENT", v.index, seal_page=v.page or 1, seal_rect=_r(v.rect),
+                     person_layer=person.index + 1, person_page=person.page or 1,
+                     person_rect=_r(person.rect), covered=f"{fx:.0%}", side="left" if left_side else "right")
 
 
 def _r(rect) -> list[float]:
@@ -305,12 +305,12 @@ def _attachment_layout(prof: Profile, view, purpose, meta: Metadata) -> None:
         p = purpose[v.index]
         if p not in (APPENDIX, COPY):
             continue
-        if p == APPENDIX and v.page != 0:
+        if p == APPENDIX and v.page != 1:
             continue  # an appendix page inside the main document's own file
         problems = []
         if v.image:
             problems.append("has an image")
-        if v.page != 0 or not _top_right(v, meta):
+        if v.page != 1 or not _top_right(v, meta):
             problems.append("is not at the top right of page 1")
         if not _ANY_TIME.search(v.text):
             problems.append("gives no signing time")
@@ -346,7 +346,7 @@ def _names(prof: Profile, view, purpose, meta: Metadata) -> None:
             mismatched.setdefault(_cn(v.layer), []).append(v.index)
     for cn, indices in mismatched.items():
         prof.add("ND30_AGENCY_NAME_MISMATCH", indices[0], certificate=cn, printed=organ.printed or organ.value,
-                 parent=(parent.value if parent else "-"), layers=", ".join(str(i + 1) for i in indices))
+                 parent=(parent.value if parent else "-"), layers=[i + 1 for i in indices])
 
 
 def _strip_test(name: str) -> str:
@@ -380,7 +380,7 @@ def _date_line(prof: Profile, view, purpose, meta: Metadata) -> None:
         return
     v, t = max(moments, key=lambda x: x[1])
     if day > t.date():
-        prof.add("ND30_DATE_AFTER_SIGNING", v.index, issued=issued, signed=t.isoformat(), layer_number=v.index + 1)
+        prof.add("ND30_DATE_AFTER_SIGNING", v.index, issued=issued, signed=t.isoformat())
 
 
 def _type_code(prof: Profile, meta: Metadata) -> None:
@@ -408,7 +408,7 @@ def _public_ca(prof: Profile, signing) -> None:
         v, t = items[0]
         prof.add("ND30_PUBLIC_CA_AFTER_2025", v.index, signer=signer, signed=t.date().isoformat(),
                  anchor=getattr(v.layer, "trust_anchor", None) or "-",
-                 layers=", ".join(str(x.index + 1) for x, _ in items))
+                 layers=[x.index + 1 for x, _ in items])
 
 
 CHAIN_FAILURES = {"NO_CERTIFICATE_CHAIN_FOUND", "CERTIFICATE_CHAIN_GENERAL_FAILURE", "CHAIN_CONSTRAINTS_FAILURE"}
@@ -421,8 +421,7 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
     for v in signing:
         layer = v.layer
         if trusted_before and layer.status == "FAILED" and layer.subindication in CHAIN_FAILURES:
-            prof.add("ND30_LATER_LAYER_UNTRUSTED", v.index, signer=_cn(layer), purpose=purpose[v.index],
-                     layer_number=v.index + 1)
+            prof.add("ND30_LATER_LAYER_UNTRUSTED", v.index, signer=_cn(layer), purpose=purpose[v.index])
         if layer.trusted or getattr(layer, "trust_anchor", None):
             trusted_before = True
 
@@ -444,6 +443,6 @@ def describe(data: bytes, report) -> None:
         return
     prof = check(report.layers, meta)
     for layer, p in zip(report.layers, prof.purposes):
-        layer.purpose, layer.purpose_evidence = p.purpose, p.evidence
+        layer.purpose, layer.purpose_basis = p.purpose, p.basis
     for code, index, params in prof.findings:
-        report.add(code, layer=index, **params)
+        report.add(code, layer=None if index is None else index + 1, **params)

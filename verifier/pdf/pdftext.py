@@ -32,7 +32,7 @@ class Widget:
     """A signature field's widget on its page, with what its normal appearance draws."""
 
     field: str
-    page: int | None  # 0-based
+    page: int | None  # 1-based, as printed in reports
     rect: tuple[float, float, float, float] | None
     hidden: bool
     drawn: Drawn
@@ -327,6 +327,8 @@ class DocumentText:
                 page = geometry.page_of(self.reader.trailer["/Root"].get("/Pages"), widget)
             except Exception:
                 log.debug("page of %s unreadable", name, exc_info=True)
+        if page is not None:
+            page += 1  # geometry counts list indices; a Widget's page is the page number
         drawn = Drawn()
         try:
             normal = geometry.normal_appearance(widget)
@@ -366,7 +368,7 @@ class DocumentText:
         limit = len(self.data) if end is None else end
         out = []
         for i, w in enumerate(self.widgets()):
-            if w.page != index or not w.visible:
+            if w.page != index + 1 or not w.visible:  # index counts from 0, pages from 1
                 continue
             if w.signed_end is not None and w.signed_end > limit:
                 continue

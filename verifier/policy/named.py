@@ -35,7 +35,8 @@ class Policy:
         return hashlib.sha256(canonical).hexdigest()
 
     def allows_sha1_under(self, anchor_sha256: str | None) -> bool:
-        return anchor_sha256 is not None and anchor_sha256.upper() in self.sha1_anchors
+        # sha1_anchors stay upper-case: they enter the policy hash, which archived reports carry
+        return anchor_sha256 is not None and anchor_sha256.upper() in {a.upper() for a in self.sha1_anchors}
 
 
 ND30 = Policy(

@@ -354,13 +354,13 @@ FINDINGS = _codes(
     # --- Decree 30/2020 profile (verifier.decree30.profile; docs/decree30.md §5, C7-C14) ---
     Code(
         "ND30_NO_PERSON_SIGNATURE", "warning",
-        "Văn bản không có chữ ký số của người có thẩm quyền (chỉ có {layers} chữ ký của cơ quan, tổ chức); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
-        "The document carries no personal signature of the competent person (only {layers} agency signature(s)); Decree 30/2020 Art. 5 requires both.",
+        "Văn bản không có chữ ký số của người có thẩm quyền (chỉ có {count} chữ ký của cơ quan, tổ chức); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no personal signature of the competent person (only {count} agency signature(s)); Decree 30/2020 Art. 5 requires both.",
     ),
     Code(
         "ND30_NO_AGENCY_SIGNATURE", "warning",
-        "Văn bản không có chữ ký số của cơ quan, tổ chức (chỉ có {layers} chữ ký cá nhân); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
-        "The document carries no signature of the agency (only {layers} personal signature(s)); Decree 30/2020 Art. 5 requires both.",
+        "Văn bản không có chữ ký số của cơ quan, tổ chức (chỉ có {count} chữ ký cá nhân); Điều 5 Nghị định 30/2020 yêu cầu cả hai.",
+        "The document carries no signature of the agency (only {count} personal signature(s)); Decree 30/2020 Art. 5 requires both.",
     ),
     Code(
         "ND30_AGENCY_LAYER_STRIPPED", "warning",
@@ -369,13 +369,13 @@ FINDINGS = _codes(
     ),
     Code(
         "ND30_AGENCY_BEFORE_PERSON", "warning",
-        "Chữ ký của cơ quan ({agency}, lớp {agency_layer}) có trước chữ ký cá nhân ({person}, lớp {person_layer}); Điều 32.2.d Nghị định 30/2020: văn thư chỉ ký số của cơ quan sau khi người có thẩm quyền đã ký.",
-        "The agency's signature ({agency}, layer {agency_layer}) precedes the personal signature ({person}, layer {person_layer}); Decree 30/2020 Art. 32.2.d: the clerk applies the agency's signature only after the competent person has signed.",
+        "Chữ ký của cơ quan ({agency}, lớp {layer}) có trước chữ ký cá nhân ({person}, lớp {person_layer}); Điều 32.2.d Nghị định 30/2020: văn thư chỉ ký số của cơ quan sau khi người có thẩm quyền đã ký.",
+        "The agency's signature ({agency}, layer {layer}) precedes the personal signature ({person}, layer {person_layer}); Decree 30/2020 Art. 32.2.d: the clerk applies the agency's signature only after the competent person has signed.",
     ),
     Code(
         "ND30_SEAL_PLACEMENT", "info",
-        "Hình ảnh con dấu (trang {seal_page}, {seal_rect}) không trùm khoảng 1/3 bên trái chữ ký của người có thẩm quyền (lớp {signature_layer}, trang {signature_page}, {signature_rect}; phủ {covered}, phía {side}); Phụ lục I, mục II.8.a.",
-        "The seal image (page {seal_page}, {seal_rect}) does not cover about the left third of the competent person's signature (layer {signature_layer}, page {signature_page}, {signature_rect}; covers {covered}, on the {side}); Appendix I, II.8.a.",
+        "Hình ảnh con dấu (trang {seal_page}, {seal_rect}) không trùm khoảng 1/3 bên trái chữ ký của người có thẩm quyền (lớp {person_layer}, trang {person_page}, {person_rect}; phủ {covered}, phía {side}); Phụ lục I, mục II.8.a.",
+        "The seal image (page {seal_page}, {seal_rect}) does not cover about the left third of the competent person's signature (layer {person_layer}, page {person_page}, {person_rect}; covers {covered}, on the {side}); Appendix I, II.8.a.",
     ),
     Code(
         "ND30_ATTACHMENT_LAYOUT", "warning",
@@ -394,8 +394,8 @@ FINDINGS = _codes(
     ),
     Code(
         "ND30_DATE_AFTER_SIGNING", "warning",
-        "Ngày ban hành ghi trên văn bản ({issued}) muộn hơn ngày cơ quan ký số (lớp {layer_number}, {signed}).",
-        "The issue date printed on the document ({issued}) is later than the agency's signing date (layer {layer_number}, {signed}).",
+        "Ngày ban hành ghi trên văn bản ({issued}) muộn hơn ngày cơ quan ký số (lớp {layer}, {signed}).",
+        "The issue date printed on the document ({issued}) is later than the agency's signing date (layer {layer}, {signed}).",
     ),
     Code(
         "ND30_TYPE_CODE_MISMATCH", "info",
@@ -409,8 +409,8 @@ FINDINGS = _codes(
     ),
     Code(
         "ND30_LATER_LAYER_UNTRUSTED", "warning",
-        "Lớp chữ ký {layer_number} ({signer}, {purpose}) được thêm sau các chữ ký tin cậy bằng chứng thư số không thuộc hạ tầng tin cậy: nội dung lớp này hiển thị không thể quy cho cơ quan.",
-        "Layer {layer_number} ({signer}, {purpose}) was added after trusted signatures with a certificate outside the trusted PKIs: what it shows cannot be attributed to the agency.",
+        "Lớp chữ ký {layer} ({signer}, {purpose}) được thêm sau các chữ ký tin cậy bằng chứng thư số không thuộc hạ tầng tin cậy: nội dung lớp này hiển thị không thể quy cho cơ quan.",
+        "Layer {layer} ({signer}, {purpose}) was added after trusted signatures with a certificate outside the trusted PKIs: what it shows cannot be attributed to the agency.",
     ),
     Code(
         "ND30_TRIAL_VERSION_MARK", "info",
@@ -459,6 +459,8 @@ PURPOSE_TEXT = {
 def finding_text(code: str, lang: str, **params: object) -> str:
     c = FINDINGS[code]
     template = c.vi if lang == "vi" else c.en
+    if isinstance(params.get("layers"), list):  # layer numbers read as a list: "3, 4"
+        params["layers"] = ", ".join(map(str, params["layers"]))
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -1,7 +1,10 @@
 """Reports: the facts found for each signature layer and for the document, then the verdict
 derived from them. Nothing here prints; renderers read these objects.
 
-Field names are the JSON keys (documented in the README): one name per concept everywhere.
+Field names are the JSON keys (documented in the README): one name per concept everywhere
+(docs/vocabulary.md). Numbers a person reads count from 1: a finding's `layer` is the layer
+number (DocumentReport.layers[layer - 1]), a layer's `revision` is 1 for the file as first
+written, pages are 1-based. Hashes are lower-case hexadecimal.
 """
 
 from __future__ import annotations
@@ -12,22 +15,27 @@ from typing import Any
 from verifier.report import codes
 
 
+# The form of the JSON report. 2: numbers count from 1, certificate hashes are lower-case, a
+# finding's details are under "params" (verifier.report.load reads form 1 reports as well).
+REPORT_FORMAT = 2
+
+
 @dataclass
 class Finding:
     code: str
     severity: str
     params: dict[str, Any] = field(default_factory=dict)
-    layer: int | None = None  # index into DocumentReport.layers, None for the document
+    layer: int | None = None  # the layer number (1-based), None for the document
 
     def message(self, lang: str) -> str:
-        return codes.finding_text(self.code, lang, **self.params)
+        return codes.finding_text(self.code, lang, **{"layer": self.layer, **self.params})
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         out = {"code": self.code, "severity": self.severity, "message": self.message(lang)}
         if self.layer is not None:
             out["layer"] = self.layer
         if self.params:
-            out["evidence"] = self.params
+            out["params"] = self.params
         return out
 
 
@@ -50,7 +58,7 @@ class CertificateFacts:
     serial: str  # hex
     not_before: str
     not_after: str
-    sha256: str
+    sha256: str  # lower-case hex of the DER
     key_algorithm: str
     key_size: int | None
     signature_algorithm: str
@@ -86,16 +94,16 @@ class Appearance:
 @dataclass
 class Layer:
     field: str
-    revision: int
+    revision: int  # the revision this layer signs: 1 is the file as first written
     kind: str = "signature"  # signature | document_timestamp
     sub_filter: str | None = None
     signer: Signer = field(default_factory=Signer)
     role: str = "unknown"  # person | agency | unknown
-    role_evidence: str | None = None
+    role_basis: str | None = None  # why the role was decided, in English
     # what the layer is for under Decree 30/2020 (verifier.decree30.profile): competent | person | number |
     # date | seal | appendix | copy | incoming | comment | agency | timestamp | unknown
     purpose: str | None = None
-    purpose_evidence: str | None = None
+    purpose_basis: str | None = None  # why the purpose was decided, in English
     certificate: CertificateFacts | None = None
     chain: list[str] = field(default_factory=list)  # subjects, signer first, anchor last
     pki: str = "untrusted"  # government | public | other | untrusted
@@ -146,7 +154,7 @@ class DocumentReport:
     sha256: str
     size: int
     verdict: str = codes.INDETERMINATE
-    revisions: int = 0
+    revisions: int = 0  # how many; the last is revision `revisions`
     pages: int | None = None
     hybrid_xref: bool = False
     layers: list[Layer] = field(default_factory=list)
@@ -158,7 +166,7 @@ class DocumentReport:
     fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
     kyso_version: str = ""
     # Decree 30/2020 Appendix VI metadata (verifier.decree30.metadata): snake-case field name ->
-    # {"value": …, "source": …[, "layers", "printed", "blank", "conflicts"]}
+    # {"value": …, "source": …[, "layers" (layer numbers), "printed", "blank", "conflicts"]}
     metadata: dict[str, Any] = field(default_factory=dict)
     # The DER material the verdict rests on (certificates, CRLs, OCSP responses, timestamp
     # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
@@ -166,12 +174,14 @@ class DocumentReport:
     evidence: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
 
     def add(self, code: str, layer: int | None = None, severity: str | None = None, **params: Any) -> Finding:
+        """A finding about the document, or about layer number `layer` (1-based)."""
         f = Finding(code, severity or codes.FINDINGS[code].severity, params, layer)
         self.findings.append(f)
         return f
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {
+            "report_format": REPORT_FORMAT,
             "file": self.file,
             "sha256": self.sha256,
             "size": self.size,

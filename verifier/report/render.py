@@ -16,8 +16,8 @@ LABELS = {
     "layer": ("Chữ ký", "Signature"),
     "revision": ("phiên bản", "revision"),
     "signer": ("Người ký", "Signer"),
-    "agency": ("Cơ quan", "Organisation"),
-    "role": ("Loại chữ ký", "Kind"),
+    "organization": ("Cơ quan", "Organization"),  # the certificate's O and OUs
+    "role": ("Loại chữ ký", "Role"),
     "person": ("cá nhân", "person"),
     "agency_role": ("cơ quan, tổ chức", "agency"),
     "unknown": ("không rõ", "unknown"),
@@ -133,9 +133,9 @@ def render_text(report: DocumentReport, lang: str = "vi") -> str:
     out.append(f"SHA-256: {report.sha256}")
     out.extend(_metadata_block(report, lang))
     if report.layers:
-        for index, layer in enumerate(report.layers):
+        for number, layer in enumerate(report.layers, start=1):
             out.append("")
-            out.extend(_layer_block(index, len(report.layers), layer, lang))
+            out.extend(_layer_block(number, len(report.layers), layer, lang))
     elif report.verdict != codes.ERROR:
         out.append(_l("no_layers", lang))
     out.extend(_profile_block(report, lang))
@@ -144,7 +144,7 @@ def render_text(report: DocumentReport, lang: str = "vi") -> str:
         out.append("")
         out.append(f"{_l('notes', lang)}:")
         for f in notes:
-            where = f" [{report.layers[f.layer].field}]" if f.layer is not None and f.layer < len(report.layers) else ""
+            where = _layer_field(report, f.layer)
             out.append(f"  - ({f.severity}) {f.code}{where}: {f.message(lang)}")
     if report.fetched:
         out.append("")
@@ -157,21 +157,28 @@ def render_text(report: DocumentReport, lang: str = "vi") -> str:
     return "\n".join(out)
 
 
-def _layer_block(index: int, total: int, layer: Layer, lang: str) -> list[str]:
+def _layer_field(report: DocumentReport, number: int | None) -> str:
+    """` [field]` of layer number `number` (1-based), empty for the document."""
+    if number is None or not 1 <= number <= len(report.layers):
+        return ""
+    return f" [{report.layers[number - 1].field}]"
+
+
+def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
     s = layer.signer
-    lines = [f"{_l('layer', lang)} {index + 1}/{total}: {layer.field} ({_l('revision', lang)} {layer.revision})"]
+    lines = [f"{_l('layer', lang)} {number}/{total}: {layer.field} ({_l('revision', lang)} {layer.revision})"]
     who = s.common_name or "-"
     if s.email:
         who += f" <{s.email}>"
     lines.append(f"  {_l('signer', lang)}: {who}")
     org = ", ".join([*s.organizational_units, *( [s.organization] if s.organization else [])])
     if org:
-        lines.append(f"  {_l('agency', lang)}: {org}")
+        lines.append(f"  {_l('organization', lang)}: {org}")
     role = {"person": "person", "agency": "agency_role"}.get(layer.role, "unknown")
-    evidence = f" ({layer.role_evidence})" if layer.role_evidence else ""
-    lines.append(f"  {_l('role', lang)}: {_l(role, lang)}{evidence}")
+    basis = f" ({layer.role_basis})" if layer.role_basis else ""
+    lines.append(f"  {_l('role', lang)}: {_l(role, lang)}{basis}")
     if layer.purpose:
-        why = f" ({layer.purpose_evidence})" if layer.purpose_evidence else ""
+        why = f" ({layer.purpose_basis})" if layer.purpose_basis else ""
         lines.append(f"  {_l('purpose', lang)}: {codes.pick(codes.PURPOSE_TEXT.get(layer.purpose, codes.PURPOSE_TEXT['unknown']), lang)}{why}")
     c = layer.certificate
     if c is not None:
@@ -296,7 +303,7 @@ def _profile_block(report: DocumentReport, lang: str) -> list[str]:
     if not found:
         out.append(f"  {_l('profile_ok', lang)}")
     for f in found:
-        where = f" [{report.layers[f.layer].field}]" if f.layer is not None and f.layer < len(report.layers) else ""
+        where = _layer_field(report, f.layer)
         out.append(f"  - ({f.severity}) {f.code}{where}: {f.message(lang)}")
     return out
 

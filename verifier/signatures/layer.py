@@ -43,7 +43,7 @@ class DocumentContext:
     dss_certs: list = field(default_factory=list)
     dss_crls: list = field(default_factory=list)
     dss_ocsps: list = field(default_factory=list)
-    signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> signed revision
+    signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> revision number it signs (1-based)
     fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
     signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
@@ -254,7 +254,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     poe_time = None
     if document_timestamp:
         # A document timestamp proves when the revision existed; it signs nothing for anyone.
-        layer.kind, layer.role, layer.role_evidence = "document_timestamp", "unknown", "document timestamp (/DocTimeStamp)"
+        layer.kind, layer.role, layer.role_basis = "document_timestamp", "unknown", "document timestamp (/DocTimeStamp)"
     else:
         facts, poe_time, token = _timestamp(si, ts_ctx, emb)
         layer.timestamp = facts
@@ -403,7 +403,7 @@ def _is_certification(emb) -> bool:
 
 
 def _describe_signer(layer: Layer, cert: x509.Certificate) -> None:
-    layer.signer, (layer.role, layer.role_evidence), layer.certificate = certinfo.described(cert)
+    layer.signer, (layer.role, layer.role_basis), layer.certificate = certinfo.described(cert)
 
 
 def _adobe_revinfo(si: cms.SignerInfo) -> tuple[list, list]:

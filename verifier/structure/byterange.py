@@ -32,7 +32,7 @@ class SignatureRef:
     """One signature field with a value, as the document enumerated it."""
 
     field: str
-    layer: int  # index into DocumentReport.layers
+    layer: int  # layer number, 1-based (DocumentReport.layers[layer - 1])
     ref: tuple[int, int] | None  # the signature dictionary's object number and generation
     sig: object | None  # pyHanko's signature dictionary
     revision: int | None  # revision in which pyHanko says the dictionary was last written

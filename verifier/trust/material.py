@@ -70,8 +70,8 @@ def load_ocsp_responses(data: bytes) -> list[asn1_ocsp.OCSPResponse]:
 
 
 def sha256_fingerprint(cert: x509.Certificate) -> str:
-    """Upper-case hex SHA-256 of the DER encoding, the form pins are written in."""
-    return hashlib.sha256(cert.dump()).hexdigest().upper()
+    """Lower-case hex SHA-256 of the DER encoding, like every hash kyso writes."""
+    return hashlib.sha256(cert.dump()).hexdigest()
 
 
 def is_self_signed(cert: x509.Certificate) -> bool:
