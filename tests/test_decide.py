@@ -107,7 +107,7 @@ def test_an_issuer_nobody_provides_is_indeterminate(monkeypatch):
     assert (report.layers[0].status, report.layers[0].subindication) == (codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND")
     assert report.layers[0].problem == f"the issuer '{facts[0].chain_end_issuer}' is not available"
     issuer = next(f for f in report.findings if f.code == "ISSUER_MISSING")
-    assert issuer.params["issuer"] == facts[0].chain_end_issuer and issuer.layer == 0
+    assert issuer.params["issuer"] == facts[0].chain_end_issuer and issuer.layer == 1
 
 
 # --- rarer combinations: real facts of a passing layer, one fact changed ---------------------
@@ -263,11 +263,11 @@ def test_a_widget_over_signed_text_is_attributed_by_the_structure_checks(sample_
 
     data = (SAMPLES / "plan.pdf").read_bytes()
     verified_report = verify_pdf(data, sample_trust)
-    refs = [SignatureRef(field=l.field, layer=i, ref=None, sig=None, revision=l.revision)
+    refs = [SignatureRef(field=l.field, layer=i + 1, ref=None, sig=None, revision=l.revision)
             for i, l in enumerate(verified_report.layers)]
     report = DocumentReport(file=None, sha256="", size=len(data))
     reader, strict_error = _open(data, report)
     checks.check(data, reader, report, refs, strict_error)
     overlap = [f for f in report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT"]
-    assert overlap and all(refs[f.layer].field == f.params["field"] for f in overlap)
+    assert overlap and all(refs[f.layer - 1].field == f.params["field"] for f in overlap)
     assert [f.layer for f in overlap] == [f.layer for f in verified_report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT"]

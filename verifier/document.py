@@ -272,9 +272,10 @@ def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report:
     for revision, name, _ref, emb in entries:
         layer = Layer(field=name, revision=revision + 1)  # pyHanko counts revisions from 0
         report.layers.append(layer)
+        number = len(report.layers)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
         for code, params in validate_layer(emb, ctx, layer):
-            report.add(code, layer=len(report.layers), **params)
+            report.add(code, layer=number, **params)
         for note in layer.relaxed:
             if note.startswith("LEGACY_SHA1_ACCEPTED"):
                 report.add("LEGACY_SHA1_ACCEPTED", layer=number, where=note.split(": ", 1)[-1], policy=trust.policy.name)

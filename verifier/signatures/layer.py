@@ -246,8 +246,6 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
 
-    from verifier.patches import pathshare  # noqa: F401  (a path validated once per context and certificate)
-
     document_timestamp = emb.sig_object_type == "/DocTimeStamp"
     # a context costs half a millisecond to build; most layers carry no timestamp token
     ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra) if document_timestamp or _has_tokens(si) else None

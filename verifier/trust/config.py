@@ -12,9 +12,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 
-from verifier.patches import crlindex
 from verifier.trust import material
-from verifier.patches import nameprep  # noqa: F401  (names prepared once; CRLs indexed by serial)
 from verifier.vietnam import fold
 from verifier.policy.named import DEFAULT_POLICY, Policy
 

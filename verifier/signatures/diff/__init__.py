@@ -31,6 +31,6 @@ Everything else - new annotations, page content or font changes, unsigned update
 non-signature form fields - is classified by pyHanko's own rules exactly as in
 ``DEFAULT_DIFF_POLICY``; ``judgement`` then says which of those classifications kyso permits.
 
-Nothing is imported here: the policy patches pyHanko (verifier.patches.diffshare) when it is
-imported, and the judgement is needed without it.
+Nothing is imported here, so that the judgement can be used without loading pyHanko's
+difference analysis.
 """

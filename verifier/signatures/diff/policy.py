@@ -27,7 +27,6 @@ from verifier.signatures.diff.rules import (
     SignatureStructTreeRule,
     SignedSigFieldCreationRule,
 )
-from verifier.patches import diffshare  # noqa: F401  (orphans found once per revision, not per comparison)
 
 __all__ = ['KysoDiffPolicy', 'build_diff_policy']
 
