@@ -256,7 +256,8 @@ def test_without_a_difference_analysis_only_the_whole_file_is_permitted():
 def test_a_widget_over_signed_text_is_attributed_by_the_structure_checks(sample_trust):
     """verifier.structure.checks names the layer whose field the widget is, without the
     Decree 30 profile (samples/plan.pdf: the seal of Signature5 over the signer's text)."""
-    from verifier.document import _open, verify_pdf
+    from verifier.document import verify_pdf
+    from verifier.pdf.opening import open_pdf
     from verifier.report.model import DocumentReport
     from verifier.structure import checks
     from verifier.structure.byterange import SignatureRef
@@ -266,7 +267,7 @@ def test_a_widget_over_signed_text_is_attributed_by_the_structure_checks(sample_
     refs = [SignatureRef(field=l.field, layer=i + 1, ref=None, sig=None, revision=l.revision)
             for i, l in enumerate(verified_report.layers)]
     report = DocumentReport(file=None, sha256="", size=len(data))
-    reader, strict_error = _open(data, report)
+    reader, strict_error = open_pdf(data, report)
     checks.check(data, reader, report, refs, strict_error)
     overlap = [f for f in report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT"]
     assert overlap and all(refs[f.layer - 1].field == f.params["field"] for f in overlap)

@@ -4,7 +4,6 @@ validate each layer, check the bytes no signature explains, and derive the verdi
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from datetime import datetime, timezone
 
@@ -16,17 +15,9 @@ from verifier.structure.byterange import SignatureRef
 from verifier.signatures.layer import DocumentContext, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
+from verifier.pdf.opening import Unreadable, open_pdf, readable_prefix
 
 log = logging.getLogger(__name__)
-
-PDF_MAGIC_WINDOW = 1024  # readers accept a header a little after the start; so do we
-
-
-class _Unreadable(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code, self.params = code, params
-
 
 def _version() -> str:
     from verifier import __version__
@@ -69,9 +60,9 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
         trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
     )
     try:
-        reader, strict_error = _open(data, report)
-    except _Unreadable as exc:
-        recovered = _readable_prefix(data) if exc.code == "NOT_PDF" else None
+        reader, strict_error = open_pdf(data, report)
+    except Unreadable as exc:
+        recovered = readable_prefix(data) if exc.code == "NOT_PDF" else None
         if recovered is None:
             report.add(exc.code, **exc.params)
             report.verdict = _verdict(report)
@@ -80,8 +71,8 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
         # download (that ends mid-object) but bytes appended to look like an update. What
         # the earlier revisions hold is still shown, and the verdict cannot be VALID.
         try:
-            reader, strict_error = _open(recovered, report)
-        except _Unreadable:
+            reader, strict_error = open_pdf(recovered, report)
+        except Unreadable:
             report.add(exc.code, **exc.params)
             report.verdict = _verdict(report)
             return report
@@ -129,80 +120,6 @@ def add_finding(report: DocumentReport, policy, code: str, **params) -> None:
         raise ValueError(f"the report was made under policy {report.policy}, not {policy.name}")
     report.add(code, **params)
     judge(report, policy)
-
-
-MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision is unreadable
-
-
-def _readable_prefix(data: bytes) -> bytes | None:
-    """The longest prefix ending at an earlier %%EOF that reads as a PDF, when the file itself
-    ends with %%EOF (a truncated file does not, and stays unreadable)."""
-    from verifier.pdf.reader import KysoPdfFileReader
-
-    if not data.rstrip(b" \t\r\n\x00\x0c").endswith(b"%%EOF"):
-        return None
-    end = data.rstrip(b" \t\r\n\x00\x0c").rfind(b"%%EOF")
-    for _ in range(MAX_RECOVERY_ATTEMPTS):
-        end = data.rfind(b"%%EOF", 0, end)
-        if end < 0:
-            return None
-        cut = end + 5
-        cut += 2 if data[cut:cut + 2] == b"\r\n" else (1 if data[cut:cut + 1] in (b"\r", b"\n") else 0)
-        try:
-            KysoPdfFileReader(io.BytesIO(data[:cut]), strict=False).root  # noqa: B018
-            return data[:cut]
-        except Exception:
-            continue
-    return None
-
-
-def _open(data: bytes, report: DocumentReport):
-    from verifier.pdf.reader import KysoPdfFileReader as PdfFileReader
-
-    if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
-        raise _Unreadable("NOT_PDF", reason="no %PDF- header")
-    strict_error = None
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=True)
-        reader.root  # noqa: B018  (forces the catalog to be read)
-    except Exception as exc:
-        strict_error = exc
-        try:
-            reader = PdfFileReader(io.BytesIO(data), strict=False)
-            reader.root  # noqa: B018
-        except Exception as exc2:
-            if "startxref loop" in str(exc2):
-                # a /Prev chain that comes back on itself is written, never damaged into being
-                raise _Unreadable("XREF_PREV_LOOP", reason=str(exc2)) from exc2
-            raise _Unreadable("NOT_PDF", reason=f"{type(exc2).__name__}: {exc2}") from exc2
-    if reader.encrypted:
-        _decrypt_empty(reader, report)
-    if strict_error is None and reader.xrefs.hybrid_xrefs_present:
-        # pyHanko refuses to validate hybrid files in strict mode; MS Word and the VGCA tools
-        # write them in every revision, so they are read leniently and the report says so.
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        if reader.encrypted:
-            _decrypt_empty(reader, report, quiet=True)
-    report.hybrid_xref = bool(reader.xrefs.hybrid_xrefs_present)
-    if report.hybrid_xref:
-        report.add("HYBRID_XREF")
-    # a strict-parse failure is reported by structure.check, which can tell whether it is in
-    # the signed bytes or was introduced after the first signature
-    return reader, strict_error
-
-
-def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
-    from pyhanko.pdf_utils.crypt import AuthStatus
-
-    try:
-        result = reader.decrypt("")
-        ok = result.status != AuthStatus.FAILED
-    except Exception:
-        ok = False
-    if not ok:
-        raise _Unreadable("ENCRYPTED")
-    if not quiet:
-        report.add("ENCRYPTED_EMPTY_PASSWORD")
 
 
 def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, report: DocumentReport, diff_policy) -> list[SignatureRef]:

@@ -1,0 +1,91 @@
+"""Opening a PDF the way kyso reads it: strictly when the file allows it, leniently (and said so)
+when it does not, decrypted with the empty password, and, for a file damaged after its last
+complete revision, the longest earlier prefix that still reads."""
+
+from __future__ import annotations
+
+import io
+
+from verifier.report.model import DocumentReport
+
+MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision is unreadable
+PDF_MAGIC_WINDOW = 1024  # readers accept a header a little after the start; so do we
+
+
+class Unreadable(Exception):
+    """The bytes cannot be read as a PDF; `code` is the finding that says why."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def readable_prefix(data: bytes) -> bytes | None:
+    """The longest prefix ending at an earlier %%EOF that reads as a PDF, when the file itself
+    ends with %%EOF (a truncated file does not, and stays unreadable)."""
+    from verifier.pdf.reader import KysoPdfFileReader
+
+    if not data.rstrip(b" \t\r\n\x00\x0c").endswith(b"%%EOF"):
+        return None
+    end = data.rstrip(b" \t\r\n\x00\x0c").rfind(b"%%EOF")
+    for _ in range(MAX_RECOVERY_ATTEMPTS):
+        end = data.rfind(b"%%EOF", 0, end)
+        if end < 0:
+            return None
+        cut = end + 5
+        cut += 2 if data[cut:cut + 2] == b"\r\n" else (1 if data[cut:cut + 1] in (b"\r", b"\n") else 0)
+        try:
+            KysoPdfFileReader(io.BytesIO(data[:cut]), strict=False).root  # noqa: B018
+            return data[:cut]
+        except Exception:
+            continue
+    return None
+
+
+def open_pdf(data: bytes, report: DocumentReport):
+    from verifier.pdf.reader import KysoPdfFileReader as PdfFileReader
+
+    if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
+        raise Unreadable("NOT_PDF", reason="no %PDF- header")
+    strict_error = None
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
+        reader.root  # noqa: B018  (forces the catalog to be read)
+    except Exception as exc:
+        strict_error = exc
+        try:
+            reader = PdfFileReader(io.BytesIO(data), strict=False)
+            reader.root  # noqa: B018
+        except Exception as exc2:
+            if "startxref loop" in str(exc2):
+                # a /Prev chain that comes back on itself is written, never damaged into being
+                raise Unreadable("XREF_PREV_LOOP", reason=str(exc2)) from exc2
+            raise Unreadable("NOT_PDF", reason=f"{type(exc2).__name__}: {exc2}") from exc2
+    if reader.encrypted:
+        _decrypt_empty(reader, report)
+    if strict_error is None and reader.xrefs.hybrid_xrefs_present:
+        # pyHanko refuses to validate hybrid files in strict mode; MS Word and the VGCA tools
+        # write them in every revision, so they are read leniently and the report says so.
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            _decrypt_empty(reader, report, quiet=True)
+    report.hybrid_xref = bool(reader.xrefs.hybrid_xrefs_present)
+    if report.hybrid_xref:
+        report.add("HYBRID_XREF")
+    # a strict-parse failure is reported by structure.check, which can tell whether it is in
+    # the signed bytes or was introduced after the first signature
+    return reader, strict_error
+
+
+def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
+    from pyhanko.pdf_utils.crypt import AuthStatus
+
+    try:
+        result = reader.decrypt("")
+        ok = result.status != AuthStatus.FAILED
+    except Exception:
+        ok = False
+    if not ok:
+        raise Unreadable("ENCRYPTED")
+    if not quiet:
+        report.add("ENCRYPTED_EMPTY_PASSWORD")
