@@ -39,6 +39,20 @@ def plan_text() -> str:
 
 # --- revisions --------------------------------------------------------------------------------
 
+def test_a_suspicious_change_names_the_revision_kyso_counts():
+    """pyHanko counts revisions from 0 in its reasons; the report counts from 1. The unsigned
+    update of unsigned-update.pdf sits between layer 1 (revision 2) and layer 2 (revision 4)."""
+    result = kyso("verify", "--json", "--lang", "en", str(SAMPLES / "unsigned-update.pdf"), "--trust", TRUST)
+    report = json.loads(result.stdout)
+    assert [layer["revision"] for layer in report["layers"]] == [2, 4]
+    changes = "\n".join(report["layers"][0]["changes"])
+    assert "unexplained xrefs in revision 3:" in changes
+    assert "objects from revision 2 were replaced in revision 3" in changes
+    # objects and paths by the names the rest of the report uses, not Python representations
+    assert "Reference(" not in changes and "PathInRevision" not in changes
+    assert re.search(r"object \d+ is also used in /Root/Pages/Kids\[\d+\]/Contents", changes)
+
+
 def test_json_layer_revision_is_the_revision_its_findings_name(plan_json):
     layers = plan_json["layers"]
     revisions = plan_json["revisions"]

@@ -24,6 +24,7 @@ The layer's status then follows from `permitted` (verifier.signatures.decide).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,8 +38,8 @@ class ChangeJudgement:
 
 
 def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudgement:
-    """The judgement of the changes after a signature of `revision` (0-based, the revision it
-    signs), from pyHanko's validation `status` (its diff_result, modification_level, coverage
+    """The judgement of the changes after a signature of `revision` (the revision it signs,
+    counted from 1 like every revision kyso names), from pyHanko's validation `status` (its diff_result, modification_level, coverage
     and docmdp_ok) and the signature fields of the document by the revision they sign."""
     from pyhanko.sign.diff_analysis import SuspiciousModification
 
@@ -46,7 +47,7 @@ def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudg
     if diff is None:
         return ChangeJudgement(status.coverage is not None and status.coverage.name == "ENTIRE_FILE")
     if isinstance(diff, SuspiciousModification):
-        return ChangeJudgement(False, (str(diff),))
+        return ChangeJudgement(False, (in_kyso_terms(str(diff)),))
     changes: list[str] = []
     permitted = True
     for name in sorted(getattr(diff, "changed_form_fields", ()) or ()):
@@ -62,3 +63,17 @@ def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudg
         changes.append("the change is not permitted by the document's certification (DocMDP) level")
         permitted = False
     return ChangeJudgement(permitted, tuple(changes))
+
+
+_REVISION = re.compile(r"\b([Rr]evision) (\d+)\b")
+_REFERENCE = re.compile(r"Reference\(idnum=(\d+), generation=(\d+)\)")
+_PATH = re.compile(r"AbsoluteContext\(path=PathInRevision\('([^']*)'\)\)")
+
+
+def in_kyso_terms(message: str) -> str:
+    """pyHanko's reason for a suspicious modification, in the report's numbering and names:
+    pyHanko counts revisions from 0 where kyso counts from 1 (the file as first written is
+    revision 1), and names objects and paths by their Python representations."""
+    message = _REVISION.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + 1}", message)
+    message = _REFERENCE.sub(lambda m: f"object {m.group(1)}" + (f" (generation {m.group(2)})" if m.group(2) != "0" else ""), message)
+    return _PATH.sub(lambda m: "/" + m.group(1).lstrip(".").replace(".", "/"), message)
