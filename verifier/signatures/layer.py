@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from asn1crypto import cms, core, x509
 
 from verifier.pdf import geometry
+from verifier.decree30 import role
 from verifier.trust import certinfo
 from verifier.report import codes
 from verifier.signatures import legacy
@@ -401,7 +402,8 @@ def _is_certification(emb) -> bool:
 
 
 def _describe_signer(layer: Layer, cert: x509.Certificate) -> None:
-    layer.signer, (layer.role, layer.role_basis), layer.certificate = certinfo.described(cert)
+    layer.signer, layer.certificate = certinfo.described(cert)
+    layer.role, layer.role_basis = role.classify(layer.signer)
 
 
 def _adobe_revinfo(si: cms.SignerInfo) -> tuple[list, list]:

@@ -10,6 +10,7 @@ from asn1crypto import x509
 
 from verifier.policy.named import Policy
 from verifier.report.model import Layer
+from verifier.trust import certinfo
 
 WEAK_ALWAYS = {"md5", "md2"}
 
@@ -32,7 +33,7 @@ def check_layer(layer: Layer, chain: list[x509.Certificate], anchor, policy: Pol
     hashes: dict[str, str | None] = {"message digest": layer.digest_algorithm}
     below_anchor = chain[:-1] if chain and chain[-1].self_signed in ("maybe", "yes") else chain
     for cert in below_anchor:
-        hashes[f"signature on certificate '{cert.subject.human_friendly}'"] = _cert_hash(cert)
+        hashes[f"signature on certificate '{certinfo.format_name(cert.subject)}'"] = _cert_hash(cert)
     for weak in WEAK_ALWAYS:
         used = _uses(hashes, weak)
         if used:
@@ -48,7 +49,7 @@ def check_layer(layer: Layer, chain: list[x509.Certificate], anchor, policy: Pol
         return None
     return (
         f"SHA-1 ({', '.join(sha1)}) is accepted by policy {policy.name} only under the government "
-        f"roots G1/G2, not under '{anchor.cert.subject.human_friendly}'"
+        f"roots G1/G2, not under '{certinfo.format_name(anchor.cert.subject)}'"
     )
 
 

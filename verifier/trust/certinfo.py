@@ -1,36 +1,18 @@
-"""What a certificate says: the signer's names, the facts an auditor reads, and whether the
-certificate belongs to a person or to an agency (docs/pki.md §4: no OID separates the two).
-Certificate names are written here and nowhere else: `display_name` (the CN, for chains and
-anchors), `format_name` (RFC 4514, for the trust store and `kyso certs`), and the report's
-`subject`/`issuer` (asn1crypto's human-friendly form, unchanged so that reports stay the same)."""
+"""What a certificate says: the signer's names and the facts an auditor reads. Whether it
+belongs to a person or an agency is a Decree 30 question (verifier.decree30.role).
+Certificate names are written here and nowhere else, two ways: `display_name` (the CN, for chains
+and anchors) and `format_name` (the whole name as RFC 4514 writes it, `CN=…, O=…, C=VN`, for
+reports, findings, the trust store and `kyso certs`)."""
 
 from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 
 from asn1crypto import x509
 
 from verifier.trust import material
 from verifier.report.model import CertificateFacts, Signer
-from verifier.vietnam import fold
-
-# Words that open an agency's name, compared case-insensitively but WITH diacritics: folded,
-# "Trường" (school) would equal the surname "Trương" and "Bộ" (ministry) the surname "Bồ".
-AGENCY_WORDS = tuple(
-    unicodedata.normalize("NFC", w).casefold()
-    for w in (
-        "Sở", "Ủy ban", "Uỷ ban", "UBND", "Cục", "Bộ", "Ban", "Văn phòng", "Phòng", "Trường",
-        "Trung tâm", "Chi cục", "Bệnh viện", "Tổng cục", "Chính phủ", "Cổng thông tin", "Hội đồng",
-        "Quốc hội", "Tòa án", "Toà án", "Viện kiểm sát", "Kho bạc", "Thanh tra", "Học viện",
-        "Đại học", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Thành uỷ", "Huyện ủy", "Huyện uỷ", "Đảng ủy",
-        "Đảng uỷ", "Công an", "Bộ Chỉ huy", "Đài", "Công ty", "Tập đoàn", "Ngân hàng", "Viện",
-    )
-)
-_ORG_ID = re.compile(r"\b(MST|MNS)\s*:", re.IGNORECASE)
-_PERSON_ID = re.compile(r"\b(CMND|CCCD|HC)\s*:", re.IGNORECASE)
-
 
 def _all(name: x509.Name, key: str) -> list[str]:
     out = []
@@ -48,7 +30,7 @@ def _first(name: x509.Name, key: str) -> str | None:
 
 def display_name(cert: x509.Certificate) -> str:
     """The common name, or the whole name when there is none."""
-    return _first(cert.subject, "common_name") or cert.subject.human_friendly
+    return _first(cert.subject, "common_name") or format_name(cert.subject)
 
 
 def format_name(name: x509.Name) -> str:
@@ -107,7 +89,7 @@ def signer_of(cert: x509.Certificate) -> Signer:
         locality=_first(s, "locality_name"),
         uid=_first(s, "user_id"),
         title=_first(s, "title"),
-        subject=s.human_friendly,
+        subject=format_name(s),
     )
 
 
@@ -121,24 +103,6 @@ def _san_email(cert: x509.Certificate) -> str | None:
     return None
 
 
-def classify(signer: Signer) -> tuple[str, str]:
-    """('person' | 'agency', the evidence for the decision)."""
-    uid = signer.uid or ""
-    if _ORG_ID.search(uid):
-        return "agency", f"UID carries an organisation identifier ({uid})"
-    cn = signer.common_name or ""
-    if _PERSON_ID.search(uid):
-        return "person", f"UID carries a personal identifier ({uid})"
-    name = " ".join(unicodedata.normalize("NFC", cn.removesuffix("(M)")).casefold().split())
-    for word in AGENCY_WORDS:
-        if name == word or name.startswith(word + " "):
-            return "agency", f"CN '{cn}' starts with the agency word '{word.upper()}'"
-    for other in [signer.organization or "", *signer.organizational_units]:
-        if other and fold(other) == fold(name):
-            return "agency", f"CN '{cn}' equals the O/OU value '{other}'"
-    return "person", f"CN '{cn}' is a personal name (no agency word, no organisation identifier)"
-
-
 def facts_of(cert: x509.Certificate) -> CertificateFacts:
     pk = cert.public_key
     key_size = None
@@ -149,8 +113,8 @@ def facts_of(cert: x509.Certificate) -> CertificateFacts:
     ku = cert.key_usage_value
     eku = cert.extended_key_usage_value
     return CertificateFacts(
-        subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
+        subject=format_name(cert.subject),
+        issuer=format_name(cert.issuer),
         serial=format(cert.serial_number, "X"),
         not_before=cert.not_valid_before.isoformat(),
         not_after=cert.not_valid_after.isoformat(),
@@ -164,18 +128,17 @@ def facts_of(cert: x509.Certificate) -> CertificateFacts:
 
 
 MAX_DESCRIBED = 4096  # distinct certificates kept; a hostile stream of certificates cannot grow it further
-_described: dict[bytes, tuple[Signer, tuple[str, str], CertificateFacts]] = {}
+_described: dict[bytes, tuple[Signer, CertificateFacts]] = {}
 
 
-def described(cert: x509.Certificate) -> tuple[Signer, tuple[str, str], CertificateFacts]:
-    """(signer_of, classify, facts_of) of a certificate, worked out once per encoding: an
+def described(cert: x509.Certificate) -> tuple[Signer, CertificateFacts]:
+    """(signer_of, facts_of) of a certificate, worked out once per encoding: an
     agency's seal signs layer after layer and document after document, and reading its names
     and extensions costs most of a millisecond. Each call gets its own copies."""
     der = cert.dump()
     found = _described.get(der)
     if found is None:
-        signer = signer_of(cert)
-        found = (signer, classify(signer), facts_of(cert))
+        found = (signer_of(cert), facts_of(cert))
         if len(_described) >= MAX_DESCRIBED:
             _described.clear()
         _described[der] = found
