@@ -81,3 +81,28 @@ def test_verifying_one_file_starts_no_worker_machinery():
     modules = set(_run(code)["modules"])
     assert "verifier.document" in modules and "archive.verify_pool" in modules
     assert not {"multiprocessing", "concurrent.futures.process", "aiohttp", "pyhanko.sign.signers"} & modules
+
+
+CLI = """
+import json, sys
+from archive.cli import main
+from verifier.patches import installed
+try:
+    main({args!r})
+except SystemExit:
+    pass
+print(json.dumps({{"modules": sorted(sys.modules), "installed": bool(installed())}}))
+"""
+
+
+def test_a_command_help_answers_without_loading_pyhanko():
+    out = _run(CLI.format(args=["verify", "--help"]))
+    assert not out["installed"]
+    assert not any(m.startswith("pyhanko") for m in out["modules"])
+
+
+def test_a_command_that_runs_installs_kyso_changes_first():
+    from tests.conftest import SAMPLES, manifest
+
+    out = _run(CLI.format(args=["verify", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / manifest()["trust"])]))
+    assert out["installed"] and "pyhanko.sign.validation" in out["modules"]

@@ -6,6 +6,8 @@ answers instantly.
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 
@@ -15,10 +17,29 @@ import click
 def main(verbose: bool) -> None:
     """kyso: verify and archive signed PDFs of Vietnamese state agencies."""
     from archive.cli.logs import configure
-    from verifier.patches import install
 
     configure(verbose)
-    install()  # before any command imports pyhanko.sign; `kyso --help` never gets here
+
+
+def _installing(callback):
+    """The command's callback, preceded by verifier.patches.install(): before the command imports
+    pyhanko.sign, and only when it runs (`kyso verify --help` does not need pyHanko)."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        from verifier.patches import install
+
+        install()
+        return callback(*args, **kwargs)
+
+    return run
+
+
+def _install_before(command: click.Command) -> None:
+    if command.callback is not None:
+        command.callback = _installing(command.callback)
+    for sub in getattr(command, "commands", {}).values():
+        _install_before(sub)
 
 
 def _register() -> None:
@@ -26,9 +47,8 @@ def _register() -> None:
     from archive.cli.certs import certs
     from archive.cli.verify import verify
 
-    main.add_command(verify)
-    main.add_command(certs)
-    for command in COMMANDS:
+    for command in (verify, certs, *COMMANDS):
+        _install_before(command)
         main.add_command(command)
 
 
