@@ -59,16 +59,18 @@ class Sample:
 
 
 # What kyso must say about each failure, layer by layer (ETSI sub-indication, None for PASSED).
+# A trust problem is INDETERMINATE, not FAILED (EN 319 102-1): a revoked, expired or untrusted
+# signer without a timestamp proving when it signed, a SHA-1 digest the policy refuses.
 SUBINDICATIONS = {
     "content-changed.pdf": ["MODIFIED_AFTER_SIGNING"],
     "annotation-added.pdf": ["MODIFIED_AFTER_SIGNING"],
     "unsigned-update.pdf": ["MODIFIED_AFTER_SIGNING", None],
     "revoked-signer.pdf": ["REVOKED_NO_POE"],
-    "expired-signer.pdf": ["EXPIRED"],
+    "expired-signer.pdf": ["OUT_OF_BOUNDS_NO_POE"],
     "untrusted-root.pdf": ["NO_CERTIFICATE_CHAIN_FOUND"],
     "self-signed.pdf": ["NO_CERTIFICATE_CHAIN_FOUND"],
     "sha1.pdf": ["CRYPTO_CONSTRAINTS_FAILURE"],
-    "unsupported-subfilter.pdf": [None, "UNSUPPORTED_SIGNATURE_FORMAT"],
+    "unsupported-subfilter.pdf": [None, "GENERIC"],
     "corrupt-cms.pdf": ["FORMAT_FAILURE"],
     "later-untrusted.pdf": [None, None, None, None, "NO_CERTIFICATE_CHAIN_FOUND"],
 }
@@ -287,12 +289,12 @@ def build(out: Path, b: Builder) -> list[Sample]:
                                        presign_check=False),
         "Signed on 2022-03-08 by a certificate revoked on 2022-03-01 (keyCompromise); the "
         "issuing CA's CRL saying so is embedded.",
-        "INVALID", 1, 1, ["person"], purposes=["competent"],
+        "INDETERMINATE", 3, 1, ["person"], purposes=["competent"],
         profile=["ND30_AGENCY_LAYER_STRIPPED", "ND30_SIGNER_NAME_MISMATCH"])
     put("expired-signer.pdf", b.single(unsigned, "expired", sig_at, text=True,
                                        presign_check=False),
         "Signed on 2022-03-08 by a certificate that expired on 2021-12-31.",
-        "INVALID", 1, 1, ["person"], purposes=["competent"],
+        "INDETERMINATE", 3, 1, ["person"], purposes=["competent"],
         profile=["ND30_AGENCY_LAYER_STRIPPED", "ND30_SIGNER_NAME_MISMATCH"])
     put("untrusted-root.pdf",
         b.single(unsigned, "untrusted-signer", sig_at, text=True, presign_check=False,
@@ -300,12 +302,12 @@ def build(out: Path, b: Builder) -> list[Sample]:
                  crls=b.pki.chain_crls("untrusted-signer")),
         "Signed by a certificate of a root that is not in the trust bundle; the CMS carries "
         "the signer and that root.",
-        "INVALID", 1, 1, ["person"], purposes=["competent"],
+        "INDETERMINATE", 3, 1, ["person"], purposes=["competent"],
         profile=["ND30_AGENCY_LAYER_STRIPPED", "ND30_SIGNER_NAME_MISMATCH"])
     put("self-signed.pdf", b.single(unsigned, "self-signed", sig_at, text=True,
                                     presign_check=False, crls=[]),
         "Signed with a self-signed end-entity certificate.",
-        "INVALID", 1, 1, ["person"], purposes=["competent"],
+        "INDETERMINATE", 3, 1, ["person"], purposes=["competent"],
         profile=["ND30_AGENCY_LAYER_STRIPPED", "ND30_SIGNER_NAME_MISMATCH"])
     sig_page, sig_box = sig_at
     first = vnsign.sign(unsigned, b.layer("agency", T(2022, 3, 8, 9, 50, 10), "Signature1",
@@ -321,7 +323,7 @@ def build(out: Path, b: Builder) -> list[Sample]:
     put("sha1.pdf", b.single(unsigned, "director", sig_at, md="sha1", presign_check=False),
         "The director's signature with SHA-1 as digest algorithm under a test (non-government) "
         "anchor.",
-        "INVALID", 1, 1, ["person"], purposes=["competent"], profile=["ND30_AGENCY_LAYER_STRIPPED"])
+        "INDETERMINATE", 3, 1, ["person"], purposes=["competent"], profile=["ND30_AGENCY_LAYER_STRIPPED"])
     put("unsupported-subfilter.pdf",
         forge.add_pkcs7_sha1_signature(director_only, b.id["agency"],
                                        T(2022, 3, 8, 10, 21, 42), "Signature2",
@@ -422,7 +424,7 @@ def decree30_samples(b: Builder, put, doc: pdfmake.Doc, revs: list[bytes]) -> No
     put("later-untrusted.pdf", b.issue(doc, after=(extra,)),
         "The issued plan with a fifth layer by a certificate of an untrusted root, drawn under the "
         "signature block.",
-        "INVALID", 1, 5, ["person", "agency", "agency", "agency", "person"],
+        "INDETERMINATE", 3, 5, ["person", "agency", "agency", "agency", "person"],
         purposes=ISSUED + ["person"], profile=["ND30_LATER_LAYER_UNTRUSTED"])
 
 

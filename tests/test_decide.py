@@ -64,19 +64,20 @@ def _after(a: str | None, b: str | None) -> bool:
 SAMPLE_CASES = [
     # sample, layer, status, sub-indication, the fact that decides it
     ("plan.pdf", 0, codes.PASSED, None, lambda f: f.trusted and f.modification.permitted),
-    ("revoked-signer.pdf", 0, codes.FAILED, "REVOKED_NO_POE", lambda f: f.revoked and f.integrity),
-    ("expired-signer.pdf", 0, codes.FAILED, "EXPIRED",
+    ("revoked-signer.pdf", 0, codes.INDETERMINATE, "REVOKED_NO_POE", lambda f: f.revoked and f.integrity),
+    # the signer's own clock says after expiry: a claim, not a proof
+    ("expired-signer.pdf", 0, codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
      lambda f: _after(f.signing_time, f.not_after) and f.signing_time_source == "signed_attribute"),
-    ("untrusted-root.pdf", 0, codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: "Untrusted Root" in f.untrusted_root),
-    ("self-signed.pdf", 0, codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
+    ("untrusted-root.pdf", 0, codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: "Untrusted Root" in f.untrusted_root),
+    ("self-signed.pdf", 0, codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
     ("corrupt-cms.pdf", 0, codes.FAILED, "FORMAT_FAILURE", lambda f: "Insufficient data" in f.cms_error),
     ("annotation-added.pdf", 0, codes.FAILED, "MODIFIED_AFTER_SIGNING",
      lambda f: not f.modification.permitted and "unexplained xrefs" in f.modification.changes[0]),
     ("unsigned-update.pdf", 0, codes.FAILED, "MODIFIED_AFTER_SIGNING", lambda f: not f.modification.permitted),
-    ("sha1.pdf", 0, codes.FAILED, "CRYPTO_CONSTRAINTS_FAILURE", lambda f: "SHA-1" in f.legacy_problem),
-    ("unsupported-subfilter.pdf", 1, codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT",
+    ("sha1.pdf", 0, codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", lambda f: "SHA-1" in f.legacy_problem),
+    ("unsupported-subfilter.pdf", 1, codes.INDETERMINATE, "GENERIC",
      lambda f: not f.sub_filter_supported and f.sub_filter == "/adbe.pkcs7.sha1"),
-    ("later-untrusted.pdf", 4, codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
+    ("later-untrusted.pdf", 4, codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
 ]
 
 
@@ -131,27 +132,37 @@ CHANGED = [
     (dict(coverage="CONTIGUOUS_BLOCK_FROM_START"), codes.FAILED, "FORMAT_FAILURE"),
     (dict(modification=ChangeJudgement(False, ("form field 'x' changed without a signature covering it",))),
      codes.FAILED, "MODIFIED_AFTER_SIGNING"),
-    (dict(legacy_problem="MD5 is never accepted (message digest)"), codes.FAILED, "CRYPTO_CONSTRAINTS_FAILURE"),
-    (dict(untrusted_root="CN=Nobody"), codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND"),
-    (dict(signing_time="2000-01-01T00:00:00+07:00"), codes.FAILED, "NOT_YET_VALID"),
-    (dict(revoked=True), codes.FAILED, "REVOKED_NO_POE"),
-    (dict(trust_indication="REVOKED_CA_NO_POE", trusted=False), codes.FAILED, "REVOKED_CA_NO_POE"),
+    (dict(format_problem="/ByteRange is NullObject, not an array"), codes.FAILED, "FORMAT_FAILURE"),
+    # what cannot be established is INDETERMINATE, never FAILED (EN 319 102-1)
+    (dict(legacy_problem="MD5 is never accepted (message digest)"), codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE"),
+    (dict(untrusted_root="CN=Nobody"), codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND"),
+    # the signer's own clock is a claim; a timestamp is a proof
+    (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="signed_attribute"), codes.INDETERMINATE,
+     "OUT_OF_BOUNDS_NO_POE"),
+    (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="timestamp"), codes.FAILED, "NOT_YET_VALID"),
+    (dict(signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"), codes.FAILED, "EXPIRED"),
+    (dict(revoked=True, signing_time_source="signed_attribute"), codes.INDETERMINATE, "REVOKED_NO_POE"),
+    (dict(revoked=True, signing_time_source="timestamp"), codes.FAILED, "REVOKED"),
+    (dict(trust_indication="REVOKED_CA_NO_POE", trusted=False), codes.INDETERMINATE, "REVOKED_CA_NO_POE"),
     (dict(trust_indication="NO_CERTIFICATE_CHAIN_FOUND", trusted=False), codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND"),
     (dict(trust_indication="CERTIFICATE_CHAIN_GENERAL_FAILURE", revocation_missing=True, trusted=False),
      codes.INDETERMINATE, "TRY_LATER"),
     (dict(trust_indication="OUT_OF_BOUNDS_NO_POE", trusted=False), codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE"),
     (dict(trust_indication="REVOCATION_OUT_OF_BOUNDS_NO_POE", trusted=False), codes.INDETERMINATE,
      "REVOCATION_OUT_OF_BOUNDS_NO_POE"),
-    (dict(trust_indication="CERTIFICATE_CHAIN_GENERAL_FAILURE", trusted=False), codes.FAILED,
+    (dict(trust_indication="CERTIFICATE_CHAIN_GENERAL_FAILURE", trusted=False), codes.INDETERMINATE,
      "CERTIFICATE_CHAIN_GENERAL_FAILURE"),
-    (dict(trust_indication="CHAIN_CONSTRAINTS_FAILURE", trusted=False), codes.FAILED, "CHAIN_CONSTRAINTS_FAILURE"),
-    (dict(trusted=False), codes.FAILED, "CERTIFICATE_CHAIN_GENERAL_FAILURE"),
+    (dict(trust_indication="CHAIN_CONSTRAINTS_FAILURE", trusted=False), codes.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE"),
+    (dict(trusted=False), codes.INDETERMINATE, "CERTIFICATE_CHAIN_GENERAL_FAILURE"),
     # most serious first: a broken digest is what is reported, whatever else holds
     (dict(integrity=False, revoked=True, trusted=False, legacy_problem="MD5"), codes.FAILED, "HASH_FAILURE"),
     (dict(modification=ChangeJudgement(False), signing_time="2000-01-01T00:00:00+07:00"), codes.FAILED,
      "MODIFIED_AFTER_SIGNING"),
-    (dict(signing_time="2000-01-01T00:00:00+07:00", revoked=True), codes.FAILED, "NOT_YET_VALID"),
-    (dict(revoked=True, trusted=False), codes.FAILED, "REVOKED_NO_POE"),
+    (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="timestamp", revoked=True), codes.FAILED,
+     "NOT_YET_VALID"),
+    (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="signed_attribute", revoked=True),
+     codes.INDETERMINATE, "REVOKED_NO_POE"),
+    (dict(revoked=True, trusted=False), codes.INDETERMINATE, "REVOKED_NO_POE"),
 ]
 
 
@@ -175,8 +186,10 @@ def test_signing_time_validity_is_reported_once_the_decision_reaches_it(passing)
     assert early.valid_at_signing_time is None  # decided before the signing time was looked at
     late = decide(dataclasses.replace(passing, trusted=False))
     assert late.valid_at_signing_time is True
-    expired = decide(dataclasses.replace(passing, signing_time="2099-01-01T00:00:00+07:00"))
+    expired = decide(dataclasses.replace(passing, signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"))
     assert (expired.subindication, expired.valid_at_signing_time) == ("EXPIRED", False)
+    claimed = decide(dataclasses.replace(passing, signing_time="2099-01-01T00:00:00+07:00", signing_time_source="signed_attribute"))
+    assert (claimed.status, claimed.subindication, claimed.valid_at_signing_time) == (codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", False)
 
 
 def test_a_change_after_signing_is_named_in_the_problem(passing):
@@ -190,13 +203,19 @@ def test_a_change_after_signing_is_named_in_the_problem(passing):
 
 EARLY = [
     (LayerFacts(cms_error="ValueError: bad"), codes.FAILED, "FORMAT_FAILURE", "the signature cannot be parsed: ValueError: bad"),
-    (LayerFacts(exception="KeyError: '/V'"), codes.FAILED, "FORMAT_FAILURE", "KeyError: '/V'"),
-    (LayerFacts(sub_filter="/x", sub_filter_supported=False), codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT",
+    # kyso's or a library's exception is no evidence against the document
+    (LayerFacts(exception="KeyError: '/V'"), codes.INDETERMINATE, "GENERIC", "the layer could not be validated: KeyError: '/V'"),
+    (LayerFacts(format_problem="/ByteRange is missing"), codes.FAILED, "FORMAT_FAILURE", "/ByteRange is missing"),
+    (LayerFacts(sub_filter="/x", sub_filter_supported=False), codes.INDETERMINATE, "GENERIC",
      "SubFilter /x is not supported; the signature was not checked"),
-    (LayerFacts(signer_certificate_error="no signer"), codes.FAILED, "NO_SIGNING_CERTIFICATE_FOUND", "no signer"),
+    (LayerFacts(signer_certificate_error="no signer"), codes.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND", "no signer"),
     (LayerFacts(validation_error="SignatureValidationError: x", validation_error_subindication="SIG_CRYPTO_FAILURE"),
      codes.FAILED, "SIG_CRYPTO_FAILURE", "SignatureValidationError: x"),
-    (LayerFacts(validation_error="PdfReadError: x"), codes.FAILED, "FORMAT_FAILURE", "PdfReadError: x"),
+    (LayerFacts(validation_error="PdfReadError: x", validation_error_subindication="FORMAT_FAILURE"), codes.FAILED,
+     "FORMAT_FAILURE", "PdfReadError: x"),
+    (LayerFacts(validation_error="AttributeError: x"), codes.INDETERMINATE, "GENERIC", "AttributeError: x"),
+    (LayerFacts(validation_error="NotImplementedError: x", validation_error_subindication="CRYPTO_CONSTRAINTS_FAILURE"),
+     codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", "NotImplementedError: x"),
 ]
 
 
@@ -208,7 +227,8 @@ def test_a_validation_that_stopped_early_is_decided_by_why(facts, status, sub, p
 
 def test_an_exception_outweighs_every_other_fact(passing):
     decision = decide(dataclasses.replace(passing, exception="AttributeError: x"))
-    assert (decision.status, decision.subindication, decision.problem) == (codes.FAILED, "FORMAT_FAILURE", "AttributeError: x")
+    assert (decision.status, decision.subindication, decision.problem) == (
+        codes.INDETERMINATE, "GENERIC", "the layer could not be validated: AttributeError: x")
 
 
 # --- the judgement of changes after signing ----------------------------------------------------

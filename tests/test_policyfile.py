@@ -90,8 +90,10 @@ def test_apply_rejudges_findings():
     assert [(f.code, f.severity) for f in report.findings] == [("REVOCATION_UNKNOWN", "error")]
 
 
-def test_min_rsa_bits_fails_a_smaller_key(sample_trust):
-    """The samples' keys are RSA-2048: a policy asking for 3072 fails them as a crypto constraint."""
+def test_min_rsa_bits_refuses_a_smaller_key(sample_trust):
+    """The samples' keys are RSA-2048: a policy asking for 3072 refuses them as a crypto
+    constraint, which leaves the layer INDETERMINATE (the key is not proven forged; it is weaker
+    than the policy accepts), never VALID."""
     import dataclasses
 
     from tests.conftest import SAMPLES
@@ -99,7 +101,7 @@ def test_min_rsa_bits_fails_a_smaller_key(sample_trust):
 
     trust = dataclasses.replace(sample_trust, policy=policyfile.from_dict({"legacy": {"min_rsa_bits": 3072}}))
     report = verify_pdf((SAMPLES / "person-only.pdf").read_bytes(), trust)
-    assert report.verdict == "INVALID"
+    assert report.verdict == "INDETERMINATE"
     assert report.layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE" and "2048 bits" in report.layers[0].problem
     assert report.policy == "custom"
 

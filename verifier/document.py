@@ -146,7 +146,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         from verifier.signatures.diff.policy import build_diff_policy
 
         diff_policy = build_diff_policy()
-    ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now)
+    ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data))
     # revision numbers as reports print them: revision 1 is the file as first written (pyHanko's index + 1)
     ctx.signed_fields = {name: rev + 1 for rev, name, _, emb in entries if not isinstance(emb, Exception)}
     _load_dss(reader, ctx)
@@ -239,11 +239,13 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
 def _verdict(report: DocumentReport) -> str:
     if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE") for f in report.findings):
         return codes.ERROR  # unreadable; a file that was read and is wrong is INVALID
-    if not report.layers:
-        return codes.INVALID
     if any(layer.status == codes.FAILED for layer in report.layers):
         return codes.INVALID
     if any(f.severity == "error" for f in report.findings):
+        return codes.INVALID
+    if any(f.code == "INTERNAL_ERROR" for f in report.findings):
+        return codes.INDETERMINATE  # kyso's own failure proves nothing about the document
+    if not report.layers:
         return codes.INVALID
     if any(layer.status != codes.PASSED for layer in report.layers):
         return codes.INDETERMINATE

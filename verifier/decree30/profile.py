@@ -420,7 +420,7 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
     trusted_before = False
     for v in signing:
         layer = v.layer
-        if trusted_before and layer.status == "FAILED" and layer.subindication in CHAIN_FAILURES:
+        if trusted_before and layer.status != "PASSED" and layer.subindication in CHAIN_FAILURES:
             prof.add("ND30_LATER_LAYER_UNTRUSTED", v.index, signer=_cn(layer), purpose=purpose[v.index])
         if layer.trusted or getattr(layer, "trust_anchor", None):
             trusted_before = True

@@ -58,12 +58,12 @@ SUBINDICATION_TEXT = {
         "The signing certificate was not yet valid when the document was signed.",
     ),
     "OUT_OF_BOUNDS_NO_POE": (
-        "Chứng thư số đã hết hạn sử dụng và không có dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
-        "The certificate has expired and no timestamp proves the signature was made while it was valid.",
+        "Chứng thư số đã hết hạn (hoặc chưa có hiệu lực) và không có dấu thời gian chứng minh chữ ký được tạo khi chứng thư còn hiệu lực.",
+        "The certificate is expired (or not yet valid) and no timestamp proves the signature was made while it was valid.",
     ),
     "NO_CERTIFICATE_CHAIN_FOUND": (
-        "Không xây dựng được đường dẫn chứng thực tới chứng thư gốc tin cậy.",
-        "No certificate chain to a trusted anchor could be built.",
+        "Chứng thư số không do tổ chức được tin cậy cấp: không có đường dẫn chứng thực tới chứng thư gốc đã cấu hình.",
+        "The certificate was not issued by a trusted authority: no chain to a configured anchor.",
     ),
     "NO_SIGNING_CERTIFICATE_FOUND": (
         "Không tìm thấy chứng thư số của người ký trong chữ ký.",
@@ -90,11 +90,11 @@ SUBINDICATION_TEXT = {
         "An algorithm is no longer reliable and nothing proves when the signature was made.",
     ),
     "TRY_LATER": (
-        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "Chưa kiểm tra được tình trạng thu hồi của chứng thư số ký.",
         "The revocation status of the signing certificate could not be checked.",
     ),
     "REVOCATION_OUT_OF_BOUNDS_NO_POE": (
-        "Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.",
+        "Chưa kiểm tra được tình trạng thu hồi của chứng thư số ký.",
         "The revocation status of the signing certificate could not be checked.",
     ),
     "MODIFIED_AFTER_SIGNING": (
@@ -102,10 +102,6 @@ SUBINDICATION_TEXT = {
         "The document was modified after this signature.",
     ),
     "GENERIC": ("Không xác định được tính hợp lệ của chữ ký.", "The signature could not be assessed."),
-    "UNSUPPORTED_SIGNATURE_FORMAT": (
-        "Định dạng chữ ký (SubFilter) không được hỗ trợ nên không kiểm tra được.",
-        "The signature format (SubFilter) is not supported, so the signature cannot be checked.",
-    ),
 }
 
 
@@ -347,9 +343,9 @@ FINDINGS = _codes(
         "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",
     ),
     Code(
-        "INTERNAL_ERROR", "error",
-        "Lỗi khi kiểm tra: {reason}. Tài liệu không được coi là hợp lệ.",
-        "Verification raised an error: {reason}. The document is not considered valid.",
+        "INTERNAL_ERROR", "warning",
+        "kyso gặp lỗi khi kiểm tra ({reason}) nên không kết luận được; đây không phải bằng chứng tài liệu sai. Hãy báo lỗi kèm tệp này cho quản trị hệ thống.",
+        "kyso failed while checking ({reason}) and could not reach a conclusion; this is no evidence against the document. Report it to the administrator with this file.",
     ),
     # --- Decree 30/2020 profile (verifier.decree30.profile; docs/decree30.md §5, C7-C14) ---
     Code(

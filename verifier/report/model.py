@@ -59,9 +59,9 @@ class CertificateFacts:
     not_before: str
     not_after: str
     sha256: str  # lower-case hex of the DER
-    key_algorithm: str
+    key_algorithm: str | None
     key_size: int | None
-    signature_algorithm: str
+    signature_algorithm: str | None
     key_usage: list[str] = field(default_factory=list)
     extended_key_usage: list[str] = field(default_factory=list)
 

@@ -16,8 +16,9 @@ from datetime import datetime
 from verifier.report import codes
 from verifier.signatures.diff.judgement import ChangeJudgement
 
-# pyHanko's trust sub-indications (EN 319 102-1 names) by what kyso makes of them
-TRUST_FAILURES_THAT_FAIL = frozenset({"REVOKED_NO_POE", "REVOKED_CA_NO_POE", "REVOKED"})
+# EN 319 102-1 sub-indications by what kyso makes of them
+PROVEN_FAILURES = frozenset({"FORMAT_FAILURE", "HASH_FAILURE", "SIG_CRYPTO_FAILURE"})
+REVOCATIONS = frozenset({"REVOKED_NO_POE", "REVOKED_CA_NO_POE", "REVOKED"})
 TRUST_MISSING_INFO = frozenset({"TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NO_POE", "NO_POE"})
 
 
@@ -30,6 +31,9 @@ class LayerFacts:
     """The signature could not be parsed at all ("Type: message"); nothing else is known."""
     exception: str | None = None
     """Validating the layer raised ("Type: message"): a hostile structure or a bug."""
+    format_problem: str | None = None
+    """What the bytes of the signature dictionary prove malformed (a /ByteRange that is not four
+    integers framing the signature); nothing else was looked at."""
     sub_filter: str | None = None
     """/SubFilter of the signature dictionary."""
     sub_filter_supported: bool = True
@@ -102,54 +106,71 @@ class Decision:
 
 def decide(facts: LayerFacts) -> Decision:
     """The layer's status from its facts, most serious first; the first rule that applies
-    decides:
+    decides. EN 319 102-1: FAILED only for what the bytes prove, INDETERMINATE for what cannot
+    be established (docs/verdicts.md):
 
     ==  =============================================  =============  ==============================
     #   fact                                           status         sub-indication
     ==  =============================================  =============  ==============================
     1   the CMS cannot be parsed                       FAILED         FORMAT_FAILURE
-    2   validating the layer raised                    FAILED         FORMAT_FAILURE
-    3   a SubFilter kyso does not validate             INDETERMINATE  UNSUPPORTED_SIGNATURE_FORMAT
-    4   no signer certificate in the CMS               FAILED         NO_SIGNING_CERTIFICATE_FOUND
-    5   pyHanko's validation raised                    FAILED         its sub-indication, else
-                                                                      FORMAT_FAILURE
+    2   validating the layer raised (kyso's or a       INDETERMINATE  GENERIC (and INTERNAL_ERROR)
+        library's code, not the bytes)
+    2a  the signature dictionary's /ByteRange is       FAILED         FORMAT_FAILURE
+        malformed in the bytes
+    3   a SubFilter kyso does not validate             INDETERMINATE  GENERIC
+    4   no signer certificate in the CMS               INDETERMINATE  NO_SIGNING_CERTIFICATE_FOUND
+    5   pyHanko's validation raised                    FAILED         pyHanko's sub-indication when it
+                                                                      is a failure (FORMAT_FAILURE,
+                                                                      HASH_FAILURE, SIG_CRYPTO_FAILURE)
+                                                   INDETERMINATE  its other sub-indication, else
+                                                                      GENERIC
     6   the byte-range digest does not match           FAILED         HASH_FAILURE
     7   the signature value does not verify            FAILED         SIG_CRYPTO_FAILURE
     8   the byte range covers less than a revision     FAILED         FORMAT_FAILURE
     9   a change after signing is not permitted        FAILED         MODIFIED_AFTER_SIGNING
-    10  an algorithm the policy refuses                FAILED         CRYPTO_CONSTRAINTS_FAILURE
-    11  the chain ends at a self-signed certificate    FAILED         NO_CERTIFICATE_CHAIN_FOUND
+    10  an algorithm the policy refuses                INDETERMINATE  CRYPTO_CONSTRAINTS_FAILURE
+    11  the chain ends at a self-signed certificate    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
         that is no trust anchor
-    12  signed after the certificate expired           FAILED         EXPIRED
-    13  signed before the certificate became valid     FAILED         NOT_YET_VALID
-    14  revoked (pyHanko's REVOKED* or revocation      FAILED         pyHanko's, else REVOKED_NO_POE
-        details)
-    15  the issuer is not available                    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
-    16  outside information missing: no revocation     INDETERMINATE  TRY_LATER (also for pyHanko's
+    12  a proof of existence (a trusted timestamp)     FAILED         EXPIRED / NOT_YET_VALID
+        lies outside the certificate's validity
+    13  revoked, and the certificate was judged at a   FAILED         REVOKED
+        proof of existence after the revocation
+    14  revoked, no proof of existence before it       INDETERMINATE  REVOKED_NO_POE,
+                                                                      REVOKED_CA_NO_POE
+    15  the signer's own claimed signing time lies     INDETERMINATE  OUT_OF_BOUNDS_NO_POE
+        outside the certificate's validity (a claim,
+        not a proof)
+    16  the issuer is not available                    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
+    17  outside information missing: no revocation     INDETERMINATE  TRY_LATER (also for pyHanko's
         data, no proof of existence                                   general failure when revocation
                                                                       data was missing),
                                                                       REVOCATION_OUT_OF_BOUNDS_NO_POE,
                                                                       OUT_OF_BOUNDS_NO_POE, NO_POE
-    17  any other trust problem, or not trusted        FAILED         pyHanko's, else
+    18  any other trust problem, or not trusted        INDETERMINATE  pyHanko's, else
                                                                       CERTIFICATE_CHAIN_GENERAL_FAILURE
-    18  otherwise                                      PASSED         -
+    19  otherwise                                      PASSED         -
     ==  =============================================  =============  ==============================
 
-    The signing time (12, 13) is the best known one, the signer's own claim included: a
-    signer's statement that it signed outside its certificate's validity condemns the
-    signature whatever else holds (EN 319 102-1: EXPIRED / NOT_YET_VALID).
+    A trust problem is never a failure by itself: a chain nobody configured, a policy that no
+    longer accepts an algorithm, a revocation without a proof of when the signature was made
+    are what kyso cannot establish, not what the bytes disprove (EN 319 102-1 §5.1.3).
     """
     if facts.cms_error is not None:
         return Decision(codes.FAILED, "FORMAT_FAILURE", f"the signature cannot be parsed: {facts.cms_error}")
     if facts.exception is not None:
-        return Decision(codes.FAILED, "FORMAT_FAILURE", facts.exception)
+        return Decision(codes.INDETERMINATE, "GENERIC", f"the layer could not be validated: {facts.exception}")
+    if facts.format_problem is not None:
+        return Decision(codes.FAILED, "FORMAT_FAILURE", facts.format_problem)
     if not facts.sub_filter_supported:
-        return Decision(codes.INDETERMINATE, "UNSUPPORTED_SIGNATURE_FORMAT",
+        return Decision(codes.INDETERMINATE, "GENERIC",
                         f"SubFilter {facts.sub_filter} is not supported; the signature was not checked")
     if facts.signer_certificate_error is not None:
-        return Decision(codes.FAILED, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error)
+        return Decision(codes.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error)
     if facts.validation_error is not None:
-        return Decision(codes.FAILED, facts.validation_error_subindication or "FORMAT_FAILURE", facts.validation_error)
+        indic = facts.validation_error_subindication
+        if indic in PROVEN_FAILURES:
+            return Decision(codes.FAILED, indic, facts.validation_error)
+        return Decision(codes.INDETERMINATE, indic or "GENERIC", facts.validation_error)
     if not facts.integrity:
         return Decision(codes.FAILED, "HASH_FAILURE", "the digest of the signed byte ranges does not match the signed digest")
     if not facts.signature_valid:
@@ -160,24 +181,25 @@ def decide(facts: LayerFacts) -> Decision:
         changes = facts.modification.changes if facts.modification is not None else ()
         return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(changes) or "modified after signing")
     if facts.legacy_problem:
-        return Decision(codes.FAILED, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem)
+        return Decision(codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem)
     if facts.untrusted_root is not None:
         # pyHanko names a self-signed signer a chain constraint failure; either way the chain
-        # ends somewhere nobody trusts: that is a failure, not missing information.
-        return Decision(codes.FAILED, "NO_CERTIFICATE_CHAIN_FOUND",
+        # ends where no configured anchor is: kyso cannot establish whom the key belongs to.
+        return Decision(codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
                         f"the chain ends at '{facts.untrusted_root}', which is not a trusted anchor")
 
+    proven = facts.signing_time_source == "timestamp"
     within = None
     if facts.signing_time is not None and facts.not_before is not None and facts.not_after is not None:
         t = datetime.fromisoformat(facts.signing_time)
         not_before, not_after = datetime.fromisoformat(facts.not_before), datetime.fromisoformat(facts.not_after)
         within = not_before <= t <= not_after
-        if t > not_after:
-            return Decision(codes.FAILED, "EXPIRED", f"signed at {facts.signing_time}, after the certificate expired on "
-                                                     f"{facts.not_after}", within)
-        if t < not_before:
-            return Decision(codes.FAILED, "NOT_YET_VALID", f"signed at {facts.signing_time}, before the certificate became "
-                                                           f"valid on {facts.not_before}", within)
+        if proven and t > not_after:
+            return Decision(codes.FAILED, "EXPIRED", f"a timestamp proves it was signed at {facts.signing_time}, after "
+                                                     f"the certificate expired on {facts.not_after}", within)
+        if proven and t < not_before:
+            return Decision(codes.FAILED, "NOT_YET_VALID", f"a timestamp proves it was signed at {facts.signing_time}, "
+                                                           f"before the certificate became valid on {facts.not_before}", within)
 
     indic = facts.trust_indication
     if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and facts.revocation_missing:
@@ -185,12 +207,21 @@ def decide(facts: LayerFacts) -> Decision:
         # EN 319 102-1 calls it TRY_LATER, and it is outside information, not a failure.
         indic = "TRY_LATER"
     reason = "; ".join(dict.fromkeys(facts.trust_reasons)) or None
-    if indic in TRUST_FAILURES_THAT_FAIL or facts.revoked:
-        return Decision(codes.FAILED, indic or "REVOKED_NO_POE", reason or "the certificate is revoked", within)
+    if indic in REVOCATIONS or facts.revoked:
+        if proven:
+            # judged at the timestamp's time (verifier.signatures.layer): revoked before it
+            return Decision(codes.FAILED, "REVOKED", reason or "the certificate was revoked before the signature's "
+                                                               "timestamp", within)
+        return Decision(codes.INDETERMINATE, indic if indic in REVOCATIONS else "REVOKED_NO_POE",
+                        reason or "the certificate is revoked, and nothing proves the signature was made before", within)
+    if within is False:
+        return Decision(codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
+                        f"the signer's own clock says {facts.signing_time}, outside the certificate's validity "
+                        f"({facts.not_before} to {facts.not_after}), and no timestamp proves when it was signed", within)
     if indic == "NO_CERTIFICATE_CHAIN_FOUND":
         return Decision(codes.INDETERMINATE, indic, f"the issuer '{facts.chain_end_issuer or '?'}' is not available", within)
     if indic in TRUST_MISSING_INFO:
         return Decision(codes.INDETERMINATE, indic, reason, within)
     if indic is not None or not facts.trusted:
-        return Decision(codes.FAILED, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, within)
+        return Decision(codes.INDETERMINATE, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, within)
     return Decision(codes.PASSED, valid_at_signing_time=True)

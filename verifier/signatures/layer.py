@@ -20,6 +20,7 @@ from verifier.signatures import legacy
 from verifier.signatures.cmscheck import repair_rsa_parameters
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
+from verifier.structure.byterange import byte_range_of
 from verifier.report.model import Appearance, Layer, Revocation, Timestamp
 from verifier.trust.config import TrustConfig, signer_context, timestamp_context
 from verifier.vietnam import VIETNAM
@@ -48,6 +49,7 @@ class DocumentContext:
     fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
     signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
+    size: int = 0  # of the whole file, which every /ByteRange must stay within
 
 
 class _ReasonCatcher(logging.Handler):
@@ -71,6 +73,18 @@ class _ReasonCatcher(logging.Handler):
         from pyhanko_certvalidator.errors import InsufficientRevinfoError
 
         return any(isinstance(e, InsufficientRevinfoError) for e in self.errors)
+
+
+def _subindication_of(exc: Exception) -> str | None:
+    """What pyHanko says an exception of its validation means: its AdES sub-indication, or
+    FORMAT_FAILURE when its PDF parser refused the bytes; None for anything else (Python's own
+    exceptions are no evidence about the document)."""
+    from pyhanko.pdf_utils.misc import PdfError
+
+    named = getattr(getattr(exc, "ades_subindication", None), "name", None)
+    if named is None and isinstance(exc, PdfError):
+        return "FORMAT_FAILURE"
+    return named
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -163,9 +177,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, d
         facts, findings = gather(emb, ctx, layer)
         decision = decide(facts)
         findings += _decision_findings(facts, decision, layer)
-    except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
+    except Exception as exc:  # our failure is no evidence: undecided (never VALID), never a crash
         log.exception("layer %s", layer.field)
-        decision, findings = decide(LayerFacts(exception=f"{type(exc).__name__}: {exc}")), []
+        reason = f"{type(exc).__name__}: {exc}"
+        decision, findings = decide(LayerFacts(exception=reason)), [("INTERNAL_ERROR", {"reason": reason})]
     record(layer, decision)
     return findings
 
@@ -210,6 +225,15 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             layer.certification_level = int(level.value)
     except Exception:
         pass
+
+    _, container_problem = byte_range_of(so, ctx.size)
+    if container_problem is not None:
+        # what the bytes of the signature dictionary prove malformed, before pyHanko trips over it
+        try:
+            _describe_signer(layer, emb.signer_cert)
+        except Exception:
+            pass
+        return LayerFacts(sub_filter=layer.sub_filter, format_problem=container_problem), findings
 
     if layer.sub_filter not in SUPPORTED_SUBFILTERS:
         try:  # who claims to have signed is still worth showing, though nothing is verified
@@ -290,10 +314,10 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
                 emb, signer_validation_context=vc, ts_validation_context=ts_ctx,
                 diff_policy=ctx.diff_policy, key_usage_settings=usage,
             )
-    except Exception as exc:  # pyHanko raising on a hostile structure is a failure, never a pass
+    except Exception as exc:  # never a pass; a failure only where pyHanko says the bytes prove one
         return LayerFacts(
             sub_filter=layer.sub_filter, validation_error=f"{type(exc).__name__}: {exc}",
-            validation_error_subindication=getattr(getattr(exc, "ades_subindication", None), "name", None),
+            validation_error_subindication=_subindication_of(exc),
         ), findings
     finally:
         for lg in watched:

@@ -44,7 +44,7 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
         return []
     data = layout.data
     base = {"field": sig.field}
-    byte_range, problem = _byte_range(sig.sig, len(data))
+    byte_range, problem = byte_range_of(sig.sig, len(data))
     if problem:
         return [("BYTE_RANGE_INVALID", {**base, "reason": problem})]
     _, a, b, c = byte_range
@@ -93,7 +93,8 @@ def _after_cms(contents: bytes) -> int:
     return len(contents[end:].strip(b"\0")) if end < len(contents) else 0
 
 
-def _byte_range(sig, size: int) -> tuple[list[int] | None, str | None]:
+def byte_range_of(sig, size: int) -> tuple[list[int] | None, str | None]:
+    """Rule 1: ([0, a, b, c], None), or (None, what is wrong with the bytes of /ByteRange)."""
     from pyhanko.pdf_utils import generic
 
     try:

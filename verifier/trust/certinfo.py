@@ -104,14 +104,11 @@ def _san_email(cert: x509.Certificate) -> str | None:
 
 
 def facts_of(cert: x509.Certificate) -> CertificateFacts:
-    pk = cert.public_key
-    key_size = None
-    try:
-        key_size = pk.bit_size
-    except (ValueError, AttributeError):
-        pass
-    ku = cert.key_usage_value
-    eku = cert.extended_key_usage_value
+    """What an auditor reads of a certificate. Describing never decides anything, so a key or
+    algorithm asn1crypto cannot describe (Ed25519's bit size, an unnamed curve) leaves that
+    fact empty instead of failing the layer."""
+    ku = _quietly(lambda: cert.key_usage_value)
+    eku = _quietly(lambda: cert.extended_key_usage_value)
     return CertificateFacts(
         subject=format_name(cert.subject),
         issuer=format_name(cert.issuer),
@@ -119,12 +116,24 @@ def facts_of(cert: x509.Certificate) -> CertificateFacts:
         not_before=cert.not_valid_before.isoformat(),
         not_after=cert.not_valid_after.isoformat(),
         sha256=material.sha256_fingerprint(cert),
-        key_algorithm=pk.algorithm,
-        key_size=key_size,
-        signature_algorithm=cert["signature_algorithm"].signature_algo + "_" + (cert["signature_algorithm"].hash_algo or ""),
+        key_algorithm=_quietly(lambda: cert.public_key.algorithm),
+        key_size=_quietly(lambda: cert.public_key.bit_size),
+        signature_algorithm=_quietly(lambda: _signature_algorithm(cert["signature_algorithm"])),
         key_usage=sorted(ku.native) if ku is not None else [],
         extended_key_usage=list(eku.native) if eku is not None else [],
     )
+
+
+def _signature_algorithm(algo) -> str:
+    hash_algo = _quietly(lambda: algo.hash_algo)  # none for Ed25519 and Ed448
+    return algo.signature_algo + (f"_{hash_algo}" if hash_algo else "")
+
+
+def _quietly(read):
+    try:
+        return read()
+    except Exception:  # asn1crypto raises ValueError, UnboundLocalError, KeyError … on what it cannot name
+        return None
 
 
 MAX_DESCRIBED = 4096  # distinct certificates kept; a hostile stream of certificates cannot grow it further
