@@ -26,8 +26,10 @@ from verifier.signatures import ber
 OPENSSL = shutil.which("openssl")
 
 
-def prepare(data: bytes, who: str = "director", field: str = "Signature1") -> tuple[object, io.BytesIO, bytes]:
-    """(pyHanko's prepared digest, the output with its placeholder, the bytes the /ByteRange covers)."""
+def prepare(data: bytes, who: str = "director", field: str = "Signature1", *,
+            reserved: int = 8192) -> tuple[object, io.BytesIO, bytes]:
+    """(pyHanko's prepared digest, the output with its placeholder of `reserved` bytes, the bytes
+    the /ByteRange covers)."""
     from asn1crypto import x509
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -39,7 +41,7 @@ def prepare(data: bytes, who: str = "director", field: str = "Signature1") -> tu
     meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256")
     pdf_signer = signers.PdfSigner(meta, signer=external)
     prepared, _tbs, output = asyncio.run(pdf_signer.async_digest_doc_for_signing(
-        IncrementalPdfFileWriter(io.BytesIO(data)), bytes_reserved=16384))
+        IncrementalPdfFileWriter(io.BytesIO(data)), bytes_reserved=2 * reserved))
     raw = output.getvalue()
     signed = raw[:prepared.reserved_region_start] + raw[prepared.reserved_region_end:]
     return prepared, output, signed
