@@ -148,6 +148,11 @@ FINDINGS = _codes(
         "Signature {field}: {bytes} non-zero bytes follow the CMS in /Contents: unsigned data hidden inside the signature.",
     ),
     Code(
+        "SIGNATURE_CMS_MALFORMED", "error",
+        "Chữ ký {field}: cấu trúc CMS trong /Contents không phải mã hoá BER hợp lệ nên không xác định được nó kết thúc ở đâu: {reason}.",
+        "Signature {field}: the CMS in /Contents is not well-formed BER, so where it ends cannot be told: {reason}.",
+    ),
+    Code(
         "SIGNATURE_GAP_INVALID", "error",
         "Phần dữ liệu nằm ngoài vùng ký của chữ ký {field} (byte {start}–{end}) không phải đúng chuỗi hex /Contents của chính chữ ký đó: {reason}. Phần này có thể chứa nội dung chèn vào mà chữ ký không bảo vệ.",
         "The bytes left out of signature {field}'s signed ranges ({start}–{end}) are not exactly its own /Contents hex string: {reason}. They may hold inserted content no signature covers.",

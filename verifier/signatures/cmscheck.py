@@ -1,6 +1,7 @@
-"""Two exact tolerances for how real signing tools encode RSA signatures in CMS.
+"""Checks on the CMS that pyHanko does not make: two exact tolerances for how real signing tools
+encode RSA signatures, and every SignerInfo of a CMS checked, not only the first.
 
-Both concern fields that carry no security weight and both still require the signature value to
+The two tolerances concern fields that carry no security weight and both still require the signature value to
 verify with the certificate's key over exactly the signed bytes, so neither opens a door that a
 forger could use.
 """
@@ -8,8 +9,10 @@ forger could use.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from asn1crypto import algos, cms, core
+from asn1crypto import algos, cms, core, x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -97,3 +100,101 @@ def repair_rsa_parameters(signer_info: cms.SignerInfo) -> cms.SignerInfo | None:
     repaired = signer_info.copy()
     repaired["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"})
     return repaired
+
+
+# --- every SignerInfo of a CMS ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignerInfoCheck:
+    """One SignerInfo checked against the signed bytes, with the certificate its SignerIdentifier
+    names. `None` in a boolean means it could not be established (never evidence either way)."""
+
+    index: int  # position in signerInfos, from 0
+    certificate: x509.Certificate | None  # the one its SignerIdentifier names, among the CMS certificates
+    digest_matches: bool | None  # messageDigest equals the signed bytes' digest (None: no signed attributes)
+    signature_valid: bool | None  # the signature value verifies with that certificate's key
+    subindication: str | None = None  # EN 319 102-1 sub-indication when it did not pass
+    problem: str | None = None  # why, in words
+
+    @property
+    def status(self) -> str:
+        """PASSED, FAILED (proven by the bytes) or INDETERMINATE, for this SignerInfo alone."""
+        if self.digest_matches is False:
+            return "FAILED"
+        if self.signature_valid is False:
+            return "FAILED"
+        if self.subindication in _PROVEN_FAILURES:
+            return "FAILED"
+        if self.signature_valid and self.subindication is None:
+            return "PASSED"
+        return "INDETERMINATE"
+
+
+_PROVEN_FAILURES = frozenset({"FORMAT_FAILURE", "HASH_FAILURE", "SIG_CRYPTO_FAILURE"})
+
+
+def check_signer_infos(signed_data: cms.SignedData, signed: bytes | Mapping[str, bytes], *,
+                       validator=None) -> list[SignerInfoCheck]:
+    """Each SignerInfo of `signed_data`, checked against the bytes the signature covers: `signed`
+    is those bytes, or their digests by hash name ('sha256': …). pyHanko validates one SignerInfo
+    and refuses a SignedData with more; a CMS whose every signer is reported must have every
+    signer checked, since the one that is not checked is the one a forger would add."""
+    digests = dict(signed) if isinstance(signed, Mapping) else None
+    certs = [c.chosen for c in signed_data["certificates"] or () if c.name == "certificate"]
+    content_type = signed_data["encap_content_info"]["content_type"].native
+    results = []
+    for index, signer_info in enumerate(signed_data["signer_infos"]):
+        results.append(_check_one(index, signer_info, certs, content_type, signed, digests, validator))
+    return results
+
+
+def _check_one(index, signer_info, certs, content_type, signed, digests, validator) -> SignerInfoCheck:
+    from pyhanko.sign.general import match_issuer_serial
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+
+    def fail(subindication, problem, cert=None):
+        return SignerInfoCheck(index, cert, None, None, subindication, problem)
+
+    try:
+        sid = signer_info["sid"]
+        if sid.name == "issuer_and_serial_number":
+            named = [c for c in certs if match_issuer_serial(sid.chosen, c)]
+        else:
+            named = [c for c in certs if c.key_identifier == sid.chosen.native]
+        if not named:
+            return fail("NO_SIGNING_CERTIFICATE_FOUND", "the certificate its SignerIdentifier names is not in the CMS")
+        cert = named[0]
+        md = signer_info["digest_algorithm"]["algorithm"].native
+    except (ValueError, TypeError, KeyError) as exc:  # asn1crypto parses lazily: a bad SignerInfo shows here
+        return fail("FORMAT_FAILURE", f"the SignerInfo cannot be read: {type(exc).__name__}: {exc}")
+    if digests is not None:
+        digest = digests.get(md)
+        if digest is None:
+            return fail("SIGNED_DATA_NOT_FOUND", f"no {md} digest of the signed bytes was given", cert)
+    else:
+        try:
+            digest = hashlib.new(md, signed).digest()
+        except (ValueError, TypeError):
+            return fail("CRYPTO_CONSTRAINTS_FAILURE", f"the digest algorithm {md} is not supported", cert)
+    try:
+        intact, valid = validate_sig_integrity(signer_info, cert, content_type, digest, sig_validator=validator)
+    except SignatureValidationError as exc:
+        return fail(exc.ades_subindication.name, exc.failure_message, cert)
+    except (NotImplementedError, InvalidSignature, ValueError) as exc:
+        # an algorithm or key cryptography cannot use: not a proof that the signature is wrong
+        return fail("CRYPTO_CONSTRAINTS_FAILURE", f"{type(exc).__name__}: {exc}", cert)
+    if signer_info["signed_attrs"] is core.VOID:
+        intact = None  # no signed attributes: the signature itself covers the digest
+    if intact is False:
+        return SignerInfoCheck(index, cert, False, valid, "HASH_FAILURE",
+                               "its message digest is not the digest of the signed bytes")
+    if not valid:
+        return SignerInfoCheck(index, cert, intact, False, "SIG_CRYPTO_FAILURE",
+                               "its signature value does not verify with the key of the certificate it names")
+    return SignerInfoCheck(index, cert, intact, True)
+
+
+def failed(checks: list[SignerInfoCheck]) -> SignerInfoCheck | None:
+    """The first SignerInfo proven to fail, if any: the layer fails with it."""
+    return next((c for c in checks if c.status == "FAILED"), None)

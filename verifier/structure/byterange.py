@@ -14,6 +14,10 @@ file as covered (docs/attacks.md). The rules below leave no room for that:
    that very hex string, so its body starts in the first signed block and ends in the second.
 4. The signed bytes end with the `%%EOF` of the revision in which the signature dictionary was
    written: the signature signs its own revision, not a later or earlier one.
+
+Inside the hole, /Contents holds the CMS and then only zero padding. The CMS ends where its
+outer length says or, when it is written with BER indefinite length as streaming signers do,
+at the end-of-contents marker that closes it (verifier/signatures/ber.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from verifier.pdf import rawpdf
+from verifier.signatures import ber
 from verifier.pdf.layout import Layout
 
 _HEX_GAP = re.compile(rb"<([0-9A-Fa-f]*)>")
@@ -62,7 +67,9 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
         found.append(("SIGNATURE_GAP_INVALID", {**base, "start": a, "end": b,
                                                 "reason": "the hexadecimal string is not the /Contents value that was validated"}))
     else:
-        hidden = _after_cms(contents)
+        hidden, malformed = _after_cms(contents)
+        if malformed:
+            found.append(("SIGNATURE_CMS_MALFORMED", {**base, "reason": malformed}))
         if hidden:
             found.append(("SIGNATURE_PADDING_NOT_ZERO", {**base, "start": a, "end": b, "bytes": hidden}))
     placement = _placement(layout, sig, a, b, b + c)
@@ -79,18 +86,26 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
     return found
 
 
-def _after_cms(contents: bytes) -> int:
-    """Non-zero bytes after the DER-encoded CMS in /Contents. Signers pad the reserved space
-    with zeros; anything else there is unsigned data riding inside the signature."""
+def _after_cms(contents: bytes) -> tuple[int, str | None]:
+    """(non-zero bytes after the CMS in /Contents, why its end cannot be found). Signers pad the
+    reserved space with zeros; anything else there is unsigned data riding inside the signature."""
     if len(contents) < 2 or contents[0] != 0x30:
-        return 0  # not a DER SEQUENCE: the layer's own CMS parsing fails it
+        return 0, None  # not a SEQUENCE: the layer's own CMS parsing fails it
     first = contents[1]
-    if first < 0x80:
+    if first == 0x80:
+        # BER indefinite length (streaming signers): the end is only known by walking to the
+        # end-of-contents marker, and if there is none the bytes say so themselves.
+        try:
+            end = ber.value_end(contents)
+        except ber.BerError as exc:
+            return 0, str(exc)
+    elif first < 0x80:
         end = 2 + first
     else:
+        # A definite length states the end; if the content disagrees, the layer's parse fails it.
         n = first & 0x7F
         end = 2 + n + int.from_bytes(contents[2:2 + n], "big")
-    return len(contents[end:].strip(b"\0")) if end < len(contents) else 0
+    return (len(contents[end:].strip(b"\0")) if end < len(contents) else 0), None
 
 
 def byte_range_of(sig, size: int) -> tuple[list[int] | None, str | None]:
