@@ -137,3 +137,15 @@ def test_hint_stream_is_not_read(plain, trust):
     report = kit.verify(kit.sign(broken), trust)
     assert report.verdict == "VALID", kit.explain(report)
     assert report.revisions == 2 and report.layers[0].revision == 2
+
+
+def test_the_first_page_eof_ends_no_revision(plain):
+    """A byte range ending at the first-page section's `%%EOF` signs half a revision."""
+    from verifier.pdf.layout import Layout
+    from verifier.structure import byterange
+
+    layout = Layout(plain, kit.reader(plain))
+    assert layout.first_page_eof is not None and layout.revisions == 1
+    assert layout.eofs == [plain.rindex(b"%%EOF")]
+    assert byterange._revision_ending_at(layout, layout.first_page_eof + 6) is None
+    assert byterange._revision_ending_at(layout, len(plain)) == 1
