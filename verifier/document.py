@@ -125,7 +125,11 @@ def add_finding(report: DocumentReport, policy, code: str, **params) -> None:
 def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, report: DocumentReport, diff_policy) -> list[SignatureRef]:
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    report.revisions = reader.xrefs.total_revisions
+    from verifier.pdf.linearized import revision_numbers
+
+    # the one conversion from pyHanko's section index to the revision number reports print
+    numbers = revision_numbers(data, reader)
+    report.revisions = numbers[-1] if numbers else 0
     try:
         report.pages = int(reader.root["/Pages"]["/Count"])
     except Exception:
@@ -147,11 +151,11 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
 
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data))
-    # revision numbers as reports print them: revision 1 is the file as first written (pyHanko's index + 1)
-    ctx.signed_fields = {name: rev + 1 for rev, name, _, emb in entries if not isinstance(emb, Exception)}
+    # revision numbers as reports print them: revision 1 is the file as first written
+    ctx.signed_fields = {name: numbers[rev] for rev, name, _, emb in entries if not isinstance(emb, Exception)}
     _load_dss(reader, ctx)
     try:
-        _validate_entries(entries, ctx, trust, report)
+        _validate_entries(entries, ctx, trust, report, numbers)
     finally:
         report.fetched = list(dict.fromkeys(ctx.fetched))
         report.evidence = list(dict.fromkeys(ctx.evidence))
@@ -185,9 +189,9 @@ def _last_change(reader, ref, default):
         return default
 
 
-def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport) -> None:
+def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport, numbers: list[int]) -> None:
     for revision, name, _ref, emb in entries:
-        layer = Layer(field=name, revision=revision + 1)  # pyHanko counts revisions from 0
+        layer = Layer(field=name, revision=numbers[revision])
         report.layers.append(layer)
         number = len(report.layers)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)

@@ -15,7 +15,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from verifier.pdf import rawpdf
+from verifier.pdf import linearized, rawpdf
 
 EOF_MARKER = re.compile(rb"%%EOF")
 _EOL = re.compile(rb"\r\n|\n|\r")
@@ -61,7 +61,7 @@ def _back_digits(data: bytes, pos: int) -> int:
 class Section:
     """One cross-reference section (a revision's table or stream), as pyHanko read it."""
 
-    index: int  # revision number, 0 = oldest (pyHanko's numbering)
+    index: int  # pyHanko's section index, 0 = oldest (Layout.revision_number gives the report's number)
     kind: str  # STANDARD | STREAM | HYBRID_MAIN | HYBRID_STREAM
     startxref: int  # where `startxref` or /Prev (or /XRefStm) said the section is
     start: int  # where pyHanko found it
@@ -146,6 +146,13 @@ class Layout:
                 self._merged.append((a, b))
         self._merged_starts = [a for a, _ in self._merged]
         self.eofs = [m.start() for m in EOF_MARKER.finditer(data) if not self.inside_body(m.start())]
+        # a linearized file's first two sections are one revision (verifier.pdf.linearized)
+        self.linearization = linearized.detect(data, reader)
+        self.numbers = linearized.revision_numbers(data, reader)
+        self.revisions = self.numbers[-1] if self.numbers else 0
+        self.first_page_eof = self._first_page_eof()
+        if self.first_page_eof is not None:
+            self.eofs.remove(self.first_page_eof)
         self.regions = self._regions()
         self._region_starts = [start for start, _ in self.regions]
         # which section's xref (table or stream) each region holds: one each in a sound file
@@ -154,6 +161,31 @@ class Layout:
         for index, region in enumerate(self.section_region):
             if region is not None:
                 self._region_sections.setdefault(region, []).append(index)
+
+    # --- revisions ------------------------------------------------------------------------
+
+    def revision_number(self, index: int) -> int:
+        """The revision (from 1, as reports count) that pyHanko's section `index` belongs to."""
+        return self.numbers[index]
+
+    def newest_section(self, index: int) -> int:
+        """The last section of the revision that section `index` belongs to: what comes after
+        it is a later revision."""
+        number = self.numbers[index]
+        return max(i for i, n in enumerate(self.numbers) if n == number)
+
+    def _first_page_eof(self) -> int | None:
+        """The `%%EOF` that closes a linearized file's first-page section: not the end of a
+        revision. Only one, between the two sections; any other marker before the main
+        section's stays and is counted."""
+        lin = self.linearization
+        if lin is None:
+            return None
+        first, main = self.sections[linearized.FIRST_PAGE], self.sections[linearized.MAIN]
+        inner = [e for e in self.eofs if e + 5 <= lin.length]
+        if len(inner) == 2 and first.start < inner[0] < main.start:
+            return inner[0]
+        return None
 
     # --- objects --------------------------------------------------------------------------
 
@@ -241,9 +273,14 @@ class Layout:
         return out
 
     def revision_of_region(self, region: int) -> int | None:
-        """The revision (section index) whose xref lies in the bytes `region` closes."""
+        """The section index whose xref lies in the bytes `region` closes (the newer one of a
+        linearized file's two), or None unless they are exactly the sections of one revision."""
         sections = self._region_sections.get(region, [])
-        return sections[0] if len(sections) == 1 else None
+        if not sections or len({self.numbers[i] for i in sections}) != 1:
+            return None
+        if sorted(sections) != [i for i, n in enumerate(self.numbers) if n == self.numbers[sections[0]]]:
+            return None
+        return max(sections)
 
     def region_of(self, pos: int) -> int | None:
         i = bisect.bisect_right(self._region_starts, pos) - 1

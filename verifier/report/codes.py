@@ -203,6 +203,11 @@ FINDINGS = _codes(
         "Revision {revision}: the cross-reference table and its /XRefStm stream disagree on {object} (table: {table}; stream: {stream}), so different readers may show different content.",
     ),
     Code(
+        "LINEARIZED_XREF_CONFLICT", "error",
+        "Phiên bản {revision} (tệp tối ưu hóa để xem nhanh trên web): bảng tham chiếu chéo của trang đầu và bảng tham chiếu chéo chính mô tả đối tượng {object} khác nhau (trang đầu: {first_page}; chính: {main}), nên trình xem trang đầu và trình đọc cả tệp có thể hiển thị một nội dung khác.",
+        "Revision {revision} (a linearized, Fast Web View file): the first-page cross-reference section and the main one disagree on object {object} (first page: {first_page}; main: {main}), so a viewer showing page 1 early and a reader of the whole file may show different content.",
+    ),
+    Code(
         "XREF_DUPLICATE_ENTRY", "error",
         "Bảng tham chiếu chéo của phiên bản {revision} khai báo nhiều lần các đối tượng {objects}; mỗi trình đọc có thể chọn một vị trí khác.",
         "The cross-reference table of revision {revision} lists objects {objects} more than once; readers may pick different ones.",

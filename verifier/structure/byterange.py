@@ -75,15 +75,24 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
     placement = _placement(layout, sig, a, b, b + c)
     if placement:
         found.append(("SIGNATURE_DICT_MISPLACED", {**base, "object": sig.ref[0] if sig.ref else None, "reason": placement}))
-    revision = _revision_ending_at(layout, b + c)
-    if revision is None:
-        found.append(("BYTE_RANGE_REVISION_MISMATCH", {**base, "end": b + c,
-                                                       "reason": "the signed bytes do not end with a %%EOF marker"}))
-    elif sig.revision is not None and revision != sig.revision:
-        found.append(("BYTE_RANGE_REVISION_MISMATCH", {**base, "end": b + c,
-                                                       "reason": f"the signed bytes end with revision {revision + 1}, "
-                                                                 f"the signature dictionary belongs to revision {sig.revision + 1}"}))
+    found += _revision_mismatch(layout, sig, b + c)
     return found
+
+
+def _revision_mismatch(layout: Layout, sig: SignatureRef, end: int) -> list[tuple[str, dict]]:
+    """Rule 4, by revision as reports count them: the two sections of a linearized file are one
+    revision, so its signature dictionary may sit in either."""
+    base = {"field": sig.field}
+    revision = _revision_ending_at(layout, end)
+    if revision is None:
+        return [("BYTE_RANGE_REVISION_MISMATCH", {**base, "end": end,
+                                                  "reason": "the signed bytes do not end with a %%EOF marker that ends a revision"})]
+    signed = layout.revision_number(revision)
+    if sig.revision is not None and signed != layout.revision_number(sig.revision):
+        return [("BYTE_RANGE_REVISION_MISMATCH", {**base, "end": end,
+                                                  "reason": f"the signed bytes end with revision {signed}, the signature "
+                                                            f"dictionary belongs to revision {layout.revision_number(sig.revision)}"})]
+    return []
 
 
 def _after_cms(contents: bytes) -> tuple[int, str | None]:

@@ -43,6 +43,10 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
         return
     revisions_signed = [s.revision for s in signatures if s.revision is not None]
     first_signed = min(revisions_signed) if revisions_signed else None
+    if first_signed is not None:
+        # every check takes the sections after this one as written after signing: in a
+        # linearized file that is after both sections of revision 1, whichever holds the signature
+        first_signed = layout.newest_section(first_signed)
 
     for sig in signatures:
         for code, params in _run("byte range", byterange.check, layout, sig):

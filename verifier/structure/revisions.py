@@ -7,9 +7,11 @@ objects appended without an xref section, a second body of an object number in a
 after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by scanning for
 `N G obj`), so they are where a forged page can hide from the verifier. The rules:
 
-1. One `%%EOF` (outside object bodies) per xref section, and each stretch of bytes closed by a
-   `%%EOF` holds exactly one section (a linearized file's two sections each have their own
-   `%%EOF`; a Word-made hybrid file writes one per revision too).
+1. One `%%EOF` (outside object bodies) per revision, and each stretch of bytes closed by a
+   `%%EOF` holds exactly the xref sections of one revision (a Word-made hybrid file writes one
+   per revision too). A linearized file's first-page and main sections are one revision
+   (verifier.pdf.linearized, recognised from its linearization dictionary): one `%%EOF` after
+   the main section ends it, and the first-page section may have its own, which ends nothing.
 2. Nothing but whitespace after the last `%%EOF`.
 3. No `N G obj` outside the bodies xref entries point to; no body inside another body.
 4. After the first signed revision, each revision is exactly: the objects its own xref section
@@ -57,13 +59,14 @@ def _tail(layout: Layout) -> list[tuple[str, dict]]:
 
 
 def _eof_count(layout: Layout) -> list[tuple[str, dict]]:
-    if len(layout.eofs) != len(layout.sections):
-        return [("EOF_COUNT_MISMATCH", {"eofs": len(layout.eofs), "revisions": len(layout.sections),
+    if len(layout.eofs) != layout.revisions:
+        return [("EOF_COUNT_MISMATCH", {"eofs": len(layout.eofs), "revisions": layout.revisions,
                                         "offsets": layout.eofs[:20]})]
     found = []
     for region, (start, end) in enumerate(layout.regions):
         if layout.revision_of_region(region) is None:
-            holding = [s.index + 1 for s in layout.sections if layout.section_region[s.index] == region]
+            holding = sorted({layout.revision_number(s.index) for s in layout.sections
+                              if layout.section_region[s.index] == region})
             found.append(("REVISION_MALFORMED", {"revision": region + 1, "start": start, "end": end,
                                                  "reason": f"these bytes hold the xref sections of revisions {holding or 'none'}"}))
     return found
@@ -74,7 +77,7 @@ def _revision_at(layout: Layout, offset: int) -> int | None:
     if region is None:
         return None
     revision = layout.revision_of_region(region)
-    return None if revision is None else revision + 1
+    return None if revision is None else layout.revision_number(revision)
 
 
 def _revision_at_object(layout: Layout, revision: int, num: int) -> int | None:
@@ -108,7 +111,7 @@ def _overlaps(layout: Layout) -> list[tuple[str, dict]]:
 def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple[str, dict]]:
     """Account for every byte of a revision after the first signed one."""
     data = layout.data
-    revision = section.index + 1  # as reports count them
+    revision = layout.revision_number(section.index)  # as reports count them
     region = layout.section_region[section.index]
     if region is None:
         return [("REVISION_MALFORMED", {"revision": revision, "start": section.start, "end": section.start,

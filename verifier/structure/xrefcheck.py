@@ -18,6 +18,12 @@ signer one document and the relying party another:
 - Any other dictionary repeating a key with different values (a page with two /Contents): an
   error when written after the first signature, a warning in what the signer signed (none of
   the real documents or samples has one).
+- A linearized file's first-page section and main section (one revision, see
+  verifier.pdf.linearized) each list their own objects. Where both list an object in use and
+  disagree on where it is, a viewer showing page 1 from the first-page section before the rest
+  arrives (Fast Web View) and a reader of the whole file can show different objects: a shadow
+  that the signature covers in both readings. A free entry in one of them is not a
+  disagreement: every reader starts at the first-page section, which wins.
 """
 
 from __future__ import annotations
@@ -32,13 +38,16 @@ STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "
 
 def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     found: list[tuple[str, dict]] = []
+    if layout.linearization is not None:
+        found += _linearized(layout)
     for section in layout.sections:
         if section.hybrid is not None:
             found += _hybrid(layout, section)
         if section.kind in ("STANDARD", "HYBRID_MAIN"):
             found += _repeated_entries(layout, section)
         found += _trailer_keys(layout, section)
-        found += _object_keys(layout, section, after_signing=first_signed is not None and section.index > first_signed)
+        after = first_signed is not None and layout.revision_number(section.index) > layout.revision_number(first_signed)
+        found += _object_keys(layout, section, after_signing=after)
     return found
 
 
@@ -56,7 +65,7 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[
         for key, values in rawpdf.duplicate_keys(value):
             if all(rawpdf.same_value(values[0], v, data) for v in values[1:]):
                 continue
-            params = {"revision": section.index + 1, "object": num, "key": key,
+            params = {"revision": layout.revision_number(section.index), "object": num, "key": key,
                       "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
             found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
     return found
@@ -97,7 +106,7 @@ def _hybrid(layout: Layout, section: Section) -> list[tuple[str, dict]]:
                 continue
         if table[0] == "free" and other[0] == "free":
             continue
-        found.append(("HYBRID_XREF_CONFLICT", {"revision": section.index + 1, "object": num,
+        found.append(("HYBRID_XREF_CONFLICT", {"revision": layout.revision_number(section.index), "object": num,
                                                "table": _describe(table), "stream": _describe(other)}))
     trailer = section.trailer
     obj = layout.object_at(stream.start)
@@ -105,9 +114,22 @@ def _hybrid(layout: Layout, section: Section) -> list[tuple[str, dict]]:
         for key in ("/Root", "/Encrypt", "/Prev"):
             a, b = trailer.get(key), obj.value.get(key)
             if a is not None and b is not None and not rawpdf.same_value(a, b, layout.data):
-                found.append(("HYBRID_XREF_CONFLICT", {"revision": section.index + 1, "object": key,
+                found.append(("HYBRID_XREF_CONFLICT", {"revision": layout.revision_number(section.index), "object": key,
                                                        "table": a.text(layout.data).decode("latin-1"),
                                                        "stream": b.text(layout.data).decode("latin-1")}))
+    return found
+
+
+def _linearized(layout: Layout) -> list[tuple[str, dict]]:
+    from verifier.pdf.linearized import FIRST_PAGE, MAIN
+
+    first, main = layout.sections[FIRST_PAGE], layout.sections[MAIN]
+    found = []
+    for num in sorted((set(first.entries) | set(first.compressed)) & (set(main.entries) | set(main.compressed))):
+        a, b = _view(first, num), _view(main, num)
+        if a != b:
+            found.append(("LINEARIZED_XREF_CONFLICT", {"revision": layout.revision_number(MAIN), "object": num,
+                                                       "first_page": _describe(a), "main": _describe(b)}))
     return found
 
 
@@ -119,7 +141,7 @@ def _repeated_entries(layout: Layout, section: Section) -> list[tuple[str, dict]
     repeated = sorted(n for n, count in Counter(numbers).items() if count > 1)
     if not repeated:
         return []
-    return [("XREF_DUPLICATE_ENTRY", {"revision": section.index + 1, "objects": repeated[:20]})]
+    return [("XREF_DUPLICATE_ENTRY", {"revision": layout.revision_number(section.index), "objects": repeated[:20]})]
 
 
 def _trailer_keys(layout: Layout, section: Section) -> list[tuple[str, dict]]:
@@ -137,7 +159,7 @@ def _trailer_keys(layout: Layout, section: Section) -> list[tuple[str, dict]]:
     for key, values in seen.items():
         if len(values) < 2 or all(rawpdf.same_value(values[0], v, layout.data) for v in values[1:]):
             continue
-        params = {"revision": section.index + 1, "key": key,
+        params = {"revision": layout.revision_number(section.index), "key": key,
                   "values": ", ".join(v.text(layout.data).decode("latin-1")[:40] for v in values)}
         found.append(("TRAILER_KEY_CONFLICT" if key in STRUCTURAL_TRAILER_KEYS else "TRAILER_DUPLICATE_KEY", params))
     return found
