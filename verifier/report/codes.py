@@ -93,6 +93,10 @@ SUBINDICATION_TEXT = {
         "Chưa kiểm tra được tình trạng thu hồi của chứng thư số ký.",
         "The revocation status of the signing certificate could not be checked.",
     ),
+    "NO_POE": (
+        "Không có bằng chứng về thời điểm ký để kiểm tra chứng thư số tại thời điểm đó.",
+        "Nothing proves when the signature was made, so the certificate cannot be judged at that time.",
+    ),
     "REVOCATION_OUT_OF_BOUNDS_NO_POE": (
         "Chưa kiểm tra được tình trạng thu hồi của chứng thư số ký.",
         "The revocation status of the signing certificate could not be checked.",
