@@ -107,9 +107,9 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             for kind, path in sorted(items - before):
                 if first_signed is not None and revision > first_signed:
                     added.append(("ACTIVE_CONTENT_ADDED", {"kind": kind, "object": num, "path": path,
-                                                           "revision": revision + 1}))
+                                                           "revision": layout.revision_number(revision)}))
                 else:
-                    present.setdefault(kind, []).append((num, revision + 1))
+                    present.setdefault(kind, []).append((num, layout.revision_number(revision)))
     found = [("ACTIVE_CONTENT", {"kind": kind, "objects": _listing(sorted({n for n, _ in where})),
                                  "revisions": _listing(sorted({r for _, r in where}))})
              for kind, where in sorted(present.items())]

@@ -66,7 +66,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         found.append(("ANNOTATION_OVER_SIGNED_TEXT", {
             "subtype": subtype.value[1:] if isinstance(subtype, rawpdf.Name) else "?",
             "object": num, "field": field.value.decode("utf-16" if field.value[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace") if isinstance(field, rawpdf.String) else "-",
-            "revision": revision + 1, "page": page + 1, "rect": [round(v, 1) for v in rect],
+            "revision": layout.revision_number(revision), "page": page + 1, "rect": [round(v, 1) for v in rect],
             "text": "".join(g.text for g in covered)[:80], "text_rect": [round(v, 1) for v in box],
         }))
     return found
