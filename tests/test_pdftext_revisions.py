@@ -82,3 +82,56 @@ def test_verifying_opens_no_pypdf_reader():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["plan.pdf", "45", "0", "content-changed.pdf", "99", "0"]
+
+
+def _pdf(pages: bytes) -> bytes:
+    """One page drawing "Hello" under a page-tree root written as `pages` (object 2); object 6
+    is a second intermediate node holding the page."""
+    content = b"BT /F1 12 Tf 100 700 Td (Hello) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        pages,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [3 0 R] /Count 1 >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _text(doc: DocumentText) -> str:
+    return "".join(g.char for g in doc.page_glyphs(0))
+
+
+def test_pages_are_the_page_trees_leaves_whatever_count_says():
+    data = _pdf(b"<< /Type /Pages /Kids [6 0 R 3 0 R] /Count 7 >>")
+    doc = DocumentText(data)
+    assert doc.pages == doc.page_count(len(data)) == 2 and _text(doc) == "Hello"
+
+
+def test_a_kid_that_is_nowhere_is_skipped_though_the_reader_is_strict():
+    """The reader verification opened is strict when the file allows it; a page-tree kid that no
+    cross-reference lists is null (as pypdf read it), not the end of every page's text."""
+    data = _pdf(b"<< /Type /Pages /Kids [3 0 R null 99 0 R] /Count 3 >>")
+    doc = DocumentText(data)
+    assert doc.reader.strict
+    assert doc.pages == 1 and _text(doc) == "Hello"
+
+
+def test_a_page_tree_that_comes_back_on_itself_is_unreadable():
+    for pages in (b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>"):
+        data = _pdf(pages).replace(b"/Kids [3 0 R] /Count 1", b"/Kids [2 0 R] /Count 1")
+        try:
+            DocumentText(data)
+        except ValueError:
+            continue
+        raise AssertionError("a cyclic page tree was read")

@@ -12,7 +12,8 @@ ancestor is refused.
 
 from __future__ import annotations
 
-from pyhanko.pdf_utils.generic import DecryptedObjectProxy
+from pyhanko.pdf_utils.generic import DecryptedObjectProxy, NullObject, Reference
+from pyhanko.pdf_utils.misc import PdfStrictReadError
 
 from verifier.pdf.matrix import IDENTITY, apply, mul
 
@@ -28,11 +29,27 @@ def _decrypted(value):
 
 def resolved(value):
     """The object a value stands for: a reference followed (in the revision its reader or
-    historical resolver reads), a proxy decrypted."""
+    historical resolver reads), a proxy decrypted. A reference to an object that no
+    cross-reference section lists is null, as the PDF standard says (§7.3.10) and a lenient
+    reader gives it, also when the document's reader is strict."""
     value = _decrypted(value)
     if value is not None and hasattr(value, "get_object"):
-        value = _decrypted(value.get_object())
+        try:
+            value = value.get_object()
+        except PdfStrictReadError:
+            if _listed(value):
+                raise
+            return NullObject()
+        value = _decrypted(value)
     return value
+
+
+def _listed(ref) -> bool:
+    """Whether a reference's object is in the cross-reference of the revision its handler reads."""
+    handler = ref.get_pdf_handler()
+    reader = getattr(handler, "reader", handler)  # a historical resolver, or the reader itself
+    revision = getattr(handler, "revision", reader.xrefs.total_revisions - 1)
+    return reader.xrefs.get_historical_ref(Reference(ref.idnum, ref.generation), revision) is not None
 
 
 def raw(d, key):
@@ -73,8 +90,9 @@ def inherited(node, key):
 
 def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = None):
     """(page, reference) of the page tree's leaves in order, counted as they are, whatever /Count
-    says. A node with /Type /Pages, or with /Kids, is an intermediate node; any other kid is a
-    page; a kid that is no dictionary, or an empty one, is skipped. A tree that comes back to a
+    says. /Type says what a node is (/Pages an intermediate node, /Page a page, anything else
+    neither); without it, a node with /Kids is an intermediate node, any other a page. A kid that
+    is no dictionary, or an empty one, is skipped (as pypdf's flattening did). A tree that comes back to a
     node above, or that lists more than MAX_KIDS kids in all (a few nodes listing each other
     many times), raises ValueError: no page list can be trusted then."""
     node = resolved(pages_root)
@@ -91,9 +109,12 @@ def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = N
             continue  # a null, a number, an empty dictionary: nothing to draw, as pypdf skipped them
         if id(obj) in above:
             raise ValueError("the page tree comes back to a node above")
-        if obj.get("/Type") == "/Pages" or "/Kids" in obj:
+        kind = entry(obj, "/Type")
+        if kind is None:
+            kind = "/Pages" if "/Kids" in obj else "/Page"
+        if kind == "/Pages":
             yield from pages(obj, depth + 1, above, budget)
-        else:
+        elif kind == "/Page":
             yield obj, reference(kid)
 
 

@@ -129,6 +129,15 @@ def _revision_at(reader, data: bytes, end: int) -> int | None:
     return within[-1] if within else None
 
 
+def _leaves(view) -> list:
+    """The page dictionaries of a revision: its page tree's leaves in order, whatever /Count
+    says. Raises when the catalog's /Pages is no dictionary or the tree is unreadable."""
+    pages = geometry.raw(view.root, "/Pages")
+    if not hasattr(geometry.resolved(pages), "keys"):
+        raise ValueError("the catalog's /Pages is not a dictionary")
+    return [page for page, _ in geometry.pages(pages)]
+
+
 def _open(data: bytes):
     from verifier.pdf.opening import open_for_reading
 
@@ -157,7 +166,9 @@ class DocumentText:
         self._rows: dict[tuple, list[str] | None] = {}
         self._scans: dict[str, tuple[int, list[str] | None]] = {}
         self._widgets: list[Widget] | None = None
-        self.pages = len(self._pages_of(len(data)) or ())
+        # the last revision's page tree must read: a document without pages has no text to speak of
+        self._leaves[len(data)] = _leaves(self.reader)
+        self.pages = len(self._leaves[len(data)])
 
     # revisions: byte offsets where a revision ends
     def revision_ends(self) -> list[int]:
@@ -188,7 +199,7 @@ class DocumentText:
             leaves = None
             if view is not None:
                 try:
-                    leaves = [page for page, _ in geometry.pages(geometry.raw(view.root, "/Pages"))]
+                    leaves = _leaves(view)
                 except Exception:
                     log.debug("page tree of the revision ending at %d unreadable", end, exc_info=True)
             self._leaves[end] = leaves
