@@ -91,10 +91,10 @@ def inherited(node, key):
 def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = None):
     """(page, reference) of the page tree's leaves in order, counted as they are, whatever /Count
     says. /Type says what a node is (/Pages an intermediate node, /Page a page, anything else
-    neither); without it, a node with /Kids is an intermediate node, any other a page. A kid that
-    is no dictionary, or an empty one, is skipped (as pypdf's flattening did). A tree that comes back to a
-    node above, or that lists more than MAX_KIDS kids in all (a few nodes listing each other
-    many times), raises ValueError: no page list can be trusted then."""
+    neither); without it, a node with /Kids is an intermediate node, any other a page. A kid
+    that is no dictionary, or an empty one, is skipped (as pypdf's flattening did). A tree that
+    comes back to a node above, or that lists more than MAX_KIDS kids in all (a few nodes
+    listing each other many times), raises ValueError: no page list can be trusted then."""
     node = resolved(pages_root)
     if node is None or depth > MAX_DEPTH:
         return
