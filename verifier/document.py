@@ -98,7 +98,7 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
         report.add("INTERNAL_ERROR", reason=f"structure check: {type(exc).__name__}: {exc}")
     try:
         # what the document is (Appendix VI metadata) and what each layer is for (Decree 30)
-        profile.describe(data, report)
+        profile.describe(data, report, reader)
     except Exception as exc:  # a description: it must never break verification
         log.exception("metadata and profile failed")
         report.add("METADATA_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")

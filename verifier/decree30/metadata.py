@@ -302,13 +302,15 @@ def _span_sources(block: Block, f: df.Field) -> set[str]:
 
 # --- the extraction ---------------------------------------------------------------------------
 
-def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = ()) -> Metadata:
+def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None) -> Metadata:
     """Metadata of the PDF `data` (bytes or a DocumentText). `layer_fields` are the signature
     field names in the report's layer order (to name layers as sources); `names` are other
-    spellings of agency names (certificates) used to write capitals back in running case."""
+    spellings of agency names (certificates) used to write capitals back in running case;
+    `reader`: the pyHanko reader verification opened for these bytes, read again rather than
+    opening another."""
     meta = Metadata()
     try:
-        doc = data if isinstance(data, DocumentText) else DocumentText(data)
+        doc = data if isinstance(data, DocumentText) else DocumentText(data, reader)
     except Exception as exc:
         log.debug("unreadable for metadata", exc_info=True)
         meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))

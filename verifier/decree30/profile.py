@@ -428,14 +428,14 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
 
 # --- into the report ------------------------------------------------------------------------
 
-def describe(data: bytes, report) -> None:
+def describe(data: bytes, report, reader=None) -> None:
     """Metadata, purposes and profile findings of a verified document, written into `report`
-    (verifier.document calls this after the layers and the structural checks)."""
+    (verifier.document calls this after the layers and the structural checks, with its reader)."""
     from verifier.decree30.metadata import extract
 
     names = [x for layer in report.layers if layer.role == "agency"
              for x in (layer.signer.common_name, layer.signer.organization) if x]
-    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names)
+    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names, reader=reader)
     report.metadata = meta.to_dict()
     for code, params in meta.findings:
         report.add(code, **params)

@@ -12,28 +12,24 @@
 - Codes: one byte each in a simple font; in a Type0 font as its codespace ranges say, two
   bytes when it says none.
 
-Works on the objects of either reader of the project (pypdf's or pyHanko's): entries are
-resolved with get_object(), stream data read with stream_data().
+Works on pyHanko's objects, of the document's last revision or of an earlier one: entries are
+resolved (and decrypted) with verifier.pdf.geometry, stream data read with stream_data(). The
+standard encodings and the Adobe glyph list are pypdf's tables (data, not a reader).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
+
+from verifier.pdf.geometry import entry as _get
+from verifier.pdf.geometry import resolved
 
 
 def stream_data(stream) -> bytes:
-    """The decoded data of a stream object of pypdf (get_data()) or pyHanko (.data)."""
-    get = getattr(stream, "get_data", None)
-    return get() if get is not None else stream.data
-
-
-def _get(d, key, default=None):
-    """An entry with a reference resolved: pyHanko's .get() returns references as written."""
-    value = d.get(key)
-    if value is None:
-        return default
-    return value.get_object() if hasattr(value, "get_object") else value
+    """The decoded data of a stream object (pyHanko decodes it once and keeps it)."""
+    return stream.data
 
 
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
@@ -124,27 +120,27 @@ class Font:
         tu = font.get("/ToUnicode")
         if tu is not None:
             try:
-                self.map, self.spaces = parse_cmap(stream_data(tu.get_object()))
+                self.map, self.spaces = parse_cmap(stream_data(resolved(tu)))
             except Exception:
                 self.map = {}
         desc = None
         if self.composite:
             kids = _get(font, "/DescendantFonts")
             try:
-                desc = kids[0].get_object()
+                desc = resolved(kids[0])
             except Exception:
                 desc = None
             if desc is not None:
                 self.default_width = float(_get(desc, "/DW", 1000))
                 self._cid_widths(desc.get("/W"))
-                fd = desc.get("/FontDescriptor")
+                fd = _get(desc, "/FontDescriptor")
                 self.bold = self.bold or self._bold_descriptor(fd)
                 base2 = str(_get(desc, "/BaseFont", ""))
                 self.bold = self.bold or bool(re.search(r"bold|black|heavy", base2, re.I))
         else:
             self._simple_widths(font)
             self._simple_encoding(font)
-            self.bold = self.bold or self._bold_descriptor(font.get("/FontDescriptor"))
+            self.bold = self.bold or self._bold_descriptor(_get(font, "/FontDescriptor"))
             if self.subtype == "/Type3":
                 try:
                     self.scale = float(_get(font, "/FontMatrix")[0])
@@ -154,7 +150,7 @@ class Font:
     @staticmethod
     def _bold_descriptor(fd) -> bool:
         try:
-            fd = fd.get_object()
+            fd = resolved(fd)
             return float(_get(fd, "/FontWeight", 400)) >= 600 or bool(int(_get(fd, "/Flags", 0)) & (1 << 18))
         except Exception:
             return False
@@ -163,17 +159,17 @@ class Font:
         if w is None:
             return
         try:
-            items = list(w.get_object())
+            items = [resolved(item) for item in resolved(w)]
         except Exception:
             return
         i = 0
         while i < len(items) and len(self.widths) < 70000:
             first = items[i]
-            nxt = items[i + 1].get_object() if i + 1 < len(items) else None
+            nxt = items[i + 1] if i + 1 < len(items) else None
             try:
                 if isinstance(nxt, list):
                     for k, width in enumerate(nxt):
-                        self.widths[int(first) + k] = float(width)
+                        self.widths[int(first) + k] = float(resolved(width))
                     i += 2
                 else:
                     last, width = int(items[i + 1]), float(items[i + 2])
@@ -195,19 +191,19 @@ class Font:
                 return
             self.default_width = missing
             for k, width in enumerate(widths):
-                self.widths[first + k] = float(width.get_object() if hasattr(width, "get_object") else width)
+                self.widths[first + k] = float(resolved(width))
         except Exception:
             pass
 
     def _simple_encoding(self, font) -> None:
         from pypdf._codecs import charset_encoding
 
-        enc = font.get("/Encoding")
+        enc = font.get("/Encoding")  # resolved below: a reference that leads nowhere is no encoding
         table = list(charset_encoding["/StandardEncoding"])
         if self.subtype in ("/TrueType",):
             table = list(charset_encoding["/WinAnsiEncoding"])
         try:
-            enc = enc.get_object() if enc is not None else None
+            enc = resolved(enc)
         except Exception:
             enc = None
         if isinstance(enc, str) and enc in charset_encoding:
@@ -219,8 +215,8 @@ class Font:
             diffs = _get(enc, "/Differences") or []
             code = 0
             for item in diffs:
-                item = item.get_object() if hasattr(item, "get_object") else item
-                if isinstance(item, (int, float)) and not isinstance(item, str):
+                item = resolved(item)
+                if isinstance(item, (int, float, Decimal)) and not isinstance(item, str):
                     code = int(item)
                 else:
                     char = _glyph_name_char(str(item))

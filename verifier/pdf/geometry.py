@@ -2,28 +2,76 @@
 widget's rectangle and the matrix that places its appearance (ISO 32000-1 §7.7.3, §12.5).
 
 One walker for every reader of geometry (the metadata's text, the overlap check, a layer's
-appearance), on the objects of either reader (pypdf's or pyHanko's): entries and array items are
-resolved with get_object(), since pyHanko's .get() and iteration give references as written.
-Bounded against hostile trees: MAX_DEPTH levels of page-tree nodes, MAX_PARENTS steps up /Parent.
+appearance), on pyHanko's objects of any revision: entries and array items are resolved here
+(`resolved`, `raw`, `entry`), since pyHanko's .get() and iteration give them as written, a
+reference as a reference and, in a decrypted document, a direct string, array or dictionary as
+a proxy that decrypts only when asked. Bounded against hostile trees: MAX_DEPTH levels of
+page-tree nodes, MAX_KIDS kids in all, MAX_PARENTS steps up /Parent; a node that is its own
+ancestor is refused.
 """
 
 from __future__ import annotations
+
+from pyhanko.pdf_utils.generic import DecryptedObjectProxy, NullObject, Reference
+from pyhanko.pdf_utils.misc import PdfStrictReadError
 
 from verifier.pdf.matrix import IDENTITY, apply, mul
 
 MAX_DEPTH = 64
 MAX_PARENTS = 32
+MAX_KIDS = 100_000  # pypdf's page_tree_maximum_entries
 HIDDEN_FLAGS = 2 | 32  # annotation flags Hidden and NoView
 
 
+def _decrypted(value):
+    return value.decrypted if isinstance(value, DecryptedObjectProxy) else value
+
+
 def resolved(value):
-    return value.get_object() if value is not None and hasattr(value, "get_object") else value
+    """The object a value stands for: a reference followed (in the revision its reader or
+    historical resolver reads), a proxy decrypted. A reference to an object that no
+    cross-reference section lists is null, as the PDF standard says (§7.3.10) and a lenient
+    reader gives it, also when the document's reader is strict."""
+    value = _decrypted(value)
+    if value is not None and hasattr(value, "get_object"):
+        try:
+            value = value.get_object()
+        except PdfStrictReadError:
+            if _listed(value):
+                raise
+            return NullObject()
+        value = _decrypted(value)
+    return value
+
+
+def _listed(ref) -> bool:
+    """Whether a reference's object is in the cross-reference of the revision its handler reads."""
+    handler = ref.get_pdf_handler()
+    reader = getattr(handler, "reader", handler)  # a historical resolver, or the reader itself
+    revision = getattr(handler, "revision", reader.xrefs.total_revisions - 1)
+    return reader.xrefs.get_historical_ref(Reference(ref.idnum, ref.generation), revision) is not None
+
+
+def raw(d, key):
+    """d's entry as written (a reference is not followed), decrypted; None when absent."""
+    return _decrypted(d.get(key))
 
 
 def entry(d, key, default=None):
     """d[key] with a reference resolved, or `default` when absent."""
     value = d.get(key)
     return default if value is None else resolved(value)
+
+
+def items(array) -> list:
+    """The items of an array (or of what a reference to one points to), each resolved."""
+    return [resolved(item) for item in resolved(array)]
+
+
+def numbers(array, count: int) -> tuple[float, ...]:
+    """The first `count` items of an array as floats (pyHanko's arrays cannot be sliced: their
+    __getitem__ resolves an index, not a slice)."""
+    return tuple(float(resolved(x)) for x in list(resolved(array))[:count])
 
 
 def inherited(node, key):
@@ -33,25 +81,40 @@ def inherited(node, key):
     for _ in range(MAX_PARENTS):
         if node is None:
             return None
-        value = node.get(key)
+        value = raw(node, key)
         if value is not None:
             return value
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
+        node = entry(node, "/Parent")
     return None
 
 
-def pages(pages_root, depth: int = 0):
-    """(page, reference) of the page tree's leaves in order. A node with /Type /Pages, or with
-    /Kids, is an intermediate node; any other kid is a page."""
+def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = None):
+    """(page, reference) of the page tree's leaves in order, counted as they are, whatever /Count
+    says. /Type says what a node is (/Pages an intermediate node, /Page a page, anything else
+    neither); without it, a node with /Kids is an intermediate node, any other a page. A kid
+    that is no dictionary, or an empty one, is skipped (as pypdf's flattening did). A tree that
+    comes back to a node above, or that lists more than MAX_KIDS kids in all (a few nodes
+    listing each other many times), raises ValueError: no page list can be trusted then."""
     node = resolved(pages_root)
     if node is None or depth > MAX_DEPTH:
         return
+    above = above + (id(node),)
+    budget = budget if budget is not None else [MAX_KIDS]
     for kid in entry(node, "/Kids") or ():
-        obj = kid.get_object()
-        if obj.get("/Type") == "/Pages" or "/Kids" in obj:
-            yield from pages(obj, depth + 1)
-        else:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError("the page tree lists too many kids")
+        obj = resolved(kid)
+        if not hasattr(obj, "keys") or not obj:
+            continue  # a null, a number, an empty dictionary: nothing to draw, as pypdf skipped them
+        if id(obj) in above:
+            raise ValueError("the page tree comes back to a node above")
+        kind = entry(obj, "/Type")
+        if kind is None:
+            kind = "/Pages" if "/Kids" in obj else "/Page"
+        if kind == "/Pages":
+            yield from pages(obj, depth + 1, above, budget)
+        elif kind == "/Page":
             yield obj, reference(kid)
 
 
@@ -78,7 +141,7 @@ def annotation_pages(pages_root) -> dict[tuple[int, int], int]:
 def page_of(pages_root, widget) -> int | None:
     """0-based index of the page whose /Annots holds `widget` (an annotation dictionary), or
     that its /P names, the first in page order."""
-    target = reference(widget.get("/P"))
+    target = reference(raw(widget, "/P"))
     for index, (page, page_ref) in enumerate(pages(pages_root)):
         if target is not None and page_ref == target:
             return index
@@ -112,8 +175,8 @@ def normal_appearance(annot):
     ap = entry(annot, "/AP")
     normal = entry(ap, "/N") if ap is not None else None
     if normal is not None and normal.get("/Subtype") != "/Form" and hasattr(normal, "keys") and not _is_stream(normal):
-        state = annot.get("/AS")
-        normal = resolved(normal.get(state)) if state is not None and normal.get(state) is not None else None
+        state = entry(annot, "/AS")
+        normal = entry(normal, state) if state is not None else None
     return normal
 
 
@@ -125,13 +188,13 @@ def appearance_matrix(form, rect) -> tuple:
     """§12.5.5: the form's /BBox, transformed by its /Matrix, is mapped onto the annotation's
     /Rect; the matrix from form space to default user space."""
     try:
-        bbox = [float(x) for x in form.get("/BBox")]
+        bbox = [float(resolved(x)) for x in resolved(form.get("/BBox"))]
     except Exception:
         bbox = [0.0, 0.0, rect[2] - rect[0], rect[3] - rect[1]]
     matrix = IDENTITY
     try:
         if form.get("/Matrix") is not None:
-            matrix = tuple(float(x) for x in form["/Matrix"][:6])
+            matrix = numbers(form.get("/Matrix"), 6)
     except Exception:
         pass
     pts = [apply(matrix, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]

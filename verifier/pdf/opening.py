@@ -77,6 +77,12 @@ def open_pdf(data: bytes, report: DocumentReport):
     return reader, strict_error
 
 
+def open_for_reading(data: bytes):
+    """The reader open_pdf gives for `data`, for a reader of the document's content alone (its
+    findings are verification's to report, not this caller's); raises Unreadable."""
+    return open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))[0]
+
+
 def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
     from pyhanko.pdf_utils.crypt import AuthStatus
 

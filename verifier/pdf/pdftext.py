@@ -8,19 +8,22 @@ a revision, or the appearance of one signature field), and then joined into line
 source, the way the page is displayed.
 
 The glyphs come from the one text interpreter (verifier.pdf.text) with the one font model
-(verifier.pdf.fonts); pypdf parses the objects. Nothing here decides anything.
+(verifier.pdf.fonts). The objects are pyHanko's, all from one reader of the document (the one
+verification opened): the last revision is the reader itself, an earlier one pyHanko's historical
+view of it (`get_historical_resolver`), which reads an object as that revision had it. No
+revision is read again from its own bytes. Nothing here decides anything.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from verifier.pdf import geometry
+from verifier.pdf.fonts import stream_data
 from verifier.pdf.lines import Line, lines_of, runs_as_rows
 from verifier.pdf.text import Drawn, Glyph, _Shared, drawn_by, page_drawn, page_scanned
 
@@ -62,34 +65,27 @@ class Widget:
         return list(self._texts)
 
 
-# --- lines ------------------------------------------------------------------------------------
-
 # --- a document -------------------------------------------------------------------------------
 
-def _reader(data: bytes):
-    import pypdf
-
-    r = pypdf.PdfReader(io.BytesIO(data), strict=False)
-    if r.is_encrypted:
-        r.decrypt("")
-    return r
-
-
 _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
 
 
-def _raw_byte_range(reader, ref) -> list[int] | None:
-    """/ByteRange of a signature dictionary read from its raw bytes: pypdf would otherwise
-    parse the whole dictionary, including 16,384 hex digits of /Contents, one digit at a time
-    (most of the metadata's run time on a signed plan). Only the value is taken here; the
-    signature checks proper read the dictionary with pyHanko."""
+def _raw_byte_range(reader, data: bytes, ref) -> list[int] | None:
+    """/ByteRange of a signature dictionary read from its raw bytes, where the last revision's
+    cross-reference puts it, not from a parsed object: only the value is taken here (a parse
+    would read 16,384 hex digits of /Contents too); the signature checks proper read the
+    dictionary with pyHanko. None when the dictionary is in an object stream (or nowhere)."""
+    from pyhanko.pdf_utils.generic import Reference
+
     idnum, gen = getattr(ref, "idnum", None), getattr(ref, "generation", 0)
-    offset = reader.xref.get(gen, {}).get(idnum) if idnum is not None else None
-    if not isinstance(offset, int):
+    try:
+        offset = reader.xrefs[Reference(idnum, gen)] if idnum is not None else None
+    except Exception:
+        offset = None
+    if not isinstance(offset, int) or not 0 <= offset < len(data):
         return None
-    stream = reader.stream
-    stream.seek(offset)
-    chunk = stream.read(1 << 16)
+    chunk = data[offset:offset + (1 << 16)]
     end = chunk.find(b"endobj")
     m = _BYTE_RANGE.search(chunk, 0, end if end > 0 else len(chunk))
     return [int(x) for x in m.groups()] if m else None
@@ -98,7 +94,7 @@ def _raw_byte_range(reader, ref) -> list[int] | None:
 def _dictionary(ref):
     """The dictionary `ref` points to, or None when it points to nothing usable."""
     try:
-        obj = ref.get_object()
+        obj = geometry.resolved(ref)
     except Exception:
         return None
     return obj if hasattr(obj, "get") and hasattr(obj, "keys") else None
@@ -108,34 +104,71 @@ def _field_name(node) -> str:
     parts = []
     seen = 0
     while node is not None and seen < 32:
-        t = node.get("/T")
+        t = geometry.entry(node, "/T")
         if t is not None:
             parts.append(str(t))
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
+        node = geometry.entry(node, "/Parent")
         seen += 1
     return ".".join(reversed(parts))
 
 
+def _revision_at(reader, data: bytes, end: int) -> int | None:
+    """pyHanko's revision (0 the oldest) that the bytes up to `end` end with: the one whose
+    cross-reference section the last `startxref` before `end` points to, as a reader of those
+    bytes alone would follow it; failing that, the last whose section ends within them."""
+    xrefs = reader.xrefs
+    sections = [xrefs.get_xref_container_info(i) for i in range(xrefs.total_revisions)]
+    at = data.rfind(b"startxref", 0, end)
+    m = _STARTXREF.match(data, at) if at >= 0 else None
+    if m is not None and m.end() <= end:
+        pointer = int(m.group(1))
+        named = [i for i, s in enumerate(sections) if pointer in (s.declared_startxref, s.start_location)]
+        if named:
+            return named[-1]
+    within = [i for i, s in enumerate(sections) if s.end_location <= end]
+    return within[-1] if within else None
+
+
+def _leaves(view) -> list:
+    """The page dictionaries of a revision: its page tree's leaves in order, whatever /Count
+    says. Raises when the catalog's /Pages is no dictionary or the tree is unreadable."""
+    pages = geometry.raw(view.root, "/Pages")
+    if not hasattr(geometry.resolved(pages), "keys"):
+        raise ValueError("the catalog's /Pages is not a dictionary")
+    return [page for page, _ in geometry.pages(pages)]
+
+
+def _open(data: bytes):
+    from verifier.pdf.opening import open_for_reading
+
+    return open_for_reading(data)
+
+
 class DocumentText:
     """Lazy access to the positioned text of one PDF: each revision's pages, each signature
-    widget's appearance. Revisions are the prefixes of the file that signatures sign, plus the
-    whole file; pages whose content did not change between them are read once."""
+    widget's appearance. Revisions are named by where their bytes end: the prefixes of the file
+    that signatures sign, plus the whole file; pages whose content did not change between them
+    are read once.
 
-    def __init__(self, data: bytes) -> None:
-        # pypdf warns about the quirks of real files; whether that is shown is the application's
-        # logging choice (kyso's CLI shows the libraries' warnings only with -v)
+    `reader`: the document's pyHanko reader (KysoPdfFileReader) of exactly `data`, as
+    verification opened it; without one, `data` is opened here the same way (verifier.pdf.opening),
+    and an unreadable file raises."""
+
+    def __init__(self, data: bytes, reader=None) -> None:
         self.data = data
-        self.reader = _reader(data)
+        self.reader = reader if reader is not None else _open(data)
         self._shared = _Shared()
-        self._readers: dict[int, object] = {len(data): self.reader}
+        self._views: dict[int, object] = {len(data): self.reader}  # end -> reader, historical view or None
+        self._leaves: dict[int, list | None] = {}  # end -> the page dictionaries of that revision
         self._page_cache: dict[str, list[Glyph]] = {}
-        self._pages_at: dict[tuple[int, int], tuple] = {}  # (end, page) -> (content key, page, reader): see _locate
+        self._pages_at: dict[tuple[int, int], tuple] = {}  # (end, page) -> (content key, page): see _locate
         self._lines: dict[tuple, list[Line]] = {}
         self._rows: dict[tuple, list[str] | None] = {}
         self._scans: dict[str, tuple[int, list[str] | None]] = {}
         self._widgets: list[Widget] | None = None
-        self.pages = len(self.reader.pages)
+        # the last revision's page tree must read: a document without pages has no text to speak of
+        self._leaves[len(data)] = _leaves(self.reader)
+        self.pages = len(self._leaves[len(data)])
 
     # revisions: byte offsets where a revision ends
     def revision_ends(self) -> list[int]:
@@ -144,25 +177,45 @@ class DocumentText:
         return sorted(e for e in ends if 0 < e <= len(self.data))
 
     def reader_at(self, end: int):
-        if end not in self._readers:
+        """What reads the revision ending at `end`: the reader for the last one, pyHanko's
+        historical view for an earlier one, None when no revision ends there."""
+        if end not in self._views:
+            view = None
             try:
-                self._readers[end] = _reader(self.data[:end])
+                revision = _revision_at(self.reader, self.data, end)
+                if revision is not None:
+                    last = revision == self.reader.xrefs.total_revisions - 1
+                    view = self.reader if last else self.reader.get_historical_resolver(revision)
             except Exception:
                 log.debug("revision ending at %d unreadable", end, exc_info=True)
-                self._readers[end] = None
-        return self._readers[end]
+            self._views[end] = view
+        return self._views[end]
+
+    def _pages_of(self, end: int) -> list | None:
+        """The page dictionaries of the revision ending at `end`, the page tree's leaves in
+        order (whatever its /Count says); None when that revision or its page tree is unreadable."""
+        if end not in self._leaves:
+            view = self.reader_at(end)
+            leaves = None
+            if view is not None:
+                try:
+                    leaves = _leaves(view)
+                except Exception:
+                    log.debug("page tree of the revision ending at %d unreadable", end, exc_info=True)
+            self._leaves[end] = leaves
+        return self._leaves[end]
 
     def page_count(self, end: int | None = None) -> int:
-        r = self.reader if end is None else self.reader_at(end)
-        try:
-            return len(r.pages) if r is not None else 0
-        except Exception:
-            return 0
+        return len(self._pages_of(len(self.data) if end is None else end) or ())
 
     def page_size(self, index: int) -> tuple[float, float, float, float]:
+        """The page's /MediaBox as written (its own or inherited), not normalised."""
         try:
-            box = self.reader.pages[index].mediabox
-            return float(box.left), float(box.bottom), float(box.right), float(box.top)
+            page = (self._pages_of(len(self.data)) or [])[index]
+            box = geometry.items(geometry.inherited(page, "/MediaBox"))
+            if len(box) != 4:
+                raise ValueError("a rectangle has four numbers")
+            return tuple(float(x) for x in box)
         except Exception:
             return 0.0, 0.0, 595.0, 842.0
 
@@ -173,30 +226,26 @@ class DocumentText:
     def _page(self, index: int, end: int | None) -> tuple[str | None, list[Glyph]]:
         """(content key, glyphs) of a page in a revision; the key is None when the revision or
         the page cannot be read (and the glyphs are none)."""
-        key, page, r = self._locate(index, end)
+        key, page = self._locate(index, end)
         if key is None:
             return None, []
         if key not in self._page_cache:
             try:
-                self._page_cache[key] = page_drawn(page, r, self._shared).glyphs
+                self._page_cache[key] = page_drawn(page, self._shared).glyphs
             except Exception:
                 log.debug("page %d unreadable", index, exc_info=True)
                 self._page_cache[key] = []
         return key, self._page_cache[key]
 
     def _locate(self, index: int, end: int | None):
-        """(content key, page, reader) of a page in a revision, or (None, None, None)."""
+        """(content key, page) of a page in a revision, or (None, None)."""
         at = (len(self.data) if end is None else end, index)
         if at not in self._pages_at:
-            found = (None, None, None)
-            r = self.reader if end is None else self.reader_at(end)
-            if r is not None:
-                try:
-                    page = r.pages[index]
-                except Exception:
-                    page = None
-                if page is not None:
-                    found = (self._content_key(page), page, r)
+            found = (None, None)
+            leaves = self._pages_of(at[0])
+            if leaves is not None and 0 <= index < len(leaves):
+                page = leaves[index]
+                found = (self._content_key(page), page)
             self._pages_at[at] = found
         return self._pages_at[at]
 
@@ -204,24 +253,23 @@ class DocumentText:
         """The content key of each of `pages` in the revision ending at `end` (None for a page
         it does not have); () when that revision cannot be read. Equal keys: the same content
         drawn with the same fonts, so the same text."""
-        r = self.reader if end is None else self.reader_at(end)
-        if r is None:
+        if (self.reader if end is None else self.reader_at(end)) is None:
             return ()
         return tuple(self._locate(page, end)[0] for page in pages)
 
     def has_text(self, index: int, end: int | None = None) -> bool:
         """bool(page_glyphs(index, end)), from a scan when the glyphs are not placed yet."""
-        key, page, r = self._locate(index, end)
+        key, page = self._locate(index, end)
         if key is None:
             return False
         if key in self._page_cache:
             return bool(self._page_cache[key])
-        return self._scan(key, page, r)[0] > 0
+        return self._scan(key, page)[0] > 0
 
-    def _scan(self, key: str, page, r) -> tuple[int, list[str] | None]:
+    def _scan(self, key: str, page) -> tuple[int, list[str] | None]:
         if key not in self._scans:
             try:
-                self._scans[key] = page_scanned(page, r, self._shared)
+                self._scans[key] = page_scanned(page, self._shared)
             except Exception:  # as page_drawn failing: no glyphs
                 log.debug("page unreadable", exc_info=True)
                 self._scans[key] = (0, [])
@@ -242,10 +290,10 @@ class DocumentText:
              only: set[str] | None = None) -> list[str] | None:
         """runs_as_rows(view(...)), once per distinct glyph list like lines(); for a page
         showing no appearance and not placed yet, from a scan of its content (page_scanned)."""
-        key, page, r = self._locate(index, end)
+        key, page = self._locate(index, end)
         shown = self._shown(index, end, only) if appearances else []
         if key is not None and not shown and key not in self._page_cache:
-            found = self._scan(key, page, r)[1]
+            found = self._scan(key, page)[1]
             if found is not None:
                 return found
         memo, glyphs = self._view(index, end, appearances, only)
@@ -266,16 +314,14 @@ class DocumentText:
     def _content_key(page) -> str:
         h = hashlib.sha256()
         try:
-            contents = page.get("/Contents")
-            contents = contents.get_object() if contents is not None else None
+            contents = geometry.entry(page, "/Contents")
             items = contents if isinstance(contents, list) else [contents]
             for item in items:
                 if item is None:
                     continue
-                item = item.get_object()
-                h.update(item.get_data())
-            res = geometry.inherited(page, "/Resources")
-            h.update(repr(sorted(res.get_object().get("/Font", {}).keys()) if res is not None else "").encode())
+                h.update(stream_data(geometry.resolved(item)))
+            res = geometry.resolved(geometry.inherited(page, "/Resources"))
+            h.update(repr(sorted(geometry.entry(res, "/Font", {}).keys()) if res is not None else "").encode())
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -285,11 +331,11 @@ class DocumentText:
         if self._widgets is not None:
             return self._widgets
         out: list[Widget] = []
-        r = self.reader
+        root = self.reader.root
         try:
-            page_of = geometry.annotation_pages(r.trailer["/Root"].get("/Pages"))
-            acro = r.trailer["/Root"].get("/AcroForm")
-            fields = acro.get_object().get("/Fields", []) if acro is not None else []
+            page_of = geometry.annotation_pages(geometry.raw(root, "/Pages"))
+            acro = geometry.entry(root, "/AcroForm")
+            fields = list(geometry.entry(acro, "/Fields", [])) if acro is not None else []
         except Exception:
             fields, page_of = [], {}
         stack = [(f, 0) for f in reversed(list(fields))]
@@ -302,9 +348,9 @@ class DocumentText:
             node = _dictionary(ref)
             if node is None:  # a field listed but not there (null, missing, not a dictionary)
                 continue
-            kids = node.get("/Kids")
-            ft = node.get("/FT") if node.get("/FT") is not None else geometry.inherited(node, "/FT")
-            if kids and not (ft == "/Sig" and node.get("/Subtype") == "/Widget"):
+            kids = geometry.entry(node, "/Kids")
+            ft = geometry.resolved(geometry.inherited(node, "/FT"))
+            if kids and not (ft == "/Sig" and geometry.entry(node, "/Subtype") == "/Widget"):
                 kid_refs = [k for k in kids if _dictionary(k) is not None]
                 if ft == "/Sig" and all(_dictionary(k).get("/T") is None for k in kid_refs):
                     out.extend(self._widget(node, k, page_of) for k in kid_refs[:1])
@@ -318,13 +364,13 @@ class DocumentText:
         return out
 
     def _widget(self, field_node, widget_ref, page_of) -> Widget:
-        widget = widget_ref.get_object()
+        widget = _dictionary(widget_ref)
         name = _field_name(field_node)
         rect = geometry.rect(widget.get("/Rect"))
         page = page_of.get(geometry.reference(widget_ref))
         if page is None and widget.get("/P") is not None:
             try:
-                page = geometry.page_of(self.reader.trailer["/Root"].get("/Pages"), widget)
+                page = geometry.page_of(geometry.raw(self.reader.root, "/Pages"), widget)
             except Exception:
                 log.debug("page of %s unreadable", name, exc_info=True)
         if page is not None:
@@ -333,17 +379,17 @@ class DocumentText:
         try:
             normal = geometry.normal_appearance(widget)
             if normal is not None and rect is not None:
-                drawn = drawn_by(normal, normal.get("/Resources"), geometry.appearance_matrix(normal, rect), name,
-                                 self.reader, self._shared)
+                drawn = drawn_by(normal, geometry.raw(normal, "/Resources"), geometry.appearance_matrix(normal, rect),
+                                 name, self._shared)
         except Exception:
             log.debug("appearance of %s unreadable", name, exc_info=True)
         signed_end = None
         try:
-            value = field_node.get("/V")
-            br = _raw_byte_range(self.reader, value)
-            if br is None:  # compressed or odd: let pypdf parse the whole dictionary
-                value = value.get_object() if value is not None else None
-                br = [int(x) for x in value.get("/ByteRange")]
+            value = geometry.raw(field_node, "/V")
+            br = _raw_byte_range(self.reader, self.data, value)
+            if br is None:  # in an object stream, or written inside the field: parse the dictionary
+                value = geometry.resolved(value)
+                br = [int(x) for x in geometry.items(value.get("/ByteRange"))]
             signed_end = br[2] + br[3]
         except Exception:
             signed_end = None
@@ -381,16 +427,14 @@ class DocumentText:
         """The document information dictionary, as text."""
         out = {}
         try:
-            info = self.reader.trailer.get("/Info")
-            info = info.get_object() if info is not None else None
+            info = geometry.entry(self.reader.trailer_view, "/Info")
         except Exception:
             info = None
         if info is None:
             return out
         for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate"):
             try:
-                value = info.get(key)
-                value = value.get_object() if value is not None else None
+                value = geometry.entry(info, key)
             except Exception:
                 value = None
             if value is None:
@@ -402,10 +446,10 @@ class DocumentText:
 
     def xmp(self) -> bytes | None:
         try:
-            meta = self.reader.trailer["/Root"].get("/Metadata")
-            if meta is None:
+            root = self.reader.root
+            if root.get("/Metadata") is None:
                 return None
-            data = meta.get_object().get_data()
+            data = stream_data(root["/Metadata"])  # pyHanko's own access: metadata may be left unencrypted
             return data or None
         except Exception:
             return None

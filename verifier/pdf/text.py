@@ -11,7 +11,8 @@ verifier.pdf.contentops. What it gives, by the same placement of every glyph:
   wide) of the glyphs that leave ink, for the overlap check (verifier.structure.overlap); a
   space is no box, so an appearance placed in a blank of a line covers nothing.
 
-It reads the objects of either reader (pypdf's or pyHanko's). Bounded against hostile files:
+It reads pyHanko's objects, of the last revision or of an earlier one through pyHanko's
+historical view (entries resolved and decrypted by verifier.pdf.geometry). Bounded against hostile files:
 nested forms to MAX_FORM_DEPTH, MAX_OPERATIONS operators and MAX_GLYPHS glyphs per page.
 """
 
@@ -142,10 +143,9 @@ def _glyph_space(ts: _TextState, tm, ctm) -> tuple | None:
 
 
 class _Interpreter:
-    def __init__(self, source: str, reader=None, shared: _Shared | None = None, scan: bool = False,
+    def __init__(self, source: str, shared: _Shared | None = None, scan: bool = False,
                  boxes: bool = False, near=None) -> None:
         self.source = source
-        self.reader = reader
         self.out = Drawn()
         self.ops = 0
         shared = shared if shared is not None else _Shared()
@@ -169,10 +169,8 @@ class _Interpreter:
 
     def font_for(self, resources, name) -> Font | None:
         try:
-            fonts = resources.get("/Font")
-            fonts = fonts.get_object() if fonts is not None else None
-            ref = fonts.get(name) if fonts is not None else None
-            obj = ref.get_object() if ref is not None else None
+            fonts = geometry.entry(resources, "/Font")
+            obj = geometry.entry(fonts, name) if fonts is not None else None
         except Exception:
             return None
         if obj is None:
@@ -199,7 +197,7 @@ class _Interpreter:
                     log.debug("content stream too large for text")
                     operations = None
                 else:
-                    operations = contentops.operations_in(data, self.reader)
+                    operations = contentops.operations_in(data)
             except Exception:
                 log.debug("unreadable content stream", exc_info=True)
                 operations = None
@@ -208,7 +206,7 @@ class _Interpreter:
         if operations is None:
             return
         try:
-            resources = resources.get_object() if resources is not None else None
+            resources = geometry.resolved(resources)
         except Exception:
             resources = None
         stack = []
@@ -285,12 +283,11 @@ class _Interpreter:
 
     def do(self, name, resources, ctm, depth, seen) -> None:
         try:
-            xobjects = resources.get("/XObject").get_object()
-            ref = xobjects.get(name)
-            obj = ref.get_object()
+            ref = geometry.raw(geometry.entry(resources, "/XObject"), name)
+            obj = geometry.resolved(ref)
+            subtype = obj.get("/Subtype")
         except Exception:
             return
-        subtype = obj.get("/Subtype")
         if subtype == "/Image":
             self.image(ctm)
             return
@@ -302,10 +299,10 @@ class _Interpreter:
         matrix = IDENTITY
         try:
             if obj.get("/Matrix") is not None:
-                matrix = tuple(float(x) for x in obj["/Matrix"][:6])
+                matrix = geometry.numbers(obj.get("/Matrix"), 6)
         except Exception:
             matrix = IDENTITY
-        self.run(obj, obj.get("/Resources") or resources, mul(matrix, ctm), depth + 1, seen | {key})
+        self.run(obj, geometry.raw(obj, "/Resources") or resources, mul(matrix, ctm), depth + 1, seen | {key})
 
     def show(self, string, ts: _TextState, tm, ctm):
         """Draws a string; the text matrix after it. Placed plainly by _place (glyphs, or a scan's
@@ -488,13 +485,13 @@ class _Boxes:
 
 
 def content_data(contents) -> bytes:
-    """The content of a stream, or of an array of streams joined as pypdf joins them (an end of
+    """The content of a stream, or of an array of streams joined as pypdf joined them (an end of
     line after each part that lacks one)."""
     if not isinstance(contents, list):
         return stream_data(contents)
     data = bytearray()
     for part in contents:
-        part = part.get_object()
+        part = geometry.resolved(part)
         if part is None or type(part).__name__ == "NullObject":
             continue
         if hasattr(part, "get_data") or hasattr(part, "data"):  # a stream (anything else adds nothing)
@@ -504,43 +501,43 @@ def content_data(contents) -> bytes:
     return bytes(data)
 
 
-def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, reader=None, shared=None) -> Drawn:
+def drawn_by(stream_obj, resources, ctm=IDENTITY, source: str = PAGE_CONTENT, shared=None) -> Drawn:
     """`shared`: what the interpretations of one document share (_Shared)."""
-    it = _Interpreter(source, reader, shared)
+    it = _Interpreter(source, shared)
     it.run(stream_obj, resources, ctm)
     return it.out
 
 
-def page_drawn(page, reader=None, shared=None) -> Drawn:
+def page_drawn(page, shared=None) -> Drawn:
     """What a page's own content draws (annotations excluded)."""
-    it = _page_interpreter(page, reader, shared, scan=False)
+    it = _page_interpreter(page, shared, scan=False)
     return it.out if it is not None else Drawn()
 
 
-def page_scanned(page, reader=None, shared=None) -> tuple[int, list[str] | None]:
+def page_scanned(page, shared=None) -> tuple[int, list[str] | None]:
     """(how many glyphs page_drawn would give, runs_as_rows of them or None), without placing
     each glyph when the strings are placed plainly."""
-    it = _page_interpreter(page, reader, shared, scan=True)
+    it = _page_interpreter(page, shared, scan=True)
     return (len(it.out.glyphs), it.rows()) if it is not None else (0, [])
 
 
 def page_boxes(page, near: tuple[float, float, float, float] | None = None) -> list[Box]:
-    """Boxes of the glyphs a page's own content draws that leave ink (a page of pypdf or of
-    pyHanko, any revision's). With `near` (x1, y1, x2, y2), only those that may meet that
+    """Boxes of the glyphs a page's own content draws that leave ink (a page of any revision).
+    With `near` (x1, y1, x2, y2), only those that may meet that
     rectangle: a glyph placed clearly outside it (by more than a unit, beyond any rounding) is
     not boxed, the others exactly as without it."""
-    it = _page_interpreter(page, None, None, scan=False, boxes=True, near=near)
+    it = _page_interpreter(page, None, scan=False, boxes=True, near=near)
     return it.out.glyphs.boxes if it is not None else []
 
 
-def _page_interpreter(page, reader, shared, scan: bool, boxes: bool = False, near=None):
+def _page_interpreter(page, shared, scan: bool, boxes: bool = False, near=None):
     contents = page.get("/Contents")
     if contents is None:
         return None
     try:
-        contents = contents.get_object()  # a stream, or an array of streams (run() joins them)
+        contents = geometry.resolved(contents)  # a stream, or an array of streams (run() joins them)
     except Exception:
         return None
-    it = _Interpreter(PAGE_CONTENT, reader, shared, scan, boxes, near)
+    it = _Interpreter(PAGE_CONTENT, shared, scan, boxes, near)
     it.run(contents, geometry.inherited(page, "/Resources"), IDENTITY)
     return it
