@@ -170,7 +170,7 @@ CHANGED = [
 def test_one_changed_fact_changes_the_decision(passing, changes, status, sub):
     decision = decide(dataclasses.replace(passing, **changes))
     assert (decision.status, decision.subindication) == (status, sub)
-    if not {"trust_indication", "trusted"} & set(changes):  # a trust problem's reason is what pyHanko logged
+    if not {"trust_indication", "trusted"} & set(changes):  # a trust problem's reason is pyHanko's, from the layer
         assert decision.problem
     assert not decision.bottom_line
 

@@ -21,7 +21,7 @@ def _state():
             for name, lg in ((n, logging.getLogger(n)) for n in LOGGERS)}
 
 
-def test_verifying_changes_no_logger_and_still_reads_pyhankos_reasons(sample_trust):
+def test_verifying_changes_no_logger_and_the_application_still_sees_pyhankos_records(sample_trust):
     from verifier.document import verify_pdf
 
     seen = []
@@ -45,7 +45,8 @@ def test_verifying_changes_no_logger_and_still_reads_pyhankos_reasons(sample_tru
     # pyHanko's warning reached the application's handler, with its logger untouched meanwhile ...
     from_pyhanko = [s for s in seen if s[0] == "pyhanko.sign.validation.generic_cms"]
     assert from_pyhanko and all(level == before[name][0] and propagate for name, level, propagate in from_pyhanko)
-    # ... and kyso read the reason it carries into the report, as before
+    # ... and the report gives that reason, which kyso takes from the exception, not the record
+    # (tests/test_reasons.py: the same reports with logging silenced)
     layer = revoked.layers[-1]
     assert layer.subindication == "REVOKED_NO_POE" and "revoked at" in (layer.problem or "")
 

@@ -4,7 +4,6 @@ after layer, and every one of those layers must still get the full verdict, reas
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import datetime, timedelta, timezone
 
 from asn1crypto import x509 as asn1_x509
@@ -66,7 +65,7 @@ def test_a_reused_failure_reports_what_validating_every_layer_reports(monkeypatc
     assert render_json(shared) == render_json(every_layer)
 
 
-# --- what a validation logs is logged again when it is reused ---------------------------------
+# --- a reused failure is the same error, and kyso reads the same reason from it -------------------
 
 def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
@@ -84,12 +83,18 @@ def _cert(subject, issuer, key, signer, *, ca: bool, extensions=()):
     return asn1_x509.Certificate.load(der)
 
 
-def test_a_reused_validation_logs_what_the_first_one_logged():
+def test_a_reused_failure_raises_the_same_error_and_gives_the_same_reason(monkeypatch):
     """A CA that permits only URIs of one host, and a leaf whose URI has no host: pyHanko's
-    certificate validator logs why before it refuses the path. kyso reads such records for a
-    layer's reasons, so the second layer must see the same records."""
+    certificate validator refuses the path. pyHanko only logs that error; kyso asks for the path
+    again to get it (verifier.signatures.reasons), and the memo answers with the very error of
+    the first validation, which is validated once."""
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.errors import PathValidationError
 
+    from verifier.signatures import reasons
+
+    assert install()  # reasons looks the search up on pyHanko's module, where pathshare is installed
     root_key, ca_key, leaf_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
     constraints = x509.NameConstraints(permitted_subtrees=[x509.UniformResourceIdentifier("ca.gov.vn")],
                                        excluded_subtrees=None)
@@ -99,17 +104,7 @@ def test_a_reused_validation_logs_what_the_first_one_logged():
                  extensions=[x509.SubjectAlternativeName([x509.UniformResourceIdentifier("urn:kyso:signer")])])
     vc = ValidationContext(trust_roots=[root], other_certs=[ca], revocation_mode="soft-fail",
                            moment=datetime(2026, 1, 1, tzinfo=timezone.utc))
-
-    seen: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            seen.append(record.getMessage())
-
-    logger = logging.getLogger("pyhanko_certvalidator")
-    handler, level = Collect(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+    validated = _counting(monkeypatch)
 
     async def validate():
         try:
@@ -118,14 +113,14 @@ def test_a_reused_validation_logs_what_the_first_one_logged():
             return exc
         raise AssertionError("a URI without a host passed a URI name constraint")
 
-    try:
-        first = asyncio.run(validate())
-        logged_first = list(seen)
-        second = asyncio.run(validate())
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    assert logged_first and "URI constraints" in logged_first[0]
-    assert seen == logged_first * 2
+    first = asyncio.run(validate())
+    second = asyncio.run(validate())
+    assert isinstance(first, PathValidationError) and "urn:kyso:signer" in str(first)
     assert second is first
+    try:
+        asyncio.run(reasons._check_usage(leaf, vc, KeyUsageConstraints()))
+    except PathValidationError as exc:
+        asked_again = exc
+    assert asked_again is first
+    assert validated == [leaf.subject.human_friendly]
     assert len(vc.__dict__["_kyso_paths"]) == 1

@@ -6,8 +6,10 @@ the samples builder and the benchmark's naive pyHanko get pyHanko as pyHanko def
 entry points (the `kyso` command and its worker processes, the benchmarks, the tests) call
 install() first thing, before anything imports pyhanko.sign.
 
-The changes are speed only: each gives the answers, errors and log records of what it replaces
-(the tests of each compare both). They replace private functions of the exact releases they were
+The changes are speed only: each gives the answers and errors of what it replaces (the tests of
+each compare both), and kyso's verdicts and reports are the same with or without them. What is
+logged may be less: pathshare validates a path once per context, so pyhanko_certvalidator's own
+records of that validation appear once, not once per layer; kyso never reads log records. They replace private functions of the exact releases they were
 written for (WRITTEN_FOR); on any other release install() changes nothing and logs one warning,
 and kyso verifies as it does with these releases, only slower.
 

@@ -11,9 +11,9 @@ registers the certificates its CMS carries.
 
 So the outcome, the path found or the error raised, is kept on the context under the
 certificate, the parameters and the number of certificates the context knows. A context that
-learned a certificate since then validates afresh, as pyHanko would. What the first validation
-logged is logged again on a reuse: kyso reads pyHanko's log records for the reason a chain is
-not trusted (verifier.signatures.layer._ReasonCatcher), and every layer must get the same reasons.
+learned a certificate since then validates afresh, as pyHanko would. kyso asks the question a
+second time for a certificate pyHanko did not trust, to get the error pyHanko only logs
+(verifier.signatures.reasons): that question, too, is answered here, with the same error.
 Online, nothing is kept: what a fetch brings (or fails to bring) may differ the next time.
 
 Replaces `pyhanko.sign.validation.generic_cms.find_valid_path` once verifier.patches.install() is
@@ -22,21 +22,9 @@ called; importing this module changes nothing.
 
 from __future__ import annotations
 
-import logging
-
 from pyhanko.sign.validation import generic_cms
 
 _find_valid_path = generic_cms.find_valid_path
-_LOGGER = "pyhanko_certvalidator"
-
-
-class _Recorder(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.NOTSET)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 async def find_valid_path(certificate, paths, validation_context, pkix_validation_params=None):
@@ -47,21 +35,14 @@ async def find_valid_path(certificate, paths, validation_context, pkix_validatio
     kept = memo.get(key)
     if kept is not None:
         await paths.cancel()  # what find_valid_path does with the candidates it was given
-        path, error, records = kept
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        path, error = kept
         if error is not None:
             raise error.with_traceback(None)  # one traceback, not one more per reuse
         return path
-    recorder = _Recorder()
-    watched = logging.getLogger(_LOGGER)
-    watched.addHandler(recorder)
     try:
         path = await _find_valid_path(certificate, paths, validation_context, pkix_validation_params)
     except Exception as exc:
-        memo[key] = (None, exc, recorder.records)
+        memo[key] = (None, exc)
         raise
-    finally:
-        watched.removeHandler(recorder)
-    memo[key] = (path, None, recorder.records)
+    memo[key] = (path, None)
     return path

@@ -67,13 +67,14 @@ class LayerFacts:
     trust_indication: str | None = None
     """pyHanko's trust problem sub-indication, if any."""
     revocation_missing: bool = False
-    """Path validation failed for want of revocation information (pyHanko's InsufficientRevinfoError)."""
+    """The signer's path validation failed for want of revocation information (InsufficientRevinfoError)."""
     revoked: bool = False
     """pyHanko found the certificate revoked (it has revocation details)."""
     trusted: bool = False
     """pyHanko's path validation to a trust anchor succeeded."""
     trust_reasons: tuple[str, ...] = ()
-    """What pyHanko logged as the reason for a trust failure, in order."""
+    """Why pyHanko did not trust the certificates (its timestamp tokens', then the signer's): the
+    messages of the exceptions it caught, and logged, in its order (verifier.signatures.reasons)."""
     chain_end_issuer: str | None = None
     """Issuer name of the last certificate of the chain found (the one not available)."""
 

@@ -16,7 +16,7 @@ from verifier.pdf import geometry
 from verifier.decree30 import role
 from verifier.trust import certinfo
 from verifier.report import codes
-from verifier.signatures import legacy
+from verifier.signatures import legacy, reasons
 from verifier.signatures.cmscheck import repair_rsa_parameters
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
@@ -50,29 +50,6 @@ class DocumentContext:
     signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
     size: int = 0  # of the whole file, which every /ByteRange must stay within
-
-
-class _ReasonCatcher(logging.Handler):
-    """pyHanko logs, but does not return, the human reason for a trust failure."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-        self.errors: list[BaseException] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        msg = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            self.errors.append(record.exc_info[1])
-            msg = str(record.exc_info[1])
-        self.messages.append(msg)
-
-    def revocation_missing(self) -> bool:
-        """pyHanko files 'no revocation information' under CERTIFICATE_CHAIN_GENERAL_FAILURE;
-        EN 319 102-1 calls it TRY_LATER, and it is outside information, not a failure."""
-        from pyhanko_certvalidator.errors import InsufficientRevinfoError
-
-        return any(isinstance(e, InsufficientRevinfoError) for e in self.errors)
 
 
 def _subindication_of(exc: Exception) -> str | None:
@@ -291,14 +268,6 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     vc = ts_ctx if document_timestamp else _signer_context(ctx, moment, poe_time is not None, extra)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
-    # pyHanko gives the reason for a trust failure only as a log record: a handler attached for
-    # this validation reads it, and leaves the levels, propagation and the application's own
-    # handlers as they are (records exist while the loggers are enabled for WARNING, Python's
-    # default and kyso's CLI's setting: it filters what it prints, never what is logged).
-    catcher = _ReasonCatcher()
-    watched = [logging.getLogger(n) for n in ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator")]
-    for lg in watched:
-        lg.addHandler(catcher)
     try:
         if document_timestamp:
             from pyhanko.sign.validation import validate_pdf_timestamp
@@ -319,10 +288,11 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             sub_filter=layer.sub_filter, validation_error=f"{type(exc).__name__}: {exc}",
             validation_error_subindication=_subindication_of(exc),
         ), findings
-    finally:
-        for lg in watched:
-            lg.removeHandler(catcher)
 
+    # pyHanko logs, but does not return, why it did not trust a certificate; asked again in the
+    # same context, kyso gets the exception itself, whatever the logging configuration
+    failure = (reasons.for_timestamp(status, emb.signed_data, ts_ctx) if document_timestamp
+               else reasons.for_signature(status, emb.signed_data, vc, usage, ts_ctx))
     layer.validation_time = _iso(moment)
     layer.integrity = bool(status.intact)
     layer.cryptographic_validity = bool(status.valid)
@@ -348,7 +318,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
-    layer.revocation = _revocation(status, cert, vc, extra, ctx, catcher.revocation_missing())
+    layer.revocation = _revocation(status, cert, vc, extra, ctx, failure.revocation_missing)
     if poe_time is not None and status.trusted:
         not_after = cert.not_valid_after
         revoked_later = status.revocation_details is not None
@@ -373,10 +343,10 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         not_before=layer.certificate.not_before if layer.certificate is not None else None,
         not_after=layer.certificate.not_after if layer.certificate is not None else None,
         trust_indication=status.trust_problem_indic.name if status.trust_problem_indic else None,
-        revocation_missing=catcher.revocation_missing(),
+        revocation_missing=failure.revocation_missing,
         revoked=status.revocation_details is not None,
         trusted=bool(status.trusted),
-        trust_reasons=tuple(catcher.messages),
+        trust_reasons=failure.reasons,
         chain_end_issuer=top.issuer.human_friendly,
     )
     return facts, findings
