@@ -70,7 +70,7 @@ SUBINDICATIONS = {
     "untrusted-root.pdf": ["NO_CERTIFICATE_CHAIN_FOUND"],
     "self-signed.pdf": ["NO_CERTIFICATE_CHAIN_FOUND"],
     "sha1.pdf": ["CRYPTO_CONSTRAINTS_FAILURE"],
-    "unsupported-subfilter.pdf": [None, "GENERIC"],
+    "unsupported-subfilter.pdf": [None, "CRYPTO_CONSTRAINTS_FAILURE"],
     "corrupt-cms.pdf": ["FORMAT_FAILURE"],
     "later-untrusted.pdf": [None, None, None, None, "NO_CERTIFICATE_CHAIN_FOUND"],
 }
@@ -329,7 +329,8 @@ def build(out: Path, b: Builder) -> list[Sample]:
                                        T(2022, 3, 8, 10, 21, 42), "Signature2",
                                        b.pki.chain_crls("agency")),
         "The director's signature followed by an agency signature with SubFilter "
-        "adbe.pkcs7.sha1, which the verifier does not support: it must be listed, not skipped.",
+        "adbe.pkcs7.sha1 (its CMS encapsulates the SHA-1 digest of the byte ranges): validated in "
+        "full; SHA-1 under the test root is refused by the policy, which leaves it undetermined.",
         "INDETERMINATE", 3, 2, ["person", "agency"], purposes=["competent", "agency"])
     put("corrupt-cms.pdf", forge.corrupt_last_cms(director_only),
         "The director's signature whose /Contents was damaged in place, so its CMS cannot be "

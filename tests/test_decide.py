@@ -75,8 +75,8 @@ SAMPLE_CASES = [
      lambda f: not f.modification.permitted and "unexplained xrefs" in f.modification.changes[0]),
     ("unsigned-update.pdf", 0, codes.FAILED, "MODIFIED_AFTER_SIGNING", lambda f: not f.modification.permitted),
     ("sha1.pdf", 0, codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", lambda f: "SHA-1" in f.legacy_problem),
-    ("unsupported-subfilter.pdf", 1, codes.INDETERMINATE, "GENERIC",
-     lambda f: not f.sub_filter_supported and f.sub_filter == "/adbe.pkcs7.sha1"),
+    ("unsupported-subfilter.pdf", 1, codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE",
+     lambda f: f.sub_filter == "/adbe.pkcs7.sha1" and f.integrity and f.signature_valid and "SHA-1" in f.legacy_problem),
     ("later-untrusted.pdf", 4, codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", lambda f: f.untrusted_root is not None),
 ]
 

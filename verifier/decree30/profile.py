@@ -138,7 +138,7 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
 
     for v in view:
         if v.role == TIMESTAMP:
-            out[v.index] = Purpose(TIMESTAMP, "document timestamp (/DocTimeStamp)")
+            out[v.index] = Purpose(TIMESTAMP, "document timestamp (/ETSI.RFC3161)")
         elif v.role not in ("person", "agency"):
             out[v.index] = Purpose(UNKNOWN, "the signer could not be read")
 

@@ -6,6 +6,7 @@ facts in one place (verifier.signatures.decide).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from verifier.pdf import geometry
 from verifier.decree30 import role
 from verifier.trust import certinfo
 from verifier.report import codes
-from verifier.signatures import legacy, reasons
+from verifier.signatures import formats, legacy, reasons
 from verifier.signatures.cmscheck import repair_rsa_parameters
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
@@ -27,7 +28,6 @@ from verifier.vietnam import VIETNAM
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUBFILTERS = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/ETSI.RFC3161")
 QUIRK_OFFSET = VIETNAM.utcoffset(None)  # Vietnam time labelled UTC is ahead by the zone's offset
 # How far a timestamp may trail the (corrected) signing time and still be read as the same event:
 # the tools fetch the token right after signing; a VGCA token arrives within seconds.
@@ -212,7 +212,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             pass
         return LayerFacts(sub_filter=layer.sub_filter, format_problem=container_problem), findings
 
-    if layer.sub_filter not in SUPPORTED_SUBFILTERS:
+    if layer.sub_filter not in formats.SUPPORTED:
         try:  # who claims to have signed is still worth showing, though nothing is verified
             _describe_signer(layer, emb.signer_cert)
         except Exception:
@@ -248,13 +248,13 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
 
-    document_timestamp = emb.sig_object_type == "/DocTimeStamp"
+    document_timestamp = formats.is_document_timestamp(layer.sub_filter)
     # a context costs half a millisecond to build; most layers carry no timestamp token
     ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra) if document_timestamp or _has_tokens(si) else None
     poe_time = None
     if document_timestamp:
         # A document timestamp proves when the revision existed; it signs nothing for anyone.
-        layer.kind, layer.role, layer.role_basis = "document_timestamp", "unknown", "document timestamp (/DocTimeStamp)"
+        layer.kind, layer.role, layer.role_basis = "document_timestamp", "unknown", "document timestamp (/ETSI.RFC3161)"
     else:
         facts, poe_time, token = _timestamp(si, ts_ctx, emb)
         layer.timestamp = facts
@@ -270,14 +270,15 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
 
     try:
         if document_timestamp:
-            from pyhanko.sign.validation import validate_pdf_timestamp
-
-            status = validate_pdf_timestamp(emb, validation_context=ts_ctx, diff_policy=ctx.diff_policy)
+            # whatever /Type says (pyHanko wants /DocTimeStamp; some tools write /Sig or nothing)
+            status = asyncio.run(formats.validate_timestamp(emb, ts_ctx, ctx.diff_policy))
             layer.timestamp = Timestamp(
                 time=_iso(status.timestamp), tsa=certinfo.display_name(cert), valid=bool(status.intact and status.valid),
                 trusted=bool(status.trusted), hash_algorithm=layer.digest_algorithm,
             )
             poe_time = status.timestamp if status.intact and status.valid and status.trusted else None
+        elif layer.sub_filter == formats.PKCS7_SHA1:
+            status = asyncio.run(formats.validate_pkcs7_sha1(emb, vc, ctx.diff_policy, usage))
         else:
             status = validate_pdf_signature(
                 emb, signer_validation_context=vc, ts_validation_context=ts_ctx,
@@ -337,7 +338,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         coverage=layer.coverage,
         modification=modification,
         legacy_problem=legacy_problem,
-        untrusted_root=top.subject.human_friendly if untrusted_root else None,
+        untrusted_root=certinfo.format_name(top.subject) if untrusted_root else None,
         signing_time=layer.signing_time,
         signing_time_source=layer.signing_time_source,
         not_before=layer.certificate.not_before if layer.certificate is not None else None,
@@ -347,7 +348,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         revoked=status.revocation_details is not None,
         trusted=bool(status.trusted),
         trust_reasons=failure.reasons,
-        chain_end_issuer=top.issuer.human_friendly,
+        chain_end_issuer=certinfo.format_name(top.issuer),
     )
     return facts, findings
 
@@ -378,11 +379,11 @@ def _fetched(vc) -> list[str]:
     out = []
     for crl in fetchers.crl_fetcher.fetched_crls():
         tbs = crl["tbs_cert_list"]
-        out.append(f"CRL of {tbs['issuer'].human_friendly} (thisUpdate {tbs['this_update'].native.isoformat()})")
+        out.append(f"CRL of {certinfo.format_name(tbs['issuer'])} (thisUpdate {tbs['this_update'].native.isoformat()})")
     for resp in fetchers.ocsp_fetcher.fetched_responses():
         out.append(f"OCSP response produced at {resp.basic_ocsp_response['tbs_response_data']['produced_at'].native.isoformat()}")
     for cert in fetchers.cert_fetcher.fetched_certs():
-        out.append(f"certificate {cert.subject.human_friendly}")
+        out.append(f"certificate {certinfo.format_name(cert.subject)}")
     return out
 
 
@@ -460,7 +461,7 @@ def _timestamp(si: cms.SignerInfo, ts_ctx, emb):
         st = TimestampSignatureStatus(**kwargs)
     except Exception as exc:
         return Timestamp(time=_iso(gen_time), tsa=None, valid=False, trusted=False, hash_algorithm=imprint_alg, problem=str(exc)), None, None
-    tsa = st.signing_cert.subject.human_friendly if st.signing_cert is not None else None
+    tsa = certinfo.format_name(st.signing_cert.subject) if st.signing_cert is not None else None
     ok = bool(st.intact and st.valid and st.trusted)
     problem = None if ok else (st.trust_problem_indic.name if st.trust_problem_indic else "the token does not verify")
     facts = Timestamp(time=_iso(gen_time), tsa=tsa, valid=bool(st.intact and st.valid), trusted=bool(st.trusted), hash_algorithm=imprint_alg, problem=problem)
