@@ -50,18 +50,26 @@ def test_dss_written_by_hand(with_dss, trust):
     assert _passes(with_dss, trust).layers[0].modification_level == "LTA_UPDATES"
 
 
-def test_vri_entry_rewritten_with_a_timestamp_in_a_new_dss_object(with_dss, signed, trust):
+@pytest.fixture(scope="module")
+def signed_over_dss(with_dss) -> bytes:
+    """A second signature over the validation data: its VRI entries are now signed content
+    for pyHanko, which compares every later VRI with this revision's."""
+    return kit.sign(with_dss, "agency", "Signature2")
+
+
+def test_vri_entry_rewritten_with_a_timestamp_in_a_new_dss_object(signed_over_dss, signed, trust):
     """Acrobat and the EU DSS library write the VRI again when they add validation data:
     pyHanko says 'VRI key ... was modified or deleted'."""
-    data = dk.write_dss(with_dss, certs=dk.der_certs("root-g2"), vri={dk.vri_key(signed): {"/TS": b"0\x03\x02\x01\x00"}},
-                        rewrite_vri_entries=True)
-    assert _passes(data, trust).layers[0].modification_level == "LTA_UPDATES"
+    data = dk.write_dss(signed_over_dss, certs=dk.der_certs("agency"), rewrite_vri_entries=True,
+                        vri={dk.vri_key(signed): {"/TS": b"0\x03\x02\x01\x00"}, dk.vri_key(signed_over_dss, 1): {}})
+    report = _passes(data, trust, layers=2)
+    assert report.layers[1].modification_level == "LTA_UPDATES"
 
 
-def test_dss_rewritten_in_place_with_vri_entries_copied(with_dss, signed, trust):
-    data = dk.write_dss(with_dss, certs=[], crls=dk.der_crls("root-g2"), in_place=True, rewrite_vri_entries=True,
+def test_dss_rewritten_in_place_with_vri_entries_copied(signed_over_dss, signed, trust):
+    data = dk.write_dss(signed_over_dss, certs=[], crls=dk.der_crls("root-g2"), in_place=True, rewrite_vri_entries=True,
                         vri={dk.vri_key(signed): {"/CRL": dk.der_crls("root-g2")}})
-    _passes(data, trust)
+    _passes(data, trust, layers=2)
 
 
 def test_a_form_signed_twice_its_field_untouched(trust):
