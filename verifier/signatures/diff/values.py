@@ -146,9 +146,13 @@ class Comparison:
             return False
 
         def cost(k):
-            # entries pointing at the same object number last: they are the likely-equal, costly ones
+            # the likely differences first: direct values and other objects, then an object written
+            # again between the revisions; objects left where they were (likely equal, costly) last
             x, y = a.raw_get(k), b.raw_get(k)
-            return isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject) and _key(x.reference) == _key(y.reference)
+            if not (isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject)
+                    and _key(x.reference) == _key(y.reference)):
+                return 0
+            return 2 if self._unchanged(x.reference, y.reference) else 1
 
         for k in sorted(keys, key=cost):
             x, y = a.raw_get(k), b.raw_get(k)
