@@ -737,8 +737,8 @@ _TAMPERS = {
     "reorder_kids": "was changed beyond appending",
     "struct_root_extra_key": "Dict keys differ",
     # a valid structure update does not launder other changes of the same revision
-    "content_stream_in_update": "unexplained xrefs",
-    "font_in_update": "unexplained xrefs",
+    "content_stream_in_update": "changed beyond its /Annots",
+    "font_in_update": "changed beyond its /Annots",
 }
 
 

@@ -34,7 +34,8 @@ def _fill(signed: bytes, *, value: bytes | None, appearance: bytes | None, rect:
     if appearance is not None:
         _, size, _ = kit.trailer_info(signed)
         objects.append((size, kit.form_xobject(appearance)))
-        body = re.sub(rb"/AP << /N \d+ 0 R >>", b"/AP << /N %d 0 R >>" % size, body)
+        body, count = re.subn(rb"/AP\s*<<\s*/N \d+ 0 R\s*>>", b"/AP << /N %d 0 R >>" % size, body)
+        assert count == 1, body  # the forgery must really replace the appearance
     if rect is not None:
         body = re.sub(rb"/Rect \[[^\]]*\]", b"/Rect " + rect, body)
     return kit.append_update(signed, objects + [(field, body)])

@@ -11,8 +11,12 @@ what pyHanko found                                    permitted
 ====================================================  ==========================================
 no difference analysis ran                            only if the signature covers the whole file
 a suspicious modification (level OTHER)               no; its reason is the change noted
-each changed form field                               only a signature field signed in a later
-                                                      revision; any other field: no
+each changed form field                               a signature field: only if signed in a
+                                                      later revision; any other field (form
+                                                      filling): only if a later signature, not
+                                                      a document timestamp, signs the revision
+                                                      of its last change or a later one
+                                                      (verifier.signatures.diff.history)
 level ANNOTATIONS or OTHER                            no (nor after DocMDP P=3 or an approval
                                                       signature: kyso permits no annotation)
 the level exceeds the DocMDP permission               no
@@ -50,10 +54,17 @@ def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudg
         return ChangeJudgement(False, (in_kyso_terms(str(diff)),))
     changes: list[str] = []
     permitted = True
+    last_changed = getattr(diff, "field_last_changed", {}) or {}
+    timestamps = getattr(diff, "timestamp_fields", frozenset()) or frozenset()
     for name in sorted(getattr(diff, "changed_form_fields", ()) or ()):
         signed_at = signed_fields.get(name)
         if signed_at is not None and signed_at > revision:
             changes.append(f"signature field '{name}' added and signed in revision {signed_at}")
+            continue
+        cover = _covering_signature(last_changed.get(name), signed_fields, revision, timestamps)
+        if cover is not None:
+            changes.append(f"form field '{name}' filled in revision {last_changed[name]}, "
+                           f"signed over by '{cover[0]}' in revision {cover[1]}")
         else:
             changes.append(f"form field '{name}' changed without a signature covering it")
             permitted = False
@@ -63,6 +74,18 @@ def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudg
         changes.append("the change is not permitted by the document's certification (DocMDP) level")
         permitted = False
     return ChangeJudgement(permitted, tuple(changes))
+
+
+def _covering_signature(changed_in, signed_fields: Mapping[str, int], revision: int,
+                        timestamps) -> tuple[str, int] | None:
+    """The first later signature (field name, revision it signs) whose signed bytes include the
+    revision `changed_in`, where a field last changed; a document timestamp vouches for no
+    content. None if there is none, or the revision of the change is unknown."""
+    if changed_in is None:
+        return None
+    later = sorted((at, name) for name, at in signed_fields.items()
+                   if at > revision and at >= changed_in and name not in timestamps)
+    return (later[0][1], later[0][0]) if later else None
 
 
 _REVISION = re.compile(r"\b([Rr]evision) (\d+)\b")

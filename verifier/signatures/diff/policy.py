@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import DiffPolicy, DiffResult, ModificationLevel, StandardDiffPolicy
@@ -13,22 +15,33 @@ from pyhanko.sign.diff_analysis.rules.file_structure_rules import (
     ObjectStreamRule,
     XrefStreamRule,
 )
-from pyhanko.sign.diff_analysis.rules.form_field_rules import (
-    DSSCompareRule,
-    GenericFieldModificationRule,
-    SigFieldModificationRule,
-)
+from pyhanko.sign.diff_analysis.rules.form_field_rules import SigFieldModificationRule
 from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
+from verifier.signatures.diff import history
 from verifier.signatures.diff.rules import (
     ApprovalSigFieldCreationRule,
     EmptyTolerantMetadataRule,
+    FieldValueRule,
     SignatureStructTreeRule,
     SignedSigFieldCreationRule,
+    UnchangedValueRule,
+    ValidationDataRule,
 )
 
-__all__ = ['KysoDiffPolicy', 'build_diff_policy']
+__all__ = ['KysoDiffPolicy', 'KysoDiffResult', 'build_diff_policy']
+
+
+@dataclass(frozen=True)
+class KysoDiffResult(DiffResult):
+    """pyHanko's result over all later revisions, with what the judgement needs to know whether
+    a later signature covers each changed field."""
+
+    field_last_changed: Mapping[str, int] = field(default_factory=dict)
+    """Changed field -> the last revision (kyso's numbering, from 1) in which its value changed."""
+    timestamp_fields: frozenset[str] = frozenset()
+    """Signature fields whose value is a document timestamp (they cover no field change)."""
 
 
 def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
@@ -38,7 +51,7 @@ def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
             if after_p2_certification
             else ApprovalSigFieldCreationRule(),
             SigFieldModificationRule(),
-            GenericFieldModificationRule(),
+            FieldValueRule(),
         ],
     )
 
@@ -73,6 +86,20 @@ class KysoDiffPolicy(StandardDiffPolicy):
             )
         return super().apply(old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
 
+    def review_file(self, reader, base_revision, field_mdp_spec=None, doc_mdp=None):
+        result = super().review_file(reader, base_revision, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
+        if not isinstance(result, DiffResult):
+            return result
+        base = base_revision if isinstance(base_revision, int) else base_revision.revision
+        changed = result.changed_form_fields
+        last = history.last_changes(reader, base, sorted(changed)) if changed else {}
+        newest = reader.get_historical_resolver(reader.xrefs.total_revisions - 1)
+        return KysoDiffResult(
+            result.modification_level, changed,
+            field_last_changed={name: revision + 1 for name, revision in last.items()},
+            timestamp_fields=history.timestamp_fields(newest) if changed else frozenset(),
+        )
+
 
 def build_diff_policy() -> DiffPolicy:
     """kyso's difference policy: pyHanko's DEFAULT_DIFF_POLICY (same rules, same
@@ -84,7 +111,15 @@ def build_diff_policy() -> DiffPolicy:
       ``SigFieldCreationRule()``, refusing new visible signature fields left unsigned);
     - ``MetadataUpdateRule`` is replaced by :class:`EmptyTolerantMetadataRule` (still at
       LTA_UPDATES), which delegates to it whenever no empty stream is involved;
-    - :class:`SignatureStructTreeRule` is added (FORM_FILLING).
+    - :class:`SignatureStructTreeRule` is added (FORM_FILLING);
+    - ``DSSCompareRule`` is replaced by :class:`ValidationDataRule` (VRI entries may be
+      rewritten), and :class:`UnchangedValueRule` (LTA_UPDATES) explains objects written
+      again with the same value;
+    - ``GenericFieldModificationRule`` is replaced by :class:`FieldValueRule` (a field is
+      changed only if its value is, a choice's /I goes with its /V), and new signature
+      widgets are bound to pages compared by value (rules.widgets).
+
+    Its results are :class:`KysoDiffResult`: when each changed field last changed.
     """
     return KysoDiffPolicy(
         global_rules=[
@@ -92,9 +127,10 @@ def build_diff_policy() -> DiffPolicy:
             DocInfoRule().as_qualified(ModificationLevel.LTA_UPDATES),
             XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
             ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-            DSSCompareRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            ValidationDataRule().as_qualified(ModificationLevel.LTA_UPDATES),
             EmptyTolerantMetadataRule().as_qualified(ModificationLevel.LTA_UPDATES),
             SignatureStructTreeRule(),
+            UnchangedValueRule().as_qualified(ModificationLevel.LTA_UPDATES),
         ],
         form_rule=_form_rule(after_p2_certification=False),
         form_rule_fill_forms=_form_rule(after_p2_certification=True),

@@ -20,6 +20,10 @@
    :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
    a new visible signature field signed in the same revision, or an invisible one, is
    accepted as before.
+
+Both rules bind the new widgets to their pages as pyHanko does, except that the rest of each
+page is compared by value (verifier.signatures.diff.rules.widgets): Acrobat moves a page's
+/Resources into a new object with the same content when it adds a signature.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import dataclasses
 from pyhanko.pdf_utils import generic
 from pyhanko.sign.diff_analysis import SuspiciousModification
 from pyhanko.sign.diff_analysis.rules.form_field_rules import SigFieldCreationRule
+
+from verifier.signatures.diff.rules.widgets import new_widget_names, walk_page_tree_annots
 
 __all__ = ['ApprovalSigFieldCreationRule', 'SignedSigFieldCreationRule']
 
@@ -40,7 +46,22 @@ def _is_signed(field) -> bool:
     )
 
 
-class SignedSigFieldCreationRule(SigFieldCreationRule):
+class _ValueBoundSigFieldCreationRule(SigFieldCreationRule):
+    """pyHanko's ``SigFieldCreationRule`` with the widgets bound to pages by value
+    (``approve_widget_bindings`` done by kyso's walk instead of pyHanko's)."""
+
+    def __init__(self, allow_new_visible_after_certify: bool = False) -> None:
+        super().__init__(approve_widget_bindings=False, allow_new_visible_after_certify=allow_new_visible_after_certify)
+
+    def apply(self, context):
+        yield from super().apply(context)
+        names = new_widget_names(context)
+        if names:
+            yield from walk_page_tree_annots(context.old.root['/Pages'], context.new.root['/Pages'], names,
+                                             context.old, context.new)
+
+
+class SignedSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
     """pyHanko's ``SigFieldCreationRule`` as with ``allow_new_visible_after_certify=True``,
     but only for a new visible signature field that is *signed* (carries an indirect
     ``/V``) in the revision under review.
@@ -64,7 +85,7 @@ class SignedSigFieldCreationRule(SigFieldCreationRule):
             yield level, upd
 
 
-class ApprovalSigFieldCreationRule(SigFieldCreationRule):
+class ApprovalSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
     """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1/P=3, where
     pyHanko refuses every new visible signature field anyway), except that a new *visible*
     signature field must be signed in the revision under review.

@@ -1,0 +1,103 @@
+"""New signature widgets on pages whose other entries kept their value.
+
+When a signature field is added, its widget joins a page's /Annots, so the page is written
+again. pyHanko's ``SigFieldCreationRule`` then requires the rest of the page dictionary to be
+the same *by reference* (``compare_dicts``); Acrobat moves the page's /Resources into a new
+object with the same content when it signs, and pyHanko calls that a modification ("Values for
+dict key /Resources differ"). :func:`walk_page_tree_annots` is pyHanko's
+``_walk_page_tree_annots`` with that comparison made by value
+(verifier.signatures.diff.values): every entry but /Annots must resolve to the same value, and
+the new objects met on the way (the moved /Resources) are explained with the page. A font or
+an image changed behind the moved /Resources makes the page differ: refused as before.
+Everything else (no annotation deleted, only the new fields' widgets added, the page tree's
+shape unchanged) is pyHanko's code unchanged.
+"""
+
+from __future__ import annotations
+
+from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils.reader import RawPdfPath
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
+from pyhanko.sign.diff_analysis.form_rules_api import FormUpdate
+from pyhanko.sign.diff_analysis.rules.form_field_rules import _arr_to_refs, _extract_annots_from_page
+from pyhanko.sign.diff_analysis.rules_api import RelativeContext
+
+from verifier.signatures.diff.values import same_value
+
+__all__ = ['new_widget_names', 'walk_page_tree_annots']
+
+
+def new_widget_names(context) -> dict:
+    """The widget annotations of the signature fields new in the revision, with their field
+    names (as pyHanko's ``SigFieldCreationRule`` collects them; it has vetted the fields)."""
+    names = {}
+    for fq_name, spec in context.field_specs.items():
+        if spec.field_type != '/Sig' or spec.old_field_ref or not spec.new_field_ref:
+            continue
+        field = spec.new_field_ref.get_object()
+        if '/Kids' not in field:
+            names[spec.new_field_ref] = fq_name
+            continue
+        for kid in _arr_to_refs(field.raw_get('/Kids').get_object(), SuspiciousModification):
+            if '/T' not in kid.get_object():
+                names[kid] = fq_name
+    return names
+
+
+def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=frozenset()):
+    """(level, FormUpdate) for each page that gained only new signature widgets, the page
+    compared by value apart from /Annots; pyHanko's walk otherwise."""
+    def kids(node, exc):
+        try:
+            return _arr_to_refs(node['/Kids'], exc)
+        except KeyError:
+            raise exc("No /Kids in /Pages entry")
+
+    old_kids, new_kids = kids(old_root, misc.PdfReadError), kids(new_root, SuspiciousModification)
+    if old_kids != new_kids:
+        raise SuspiciousModification("Unexpected change to page tree structure.")
+    for new_kid_ref, old_kid_ref in zip(new_kids, old_kids):
+        if old_kid_ref in refs_seen:
+            raise misc.PdfReadError("Circular reference in page tree during annotation analysis")
+        new_kid, old_kid = new_kid_ref.get_object(), old_kid_ref.get_object()
+        try:
+            node_type = old_kid['/Type']
+        except (KeyError, TypeError) as e:
+            raise misc.PdfReadError("Invalid page tree node") from e
+        if node_type == '/Pages':
+            yield from walk_page_tree_annots(old_kid, new_kid, names, old, new, refs_seen | {old_kid_ref})
+            continue
+        if node_type != '/Page':
+            continue
+        try:
+            new_annots, new_annots_ref = _extract_annots_from_page(new_kid, SuspiciousModification)
+        except KeyError:
+            continue
+        try:
+            old_annots, old_annots_ref = _extract_annots_from_page(old_kid, misc.PdfReadError)
+        except KeyError:
+            old_annots_ref, old_annots = None, set()
+        if old_annots == new_annots:
+            continue
+        deleted, added = old_annots - new_annots, new_annots - old_annots
+        if deleted:
+            raise SuspiciousModification(f"Annotations {deleted} were deleted.")
+        unknown = added - names.keys()
+        if unknown:
+            raise SuspiciousModification(f"The newly added annotations {unknown} were not recognised.")
+        field_name = names[next(iter(added))] if len(added) == 1 else None
+        sameness = same_value(old_kid, new_kid, old_rev=old, new_rev=new, ignore=frozenset({'/Annots'}))
+        if not sameness:
+            raise SuspiciousModification(
+                f"Page {old_kid_ref.idnum} was changed beyond its /Annots when signature fields were added.")
+        level = ModificationLevel.LTA_UPDATES
+        locked_ok = field_name is not None
+        # pages are referenced from many places; the whole page was compared: blanket approval
+        yield level, FormUpdate(updated_ref=new_kid_ref, field_name=field_name, valid_when_locked=locked_ok,
+                                context_checked=None)
+        for met in sameness.new_side_refs:
+            if old.is_ref_unassignable(met):
+                yield level, FormUpdate(updated_ref=met, field_name=field_name, valid_when_locked=locked_ok)
+        if new_annots_ref and (old_annots_ref == new_annots_ref or old.is_ref_unassignable(new_annots_ref)):
+            yield level, FormUpdate(updated_ref=new_annots_ref, field_name=field_name, valid_when_locked=locked_ok,
+                                    context_checked=RelativeContext(old_kid_ref, RawPdfPath('/Annots')))

@@ -1,0 +1,187 @@
+"""Whether two PDF objects have the same value: the one comparison kyso's difference rules use.
+
+pyHanko compares the revisions around a signature by object number and by bytes: an object
+written again with the same content under a new number, a stream re-compressed, or a
+dictionary moved from a direct value into an object of its own is a change to it. What a
+reader displays depends on the resolved values only, so kyso's rules ask `same_value`:
+
+- references are followed on both sides (each in its own revision) and compared by what they
+  point at; a direct value equals an indirect one holding the same value;
+- streams are equal when their decoded data and their dictionaries are, the coding keys
+  (/Length, /Filter, /DecodeParms, /DL) aside: the same bytes compressed otherwise are the same
+  value. A stream that cannot be decoded is equal only to the same encoded bytes coded alike;
+- strings by their bytes (literal or hex, text or not), numbers by their value (1 = 1.0),
+  names, booleans and null by kind and value;
+- back-pointers (/Parent, /P, /Pg) are compared as references, not followed: they name the
+  node that holds the object, which the rules judge where they meet it, and following them
+  would compare the whole document for every widget.
+
+Cycles are safe: a pair of objects met again while being compared is assumed equal (the
+comparison fails at the first real difference anyway). The work is bounded: past
+`MAX_NODES` objects, `MAX_DEPTH` levels or `MAX_STREAM_BYTES` of decoded data the answer is
+"not the same", which leaves the change to pyHanko's own judgement - never a pass by default.
+An object unchanged between the two revisions (same object, same place in the file) is not
+decoded again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyhanko.pdf_utils import generic
+
+__all__ = ['BACK_POINTERS', 'Comparison', 'Sameness', 'same_value']
+
+MAX_NODES = 50_000
+MAX_DEPTH = 64
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+
+BACK_POINTERS = frozenset({'/Parent', '/P', '/Pg'})
+_STREAM_CODING = frozenset({'/Length', '/Filter', '/DecodeParms', '/DL'})
+_STRINGS = (generic.TextStringObject, generic.ByteStringObject)
+_NUMBERS = (generic.NumberObject, generic.FloatObject)
+
+
+class _Exceeded(Exception):
+    """The comparison would cost more than its bounds allow."""
+
+
+@dataclass(frozen=True)
+class Sameness:
+    """The answer of a comparison: whether the values are the same, and the objects of the
+    newer side met on the way (those that are new in it hold values equal to older ones)."""
+
+    same: bool
+    new_side_refs: frozenset[generic.Reference] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return self.same
+
+
+def _key(ref: generic.Reference) -> tuple[int, int]:
+    return ref.idnum, ref.generation
+
+
+class Comparison:
+    """One comparison of an older and a newer object (see the module's description).
+
+    `old_rev` and `new_rev`, the two HistoricalResolvers, let an object that is unchanged
+    between them skip decoding; without them every stream is decoded."""
+
+    def __init__(self, old_rev=None, new_rev=None, *, max_nodes: int = MAX_NODES):
+        self.old_rev = old_rev
+        self.new_rev = new_rev
+        self.max_nodes = max_nodes
+        self._nodes = 0
+        self._stream_bytes = 0
+        self._assumed: set[tuple] = set()
+        self._new_refs: set[generic.Reference] = set()
+
+    def run(self, old, new, ignore: frozenset[str] = frozenset()) -> Sameness:
+        """Compare `old` with `new`; keys in `ignore` are left out of the top-level dictionaries."""
+        try:
+            same = self._eq(old, new, 0, ignore)
+        except _Exceeded:
+            same = False
+        return Sameness(same, frozenset(self._new_refs))
+
+    def _unchanged(self, old_ref, new_ref) -> bool:
+        """The same object at the same offset of the file in both revisions: the same bytes."""
+        if self.old_rev is None or self.new_rev is None or _key(old_ref) != _key(new_ref):
+            return False
+        xrefs = self.old_rev.reader.xrefs
+        try:
+            here = xrefs.get_historical_ref(old_ref, self.old_rev.revision)
+            there = xrefs.get_historical_ref(new_ref, self.new_rev.revision)
+        except Exception:  # noqa: BLE001 - an unreadable xref entry: compare the values instead
+            return False
+        # an object inside an object stream is only "the same place" if the stream is; not assumed
+        return isinstance(here, int) and here == there
+
+    def _eq(self, a, b, depth: int, ignore: frozenset[str] = frozenset()) -> bool:
+        self._nodes += 1
+        if self._nodes > self.max_nodes or depth > MAX_DEPTH:
+            raise _Exceeded
+        a_ref = a.reference if isinstance(a, generic.IndirectObject) else None
+        b_ref = b.reference if isinstance(b, generic.IndirectObject) else None
+        unchanged = False
+        if a_ref is not None or b_ref is not None:
+            pair = (a_ref and _key(a_ref), b_ref and _key(b_ref))
+            if pair in self._assumed:
+                return True
+            self._assumed.add(pair)
+            if b_ref is not None:
+                self._new_refs.add(b_ref)
+            unchanged = a_ref is not None and b_ref is not None and self._unchanged(a_ref, b_ref)
+            a = a.get_object() if a_ref is not None else a
+            b = b.get_object() if b_ref is not None else b
+        return self._eq_resolved(a, b, depth, ignore, unchanged)
+
+    def _eq_resolved(self, a, b, depth, ignore, unchanged) -> bool:
+        if isinstance(a, generic.BooleanObject) or isinstance(b, generic.BooleanObject):
+            return isinstance(a, generic.BooleanObject) and isinstance(b, generic.BooleanObject) and bool(a.value) == bool(b.value)
+        if isinstance(a, _NUMBERS):
+            return isinstance(b, _NUMBERS) and a == b
+        if isinstance(a, generic.NameObject):
+            return isinstance(b, generic.NameObject) and str(a) == str(b)
+        if isinstance(a, _STRINGS):
+            return isinstance(b, _STRINGS) and a.original_bytes == b.original_bytes
+        if isinstance(a, generic.NullObject):
+            return isinstance(b, generic.NullObject)
+        if isinstance(a, generic.ArrayObject):
+            return (isinstance(b, generic.ArrayObject) and len(a) == len(b)
+                    and all(self._eq(x, y, depth + 1) for x, y in zip(a, b)))
+        if isinstance(a, generic.StreamObject):
+            return (isinstance(b, generic.StreamObject)
+                    and self._eq_dicts(a, b, depth, ignore | _STREAM_CODING)
+                    and (unchanged or self._eq_stream_data(a, b)))
+        if isinstance(a, generic.DictionaryObject):
+            return (isinstance(b, generic.DictionaryObject) and not isinstance(b, generic.StreamObject)
+                    and self._eq_dicts(a, b, depth, ignore))
+        return False  # an object of a kind the comparison does not know is never "the same"
+
+    def _eq_dicts(self, a, b, depth, ignore) -> bool:
+        keys = set(a.keys()) - ignore
+        if keys != set(b.keys()) - ignore:
+            return False
+
+        def cost(k):
+            # the likely differences first: direct values and other objects, then an object written
+            # again between the revisions; objects left where they were (likely equal, costly) last
+            x, y = a.raw_get(k), b.raw_get(k)
+            if not (isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject)
+                    and _key(x.reference) == _key(y.reference)):
+                return 0
+            return 2 if self._unchanged(x.reference, y.reference) else 1
+
+        for k in sorted(keys, key=cost):
+            x, y = a.raw_get(k), b.raw_get(k)
+            if k in BACK_POINTERS and (isinstance(x, generic.IndirectObject) or isinstance(y, generic.IndirectObject)):
+                if not (isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject)
+                        and _key(x.reference) == _key(y.reference)):
+                    return False
+                continue
+            if not self._eq(x, y, depth + 1):
+                return False
+        return True
+
+    def _eq_stream_data(self, a: generic.StreamObject, b: generic.StreamObject) -> bool:
+        try:
+            x, y = a.data, b.data
+        except Exception:  # noqa: BLE001 - undecodable (or over pyHanko's limits): bytes and coding must match
+            try:
+                return a.encoded_data == b.encoded_data and all(
+                    Comparison()._eq(a.get(k, generic.NullObject()), b.get(k, generic.NullObject()), 0)
+                    for k in ('/Filter', '/DecodeParms'))
+            except Exception:  # noqa: BLE001
+                return False
+        self._stream_bytes += len(x) + len(y)
+        if self._stream_bytes > MAX_STREAM_BYTES:
+            raise _Exceeded
+        return x == y
+
+
+def same_value(old, new, *, old_rev=None, new_rev=None, ignore: frozenset[str] = frozenset()) -> Sameness:
+    """Whether `old` (read in the older revision) and `new` (in the newer) have the same
+    value; `ignore` names keys of the top-level dictionaries left out."""
+    return Comparison(old_rev, new_rev).run(old, new, ignore)
