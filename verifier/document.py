@@ -150,7 +150,8 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         from verifier.signatures.diff.policy import build_diff_policy
 
         diff_policy = build_diff_policy()
-    ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data))
+    ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data),
+                          revision_numbers=list(numbers))
     # revision numbers as reports print them: revision 1 is the file as first written
     ctx.signed_fields = {name: numbers[rev] for rev, name, _, emb in entries if not isinstance(emb, Exception)}
     _load_dss(reader, ctx)

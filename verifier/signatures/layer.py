@@ -50,6 +50,7 @@ class DocumentContext:
     signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
     size: int = 0  # of the whole file, which every /ByteRange must stay within
+    revision_numbers: list[int] = field(default_factory=list)  # kyso's revision number by pyHanko's index
 
 
 def _subindication_of(exc: Exception) -> str | None:
@@ -313,7 +314,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
 
     _signing_time(layer, si, so, poe_time)
     findings += _time_findings(layer)
-    modification = judge(status, ctx.signed_fields, layer.revision)
+    modification = judge(status, ctx.signed_fields, layer.revision, ctx.revision_numbers)
     layer.changes = list(modification.changes)
     legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy)
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:

@@ -29,7 +29,7 @@ The layer's status then follows from `permitted` (verifier.signatures.decide).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -41,17 +41,18 @@ class ChangeJudgement:
     changes: tuple[str, ...] = ()  # one sentence per change, for the report
 
 
-def judge(status, signed_fields: Mapping[str, int], revision: int) -> ChangeJudgement:
+def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequence[int] = ()) -> ChangeJudgement:
     """The judgement of the changes after a signature of `revision` (the revision it signs,
     counted from 1 like every revision kyso names), from pyHanko's validation `status` (its diff_result, modification_level, coverage
-    and docmdp_ok) and the signature fields of the document by the revision they sign."""
+    and docmdp_ok) and the signature fields of the document by the revision they sign.
+    `numbers` maps pyHanko's revision index to kyso's number (verifier.pdf.linearized)."""
     from pyhanko.sign.diff_analysis import SuspiciousModification
 
     diff = status.diff_result
     if diff is None:
         return ChangeJudgement(status.coverage is not None and status.coverage.name == "ENTIRE_FILE")
     if isinstance(diff, SuspiciousModification):
-        return ChangeJudgement(False, (in_kyso_terms(str(diff)),))
+        return ChangeJudgement(False, (in_kyso_terms(str(diff), numbers),))
     changes: list[str] = []
     permitted = True
     last_changed = getattr(diff, "field_last_changed", {}) or {}
@@ -93,10 +94,15 @@ _REFERENCE = re.compile(r"Reference\(idnum=(\d+), generation=(\d+)\)")
 _PATH = re.compile(r"AbsoluteContext\(path=PathInRevision\('([^']*)'\)\)")
 
 
-def in_kyso_terms(message: str) -> str:
+def in_kyso_terms(message: str, numbers: Sequence[int] = ()) -> str:
     """pyHanko's reason for a suspicious modification, in the report's numbering and names:
     pyHanko counts revisions from 0 where kyso counts from 1 (the file as first written is
-    revision 1), and names objects and paths by their Python representations."""
-    message = _REVISION.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + 1}", message)
+    revision 1; a linearized file's two sections are one revision, `numbers`), and names
+    objects and paths by their Python representations."""
+
+    def number(index: int) -> int:
+        return numbers[index] if 0 <= index < len(numbers) else index + 1
+
+    message = _REVISION.sub(lambda m: f"{m.group(1)} {number(int(m.group(2)))}", message)
     message = _REFERENCE.sub(lambda m: f"object {m.group(1)}" + (f" (generation {m.group(2)})" if m.group(2) != "0" else ""), message)
     return _PATH.sub(lambda m: "/" + m.group(1).lstrip(".").replace(".", "/"), message)
