@@ -12,6 +12,7 @@ from verifier.policy import policyfile
 from verifier.decree30 import profile
 from verifier.structure import checks as structure
 from verifier.structure.byterange import SignatureRef
+from verifier.signatures import several
 from verifier.signatures.layer import DocumentContext, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
@@ -219,6 +220,12 @@ def _embed(reader, name, value, field_ref):
         emb.signer_info  # noqa: B018
         return emb.signed_revision, name, field_ref, emb
     except Exception as exc:  # one corrupt CMS must not hide the other layers
+        if several.several_signers(exc):
+            try:
+                emb = several.embedded(reader, field_ref, name)
+                return emb.signed_revision, name, field_ref, emb
+            except Exception:
+                pass
         return revision, name, field_ref, exc
 
 

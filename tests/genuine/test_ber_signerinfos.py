@@ -1,8 +1,8 @@
 """A CMS with two SignerInfos: every one checked against the signed bytes, each with the
 certificate its own SignerIdentifier names (verifier/signatures/cmscheck.check_signer_infos).
 
-Not yet called by verifier/signatures/layer.py; these tests pin the function down on CMS built
-here by pyHanko's and OpenSSL's signers.
+verifier/signatures/several.py applies it to a PDF layer (tests/genuine/test_several.py); these
+tests pin the function down on CMS built here by pyHanko's and OpenSSL's signers.
 """
 
 from __future__ import annotations

@@ -357,6 +357,11 @@ FINDINGS = _codes(
         "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",
     ),
     Code(
+        "CMS_SEVERAL_SIGNERS", "info",
+        "Chữ ký có {count} người ký (SignerInfo) trong cùng một CMS; tất cả đều được đối chiếu với dữ liệu đã ký, người ký được báo cáo là người ký đầu tiên.",
+        "The signature's CMS carries {count} signers (SignerInfos); each was checked against the signed bytes, and the first is the one reported.",
+    ),
+    Code(
         "INTERNAL_ERROR", "warning",
         "kyso gặp lỗi khi kiểm tra ({reason}) nên không kết luận được; đây không phải bằng chứng tài liệu sai. Hãy báo lỗi kèm tệp này cho quản trị hệ thống.",
         "kyso failed while checking ({reason}) and could not reach a conclusion; this is no evidence against the document. Report it to the administrator with this file.",

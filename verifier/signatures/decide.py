@@ -40,6 +40,10 @@ class LayerFacts:
     """Whether kyso validates that format; if not, nothing below was looked at."""
     signer_certificate_error: str | None = None
     """Why the signer's certificate could not be found in the CMS."""
+    other_signer_failure: str | None = None
+    """A CMS with several SignerInfos: why one of them fails against the signed bytes."""
+    other_signer_subindication: str | None = None
+    """Its sub-indication (HASH_FAILURE, SIG_CRYPTO_FAILURE, FORMAT_FAILURE)."""
     validation_error: str | None = None
     """pyHanko's validation raised ("Type: message")."""
     validation_error_subindication: str | None = None
@@ -120,6 +124,8 @@ def decide(facts: LayerFacts) -> Decision:
         malformed in the bytes
     3   a SubFilter kyso does not validate             INDETERMINATE  GENERIC
     4   no signer certificate in the CMS               INDETERMINATE  NO_SIGNING_CERTIFICATE_FOUND
+    4a  another SignerInfo of the CMS fails against    FAILED         its HASH_FAILURE,
+        the signed bytes                                              SIG_CRYPTO_FAILURE, FORMAT_FAILURE
     5   pyHanko's validation raised                    FAILED         pyHanko's sub-indication when it
                                                                       is a failure (FORMAT_FAILURE,
                                                                       HASH_FAILURE, SIG_CRYPTO_FAILURE)
@@ -167,6 +173,8 @@ def decide(facts: LayerFacts) -> Decision:
                         f"SubFilter {facts.sub_filter} is not supported; the signature was not checked")
     if facts.signer_certificate_error is not None:
         return Decision(codes.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error)
+    if facts.other_signer_failure is not None:
+        return Decision(codes.FAILED, facts.other_signer_subindication, facts.other_signer_failure)
     if facts.validation_error is not None:
         indic = facts.validation_error_subindication
         if indic in PROVEN_FAILURES:

@@ -17,7 +17,7 @@ from verifier.pdf import geometry
 from verifier.decree30 import role
 from verifier.trust import certinfo
 from verifier.report import codes
-from verifier.signatures import formats, legacy, reasons
+from verifier.signatures import formats, legacy, reasons, several
 from verifier.signatures.cmscheck import repair_rsa_parameters
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
@@ -232,6 +232,13 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     except Exception as exc:
         return LayerFacts(sub_filter=layer.sub_filter, signer_certificate_error=str(exc)), findings
     _describe_signer(layer, cert)
+    other = several.other_signers_problem(emb)
+    if other is not None:
+        # one SignerInfo of the CMS is proven wrong against the signed bytes: the layer fails with it
+        return LayerFacts(sub_filter=layer.sub_filter, other_signer_failure=other[1],
+                          other_signer_subindication=other[0]), findings
+    if getattr(emb, "kyso_signed_data", None) is not None:
+        findings.append(("CMS_SEVERAL_SIGNERS", {"count": len(emb.kyso_signed_data["signer_infos"])}))
     si = emb.signer_info
     layer.digest_algorithm = si["digest_algorithm"]["algorithm"].native
     try:
