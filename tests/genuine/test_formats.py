@@ -52,9 +52,42 @@ def test_a_pkcs7_sha1_signature_over_other_bytes_fails(sample_trust):
     assert (report.layers[1].status, report.layers[1].subindication) == ("FAILED", "HASH_FAILURE")
 
 
-def test_an_unknown_subfilter_is_listed_and_undecided_never_skipped(sample_trust):
-    data = SAMPLE.read_bytes().replace(b"/adbe.pkcs7.sha1", b"/adbe.pkcs7.xxx1")
-    report = _verify(data, sample_trust)
-    assert [x.field for x in report.layers] == ["Signature1", "Signature2"]
-    assert (report.layers[1].status, report.layers[1].subindication) == ("INDETERMINATE", "GENERIC")
-    assert "not supported" in report.layers[1].problem and report.verdict == "INDETERMINATE"
+def test_a_detached_cms_under_an_unregistered_subfilter_or_type_is_validated_with_a_warning():
+    """A SignedData is a SignedData whatever name the dictionary gives it: validated as detached
+    CMS (as EU DSS does), with a warning that other software may skip it."""
+    from tests.attacks import kit
+    from tests.genuine import formats_kit
+
+    for shape in (dict(sub_filter="/x.vendor.detached"), dict(sig_type="/DocTimeStamp")):
+        report = _verify(formats_kit.sign(kit.base_pdf(), **shape), kit.trust())
+        assert [x.status for x in report.layers] == ["PASSED"], (shape, kit.explain(report))
+        assert "SIGNATURE_FORMAT_UNREGISTERED" in kit.codes(report), shape
+    # /Type is optional (ISO 32000-2 Table 255): no /Type is the standard shape, not a warning
+    for shape in (dict(), dict(sig_type=None)):
+        plain = _verify(formats_kit.sign(kit.base_pdf(), **shape), kit.trust())
+        assert plain.verdict == "VALID" and "SIGNATURE_FORMAT_UNREGISTERED" not in kit.codes(plain), shape
+
+
+def test_an_unregistered_subfilter_over_other_bytes_still_fails():
+    from tests.attacks import kit
+    from tests.genuine import formats_kit
+
+    data = formats_kit.sign(kit.base_pdf(), sub_filter="/x.vendor.detached")
+    at = data.index(b"Tong kinh phi")
+    tampered = data[:at] + b"X" + data[at + 1:]
+    report = _verify(tampered, kit.trust())
+    assert report.verdict == "INVALID" and report.layers[0].subindication == "HASH_FAILURE"
+
+
+def test_a_cades_signature_enclosing_what_it_signs():
+    """ETSI.CAdES.detached whose CMS encloses the signed bytes instead of leaving them out: the
+    enclosed bytes must be exactly what the byte ranges cover."""
+    from tests.attacks import kit
+    from tests.genuine import formats_kit
+
+    report = _verify(formats_kit.sign(kit.base_pdf(), sub_filter="/ETSI.CAdES.detached", enclose=True), kit.trust())
+    assert [x.status for x in report.layers] == ["PASSED"], kit.explain(report)
+    data = formats_kit.sign(kit.base_pdf(), sub_filter="/ETSI.CAdES.detached", enclose=True)
+    at = data.index(b"Tong kinh phi")
+    report = _verify(data[:at] + b"X" + data[at + 1:], kit.trust())
+    assert report.layers[0].status == "FAILED" and report.layers[0].subindication == "HASH_FAILURE"

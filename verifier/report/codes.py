@@ -357,6 +357,11 @@ FINDINGS = _codes(
         "The PDF structure is damaged and could not be read through ({reason}); the document is not considered valid.",
     ),
     Code(
+        "SIGNATURE_FORMAT_UNREGISTERED", "warning",
+        "Chữ ký khai báo định dạng SubFilter {sub_filter}, /Type {type} không theo chuẩn PDF; kyso vẫn kiểm tra nó như một chữ ký CMS tách rời, nhưng phần mềm khác có thể bỏ qua chữ ký này.",
+        "The signature declares SubFilter {sub_filter}, /Type {type}, which the PDF standard does not define; kyso checked it as a detached CMS signature, but other software may skip it.",
+    ),
+    Code(
         "CMS_SEVERAL_SIGNERS", "info",
         "Chữ ký có {count} người ký (SignerInfo) trong cùng một CMS; tất cả đều được đối chiếu với dữ liệu đã ký, người ký được báo cáo là người ký đầu tiên.",
         "The signature's CMS carries {count} signers (SignerInfos); each was checked against the signed bytes, and the first is the one reported.",

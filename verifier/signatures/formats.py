@@ -5,9 +5,10 @@ pyHanko validates a signature only when /Type is /Sig and the SubFilter is adbe.
 or ETSI.CAdES.detached, and a document timestamp only when /Type is /DocTimeStamp. Signing tools
 write other shapes that are genuine: a document timestamp with /Type /Sig or no /Type at all
 (ISO 32000-2 makes /Type optional), and the older adbe.pkcs7.sha1, whose CMS is not detached but
-encapsulates the SHA-1 digest of the byte ranges (ISO 32000-1 §12.8.3.3.1). The functions here
-run pyHanko's own steps (coverage, difference analysis, CMS and trust validation) for those
-shapes; nothing in them is more lenient than pyHanko's detached validation.
+encapsulates the SHA-1 digest of the byte ranges (ISO 32000-1 §12.8.3.3.1), CAdES signatures that
+enclose what they sign, and a detached SignedData under a SubFilter nobody registered. The
+functions here run pyHanko's own steps (coverage, difference analysis, CMS and trust validation)
+for those shapes; nothing in them is more lenient than pyHanko's detached validation.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ DETACHED = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached")
 TIMESTAMP = "/ETSI.RFC3161"
 PKCS7_SHA1 = "/adbe.pkcs7.sha1"
 SUPPORTED = (*DETACHED, TIMESTAMP, PKCS7_SHA1)
+
+
+def validation_of(sub_filter: str | None, sig_type: str | None, encloses: bool) -> str:
+    """Which validation a layer gets: 'timestamp', 'encapsulated' (the CMS signs content it
+    encloses), 'pyhanko' (pyHanko's own detached validation), or 'detached' (the same steps for
+    a detached CMS under a SubFilter or /Type pyHanko refuses: validated, with a warning)."""
+    if is_document_timestamp(sub_filter):
+        return "timestamp"
+    if sub_filter == PKCS7_SHA1 or encloses:
+        return "encapsulated"
+    if sub_filter in DETACHED and sig_type in (None, "/Sig"):
+        return "pyhanko"
+    return "detached"
 
 
 def is_document_timestamp(sub_filter: str | None) -> bool:
@@ -37,10 +51,11 @@ async def validate_timestamp(emb, validation_context, diff_policy):
     return DocumentTimestampStatus(**status_kwargs)
 
 
-def encapsulated_digest(emb) -> bytes | None:
-    """The content an adbe.pkcs7.sha1 CMS encapsulates (the SHA-1 digest of the byte ranges the
-    signer saw), or None when there is none."""
+def encapsulated(emb) -> bytes | None:
+    """The content the CMS encapsulates, or None for a detached CMS."""
     content = emb.signed_data["encap_content_info"]["content"]
+    if content is None or content.__class__.__name__ == "Void":
+        return None
     try:
         value = content.native
     except Exception:
@@ -48,9 +63,32 @@ def encapsulated_digest(emb) -> bytes | None:
     return bytes(value) if isinstance(value, (bytes, bytearray)) else None
 
 
-async def validate_pkcs7_sha1(emb, validation_context, diff_policy, key_usage_settings):
-    """An adbe.pkcs7.sha1 signature: the CMS signs its encapsulated content, and that content
-    must be the SHA-1 digest of the byte ranges; intact only when both hold."""
+def covers_byte_ranges(emb, content: bytes | None, algorithms: tuple[str, ...]) -> bool:
+    """Whether encapsulated `content` stands for the byte ranges: their digest under one of
+    `algorithms` (adbe.pkcs7.sha1), or the bytes themselves (a CAdES signature that encloses
+    what it signs)."""
+    if content is None:
+        return False
+    for md in algorithms:
+        try:
+            if content == emb.compute_digest(md):
+                return True
+        except Exception:  # an algorithm hashlib does not know
+            continue
+    start1, a, b, c = (int(v) for v in emb.byte_range)
+    if len(content) != a + c:
+        return False
+    stream = emb.reader.stream
+    stream.seek(start1)
+    first = stream.read(a)
+    stream.seek(b)
+    return first + stream.read(c) == content
+
+
+async def validate_encapsulated(emb, validation_context, diff_policy, key_usage_settings, algorithms: tuple[str, ...]):
+    """A CMS that signs its encapsulated content (adbe.pkcs7.sha1, or CAdES enclosing what it
+    signs): intact only when the CMS verifies over that content AND the content stands for the
+    byte ranges (covers_byte_ranges)."""
     from pyhanko.sign.validation import generic_cms
     from pyhanko.sign.validation.status import PdfSignatureStatus
 
@@ -58,12 +96,30 @@ async def validate_pkcs7_sha1(emb, validation_context, diff_policy, key_usage_se
     status_kwargs = emb.summarise_integrity_info()
     if emb.self_reported_timestamp is not None:
         status_kwargs["signer_reported_dt"] = emb.self_reported_timestamp
-    claimed = encapsulated_digest(emb)
+    content = encapsulated(emb)
     status_kwargs = await generic_cms.cms_basic_validation(
         emb.signed_data, raw_digest=None, validation_context=validation_context,
         status_kwargs=status_kwargs, key_usage_settings=key_usage_settings,
     )
-    actual = emb.compute_digest("sha1")
-    if claimed is None or len(claimed) != hashlib.sha1().digest_size or claimed != actual:
+    if not covers_byte_ranges(emb, content, algorithms):
         status_kwargs["intact"] = False
+    return PdfSignatureStatus(**status_kwargs)
+
+
+async def validate_detached(emb, validation_context, ts_validation_context, diff_policy, key_usage_settings):
+    """pyHanko's validation of a detached CMS signature, for a layer whose /SubFilter or /Type
+    pyHanko does not accept although its CMS is an ordinary detached SignedData."""
+    from pyhanko.sign.validation import generic_cms
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+
+    emb.compute_integrity_info(diff_policy=diff_policy)
+    status_kwargs = emb.summarise_integrity_info()
+    status_kwargs.update(await generic_cms.collect_timing_info(
+        emb.signer_info, ts_validation_context or validation_context, raw_digest=emb.compute_digest))
+    if "signer_reported_dt" not in status_kwargs and emb.self_reported_timestamp is not None:
+        status_kwargs["signer_reported_dt"] = emb.self_reported_timestamp
+    status_kwargs = await generic_cms.cms_basic_validation(
+        emb.signed_data, raw_digest=emb.compute_digest(), validation_context=validation_context,
+        status_kwargs=status_kwargs, key_usage_settings=key_usage_settings,
+    )
     return PdfSignatureStatus(**status_kwargs)

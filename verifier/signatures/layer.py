@@ -213,12 +213,6 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             pass
         return LayerFacts(sub_filter=layer.sub_filter, format_problem=container_problem), findings
 
-    if layer.sub_filter not in formats.SUPPORTED:
-        try:  # who claims to have signed is still worth showing, though nothing is verified
-            _describe_signer(layer, emb.signer_cert)
-        except Exception:
-            pass
-        return LayerFacts(sub_filter=layer.sub_filter, sub_filter_supported=False), findings
 
     repaired = repair_rsa_parameters(emb.signer_info)
     if repaired is not None:
@@ -256,7 +250,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
 
-    document_timestamp = formats.is_document_timestamp(layer.sub_filter)
+    validation = formats.validation_of(layer.sub_filter, _text(so, "/Type"), formats.encapsulated(emb) is not None)
+    document_timestamp = validation == "timestamp"
     # a context costs half a millisecond to build; most layers carry no timestamp token
     ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra) if document_timestamp or _has_tokens(si) else None
     poe_time = None
@@ -285,8 +280,13 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
                 trusted=bool(status.trusted), hash_algorithm=layer.digest_algorithm,
             )
             poe_time = status.timestamp if status.intact and status.valid and status.trusted else None
-        elif layer.sub_filter == formats.PKCS7_SHA1:
-            status = asyncio.run(formats.validate_pkcs7_sha1(emb, vc, ctx.diff_policy, usage))
+        elif validation == "encapsulated":
+            algorithms = ("sha1",) if layer.sub_filter == formats.PKCS7_SHA1 else (layer.digest_algorithm, "sha1")
+            status = asyncio.run(formats.validate_encapsulated(emb, vc, ctx.diff_policy, usage, algorithms))
+        elif validation == "detached":
+            findings.append(("SIGNATURE_FORMAT_UNREGISTERED", {"sub_filter": layer.sub_filter or "-",
+                                                               "type": str(emb.sig_object.get("/Type", "-"))}))
+            status = asyncio.run(formats.validate_detached(emb, vc, ts_ctx, ctx.diff_policy, usage))
         else:
             status = validate_pdf_signature(
                 emb, signer_validation_context=vc, ts_validation_context=ts_ctx,

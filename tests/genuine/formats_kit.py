@@ -1,0 +1,40 @@
+"""Signatures in shapes pyHanko's signer does not write: another /SubFilter or /Type, or a CMS
+that encloses what it signs. pyHanko's low-level embedder reserves /Contents and fills
+/ByteRange; the CMS is made by a test-PKI signer over the bytes the ranges cover."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from tests.attacks import kit
+
+
+def sign(data: bytes, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str | None = "/Sig",
+         enclose: bool = False, who: str = "director", field: str = "Signature1") -> bytes:
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers import cms_embedder
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    embedder = cms_embedder.PdfCMSEmbedder(new_field_spec=fields.SigFieldSpec(sig_field_name=field)).write_cms(
+        field_name=field, writer=writer)
+    next(embedder)
+    sig_obj = signers.SignatureObject(bytes_reserved=32768)
+    sig_obj[pdf_name("/SubFilter")] = pdf_name(sub_filter)
+    if sig_type is None:
+        del sig_obj["/Type"]
+    else:
+        sig_obj[pdf_name("/Type")] = pdf_name(sig_type)
+    embedder.send(cms_embedder.SigObjSetup(sig_placeholder=sig_obj))
+    prepared, output = embedder.send(cms_embedder.SigIOSetup(md_algorithm="sha256", output=io.BytesIO()))
+    signer = kit.signer(who, ("ca-g2",))
+    if enclose:
+        raw = output.getvalue()
+        covered = raw[:prepared.reserved_region_start] + raw[prepared.reserved_region_end:]
+        cms = asyncio.run(signer.async_sign_general_data(covered, "sha256", detached=False))
+    else:
+        cms = asyncio.run(signer.async_sign(prepared.document_digest, "sha256"))
+    embedder.send(cms)
+    return output.getvalue()
