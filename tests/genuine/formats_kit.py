@@ -11,7 +11,7 @@ from tests.attacks import kit
 
 
 def sign(data: bytes, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str | None = "/Sig",
-         enclose: bool = False, who: str = "director", field: str = "Signature1") -> bytes:
+         enclose: bool = False, unordered: bool = False, who: str = "director", field: str = "Signature1") -> bytes:
     from pyhanko.pdf_utils.generic import pdf_name
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -36,5 +36,38 @@ def sign(data: bytes, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str
         cms = asyncio.run(signer.async_sign_general_data(covered, "sha256", detached=False))
     else:
         cms = asyncio.run(signer.async_sign(prepared.document_digest, "sha256"))
+    if unordered:
+        cms = _unordered_attributes(cms, who)
     embedder.send(cms)
     return output.getvalue()
+
+
+def _unordered_attributes(content_info, who: str):
+    """The CMS with its signed attributes written in reverse order (not the sorted order DER
+    requires of a SET OF) and signed again over exactly those bytes, as some signers do."""
+    from asn1crypto import cms
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    sd = content_info["content"]
+    si = sd["signer_infos"][0]
+    attributes = [a.dump() for a in si["signed_attrs"]][::-1]
+    body = b"".join(attributes)
+    as_set = b"\x31" + _length(len(body)) + body
+    key = serialization.load_pem_private_key((kit.PKI / "private" / f"{who}.TEST-ONLY.key.pem").read_bytes(), None)
+    signature = key.sign(as_set, padding.PKCS1v15(), hashes.SHA256())
+    si_der = si.dump()
+    old_attrs = si["signed_attrs"].dump()
+    new_attrs = b"\xa0" + _length(len(body)) + body
+    new_si = cms.SignerInfo.load(si_der.replace(old_attrs, new_attrs))
+    new_si["signature"] = signature
+    new_sd = sd.copy()
+    new_sd["signer_infos"] = cms.SignerInfos([new_si])
+    return cms.ContentInfo({"content_type": "signed_data", "content": new_sd})
+
+
+def _length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw

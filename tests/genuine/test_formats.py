@@ -91,3 +91,14 @@ def test_a_cades_signature_enclosing_what_it_signs():
     at = data.index(b"Tong kinh phi")
     report = _verify(data[:at] + b"X" + data[at + 1:], kit.trust())
     assert report.layers[0].status == "FAILED" and report.layers[0].subindication == "HASH_FAILURE"
+
+
+def test_signed_attributes_out_of_der_order_verify_with_a_warning():
+    """Verified over the bytes received, as pyHanko and RFC 5652 receivers do; stricter verifiers
+    re-encode them and refuse, which the warning says."""
+    from tests.attacks import kit
+    from tests.genuine import formats_kit
+
+    report = _verify(formats_kit.sign(kit.base_pdf(), unordered=True), kit.trust())
+    assert report.verdict == "VALID" and "SIGNED_ATTRIBUTES_NOT_DER" in kit.codes(report), kit.explain(report)
+    assert "SIGNED_ATTRIBUTES_NOT_DER" not in kit.codes(_verify(formats_kit.sign(kit.base_pdf()), kit.trust()))

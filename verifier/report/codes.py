@@ -362,6 +362,11 @@ FINDINGS = _codes(
         "The signature declares SubFilter {sub_filter}, /Type {type}, which the PDF standard does not define; kyso checked it as a detached CMS signature, but other software may skip it.",
     ),
     Code(
+        "SIGNED_ATTRIBUTES_NOT_DER", "warning",
+        "Các thuộc tính được ký của chữ ký không được sắp xếp theo DER; chữ ký vẫn đúng trên dữ liệu nhận được, nhưng một số phần mềm kiểm tra khác có thể từ chối.",
+        "The signature's signed attributes are not in DER order; the signature verifies over the bytes received, but some other verifiers reject it.",
+    ),
+    Code(
         "CMS_SEVERAL_SIGNERS", "info",
         "Chữ ký có {count} người ký (SignerInfo) trong cùng một CMS; tất cả đều được đối chiếu với dữ liệu đã ký, người ký được báo cáo là người ký đầu tiên.",
         "The signature's CMS carries {count} signers (SignerInfos); each was checked against the signed bytes, and the first is the one reported.",

@@ -198,3 +198,20 @@ def _check_one(index, signer_info, certs, content_type, signed, digests, validat
 def failed(checks: list[SignerInfoCheck]) -> SignerInfoCheck | None:
     """The first SignerInfo proven to fail, if any: the layer fails with it."""
     return next((c for c in checks if c.status == "FAILED"), None)
+
+
+# --- signed attributes in DER order -------------------------------------------------------------
+
+def signed_attributes_in_der_order(signer_info: cms.SignerInfo) -> bool:
+    """Whether the signed attributes are written as DER requires of a SET OF (X.690 §11.6: sorted
+    by their encodings). pyHanko, like the CMS standard's receivers, verifies the signature over
+    the bytes as received, so another order still verifies here; stricter verifiers re-encode
+    the set in DER and reject the signature."""
+    attrs = signer_info["signed_attrs"]
+    if attrs is core.VOID or attrs is None:
+        return True
+    try:
+        items = [a.dump() for a in attrs]
+        return b"".join(items) == attrs.contents and items == sorted(items)
+    except Exception:  # unreadable attributes are judged by the signature validation itself
+        return True

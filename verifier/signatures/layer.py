@@ -18,7 +18,7 @@ from verifier.decree30 import role
 from verifier.trust import certinfo
 from verifier.report import codes
 from verifier.signatures import formats, legacy, reasons, several
-from verifier.signatures.cmscheck import repair_rsa_parameters
+from verifier.signatures.cmscheck import repair_rsa_parameters, signed_attributes_in_der_order
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
 from verifier.structure.byterange import byte_range_of
@@ -234,6 +234,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     if getattr(emb, "kyso_signed_data", None) is not None:
         findings.append(("CMS_SEVERAL_SIGNERS", {"count": len(emb.kyso_signed_data["signer_infos"])}))
     si = emb.signer_info
+    if not signed_attributes_in_der_order(si):
+        findings.append(("SIGNED_ATTRIBUTES_NOT_DER", {}))
     layer.digest_algorithm = si["digest_algorithm"]["algorithm"].native
     try:
         layer.signature_algorithm = si["signature_algorithm"].signature_algo
