@@ -153,3 +153,46 @@ def test_the_walker_is_iterative():
             ber.value_end(b"\x30\x80" * 11 + b"\x00\x00" * 11, max_depth=10)
     finally:
         sys.setrecursionlimit(limit)
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    length = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+def _cms_of(pdf: bytes) -> bytes:
+    m = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", pdf)
+    raw = bytes.fromhex(m.group(1).decode())
+    return raw[:ber.value_end(raw)]
+
+
+HIDDEN = _der(0x04, b"unsigned data riding inside the CMS")
+
+
+@pytest.mark.parametrize("where", ["ContentInfo", "SignedData", "SignerInfo"])
+def test_a_value_no_cms_structure_defines_is_malformed(trust, where):
+    """asn1crypto reads the fields it knows and ignores values after them, so unsigned data
+    appended inside a DER ContentInfo, SignedData or SignerInfo left the signature VALID."""
+    pdf = kit.sign(kit.base_pdf())
+    cms = _cms_of(pdf)
+    info = ber.children(cms, 0)
+    if where == "ContentInfo":
+        forged = _der(0x30, cms[info[0][0]:info[-1][1]] + HIDDEN)
+    else:
+        wrapper = info[1]
+        sd = ber.children(cms, wrapper[0])[0]
+        parts = ber.children(cms, sd[0])
+        if where == "SignedData":
+            new_sd = _der(0x30, cms[parts[0][0]:parts[-1][1]] + HIDDEN)
+        else:
+            infos = parts[-1]
+            si = ber.children(cms, infos[0])[0]
+            fields = ber.children(cms, si[0])
+            new_si = _der(0x30, cms[fields[0][0]:fields[-1][1]] + HIDDEN)
+            new_sd = _der(0x30, cms[parts[0][0]:parts[-2][1]] + _der(0x31, new_si))
+        forged = _der(0x30, cms[info[0][0]:info[0][1]] + _der(0xA0, new_sd))
+    report = verify_pdf(with_contents(pdf, forged), trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert malformed(report), kit.explain(report)
+    assert verify_pdf(pdf, trust).verdict == "VALID"

@@ -16,6 +16,8 @@ Anything that is not well-formed BER raises BerError with the offset and the rea
 
 from __future__ import annotations
 
+import re
+
 # asn1crypto, which pyHanko parses CMS with, refuses values nested deeper than this inside
 # indefinite-length ones (parser._MAX_DEPTH), so a deeper CMS cannot be validated anyway.
 # Streaming signers nest six: ContentInfo, [0], SignedData, EncapsulatedContentInfo, [0], OCTET STRING.
@@ -88,3 +90,60 @@ def _header(data: bytes, pos: int) -> tuple[int, int, int | None]:
     if pos + count > len(data):
         raise BerError(at, "the data ends inside a length")
     return identifier, pos + count, int.from_bytes(data[pos:pos + count], "big")
+
+
+def children(data: bytes, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each value inside the constructed value that begins at `start`."""
+    identifier, pos, length = _header(data, start)
+    end = value_end(data, start)
+    stop = end if length is not None else end - 2  # an indefinite value ends with its 00 00
+    out = []
+    while pos < stop:
+        after = value_end(data, pos)
+        out.append((pos, after))
+        pos = after
+    return out
+
+
+# The values each CMS structure holds, as their identifier octets in order (RFC 5652 §3,
+# §5.1-5.3; a SubjectKeyIdentifier sid is [0] primitive, 0x80); optional ones marked `?`.
+_SHAPES = {
+    "ContentInfo": re.compile(rb"\x06\xa0?", re.S),
+    "SignedData": re.compile(rb"\x02\x31\x30\xa0?\xa1?\x31", re.S),
+    "EncapsulatedContentInfo": re.compile(rb"\x06\xa0?", re.S),
+    "SignerInfo": re.compile(rb"\x02[\x30\x80]\x30\xa0?\x30\x04\xa1?", re.S),
+}
+
+
+def _shape(data: bytes, start: int, name: str) -> list[tuple[int, int]]:
+    values = children(data, start)
+    if not _SHAPES[name].fullmatch(bytes(data[a] for a, _ in values)):
+        raise _Shape(f"the {name} holds values its definition does not have "
+                     f"({' '.join(f'{data[a]:02x}' for a, _ in values)})")
+    return values
+
+
+class _Shape(Exception):
+    pass
+
+
+def cms_shape_problem(data: bytes) -> str | None:
+    """Why a CMS ContentInfo holds values its structures do not define, or None. asn1crypto, and
+    so pyHanko, reads the fields it knows and ignores values after them: bytes nobody signed could
+    ride inside the signature there, where the padding rule does not look."""
+    try:
+        top = _shape(data, 0, "ContentInfo")
+        if len(top) < 2:
+            return None  # no content: the layer's own parse judges it
+        inner = children(data, top[1][0])
+        if len(inner) != 1 or data[inner[0][0]] != 0x30:
+            return f"the ContentInfo's content holds {len(inner)} values instead of one SignedData"
+        signed_data = _shape(data, inner[0][0], "SignedData")
+        _shape(data, signed_data[2][0], "EncapsulatedContentInfo")
+        for at, _ in children(data, signed_data[-1][0]):
+            _shape(data, at, "SignerInfo")
+    except _Shape as exc:
+        return str(exc)
+    except BerError:
+        return None  # malformed: the end-of-contents rule or the layer's own parse says so
+    return None

@@ -68,6 +68,8 @@ def check(layout: Layout, sig: SignatureRef) -> list[tuple[str, dict]]:
                                                 "reason": "the hexadecimal string is not the /Contents value that was validated"}))
     else:
         hidden, malformed = _after_cms(contents)
+        if malformed is None and contents[:1] == b"\x30":
+            malformed = ber.cms_shape_problem(contents)
         if malformed:
             found.append(("SIGNATURE_CMS_MALFORMED", {**base, "reason": malformed}))
         if hidden:
