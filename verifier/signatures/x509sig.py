@@ -21,8 +21,9 @@ the one decision (verifier.signatures.decide) like any other layer's:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
-from asn1crypto import algos, core, x509
+from asn1crypto import algos, x509
 
 from verifier.signatures import layer as layer_mod
 from verifier.signatures import legacy, reasons
@@ -162,6 +163,8 @@ def signed_digest(cert: x509.Certificate, value: bytes) -> tuple[str, bytes, boo
         return None
     if name not in DIGESTS:
         raise ValueError(f"the signature's DigestInfo names {name}, which kyso does not check")
+    if len(digest) != hashlib.new(name).digest_size:
+        return None
     if recovered == _digest_info(name, digest, True):
         return name, digest, False
     if recovered == _digest_info(name, digest, False):
