@@ -12,7 +12,7 @@ from verifier.policy import policyfile
 from verifier.decree30 import profile
 from verifier.structure import checks as structure
 from verifier.structure.byterange import SignatureRef
-from verifier.signatures import several
+from verifier.signatures import several, x509sig
 from verifier.signatures.layer import DocumentContext, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
@@ -154,7 +154,8 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data),
                           revision_numbers=list(numbers))
     # revision numbers as reports print them: revision 1 is the file as first written
-    ctx.signed_fields = {name: numbers[rev] for rev, name, _, emb in entries if not isinstance(emb, Exception)}
+    ctx.signed_fields = {name: numbers[rev] for rev, name, ref, emb in entries
+                         if not isinstance(emb, Exception) or x509sig.applies(ref)}
     _load_dss(reader, ctx)
     try:
         _validate_entries(entries, ctx, trust, report, numbers)
@@ -192,12 +193,12 @@ def _last_change(reader, ref, default):
 
 
 def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport, numbers: list[int]) -> None:
-    for revision, name, _ref, emb in entries:
+    for revision, name, field_ref, emb in entries:
         layer = Layer(field=name, revision=numbers[revision])
         report.layers.append(layer)
         number = len(report.layers)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
-        for code, params in validate_layer(emb, ctx, layer):
+        for code, params in validate_layer(emb, ctx, layer, field_ref):
             report.add(code, layer=number, **params)
         for note in layer.relaxed:
             if note.startswith("LEGACY_SHA1_ACCEPTED"):

@@ -144,10 +144,14 @@ def _chain_by_names(cert: x509.Certificate, pool: list[x509.Certificate]) -> lis
     return chain
 
 
-def validate_layer(emb, ctx: DocumentContext, layer: Layer) -> list[tuple[str, dict]]:
+def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> list[tuple[str, dict]]:
     """Fill `layer` with the facts of one signature and the status decided from them. `emb` is
     pyHanko's EmbeddedPdfSignature, or the exception raised when the signature was parsed.
     Returns layer findings as (code, params) pairs. Never raises."""
+    from verifier.signatures import x509sig
+
+    if isinstance(emb, Exception) and x509sig.applies(field_ref):  # no CMS to parse: PKCS#1 with /Cert
+        return x509sig.validate(field_ref, ctx, layer)
     if isinstance(emb, Exception):
         record(layer, decide(LayerFacts(cms_error=f"{type(emb).__name__}: {emb}")))
         return []
