@@ -333,10 +333,10 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
-    layer.revocation = _revocation(status, cert, vc, extra, ctx, failure.revocation_missing)
+    layer.revocation = _revocation(status, cert, vc, extra, ctx, failure.revocation_missing, poe_time)
     if poe_time is not None and status.trusted:
         not_after = cert.not_valid_after
-        revoked_later = status.revocation_details is not None
+        revoked_later = layer.revocation.status == "revoked"
         if ctx.now > not_after or revoked_later:
             findings.append(("VALIDATED_AT_TIMESTAMP", {"time": _iso(poe_time)}))
 
@@ -527,16 +527,50 @@ def _time_findings(layer: Layer) -> list[tuple[str, dict]]:
     return [("SIGNING_TIME_LOCAL_AS_UTC", {})] if layer.local_time_as_utc else []
 
 
-def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool) -> Revocation:
+def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool, poe_time=None) -> Revocation:
     details = status.revocation_details
     if details is not None:
         return Revocation(status="revoked", source=_revinfo_source(cert, extra, ctx), revoked_at=_iso(details.revocation_date))
     indic = status.trust_problem_indic.name if status.trust_problem_indic else None
     if status.trusted:
-        return Revocation(status="good", source=_revinfo_source(cert, extra, ctx), time=_revinfo_time(cert, extra, ctx))
+        source, time = _revinfo_source(cert, extra, ctx), _revinfo_time(cert, extra, ctx)
+        later = None
+        if poe_time is not None:
+            later = _revoked_after(cert, _path_certs(status), list(extra["extra_crls"]) + list(ctx.trust.crls), poe_time)
+        if later is not None:
+            return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later))
+        return Revocation(status="good", source=source, time=time)
     if missing or indic in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
         return Revocation(status="unknown", source="no CRL or OCSP response available")
     return Revocation(status="not_checked")
+
+
+def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
+    """When a CRL at hand says a certificate that passed at its proof of existence was revoked
+    after it, or None. pyHanko, judging at that moment, rightly takes no revocation dated later
+    for one; the report must still not call the certificate unrevoked. Only a CRL signed by the
+    issuer on the validated path counts: any other is no evidence of anything."""
+    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
+
+    if len(path) < 2 or path[0].dump() != cert.dump():
+        return None
+    issuer = path[1]
+    for crl in _matching_crls(cert, crls):
+        tbs = crl["tbs_cert_list"]
+        if not _present(tbs["revoked_certificates"]):
+            continue
+        for entry in tbs["revoked_certificates"]:
+            reason = entry.crl_reason_value
+            if entry["user_certificate"].native != cert.serial_number or entry["revocation_date"].native <= poe_time \
+                    or (reason is not None and reason.native in ("certificate_hold", "remove_from_crl")):
+                continue
+            try:
+                DefaultSignatureValidator().validate_signature(
+                    crl["signature"].native, tbs.dump(), issuer.public_key, crl["signature_algorithm"])
+            except Exception:
+                continue
+            return entry["revocation_date"].native
+    return None
 
 
 def _matching_crls(cert, crls):
