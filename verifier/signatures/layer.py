@@ -475,7 +475,7 @@ def _timestamp(si: cms.SignerInfo, ts_ctx, emb):
         st = TimestampSignatureStatus(**kwargs)
     except Exception as exc:
         return Timestamp(time=_iso(gen_time), tsa=None, valid=False, trusted=False, hash_algorithm=imprint_alg, problem=str(exc)), None, None
-    tsa = certinfo.format_name(st.signing_cert.subject) if st.signing_cert is not None else None
+    tsa = certinfo.display_name(st.signing_cert) if st.signing_cert is not None else None
     ok = bool(st.intact and st.valid and st.trusted)
     problem = None if ok else (st.trust_problem_indic.name if st.trust_problem_indic else "the token does not verify")
     facts = Timestamp(time=_iso(gen_time), tsa=tsa, valid=bool(st.intact and st.valid), trusted=bool(st.trusted), hash_algorithm=imprint_alg, problem=problem)
