@@ -6,7 +6,11 @@
    seconds on two of ../shared/realdocs, almost all of it here. The lookup below gives the same
    answers, including the same errors in strict mode, in O(N) per stream.
 2. The history of each object (the revision that introduced it, the last that changed it) is
-   looked up once (_remember_history).
+   looked up once (_remember_history), and a reference no revision defines is not a failure
+   of the lookup of the revision that introduced it (NEVER_DEFINED).
+
+3. A reference to an object no revision defines reads as null in strict mode too, as the
+   standard says (_read_object).
 
 Only readers made from this class change; pyHanko's own reader stays as pyHanko defines it. How
 strings and tokens are read is a change to pyHanko itself: verifier/patches/tokens.py.
@@ -51,6 +55,18 @@ class KysoPdfFileReader(PdfFileReader):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _remember_history(self.xrefs)
+
+    def _read_object(self, ref, marker, *args, **kwargs):
+        # ISO 32000-1 §7.3.10: a reference to an undefined object is a reference to null, and
+        # not an error; pyHanko's strict mode fails on it, so a LibreOffice document (whose
+        # trailer names an object it never writes) could not be compared with its later
+        # revisions. Where an update after signing defines such an object, that is
+        # verifier.structure.dangling's error.
+        if marker is None and self.strict:
+            obj = generic.NullObject()
+            obj.container_ref = ref
+            return obj
+        return super()._read_object(ref, marker, *args, **kwargs)
 
     def _get_object_from_stream(self, idnum, stmnum, idx):
         stream = generic.Reference(stmnum, 0, self).get_object()
@@ -106,11 +122,20 @@ def _remember_history(xrefs) -> None:
     (thousands of times per document, each a walk over the revisions' sections with a KeyError
     per section that lacks the object); the answers depend on the object number and generation
     alone, and the sections do not change once the file is read."""
-    for name in ("get_last_change", "get_introducing_revision"):
-        setattr(xrefs, name, _remembered(getattr(xrefs, name)))
+    xrefs.get_last_change = _remembered(xrefs.get_last_change)
+    xrefs.get_introducing_revision = _remembered(xrefs.get_introducing_revision, undefined=NEVER_DEFINED)
 
 
-def _remembered(lookup):
+# What the introducing revision of a reference no section defines is taken to be. pyHanko's one
+# caller (collecting the objects a revision added, to find orphans) asks it of every reference
+# it walks and fails with KeyError on a reference to nothing, as LibreOffice writes in its
+# trailer (/AdditionalStreams). Such a reference resolves to null in every revision: it
+# brings no object, so "older than any revision asked about" gives the same answer, without
+# the failure.
+NEVER_DEFINED = -1
+
+
+def _remembered(lookup, undefined=KeyError):
     answers: dict[tuple[int, int], object] = {}
 
     def remembered(ref):
@@ -120,7 +145,7 @@ def _remembered(lookup):
             try:
                 answer = lookup(ref)
             except KeyError:
-                answer = KeyError  # remembered as the lookup's failure
+                answer = undefined  # KeyError: remembered as the lookup's failure
             answers[key] = answer
         if answer is KeyError:
             raise KeyError(ref)

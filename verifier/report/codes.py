@@ -187,6 +187,11 @@ FINDINGS = _codes(
         "Object {object} at byte {offset} is listed by no cross-reference section: other readers may show it although no signature covers it.",
     ),
     Code(
+        "REFERENCE_RESOLVED_AFTER_SIGNING", "error",
+        "Phần đã ký ({object}) tham chiếu tới đối tượng {reference} mà phần đã ký không có; đối tượng này chỉ được ghi ở phiên bản {revision}, sau khi ký: nội dung mới được gắn vào tài liệu mà không đối tượng đã ký nào bị sửa.",
+        "The signed part ({object}) refers to object {reference}, which the signed part does not define; only revision {revision}, written after signing, writes it: new content is attached to the document without changing any signed object.",
+    ),
+    Code(
         "OBJECTS_OVERLAP", "error",
         "Đối tượng {object} tại byte {offset} nằm bên trong đối tượng {inside}.",
         "Object {object} at byte {offset} lies inside object {inside}.",
@@ -275,6 +280,21 @@ FINDINGS = _codes(
         "HYBRID_XREF", "info",
         "Tệp dùng bảng tham chiếu lai (hybrid-reference, như MS Word ghi); đã đọc ở chế độ không nghiêm ngặt.",
         "The file uses hybrid cross-references (as MS Word writes them); it was read in non-strict mode.",
+    ),
+    Code(
+        "UNREFERENCED_OBJECT_IN_ORIGINAL", "info",
+        "Bản gốc chưa ký (phiên bản {revision}) còn đối tượng {object} tại byte {offset} mà không bảng tham chiếu chéo nào trỏ tới (thường là bản cũ của một đối tượng mà phần mềm soạn thảo để lại); người ký đã ký cả các byte này, không phiên bản nào sau khi ký dùng đến nó.",
+        "The unsigned original (revision {revision}) holds object {object} at byte {offset}, listed by no cross-reference section (usually an old body an editor left behind); the signer signed these bytes, and nothing written after signing uses it.",
+    ),
+    Code(
+        "XREF_STREAM_REPEATED", "info",
+        "Đoạn kết (trailer) của phiên bản {revision} nhắc lại /XRefStm của một phiên bản trước (luồng tham chiếu chéo tại byte {offset}), như Acrobat ghi trên tệp MS Word; các đối tượng phiên bản này ghi mới ({objects}) được đọc theo bảng của chính nó như mọi trình đọc đúng chuẩn. Các byte này nằm trong phần đã ký.",
+        "The trailer of revision {revision} repeats an earlier revision's /XRefStm (the cross-reference stream at byte {offset}), as Acrobat writes on MS Word files; the objects this revision rewrites ({objects}) are read from its own table, as every conforming reader does. These bytes are within the signed part.",
+    ),
+    Code(
+        "DANGLING_TRAILER_REFERENCE", "info",
+        "Đoạn kết (trailer) của phiên bản {revision} có khóa {key} tham chiếu tới đối tượng {object} không tồn tại trong phần đã ký (như LibreOffice ghi /AdditionalStreams); đối tượng được coi là null, số hiệu này được ghi ở phiên bản: {defined_in}. Không trình đọc nào dùng khóa này để hiển thị tài liệu.",
+        "The trailer of revision {revision} has {key} referring to object {object}, which the signed part does not define (as LibreOffice writes /AdditionalStreams); it is read as null, and the number is written in revision: {defined_in}. No reader uses this key to show the document.",
     ),
     Code(
         "STRICT_PARSE_DEVIATION", "warning",

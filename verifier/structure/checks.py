@@ -13,6 +13,8 @@ makes the document INVALID (document._verdict).
   repeated dictionary keys, resolve differently (parser differentials).
 - `activecontent`: JavaScript and other actions; an error when added after a signature.
 - `overlap`: annotations added after a signature over signed text (a warning with geometry).
+- `dangling`: a reference in the signed bytes to an object that only an update after signing
+  defines (an error); one in a trailer key no reader follows, for information.
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
   bytes already had it, an error when it was introduced after the first signature.
 """
@@ -24,6 +26,7 @@ import logging
 
 from verifier.structure import activecontent
 from verifier.structure import byterange
+from verifier.structure import dangling
 from verifier.structure import overlap
 from verifier.structure import revisions
 from verifier.structure import xrefcheck
@@ -52,7 +55,8 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
         for code, params in _run("byte range", byterange.check, layout, sig):
             report.add(code, layer=sig.layer, **params)
     for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
-                         ("active content", activecontent.check), ("overlap", overlap.check)):
+                         ("active content", activecontent.check), ("overlap", overlap.check),
+                         ("dangling references", dangling.check)):
         for code, params in _run(name, check_, layout, first_signed):
             report.add(code, layer=_layer_of(code, params, signatures), **params)
     if strict_error is not None:

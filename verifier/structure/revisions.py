@@ -13,7 +13,10 @@ after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by sc
    (verifier.pdf.linearized, recognised from its linearization dictionary): one `%%EOF` after
    the main section ends it, and the first-page section may have its own, which ends nothing.
 2. Nothing but whitespace after the last `%%EOF`.
-3. No `N G obj` outside the bodies xref entries point to; no body inside another body.
+3. No `N G obj` outside the bodies xref entries point to; no body inside another body. An
+   orphaned body in the unsigned original (the revisions before the first signed one: what the
+   signer saw and signed) is reported for information; re-pointing an entry at it after
+   signing is rule 4's XREF_POINTS_OUTSIDE_REVISION.
 4. After the first signed revision, each revision is exactly: the objects its own xref section
    lists (at offsets inside its own bytes, object streams of its own), that xref table and
    trailer or xref stream, `startxref` with that section's offset, `%%EOF`; between them only
@@ -38,9 +41,14 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     found += _tail(layout)
     found += _eof_count(layout)
     unreferenced = list(layout.headers())
+    signed_revision = layout.revision_number(first_signed) if first_signed is not None else None
     for offset, num, gen in unreferenced:
-        found.append(("UNREFERENCED_OBJECT", {"object": f"{num} {gen}", "offset": offset,
-                                              "revision": _revision_at(layout, offset)}))
+        revision = _revision_at(layout, offset)
+        # an editor that rewrote an object in place of saving incrementally leaves the old body
+        # behind; in the bytes the signer signed (and saw) that is untidy, not hidden content
+        original = revision is not None and signed_revision is not None and revision < signed_revision
+        found.append(("UNREFERENCED_OBJECT_IN_ORIGINAL" if original else "UNREFERENCED_OBJECT",
+                      {"object": f"{num} {gen}", "offset": offset, "revision": revision}))
     found += _overlaps(layout)
     if first_signed is not None:
         known = {offset: _body_end(layout, offset) for offset, _, _ in unreferenced}

@@ -18,6 +18,9 @@ signer one document and the relying party another:
 - Any other dictionary repeating a key with different values (a page with two /Contents): an
   error when written after the first signature, a warning in what the signer signed (none of
   the real documents or samples has one).
+- A trailer in the signed bytes repeating an older revision's /XRefStm (Acrobat does, on a
+  hybrid file) is reported for information; the objects its own table rewrites are not
+  disagreements, since every reader takes the table (see _hybrid).
 - A linearized file's first-page section and main section (one revision, see
   verifier.pdf.linearized) each list their own objects. Where both list an object in use and
   disagree on where it is, a viewer showing page 1 from the first-page section before the rest
@@ -42,7 +45,9 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         found += _linearized(layout)
     for section in layout.sections:
         if section.hybrid is not None:
-            found += _hybrid(layout, section)
+            signed_part = first_signed is not None and \
+                layout.revision_number(section.index) <= layout.revision_number(first_signed)
+            found += _hybrid(layout, section, repeat_allowed=signed_part)
         if section.kind in ("STANDARD", "HYBRID_MAIN"):
             found += _repeated_entries(layout, section)
         found += _trailer_keys(layout, section)
@@ -91,9 +96,24 @@ def _describe(view) -> str:
     return f"free (next generation {view[1]})"
 
 
-def _hybrid(layout: Layout, section: Section) -> list[tuple[str, dict]]:
+def _repeated(layout: Layout, section: Section) -> bool:
+    """Whether this section's /XRefStm names the cross-reference stream of an earlier section
+    (Acrobat repeats the original's in the trailers it writes) rather than one of its own."""
+    return any(s.hybrid is not None and s.hybrid.start == section.hybrid.start
+               for s in layout.sections[:section.index])
+
+
+def _hybrid(layout: Layout, section: Section, repeat_allowed: bool = False) -> list[tuple[str, dict]]:
+    """`repeat_allowed`: the section belongs to the bytes the first signature covers, where a
+    trailer repeating an older /XRefStm is what the signer's own tool wrote. The objects its
+    table rewrites then differ from the older stream's entries as they must, and every
+    conforming reader takes the table (ISO 32000-1 §7.5.8.4); that is reported for
+    information. Written after signing, the same trailer brings an older revision's entries
+    back (XREF_POINTS_OUTSIDE_REVISION in verifier.structure.revisions) and stays an error."""
     found = []
     stream = section.hybrid
+    repeated = repeat_allowed and _repeated(layout, section)
+    overridden = []
     for num in sorted((set(section.entries) | set(section.freed)) & (set(stream.entries) | set(stream.compressed) | set(stream.freed))):
         table, other = _view(section, num), _view(stream, num)
         if table == other:
@@ -106,17 +126,23 @@ def _hybrid(layout: Layout, section: Section) -> list[tuple[str, dict]]:
                 continue
         if table[0] == "free" and other[0] == "free":
             continue
+        if repeated and table[0] == "in use":
+            overridden.append(num)
+            continue
         found.append(("HYBRID_XREF_CONFLICT", {"revision": layout.revision_number(section.index), "object": num,
                                                "table": _describe(table), "stream": _describe(other)}))
     trailer = section.trailer
     obj = layout.object_at(stream.start)
     if isinstance(trailer, rawpdf.Dict) and isinstance(obj, rawpdf.IndirectObject) and isinstance(obj.value, rawpdf.Dict):
-        for key in ("/Root", "/Encrypt", "/Prev"):
+        for key in ("/Root", "/Encrypt") if repeated else ("/Root", "/Encrypt", "/Prev"):
             a, b = trailer.get(key), obj.value.get(key)
             if a is not None and b is not None and not rawpdf.same_value(a, b, layout.data):
                 found.append(("HYBRID_XREF_CONFLICT", {"revision": layout.revision_number(section.index), "object": key,
                                                        "table": a.text(layout.data).decode("latin-1"),
                                                        "stream": b.text(layout.data).decode("latin-1")}))
+    if repeated:
+        found.append(("XREF_STREAM_REPEATED", {"revision": layout.revision_number(section.index), "offset": stream.start,
+                                               "objects": ", ".join(map(str, overridden[:20])) or "none"}))
     return found
 
 
