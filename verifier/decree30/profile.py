@@ -239,8 +239,10 @@ def _top_right(v: _L, meta: Metadata) -> bool:
 
 # --- checks -----------------------------------------------------------------------------------
 
-def check(layers, meta: Metadata) -> Profile:
-    """Purposes of the layers and the Decree 30 findings of the document."""
+def check(layers, meta: Metadata, issuer_missing: frozenset[int] = frozenset()) -> Profile:
+    """Purposes of the layers and the Decree 30 findings of the document. `issuer_missing`: the
+    indexes (from 0) of layers whose chain stops at an issuer nobody provided (ISSUER_MISSING),
+    which is missing information, not a certificate outside the trusted PKIs."""
     view = _view(layers, meta)
     prof = Profile(purposes=_purposes(view, meta))
     signing = [v for v in view if v.role in ("person", "agency")]
@@ -270,7 +272,7 @@ def check(layers, meta: Metadata) -> Profile:
     _date_line(prof, view, purpose, meta)
     _type_code(prof, meta)
     _public_ca(prof, signing)
-    _later_untrusted(prof, signing, purpose)
+    _later_untrusted(prof, [v for v in signing if v.index not in issuer_missing], purpose)
     for v in view:
         if _TRIAL in fold(v.text):
             prof.add("ND30_TRIAL_VERSION_MARK", v.index)
@@ -441,7 +443,8 @@ def describe(data: bytes, report, reader=None) -> None:
         report.add(code, **params)
     if not report.layers:
         return
-    prof = check(report.layers, meta)
+    missing = frozenset(f.layer - 1 for f in report.findings if f.code == "ISSUER_MISSING" and f.layer)
+    prof = check(report.layers, meta, missing)
     for layer, p in zip(report.layers, prof.purposes):
         layer.purpose, layer.purpose_basis = p.purpose, p.basis
     for code, index, params in prof.findings:

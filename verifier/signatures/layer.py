@@ -180,7 +180,8 @@ def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer) -> l
     findings = []
     if decision.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
         findings.append(("REVOCATION_UNKNOWN", {}))
-    if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and decision.status == codes.INDETERMINATE:
+    if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and facts.untrusted_root is None:
+        # the chain stops at an issuer nobody provided; one that ends at an unknown root is no gap
         findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer}))
     if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
         findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
