@@ -57,11 +57,11 @@ def plan_layers(**changes):
     return [director, seal]
 
 
-def check(layers, m):
+def check(layers, m, issuer_missing=frozenset()):
     from verifier.decree30.profile import check as profile_check
 
     m.doc.layers = {layer.field: layer for layer in layers}
-    return profile_check(layers, m)
+    return profile_check(layers, m, issuer_missing)
 
 
 def codes(layers, m) -> list[str]:
