@@ -36,12 +36,12 @@ def test_verifying_changes_no_logger_and_the_application_still_sees_pyhankos_rec
     try:
         before = _state()
         revoked = verify_pdf((SAMPLES / "revoked-signer.pdf").read_bytes(), sample_trust, file="revoked-signer.pdf")
-        plan = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), sample_trust, file="plan.pdf")  # pypdf reads its text
+        plan = verify_pdf((SAMPLES / "plan.pdf").read_bytes(), sample_trust, file="plan.pdf")  # its text read too
         after = _state()
     finally:
         root.removeHandler(app)
     assert after == before
-    assert plan.verdict == "VALID" and plan.metadata  # the text was read (by pypdf)
+    assert plan.verdict == "VALID" and plan.metadata  # the text was read
     # pyHanko's warning reached the application's handler, with its logger untouched meanwhile ...
     from_pyhanko = [s for s in seen if s[0] == "pyhanko.sign.validation.generic_cms"]
     assert from_pyhanko and all(level == before[name][0] and propagate for name, level, propagate in from_pyhanko)

@@ -1,6 +1,6 @@
-"""One text interpreter (verifier.pdf.text): the metadata's glyphs (read through pypdf) and the
-overlap check's boxes (read through pyHanko, any revision's page) are the same placement of the
-same glyphs, under one budget."""
+"""One text interpreter (verifier.pdf.text): the metadata's glyphs (verifier.pdf.pdftext) and the
+overlap check's boxes (any revision's page), both read through pyHanko, are the same placement of
+the same glyphs, under one budget."""
 
 from __future__ import annotations
 
