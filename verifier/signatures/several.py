@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from asn1crypto import cms
 
+from verifier.signatures.embedded import bare
+
 
 def several_signers(exc: Exception) -> bool:
     """Whether pyHanko refused a signature only for having more than one SignerInfo."""
@@ -21,37 +23,19 @@ def several_signers(exc: Exception) -> bool:
 
 def embedded(reader, sig_field, fq_name: str):
     """pyHanko's EmbeddedPdfSignature of `sig_field`, with the CMS reduced to its first SignerInfo
-    (the original kept as `kyso_signed_data`). Mirrors EmbeddedPdfSignature.__init__ of pyHanko
-    0.38 (verifier.patches.WRITTEN_FOR), which stops at the SignerInfo count."""
-    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
+    (the original kept as `kyso_signed_data`)."""
+    from pyhanko.sign.validation.pdf_embedded import extract_contents
 
-    emb = EmbeddedPdfSignature.__new__(EmbeddedPdfSignature)
-    if hasattr(sig_field, "get_object"):
-        sig_field = sig_field.get_object()
-    emb.reader, emb.sig_field, emb.fq_name = reader, sig_field, fq_name
-    sig_object_ref = sig_field.raw_get("/V")
-    emb.sig_object = sig_object_ref.get_object()
-    emb.byte_range = emb.sig_object.raw_get("/ByteRange")
-    emb.pkcs7_content = extract_contents(emb.sig_object)
-    full = cms.ContentInfo.load(emb.pkcs7_content)["content"]
+    value = sig_field.get_object().raw_get("/V") if hasattr(sig_field, "get_object") else sig_field.raw_get("/V")
+    full = cms.ContentInfo.load(extract_contents(value.get_object()))["content"]
     signer_infos = list(full["signer_infos"])
     if len(signer_infos) < 2:
         raise ValueError("not a CMS with several SignerInfos")
     one = full.copy()
     one["signer_infos"] = cms.SignerInfos([signer_infos[0]])
+    md = signer_infos[0]["digest_algorithm"]["algorithm"].native.lower()
+    emb = bare(reader, sig_field, fq_name, signed_data=one, signer_info=signer_infos[0], md_algorithm=md)
     emb.kyso_signed_data = full
-    emb.signed_data, emb.signer_info = one, signer_infos[0]
-    emb._sd_cert_info = None
-    emb.md_algorithm = emb.signer_info["digest_algorithm"]["algorithm"].native.lower()
-    emb.external_md_algorithm = emb.md_algorithm
-    emb.signed_revision = reader.xrefs.get_last_change(sig_object_ref.reference)
-    emb.coverage = None
-    emb.external_digests = {}
-    emb._docmdp = emb._fieldmdp = None
-    emb._docmdp_queried = emb._fieldmdp_queried = False
-    emb.tst_signature_digest = None
-    emb.diff_result = None
-    emb._integrity_checked = False
     return emb
 
 

@@ -25,6 +25,7 @@ import hashlib
 
 from asn1crypto import algos, x509
 
+from verifier.signatures.embedded import NotIndirect, bare
 from verifier.signatures import layer as layer_mod
 from verifier.signatures import legacy, reasons
 from verifier.signatures.decide import LayerFacts, decide
@@ -55,33 +56,10 @@ def applies(field_ref) -> bool:
 def _embedded(reader, field_ref, name: str):
     """pyHanko's EmbeddedPdfSignature for a field whose /Contents is no CMS: its coverage,
     difference analysis and DocMDP readings need only the signature dictionary."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
-
-    class X509Signature(EmbeddedPdfSignature):
-        def __init__(self):  # the base class's __init__ parses the CMS there is none of
-            self.reader = reader
-            self.sig_field = field_ref.get_object()
-            ref = self.sig_field.raw_get("/V")
-            if not isinstance(ref, generic.IndirectObject):
-                raise X509Error("the signature dictionary is not an indirect object")
-            self.sig_object = ref.get_object()
-            self.byte_range = self.sig_object.raw_get("/ByteRange")
-            self.pkcs7_content = extract_contents(self.sig_object)
-            self.signed_data = self.signer_info = None
-            self._sd_cert_info = None
-            self.md_algorithm = self.external_md_algorithm = "sha1"
-            self.signed_revision = reader.xrefs.get_last_change(ref.reference)
-            self.coverage = None
-            self.external_digests = {}
-            self._docmdp = self._fieldmdp = None
-            self._docmdp_queried = self._fieldmdp_queried = False
-            self.tst_signature_digest = None
-            self.diff_result = None
-            self._integrity_checked = False
-            self.fq_name = name
-
-    return X509Signature()
+    try:
+        return bare(reader, field_ref, name)
+    except NotIndirect as exc:
+        raise X509Error(str(exc)) from None
 
 
 def signature_value(contents: bytes) -> bytes:
