@@ -97,3 +97,31 @@ def test_an_annotation_attached_through_a_dangling_reference(dangling_annots, tr
     found = next(f.params for f in report.findings if f.code == "REFERENCE_RESOLVED_AFTER_SIGNING")
     assert found == {"object": f"{kit.page_ref(signed)} 0", "reference": f"{number} 0", "revision": 4}
 
+
+
+def _text_field(name: bytes, *, kids: bytes = b""):
+    def build(first, page):
+        if kids:
+            kid = b"<< /Type /Annot /Subtype /Widget /Parent %d 0 R /T (1) /Rect [0 0 0 0] /F 132 /P %d 0 R >>" % (first + 1, page)
+            parent = b"<< /FT /Tx /T %s /Kids [%d 0 R] /V (999) >>" % (name, first)
+            return [kid, parent]
+        return [b"<< /Type /Annot /Subtype /Widget /FT /Tx /T %s /V (999) /Rect [0 0 0 0] /F 132 /P %d 0 R >>" % (name, page)]
+    return build
+
+
+def test_a_field_named_with_a_period_added_after_signing(approval, trust):
+    """A period in a partial name is tolerated only for a field the signed revision already had."""
+    forged = kit.add_annotation(approval, _text_field(b"(Amount.1)"), field=True)
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+
+
+def test_a_field_whose_name_collides_with_a_signed_dotted_name(base, trust):
+    """The signed revision has a literal `Signature.1`; an update adds `Signature` with a kid `1`,
+    the same fully qualified name, which would let one field stand for the other."""
+    signed = kit.sign(lenient_kit.dotted_signature_field(base), field="Signature.1", existing=True)
+    forged = kit.add_annotation(signed, _text_field(b"(Signature)", kids=b"1"), field=True)
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert report.layers[0].status == "FAILED"

@@ -20,6 +20,7 @@ from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
 from verifier.signatures.diff import history
+from verifier.signatures.diff.rules.field_names import DottedNameFormRule
 from verifier.signatures.diff.rules import (
     ApprovalSigFieldCreationRule,
     EmptyTolerantMetadataRule,
@@ -45,7 +46,7 @@ class KysoDiffResult(DiffResult):
 
 
 def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
-    return FormUpdatingRule(
+    return DottedNameFormRule(
         field_rules=[
             SignedSigFieldCreationRule()
             if after_p2_certification
