@@ -102,3 +102,26 @@ def test_signed_attributes_out_of_der_order_verify_with_a_warning():
     report = _verify(formats_kit.sign(kit.base_pdf(), unordered=True), kit.trust())
     assert report.verdict == "VALID" and "SIGNED_ATTRIBUTES_NOT_DER" in kit.codes(report), kit.explain(report)
     assert "SIGNED_ATTRIBUTES_NOT_DER" not in kit.codes(_verify(formats_kit.sign(kit.base_pdf()), kit.trust()))
+
+
+def test_a_well_formed_cms_a_library_cannot_read_is_undetermined_not_failed():
+    """Judged by the bytes, never by an exception: a CMS whose structure is complete and holds what
+    it defines, which pyHanko still cannot take (no SignerInfo at all), proves nothing; bytes that
+    are no complete CMS (samples/corrupt-cms.pdf) are a FORMAT_FAILURE."""
+    import re
+
+    from asn1crypto import cms
+
+    from tests.attacks import kit
+
+    data = kit.sign(kit.base_pdf())
+    m = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", data)
+    ci = cms.ContentInfo.load(bytes.fromhex(m.group(1).decode()))
+    sd = ci["content"].copy()
+    sd["signer_infos"] = cms.SignerInfos([])
+    empty = cms.ContentInfo({"content_type": "signed_data", "content": sd}).dump()
+    size = len(m.group(1)) // 2
+    forged = data[:m.start(1)] + (empty + b"\0" * (size - len(empty))).hex().encode() + data[m.end(1):]
+    report = _verify(forged, kit.trust())
+    assert (report.layers[0].status, report.layers[0].subindication) == ("INDETERMINATE", "GENERIC"), kit.explain(report)
+    assert "INTERNAL_ERROR" in kit.codes(report) and report.verdict == "INDETERMINATE"

@@ -117,7 +117,10 @@ def decide(facts: LayerFacts) -> Decision:
     ==  =============================================  =============  ==============================
     #   fact                                           status         sub-indication
     ==  =============================================  =============  ==============================
-    1   the CMS cannot be parsed                       FAILED         FORMAT_FAILURE
+    1   the CMS cannot be parsed, and kyso's own       FAILED         FORMAT_FAILURE
+        reading of the bytes finds no complete CMS
+        (a complete one that a library cannot read
+        is rule 2)
     2   validating the layer raised (kyso's or a       INDETERMINATE  GENERIC (and INTERNAL_ERROR)
         library's code, not the bytes)
     2a  the signature dictionary's /ByteRange is       FAILED         FORMAT_FAILURE

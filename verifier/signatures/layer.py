@@ -153,7 +153,13 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
     if isinstance(emb, Exception) and x509sig.applies(field_ref):  # no CMS to parse: PKCS#1 with /Cert
         return x509sig.validate(field_ref, ctx, layer)
     if isinstance(emb, Exception):
-        record(layer, decide(LayerFacts(cms_error=f"{type(emb).__name__}: {emb}")))
+        reason = f"{type(emb).__name__}: {emb}"
+        if _well_formed_cms(field_ref):
+            # the bytes are a well-formed CMS that a library could not read: no proof of anything
+            log.warning("layer %s: a well-formed CMS could not be read: %s", layer.field, reason)
+            record(layer, decide(LayerFacts(exception=reason)))
+            return [("INTERNAL_ERROR", {"reason": reason})]
+        record(layer, decide(LayerFacts(cms_error=reason)))
         return []
     try:
         facts, findings = gather(emb, ctx, layer)
@@ -165,6 +171,23 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         decision, findings = decide(LayerFacts(exception=reason)), [("INTERNAL_ERROR", {"reason": reason})]
     record(layer, decision)
     return findings
+
+
+def _well_formed_cms(field_ref) -> bool:
+    """Whether the signature's /Contents is, by kyso's own reading of the bytes, a complete BER
+    value holding a ContentInfo whose structures hold what they define (verifier.signatures.ber)."""
+    from pyhanko.sign.validation.pdf_embedded import extract_contents
+
+    from verifier.signatures import ber
+
+    try:
+        contents = bytes(extract_contents(field_ref.get_object()["/V"].get_object()))
+        if contents[:1] != b"\x30":
+            return False
+        ber.value_end(contents)
+        return ber.cms_shape_problem(contents) is None and len(ber.children(contents, 0)) == 2
+    except Exception:
+        return False
 
 
 def record(layer: Layer, decision: Decision) -> None:
