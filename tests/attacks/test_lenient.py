@@ -125,3 +125,20 @@ def test_a_field_whose_name_collides_with_a_signed_dotted_name(base, trust):
     report = kit.verify(forged, trust)
     assert report.verdict == "INVALID", kit.explain(report)
     assert report.layers[0].status == "FAILED"
+
+
+def test_content_under_the_number_the_original_named_in_its_trailer(base, trust):
+    """The dangling name is cleared only as a usage: an update that writes the named object as a
+    content stream and shows it on the signed page is still a modification."""
+    _, size, _ = kit.trailer_info(base)
+    number = size + 5
+    signed = kit.sign(lenient_kit.dangling_trailer_reference(base, number))
+    page = kit.page_ref(signed, 0)
+    page_dict = kit.raw_dict(signed, page)
+    import re
+    shown = re.sub(rb"/Contents\s+\d+\s+0\s+R", b"/Contents %d 0 R" % number, page_dict)
+    assert shown != page_dict
+    forged = kit.append_update(signed, [(number, kit.stream_body(kit.FORGED_OPS)), (page, shown)])
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"

@@ -71,6 +71,17 @@ def test_a_trailer_reference_that_the_signature_revision_defines(base, trust):
     assert _finding(report, "DANGLING_TRAILER_REFERENCE")["defined_in"] == 2
 
 
+def test_a_dss_update_given_the_number_the_original_named(base, trust):
+    """The DSS written after signing gets, for one of its objects, the free number the original's
+    /AdditionalStreams named: pyHanko called it an unexplained replacement, and the layer FAILED."""
+    from tests.genuine import diffvalue_kit
+
+    _, size, _ = kit.trailer_info(base)
+    for number in (size + 5, size + 6):  # the DSS update writes objects from size + 5 on
+        signed = kit.sign(lenient_kit.dangling_trailer_reference(base, number))
+        _valid(diffvalue_kit.add_dss_pyhanko(signed), trust, "Signature1")
+
+
 def test_an_orphaned_object_in_the_original(base, trust):
     """INVALID before (UNREFERENCED_OBJECT): an editor's left-over body, which the signer signed."""
     original = lenient_kit.orphaned_object(base)

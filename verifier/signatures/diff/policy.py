@@ -20,6 +20,7 @@ from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
 from verifier.signatures.diff import history
+from verifier.signatures.diff.rules.dangling_usage import DanglingTrailerUsageRule
 from verifier.signatures.diff.rules.field_names import DottedNameFormRule
 from verifier.signatures.diff.rules import (
     ApprovalSigFieldCreationRule,
@@ -132,6 +133,7 @@ def build_diff_policy() -> DiffPolicy:
             EmptyTolerantMetadataRule().as_qualified(ModificationLevel.LTA_UPDATES),
             SignatureStructTreeRule(),
             UnchangedValueRule().as_qualified(ModificationLevel.LTA_UPDATES),
+            DanglingTrailerUsageRule(),
         ],
         form_rule=_form_rule(after_p2_certification=False),
         form_rule_fill_forms=_form_rule(after_p2_certification=True),
