@@ -9,6 +9,7 @@ whose value (verifier.signatures.diff.values) differs from the revision before i
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 from pyhanko.pdf_utils import generic
@@ -54,6 +55,23 @@ def find_field(resolver, name: str):
     return next((ref for n, ref in _fields(resolver) if n == name), None)
 
 
+# Whether a field differs between a revision and the one before depends on the document only, and
+# every layer's review asks it again for the same revisions: kept per reader (the document).
+_changed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _changed_at(reader, name: str, revision: int) -> bool | None:
+    """Whether field `name` differs by value in `revision` from the revision before it (None:
+    the field is not in `revision`)."""
+    memo = _changed.setdefault(reader, {})
+    key = (name, revision)
+    if key not in memo:
+        new_rev, old_rev = reader.get_historical_resolver(revision), reader.get_historical_resolver(revision - 1)
+        new, old = find_field(new_rev, name), find_field(old_rev, name)
+        memo[key] = None if new is None else (old is None or not same_value(old, new, old_rev=old_rev, new_rev=new_rev))
+    return memo[key]
+
+
 def last_changes(reader, base_revision: int, names: Iterable[str]) -> dict[str, int]:
     """For each field name, the last revision after `base_revision` (pyHanko's numbering,
     from 0) in which the field differs by value from the revision before it."""
@@ -61,11 +79,7 @@ def last_changes(reader, base_revision: int, names: Iterable[str]) -> dict[str, 
     last = reader.xrefs.total_revisions - 1
     for name in names:
         for revision in range(last, base_revision, -1):
-            new_rev, old_rev = reader.get_historical_resolver(revision), reader.get_historical_resolver(revision - 1)
-            new, old = find_field(new_rev, name), find_field(old_rev, name)
-            if new is None:
-                continue
-            if old is None or not same_value(old, new, old_rev=old_rev, new_rev=new_rev):
+            if _changed_at(reader, name, revision):
                 result[name] = revision
                 break
     return result
