@@ -142,6 +142,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
             report.add("EMPTY_SIGNATURE_FIELD", field=str(name))
             continue
         entries.append(_embed(reader, str(name), value, field_ref))
+    entries = [_newest_section(entry, numbers) for entry in entries]
     entries.sort(key=lambda e: (e[0], e[1]))
     if not entries:
         report.add("NO_SIGNATURES")
@@ -228,6 +229,20 @@ def _embed(reader, name, value, field_ref):
             except Exception:
                 pass
         return revision, name, field_ref, exc
+
+
+def _newest_section(entry, numbers: list[int]):
+    """A signature dictionary in the main section of a linearized file signs the whole of
+    revision 1, which ends with the first-page section's startxref: pyHanko's coverage check is
+    given the newest section of the revision the dictionary belongs to."""
+    revision, name, field_ref, emb = entry
+    if isinstance(emb, Exception) or not 0 <= revision < len(numbers):
+        return entry
+    newest = max(i for i, n in enumerate(numbers) if n == numbers[revision])
+    if newest != revision:
+        emb.signed_revision = newest
+        return newest, name, field_ref, emb
+    return entry
 
 
 def _load_dss(reader, ctx: DocumentContext) -> None:
