@@ -154,6 +154,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         return x509sig.validate(field_ref, ctx, layer)
     if isinstance(emb, Exception):
         reason = f"{type(emb).__name__}: {emb}"
+        container = _container_problem(field_ref, ctx.size)
+        if container is not None:  # the bytes of the signature dictionary prove it malformed
+            record(layer, decide(LayerFacts(format_problem=container)))
+            return []
         if _well_formed_cms(field_ref):
             # the bytes are a well-formed CMS that a library could not read: no proof of anything
             log.warning("layer %s: a well-formed CMS could not be read: %s", layer.field, reason)
@@ -171,6 +175,14 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         decision, findings = decide(LayerFacts(exception=reason)), [("INTERNAL_ERROR", {"reason": reason})]
     record(layer, decision)
     return findings
+
+
+def _container_problem(field_ref, size: int) -> str | None:
+    try:
+        sig = field_ref.get_object()["/V"].get_object()
+    except Exception:
+        return None
+    return byte_range_of(sig, size)[1]
 
 
 def _well_formed_cms(field_ref) -> bool:
