@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+from tests.pdfbytes import assemble
 from verifier.pdf import pdftext
 from verifier.pdf.text import page_boxes
 
@@ -20,16 +21,7 @@ def build_pdf(content: bytes, font: bytes) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         font,
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def metadata_glyphs(data: bytes):

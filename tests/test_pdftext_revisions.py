@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+from tests.pdfbytes import assemble
 from tests.conftest import ROOT, SAMPLES
 from verifier.pdf.opening import open_for_reading
 from verifier.pdf.pdftext import DocumentText
@@ -97,16 +98,7 @@ def _pdf(pages: bytes) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Pages /Parent 2 0 R /Kids [3 0 R] /Count 1 >>",
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def _text(doc: DocumentText) -> str:

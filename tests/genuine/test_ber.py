@@ -29,10 +29,6 @@ def summary(report) -> tuple:
             sorted(kit.codes(report)))
 
 
-@pytest.fixture(scope="module")
-def base():
-    return kit.base_pdf()
-
 
 @pytest.fixture(scope="module")
 def signed_ber(base):

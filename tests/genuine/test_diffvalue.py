@@ -14,10 +14,6 @@ from tests.attacks import kit
 from tests.genuine import diffvalue_kit as dk
 
 
-@pytest.fixture(scope="module")
-def trust():
-    return kit.trust()
-
 
 @pytest.fixture(scope="module")
 def signed() -> bytes:

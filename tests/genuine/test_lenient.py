@@ -16,14 +16,6 @@ from tests.genuine import lenient_kit
 PROFILE = {"ND30_NO_AGENCY_SIGNATURE"}
 
 
-@pytest.fixture(scope="module")
-def trust():
-    return kit.trust()
-
-
-@pytest.fixture(scope="module")
-def base() -> bytes:
-    return kit.base_pdf()
 
 
 def _valid(data: bytes, trust, *layers: str):

@@ -19,10 +19,6 @@ SPLIT_REVISION = {"BYTE_RANGE_REVISION_MISMATCH", "EOF_COUNT_MISMATCH", "REVISIO
 SECOND = dict(who="agency", field="Signature2", box=(380, 120, 540, 170))
 
 
-@pytest.fixture(scope="module")
-def trust():
-    return kit.trust()
-
 
 @pytest.fixture(scope="module")
 def plain() -> bytes:

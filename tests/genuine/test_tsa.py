@@ -22,14 +22,6 @@ BEFORE = dt.datetime(2021, 6, 1, 2, 0, tzinfo=UTC)  # before the revocation and 
 AFTER = dt.datetime(2023, 1, 5, 2, 0, tzinfo=UTC)  # after both
 
 
-@pytest.fixture(scope="module")
-def trust():
-    return kit.trust()
-
-
-@pytest.fixture(scope="module")
-def base() -> bytes:
-    return kit.base_pdf()
 
 
 def _layer(report, field="Signature1"):

@@ -12,20 +12,11 @@ from tests.genuine import x509_kit
 from tests.genuine.test_formats import _sha1_allowed_under_the_test_root
 
 
-@pytest.fixture(scope="module")
-def base() -> bytes:
-    return kit.base_pdf()
-
 
 @pytest.fixture(scope="module")
 def signed(base) -> bytes:
     return x509_kit.sign(base)
 
-
-@pytest.fixture(scope="module")
-def trust():
-    """The test PKI with its CRLs: this format embeds no revocation data of its own."""
-    return kit.trust()
 
 
 def _root_only():
