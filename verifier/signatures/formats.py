@@ -28,7 +28,7 @@ def validation_of(sub_filter: str | None, sig_type: str | None, encloses: bool) 
     if is_document_timestamp(sub_filter):
         return "timestamp"
     if sub_filter == PKCS7_SHA1 or encloses:
-        return "encapsulated"
+        return "encapsulated"  # under another SubFilter than these, with the warning too (layer.py)
     if sub_filter in DETACHED and sig_type in (None, "/Sig"):
         return "pyhanko"
     return "detached"
@@ -63,32 +63,33 @@ def encapsulated(emb) -> bytes | None:
     return bytes(value) if isinstance(value, (bytes, bytearray)) else None
 
 
-def covers_byte_ranges(emb, content: bytes | None, algorithms: tuple[str, ...]) -> bool:
-    """Whether encapsulated `content` stands for the byte ranges: their digest under one of
-    `algorithms` (adbe.pkcs7.sha1), or the bytes themselves (a CAdES signature that encloses
-    what it signs)."""
+def covers_byte_ranges(emb, content: bytes | None, algorithms: tuple[str, ...]) -> str | None:
+    """How encapsulated `content` stands for the byte ranges: the name of the digest under which
+    it is theirs (adbe.pkcs7.sha1: 'sha1'), 'bytes' when it is the bytes themselves (a CAdES
+    signature that encloses what it signs), or None when it is neither. A digest binding is as
+    strong as that digest, whatever the CMS signs with: the policy judges it (legacy.check_layer)."""
     if content is None:
-        return False
+        return None
     for md in algorithms:
         try:
             if content == emb.compute_digest(md):
-                return True
+                return md
         except Exception:  # an algorithm hashlib does not know
             continue
     start1, a, b, c = (int(v) for v in emb.byte_range)
     if len(content) != a + c:
-        return False
+        return None
     stream = emb.reader.stream
     stream.seek(start1)
     first = stream.read(a)
     stream.seek(b)
-    return first + stream.read(c) == content
+    return "bytes" if first + stream.read(c) == content else None
 
 
 async def validate_encapsulated(emb, validation_context, diff_policy, key_usage_settings, algorithms: tuple[str, ...]):
     """A CMS that signs its encapsulated content (adbe.pkcs7.sha1, or CAdES enclosing what it
     signs): intact only when the CMS verifies over that content AND the content stands for the
-    byte ranges (covers_byte_ranges)."""
+    byte ranges. Returns (status, how the content binds the byte ranges: covers_byte_ranges)."""
     from pyhanko.sign.validation import generic_cms
     from pyhanko.sign.validation.status import PdfSignatureStatus
 
@@ -101,9 +102,10 @@ async def validate_encapsulated(emb, validation_context, diff_policy, key_usage_
         emb.signed_data, raw_digest=None, validation_context=validation_context,
         status_kwargs=status_kwargs, key_usage_settings=key_usage_settings,
     )
-    if not covers_byte_ranges(emb, content, algorithms):
+    binding = covers_byte_ranges(emb, content, algorithms)
+    if binding is None:
         status_kwargs["intact"] = False
-    return PdfSignatureStatus(**status_kwargs)
+    return PdfSignatureStatus(**status_kwargs), binding
 
 
 async def validate_detached(emb, validation_context, ts_validation_context, diff_policy, key_usage_settings):

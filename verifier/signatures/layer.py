@@ -313,6 +313,11 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     vc = ts_ctx if document_timestamp else _signer_context(ctx, moment, poe_time is not None, extra)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
+    binding = None  # how an encapsulated content binds the byte ranges (formats.covers_byte_ranges)
+    if validation in ("encapsulated", "detached") and (
+            layer.sub_filter not in formats.SUPPORTED or _text(so, "/Type") not in (None, "/Sig")):
+        findings.append(("SIGNATURE_FORMAT_UNREGISTERED", {"sub_filter": layer.sub_filter or "-",
+                                                           "type": _text(so, "/Type") or "-"}))
     try:
         if document_timestamp:
             # whatever /Type says (pyHanko wants /DocTimeStamp; some tools write /Sig or nothing)
@@ -324,10 +329,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
             poe_time = status.timestamp if status.intact and status.valid and status.trusted else None
         elif validation == "encapsulated":
             algorithms = ("sha1",) if layer.sub_filter == formats.PKCS7_SHA1 else (layer.digest_algorithm, "sha1")
-            status = asyncio.run(formats.validate_encapsulated(emb, vc, ctx.diff_policy, usage, algorithms))
+            status, binding = asyncio.run(formats.validate_encapsulated(emb, vc, ctx.diff_policy, usage, algorithms))
         elif validation == "detached":
-            findings.append(("SIGNATURE_FORMAT_UNREGISTERED", {"sub_filter": layer.sub_filter or "-",
-                                                               "type": str(emb.sig_object.get("/Type", "-"))}))
             status = asyncio.run(formats.validate_detached(emb, vc, ts_ctx, ctx.diff_policy, usage))
         else:
             status = validate_pdf_signature(
@@ -365,7 +368,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     findings += _time_findings(layer)
     modification = judge(status, ctx.signed_fields, layer.revision, ctx.revision_numbers)
     layer.changes = list(modification.changes)
-    legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy)
+    legacy_problem = legacy.check_layer(layer, chain, anchor, ctx.trust.policy,
+                                        binding=binding if binding not in (None, "bytes") else None)
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))

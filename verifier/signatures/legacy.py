@@ -26,11 +26,14 @@ def _uses(hashes: dict[str, str | None], name: str) -> list[str]:
     return [where for where, h in hashes.items() if h == name]
 
 
-def check_layer(layer: Layer, chain: list[x509.Certificate], anchor, policy: Policy) -> str | None:
-    """A problem sentence if the layer's algorithms are unacceptable under the policy; appends
+def check_layer(layer: Layer, chain: list[x509.Certificate], anchor, policy: Policy, *, binding: str | None = None) -> str | None:
+    """A problem sentence if the layer's algorithms are unacceptable under the policy (`binding`:
+    the digest an encapsulated content binds the byte ranges with); appends
     the relaxations it applied to layer.relaxed. Undecidable without an anchor: then the missing
     trust decides the layer, not this check."""
     hashes: dict[str, str | None] = {"message digest": layer.digest_algorithm}
+    if binding is not None:  # an encapsulated digest of the byte ranges (adbe.pkcs7.sha1): as weak as it
+        hashes["byte-range digest"] = binding
     below_anchor = chain[:-1] if chain and chain[-1].self_signed in ("maybe", "yes") else chain
     for cert in below_anchor:
         hashes[f"signature on certificate '{certinfo.format_name(cert.subject)}'"] = _cert_hash(cert)
