@@ -187,3 +187,54 @@ def test_unregistered_subfilter_with_enclosing_cms_is_flagged(trust):
     assert report.layers[0].status == "PASSED", kit.explain(report)  # what it signs is intact
     # other software skips a SubFilter nobody registered: the report must say so, as for a detached CMS
     assert "SIGNATURE_FORMAT_UNREGISTERED" in kit.codes(report), kit.explain(report)
+
+
+# --- several SignerInfos (verifier/signatures/several.py, cmscheck.check_signer_infos) -----------
+
+def _cn(who: str) -> str:
+    from asn1crypto import pem, x509
+
+    _, _, der = pem.unarmor((kit.PKI / f"{who}.pem").read_bytes())
+    return x509.Certificate.load(der).subject.native["common_name"]
+
+
+def _two_signer_infos(*, attacker: str, attacker_first: bool, attacker_over: bytes | None = None,
+                      drop_attacker_cert: bool = False) -> bytes:
+    """The director's genuine SignerInfo and an attacker's in one CMS (the /Contents a forger may
+    rewrite at will: it is outside the byte ranges)."""
+    import asyncio
+
+    from asn1crypto import cms
+    from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+
+    from tests.genuine import ber_kit
+    from tests.genuine.test_ber_signerinfos import merged, reload
+
+    prepared, output, signed = ber_kit.prepare(kit.base_pdf(), "director", reserved=16384)
+
+    def signed_data(content, who):
+        return asyncio.run(kit.signer(who, ("ca-g2",)).async_sign_general_data(content, "sha256", detached=True))["content"]
+
+    genuine, extra = signed_data(signed, "director"), signed_data(attacker_over or signed, attacker)
+    both = merged(extra, genuine) if attacker_first else merged(genuine, extra)
+    if drop_attacker_cert:
+        both["certificates"] = cms.CertificateSet([
+            c.copy() for c in both["certificates"] if c.chosen.subject.native.get("common_name") != _cn(attacker)])
+        both = reload(both)
+    PdfTBSDocument.finish_signing(output, prepared, cms.ContentInfo({"content_type": "signed_data", "content": both}).dump())
+    return output.getvalue()
+
+
+def test_unverifiable_second_signer_info_over_other_bytes_never_passes(trust):
+    # the attacker's SignerInfo signs other bytes and names a certificate the CMS does not hold:
+    # it cannot be proven wrong, so the layer is not FAILED, but it must not pass either
+    report = kit.verify(_two_signer_infos(attacker="agency", attacker_first=False, attacker_over=b"other bytes",
+                                          drop_attacker_cert=True), trust)
+    assert report.layers[0].status != "PASSED" and report.verdict != "VALID", kit.explain(report)
+
+
+def test_untrusted_attacker_signer_info_listed_first(trust):
+    # the layer is judged by the first SignerInfo, the attacker's: never the director's VALID
+    report = kit.verify(_two_signer_infos(attacker="untrusted-signer", attacker_first=True), trust)
+    assert report.verdict != "VALID", kit.explain(report)
+    assert report.layers[0].signer.common_name == _cn("untrusted-signer")
