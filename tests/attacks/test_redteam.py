@@ -238,3 +238,21 @@ def test_untrusted_attacker_signer_info_listed_first(trust):
     report = kit.verify(_two_signer_infos(attacker="untrusted-signer", attacker_first=True), trust)
     assert report.verdict != "VALID", kit.explain(report)
     assert report.layers[0].signer.common_name == _cn("untrusted-signer")
+
+
+@pytest.mark.xfail(strict=True, reason="formats.covers_byte_ranges accepts a SHA-1 digest of the byte ranges as the "
+                   "encapsulated content, but the layer's digest algorithm is the CMS's (sha256): the legacy SHA-1 "
+                   "policy never sees that the document is bound by SHA-1 alone")
+@pytest.mark.parametrize("sub_filter", ["/adbe.pkcs7.sha1", "/ETSI.CAdES.detached", "/x.vendor.enclosed"])
+def test_byte_ranges_bound_by_sha1_alone_obey_the_sha1_policy(trust, sub_filter):
+    # the CMS signs (with SHA-256) a content that is the SHA-1 of the byte ranges: whoever has a
+    # chosen-prefix SHA-1 collision of the signed bytes moves this signature onto the other
+    # document. Under the test root the policy refuses SHA-1 (tests/genuine/test_formats.py:
+    # CRYPTO_CONSTRAINTS_FAILURE for a SHA-1 CMS); the same weakness one level down must not pass.
+    import hashlib
+
+    report = kit.verify(_sign_with(kit.base_pdf(), sub_filter, lambda covered: _enclosing(hashlib.sha1(covered).digest())),
+                        trust)
+    layer = report.layers[0]
+    assert layer.integrity, kit.explain(report)
+    assert (layer.status, layer.subindication) == ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE"), kit.explain(report)
