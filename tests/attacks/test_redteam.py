@@ -256,3 +256,29 @@ def test_byte_ranges_bound_by_sha1_alone_obey_the_sha1_policy(trust, sub_filter)
     layer = report.layers[0]
     assert layer.integrity, kit.explain(report)
     assert (layer.status, layer.subindication) == ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE"), kit.explain(report)
+
+
+@pytest.mark.xfail(strict=True, reason="values._eq_stream_data trusts pyHanko's PNG Sub predictor, which adds the previous "
+                   "raw byte instead of the previous decoded one: the page's content stream rewritten so that pyHanko "
+                   "decodes the signed text, every conforming reader decodes garbage (the signed text vanishes)")
+def test_content_stream_rewritten_with_a_png_sub_row_pyhanko_misdecodes(signed, trust):
+    import io
+    import zlib
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    content = kit.page_content_ref(signed)
+    text = PdfFileReader(io.BytesIO(signed)).get_object(generic.Reference(content, 0)).data
+    # one row of PNG filter type 1 (Sub) whose raw bytes sum pairwise to the signed text
+    raw = bytearray(len(text))
+    raw[0] = text[0]
+    for i in range(1, len(text)):
+        raw[i] = (text[i] - raw[i - 1]) % 256
+    encoded = zlib.compress(b"\x01" + bytes(raw))
+    forged = kit.append_update(signed, [(content, b"<< /Filter /FlateDecode /DecodeParms << /Predictor 11 /Columns %d >> "
+                                         b"/Length %d >>\nstream\n" % (len(text), len(encoded)) + encoded + b"\nendstream")])
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(io.BytesIO(forged)) as pdf:
+        assert b"Tong kinh phi" not in pdf.pages[0].Contents.read_bytes()  # what a conforming reader draws
+    _refused(forged, trust)
