@@ -282,3 +282,34 @@ def test_content_stream_rewritten_with_a_png_sub_row_pyhanko_misdecodes(signed, 
     with pikepdf.open(io.BytesIO(forged)) as pdf:
         assert b"Tong kinh phi" not in pdf.pages[0].Contents.read_bytes()  # what a conforming reader draws
     _refused(forged, trust)
+
+
+# --- leniency on the signed original (verifier/structure/dangling.py, rules/dangling_usage.py) ----
+
+_ODF = b"/application#2Fvnd.oasis.opendocument.text"
+
+
+@pytest.mark.xfail(strict=True, reason="rules/dangling_usage.DanglingTrailerUsageRule yields a ReferenceUpdate for the "
+                   "fresh object, which pyHanko takes as its explanation: nothing checks what the object is, and "
+                   "LibreOffice does follow /AdditionalStreams (a hybrid PDF opens as its embedded ODF document)")
+def test_dangling_additional_streams_filled_after_signing_with_a_document(trust):
+    base = kit.base_pdf()
+    _, size, _ = kit.trailer_info(base)
+    number = size + 20
+    original = base.replace(b"/Size %d\n>>" % size, b"/Size %d\n/AdditionalStreams [ %s %d 0 R ]\n>>" % (size, _ODF, number))
+    assert original != base
+    signed = kit.sign(original)
+    assert kit.verify(signed, trust).verdict == "VALID"  # the genuine shape (tests/genuine/test_lenient.py)
+    odf = b"PK\x03\x04 a forged OpenDocument text: Tong kinh phi 9.000.000.000 dong"
+    forged = kit.append_update(signed, [(number, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(odf), odf))],
+                               trailer_extra=b"/AdditionalStreams [ %s %d 0 R ]" % (_ODF, number))
+    _refused(forged, trust)
+
+
+def test_additional_streams_added_after_signing(signed, trust):
+    # the control: the same payload named by a trailer key written after signing is refused
+    _, size, _ = kit.trailer_info(signed)
+    number = size + 20
+    odf = b"PK\x03\x04 forged"
+    _refused(kit.append_update(signed, [(number, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(odf), odf))],
+                               trailer_extra=b"/AdditionalStreams [ %s %d 0 R ]" % (_ODF, number)), trust)
