@@ -1,6 +1,9 @@
 """Red-team attacks on issue 13's relaxations (value comparison, SubFilter formats, several
 SignerInfos, BER, linearization, leniency on the original). Each test asserts the correct
-refusal; the ones kyso does not refuse yet are strict xfails that record the hole."""
+refusal. Five of them were accepted when first written, and are refused since (values.py's
+cycle memo and its trust in pyHanko's predictor decoding, the SHA-1 binding of an encapsulated
+digest, the unregistered-format warning, /AdditionalStreams filled with anything but validation
+data)."""
 
 from __future__ import annotations
 
@@ -32,8 +35,6 @@ def _page_with(signed: bytes, old: bytes, new: bytes) -> tuple[int, bytes]:
 
 # --- value comparison (verifier/signatures/diff/values.py) ---------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="values.Comparison keys its cycle memo by (old ref, new ref) with None for a "
-                   "direct value: a second direct value compared with the same new object is assumed equal")
 def test_mediabox_shrunk_through_one_object_compared_twice(signed, trust):
     # the signed page's /MediaBox [0 0 595 842] written again as [0 0 N N] with N = 595: the pair
     # (direct 595, N) is compared and equal, then (direct 842, N) is "met again" and assumed equal.
@@ -69,9 +70,6 @@ def _with_black_image(base: bytes) -> bytes:
 _IMAGE_DICT = b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 %s >>"
 
 
-@pytest.mark.xfail(strict=True, reason="values._eq_stream_data trusts pyHanko's FlateDecode PNG predictor, which "
-                   "decodes a row of filter type 0 (None) as zeros and Sub from the raw bytes: the rewritten "
-                   "image equals the signed one for kyso, every conforming reader shows other pixels")
 def test_image_rewritten_with_png_predictor_rows_pyhanko_misdecodes(trust):
     import zlib
 
@@ -180,8 +178,6 @@ def test_enclosing_cms_whose_content_is_part_of_the_signed_bytes(trust, part):
     _layer_fails(_sign_with(kit.base_pdf(), "/x.vendor.enclosed", make), trust)
 
 
-@pytest.mark.xfail(strict=True, reason="formats.validation_of returns 'encapsulated' before it looks at the SubFilter: "
-                   "an unregistered SubFilter whose CMS encloses its content is VALID without SIGNATURE_FORMAT_UNREGISTERED")
 def test_unregistered_subfilter_with_enclosing_cms_is_flagged(trust):
     report = kit.verify(_sign_with(kit.base_pdf(), "/x.vendor.enclosed", _enclosing), trust)
     assert report.layers[0].status == "PASSED", kit.explain(report)  # what it signs is intact
@@ -240,9 +236,6 @@ def test_untrusted_attacker_signer_info_listed_first(trust):
     assert report.layers[0].signer.common_name == _cn("untrusted-signer")
 
 
-@pytest.mark.xfail(strict=True, reason="formats.covers_byte_ranges accepts a SHA-1 digest of the byte ranges as the "
-                   "encapsulated content, but the layer's digest algorithm is the CMS's (sha256): the legacy SHA-1 "
-                   "policy never sees that the document is bound by SHA-1 alone")
 @pytest.mark.parametrize("sub_filter", ["/adbe.pkcs7.sha1", "/ETSI.CAdES.detached", "/x.vendor.enclosed"])
 def test_byte_ranges_bound_by_sha1_alone_obey_the_sha1_policy(trust, sub_filter):
     # the CMS signs (with SHA-256) a content that is the SHA-1 of the byte ranges: whoever has a
@@ -258,9 +251,6 @@ def test_byte_ranges_bound_by_sha1_alone_obey_the_sha1_policy(trust, sub_filter)
     assert (layer.status, layer.subindication) == ("INDETERMINATE", "CRYPTO_CONSTRAINTS_FAILURE"), kit.explain(report)
 
 
-@pytest.mark.xfail(strict=True, reason="values._eq_stream_data trusts pyHanko's PNG Sub predictor, which adds the previous "
-                   "raw byte instead of the previous decoded one: the page's content stream rewritten so that pyHanko "
-                   "decodes the signed text, every conforming reader decodes garbage (the signed text vanishes)")
 def test_content_stream_rewritten_with_a_png_sub_row_pyhanko_misdecodes(signed, trust):
     import io
     import zlib
@@ -289,9 +279,6 @@ def test_content_stream_rewritten_with_a_png_sub_row_pyhanko_misdecodes(signed, 
 _ODF = b"/application#2Fvnd.oasis.opendocument.text"
 
 
-@pytest.mark.xfail(strict=True, reason="rules/dangling_usage.DanglingTrailerUsageRule yields a ReferenceUpdate for the "
-                   "fresh object, which pyHanko takes as its explanation: nothing checks what the object is, and "
-                   "LibreOffice does follow /AdditionalStreams (a hybrid PDF opens as its embedded ODF document)")
 def test_dangling_additional_streams_filled_after_signing_with_a_document(trust):
     base = kit.base_pdf()
     _, size, _ = kit.trailer_info(base)

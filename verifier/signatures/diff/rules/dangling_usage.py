@@ -5,9 +5,10 @@ LibreOffice's trailer carries /AdditionalStreams, which can name an object numbe
 writes. When a later update (a DSS written after signing, say) is given that free number for an
 object of its own, pyHanko counts the dangling name as a usage in the signed revision and calls
 the object a replacement nobody explained. A name no reader follows, of an object that did not
-exist, showed nothing: its usage is cleared here. The object itself must still be explained by
-the rule for what it is (validation data, a signature field …); a reference a reader does follow
-(/Root, /Info …) filled after signing stays an error (verifier.structure.dangling).
+exist, showed nothing: its usage is cleared here, for an object of the validation data (reachable
+from /DSS) only. LibreOffice does follow /AdditionalStreams (a hybrid PDF opens as the ODF document
+it names), so anything else written under that number stays an unexplained change; a reference a
+reader does follow (/Root, /Info …) filled after signing stays an error (verifier.structure.dangling).
 """
 
 from __future__ import annotations
@@ -30,9 +31,37 @@ class DanglingTrailerUsageRule(QualifiedWhitelistRule):
         fresh = [ref for ref in new.explicit_refs_in_revision() if xrefs.get_historical_ref(ref, old.revision) is None]
         if not fresh:
             return
+        validation_data = _reachable(new, new.root.raw_get('/DSS')) if '/DSS' in new.root else set()
+        fresh = [ref for ref in fresh if (ref.idnum, ref.generation) in validation_data]
+        if not fresh:
+            return
         old._load_reverse_xref_cache()
         for ref in fresh:
             for path in old._get_usages_of_ref(ref) or ():
                 keys = list(path.path)
                 if len(keys) >= 1 and isinstance(keys[0], str) and keys[0] not in READER_TRAILER_KEYS:
                     yield ModificationLevel.LTA_UPDATES, ReferenceUpdate(ref, context_checked=Context.from_absolute(old, path))
+
+
+def _reachable(resolver, start, limit: int = 100_000) -> set[tuple[int, int]]:
+    """(number, generation) of every object reachable from `start` in that revision."""
+    from pyhanko.pdf_utils import generic
+
+    seen: set[tuple[int, int]] = set()
+    stack = [start]
+    while stack and len(seen) < limit:
+        value = stack.pop()
+        if isinstance(value, generic.IndirectObject):
+            key = (value.idnum, value.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                value = value.get_object()
+            except Exception:  # noqa: BLE001 - a dangling reference leads nowhere
+                continue
+        if isinstance(value, generic.DictionaryObject):
+            stack.extend(value.raw_get(k) for k in value.keys())
+        elif isinstance(value, generic.ArrayObject):
+            stack.extend(value.raw_get(i) for i in range(len(value)))
+    return seen
