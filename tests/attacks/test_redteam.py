@@ -94,24 +94,9 @@ def test_image_rewritten_with_png_predictor_rows_pyhanko_misdecodes(trust):
 
 def _sign_with(data: bytes, sub_filter: str, make, field: str = "Signature1") -> bytes:
     """A signature field whose CMS is `make(covered bytes)`: the forger's choice of CMS."""
-    import io
+    from tests.genuine import formats_kit
 
-    from pyhanko.pdf_utils.generic import pdf_name
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.signers import cms_embedder
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    embedder = cms_embedder.PdfCMSEmbedder(new_field_spec=fields.SigFieldSpec(sig_field_name=field)).write_cms(
-        field_name=field, writer=writer)
-    next(embedder)
-    sig_obj = signers.SignatureObject(bytes_reserved=32768)
-    sig_obj[pdf_name("/SubFilter")] = pdf_name(sub_filter)
-    embedder.send(cms_embedder.SigObjSetup(sig_placeholder=sig_obj))
-    prepared, output = embedder.send(cms_embedder.SigIOSetup(md_algorithm="sha256", output=io.BytesIO()))
-    raw = output.getvalue()
-    embedder.send(make(raw[:prepared.reserved_region_start] + raw[prepared.reserved_region_end:]))
-    return output.getvalue()
+    return formats_kit.sign_with(data, make, sub_filter=sub_filter, field=field)
 
 
 def _enclosing(content: bytes, who: str = "director"):

@@ -5,6 +5,7 @@ that encloses what it signs. pyHanko's low-level embedder reserves /Contents and
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 
 from tests.attacks import kit
@@ -12,6 +13,21 @@ from tests.attacks import kit
 
 def sign(data: bytes, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str | None = "/Sig",
          enclose: bool = False, unordered: bool = False, who: str = "director", field: str = "Signature1") -> bytes:
+    signer = kit.signer(who, ("ca-g2",))
+
+    def make(covered: bytes):
+        if enclose:
+            cms = asyncio.run(signer.async_sign_general_data(covered, "sha256", detached=False))
+        else:
+            cms = asyncio.run(signer.async_sign(hashlib.sha256(covered).digest(), "sha256"))
+        return _unordered_attributes(cms, who) if unordered else cms
+
+    return sign_with(data, make, sub_filter=sub_filter, sig_type=sig_type, field=field)
+
+
+def sign_with(data: bytes, make, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str | None = "/Sig",
+              field: str = "Signature1") -> bytes:
+    """A signature field whose CMS is `make(the bytes the byte ranges cover)`."""
     from pyhanko.pdf_utils.generic import pdf_name
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -29,16 +45,8 @@ def sign(data: bytes, *, sub_filter: str = "/adbe.pkcs7.detached", sig_type: str
         sig_obj[pdf_name("/Type")] = pdf_name(sig_type)
     embedder.send(cms_embedder.SigObjSetup(sig_placeholder=sig_obj))
     prepared, output = embedder.send(cms_embedder.SigIOSetup(md_algorithm="sha256", output=io.BytesIO()))
-    signer = kit.signer(who, ("ca-g2",))
-    if enclose:
-        raw = output.getvalue()
-        covered = raw[:prepared.reserved_region_start] + raw[prepared.reserved_region_end:]
-        cms = asyncio.run(signer.async_sign_general_data(covered, "sha256", detached=False))
-    else:
-        cms = asyncio.run(signer.async_sign(prepared.document_digest, "sha256"))
-    if unordered:
-        cms = _unordered_attributes(cms, who)
-    embedder.send(cms)
+    raw = output.getvalue()
+    embedder.send(make(raw[:prepared.reserved_region_start] + raw[prepared.reserved_region_end:]))
     return output.getvalue()
 
 
