@@ -40,3 +40,34 @@ def test_a_second_signer_info_over_other_bytes_fails_the_layer():
     assert report.verdict == "INVALID", kit.explain(report)
     assert (report.layers[0].status, report.layers[0].subindication) == ("FAILED", "HASH_FAILURE")
     assert "SignerInfo" in report.layers[0].problem
+
+
+def _two_enclosing(content_of, second_content_of=None) -> bytes:
+    """adbe.pkcs7.sha1 with two SignerInfos over the enclosed SHA-1 of the byte ranges."""
+    from tests.genuine import formats_kit
+
+    def make(covered):
+        def one(content, who):
+            return asyncio.run(kit.signer(who, ("ca-g2",)).async_sign_general_data(content, "sha256", detached=False))["content"]
+
+        first = one(content_of(covered), "director")
+        second = one((second_content_of or content_of)(covered), "agency")
+        both = merged(first, second)
+        return cms.ContentInfo({"content_type": "signed_data", "content": both})
+
+    return formats_kit.sign_with(kit.base_pdf(), make, sub_filter="/adbe.pkcs7.sha1")
+
+
+def test_two_signer_infos_over_an_enclosed_digest_pass():
+    """The signers of an adbe.pkcs7.sha1 CMS sign the enclosed SHA-1, not the byte ranges."""
+    import hashlib
+
+    from tests.genuine.test_formats import _sha1_allowed_under_the_test_root
+
+    trust = _sha1_allowed_under_the_test_root(kit.trust())
+    report = kit.verify(_two_enclosing(lambda covered: hashlib.sha1(covered).digest()), trust)
+    assert [x.status for x in report.layers] == ["PASSED"], kit.explain(report)
+    assert "CMS_SEVERAL_SIGNERS" in kit.codes(report)
+    forged = _two_enclosing(lambda covered: hashlib.sha1(covered).digest(), lambda covered: hashlib.sha1(b"other").digest())
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID" and report.layers[0].status == "FAILED", kit.explain(report)

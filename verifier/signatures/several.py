@@ -44,17 +44,25 @@ def other_signers_problem(emb) -> tuple[str, str] | None:
     signed bytes; None when none is (or the CMS has one SignerInfo)."""
     from verifier.signatures.cmscheck import check_signer_infos, failed
 
+    from verifier.signatures.formats import encapsulated
+
     full = getattr(emb, "kyso_signed_data", None)
     if full is None:
         return None
-    algorithms = {si["digest_algorithm"]["algorithm"].native.lower() for si in full["signer_infos"]}
-    digests = {}
-    for md in algorithms:
-        try:
-            digests[md] = emb.compute_digest(md)
-        except Exception:  # an algorithm nobody can compute: check_signer_infos says so for that signer
-            pass
-    checks = check_signer_infos(full, digests)
+    enclosed = encapsulated(emb)
+    if enclosed is not None:
+        # the signers sign the enclosed content; whether it stands for the byte ranges is the
+        # layer's own check (formats.covers_byte_ranges)
+        checks = check_signer_infos(full, enclosed)
+    else:
+        algorithms = {si["digest_algorithm"]["algorithm"].native.lower() for si in full["signer_infos"]}
+        digests = {}
+        for md in algorithms:
+            try:
+                digests[md] = emb.compute_digest(md)
+            except Exception:  # an algorithm nobody can compute: check_signer_infos says so for that signer
+                pass
+        checks = check_signer_infos(full, digests)
     bad = failed(checks)
     if bad is None:
         return None
