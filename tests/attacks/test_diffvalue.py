@@ -15,8 +15,8 @@ from tests.genuine import diffvalue_kit as dk
 
 
 @pytest.fixture(scope="module")
-def signed() -> bytes:
-    return kit.sign(kit.base_pdf())
+def signed(approval) -> bytes:
+    return approval  # the director's approval signature of tests/attacks/conftest.py, signed once
 
 
 def _refused(data: bytes, trust):

@@ -29,19 +29,23 @@ class DanglingTrailerUsageRule(QualifiedWhitelistRule):
                         ) -> Iterable[tuple[ModificationLevel, ReferenceUpdate]]:
         xrefs = old.reader.xrefs
         fresh = [ref for ref in new.explicit_refs_in_revision() if xrefs.get_historical_ref(ref, old.revision) is None]
-        if not fresh:
+        if not fresh or '/DSS' not in new.root:
             return
-        validation_data = _reachable(new, new.root.raw_get('/DSS')) if '/DSS' in new.root else set()
-        fresh = [ref for ref in fresh if (ref.idnum, ref.generation) in validation_data]
-        if not fresh:
-            return
-        old._load_reverse_xref_cache()
-        for ref in fresh:
-            for path in old._get_usages_of_ref(ref) or ():
-                keys = list(path.path)
-                if len(keys) >= 1 and isinstance(keys[0], str) and keys[0] not in READER_TRAILER_KEYS:
+        old._load_reverse_xref_cache()  # pyHanko's own review loads it for the same pair anyway
+        dangling = {ref: [p for p in old._get_usages_of_ref(ref) or () if _unread_trailer_key(p)] for ref in fresh}
+        dangling = {ref: paths for ref, paths in dangling.items() if paths}
+        if not dangling:
+            return  # the usual case: nothing the signed revision named is filled now
+        validation_data = _reachable(new, new.root.raw_get('/DSS'))
+        for ref, paths in dangling.items():
+            if (ref.idnum, ref.generation) in validation_data:
+                for path in paths:
                     yield ModificationLevel.LTA_UPDATES, ReferenceUpdate(ref, context_checked=Context.from_absolute(old, path))
 
+
+def _unread_trailer_key(path) -> bool:
+    keys = list(path.path)
+    return bool(keys) and isinstance(keys[0], str) and keys[0] not in READER_TRAILER_KEYS
 
 def _reachable(resolver, start, limit: int = 100_000) -> set[tuple[int, int]]:
     """(number, generation) of every object reachable from `start` in that revision."""
