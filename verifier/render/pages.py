@@ -1,0 +1,107 @@
+"""Pages rendered with PDFium (pypdfium2), forms drawn, in grey levels, with the mapping between
+the image's pixels and the page's user space.
+
+PDFium is the renderer of Chrome and of most viewers Vietnamese offices use; what it draws is
+what a reader sees. It is not safe to call from two threads at once (pypdfium2's documentation),
+so every call into it holds one lock. A revision is rendered from the bytes up to its end: a
+PDF cut after any of its revisions is that revision as its signer saw it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_LOCK = threading.Lock()
+_VIRTUAL = 1000  # PDFium maps to integer pixels: a device this much larger keeps the fractions
+
+
+class RenderError(Exception):
+    """PDFium could not open or draw the document (its reason in the message)."""
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page as displayed: a grey-level PIL image and the affine map from user space to it."""
+
+    index: int  # from 0
+    image: object  # PIL.Image.Image, mode "L"
+    scale: float  # pixels per point
+    # pixel = (a*x + c*y + e, b*x + d*y + f) for a point (x, y) of user space
+    matrix: tuple[float, float, float, float, float, float]
+
+    def to_px(self, rect) -> tuple[int, int, int, int]:
+        """The pixel box (left, top, right, bottom; right and bottom exclusive) holding a user-space
+        rectangle, clipped to the image."""
+        xs, ys = zip(*(self._apply(x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])))
+        w, h = self.image.size
+        left, top = max(0, int(min(xs))), max(0, int(min(ys)))
+        right, bottom = min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)
+        return left, top, max(left, right), max(top, bottom)
+
+    def to_pdf(self, box) -> tuple[float, float, float, float]:
+        """The user-space rectangle (x1, y1, x2, y2; x1 <= x2, y1 <= y2) of a pixel box."""
+        a, b, c, d, e, f = self.matrix
+        det = a * d - b * c
+        pts = []
+        for px in (box[0], box[2]):
+            for py in (box[1], box[3]):
+                u, v = px - e, py - f
+                pts.append(((d * u - c * v) / det, (a * v - b * u) / det))
+        xs, ys = zip(*pts)
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def _apply(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.matrix
+        return a * x + c * y + e, b * x + d * y + f
+
+
+def render(data: bytes, pages: Iterable[int] | None = None, scale: float = 1.0) -> tuple[int, dict[int, PageImage]]:
+    """(page count, {index: PageImage}) of the document `data`, for the `pages` asked (every page
+    when None; indexes past the end are left out). Raises RenderError when PDFium cannot open it
+    or draw a page."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    with _LOCK:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except Exception as exc:  # PdfiumError: password, damaged beyond PDFium's repair
+            raise RenderError(str(exc)) from exc
+        try:
+            doc.init_forms()
+            count = len(doc)
+            wanted = range(count) if pages is None else sorted({i for i in pages if 0 <= i < count})
+            out = {}
+            for index in wanted:
+                page = doc[index]
+                try:
+                    bitmap = page.render(scale=scale, may_draw_forms=True, grayscale=True)
+                    image = bitmap.to_pil().convert("L")
+                    out[index] = PageImage(index, image, scale, _matrix(raw, page, image.size))
+                finally:
+                    page.close()
+            return count, out
+        except RenderError:
+            raise
+        except Exception as exc:
+            raise RenderError(str(exc)) from exc
+        finally:
+            doc.close()
+
+
+def _matrix(raw, page, size) -> tuple[float, float, float, float, float, float]:
+    """The affine map PDFium used for a page drawn at `size` pixels, read at three points."""
+    w, h = size
+    x, y = ctypes.c_int(), ctypes.c_int()
+
+    def device(px: float, py: float) -> tuple[float, float]:
+        raw.FPDF_PageToDevice(page.raw, 0, 0, w * _VIRTUAL, h * _VIRTUAL, 0, px, py, x, y)
+        return x.value / _VIRTUAL, y.value / _VIRTUAL
+
+    e, f = device(0.0, 0.0)
+    ax, ay = device(1000.0, 0.0)
+    cx, cy = device(0.0, 1000.0)
+    return (ax - e) / 1000, (ay - f) / 1000, (cx - e) / 1000, (cy - f) / 1000, e, f
