@@ -47,3 +47,42 @@ def test_an_appearance_is_mapped_onto_its_rectangle():
     corners = sorted((round(x, 6), round(y, 6)) for x, y in ((m[0] * u + m[2] * v + m[4], m[1] * u + m[3] * v + m[5])
                                                              for u in (0, 100) for v in (0, 50)))
     assert corners == [(200, 300), (200, 400), (250, 300), (250, 400)]
+
+
+def _widget(rect: str, flags: int | None = 4, appearance: bytes | None = b"0 g 0 0 10 10 re f", field_type: str = "/Sig"):
+    """A widget annotation in a real one-page PDF, read back by pyHanko: `rect` is written as is
+    (it may name object 6, the integer 700)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from tests.pdfbytes import assemble
+
+    entries = [f"/Type /Annot /Subtype /Widget /FT {field_type} /Rect {rect}"]
+    if flags is not None:
+        entries.append(f"/F {flags}")
+    stream = appearance if appearance is not None else b""
+    if appearance is not None:
+        entries.append("/AP << /N 5 0 R >>")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+               ("<< " + " ".join(entries) + " >>").encode(),
+               b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length %d >>\nstream\n%s\nendstream" % (
+                   len(stream), stream),
+               b"700"]
+    reader = PdfFileReader(io.BytesIO(assemble(objects)), strict=False)
+    return reader.root["/Pages"]["/Kids"][0].get_object()["/Annots"][0].get_object()
+
+
+def test_placement_reads_geometry_and_flags_as_viewers_do():
+    """docs/attacks.md, "Geometry that parses differently": what PDFium, MuPDF and poppler draw."""
+    assert geometry.placement(_widget("[100 100 200 150]")) == (geometry.DRAWN, (100.0, 100.0, 200.0, 150.0))
+    assert geometry.placement(_widget("[200 150 100 100]"))[1] == (100.0, 100.0, 200.0, 150.0)  # any two corners
+    assert geometry.placement(_widget("[100 100 200 6 0 R]")) == (geometry.DRAWN, (100.0, 100.0, 200.0, 700.0))
+    assert geometry.placement(_widget("[100 100 (x) 150]"))[0] == geometry.UNRESOLVED  # suspicious, not invisible
+    assert geometry.placement(_widget("[100 100 200 150]", flags=32 | 4))[0] == geometry.DRAWN  # printed
+    assert geometry.placement(_widget("[100 100 200 150]", flags=32))[0] == geometry.NOT_DRAWN
+    assert geometry.placement(_widget("[100 100 200 150]", flags=2 | 4))[0] == geometry.NOT_DRAWN
+    assert geometry.placement(_widget("[0 0 0 0]"))[0] == geometry.NOT_DRAWN  # the invisible signature
+    assert geometry.placement(_widget("[100 100 200 150]", appearance=b" \n"))[0] == geometry.NOT_DRAWN
+    assert geometry.placement(_widget("[100 100 200 150]", appearance=None))[0] == geometry.NOT_DRAWN
+    # a text field without appearance is drawn from its value
+    assert geometry.placement(_widget("[100 100 200 150]", appearance=None, field_type="/Tx"))[0] == geometry.DRAWN

@@ -12,6 +12,8 @@ ancestor is refused.
 
 from __future__ import annotations
 
+import math
+
 from pyhanko.pdf_utils.generic import DecryptedObjectProxy, NullObject, Reference
 from pyhanko.pdf_utils.misc import PdfStrictReadError
 
@@ -21,6 +23,7 @@ MAX_DEPTH = 64
 MAX_PARENTS = 32
 MAX_KIDS = 100_000  # pypdf's page_tree_maximum_entries
 HIDDEN_FLAGS = 2 | 32  # annotation flags Hidden and NoView
+HIDDEN, PRINT, NO_VIEW = 2, 4, 32  # annotation flags (§12.5.3)
 
 
 def _decrypted(value):
@@ -205,3 +208,69 @@ def appearance_matrix(form, rect) -> tuple:
     sy = (ry1 - ry0) / (by1 - by0) if by1 > by0 else 1.0
     a = (sx, 0.0, 0.0, sy, rx0 - bx0 * sx, ry0 - by0 * sy)
     return mul(matrix, a)
+
+
+# What a viewer does with an annotation (`placement`): draws it in a rectangle, draws nothing,
+# or cannot be told, because its rectangle is not four finite numbers however it is resolved.
+DRAWN, NOT_DRAWN, UNRESOLVED = "drawn", "not drawn", "unresolved"
+
+
+def placement(annot) -> tuple[str, tuple[float, float, float, float] | None]:
+    """(DRAWN, rectangle), (NOT_DRAWN, None) or (UNRESOLVED, None): whether any viewer draws the
+    annotation, on screen or in print, read the way viewers read it rather than the way
+    pyHanko's difference analysis does (which calls a field invisible when one coordinate of
+    its /Rect is an indirect number, docs/attacks.md, "Geometry that parses differently"):
+
+    - flags: Hidden draws nothing anywhere; NoView hides it on screen only, and with Print it is
+      printed (PDFium with forms draws such a widget too), so only NoView without Print is
+      not drawn; flags that are not a number are no flags, as viewers read them;
+    - /Rect: any two opposite corners, numbers direct or indirect, the array direct or indirect;
+      absent, there is nowhere to draw; of zero width or height, the appearance is scaled to
+      nothing (§12.5.5); present but not four finite numbers, no reading can be trusted, and
+      the caller treats it as drawn (suspicious, not invisible);
+    - appearance: a /Sig field's widget without appearance streams, or whose streams are all
+      empty, draws nothing (viewers generate appearances for text, choice and button fields
+      only); any non-empty stream among /N, /R and /D, or any other field without /AP (its
+      appearance is generated from its value), is drawn."""
+    if not hasattr(annot, "keys"):
+        return NOT_DRAWN, None
+    try:
+        flags = int(entry(annot, "/F", 0))
+    except Exception:
+        flags = 0
+    if flags & HIDDEN or (flags & NO_VIEW and not flags & PRINT):
+        return NOT_DRAWN, None
+    if annot.get("/Rect") is None:
+        return NOT_DRAWN, None
+    box = rect(annot.get("/Rect"))
+    if box is None or not all(math.isfinite(v) for v in box):
+        return UNRESOLVED, None
+    if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+        return NOT_DRAWN, None
+    if not _appears(annot):
+        return NOT_DRAWN, None
+    return DRAWN, box
+
+
+def _appears(annot) -> bool:
+    """Whether the annotation has something to show (see `placement`)."""
+    try:
+        ap = entry(annot, "/AP")
+    except Exception:
+        return True
+    if ap is None or not hasattr(ap, "keys"):
+        kind = inherited(annot, "/FT")
+        return resolved(kind) != "/Sig" if kind is not None else entry(annot, "/Subtype") != "/Widget"
+    for key in ("/N", "/R", "/D"):
+        try:
+            value = entry(ap, key)
+        except Exception:
+            return True
+        streams = [value] if _is_stream(value) else [resolved(v) for v in value.values()] if hasattr(value, "values") else []
+        for stream in streams:
+            try:
+                if not _is_stream(stream) or stream.data.strip():
+                    return True
+            except Exception:  # a stream that cannot be decoded: nobody can say it is empty
+                return True
+    return False

@@ -31,9 +31,10 @@ from __future__ import annotations
 import dataclasses
 
 from pyhanko.pdf_utils import generic
-from pyhanko.sign.diff_analysis import SuspiciousModification
+from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.rules.form_field_rules import SigFieldCreationRule
 
+from verifier.pdf import geometry
 from verifier.signatures.diff.rules.widgets import new_widget_names, walk_page_tree_annots
 
 __all__ = ['ApprovalSigFieldCreationRule', 'SignedSigFieldCreationRule']
@@ -46,15 +47,36 @@ def _is_signed(field) -> bool:
     )
 
 
+def _drawn(field) -> bool:
+    """Whether a viewer draws the signature field or one of its widgets, read as viewers read
+    geometry (verifier.pdf.geometry.placement); a rectangle that cannot be resolved counts as
+    drawn. pyHanko's own reading calls a field invisible when a coordinate is an indirect
+    number (docs/attacks.md, "Geometry that parses differently")."""
+    widgets = [field]
+    kids = geometry.entry(field, "/Kids")
+    if isinstance(kids, list):
+        widgets += [geometry.resolved(kid) for kid in kids[:geometry.MAX_KIDS]]
+    return any(geometry.placement(w)[0] != geometry.NOT_DRAWN for w in widgets)
+
+
 class _ValueBoundSigFieldCreationRule(SigFieldCreationRule):
     """pyHanko's ``SigFieldCreationRule`` with the widgets bound to pages by value
-    (``approve_widget_bindings`` done by kyso's walk instead of pyHanko's)."""
+    (``approve_widget_bindings`` done by kyso's walk instead of pyHanko's), and a new field's
+    visibility read as viewers read it (`_drawn`): one pyHanko calls invisible but a viewer
+    draws is judged as the visible field it is."""
 
     def __init__(self, allow_new_visible_after_certify: bool = False) -> None:
         super().__init__(approve_widget_bindings=False, allow_new_visible_after_certify=allow_new_visible_after_certify)
 
     def apply(self, context):
-        yield from super().apply(context)
+        new_fields = {spec.new_field_ref for spec in context.field_specs.values()
+                      if spec.field_type == '/Sig' and not spec.old_field_ref and spec.new_field_ref}
+        for level, upd in super().apply(context):
+            if upd.updated_ref in new_fields and upd.valid_when_certifying and _drawn(context.new(upd.updated_ref)):
+                level = max(level, ModificationLevel.FORM_FILLING)
+                upd = dataclasses.replace(upd, valid_when_locked=False,
+                                          valid_when_certifying=self.allow_new_visible_after_certify)
+            yield level, upd
         names = new_widget_names(context)
         if names:
             yield from walk_page_tree_annots(context.old.root['/Pages'], context.new.root['/Pages'], names,
