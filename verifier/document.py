@@ -12,8 +12,8 @@ from verifier.policy import policyfile
 from verifier.decree30 import profile
 from verifier.structure import checks as structure
 from verifier.structure.byterange import SignatureRef
-from verifier.signatures import several, x509sig
-from verifier.signatures.layer import DocumentContext, validate_layer
+from verifier.signatures import several, vouch, x509sig
+from verifier.signatures.layer import DocumentContext, revise, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
 from verifier.pdf.opening import Unreadable, open_pdf, readable_prefix
@@ -194,20 +194,48 @@ def _last_change(reader, ref, default):
 
 
 def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport, numbers: list[int]) -> None:
+    validated = []
     for revision, name, field_ref, emb in entries:
         layer = Layer(field=name, revision=numbers[revision])
         report.layers.append(layer)
-        number = len(report.layers)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
-        for code, params in validate_layer(emb, ctx, layer, field_ref):
+        validated.append(validate_layer(emb, ctx, layer, field_ref))
+    # what each layer's signer saw, against what later layers drew over it and who vouches
+    for index, found in _overdrawn(entries, ctx, report).items():
+        validated[index] += found
+    for number, (layer, findings) in enumerate(zip(report.layers, validated), start=1):
+        for code, params in findings:
             report.add(code, layer=number, **params)
         for note in layer.relaxed:
             if note.startswith("LEGACY_SHA1_ACCEPTED"):
                 report.add("LEGACY_SHA1_ACCEPTED", layer=number, where=note.split(": ", 1)[-1], policy=trust.policy.name)
         if layer.status == codes.FAILED:
-            report.add("LAYER_FAILED", layer=number, field=name, subindication=layer.subindication, reason=layer.problem)
+            report.add("LAYER_FAILED", layer=number, field=layer.field, subindication=layer.subindication, reason=layer.problem)
         elif layer.status == codes.INDETERMINATE:
-            report.add("LAYER_INDETERMINATE", layer=number, field=name, subindication=layer.subindication, reason=layer.problem)
+            report.add("LAYER_INDETERMINATE", layer=number, field=layer.field, subindication=layer.subindication,
+                       reason=layer.problem)
+
+
+def _overdrawn(entries, ctx: DocumentContext, report: DocumentReport) -> dict[int, list[tuple[str, dict]]]:
+    """Each layer decided again with what later layers displayed over it (verifier.signatures.vouch):
+    the findings to add, by layer index."""
+    layers = report.layers
+    drawn = {j: vouch.drawn_widgets(ctx.reader, field_ref, name, layers[j].revision)
+             for j, (_, name, field_ref, _) in enumerate(entries)}
+    covered = {}
+    for i, layer in enumerate(layers):
+        facts = ctx.facts.get(id(layer))
+        if facts is not None and facts.modification is not None:
+            covered[i] = facts.modification.covered
+    out: dict[int, list[tuple[str, dict]]] = {}
+    for i, result in vouch.review(layers, drawn, covered).items():
+        if not (result.unvouched or result.unidentified):
+            continue
+        revise(layers[i], ctx,
+               unvouched=tuple(codes.finding_text(c, "en", **p) for c, p in result.unvouched),
+               unidentified=tuple(codes.finding_text(c, "en", **p) for c, p in result.unidentified))
+        out[i] = result.unvouched + result.unidentified
+    return out
 
 
 def _embed(reader, name, value, field_ref):

@@ -116,12 +116,16 @@ def test_a_signed_visible_field_after_p1_or_p3_certification(mode, signed_by_mod
 def test_a_signature_by_an_untrusted_key(mode, signed_by_mode, trust):
     """SSA signed by the attacker, whose CMS carries the attacker's own root: every layer must
     be trusted for VALID. Whose key it is cannot be established, which EN 319 102-1 makes
-    INDETERMINATE (not proven forged); the stamp over the signed amount is reported."""
+    INDETERMINATE (not proven forged); and the first signer's layer, drawn over by a signer
+    nobody can identify, cannot pass either (verifier.signatures.vouch)."""
     forged = kit.sign(signed_by_mode[mode], "untrusted-signer", "Signature2", box=kit.AMOUNT_BOX,
                       chain=("root-untrusted",))
     report = kit.verify(forged, trust)
     assert report.verdict == "INDETERMINATE", kit.explain(report)
-    assert report.layers[0].status == "PASSED"
+    assert report.layers[0].status == "INDETERMINATE", kit.explain(report)
+    assert report.layers[0].subindication == "OVERLAY_BY_UNIDENTIFIED_SIGNER"
+    [over] = [f for f in report.findings if f.code == "OVERLAY_BY_UNIDENTIFIED_SIGNER"]
+    assert over.layer == 1 and over.params["field"] == "Signature2" and over.params["page"] == 1
     assert report.layers[1].status == "INDETERMINATE" and report.layers[1].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
     assert "ANNOTATION_OVER_SIGNED_TEXT" in kit.codes(report)
 
@@ -132,6 +136,7 @@ def test_a_signature_whose_issuer_nobody_knows_is_never_valid(approval, trust):
     report = kit.verify(kit.sign(approval, "untrusted-signer", "Signature2", box=kit.AMOUNT_BOX), trust)
     assert report.verdict == "INDETERMINATE"
     assert report.layers[1].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
+    assert report.layers[0].subindication == "OVERLAY_BY_UNIDENTIFIED_SIGNER"
     assert "ISSUER_MISSING" in kit.codes(report)
 
 

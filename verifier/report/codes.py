@@ -105,6 +105,10 @@ SUBINDICATION_TEXT = {
         "Tài liệu đã bị thay đổi sau khi ký.",
         "The document was modified after this signature.",
     ),
+    "OVERLAY_BY_UNIDENTIFIED_SIGNER": (
+        "Sau chữ ký này, một người ký không xác định được danh tính đã vẽ lên nội dung hiển thị của tài liệu.",
+        "After this signature, a signer who cannot be identified drew over what the document displays.",
+    ),
     "GENERIC": ("Không xác định được tính hợp lệ của chữ ký.", "The signature could not be assessed."),
 }
 
@@ -483,6 +487,17 @@ FINDINGS = _codes(
         "Không đọc được thông tin văn bản: {reason}",
         "The document's metadata could not be read: {reason}",
     ),
+    # issue 14: who may change what is displayed (verifier.signatures.vouch)
+    Code(
+        "APPEARANCE_NOT_VOUCHED", "error",
+        "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, nhưng không chữ ký số đáng tin cậy nào bảo đảm cho nó: nó là {drawn_by}. Nội dung người ký đã thấy có thể đã bị che hoặc thay đổi; hãy yêu cầu nơi gửi cung cấp bản gốc.",
+        "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, and no trusted signature vouches for it: it is {drawn_by}. What the signer saw may have been covered or changed; ask the sender for the original.",
+    ),
+    Code(
+        "OVERLAY_BY_UNIDENTIFIED_SIGNER", "warning",
+        "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, do một người ký không xác định được danh tính (chứng thư số không dẫn tới nguồn tin cậy đã cấu hình, hoặc không dùng để ký văn bản). Không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
+        "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, by a signer who cannot be identified (a certificate that does not chain to a configured anchor, or not meant for documents). What is displayed cannot be confirmed as what was signed.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
@@ -501,9 +516,21 @@ PURPOSE_TEXT = {
     "unknown": ("không xác định", "unknown"),
 }
 
+# What drew over a signed document without a trusted signer's warrant (APPEARANCE_NOT_VOUCHED).
+DRAWN_BY_TEXT = {
+    "document_timestamp": ("một dấu thời gian tài liệu (chỉ chứng minh thời điểm, không chứng minh người tạo)",
+                           "a document timestamp (it proves a time, not who made it)"),
+    "failed_signature": ("một chữ ký không hợp lệ", "a signature that fails"),
+    "unchecked_signature": ("một chữ ký không kiểm tra được", "a signature that cannot be checked"),
+    "form_field": ("một trường biểu mẫu được điền sau khi ký", "a form field filled in after signing"),
+}
+
+
 def finding_text(code: str, lang: str, **params: object) -> str:
     c = FINDINGS[code]
     template = c.vi if lang == "vi" else c.en
+    if params.get("drawn_by") in DRAWN_BY_TEXT:
+        params["drawn_by"] = pick(DRAWN_BY_TEXT[params["drawn_by"]], lang)
     if isinstance(params.get("layers"), list):  # layer numbers read as a list: "3, 4"
         params["layers"] = ", ".join(map(str, params["layers"]))
     try:

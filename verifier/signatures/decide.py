@@ -81,6 +81,11 @@ class LayerFacts:
     messages of the exceptions it caught, and logged, in its order (verifier.signatures.reasons)."""
     chain_end_issuer: str | None = None
     """Issuer name of the last certificate of the chain found (the one not available)."""
+    unvouched: tuple[str, ...] = ()
+    """What later revisions display over the signed content that no later trusted signature
+    vouches for, one sentence each (verifier.signatures.vouch, the rendered comparison)."""
+    unidentified: tuple[str, ...] = ()
+    """What later revisions display over it, vouched for only by signers nobody can identify."""
 
     @property
     def validated(self) -> bool:
@@ -138,6 +143,9 @@ def decide(facts: LayerFacts) -> Decision:
     7   the signature value does not verify            FAILED         SIG_CRYPTO_FAILURE
     8   the byte range covers less than a revision     FAILED         FORMAT_FAILURE
     9   a change after signing is not permitted        FAILED         MODIFIED_AFTER_SIGNING
+    9a  something displayed after signing that no      FAILED         MODIFIED_AFTER_SIGNING
+        later trusted signature vouches for
+        (verifier.signatures.vouch)
     10  an algorithm the policy refuses                INDETERMINATE  CRYPTO_CONSTRAINTS_FAILURE
     11  the chain ends at a self-signed certificate    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
         that is no trust anchor
@@ -158,6 +166,8 @@ def decide(facts: LayerFacts) -> Decision:
                                                                       OUT_OF_BOUNDS_NO_POE, NO_POE
     18  any other trust problem, or not trusted        INDETERMINATE  pyHanko's, else
                                                                       CERTIFICATE_CHAIN_GENERAL_FAILURE
+    18a a later signer nobody can identify drew over   INDETERMINATE  OVERLAY_BY_UNIDENTIFIED_SIGNER
+        the signed content
     19  otherwise                                      PASSED         -
     ==  =============================================  =============  ==============================
 
@@ -192,6 +202,8 @@ def decide(facts: LayerFacts) -> Decision:
     if facts.modification is None or not facts.modification.permitted:
         changes = facts.modification.changes if facts.modification is not None else ()
         return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(changes) or "modified after signing")
+    if facts.unvouched:
+        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(facts.unvouched))
     if facts.legacy_problem:
         return Decision(codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem)
     if facts.untrusted_root is not None:
@@ -236,4 +248,6 @@ def decide(facts: LayerFacts) -> Decision:
         return Decision(codes.INDETERMINATE, indic, reason, within)
     if indic is not None or not facts.trusted:
         return Decision(codes.INDETERMINATE, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, within)
+    if facts.unidentified:
+        return Decision(codes.INDETERMINATE, "OVERLAY_BY_UNIDENTIFIED_SIGNER", "; ".join(facts.unidentified), True)
     return Decision(codes.PASSED, valid_at_signing_time=True)

@@ -6,6 +6,8 @@ facts in one place (verifier.signatures.decide).
 
 from __future__ import annotations
 
+import dataclasses
+
 import asyncio
 import logging
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ class DocumentContext:
     evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
     size: int = 0  # of the whole file, which every /ByteRange must stay within
     revision_numbers: list[int] = field(default_factory=list)  # kyso's revision number by pyHanko's index
+    facts: dict[int, LayerFacts] = field(default_factory=dict)  # by id() of the report's Layer: see revise
 
 
 def _subindication_of(exc: Exception) -> str | None:
@@ -105,21 +108,16 @@ def _signed_attr(signer_info: cms.SignerInfo, name: str):
 
 
 def appearance_of(emb) -> Appearance:
-    from pyhanko.pdf_utils import generic
-
+    """Where the layer's widget is and whether a viewer draws it (verifier.pdf.geometry.placement:
+    a rectangle that cannot be resolved counts as visible, with no rectangle)."""
     widget = emb.sig_field
-    kids = widget.get("/Kids")
-    if kids:
-        widget = kids[0].get_object()
-    rect = None
-    try:
-        rect = [float(x) for x in widget["/Rect"]]
-    except (KeyError, TypeError, ValueError):
-        pass
-    flags = int(widget.get("/F", 0)) if isinstance(widget.get("/F", 0), (int, generic.NumberObject)) else 0
-    hidden = bool(flags & (2 | 32))
-    visible = bool(rect) and abs(rect[2] - rect[0]) > 0 and abs(rect[3] - rect[1]) > 0 and not hidden
-    return Appearance(page=_page_of(emb.reader, widget), rect=rect, visible=visible)
+    kids = geometry.entry(widget, "/Kids")
+    if isinstance(kids, list) and kids:
+        widget = geometry.resolved(kids[0])
+    shown, box = geometry.placement(widget)
+    written = geometry.rect(widget.get("/Rect")) if widget.get("/Rect") is not None else None
+    rect = list(box or written) if (box or written) else None
+    return Appearance(page=_page_of(emb.reader, widget), rect=rect, visible=shown != geometry.NOT_DRAWN)
 
 
 def _page_of(reader, widget) -> int | None:
@@ -167,6 +165,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         return []
     try:
         facts, findings = gather(emb, ctx, layer)
+        ctx.facts[id(layer)] = facts
         decision = decide(facts)
         findings += _decision_findings(facts, decision, layer)
     except Exception as exc:  # our failure is no evidence: undecided (never VALID), never a crash
@@ -175,6 +174,18 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         decision, findings = decide(LayerFacts(exception=reason)), [("INTERNAL_ERROR", {"reason": reason})]
     record(layer, decision)
     return findings
+
+
+def revise(layer: Layer, ctx: DocumentContext, **more) -> None:
+    """Decide a layer again with facts only the other layers reveal (verifier.signatures.vouch:
+    who drew over it later), given as LayerFacts fields. A layer validated without facts (its
+    CMS unreadable, validation raised) keeps its decision: it cannot pass anyway."""
+    facts = ctx.facts.get(id(layer))
+    if facts is None:
+        return
+    facts = dataclasses.replace(facts, **more)
+    ctx.facts[id(layer)] = facts
+    record(layer, decide(facts))
 
 
 def _container_problem(field_ref, size: int) -> str | None:

@@ -39,6 +39,10 @@ class ChangeJudgement:
 
     permitted: bool
     changes: tuple[str, ...] = ()  # one sentence per change, for the report
+    covered: tuple[tuple[str, int], ...] = ()
+    """Form fields permitted because a later signature signs them: (field, the revision of its
+    last change). Whether that signer vouches is judged once every layer is known
+    (verifier.signatures.vouch)."""
 
 
 def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequence[int] = ()) -> ChangeJudgement:
@@ -54,6 +58,7 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
     if isinstance(diff, SuspiciousModification):
         return ChangeJudgement(False, (in_kyso_terms(str(diff), numbers),))
     changes: list[str] = []
+    covered: list[tuple[str, int]] = []
     permitted = True
     last_changed = getattr(diff, "field_last_changed", {}) or {}
     timestamps = getattr(diff, "timestamp_fields", frozenset()) or frozenset()
@@ -66,6 +71,7 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
         if cover is not None:
             changes.append(f"form field '{name}' filled in revision {last_changed[name]}, "
                            f"signed over by '{cover[0]}' in revision {cover[1]}")
+            covered.append((name, last_changed[name]))
         else:
             changes.append(f"form field '{name}' changed without a signature covering it")
             permitted = False
@@ -74,7 +80,7 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
     if getattr(status, "docmdp_ok", None) is False:
         changes.append("the change is not permitted by the document's certification (DocMDP) level")
         permitted = False
-    return ChangeJudgement(permitted, tuple(changes))
+    return ChangeJudgement(permitted, tuple(changes), tuple(covered))
 
 
 def _covering_signature(changed_in, signed_fields: Mapping[str, int], revision: int,
