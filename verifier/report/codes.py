@@ -483,6 +483,12 @@ FINDINGS = _codes(
         "Không đọc được thông tin văn bản: {reason}",
         "The document's metadata could not be read: {reason}",
     ),
+    # issue 14: certificate purpose (verifier.trust.purpose)
+    Code(
+        "CERTIFICATE_NOT_FOR_DOCUMENTS", "warning",
+        "Chứng thư số của người ký không được cấp để ký văn bản: mục đích sử dụng ghi trong chứng thư chỉ là {key_purposes_vi}. Chữ ký này không được công nhận là chữ ký trên văn bản.",
+        "The signer's certificate was not issued for signing documents: the purposes it names are only {key_purposes_en}. The signature is not accepted as a signature on a document.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
