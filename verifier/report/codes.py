@@ -498,6 +498,12 @@ FINDINGS = _codes(
         "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, do một người ký không xác định được danh tính (chứng thư số không dẫn tới nguồn tin cậy đã cấu hình, hoặc không dùng để ký văn bản). Không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
         "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, by a signer who cannot be identified (a certificate that does not chain to a configured anchor, or not meant for documents). What is displayed cannot be confirmed as what was signed.",
     ),
+    # issue 14: certificate purpose (verifier.trust.purpose)
+    Code(
+        "CERTIFICATE_NOT_FOR_DOCUMENTS", "warning",
+        "Chứng thư số của người ký không được cấp để ký văn bản: mục đích sử dụng ghi trong chứng thư chỉ là {key_purposes_vi}. Chữ ký này không được công nhận là chữ ký trên văn bản.",
+        "The signer's certificate was not issued for signing documents: the purposes it names are only {key_purposes_en}. The signature is not accepted as a signature on a document.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.

@@ -60,6 +60,9 @@ class LayerFacts:
     """Why the algorithms are unacceptable under the policy (verifier.signatures.legacy), if they are."""
     untrusted_root: str | None = None
     """Subject of the self-signed certificate the chain ends at, when it is no trust anchor."""
+    key_purpose_problem: str | None = None
+    """Why the signer certificate's extended key usage rules out signing documents
+    (verifier.trust.purpose); None when it allows it, and always for a document timestamp."""
     signing_time: str | None = None
     """The best known signing time (ISO 8601)."""
     signing_time_source: str | None = None
@@ -153,6 +156,10 @@ def decide(facts: LayerFacts) -> Decision:
         lies outside the certificate's validity
     13  revoked, and the certificate was judged at a   FAILED         REVOKED
         proof of existence after the revocation
+    13a the certificate's extended key usage names a   INDETERMINATE  CHAIN_CONSTRAINTS_FAILURE
+        service's role (a TLS server, a TSA, OCSP,
+        code signing) and nothing else but logging
+        in: no document signer
     14  revoked, no proof of existence before it       INDETERMINATE  REVOKED_NO_POE,
                                                                       REVOKED_CA_NO_POE
     15  the signer's own claimed signing time lies     INDETERMINATE  OUT_OF_BOUNDS_NO_POE
@@ -170,6 +177,13 @@ def decide(facts: LayerFacts) -> Decision:
         the signed content
     19  otherwise                                      PASSED         -
     ==  =============================================  =============  ==============================
+
+    Rule 13a comes after every FAILED rule (what the bytes or a proof of time disprove is the
+    stronger answer) and after 10 and 11 (a chain nobody vouches for carries whatever purpose its
+    maker wrote), but before the rules that outside information could still settle (revocation,
+    a proof of time, the missing issuer, pyHanko's trust result): the certificate's own content
+    already rules the signer out, and "try later" or "import the issuer" would send the reader
+    after information that cannot change the answer.
 
     A trust problem is never a failure by itself: a chain nobody configured, a policy that no
     longer accepts an algorithm, a revocation without a proof of when the signature was made
@@ -231,11 +245,14 @@ def decide(facts: LayerFacts) -> Decision:
         # EN 319 102-1 calls it TRY_LATER, and it is outside information, not a failure.
         indic = "TRY_LATER"
     reason = "; ".join(dict.fromkeys(facts.trust_reasons)) or None
-    if indic in REVOCATIONS or facts.revoked:
-        if proven:
-            # judged at the timestamp's time (verifier.signatures.layer): revoked before it
-            return Decision(codes.FAILED, "REVOKED", reason or "the certificate was revoked before the signature's "
-                                                               "timestamp", within)
+    revoked = indic in REVOCATIONS or facts.revoked
+    if revoked and proven:
+        # judged at the timestamp's time (verifier.signatures.layer): revoked before it
+        return Decision(codes.FAILED, "REVOKED", reason or "the certificate was revoked before the signature's "
+                                                           "timestamp", within)
+    if facts.key_purpose_problem is not None:
+        return Decision(codes.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE", facts.key_purpose_problem, within)
+    if revoked:
         return Decision(codes.INDETERMINATE, indic if indic in REVOCATIONS else "REVOKED_NO_POE",
                         reason or "the certificate is revoked, and nothing proves the signature was made before", within)
     if within is False:

@@ -17,7 +17,7 @@ from asn1crypto import cms, core, x509
 
 from verifier.pdf import geometry
 from verifier.decree30 import role
-from verifier.trust import certinfo
+from verifier.trust import certinfo, purpose
 from verifier.report import codes
 from verifier.signatures import formats, legacy, reasons, several
 from verifier.signatures.cmscheck import repair_rsa_parameters, signed_attributes_in_der_order
@@ -384,6 +384,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     if not document_timestamp and cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
+    # a document timestamp's TSA must have timeStamping, which pyHanko requires of it
+    key_purpose = None if document_timestamp else key_purpose_refusal(cert, findings)
     layer.revocation = _revocation(status, cert, vc, extra, ctx, failure.revocation_missing, poe_time)
     if poe_time is not None and status.trusted:
         not_after = cert.not_valid_after
@@ -404,6 +406,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         modification=modification,
         legacy_problem=legacy_problem,
         untrusted_root=certinfo.format_name(top.subject) if untrusted_root else None,
+        key_purpose_problem=key_purpose,
         signing_time=layer.signing_time,
         signing_time_source=layer.signing_time_source,
         not_before=layer.certificate.not_before if layer.certificate is not None else None,
@@ -416,6 +419,17 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         chain_end_issuer=certinfo.format_name(top.issuer),
     )
     return facts, findings
+
+
+def key_purpose_refusal(cert: x509.Certificate, findings: list[tuple[str, dict]]) -> str | None:
+    """Why the signer's certificate is no document signer (verifier.trust.purpose), with its
+    finding added; None when its extended key usage allows signing documents."""
+    refused = purpose.refusal(cert)
+    if refused is None:
+        return None
+    findings.append(("CERTIFICATE_NOT_FOR_DOCUMENTS", {"key_purposes_vi": refused.purposes_vi,
+                                                       "key_purposes_en": refused.purposes_en}))
+    return refused.problem
 
 
 def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:

@@ -260,6 +260,7 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
     if cert.key_usage_value is not None and "non_repudiation" not in cert.key_usage_value.native:
         layer.relaxed.append("NON_REPUDIATION_ABSENT")
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
+    key_purpose = layer_mod.key_purpose_refusal(cert, findings)
     layer.revocation = layer_mod._revocation(status, cert, vc, extra, ctx, missing)
     if ctx.trust.online:
         ctx.fetched.extend(layer_mod._fetched(vc))
@@ -269,7 +270,7 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
     facts = LayerFacts(
         sub_filter=layer.sub_filter, integrity=intact, signature_valid=valid, coverage=layer.coverage,
         modification=modification, legacy_problem=legacy_problem,
-        untrusted_root=certinfo.format_name(top.subject) if untrusted_root else None,
+        untrusted_root=certinfo.format_name(top.subject) if untrusted_root else None, key_purpose_problem=key_purpose,
         signing_time=layer.signing_time, signing_time_source=layer.signing_time_source,
         not_before=layer.certificate.not_before if layer.certificate is not None else None,
         not_after=layer.certificate.not_after if layer.certificate is not None else None,
