@@ -15,8 +15,8 @@ one unexplained object makes the modification level OTHER and the signature inva
 
 Its DEFAULT_DIFF_POLICY wrongly rejects genuine documents of Vietnamese state agencies,
 because of three habits of their signing tools (VGCA Sign Service, vSignPDF, built on
-iText). kyso's policy is pyHanko's default plus exactly three narrow extensions, one per
-habit, and one restriction (4.), and nothing else:
+iText). kyso's policy is pyHanko's default plus three narrow extensions, one per habit, and
+restrictions (4.-6.) where pyHanko accepts what changes the display:
 
 1. new visible signature fields after a DocMDP P=2 certification, when signed in that
    revision (``rules.form_fields.SignedSigFieldCreationRule``, selected per signature by
@@ -25,7 +25,11 @@ habit, and one restriction (4.), and nothing else:
    (``rules.structure_tree.SignatureStructTreeRule``);
 3. an empty XMP metadata stream (``rules.metadata.EmptyTolerantMetadataRule``);
 4. no empty visible signature field after an approval signature
-   (``rules.form_fields.ApprovalSigFieldCreationRule``).
+   (``rules.form_fields.ApprovalSigFieldCreationRule``);
+5. a page's signed annotations keep their drawing order, new signature widgets appended after
+   them (``rules.widgets``; pyHanko compares /Annots as a set);
+6. /NeedAppearances not set, /DA, /Q and /DR of the form and of the signed fields unchanged
+   (``rules.display.DisplayPropertiesRule``; pyHanko exempts them).
 
 Everything else - new annotations, page content or font changes, unsigned updates,
 non-signature form fields - is classified by pyHanko's own rules exactly as in

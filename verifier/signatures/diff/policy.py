@@ -24,6 +24,7 @@ from verifier.signatures.diff.rules.dangling_usage import DanglingTrailerUsageRu
 from verifier.signatures.diff.rules.field_names import DottedNameFormRule
 from verifier.signatures.diff.rules import (
     ApprovalSigFieldCreationRule,
+    DisplayPropertiesRule,
     EmptyTolerantMetadataRule,
     FieldValueRule,
     SignatureStructTreeRule,
@@ -49,6 +50,7 @@ class KysoDiffResult(DiffResult):
 def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
     return DottedNameFormRule(
         field_rules=[
+            DisplayPropertiesRule(),
             SignedSigFieldCreationRule()
             if after_p2_certification
             else ApprovalSigFieldCreationRule(),
@@ -119,7 +121,11 @@ def build_diff_policy() -> DiffPolicy:
       again with the same value;
     - ``GenericFieldModificationRule`` is replaced by :class:`FieldValueRule` (a field is
       changed only if its value is, a choice's /I goes with its /V), and new signature
-      widgets are bound to pages compared by value (rules.widgets).
+      widgets are bound to pages compared by value (rules.widgets), appended after the
+      page's signed annotations in their order;
+    - :class:`DisplayPropertiesRule` (first of the form's field rules) refuses
+      /NeedAppearances set, and /DA, /Q, /DR of the form or of a signed field changed
+      (rules.display): pyHanko exempts them from its comparison.
 
     Its results are :class:`KysoDiffResult`: when each changed field last changed.
     """

@@ -9,17 +9,24 @@ dict key /Resources differ"). :func:`walk_page_tree_annots` is pyHanko's
 (verifier.signatures.diff.values): every entry but /Annots must resolve to the same value, and
 the new objects met on the way (the moved /Resources) are explained with the page. A font or
 an image changed behind the moved /Resources makes the page differ: refused as before.
-Everything else (no annotation deleted, only the new fields' widgets added, the page tree's
-shape unchanged) is pyHanko's code unchanged.
+
+pyHanko compares a page's /Annots as a set. A viewer draws the annotations in their order,
+each over the ones before, so reversing two overlapping ones shows the other on top; kyso
+compares them as lists (docs/attacks.md, "Display properties outside the compared objects"):
+the signed annotations keep their order, and the new signature widgets come after all of
+them, each once. Every signing tool seen does exactly that: pyHanko's signer
+(``register_annotation``), the VGCA tools in every revision of ../shared/realdocs, the
+samples. Everything else (no annotation deleted, only the new fields' widgets added, the
+page tree's shape unchanged) is pyHanko's code unchanged.
 """
 
 from __future__ import annotations
 
-from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.reader import RawPdfPath
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.form_rules_api import FormUpdate
-from pyhanko.sign.diff_analysis.rules.form_field_rules import _arr_to_refs, _extract_annots_from_page
+from pyhanko.sign.diff_analysis.rules.form_field_rules import _arr_to_refs
 from pyhanko.sign.diff_analysis.rules_api import RelativeContext
 
 from verifier.signatures.diff.values import same_value
@@ -42,6 +49,38 @@ def new_widget_names(context) -> dict:
             if '/T' not in kid.get_object():
                 names[kid] = fq_name
     return names
+
+
+def _annots_of(page, exc) -> tuple[list, generic.Reference | None]:
+    """A page's annotations in drawing order (each a reference; a direct one is refused, as by
+    pyHanko), and the reference of its /Annots array if that is indirect. No /Annots: none."""
+    if not isinstance(page, generic.DictionaryObject):
+        raise exc("Page objects should be dictionaries")
+    if '/Annots' not in page:
+        return [], None
+    value = page.raw_get('/Annots')
+    ref = value.reference if isinstance(value, generic.IndirectObject) else None
+    return _arr_to_refs(value, SuspiciousModification), ref
+
+
+def _appended(old: list, new: list, page_ref) -> list:
+    """The annotations `new` adds after `old`, which it must keep, in order, before them: a
+    viewer draws a page's annotations in that order, each over the ones before, so a reordered
+    list shows another of two overlapping annotations on top than the signer saw."""
+    if new[:len(old)] != old:
+        gone = set(old) - set(new)
+        if gone:
+            raise SuspiciousModification(f"Annotations {gone} were deleted.")
+        raise SuspiciousModification(
+            f"The annotations of page object {page_ref.idnum} were reordered after signing: a page's "
+            "annotations are drawn in their order, and new signature widgets may only be appended "
+            "after the ones that were signed.")
+    added = new[len(old):]
+    if len(set(added)) != len(added) or set(added) & set(old):
+        raise SuspiciousModification(
+            f"An annotation is listed twice on page object {page_ref.idnum} after signing: it would be "
+            "drawn again over the annotations listed between.")
+    return added
 
 
 def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=frozenset()):
@@ -69,23 +108,15 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
             continue
         if node_type != '/Page':
             continue
-        try:
-            new_annots, new_annots_ref = _extract_annots_from_page(new_kid, SuspiciousModification)
-        except KeyError:
-            continue
-        try:
-            old_annots, old_annots_ref = _extract_annots_from_page(old_kid, misc.PdfReadError)
-        except KeyError:
-            old_annots_ref, old_annots = None, set()
+        new_annots, new_annots_ref = _annots_of(new_kid, SuspiciousModification)
+        old_annots, old_annots_ref = _annots_of(old_kid, misc.PdfReadError)
         if old_annots == new_annots:
             continue
-        deleted, added = old_annots - new_annots, new_annots - old_annots
-        if deleted:
-            raise SuspiciousModification(f"Annotations {deleted} were deleted.")
-        unknown = added - names.keys()
+        added = _appended(old_annots, new_annots, old_kid_ref)
+        unknown = set(added) - names.keys()
         if unknown:
             raise SuspiciousModification(f"The newly added annotations {unknown} were not recognised.")
-        field_name = names[next(iter(added))] if len(added) == 1 else None
+        field_name = names[added[0]] if len(added) == 1 else None
         sameness = same_value(old_kid, new_kid, old_rev=old, new_rev=new, ignore=frozenset({'/Annots'}))
         if not sameness:
             raise SuspiciousModification(
