@@ -272,3 +272,30 @@ def test_form_defaults_changed_touch_the_widget_pages(pages3):
     reader = kit.reader(out.getvalue())
     touched = touched_pages(reader, reader.xrefs.total_revisions - 2)
     assert touched.pages == {1} and not touched.everything
+
+
+def test_inherited_resources_reach_every_page_below():
+    """A font listed on the page tree's root, inherited by every page (ISO 32000-1 §7.7.3.4)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+
+    w = PdfFileWriter()
+    font = w.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+        pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
+    for n in range(2):
+        content = w.add_object(generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 700 Td (Page %d) Tj ET" % n))
+        page = PageObject(contents=content, media_box=(0, 0, 595, 842))
+        del page["/Resources"]
+        w.insert_page(page)
+    w.root["/Pages"][pdf_name("/Resources")] = generic.DictionaryObject({
+        pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): font})})
+    out = io.BytesIO()
+    w.write(out)
+    data = kit.sign(out.getvalue())
+    forged = _font_swapped(data, font.idnum)
+    reader = kit.reader(forged)
+    touched = touched_pages(reader, reader.xrefs.total_revisions - 2)
+    assert touched.pages == {0, 1} and not touched.everything
+    assert {r.page for r in differences(forged, [len(data)], pages={0: touched.pages})[0]} == {0, 1}
