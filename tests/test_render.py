@@ -299,3 +299,35 @@ def test_inherited_resources_reach_every_page_below():
     touched = touched_pages(reader, reader.xrefs.total_revisions - 2)
     assert touched.pages == {0, 1} and not touched.everything
     assert {r.page for r in differences(forged, [len(data)], pages={0: touched.pages})[0]} == {0, 1}
+
+
+# -- bounds --------------------------------------------------------------------------------------
+
+def test_scattered_changes_grouped_into_a_few_regions():
+    from PIL import Image
+
+    from verifier.render.compare import MAX_REGIONS, compare_pages
+    from verifier.render.pages import PageImage
+
+    before = Image.new("L", (600, 800), 255)
+    after = before.copy()
+    dots = [(17 + 41 * i % 560, 23 + 67 * i % 760) for i in range(40)]
+    for xy in dots:
+        after.putpixel(xy, 0)
+    matrix = (1.0, 0.0, 0.0, -1.0, 0.0, 800.0)
+    regions = compare_pages(PageImage(0, before, 1.0, matrix), PageImage(0, after, 1.0, matrix))
+    assert 1 <= len(regions) <= MAX_REGIONS and sum(r.pixels for r in regions) == len(set(dots))
+    for x, y in dots:  # every changed pixel is in a region, in user space (y up)
+        assert any(r.rect[0] <= x + 0.5 <= r.rect[2] and r.rect[1] <= 800 - y - 0.5 <= r.rect[3] for r in regions)
+
+
+def test_a_page_of_hostile_size_is_drawn_within_the_pixel_budget():
+    from verifier.render.pages import MAX_PIXELS, render
+
+    base = kit.base_pdf()
+    pnum = kit.page_ref(base)
+    page = kit.raw_dict(base, pnum).replace(b"/MediaBox [ 0 0 595 842 ]", b"/MediaBox [ 0 0 14400 14400 ]")
+    assert b"14400" in page
+    _, images = render(kit.append_update(base, [(pnum, page)]), [0], 2.0)
+    w, h = images[0].image.size
+    assert w * h <= MAX_PIXELS and images[0].scale < 1

@@ -185,8 +185,7 @@ def compare_pages(before: PageImage | None, after: PageImage | None, explained: 
     if mask.getbbox() is None:
         return []
     out = []
-    for box in _clusters(mask):
-        pixels = mask.crop(box).histogram()[255]
+    for box, pixels in _clusters(mask):
         out.append(Region(index, after.to_pdf(box), pixels, crops and _png(before, box) or None,
                           crops and _png(after, box) or None))
     return out
@@ -195,36 +194,64 @@ def compare_pages(before: PageImage | None, after: PageImage | None, explained: 
 _BINARY = [0] + [255] * 255  # any change of grey level counts
 
 
-def _clusters(mask) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes grouping the mask's set pixels: the TILE grid's marked cells joined when they
-    touch (8-neighbours), then when within 2, 4, 8... cells, until at most MAX_REGIONS remain."""
+def _clusters(mask) -> list[tuple[tuple[int, int, int, int], int]]:
+    """(pixel box, set pixels in it) grouping the mask's set pixels: the TILE grid's marked cells
+    joined when they touch (8-neighbours); while more than MAX_REGIONS groups remain, the same
+    on a grid twice as coarse (cells of 2x2, then 4x4... tiles), so that nearby clusters merge
+    first; groups whose boxes overlap are then one. Each pixel is counted in one group."""
     w, h = mask.size
     left, top, right, bottom = mask.getbbox()
-    cells: dict[tuple[int, int], tuple[int, int, int, int]] = {}  # (col, row) -> exact pixel box
+    cells: dict[tuple[int, int], tuple[tuple[int, int, int, int], int]] = {}  # (col, row) -> (box, pixels)
     for y in range(top - top % TILE, bottom, TILE):
         band = mask.crop((left, y, right, min(y + TILE, h))).getbbox()
         if band is None:
             continue
         x_from, x_to = left + band[0], left + band[2]
         for x in range(x_from - x_from % TILE, x_to, TILE):
-            box = mask.crop((x, y, min(x + TILE, w), min(y + TILE, h))).getbbox()
+            tile = mask.crop((x, y, min(x + TILE, w), min(y + TILE, h)))
+            box = tile.getbbox()
             if box is not None:
-                cells[(x // TILE, y // TILE)] = (x + box[0], y + box[1], x + box[2], y + box[3])
-    gap = 1
+                cells[(x // TILE, y // TILE)] = ((x + box[0], y + box[1], x + box[2], y + box[3]), tile.histogram()[255])
     while True:
-        groups = _components(cells, gap)
+        groups = [_merged([cells[c] for c in group]) for group in _components(cells)]
         if len(groups) <= MAX_REGIONS:
             break
-        gap *= 2
-    boxes = []
-    for group in groups:
-        xs0, ys0, xs1, ys1 = zip(*(cells[c] for c in group))
-        boxes.append((min(xs0), min(ys0), max(xs1), max(ys1)))
-    return sorted(boxes, key=lambda b: (b[1], b[0]))
+        coarse: dict = {}
+        for (cx, cy), cell in cells.items():
+            key = (cx // 2, cy // 2)
+            coarse[key] = _merged([coarse[key], cell]) if key in coarse else cell
+        cells = coarse
+    merged = True
+    while merged:  # boxes of separate groups may overlap; a reader sees one place
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                if _overlap(groups[i][0], groups[j][0]):
+                    groups[i] = _merged([groups[i], groups.pop(j)])
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(groups, key=lambda g: (g[0][1], g[0][0]))
 
 
-def _components(cells, gap: int) -> list[list[tuple[int, int]]]:
-    """Cells grouped when their columns and rows both differ by at most `gap` (union-find)."""
+def _merged(cells):
+    box = cells[0][0]
+    for other, _ in cells[1:]:
+        box = _union(box, other)
+    return box, sum(n for _, n in cells)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _union(a, b):
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _components(cells) -> list[list[tuple[int, int]]]:
+    """Cells grouped when they touch, diagonals included (union-find)."""
     parent = {c: c for c in cells}
 
     def find(c):
@@ -234,13 +261,11 @@ def _components(cells, gap: int) -> list[list[tuple[int, int]]]:
         return c
 
     for (cx, cy) in cells:
-        for dx in range(-gap, gap + 1):
-            for dy in range(0, gap + 1):
-                other = (cx + dx, cy + dy)
-                if (dy > 0 or dx > 0) and other in parent:
-                    a, b = find((cx, cy)), find(other)
-                    if a != b:
-                        parent[a] = b
+        for other in ((cx + 1, cy), (cx - 1, cy + 1), (cx, cy + 1), (cx + 1, cy + 1)):
+            if other in parent:
+                a, b = find((cx, cy)), find(other)
+                if a != b:
+                    parent[a] = b
     groups: dict = {}
     for c in cells:
         groups.setdefault(find(c), []).append(c)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 _LOCK = threading.RLock()  # re-entrant: a caller may hold it around several open documents
 _VIRTUAL = 1000  # PDFium maps to integer pixels: a device this much larger keeps the fractions
+MAX_PIXELS = 25_000_000  # per drawing (one byte each): a page this large is drawn at a lower scale
 
 
 class RenderError(Exception):
@@ -78,7 +79,9 @@ class Opened:
         self.count = len(doc)
 
     def draw(self, index: int, scale: float) -> PageImage:
-        """Page `index` (from 0) as displayed; raises RenderError when PDFium cannot draw it."""
+        """Page `index` (from 0) as displayed; raises RenderError when PDFium cannot draw it. A
+        page that would take more than MAX_PIXELS is drawn at the scale that fits (a page of
+        a hostile size must not take the memory of the machine); PageImage.scale says which."""
         import pypdfium2.raw as raw
 
         with _LOCK:
@@ -87,6 +90,9 @@ class Opened:
             except Exception as exc:
                 raise RenderError(f"page {index + 1}: {exc}") from exc
             try:
+                w, h = page.get_size()
+                if w * h * scale * scale > MAX_PIXELS:
+                    scale = (MAX_PIXELS / (w * h)) ** 0.5
                 bitmap = page.render(scale=scale, may_draw_forms=True, grayscale=True)
                 image = bitmap.to_pil().convert("L")
                 return PageImage(index, image, scale, _matrix(raw, page, image.size))

@@ -65,6 +65,7 @@ class PageGraph:
         self.tree_nodes: set[tuple[int, int]] | None = None  # the page tree's intermediate nodes
         self.widget_pages: set[int] = set()
         self.failure: str | None = None  # set when the graph is incomplete: every page is compared
+        self._reverse: dict[tuple, list[tuple]] | None = None
         try:
             self._build()
         except _Bound:
@@ -198,10 +199,12 @@ class PageGraph:
         marked = [n for n in self.edges if n[0] in written or n in self.unreadable]
         if not marked:
             return set()
-        reverse: dict[tuple, list[tuple]] = {}
-        for node, outs in self.edges.items():
-            for o in outs:
-                reverse.setdefault(o, []).append(node)
+        if self._reverse is None:
+            self._reverse = {}
+            for node, outs in self.edges.items():
+                for o in outs:
+                    self._reverse.setdefault(o, []).append(node)
+        reverse = self._reverse
         seen = set(marked)
         stack = list(marked)
         while stack:
