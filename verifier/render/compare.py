@@ -71,8 +71,8 @@ def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[in
     PDFium cannot open or draw gives Unrenderable for the revisions that need it.
 
     Each distinct (revision, page) is drawn once, the final document's pages once for all
-    revisions; at most one final page and one signed page are held at a time. A page with a
-    difference is drawn again at CROP_SCALE for the crops."""
+    revisions; only the page being compared is held (one final and one signed drawing, and
+    their CROP_SCALE drawings when a difference is found, for the crops)."""
     explained = explained or {}
     out: dict[int, list[Region] | Unrenderable] = {}
     # revisions with the same bytes are drawn once; a revision that is the whole file cannot differ
