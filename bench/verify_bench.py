@@ -26,6 +26,9 @@ The row "p005-l03 +100k CRL" is the reference with a 100,000-entry CRL of its CA
   pdfsig       `pdfsig FILE` per file (no modification analysis), when poppler-utils is installed
   floor        SHA-256 of the byte ranges + RSA verification of each signature, `cryptography` alone
 
+The rendered comparison's cost (issue 14) follows the targets: bench/render_bench.py, per layer and
+per page, with kyso's medians above as its baseline.
+
 The 3-layer reference is p005-l03 (5 pages, 3 signatures), as in the issue. Peak memory is the
 child's VmHWM, read from /proc while it runs: ru_maxrss of a child carries this (large) process's
 high-water mark across fork and exec on Linux.
@@ -386,6 +389,11 @@ def main() -> int:
     print(f"  cold seed plan >= 2 x faster than pyhanko sign validate: {verdict(pc and pc / kc >= 2)}; "
           f"kyso --help < 0.3 s: {verdict(help_ms < 300)}")
     print(f"  peak memory < 300 MB on {BIG}: {verdict(peak.get(BIG) and peak[BIG] < 300)}")
+
+    import render_bench  # issue 14: the rendered comparison's cost per layer and per page
+
+    render_bench.section([(n, p) for n, p in docs if n != WITH_CRL] + [(render_bench.SCAN, render_bench.scan_document())],
+                         {name: med(name, "kyso 1 core") for name, _ in docs}, reps=reps_warm)
     return 0
 
 

@@ -3,7 +3,8 @@ the image's pixels and the page's user space.
 
 PDFium is the renderer of Chrome and of most viewers Vietnamese offices use; what it draws is
 what a reader sees. It is not safe to call from two threads at once (pypdfium2's documentation),
-so every call into it holds one lock. A revision is rendered from the bytes up to its end: a
+so every call into it holds one lock (a document is opened, drawn and closed under it, and
+callers may hold it across several). A revision is rendered from the bytes up to its end: a
 PDF cut after any of its revisions is that revision as its signer saw it.
 """
 
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: a caller may hold it around several open documents
 _VIRTUAL = 1000  # PDFium maps to integer pixels: a device this much larger keeps the fractions
+MAX_PIXELS = 25_000_000  # per drawing (one byte each): a page this large is drawn at a lower scale
 
 
 class RenderError(Exception):
@@ -62,33 +65,64 @@ def render(data: bytes, pages: Iterable[int] | None = None, scale: float = 1.0) 
     """(page count, {index: PageImage}) of the document `data`, for the `pages` asked (every page
     when None; indexes past the end are left out). Raises RenderError when PDFium cannot open it
     or draw a page."""
+    with opened(data) as doc:
+        wanted = range(doc.count) if pages is None else sorted({i for i in pages if 0 <= i < doc.count})
+        return doc.count, {index: doc.draw(index, scale) for index in wanted}
+
+
+class Opened:
+    """A document open in PDFium, its forms initialised: pages drawn one at a time, so that a
+    caller comparing several documents holds two images, not every page of each."""
+
+    def __init__(self, doc):
+        self._doc = doc
+        self.count = len(doc)
+
+    def draw(self, index: int, scale: float) -> PageImage:
+        """Page `index` (from 0) as displayed; raises RenderError when PDFium cannot draw it. A
+        page that would take more than MAX_PIXELS is drawn at the scale that fits (a page of
+        a hostile size must not take the memory of the machine); PageImage.scale says which."""
+        import pypdfium2.raw as raw
+
+        with _LOCK:
+            try:
+                page = self._doc[index]
+            except Exception as exc:
+                raise RenderError(f"page {index + 1}: {exc}") from exc
+            try:
+                w, h = page.get_size()
+                if w * h * scale * scale > MAX_PIXELS:
+                    scale = (MAX_PIXELS / (w * h)) ** 0.5
+                bitmap = page.render(scale=scale, may_draw_forms=True, grayscale=True)
+                image = bitmap.to_pil().convert("L")
+                return PageImage(index, image, scale, _matrix(raw, page, image.size))
+            except Exception as exc:
+                raise RenderError(f"page {index + 1}: {exc}") from exc
+            finally:
+                page.close()
+
+
+@contextmanager
+def opened(data) -> Iterator[Opened]:
+    """The document `data` (bytes, or a readable binary file) open in PDFium for drawing; raises
+    RenderError when PDFium cannot open it (a password, damage beyond its repair)."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     with _LOCK:
         try:
             doc = pdfium.PdfDocument(data)
-        except Exception as exc:  # PdfiumError: password, damaged beyond PDFium's repair
+        except Exception as exc:  # PdfiumError
             raise RenderError(str(exc)) from exc
         try:
             doc.init_forms()
-            count = len(doc)
-            wanted = range(count) if pages is None else sorted({i for i in pages if 0 <= i < count})
-            out = {}
-            for index in wanted:
-                page = doc[index]
-                try:
-                    bitmap = page.render(scale=scale, may_draw_forms=True, grayscale=True)
-                    image = bitmap.to_pil().convert("L")
-                    out[index] = PageImage(index, image, scale, _matrix(raw, page, image.size))
-                finally:
-                    page.close()
-            return count, out
-        except RenderError:
-            raise
+            handle = Opened(doc)
         except Exception as exc:
+            doc.close()
             raise RenderError(str(exc)) from exc
-        finally:
+    try:
+        yield handle
+    finally:
+        with _LOCK:
             doc.close()
 
 
