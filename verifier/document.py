@@ -12,7 +12,7 @@ from verifier.policy import policyfile
 from verifier.decree30 import profile
 from verifier.structure import checks as structure
 from verifier.structure.byterange import SignatureRef
-from verifier.signatures import several, vouch, x509sig
+from verifier.signatures import displayed, several, vouch, x509sig
 from verifier.signatures.layer import DocumentContext, revise, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
@@ -159,7 +159,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
                          if not isinstance(emb, Exception) or x509sig.applies(ref)}
     _load_dss(reader, ctx)
     try:
-        _validate_entries(entries, ctx, trust, report, numbers)
+        _validate_entries(entries, ctx, trust, report, numbers, data)
     finally:
         report.fetched = list(dict.fromkeys(ctx.fetched))
         report.evidence = list(dict.fromkeys(ctx.evidence))
@@ -193,15 +193,19 @@ def _last_change(reader, ref, default):
         return default
 
 
-def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport, numbers: list[int]) -> None:
+def _validate_entries(entries, ctx: DocumentContext, trust: TrustConfig, report: DocumentReport, numbers: list[int],
+                      data: bytes) -> None:
     validated = []
     for revision, name, field_ref, emb in entries:
         layer = Layer(field=name, revision=numbers[revision])
         report.layers.append(layer)
         # the facts of the layer and its status, decided in one place (verifier.signatures.decide)
         validated.append(validate_layer(emb, ctx, layer, field_ref))
-    # what each layer's signer saw, against what later layers drew over it and who vouches
+    # what each layer's signer saw, against what later layers drew over it and who vouches,
+    # then against what the document displays now, drawn by PDFium
     for index, found in _overdrawn(entries, ctx, report).items():
+        validated[index] += found
+    for index, found in _displayed(entries, ctx, report, data).items():
         validated[index] += found
     for number, (layer, findings) in enumerate(zip(report.layers, validated), start=1):
         for code, params in findings:
@@ -235,6 +239,32 @@ def _overdrawn(entries, ctx: DocumentContext, report: DocumentReport) -> dict[in
                unvouched=tuple(codes.finding_text(c, "en", **p) for c, p in result.unvouched),
                unidentified=tuple(codes.finding_text(c, "en", **p) for c, p in result.unidentified))
         out[i] = result.unvouched + result.unidentified
+    return out
+
+
+def _displayed(entries, ctx: DocumentContext, report: DocumentReport, data: bytes) -> dict[int, list[tuple[str, dict]]]:
+    """Each layer decided again with what the rendered comparison found (verifier.signatures.displayed):
+    the findings to add, by layer index. Kept apart from the verdict's own failures: the
+    comparison failing is kyso's failure, never evidence."""
+    signed = []
+    for _, _, _, emb in entries:
+        try:
+            _, _, start, length = (int(v) for v in emb.byte_range)
+            signed.append((emb.signed_revision, start + length))
+        except Exception:  # an exception in place of a signature, a byte range that is no range
+            signed.append(None)
+    try:
+        found = displayed.review(data, ctx.reader, report.layers, signed)
+    except Exception as exc:
+        log.exception("rendered comparison failed")
+        return {0: [("RENDERING_UNAVAILABLE", {"side": "?", "page": "?", "reason": f"{type(exc).__name__}: {exc}"})]}
+    out = {}
+    for i, shown in found.items():
+        if shown.unvouched:
+            facts = ctx.facts.get(id(report.layers[i]))
+            revise(report.layers[i], ctx, unvouched=(facts.unvouched if facts else ()) + tuple(shown.unvouched))
+        report.images += shown.images
+        out[i] = shown.findings
     return out
 
 

@@ -498,6 +498,17 @@ FINDINGS = _codes(
         "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, do một người ký không xác định được danh tính (chứng thư số không dẫn tới nguồn tin cậy đã cấu hình, hoặc không dùng để ký văn bản). Không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
         "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, by a signer who cannot be identified (a certificate that does not chain to a configured anchor, or not meant for documents). What is displayed cannot be confirmed as what was signed.",
     ),
+    # issue 14: the rendered comparison (verifier.signatures.displayed)
+    Code(
+        "RENDERED_DIFFERENCE", "error",
+        "Trang {page} hiển thị khác với lúc ký: vùng {rect} ({pixels} điểm ảnh) đã thay đổi sau chữ ký này mà không do một lớp ký sau nào vẽ ra. Nội dung người ký đã thấy đã bị thay đổi; hãy yêu cầu nơi gửi cung cấp bản gốc.",
+        "Page {page} displays differently than when signed: area {rect} ({pixels} pixels) changed after this signature, and no later layer drew it. What the signer saw was changed; ask the sender for the original.",
+    ),
+    Code(
+        "RENDERING_UNAVAILABLE", "warning",
+        "Không vẽ được trang để so sánh với lúc ký (phía {side}, trang {page}: {reason}); phần so sánh hình ảnh bị bỏ qua, các kiểm tra khác vẫn áp dụng.",
+        "The pages could not be drawn to compare with what was signed ({side} side, page {page}: {reason}); the visual comparison was skipped, the other checks still apply.",
+    ),
     # issue 14: certificate purpose (verifier.trust.purpose)
     Code(
         "CERTIFICATE_NOT_FOR_DOCUMENTS", "warning",

@@ -172,6 +172,10 @@ class DocumentReport:
     # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
     # Not part of the JSON report.
     evidence: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+    # What the rendered comparison found changed on screen after a layer (verifier.signatures.displayed):
+    # {layer, page, rect, pixels, before, after} with PNG crops, for the HTML and PDF reports.
+    # Not part of the JSON report (the findings carry the regions).
+    images: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def add(self, code: str, layer: int | None = None, severity: str | None = None, **params: Any) -> Finding:
         """A finding about the document, or about layer number `layer` (1-based)."""

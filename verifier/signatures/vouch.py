@@ -85,7 +85,7 @@ def drawn_widgets(reader, field_ref, name: str, revision: int) -> list[Drawn]:
         kids = geometry.entry(sig_field, "/Kids")
         widgets = [(field_ref, sig_field)]
         if isinstance(kids, list):
-            widgets = [(kid, geometry.resolved(kid)) for kid in kids[:geometry.MAX_KIDS]
+            widgets = [(kid, geometry.resolved(kid)) for kid in list(kids)[:geometry.MAX_KIDS]
                        if hasattr(geometry.resolved(kid), "keys") and "/T" not in geometry.resolved(kid)]
     except Exception:
         return []

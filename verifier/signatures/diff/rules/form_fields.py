@@ -55,7 +55,7 @@ def _drawn(field) -> bool:
     widgets = [field]
     kids = geometry.entry(field, "/Kids")
     if isinstance(kids, list):
-        widgets += [geometry.resolved(kid) for kid in kids[:geometry.MAX_KIDS]]
+        widgets += [geometry.resolved(kid) for kid in list(kids)[:geometry.MAX_KIDS]]
     return any(geometry.placement(w)[0] != geometry.NOT_DRAWN for w in widgets)
 
 

@@ -1,0 +1,114 @@
+"""The rendered comparison as the backstop: what each signer saw against what the document
+displays now, whatever mechanism changed it (docs/attacks.md, "A backstop for classes nobody
+has published yet").
+
+The difference analysis and verifier.signatures.vouch judge every change after a signature by
+its objects. Parser differentials, display properties outside the compared objects, a font
+redefined where no rule looks: the classes nobody has published yet change pixels without
+being seen there. So the pages of each signed revision and of the final document are drawn
+with PDFium (verifier.render), as Chrome and most viewers draw them, forms drawn, and compared.
+
+What a later layer may draw is explained: the rectangles of the annotations written after the
+signed revision (new signature widgets, fields filled in), which the difference analysis and
+the vouching rule have judged already. A difference anywhere else fails the layer
+(RENDERED_DIFFERENCE, MODIFIED_AFTER_SIGNING). Only pages a later revision touches or reaches
+are drawn (verifier.render.touched). A side PDFium cannot draw proves nothing either way: a
+warning (RENDERING_UNAVAILABLE), the layer keeps its status.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from verifier.pdf import geometry
+from verifier.report import codes
+from verifier.report.model import Layer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Displayed:
+    """What the rendered comparison found for one layer."""
+
+    findings: list[tuple[str, dict]] = field(default_factory=list)
+    unvouched: list[str] = field(default_factory=list)  # sentences for the layer's problem
+    images: list[dict] = field(default_factory=list)  # {layer, page, rect, before, after}: PNG crops for reports
+
+
+def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[int, int] | None]) -> dict[int, Displayed]:
+    """For each layer i whose signed revision is signed[i] = (pyHanko's revision index, the byte
+    offset where its signed bytes end), or None (not compared: it failed already, or nothing of
+    it could be read), what the comparison with the final document found."""
+    from verifier.render import compare, touched
+
+    wanted = {i: s for i, s in enumerate(signed)
+              if s is not None and s[1] < len(data) and layers[i].status != codes.FAILED}
+    if not wanted:
+        return {}
+    graph = touched.PageGraph(reader)
+    reach = graph.touched_all({r for r, _ in wanted.values()})
+    order = sorted(wanted)
+    ends = [wanted[i][1] for i in order]
+    explained, pages = {}, {}
+    written_after = _written_after(reader, {r for r, _ in wanted.values()})
+    on_page = _annotations_on_pages(reader)
+    for k, i in enumerate(order):
+        r = wanted[i][0]
+        t = reach[r]
+        if not t.everything:
+            pages[k] = t.pages
+        explained[k] = [(page, rect) for ref, (page, rect) in on_page.items() if ref in written_after[r]]
+    found = compare.differences(data, ends, explained, pages)
+    out: dict[int, Displayed] = {}
+    for k, i in enumerate(order):
+        result = found.get(k)
+        if isinstance(result, compare.Unrenderable):
+            out[i] = Displayed(findings=[("RENDERING_UNAVAILABLE", {
+                "side": result.side, "page": result.page + 1 if result.page is not None else "?", "reason": result.reason})])
+            continue
+        if not result:
+            continue
+        shown = Displayed()
+        for region in result:
+            params = {"page": region.page + 1, "rect": [round(v, 1) for v in region.rect], "pixels": region.pixels}
+            shown.findings.append(("RENDERED_DIFFERENCE", params))
+            shown.unvouched.append(codes.finding_text("RENDERED_DIFFERENCE", "en", **params))
+            shown.images.append({"layer": i + 1, **params, "before": region.before, "after": region.after})
+        out[i] = shown
+    return out
+
+
+def _written_after(reader, revisions: set[int]) -> dict[int, set[tuple[int, int]]]:
+    """For each revision r: the objects written in a revision after it."""
+    xrefs = reader.xrefs
+    out, written = {}, set()
+    upto = xrefs.total_revisions
+    for r in sorted(revisions, reverse=True):
+        for i in range(upto - 1, r, -1):
+            written |= {(ref.idnum, ref.generation) for ref in xrefs.explicit_refs_in_revision(i)}
+        upto = min(upto, r + 1)
+        out[r] = set(written)
+    return out
+
+
+def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[float, float, float, float]]]:
+    """Every annotation of the final document a viewer draws: reference -> (page index, rectangle)."""
+    out = {}
+    try:
+        for index, (page, _) in enumerate(geometry.pages(reader.root.get("/Pages"))):
+            annots = geometry.entry(page, "/Annots")
+            if not isinstance(annots, list):
+                continue
+            for annot in list(annots)[:geometry.MAX_KIDS]:
+                ref = geometry.reference(annot)
+                if ref is None:
+                    continue
+                shown, rect = geometry.placement(geometry.resolved(annot))
+                if shown == geometry.DRAWN:
+                    out.setdefault(ref, (index, rect))
+    except Exception:  # a page tree that cannot be walked explains nothing: every difference counts
+        log.warning("annotations could not be listed for the rendered comparison", exc_info=True)
+    return out
