@@ -86,3 +86,27 @@ def test_placement_reads_geometry_and_flags_as_viewers_do():
     assert geometry.placement(_widget("[100 100 200 150]", appearance=None))[0] == geometry.NOT_DRAWN
     # a text field without appearance is drawn from its value
     assert geometry.placement(_widget("[100 100 200 150]", appearance=None, field_type="/Tx"))[0] == geometry.DRAWN
+
+
+def test_a_field_drawn_through_its_kids():
+    """A signature field whose widgets are its /Kids (pyHanko's arrays cannot be sliced: reading
+    them once hid every such widget)."""
+    from pyhanko.pdf_utils.generic import Reference
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from tests.pdfbytes import assemble
+    from verifier.signatures import vouch
+    from verifier.signatures.diff.rules.form_fields import _drawn
+
+    stream = b"0 g 0 0 10 10 re f"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R] >>",
+               b"<< /FT /Sig /T (Seal) /Kids [5 0 R] >>",
+               b"<< /Type /Annot /Subtype /Widget /Parent 4 0 R /Rect [10 10 60 40] /F 4 /AP << /N 6 0 R >> >>",
+               b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    reader = PdfFileReader(io.BytesIO(assemble(objects)), strict=False)
+    field_ref = Reference(4, 0, reader)
+    assert _drawn(field_ref.get_object())
+    [drawn] = vouch.drawn_widgets(reader, field_ref, "Seal", 2)
+    assert (drawn.page, drawn.rect) == (1, (10.0, 10.0, 60.0, 40.0))
