@@ -79,7 +79,10 @@ def test_placement_reads_geometry_and_flags_as_viewers_do():
     assert geometry.placement(_widget("[100 100 200 6 0 R]")) == (geometry.DRAWN, (100.0, 100.0, 200.0, 700.0))
     assert geometry.placement(_widget("[100 100 (x) 150]"))[0] == geometry.UNRESOLVED  # suspicious, not invisible
     assert geometry.placement(_widget("[100 100 200 150]", flags=32 | 4))[0] == geometry.DRAWN  # printed
-    assert geometry.placement(_widget("[100 100 200 150]", flags=32))[0] == geometry.NOT_DRAWN
+    assert geometry.placement(_widget("[100 100 200 150]", flags=32))[0] == geometry.DRAWN  # PDFium with forms
+    assert geometry.placement(_widget("[100 100 200 150]", flags=2 ** 32 + 2))[0] == geometry.DRAWN  # PDFium: 0
+    # NoRotate on a page shown rotated by 90 degrees: upright on screen from the upper-left corner
+    assert geometry.placement(_widget("[100 100 200 150]", flags=16 | 4), 90)[1] == (100.0, 150.0, 150.0, 250.0)
     assert geometry.placement(_widget("[100 100 200 150]", flags=2 | 4))[0] == geometry.NOT_DRAWN
     assert geometry.placement(_widget("[0 0 0 0]"))[0] == geometry.NOT_DRAWN  # the invisible signature
     assert geometry.placement(_widget("[100 100 200 150]", appearance=b" \n"))[0] == geometry.NOT_DRAWN

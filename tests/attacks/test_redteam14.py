@@ -94,8 +94,6 @@ def test_pdfium_draws_the_timestamp_kyso_calls_hidden(mode, flags, stamped, sign
     assert _changed(signed_by_mode[mode], stamped[mode, flags])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 red team: placement() reads /F 32 (NoView) and /F 2**32+2 as not "
-                                       "drawn; PDFium with forms draws both (vouch.drawn_widgets skips the widget)")
 @pytest.mark.parametrize("flags", FLAGS)
 @pytest.mark.parametrize("mode", TS_MODES)
 def test_a_timestamp_widget_flagged_as_pdfium_ignores_fails_the_signature(mode, flags, stamped, trust):
@@ -142,8 +140,6 @@ def test_pdfium_draws_the_unsigned_field_kyso_calls_hidden(mode, flags, indirect
     assert _changed(signed[mode], forged[mode, flags], box=(x1, 0, x2, y2))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 red team: form_fields._drawn uses placement(), which reads /F 32 and "
-                                       "/F 2**32+2 as not drawn, so pyHanko's 'invisible' (indirect /Rect number) stands")
 @pytest.mark.parametrize("flags", FLAGS)
 @pytest.mark.parametrize("mode", FIELD_MODES)
 def test_an_unsigned_field_flagged_as_pdfium_ignores_fails_the_signature(mode, flags, indirect_zero, trust):

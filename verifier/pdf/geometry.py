@@ -23,7 +23,7 @@ MAX_DEPTH = 64
 MAX_PARENTS = 32
 MAX_KIDS = 100_000  # pypdf's page_tree_maximum_entries
 HIDDEN_FLAGS = 2 | 32  # annotation flags Hidden and NoView
-HIDDEN, PRINT, NO_VIEW = 2, 4, 32  # annotation flags (§12.5.3)
+HIDDEN, PRINT, NO_ROTATE, NO_VIEW = 2, 4, 16, 32  # annotation flags (§12.5.3)
 
 
 def _decrypted(value):
@@ -215,19 +215,22 @@ def appearance_matrix(form, rect) -> tuple:
 DRAWN, NOT_DRAWN, UNRESOLVED = "drawn", "not drawn", "unresolved"
 
 
-def placement(annot) -> tuple[str, tuple[float, float, float, float] | None]:
+def placement(annot, rotation: int = 0) -> tuple[str, tuple[float, float, float, float] | None]:
     """(DRAWN, rectangle), (NOT_DRAWN, None) or (UNRESOLVED, None): whether any viewer draws the
-    annotation, on screen or in print, read the way viewers read it rather than the way
-    pyHanko's difference analysis does (which calls a field invisible when one coordinate of
+    annotation, on screen or in print, and where, read the way viewers read it rather than the
+    way pyHanko's difference analysis does (which calls a field invisible when one coordinate of
     its /Rect is an indirect number, docs/attacks.md, "Geometry that parses differently"):
 
-    - flags: Hidden draws nothing anywhere; NoView hides it on screen only, and with Print it is
-      printed (PDFium with forms draws such a widget too), so only NoView without Print is
-      not drawn; flags that are not a number are no flags, as viewers read them;
+    - flags: only Hidden draws nothing anywhere. NoView is no hiding: PDFium with forms (Chrome)
+      draws such a widget, and with Print it is printed. Flags that are not an integer from 0 to
+      2**31 are read as none (PDFium reads an integer past 32 bits as 0): drawn;
     - /Rect: any two opposite corners, numbers direct or indirect, the array direct or indirect;
       absent, there is nowhere to draw; of zero width or height, the appearance is scaled to
       nothing (§12.5.5); present but not four finite numbers, no reading can be trusted, and
       the caller treats it as drawn (suspicious, not invisible);
+    - NoRotate on a page shown rotated by `rotation` degrees: the appearance stays upright on
+      screen, pivoting on the rectangle's upper-left corner (§12.5.3), so it covers another
+      part of the page than /Rect (`_unrotated`);
     - appearance: a /Sig field's widget without appearance streams, or whose streams are all
       empty, draws nothing (viewers generate appearances for text, choice and button fields
       only); any non-empty stream among /N, /R and /D, or any other field without /AP (its
@@ -235,10 +238,11 @@ def placement(annot) -> tuple[str, tuple[float, float, float, float] | None]:
     if not hasattr(annot, "keys"):
         return NOT_DRAWN, None
     try:
-        flags = int(entry(annot, "/F", 0))
+        flags = entry(annot, "/F", 0)
+        flags = int(flags) if isinstance(flags, int) and 0 <= int(flags) < 2 ** 31 else 0
     except Exception:
         flags = 0
-    if flags & HIDDEN or (flags & NO_VIEW and not flags & PRINT):
+    if flags & HIDDEN:
         return NOT_DRAWN, None
     if annot.get("/Rect") is None:
         return NOT_DRAWN, None
@@ -249,7 +253,34 @@ def placement(annot) -> tuple[str, tuple[float, float, float, float] | None]:
         return NOT_DRAWN, None
     if not _appears(annot):
         return NOT_DRAWN, None
+    if flags & NO_ROTATE and rotation % 360:
+        box = _unrotated(box, rotation % 360)
     return DRAWN, box
+
+
+def _unrotated(box, rotation: int) -> tuple[float, float, float, float]:
+    """Where a NoRotate appearance lies in user space on a page shown rotated clockwise by
+    `rotation`: upright on screen from the rectangle's upper-left corner (x1, y2), its width
+    along the screen's right and its height down the screen, which in user space run along
+    +y and +x at 90 degrees, -x and +y at 180, -y and -x at 270."""
+    x1, y1, x2, y2 = box
+    w, h = x2 - x1, y2 - y1
+    if rotation == 90:
+        return x1, y2, x1 + h, y2 + w
+    if rotation == 180:
+        return x1 - w, y2, x1, y2 + h
+    if rotation == 270:
+        return x1 - h, y2 - w, x1, y2
+    return box  # not a multiple of 90: viewers ignore such a /Rotate
+
+
+def page_rotation(page) -> int:
+    """The page's /Rotate (inherited), in degrees clockwise; 0 when it is not a multiple of 90."""
+    try:
+        value = int(resolved(inherited(page, "/Rotate")) or 0)
+    except Exception:
+        return 0
+    return value % 360 if value % 90 == 0 else 0
 
 
 def _appears(annot) -> bool:

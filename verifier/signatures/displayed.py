@@ -106,7 +106,7 @@ def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[floa
                 ref = geometry.reference(annot)
                 if ref is None:
                     continue
-                shown, rect = geometry.placement(geometry.resolved(annot))
+                shown, rect = geometry.placement(geometry.resolved(annot), geometry.page_rotation(page))
                 if shown == geometry.DRAWN:
                     out.setdefault(ref, (index, rect))
     except Exception:  # a page tree that cannot be walked explains nothing: every difference counts

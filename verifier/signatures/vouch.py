@@ -81,6 +81,7 @@ def drawn_widgets(reader, field_ref, name: str, revision: int) -> list[Drawn]:
     """The widgets of a signature field that a viewer draws, in the final document."""
     try:
         on_page = geometry.annotation_pages(reader.root.get("/Pages"))
+        rotations = [geometry.page_rotation(page) for page, _ in geometry.pages(reader.root.get("/Pages"))]
         sig_field = geometry.resolved(field_ref)
         kids = geometry.entry(sig_field, "/Kids")
         widgets = [(field_ref, sig_field)]
@@ -94,7 +95,7 @@ def drawn_widgets(reader, field_ref, name: str, revision: int) -> list[Drawn]:
         page = on_page.get(geometry.reference(ref))
         if page is None:
             continue  # listed on no page: no viewer shows it
-        shown, box = geometry.placement(widget)
+        shown, box = geometry.placement(widget, rotations[page] if page < len(rotations) else 0)
         if shown != geometry.NOT_DRAWN:
             out.append(Drawn(name, revision, page + 1, box))
     return out
