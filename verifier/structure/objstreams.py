@@ -14,8 +14,10 @@ Bytes written after the first signed revision are read strictly, whatever lenien
 original needs:
 
 - every object stream such a revision writes lists each object number once, each of them named
-  by a type-2 entry of that revision, its header holds the /N pairs it declares and every object
-  in it reads (OBJECT_STREAM_DUPLICATE, OBJECT_STREAM_UNREFERENCED, OBJECT_STREAM_MALFORMED);
+  by a type-2 entry of that revision or written as the body its entry names (a reader that
+  rebuilds the cross-reference from the object streams finds the others), its header holds the
+  /N pairs it declares and every object in it reads (OBJECT_STREAM_DUPLICATE,
+  OBJECT_STREAM_UNREFERENCED, OBJECT_STREAM_MALFORMED);
 - every type-2 entry such a revision writes, and every older one whose object stream such a
   revision rewrites, names the index at which its stream lists its object, the only place it
   lists it; a re-pointing into an object stream of the signed revisions is held to the same
@@ -78,7 +80,10 @@ class _Reading:
         if not isinstance(loc, int):
             return _Header(problem=f"object {stream} is itself stored in object stream {loc.obj_stream_id}")
         if loc not in self._by_body:
-            self._by_body[loc] = self._read(index, stream)
+            try:
+                self._by_body[loc] = self._read(index, stream)
+            except Exception as exc:  # a hostile dictionary (/N through a broken reference, say)
+                self._by_body[loc] = _Header(problem=f"object stream {stream} cannot be read ({type(exc).__name__}: {exc})")
         return self._by_body[loc]
 
     def _read(self, index: int, stream_num: int) -> _Header:
@@ -146,7 +151,7 @@ def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str
             if len(at) > 1 and (num, stream) not in reported:
                 found.append(("OBJECT_STREAM_DUPLICATE", {"revision": revision, "stream": stream, "object": num,
                                                           "listed": _indices(at)}))
-            if own.get(num, (None, None))[0] != stream:
+            if own.get(num, (None, None))[0] != stream and not _copy_of_named(layout, section.index, header, num, at[0]):
                 # what a reader rebuilding the cross-reference from the object streams finds
                 # (MuPDF's repair does), the way an orphaned body is (UNREFERENCED_OBJECT)
                 found.append(("OBJECT_STREAM_UNREFERENCED", {"revision": revision, "stream": stream, "object": num,
@@ -190,6 +195,20 @@ def _unreadable_objects(header: _Header) -> list[str]:
         elif _STREAM_KEYWORD.match(header.decoded, rawpdf.skip(header.decoded, value.end)):
             problems.append(f"object {num} (index {i}) is a stream, which an object stream cannot hold")
     return problems
+
+
+def _copy_of_named(layout: Layout, index: int, header: _Header, num: int, ix: int) -> bool:
+    """Whether the stream's copy of `num` is written as the body its entry names is: pyHanko's
+    writer puts a new /Info both in the object stream and in an uncompressed body, which the
+    entry names; a reader finding either reads the same."""
+    named = layout.value(index, num)
+    if named is None:
+        return False
+    try:
+        copy = rawpdf.parse_value(header.decoded, rawpdf.skip(header.decoded, header.first + header.pairs[ix][1]))
+    except (rawpdf.RawSyntaxError, ValueError, IndexError):
+        return False
+    return rawpdf.same_value(copy, named, header.decoded, layout.value_data(index, num))
 
 
 def _declares_object_stream(layout: Layout, index: int, num: int) -> bool:
