@@ -486,8 +486,8 @@ FINDINGS = _codes(
     # issue 14: strict after the first signature (verifier.structure.objstreams)
     Code(
         "OBJECT_STREAM_CONFLICT", "error",
-        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed} và trình đọc tìm theo số đối tượng lấy bản đầu tiên. Các phần mềm xem (PDFium, poppler) và phần mềm kiểm tra (pyHanko, MuPDF) hiển thị hai nội dung khác nhau.",
-        "Revision {revision} (written after the first signature): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}, and readers that look it up by number take the first copy. Viewers (PDFium, poppler) and verifiers (pyHanko, MuPDF) show different content.",
+        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed} và trình đọc tìm theo số đối tượng lấy bản đầu tiên. PDFium và poppler đọc một bản, pyHanko (bản kyso kiểm tra) và MuPDF đọc bản kia: nội dung người xem thấy không phải nội dung đã được kiểm tra với chữ ký.",
+        "Revision {revision} (written after the first signature): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}, and readers that look it up by number take the first copy. PDFium and poppler read one copy, pyHanko (what kyso checks) and MuPDF the other: what a viewer shows is not what was checked against the signatures.",
     ),
     Code(
         "OBJECT_STREAM_DUPLICATE", "error",
