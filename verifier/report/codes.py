@@ -515,6 +515,32 @@ FINDINGS = _codes(
         "Chứng thư số của người ký không được cấp để ký văn bản: mục đích sử dụng ghi trong chứng thư chỉ là {key_purposes_vi}. Chữ ký này không được công nhận là chữ ký trên văn bản.",
         "The signer's certificate was not issued for signing documents: the purposes it names are only {key_purposes_en}. The signature is not accepted as a signature on a document.",
     ),
+    # issue 14: strict after the first signature (verifier.structure.objstreams)
+    Code(
+        "OBJECT_STREAM_CONFLICT", "error",
+        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed} và trình đọc tìm theo số đối tượng lấy bản đầu tiên. PDFium và poppler đọc một bản, pyHanko (bản kyso kiểm tra) và MuPDF đọc bản kia: nội dung người xem thấy không phải nội dung đã được kiểm tra với chữ ký.",
+        "Revision {revision} (written after the first signature): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}, and readers that look it up by number take the first copy. PDFium and poppler read one copy, pyHanko (what kyso checks) and MuPDF the other: what a viewer shows is not what was checked against the signatures.",
+    ),
+    Code(
+        "OBJECT_STREAM_DUPLICATE", "error",
+        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): luồng đối tượng {stream} liệt kê đối tượng {object} nhiều lần (vị trí {listed}); mỗi phần mềm có thể lấy một bản khác nhau.",
+        "Revision {revision} (written after the first signature): object stream {stream} lists object {object} more than once (index {listed}); readers may take different copies.",
+    ),
+    Code(
+        "OBJECT_STREAM_UNREFERENCED", "error",
+        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): luồng đối tượng {stream} chứa đối tượng {object} (vị trí {index}) mà không bảng tham chiếu chéo nào của phiên bản đó trỏ tới: phần mềm dựng lại bảng tham chiếu chéo có thể hiển thị nó dù không chữ ký nào bảo vệ nó.",
+        "Revision {revision} (written after the first signature): object stream {stream} holds object {object} (index {index}), which no cross-reference entry of that revision names: a reader that rebuilds the cross-reference may show it although no signature covers it.",
+    ),
+    Code(
+        "OBJECT_STREAM_MALFORMED", "error",
+        "Phiên bản {revision} (ghi sau chữ ký đầu tiên): luồng đối tượng {stream} không đúng cấu trúc ({reason}).",
+        "Revision {revision} (written after the first signature): object stream {stream} is malformed ({reason}).",
+    ),
+    Code(
+        "OBJECT_STREAM_CONFLICT_IN_ORIGINAL", "warning",
+        "Phiên bản {revision} (trong phần đã ký): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed}. Người ký đã ký cả hai bản, nhưng không biết phần mềm của họ đã hiển thị bản nào.",
+        "Revision {revision} (in the signed part): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}. The signer signed both copies; which one their viewer showed cannot be told.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.

@@ -11,6 +11,8 @@ makes the document INVALID (document._verdict).
 - `revisions`: every byte belongs to a well-formed revision; no unreferenced bodies (ISA).
 - `xrefcheck`: no object that a classic table and an xref stream, or repeated entries or
   repeated dictionary keys, resolve differently (parser differentials).
+- `objstreams`: after the first signature, no object that an object stream's index and its
+  first copy resolve differently; object streams written then read strictly.
 - `activecontent`: JavaScript and other actions; an error when added after a signature.
 - `overlap`: annotations added after a signature over signed text (a warning with geometry).
 - `dangling`: a reference in the signed bytes to an object that only an update after signing
@@ -27,6 +29,7 @@ import logging
 from verifier.structure import activecontent
 from verifier.structure import byterange
 from verifier.structure import dangling
+from verifier.structure import objstreams
 from verifier.structure import overlap
 from verifier.structure import revisions
 from verifier.structure import xrefcheck
@@ -55,7 +58,7 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
         for code, params in _run("byte range", byterange.check, layout, sig):
             report.add(code, layer=sig.layer, **params)
     for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
-                         ("active content", activecontent.check), ("overlap", overlap.check),
+                         ("object streams", objstreams.check), ("active content", activecontent.check), ("overlap", overlap.check),
                          ("dangling references", dangling.check)):
         for code, params in _run(name, check_, layout, first_signed):
             report.add(code, layer=_layer_of(code, params, signatures), **params)

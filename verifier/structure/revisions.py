@@ -22,11 +22,14 @@ after `%%EOF`. Other readers do see such bytes (they rebuild a broken xref by sc
    trailer or xref stream, `startxref` with that section's offset, `%%EOF`; between them only
    whitespace and comments (`%iText-5.5.5` is normal). An entry pointing back into older bytes
    re-points or un-frees a signed body (the shadow attacks), unless it repeats exactly what the
-   previous revision already said for that object.
+   previous revision already said for that object. Its cross-reference section reads strictly,
+   whatever leniency the signed original needs (docs/attacks.md, "Leniency carried past the
+   signature"); its object streams are verifier.structure.objstreams's.
 """
 
 from __future__ import annotations
 
+import io
 import re
 
 from verifier.pdf import rawpdf
@@ -169,6 +172,9 @@ def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple
         if start <= offset < end:
             spans.append((offset, body_end, "unreferenced object"))
 
+    for problem in _strict_xref(layout, section):
+        malformed(f"its cross-reference section does not read strictly: {problem}", section.start)
+
     # the xref section itself, then startxref and %%EOF
     if section.kind in ("STANDARD", "HYBRID_MAIN"):
         if not data.startswith(b"xref", section.startxref):
@@ -210,6 +216,40 @@ def _tile(layout: Layout, section: Section, known: dict[int, int]) -> list[tuple
         found.append(("UNEXPLAINED_BYTES", {"revision": revision, "start": pos, "end": end,
                                             "preview": _preview(data[pos:end])}))
     return found
+
+
+def _strict_xref(layout: Layout, section: Section) -> list[str]:
+    """What pyHanko's strict reading of this cross-reference section refuses and its lenient one
+    lets pass (a table line with an unknown marker or space-padded numbers, a stream with
+    trailing or missing bytes), and an object number outside the section's /Size, which readers
+    that size their table by it never read. A file whose signed original needs the lenient
+    reading is read leniently as a whole; the sections after the first signature are not. (A
+    hybrid section's /XRefStm stream pyHanko already reads strictly in either mode.)"""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.xref import parse_xref_stream, parse_xref_table, read_object_header
+
+    buf = io.BytesIO(layout.data)
+    buf.seek(section.start)
+    try:
+        if section.kind in ("STANDARD", "HYBRID_MAIN"):
+            entries = list(parse_xref_table(buf, strict=True))
+            size = section.trailer.get("/Size") if section.trailer is not None else None
+            size = size.value if isinstance(size, rawpdf.Number) else None
+        else:
+            num, gen = read_object_header(buf, strict=True)
+            stream = generic.StreamObject.read_from_stream(buf, generic.Reference(num, gen, layout.reader))
+            entries = list(parse_xref_stream(stream, strict=True))
+            size = stream.get("/Size")
+    except Exception as exc:  # noqa: BLE001 (pyHanko's parsers raise what they meet)
+        return [f"{type(exc).__name__}: {exc}"]
+    problems = []
+    numbers = [e.idnum for e in entries]
+    if numbers and isinstance(size, int) and max(numbers) >= size:
+        problems.append(f"object {max(numbers)} is listed, but /Size is {size}")
+    generations = [e for e in entries if e.generation is not None and e.generation > 0xFFFF]
+    if generations:
+        problems.append(f"object {generations[0].idnum} has generation {generations[0].generation}")
+    return problems
 
 
 def _preview(raw: bytes) -> str:
