@@ -81,3 +81,34 @@ def test_a_trusted_later_signer_leaves_the_first_layer_passed(approval, trust):
     report = kit.verify(kit.sign(approval, "agency", "Signature2", box=kit.AMOUNT_BOX), trust)
     assert report.verdict == "VALID", kit.explain(report)
     assert "ANNOTATION_OVER_SIGNED_TEXT" in kit.codes(report)  # the overlay is still shown to a person
+
+
+@pytest.fixture(scope="module")
+def filled():
+    """An approved document with a text field, the field then filled with another amount."""
+    from tests.attacks.test_forms import _fill
+
+    signed = kit.sign(kit.base_pdf(text_field=True))
+    return _fill(signed, value=b"9000000000", appearance=None)
+
+
+def test_a_filled_field_covered_only_by_a_document_timestamp_fails(filled, trust):
+    import datetime as dt
+
+    from tests.genuine import tsa_kit
+
+    report = kit.verify(tsa_kit.document_timestamp(filled, dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)), trust)
+    assert report.layers[0].status == "FAILED", kit.explain(report)
+
+
+def test_a_filled_field_covered_only_by_an_unidentified_signer_is_not_passed(filled, trust):
+    report = kit.verify(kit.sign(filled, "untrusted-signer", "Signature2", chain=("root-untrusted",)), trust)
+    assert report.layers[0].status == "INDETERMINATE", kit.explain(report)
+    assert report.layers[0].subindication == "OVERLAY_BY_UNIDENTIFIED_SIGNER"
+    [finding] = [f for f in report.findings if f.code == "OVERLAY_BY_UNIDENTIFIED_SIGNER"]
+    assert finding.params["field"] == "Amount"
+
+
+def test_a_filled_field_covered_by_a_trusted_signer_passes(filled, trust):
+    report = kit.verify(kit.sign(filled, "agency", "Signature2"), trust)
+    assert report.layers[0].status == "PASSED", kit.explain(report)
