@@ -70,11 +70,11 @@ def judge(layers, meta: Metadata | None):
 def prescribed(overlay, layers, meta: Metadata | None) -> dict | None:
     """{"placement": ..., "basis": ...} when the overlay is a layer's appearance where Decree 30
     puts it, else None."""
-    index, layer = next(((i, l) for i, l in enumerate(layers) if l.field == overlay.field), (None, None))
+    layer = next((l for l in layers if l.field == overlay.field), None)
     if layer is None or layer.kind != "signature" or layer.revision != overlay.revision or overlay.rect is None:
         return None
     purpose, role = layer.purpose, layer.role
-    basis = None
+    basis = kind = None
     if role == "agency" and purpose == NUMBER:
         basis = _fill_in(overlay, _number_blank, "the number")
         kind = NUMBER

@@ -43,6 +43,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pyhanko.pdf_utils.generic import StreamObject
+
 from verifier.pdf import geometry
 from verifier.pdf.layout import Layout
 from verifier.pdf.text import Box, page_boxes
@@ -164,11 +166,23 @@ def find(layout: Layout, first_signed: int, listed: dict[int, dict[tuple, _Liste
     """The annotations drawn after the first signed revision, in the order of their revisions;
     `listed` receives what each revision's pages list."""
     reader = layout.reader
-    before = listed[first_signed] = _annotations(reader, first_signed)
-    signed_pages = _page_count(reader, first_signed)  # a page added later holds nothing signed
+    try:
+        before = listed[first_signed] = _annotations(reader, first_signed)
+        signed_pages = _page_count(reader, first_signed)  # a page added later holds nothing signed
+    except _TooMany:
+        raise
+    except Exception:  # a page tree pyHanko cannot read: the layers have failed already
+        log.debug("page tree of the first signed revision unreadable", exc_info=True)
+        return []
     out = []
     for section in range(first_signed + 1, len(layout.sections)):
-        now = listed[section] = _annotations(reader, section)
+        try:
+            now = listed[section] = _annotations(reader, section)
+        except _TooMany:
+            raise
+        except Exception:
+            log.debug("page tree of section %d unreadable", section, exc_info=True)
+            return out
         written = set(_written(layout, section))
         for key, item in now.items():
             if item.state == geometry.NOT_DRAWN or item.page >= signed_pages:
@@ -196,7 +210,7 @@ def _annotations(reader, section: int) -> dict[tuple, _Listed]:
         for position, item in enumerate(annots):
             count += 1
             if count > MAX_ANNOTATIONS:
-                raise ValueError(f"more than {MAX_ANNOTATIONS} annotations listed in one revision")
+                raise _TooMany(f"more than {MAX_ANNOTATIONS} annotations listed in one revision")
             ref = geometry.reference(item)
             key = ref if ref is not None else ("direct", page_ref or index, position)
             if key in out:
@@ -207,6 +221,10 @@ def _annotations(reader, section: int) -> dict[tuple, _Listed]:
             state, rect = geometry.placement(annot)
             out[key] = _Listed(index, annot, state, rect)
     return out
+
+
+class _TooMany(ValueError):
+    """More annotations than any document holds: the check cannot finish (fail closed)."""
 
 
 def _page_count(reader, section: int) -> int:
@@ -291,16 +309,24 @@ def measure(layout: Layout, overlays: list[Overlay], listed: dict[int, dict[tupl
             wanted.setdefault(o.section - 1, set()).add(o.page)
             wanted.setdefault(o.section, set()).add(o.page)
     images: dict[tuple[int, int], object] = {}
-    failed: dict[int, str] = {}
+    failed: dict[object, str] = {}
     budget = MAX_PAGE_RENDERS
+    boxes = {section: _page_boxes(reader, section, pages) for section, pages in wanted.items()}
     for section in sorted(wanted):
         end = _end(layout, section)
+        for page in list(wanted[section]):
+            box = boxes[section].get(page)
+            if box is None or (box[2] - box[0]) * (box[3] - box[1]) * inkmod.SCALE ** 2 > inkmod.MAX_PIXELS:
+                wanted[section].discard(page)
+                failed[(section, page)] = "the page is too large to draw, or has no size"
         pages = sorted(wanted[section])[:max(budget, 0)]
+        for page in sorted(wanted[section])[len(pages):]:
+            failed[(section, page)] = f"more than {MAX_PAGE_RENDERS} pages to draw"
         if end is None:
             failed[section] = "the revision's end cannot be found"
             continue
         if not pages:
-            failed[section] = f"more than {MAX_PAGE_RENDERS} pages to draw"
+            failed.setdefault(section, f"more than {MAX_PAGE_RENDERS} pages to draw")
             continue
         budget -= len(pages)
         try:
@@ -311,13 +337,15 @@ def measure(layout: Layout, overlays: list[Overlay], listed: dict[int, dict[tupl
         for page, image in drawn.items():
             images[(section, page)] = image
     context: dict[tuple[int, int], _Context] = {}
+    glyphs: dict[tuple, list[Box]] = {}  # the same page content read once, whichever revision shows it
     for o in overlays:
         if o.rect is None:
             continue
         key = (o.section - 1, o.page)
         if key not in context:
-            context[key] = _context(reader, listed[o.section - 1], o.section - 1, o.page,
-                                    [x.rect for x in overlays if x.rect is not None and (x.section - 1, x.page) == key])
+            context[key] = _context(layout, listed[o.section - 1], o.section - 1, o.page,
+                                    [x.rect for x in overlays if x.rect is not None and x.page == o.page],
+                                    boxes.get(o.section - 1, {}).get(o.page), glyphs)
         ctx = context[key]
         o.page_box = ctx.page_box
         o.row = _row(o.rect, ctx.glyphs)
@@ -327,7 +355,8 @@ def measure(layout: Layout, overlays: list[Overlay], listed: dict[int, dict[tupl
             o.words = "".join(g.text for g in o.glyphs)
         before = images.get(key)
         if before is None:
-            o.unmeasured_reason = failed.get(o.section - 1) or failed.get(o.section) or "the page was not drawn"
+            o.unmeasured_reason = (failed.get(key) or failed.get(o.section - 1) or failed.get(o.section)
+                                   or "the page was not drawn")
             continue
         try:
             _measure_one(o, before, images.get((o.section, o.page)), ctx, data[:_end(layout, o.section - 1)])
@@ -345,32 +374,80 @@ class _Context:
     page_box: tuple[float, float, float, float] | None
 
 
-def _context(reader, listed: dict[tuple, _Listed], section: int, page: int, rects: list) -> _Context:
-    root = reader.get_historical_resolver(section).root
-    page_obj = None
-    for index, (obj, _) in enumerate(geometry.pages(root.get("/Pages"))):
-        if index == page:
-            page_obj = obj
-            break
+def _context(layout: Layout, listed: dict[tuple, _Listed], section: int, page: int, rects: list, page_box,
+             cache: dict[tuple, list[Box]]) -> _Context:
+    page_obj = _page(layout.reader, section, page)
     glyphs: list[Box] = []
-    page_box = None
     if page_obj is not None:
-        try:
-            glyphs = page_boxes(page_obj, _near(rects))
-        except Exception:
-            log.debug("glyph boxes of page %d unreadable", page + 1, exc_info=True)
-        try:
-            page_box = geometry.rect(geometry.inherited(page_obj, "/CropBox") or geometry.inherited(page_obj, "/MediaBox"))
-        except Exception:
-            page_box = None
+        key = (page, _content_version(layout, section, page_obj))
+        if key not in cache:
+            try:
+                cache[key] = page_boxes(page_obj, _near(rects))
+            except Exception:
+                log.debug("glyph boxes of page %d unreadable", page + 1, exc_info=True)
+                cache[key] = []
+        glyphs = cache[key]
     earlier = [Earlier(key, _name(x.annot, _subtype(x.annot)), x.rect) for key, x in listed.items()
                if x.page == page and x.state == geometry.DRAWN and x.rect is not None]
     return _Context(glyphs, earlier, page_box)
 
 
+MAX_CONTENT_OBJECTS = 500
+
+
+def _content_version(layout: Layout, section: int, page_obj) -> tuple:
+    """Which version of a page's content a revision shows: where the revision reads each object
+    its /Contents and /Resources lead to (three levels: fonts, their descriptors and maps, the
+    forms drawn). A revision that signs, rewriting the page only to list its widget, shows the
+    same content as the one before: its glyphs are read once."""
+    out = []
+    todo = [(page_obj.get("/Contents"), 0), (geometry.inherited(page_obj, "/Resources"), 0)]
+    seen = set()
+    while todo and len(out) < MAX_CONTENT_OBJECTS:
+        value, depth = todo.pop()
+        ref = geometry.reference(value)
+        if ref is not None:
+            if ref in seen:
+                continue
+            seen.add(ref)
+            out.append((ref, repr(layout.location(section, *ref))))
+        if depth >= 3:
+            continue
+        try:
+            value = geometry.resolved(value)
+        except Exception:
+            continue
+        if isinstance(value, StreamObject):  # a stream (read, not decoded): a form's /Resources
+            todo += [(v, depth + 1) for k, v in value.items() if k == "/Resources"]
+        elif hasattr(value, "items"):
+            todo += [(v, depth + 1) for k, v in value.items() if k not in ("/Parent", "/P")]
+        elif isinstance(value, list):
+            todo += [(v, depth + 1) for v in value]
+    if len(out) >= MAX_CONTENT_OBJECTS:
+        out.append(("section", section))  # too many to compare: read again
+    return tuple(sorted(out, key=repr))
+
+
+def _page(reader, section: int, page: int):
+    for index, (obj, _) in enumerate(geometry.pages(reader.get_historical_resolver(section).root.get("/Pages"))):
+        if index == page:
+            return obj
+    return None
+
+
+def _page_boxes(reader, section: int, pages) -> dict[int, tuple[float, float, float, float]]:
+    """The visible box (/CropBox, else /MediaBox) of some pages of a revision."""
+    out = {}
+    for index, (obj, _) in enumerate(geometry.pages(reader.get_historical_resolver(section).root.get("/Pages"))):
+        if index in pages:
+            box = geometry.rect(geometry.inherited(obj, "/CropBox") or geometry.inherited(obj, "/MediaBox"))
+            if box is not None:
+                out[index] = box
+    return out
+
+
 def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -> None:
     found = inkmod.ink(before, o.rect)
-    o.measured = True
     if found:
         box = found.box()
         o.region = before.to_pdf(box)
@@ -408,6 +485,7 @@ def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -
             else:
                 kinds.add(inkmod.DRAWING)
         o.covers += [k for k in (IMAGE, DRAWING) if k in kinds]
+    o.measured = True
     if after is not None:
         changed = inkmod.changed(before, after, o.rect)
         if changed:
@@ -416,7 +494,8 @@ def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -
                 count = len(changed & _pixels([before.to_px(g)], area))
                 if count:
                     o.touched.append((g, count))
-            o.over_ink = len((changed & inkmod.dark_pixels(before, o.rect)) - _pixels([before.to_px(g) for g in o.row], area))
+            o.over_ink = len((changed & inkmod.dark_pixels(before, o.rect))
+                             - _pixels([_grow(before.to_px(g)) for g in o.row], area))
 
 
 def _end(layout: Layout, section: int) -> int | None:
