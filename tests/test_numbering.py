@@ -59,13 +59,14 @@ def test_json_layer_revision_is_the_revision_its_findings_name(plan_json):
     numbers = [layer["revision"] for layer in layers]
     # revision 1 is the file as first written, unsigned; each layer adds one; the last is `revisions`
     assert numbers == list(range(2, 2 + len(layers))) and numbers[-1] <= revisions == 7
-    over = [f for f in plan_json["findings"] if f["code"] == "ANNOTATION_OVER_SIGNED_TEXT"]
-    assert over, "plan.pdf's seal lies over signed text"
+    # plan.pdf's seal lies over signed content where Decree 30 puts it: named by layer and revision
+    over = [f for f in plan_json["findings"] if f["code"] == "OVERLAY_AS_PRESCRIBED"]
+    assert over, "plan.pdf's seal lies over signed content"
     for f in over:
         layer = layers[f["layer"] - 1]
         assert layer["field"] == f["params"]["field"] == "Signature5"
         assert layer["revision"] == f["params"]["revision"] == 6
-        assert f"added in revision {layer['revision']} " in f["message"]
+        assert f"added in revision {layer['revision']}, " in f["message"]
     # "changes after signing" name each later layer by the revision that layer reports
     by_field = {layer["field"]: layer["revision"] for layer in layers}
     for layer in layers:
@@ -77,7 +78,7 @@ def test_json_layer_revision_is_the_revision_its_findings_name(plan_json):
 def test_text_report_layer_revision_is_the_revision_its_notes_name(plan_text):
     headers = dict(re.findall(r"^Signature \d+/6: (\w+) \(revision (\d+)\)$", plan_text, re.M))
     assert headers == {f"Signature{n}": str(n + 1) for n in range(1, 7)}
-    notes = re.findall(r"^  - \(\w+\) ANNOTATION_OVER_SIGNED_TEXT \[(\w+)\]: .* added in revision (\d+) ", plan_text, re.M)
+    notes = re.findall(r"^  - \(\w+\) OVERLAY_AS_PRESCRIBED \[(\w+)\]: .* added in revision (\d+), ", plan_text, re.M)
     assert notes == [("Signature5", headers["Signature5"])]
     for field, revision in re.findall(r"signature field '(\w+)' added and signed in revision (\d+)", plan_text):
         assert headers[field] == revision
@@ -125,7 +126,7 @@ def test_pages_count_from_one_in_appearances_widgets_metadata_and_findings(plan_
     assert plan_json["metadata"]["signer_name"]["source"] == "page 2 text"
     assert meta.geometry.signer_block[0] == 2 == pages["Signature1"]
     assert meta.geometry.header_page == 1 and set(meta.geometry.page_boxes) == {1, 2, 3}
-    [over] = [f for f in plan_json["findings"] if f["code"] == "ANNOTATION_OVER_SIGNED_TEXT"]
+    [over] = [f for f in plan_json["findings"] if f["code"] == "OVERLAY_AS_PRESCRIBED"]
     assert over["params"]["page"] == pages[over["params"]["field"]] == 2
     assert "page 3 (an appendix page)" in layers[5]["purpose_basis"]
 

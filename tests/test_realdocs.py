@@ -148,7 +148,58 @@ def test_covered_text_is_read_through_every_form_of_tounicode(reports):
     import unicodedata
 
     covered = {name: [unicodedata.normalize("NFC", f.params["text"]) for f in reports[name].findings
-                      if f.code == "ANNOTATION_OVER_SIGNED_TEXT"] for name in ("385.signed.signed.pdf", "03-vbhn-bkhcn.pdf")}
+                      if f.code in ("ANNOTATION_OVER_SIGNED_TEXT", "OVERLAY_AS_PRESCRIBED")]
+               for name in ("385.signed.signed.pdf", "03-vbhn-bkhcn.pdf")}
     assert "PHÓCỤCTRƯỞNG" in covered["385.signed.signed.pdf"]
     assert any(text.startswith("AHỌCVÀCÔ") for text in covered["03-vbhn-bkhcn.pdf"])
     assert not any("\ufffd" in text for texts in covered.values() for text in texts)
+
+
+# --- appearances over signed content: the decree's layout, not a covering ---------------------------
+
+# (field, placement) of each later layer that lies over what the revision before it displayed,
+# where Decree 30 puts it (verifier.decree30.placement): the number in the `Số:` blank, the day,
+# month and year in the date line's blanks, the seal over the left of the competent person's
+# signature image inside the signature block, that person's signature between title and name
+PLACED = {
+    "50-2026-ND-CP.pdf": [("Signature2", "number"), ("Signature3", "date"), ("Signature4", "date"),
+                          ("Signature6", "seal")],
+    "385.signed.signed.pdf": [("Signature2", "signature"), ("Signature3", "number"), ("Signature4", "date"),
+                              ("Signature5", "seal")],
+    "03-vbhn-bkhcn.pdf": [("Signature2", "seal"), ("Signature3", "number"), ("Signature4", "date")],
+    "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf": [("Signature2", "number"), ("Signature3", "seal")],
+}
+# what stays a warning: on 385 an agency image (initials under the `Lưu:` line) whose box covers
+# "02." of `CTTCHC. K02.`; no rule of the decree places it there
+WARNED = {"385.signed.signed.pdf": [("ANNOTATION_OVER_SIGNED_TEXT", "Signature6", "02.")]}
+OVERLAP_CODES = ("ANNOTATION_OVER_SIGNED_TEXT", "ANNOTATION_OVER_EARLIER_APPEARANCE", "ANNOTATION_OVER_SIGNED_IMAGE",
+                 "ANNOTATION_OVER_SIGNED_DRAWING", "ANNOTATION_GEOMETRY_UNRESOLVED", "ANNOTATION_NOT_MEASURED")
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_agencys_layers_where_the_decree_puts_them_get_no_overlap_warning(name, reports):
+    report = reports[name]
+    placed = [f for f in report.findings if f.code == "OVERLAY_AS_PRESCRIBED"]
+    assert [(f.params["field"], f.params["placement"]) for f in placed] == PLACED.get(name, [])
+    for f in placed:
+        layer = report.layers[f.layer - 1]
+        assert layer.field == f.params["field"] and layer.revision == f.params["revision"]
+        assert {"number": "number", "date": "date", "seal": "seal", "signature": "competent"}[f.params["placement"]] == layer.purpose
+        assert f.params["covers"], "only an appearance over something signed needs the decree's word"
+    warned = [(f.code, f.params["field"], f.params.get("text")) for f in report.findings if f.code in OVERLAP_CODES]
+    assert warned == WARNED.get(name, [])
+
+
+def test_why_each_placement_is_the_decrees(reports):
+    """The basis names what was measured: the blank's label, the share of the signature image."""
+    def basis(name, field):
+        return next(f.params["basis"] for f in reports[name].findings
+                    if f.code == "OVERLAY_AS_PRESCRIBED" and f.params["field"] == field)
+
+    decree = "50-2026-ND-CP.pdf"
+    assert basis(decree, "Signature2").startswith("the number is drawn into the blank after 'Số'")
+    assert [basis(decree, f"Signature{n}").split("'")[1] for n in (3, 4)] == ["ngày", "tháng"]
+    assert "44% of the width of layer 1's signature image, on its left side" in basis(decree, "Signature6")
+    # the consolidated text's date layer draws the day and the month from one wide box
+    assert "'ngày / tháng'" in basis("03-vbhn-bkhcn.pdf", "Signature4")
+    assert "over its own title and name only" in basis("385.signed.signed.pdf", "Signature2")

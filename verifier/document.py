@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from verifier.report import codes
 from verifier.policy import policyfile
-from verifier.decree30 import profile
+from verifier.decree30 import placement, profile
 from verifier.structure import checks as structure
 from verifier.structure.byterange import SignatureRef
 from verifier.signatures import displayed, several, vouch, x509sig
@@ -93,16 +93,23 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
             report.add("INTERNAL_ERROR", reason=f"{type(exc).__name__}: {exc}")
     try:
         # what pyHanko does not look at: the bytes around and between the revisions
-        structure.check(data, reader, report, signatures, strict_error)
+        structure.check(data, reader, report, signatures, strict_error, overlaps=False)
     except Exception as exc:
         log.exception("structure check failed")
         report.add("INTERNAL_ERROR", reason=f"structure check: {type(exc).__name__}: {exc}")
+    meta = None
     try:
         # what the document is (Appendix VI metadata) and what each layer is for (Decree 30)
-        profile.describe(data, report, reader)
+        meta = profile.describe(data, report, reader)
     except Exception as exc:  # a description: it must never break verification
         log.exception("metadata and profile failed")
         report.add("METADATA_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
+    try:
+        # after the profile: an appearance where Decree 30 puts the layer's purpose is no covering
+        structure.check_overlaps(data, reader, report, signatures, placement.judge(report.layers, meta))
+    except Exception as exc:
+        log.exception("overlap check failed")
+        report.add("INTERNAL_ERROR", reason=f"overlap check: {type(exc).__name__}: {exc}")
     judge(report, trust.policy)
     return report
 

@@ -430,9 +430,10 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
 
 # --- into the report ------------------------------------------------------------------------
 
-def describe(data: bytes, report, reader=None) -> None:
+def describe(data: bytes, report, reader=None) -> Metadata:
     """Metadata, purposes and profile findings of a verified document, written into `report`
-    (verifier.document calls this after the layers and the structural checks, with its reader)."""
+    (verifier.document calls this after the layers and the structural checks, with its reader);
+    the metadata is returned for the overlap check, which runs after (verifier.decree30.placement)."""
     from verifier.decree30.metadata import extract
 
     names = [x for layer in report.layers if layer.role == "agency"
@@ -442,10 +443,11 @@ def describe(data: bytes, report, reader=None) -> None:
     for code, params in meta.findings:
         report.add(code, **params)
     if not report.layers:
-        return
+        return meta
     missing = frozenset(f.layer - 1 for f in report.findings if f.code == "ISSUER_MISSING" and f.layer)
     prof = check(report.layers, meta, missing)
     for layer, p in zip(report.layers, prof.purposes):
         layer.purpose, layer.purpose_basis = p.purpose, p.basis
     for code, index, params in prof.findings:
         report.add(code, layer=None if index is None else index + 1, **params)
+    return meta

@@ -541,6 +541,37 @@ FINDINGS = _codes(
         "Phiên bản {revision} (trong phần đã ký): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed}. Người ký đã ký cả hai bản, nhưng không biết phần mềm của họ đã hiển thị bản nào.",
         "Revision {revision} (in the signed part): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}. The signer signed both copies; which one their viewer showed cannot be told.",
     ),
+    # issue 14: the overlap finding measured against what the signed revision displays (verifier.structure.overlap, verifier.decree30.placement)
+    Code(
+        "ANNOTATION_OVER_EARLIER_APPEARANCE", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} nằm đè lên hình hiển thị của {covered_field} đã có trước đó ở trang {page}: vùng {rect} che phần có nét {region}.",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} lies over the appearance of {covered_field}, displayed before it on page {page}: area {rect} covers the marks in {region}.",
+    ),
+    Code(
+        "ANNOTATION_OVER_SIGNED_IMAGE", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} nằm đè lên hình ảnh của trang {page} đã ký (trang scan là một hình ảnh): vùng {rect} che phần có nét {region}.",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} lies over an image of signed page {page} (a scanned page is one image): area {rect} covers the marks in {region}.",
+    ),
+    Code(
+        "ANNOTATION_OVER_SIGNED_DRAWING", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} nằm đè lên nét vẽ (đường kẻ, hình) của trang {page} đã ký: vùng {rect} che phần có nét {region}.",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} lies over lines or shapes drawn on signed page {page}: area {rect} covers the marks in {region}.",
+    ),
+    Code(
+        "ANNOTATION_GEOMETRY_UNRESOLVED", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} được hiển thị trên trang {page} nhưng không đọc được vị trí của nó như các phần mềm xem đọc: không biết nó nằm ở đâu và che gì.",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} is displayed on page {page}, but its rectangle cannot be read as viewers read it: where it is drawn, and what it covers, cannot be told.",
+    ),
+    Code(
+        "ANNOTATION_NOT_MEASURED", "warning",
+        "Chú thích /{subtype} (đối tượng {object}, trường {field}) thêm vào ở phiên bản {revision} được hiển thị trên trang {page} (vùng {rect}) nhưng không đo được nó che gì ({reason}).",
+        "Annotation /{subtype} (object {object}, field {field}) added in revision {revision} is displayed on page {page} (area {rect}), but what it covers could not be measured ({reason}).",
+    ),
+    Code(
+        "OVERLAY_AS_PRESCRIBED", "info",
+        "Hình hiển thị của trường {field} thêm vào ở phiên bản {revision} nằm trên nội dung đã ký ở trang {page} (vùng {rect}), đúng vị trí Nghị định 30/2020 (Phụ lục I) quy định cho lớp ký này; đó là cách trình bày văn bản, không phải che nội dung.",
+        "The appearance of field {field}, added in revision {revision}, lies over signed content on page {page} (area {rect}) where Decree 30/2020 (Appendix I) places this layer; it is the document's layout, not a covering.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.

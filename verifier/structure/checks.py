@@ -14,7 +14,8 @@ makes the document INVALID (document._verdict).
 - `objstreams`: after the first signature, no object that an object stream's index and its
   first copy resolve differently; object streams written then read strictly.
 - `activecontent`: JavaScript and other actions; an error when added after a signature.
-- `overlap`: annotations added after a signature over signed text (a warning with geometry).
+- `overlap`: annotations added after a signature over what the signed revision displays (a
+  warning with geometry; `check_overlaps` runs it after the Decree 30 profile).
 - `dangling`: a reference in the signed bytes to an object that only an update after signing
   defines (an error); one in a trailer key no reader follows, for information.
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
@@ -40,26 +41,27 @@ from verifier.report.model import DocumentReport
 log = logging.getLogger(__name__)
 
 
-def check(data: bytes, reader, report: DocumentReport, signatures: list[SignatureRef], strict_error) -> None:
+def check(data: bytes, reader, report: DocumentReport, signatures: list[SignatureRef], strict_error, *,
+          overlaps: bool = True) -> None:
+    """Every structure check. `overlaps=False` leaves the overlap check out, for the caller to
+    run it with `check_overlaps` once it knows each layer's purpose (verifier.document)."""
     try:
         layout = Layout(data, reader)
     except Exception as exc:  # pyHanko read the file; if its sections make no sense here, say so
         log.exception("layout")
         report.add("STRUCTURE_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
         return
-    revisions_signed = [s.revision for s in signatures if s.revision is not None]
-    first_signed = min(revisions_signed) if revisions_signed else None
-    if first_signed is not None:
-        # every check takes the sections after this one as written after signing: in a
-        # linearized file that is after both sections of revision 1, whichever holds the signature
-        first_signed = layout.newest_section(first_signed)
+    first_signed = _first_signed(layout, signatures)
 
     for sig in signatures:
         for code, params in _run("byte range", byterange.check, layout, sig):
             report.add(code, layer=sig.layer, **params)
-    for name, check_ in (("revisions", revisions.check), ("cross-references", xrefcheck.check),
-                         ("object streams", objstreams.check), ("active content", activecontent.check), ("overlap", overlap.check),
-                         ("dangling references", dangling.check)):
+    checks = [("revisions", revisions.check), ("cross-references", xrefcheck.check),
+              ("object streams", objstreams.check), ("active content", activecontent.check), ("overlap", overlap.check),
+              ("dangling references", dangling.check)]
+    for name, check_ in checks:
+        if name == "overlap" and not overlaps:
+            continue
         for code, params in _run(name, check_, layout, first_signed):
             report.add(code, layer=_layer_of(code, params, signatures), **params)
     if strict_error is not None:
@@ -69,10 +71,30 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
         report.add(code, reason=str(strict_error))
 
 
+def check_overlaps(data: bytes, reader, report: DocumentReport, signatures: list[SignatureRef], exempt) -> None:
+    """The overlap check alone, with `exempt` (verifier.decree30.placement.judge) telling the
+    placements Decree 30 prescribes. A file whose layout cannot be read was reported by `check`."""
+    try:
+        layout = Layout(data, reader)
+    except Exception:
+        return
+    for code, params in _run("overlap", overlap.check, layout, _first_signed(layout, signatures), exempt):
+        report.add(code, layer=_layer_of(code, params, signatures), **params)
+
+
+def _first_signed(layout: Layout, signatures: list[SignatureRef]) -> int | None:
+    revisions_signed = [s.revision for s in signatures if s.revision is not None]
+    if not revisions_signed:
+        return None
+    # every check takes the sections after this one as written after signing: in a
+    # linearized file that is after both sections of revision 1, whichever holds the signature
+    return layout.newest_section(min(revisions_signed))
+
+
 def _layer_of(code: str, params: dict, signatures: list[SignatureRef]) -> int | None:
-    """The layer a document-wide finding is about: a widget laid over signed text is the
+    """The layer a document-wide finding is about: a widget laid over signed content is the
     widget of the signature field it names (the last layer of that name), when it is one."""
-    if code != "ANNOTATION_OVER_SIGNED_TEXT":
+    if code not in overlap.ALL_CODES and code != "OVERLAY_AS_PRESCRIBED":
         return None
     return {sig.field: sig.layer for sig in signatures}.get(params.get("field"))
 
