@@ -1,9 +1,8 @@
 """Red team against issue 14 ("what you see is what was signed") as it landed.
 
-Each hole is two tests: one that passes, proving with PDFium (forms drawn, as Chrome) that the
-forgery displays something the signer never saw, and one marked xfail(strict) stating what
-kyso should say and does not yet. When a fix lands, the xfail turns into an unexpected pass:
-remove the mark then.
+Each hole is two tests: one proving with PDFium (forms drawn, as Chrome) that the forgery
+displays something the signer never saw, and one stating what kyso says of it; each was an
+xfail(strict) when found, and is fixed now.
 
 1. Annotation flags read otherwise than PDFium reads them (verifier.pdf.geometry.placement):
    - NoView without Print (/F 32) is "not drawn" for kyso, but PDFium with forms draws the
@@ -161,8 +160,6 @@ def test_pdfium_draws_the_no_view_seal(approval, no_view_seal):
     assert _changed(approval, no_view_seal)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 red team: overlap._drawn_rect skips NoView (HIDDEN_FLAGS) although "
-                                       "PDFium with forms draws NoView|Print; the overlay by a trusted signer is silent")
 def test_a_no_view_seal_over_the_amount_is_reported(no_view_seal, trust):
     report = kit.verify(no_view_seal, trust)
     assert report.verdict != "INVALID", kit.explain(report)  # a trusted signer: reported, not refused
@@ -196,8 +193,6 @@ def test_pdfium_draws_the_no_rotate_seal_over_the_amount(rotated):
     assert top <= 150 and bottom >= 160 and left <= 700 and right >= 712  # the amount's glyphs at x 150-160, y 700
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 red team: overlap and vouch read the widget at its /Rect; NoRotate "
-                                       "(flag 16) on a rotated page draws it elsewhere, over signed text, silently")
 def test_a_no_rotate_seal_over_the_amount_is_reported(rotated, trust):
     _, sealed = rotated
     report = kit.verify(sealed, trust)

@@ -218,7 +218,7 @@ def _annotations(reader, section: int) -> dict[tuple, _Listed]:
             annot = geometry.resolved(item)
             if not hasattr(annot, "keys") or _subtype_name(annot) in NOT_DRAWN:
                 continue
-            state, rect = geometry.placement(annot)
+            state, rect = geometry.placement(annot, geometry.page_rotation(page))
             out[key] = _Listed(index, annot, state, rect)
     return out
 
