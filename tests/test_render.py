@@ -116,7 +116,7 @@ def test_real_document_forged_page_found(real, real_forged):
     for k in range(3):
         assert len(found[k]) == 1
         region = found[k][0]
-        assert region.page == 2 and _inside(region.rect, (299, 398, 308, 410)), region.rect
+        assert region.page == 2 and _inside(region.rect, (298, 398, 308, 410)), region.rect
 
 
 # -- a forged digit ------------------------------------------------------------------------------

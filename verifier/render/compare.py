@@ -3,7 +3,8 @@ document's, the pixels that differ grouped into a few rectangles, the rectangles
 explains (the appearances later layers may draw) left out.
 
 PDFium draws deterministically: the same bytes give the same pixels, so any difference is a
-change of what a reader sees, and no tolerance is applied to grey levels. The comparison's scale
+change of what a reader sees, and no tolerance is applied. Pages are compared in colour: two
+colours PDFium would turn into one grey level (green text on a red band) are still two. The comparison's scale
 (DEFAULT_SCALE) was chosen by measurement (bench/render_scale.py): a single changed digit of 10-14
 pt text was detected at every scale from 0.25 px/pt, but below 0.5 the weakest such change is 1-2
 pixels; at 1 px/pt it is 13 pixels, and drawing costs about the same (parsing and image decoding
@@ -149,7 +150,7 @@ def _draw(doc: Opened, index: int, scale: float, side: str, ks: list[int], out: 
     if index >= doc.count:
         return None
     try:
-        return doc.draw(index, scale)
+        return doc.draw(index, scale, colour=True)
     except RenderError as exc:
         for k in ks:
             out[k] = Unrenderable(side, index, str(exc))
@@ -175,6 +176,8 @@ def compare_pages(before: PageImage | None, after: PageImage | None, explained: 
     diff = ImageChops.difference(before.image, after.image)
     if diff.getbbox() is None:
         return []
+    if diff.mode != "L":  # the largest change of any channel: one level of one colour counts
+        diff = ImageChops.lighter(ImageChops.lighter(*diff.split()[:2]), diff.split()[2])
     if explained:
         draw = ImageDraw.Draw(diff)
         m = EXPLAINED_MARGIN
@@ -191,7 +194,7 @@ def compare_pages(before: PageImage | None, after: PageImage | None, explained: 
     return out
 
 
-_BINARY = [0] + [255] * 255  # any change of grey level counts
+_BINARY = [0] + [255] * 255  # any change of any channel counts
 
 
 def _clusters(mask) -> list[tuple[tuple[int, int, int, int], int]]:

@@ -53,14 +53,14 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
     order = sorted(wanted)
     ends = [wanted[i][1] for i in order]
     explained, pages = {}, {}
-    written_after = _written_after(reader, {r for r, _ in wanted.values()})
     on_page = _annotations_on_pages(reader)
     for k, i in enumerate(order):
         r = wanted[i][0]
         t = reach[r]
         if not t.everything:
             pages[k] = t.pages
-        explained[k] = [(page, rect) for ref, (page, rect) in on_page.items() if ref in written_after[r]]
+        shown = [(ref, page, rect) for ref, (page, rect) in on_page.items() if t.everything or page in t.pages]
+        explained[k] = [(page, rect) for ref, page, rect in shown if _changed_since(reader, r, ref)]
     found = compare.differences(data, ends, explained, pages)
     out: dict[int, Displayed] = {}
     for k, i in enumerate(order):
@@ -81,17 +81,28 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
     return out
 
 
-def _written_after(reader, revisions: set[int]) -> dict[int, set[tuple[int, int]]]:
-    """For each revision r: the objects written in a revision after it."""
-    xrefs = reader.xrefs
-    out, written = {}, set()
-    upto = xrefs.total_revisions
-    for r in sorted(revisions, reverse=True):
-        for i in range(upto - 1, r, -1):
-            written |= {(ref.idnum, ref.generation) for ref in xrefs.explicit_refs_in_revision(i)}
-        upto = min(upto, r + 1)
-        out[r] = set(written)
-    return out
+def _changed_since(reader, revision: int, ref: tuple[int, int]) -> bool:
+    """Whether the annotation is new since `revision` or displays another value now (its
+    dictionary, appearance streams and all it reaches compared by value,
+    verifier.signatures.diff.values): only what a later revision really drew is explained. An
+    annotation written again unchanged explains nothing: under a transparent appearance, the
+    content a forger changed beneath it would otherwise be masked."""
+    from pyhanko.pdf_utils.generic import Reference
+
+    from verifier.signatures.diff.values import same_value
+
+    old = reader.get_historical_resolver(revision)
+    try:
+        if reader.xrefs.get_historical_ref(Reference(*ref), revision) is None:
+            return True  # new since the revision
+        before = old.get_object(Reference(*ref))
+        now = reader.get_object(Reference(*ref))
+        if not hasattr(before, "keys"):
+            return True
+        newest = reader.get_historical_resolver(reader.xrefs.total_revisions - 1)
+        return not same_value(before, now, old_rev=old, new_rev=newest)
+    except Exception:  # unreadable then or now: nothing is explained by it
+        return False
 
 
 def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[float, float, float, float]]]:
