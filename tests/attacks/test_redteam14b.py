@@ -2,7 +2,7 @@
 its grey rendering, the Decree 30 seal exemption) and a genuine form-filling flow.
 
 Each forgery is proven to display something different in PDFium (as Chrome draws it, in colour)
-and is marked xfail(strict=True): the test passes the day kyso refuses it. Like
+and was an xfail(strict=True) when found; each is refused now. Like
 tests/attacks/test_rendered.py, the backstop's blind spots are shown with a difference policy
 that permits every object change, standing for a class the object rules do not know yet.
 """
@@ -93,9 +93,6 @@ def test_text_in_a_colour_of_the_backgrounds_grey_fails_the_layer(trust):
 
 # --- 3. an opaque "seal" at the prescribed place erases the signature and the block's words -------------
 
-@pytest.mark.xfail(strict=True, reason="verifier/decree30/placement.py _seal exempts by rectangles and covered kinds "
-                   "only: an opaque appearance that erases the director's signature image and the title and "
-                   "name under it is OVERLAY_AS_PRESCRIBED (info), no warning")
 def test_an_opaque_seal_erasing_the_signature_is_not_silent(trust):
     stripped = (SAMPLES / "stripped-agency.pdf").read_bytes()
     whiteout_and_small_disc = b"1 1 1 rg 0 0 100 100 re f q 20 0 0 20 40 40 cm /Im0 Do Q"
@@ -109,9 +106,6 @@ def test_an_opaque_seal_erasing_the_signature_is_not_silent(trust):
 
 # --- 4. genuine: certify P=2, fill the form and sign in one revision, document timestamp ----------------
 
-@pytest.mark.xfail(strict=True, reason="verifier/structure/overlap.py _measure_one: a filled field's own earlier "
-                   "appearance (the old value) is counted as signed content under it; with no text on the page "
-                   "there it is called a drawing (ANNOTATION_OVER_SIGNED_DRAWING) on a genuine P=2 form fill")
 def test_a_form_filled_and_signed_after_a_p2_certification_gets_no_overlap_warning(trust):
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name

@@ -73,6 +73,8 @@ def prescribed(overlay, layers, meta: Metadata | None) -> dict | None:
     layer = next((l for l in layers if l.field == overlay.field), None)
     if layer is None or layer.kind != "signature" or layer.revision != overlay.revision or overlay.rect is None:
         return None
+    if overlay.erased:
+        return None  # a placement adds ink; one that whites out what was signed is a covering
     purpose, role = layer.purpose, layer.role
     basis = kind = None
     if role == "agency" and purpose == NUMBER:

@@ -97,6 +97,7 @@ class Overlay:
     drawn: list[tuple[float, float, float, float]] = field(default_factory=list)
     touched: list[tuple[Box, int]] = field(default_factory=list)
     over_ink: int = 0
+    erased: float = 0.0  # square points of ink (speckle aside) shown before and no longer ink with it
     page_box: tuple[float, float, float, float] | None = None
     measured: bool = False
     unmeasured_reason: str = ""
@@ -455,9 +456,14 @@ def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -
     # a glyph's ink spills a pixel past its box (hinting, anti-aliasing): not other ink
     in_glyph = found.pixels.keys() & _pixels([_grow(before.to_px(g)) for g in o.row], area)
     # earlier appearances with ink under the overlay
-    covered_earlier = []
+    covered_earlier, own = [], []
     for e in ctx.earlier:
         if e.key == o.key:
+            # its own earlier face (a field's old value): replaced, not covered; whether the
+            # value may change is the difference analysis's and the vouching rule's judgement
+            inter = _intersection(o.rect, e.rect)
+            if inter is not None:
+                own.append(before.to_px(inter))
             continue
         inter = _intersection(o.rect, e.rect)
         if inter is None:
@@ -468,7 +474,7 @@ def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -
     if covered_earlier:
         o.covers.append(APPEARANCE)
         o.appearances = list(dict.fromkeys(e.name for e, _ in covered_earlier))
-    rest = found.pixels.keys() - in_glyph - _pixels([px for _, px in covered_earlier], area)
+    rest = found.pixels.keys() - in_glyph - _pixels([px for _, px in covered_earlier] + own, area)
     groups = [g for g in inkmod.groups(rest) if found.mass(g) >= inkmod.SPECK_MASS]
     if groups:
         facts = inkmod.page_objects(before_data, {o.page: [o.rect]}).get(o.page)
@@ -496,6 +502,9 @@ def _measure_one(o: Overlay, before, after, ctx: _Context, before_data: bytes) -
                     o.touched.append((g, count))
             o.over_ink = len((changed & inkmod.dark_pixels(before, o.rect))
                              - _pixels([_grow(before.to_px(g)) for g in o.row], area))
+            # ink the overlay turns pale: an opaque face hides what it lies on, whatever its shape
+            lost = found.pixels.keys() - inkmod.dark_pixels(after, o.rect)
+            o.erased = sum(m for m in (found.mass(g) for g in inkmod.groups(lost)) if m >= inkmod.SPECK_MASS)
 
 
 def _end(layout: Layout, section: int) -> int | None:
