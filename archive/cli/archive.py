@@ -34,12 +34,14 @@ def open_archive(settings=None, trust=None):
 
 
 def _echo_outcome(o, as_json: bool) -> None:
+    from archive.textsafe import for_terminal, json_line
+
     if as_json:
-        click.echo(json.dumps({k: v for k, v in o.__dict__.items() if v is not None}, ensure_ascii=False))
+        click.echo(json_line({k: v for k, v in o.__dict__.items() if v is not None}))
         return
-    extra = o.verdict or o.reason or ""
+    extra = for_terminal(o.verdict or o.reason or "")
     doc = f" #{o.document_id}" if o.document_id else ""
-    click.echo(f"{o.kind:<11} {extra:<14} {o.name}{doc}")
+    click.echo(f"{o.kind:<11} {extra:<14} {for_terminal(o.name)}{doc}")
 
 
 def _walk(paths: tuple[Path, ...]):
@@ -164,6 +166,7 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
       kyso archive list --verdict INVALID --received-from 2026-01-01
     """
     from archive.db.queries import Filters, document_summary, list_documents
+    from archive.textsafe import for_terminal, json_line
 
     archive = open_archive()
     f = Filters(verdict, signer, agency, type_name, number, _date(issued_from), _date(issued_to),
@@ -173,15 +176,17 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
         rows = [document_summary(s, d) for d in docs]
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json_line(row))
         return
     if not rows:
         click.echo("no documents match")
         return
     for r in rows:
-        signers = ", ".join(filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
-        number = f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else ""
-        click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {r['name']}  [{signers}]")
+        # the verdict column first and from kyso alone; every value a document or a file name
+        # brought is escaped, so none can redraw the line
+        signers = ", ".join(for_terminal(n) for n in filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
+        number = for_terminal(f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else "")
+        click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {for_terminal(r['name'])}  [{signers}]")
 
 
 @archive_group.command("show")
@@ -192,8 +197,8 @@ def show(ref, as_json, lang):
     """Show one document (by id or SHA-256): metadata, receipts, verification history and the
     latest report."""
     from archive.db.queries import NotFound, document_detail, find_document, latest_report
+    from archive.textsafe import for_terminal, json_line, report_for_terminal
     from verifier.report.render import render_text
-    from verifier.report.load import report_from_dict
 
     archive = open_archive()
     with archive.sessions() as s:
@@ -204,16 +209,18 @@ def show(ref, as_json, lang):
         detail = document_detail(s, doc)
         report = latest_report(s, doc)
     if as_json:
-        click.echo(json.dumps({**detail, "report": report}, ensure_ascii=False))
+        click.echo(json_line({**detail, "report": report}))
         return
-    click.echo(f"#{detail['id']}  {detail['name']}  ({detail['size']} bytes, {detail['pages']} pages)")
+    click.echo(f"#{detail['id']}  {for_terminal(detail['name'])}  ({detail['size']} bytes, {detail['pages']} pages)")
     click.echo(f"SHA-256 {detail['sha256']}  stored at objects/{detail['storage_key']}")
     for r in detail["receipts"]:
-        click.echo(f"  received {r['received_at'][:19]}  {r['name']}  from {r['source']}{'  (duplicate)' if r['duplicate'] else ''}")
+        click.echo(f"  received {r['received_at'][:19]}  {for_terminal(r['name'])}  from {for_terminal(r['source'])}"
+                   f"{'  (duplicate)' if r['duplicate'] else ''}")
     for v in detail["verifications"]:
-        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {v['policy']}  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
+        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {for_terminal(v['policy'])}"
+                   f"  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
     click.echo("")
-    click.echo(render_text(report_from_dict(report), lang))
+    click.echo(render_text(report_for_terminal(report), lang))
 
 
 @archive_group.command("reverify")
@@ -229,6 +236,7 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     from archive.ingest import reverify
     from archive.db.models import Document
     from archive.db.queries import _day_start
+    from archive.textsafe import for_terminal
 
     if not all_ and since is None:
         raise click.UsageError("say which documents: --all or --since DATE")
@@ -246,7 +254,7 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
             before = s.get(Document, doc_id).verdict
         report = reverify(archive, doc_id)
         changed += report.verdict != before
-        click.echo(f"{doc_id:>6}  {before:<13} -> {report.verdict:<13} {report.file}")
+        click.echo(f"{doc_id:>6}  {before:<13} -> {report.verdict:<13} {for_terminal(report.file)}")
     click.echo(f"{len(ids)} re-verified, {changed} changed verdict")
 
 
