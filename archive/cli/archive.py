@@ -90,6 +90,17 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
     sys.exit(EXIT_QUARANTINED if any(o.kind == "quarantined" for o in outcomes) else 0)
 
 
+def _check_inbox(settings, inbox: Path, lang: str) -> None:
+    """An inbox overlapping the archive's own data is refused before anything is read (exit 2)."""
+    from archive.cli.options import SetupError
+    from archive.config import InboxOverlap, check_inbox
+
+    try:
+        check_inbox(settings, inbox)
+    except InboxOverlap as exc:
+        raise SetupError(exc.message(lang)) from exc
+
+
 @click.command()
 @click.argument("inbox", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--once", is_flag=True, help="Process what is in the inbox (waiting for files still being written), then exit.")
@@ -120,6 +131,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
     if stable_seconds is not None:
         settings = replace(settings, stable_seconds=stable_seconds)
     inbox = (inbox or settings.default_inbox).absolute()
+    _check_inbox(settings, inbox, lang)
     inbox.mkdir(parents=True, exist_ok=True)
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     open_archive(settings, trust_config(settings, request))  # upgrade the schema and check the trust once, here
