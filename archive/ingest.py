@@ -62,7 +62,7 @@ class Archive:
         self.engine = make_engine(settings.database_url)
         if auto_upgrade:
             self._upgrade_if_needed()
-        self.sessions = sessions(self.engine)
+        self.sessions = sessions(self.engine, audit_head=settings.audit_head)
         self.blobs = BlobStore(settings.objects, settings.tmp)
         self.trust = trust
         self.kyso_version, self.pyhanko_version = _versions()

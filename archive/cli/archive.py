@@ -310,12 +310,15 @@ def audit_group():
 
 @audit_group.command("verify")
 def audit_verify():
-    """Re-walk the hash chain of the event log; exit 1 if any row was changed, removed or inserted."""
-    from archive.db.events import head, verify_chain
+    """Re-walk the hash chain of the event log and compare it with the head file outside the
+    database ($KYSO_HOME/audit-head.json); exit 1 if any row was changed, removed or inserted, or
+    if the database's chain is shorter than, other than or empty against the head file."""
+    from archive.db.events import check_anchor, head, verify_chain
 
     archive = open_archive()
     with archive.sessions() as s:
         count, problems = verify_chain(s)
+        problems += check_anchor(s, archive.settings.audit_head)
         seq, tip = head(s)
     for p in problems:
         click.echo(f"TAMPERED {p}")
