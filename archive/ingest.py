@@ -172,7 +172,10 @@ class Archive:
 
     def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None) -> Verification:
         """One verification run with its layers and evidence; the document shows its verdict."""
+        from archive.db.limits import note_truncated
+
         self._warn_duplicate_number(s, doc, report)
+        note_truncated(report, self.trust.policy)
         if stored_evidence is None:
             stored_evidence = []
             for kind, der in report.evidence:

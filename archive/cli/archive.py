@@ -1,7 +1,8 @@
 """Commands of the archive service: ingest, watch, archive …, audit verify, db upgrade, demo.
 
 Thin: they read options, call archive.* and print. Exit codes: 0 done; 1 a check found a
-problem (fixity, audit); 4 some input could not be archived and was quarantined; 2 usage.
+problem (fixity, audit); 4 some input could not be archived (quarantined, or failed and left to
+retry); 2 usage, or a configuration kyso refuses (an inbox over the archive's own data).
 """
 
 from __future__ import annotations
@@ -79,15 +80,40 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     archive = open_archive(settings, trust_config(settings, request))
     area = ProcessingArea(settings.home / "processing")
-    outcomes = [archive.process(c, area) for c in area.orphans(settings.claim_timeout)]
-    for o in outcomes:
-        _echo_outcome(o, as_json)
+    outcomes = []
+    for claim in area.orphans(settings.claim_timeout):
+        outcomes.append(_settle(archive, area, claim, claim.name_nfc))
+        _echo_outcome(outcomes[-1], as_json)
     for path, name in _walk(paths):
-        claim = area.copy_in(path, name, f"ingest:{path.absolute()}")
-        outcome = archive.process(claim, area)
+        try:
+            claim = area.copy_in(path, name, f"ingest:{path.absolute()}")
+        except OSError as exc:  # unreadable, vanished, not a regular file: this file, not the run
+            from archive.ingest import Outcome
+
+            outcome = Outcome("failed", name, reason=f"cannot read the file: {exc.strerror or exc}")
+        else:
+            outcome = _settle(archive, area, claim, name)
         outcomes.append(outcome)
         _echo_outcome(outcome, as_json)
-    sys.exit(EXIT_QUARANTINED if any(o.kind == "quarantined" for o in outcomes) else 0)
+    sys.exit(EXIT_QUARANTINED if any(o.kind in ("quarantined", "failed") for o in outcomes) else 0)
+
+
+def _settle(archive, area, claim, name: str):
+    """archive.process for one file; a failure of the database or the disk on this file is
+    reported for this file (and the file quarantined when the archive can still record it),
+    and the next file is handled."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive.ingest import Outcome
+
+    try:
+        return archive.process(claim, area)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        try:
+            return archive.quarantine(claim, area, f"could not be archived: {reason}")
+        except (SQLAlchemyError, OSError):  # the claim stays in processing/ and is retried next run
+            return Outcome("failed", name, reason=reason)
 
 
 def _check_inbox(settings, inbox: Path, lang: str) -> None:
@@ -177,6 +203,7 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
     Example:
       kyso archive list --verdict INVALID --received-from 2026-01-01
     """
+    from archive.db.limits import FilterError
     from archive.db.queries import Filters, document_summary, list_documents
     from archive.textsafe import for_terminal, json_line
 
@@ -184,7 +211,10 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
     f = Filters(verdict, signer, agency, type_name, number, _date(issued_from), _date(issued_to),
                 _date(received_from), _date(received_to), name)
     with archive.sessions() as s:
-        docs = list_documents(s, f, limit, offset)
+        try:
+            docs = list_documents(s, f, limit, offset)
+        except FilterError as exc:
+            raise click.UsageError(str(exc)) from exc
         rows = [document_summary(s, d) for d in docs]
     if as_json:
         for row in rows:
