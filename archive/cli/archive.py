@@ -8,6 +8,7 @@ retry); 2 usage, or a configuration kyso refuses (an inbox over the archive's ow
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from archive.cli.options import load_settings as _settings
 from archive.cli.options import policy_option, trust_config, trust_options, trust_request
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
+log = logging.getLogger(__name__)
 
 
 def open_archive(settings=None, trust=None):
@@ -108,8 +110,9 @@ def _settle(archive, area, claim, name: str):
 
     try:
         return archive.process(claim, area)
-    except (SQLAlchemyError, OSError) as exc:
+    except Exception as exc:  # the database refused it, the disk failed, the pipeline gave up
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        log.error("archiving %s failed: %s", name, reason)
         try:
             return archive.quarantine(claim, area, f"could not be archived: {reason}")
         except (SQLAlchemyError, OSError):  # the claim stays in processing/ and is retried next run
@@ -368,7 +371,12 @@ def db_upgrade():
     from archive.db.session import make_engine, upgrade
 
     settings = _settings()
-    head_rev = upgrade(make_engine(settings.database_url))
+    settings.home.mkdir(parents=True, exist_ok=True)  # where the SQLite default lives
+    try:
+        head_rev = upgrade(make_engine(settings.database_url))
+    except Exception as exc:  # unreachable or refusing database: say which and what to check
+        raise click.ClickException(f"cannot upgrade the archive database {settings.database_url.split('@')[-1]}: "
+                                   f"{str(exc).splitlines()[0]}. Check KYSO_DATABASE_URL (or kyso.toml).") from exc
     click.echo(f"schema at revision {head_rev} ({settings.database_url.split('@')[-1]})")
 
 
