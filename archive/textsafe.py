@@ -100,7 +100,9 @@ def report_for_terminal(report, lang: str = "en"):
 # In JSON text, these can only stand inside strings, where \\uXXXX means the same character: the
 # escaped line decodes to the same values and shows nothing invisible. json.dumps already
 # escapes C0; C1, format characters, separators and lone surrogates it writes raw.
-_JSON_UNSAFE = _class((*CONTROLS, *INVISIBLE, *SURROGATES))
+# Tab, line feed and carriage return raw in JSON text are its own whitespace (json.dumps with
+# `indent`): inside strings json.dumps always writes them escaped.
+_JSON_UNSAFE = _class(((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), *INVISIBLE, *SURROGATES))
 
 
 def _json_escape(match: re.Match) -> str:

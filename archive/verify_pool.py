@@ -90,7 +90,9 @@ def run(job: Job, trust=None) -> Result:
         size = job.path.stat().st_size
         data = job.path.read_bytes() if size <= job.max_bytes else None
     except OSError as exc:
-        return Result(job.path, None, error=f"cannot read {job.path}: {exc.strerror}; check the path and permissions")
+        from archive.textsafe import for_terminal
+
+        return Result(job.path, None, error=f"cannot read {for_terminal(job.path)}: {exc.strerror}; check the path and permissions")
     if data is None:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
