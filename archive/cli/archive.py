@@ -142,10 +142,11 @@ def _check_inbox(settings, inbox: Path, lang: str) -> None:
 @policy_option
 @click.pass_context
 def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
-    """Archive every PDF dropped into INBOX (default $KYSO_HOME/inbox).
+    """Archive every PDF dropped into INBOX (default: KYSO_INBOX, or <home>-inbox beside $KYSO_HOME).
 
     Reacts to file events and rescans periodically; SIGTERM or Ctrl-C finishes the current
     files and stops. Several watchers (on several machines, with PostgreSQL) may share one inbox.
+    An INBOX that is, contains or lies inside the archive's own data is refused (exit 2).
 
     \b
     Examples:

@@ -100,10 +100,10 @@ def update_counts(reader, numbers: list[int], first_signed: int) -> list[tuple[i
         if numbers[index] <= first_signed:
             continue
         xref_data = reader.xrefs.get_xref_data(index)
-        count = len(xref_data.explicit_refs_in_revision)
-        if xref_data.hybrid is not None:
-            count += len(xref_data.hybrid.xref_data.explicit_refs_in_revision)
-        out.append((numbers[index], count))
+        refs = xref_data.explicit_refs_in_revision
+        if xref_data.hybrid is not None:  # Word lists an object in both: it is one object
+            refs = set(refs) | set(xref_data.hybrid.xref_data.explicit_refs_in_revision)
+        out.append((numbers[index], len(refs)))
     return out
 
 
