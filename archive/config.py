@@ -1,6 +1,6 @@
 """Where kyso keeps its data and how it is configured. One place, so every command agrees.
 
-Settings come from the environment (KYSO_HOME, KYSO_DATABASE_URL) and optionally from
+Settings come from the environment (KYSO_HOME, KYSO_DATABASE_URL, KYSO_INBOX) and optionally from
 `$KYSO_HOME/kyso.toml` (or the file named by KYSO_CONFIG); the environment wins.
 """
 
@@ -31,6 +31,7 @@ class Settings:
     ocsp: tuple[Path, ...] = ()
     online: bool = False
     config_file: Path | None = None  # the kyso.toml these settings name paths relative to
+    inbox: Path | None = None  # the watched folder when `kyso watch` is given none
 
     @property
     def objects(self) -> Path:
@@ -45,12 +46,101 @@ class Settings:
         return self.home / "tmp"
 
     @property
+    def trust_store(self) -> Path:
+        return self.home / "trust"
+
+    @property
+    def audit_head(self) -> Path:
+        """The last event of the audit chain, kept outside the database (archive.db.events)."""
+        return self.home / "audit-head.json"
+
+    @property
     def default_inbox(self) -> Path:
-        return self.home / "inbox"
+        """KYSO_INBOX, `[ingest] inbox`, or a folder beside the home (`kyso-data-inbox` for
+        `kyso-data`): never inside it, so that whoever may write the inbox reaches nothing of
+        the archive (check_inbox)."""
+        return self.inbox or self.home.parent / f"{self.home.name}-inbox"
+
+    def database_file(self) -> Path | None:
+        """The SQLite database file, when the database is one."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(self.database_url)
+        except Exception:
+            return None
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database).absolute()
+
+    def protected(self) -> dict[str, Path]:
+        """What kyso must keep out of reach of whoever can write the inbox (names: PROTECTED),
+        the most specific first."""
+        out = {"objects": self.objects, "trust": self.trust_store, "audit_head": self.audit_head}
+        db = self.database_file()
+        if db is not None:
+            out["database"] = db
+            for suffix in ("-wal", "-shm", "-journal"):  # SQLite's files beside it
+                out["database" + suffix] = db.with_name(db.name + suffix)
+        if self.config_file is not None:
+            out["config"] = self.config_file
+        out["home"] = self.home
+        return out
+
+
+PROTECTED = {
+    "objects": ("các tệp đã lưu trữ", "the stored objects"),
+    "trust": ("kho tin cậy", "the trust store"),
+    "audit_head": ("đầu chuỗi nhật ký kiểm tra", "the audit chain head"),
+    "database": ("cơ sở dữ liệu", "the database"),
+    "database-wal": ("tệp WAL của cơ sở dữ liệu", "the database's WAL file"),
+    "database-shm": ("tệp SHM của cơ sở dữ liệu", "the database's SHM file"),
+    "database-journal": ("tệp nhật ký của cơ sở dữ liệu", "the database's journal"),
+    "config": ("tệp cấu hình", "the settings file"),
+    "home": ("thư mục kho lưu trữ KYSO_HOME", "the archive home, KYSO_HOME"),
+}
 
 
 class ConfigError(ValueError):
     pass
+
+
+class InboxOverlap(ConfigError):
+    """The inbox is, contains or lies inside something kyso must protect."""
+
+    def __init__(self, inbox: Path, what: str, path: Path, relation: str):
+        self.inbox, self.what, self.path, self.relation = inbox, what, path, relation
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        if lang == "vi":
+            rel = {"is": "chính là", "contains": "chứa", "inside": "nằm trong"}[self.relation]
+            return (f"thư mục nhận {self.inbox} {rel} {self.path} ({PROTECTED[self.what][0]}): ai ghi được vào thư mục nhận sẽ "
+                    "với tới dữ liệu của kho lưu trữ. Hãy dùng một thư mục nhận nằm ngoài KYSO_HOME, "
+                    "ví dụ /srv/van-thu/den (xem README, mục Deployment).")
+        rel = {"is": "is", "contains": "contains", "inside": "lies inside"}[self.relation]
+        return (f"the inbox {self.inbox} {rel} {self.path} ({PROTECTED[self.what][1]}): whoever can write the inbox would reach "
+                "the archive's own data. Use an inbox outside KYSO_HOME, e.g. /srv/van-thu/den (README, Deployment).")
+
+
+def _real(path: Path) -> Path:
+    """The path with every symbolic link resolved, as far as it exists: a link cannot hide that
+    two paths are one."""
+    return Path(os.path.realpath(path))
+
+
+def check_inbox(settings: Settings, inbox: Path) -> None:
+    """Refuse an inbox that is, contains or lies inside any protected path (Settings.protected),
+    compared by real paths. Raises InboxOverlap."""
+    real_inbox = _real(inbox)
+    for what, path in settings.protected().items():
+        real = _real(path)
+        if real_inbox == real:
+            raise InboxOverlap(inbox, what, path, "is")
+        if real.is_relative_to(real_inbox):
+            raise InboxOverlap(inbox, what, path, "contains")
+        if real_inbox.is_relative_to(real):
+            raise InboxOverlap(inbox, what, path, "inside")
 
 
 def load_settings(home: Path | None = None) -> Settings:
@@ -73,6 +163,14 @@ def load_settings(home: Path | None = None) -> Settings:
 
     url = os.environ.get("KYSO_DATABASE_URL") or data.get("database_url") or f"sqlite:///{home / 'kyso.sqlite'}"
     ingest = data.get("ingest", {})
+    if os.environ.get("KYSO_INBOX"):
+        inbox = Path(os.environ["KYSO_INBOX"]).absolute()
+    elif "inbox" in ingest:
+        if not isinstance(ingest["inbox"], str):
+            raise ConfigError(f"{config_path}: [ingest] inbox must be a path")
+        inbox = (base / ingest["inbox"]).absolute()
+    else:
+        inbox = None
     return Settings(
         home=home,
         database_url=url,
@@ -86,4 +184,5 @@ def load_settings(home: Path | None = None) -> Settings:
         ocsp=paths("ocsps"),
         online=bool(data.get("trust", {}).get("online", False)),
         config_file=config_path,
+        inbox=inbox,
     )

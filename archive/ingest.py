@@ -62,7 +62,7 @@ class Archive:
         self.engine = make_engine(settings.database_url)
         if auto_upgrade:
             self._upgrade_if_needed()
-        self.sessions = sessions(self.engine)
+        self.sessions = sessions(self.engine, audit_head=settings.audit_head)
         self.blobs = BlobStore(settings.objects, settings.tmp)
         self.trust = trust
         self.kyso_version, self.pyhanko_version = _versions()
@@ -172,7 +172,10 @@ class Archive:
 
     def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None) -> Verification:
         """One verification run with its layers and evidence; the document shows its verdict."""
+        from archive.db.limits import note_truncated
+
         self._warn_duplicate_number(s, doc, report)
+        note_truncated(report, self.trust.policy)
         if stored_evidence is None:
             stored_evidence = []
             for kind, der in report.evidence:
@@ -210,7 +213,9 @@ class Archive:
     def _warn_duplicate_number(self, s, doc: Document, report) -> None:
         """Number + notation + issuing agency is unique per year (Decree 30, Art. 15): another
         archived document with the same key is a finding in this one's report (a warning under
-        nd30), judged by the policy the report was made under like every other finding."""
+        nd30), judged by the policy the report was made under like every other finding. Only a
+        document whose latest verdict is VALID speaks for others: anyone can drop an unsigned
+        file printing any number, and it must not cast doubt on a genuine one."""
         from verifier.decree30.metadata import uniqueness_key
         from verifier.document import add_finding
 
@@ -219,7 +224,7 @@ class Archive:
             return
         number, notation, organ, year = key
         rows = s.execute(select(Document).where(
-            Document.id != doc.id, Document.code_number.is_not(None),
+            Document.id != doc.id, Document.verdict == "VALID", Document.code_number.is_not(None),
             Document.issued_date >= date(year, 1, 1), Document.issued_date <= date(year, 12, 31),
         )).scalars()
         for other in rows:

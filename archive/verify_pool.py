@@ -81,7 +81,6 @@ def run(job: Job, trust=None) -> Result:
     """Read, verify and render one file."""
     from verifier.report.cache import ReportCache
     from verifier.document import too_large, verify_pdf
-    from verifier.report.render import render_json, render_text
 
     global _cache
     if _cache is None:
@@ -91,12 +90,22 @@ def run(job: Job, trust=None) -> Result:
         size = job.path.stat().st_size
         data = job.path.read_bytes() if size <= job.max_bytes else None
     except OSError as exc:
-        return Result(job.path, None, error=f"cannot read {job.path}: {exc.strerror}; check the path and permissions")
+        from archive.textsafe import for_terminal
+
+        return Result(job.path, None, error=f"cannot read {for_terminal(job.path)}: {exc.strerror}; check the path and permissions")
     if data is None:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
         report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
-    return Result(job.path, report.verdict, render_json(report, job.lang) if job.as_json else render_text(report, job.lang))
+    return Result(job.path, report.verdict, render(report, job.lang, job.as_json))
+
+
+def render(report, lang: str, as_json: bool) -> str:
+    """The report as the terminal gets it: every value the file brought escaped (archive.textsafe)."""
+    from archive.textsafe import json_text, report_for_terminal
+    from verifier.report.render import render_json, render_text
+
+    return json_text(render_json(report, lang)) if as_json else render_text(report_for_terminal(report, lang), lang)
 
 
 def default_workers(files: int) -> int:

@@ -77,7 +77,8 @@ def test_every_field_of_a_policy_is_read_by_a_check():
 
     read = {"sha1_anchors": "verifier/signatures/legacy.py (allows_sha1_under)",
             "min_rsa_bits": "verifier/signatures/legacy.py", "severities": "policyfile.apply",
-            "name": "the report", "description": "the policy file's own words"}
+            "name": "the report", "description": "the policy file's own words",
+            "limits": "verifier/document.py with verifier/pdf/budget.py"}
     assert {f.name for f in dataclasses.fields(Policy)} == set(read)
 
 

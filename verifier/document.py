@@ -16,6 +16,7 @@ from verifier.signatures import displayed, several, vouch, x509sig
 from verifier.signatures.layer import DocumentContext, revise, validate_layer
 from verifier.report.model import DocumentReport, Layer
 from verifier.trust.config import TrustConfig
+from verifier.pdf import budget
 from verifier.pdf.opening import Unreadable, open_pdf, readable_prefix
 
 log = logging.getLogger(__name__)
@@ -54,20 +55,40 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
     return report
 
 
+class _OverBudget(Exception):
+    """A document over a limit of the policy, found before the work it would cost; the finding
+    is in the report."""
+
+
 def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now: datetime, diff_policy) -> DocumentReport:
     report = DocumentReport(
         file=file, sha256=sha256, size=len(data),
         policy=trust.policy.name, policy_sha256=trust.policy.sha256,
         trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
     )
+    limits = trust.policy.limits
+    objects, _ = budget.count_entries(data)
+    if objects > limits.objects:  # refused unread, as a file over the size limit is
+        report.add("OBJECT_LIMIT_EXCEEDED", objects=objects, limit=limits.objects)
+        report.verdict = _verdict(report)
+        return report
+    with budget.decoding(limits.decoded_mb * 1024 * 1024) as decoded:
+        _verify_within(data, trust, now, diff_policy, report)
+    if decoded.exceeded:
+        report.add("DECODE_LIMIT_EXCEEDED", limit_mb=limits.decoded_mb,
+                   reason=f"{(decoded.limit - max(decoded.remaining, 0)) // (1024 * 1024)} MiB decoded when a stream went over")
+    judge(report, trust.policy)
+    return report
+
+
+def _verify_within(data: bytes, trust: TrustConfig, now: datetime, diff_policy, report: DocumentReport) -> None:
     try:
         reader, strict_error = open_pdf(data, report)
     except Unreadable as exc:
         recovered = readable_prefix(data) if exc.code == "NOT_PDF" else None
         if recovered is None:
             report.add(exc.code, **exc.params)
-            report.verdict = _verdict(report)
-            return report
+            return
         # The file ends with %%EOF but its last revision cannot be read: not a truncated
         # download (that ends mid-object) but bytes appended to look like an update. What
         # the earlier revisions hold is still shown, and the verdict cannot be VALID.
@@ -75,14 +96,15 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
             reader, strict_error = open_pdf(recovered, report)
         except Unreadable:
             report.add(exc.code, **exc.params)
-            report.verdict = _verdict(report)
-            return report
+            return
         report.add("UNREADABLE_LAST_REVISION", offset=len(recovered), count=len(data) - len(recovered),
                    reason=exc.params.get("reason", exc.code))
         data = recovered
     signatures: list[SignatureRef] = []
     try:
         signatures = _verify_layers(reader, data, trust, now, report, diff_policy)
+    except _OverBudget:
+        return
     except Exception as exc:  # a bug or a hostile structure: fail closed, never crash the caller
         from pyhanko.pdf_utils.misc import PdfError
 
@@ -110,8 +132,6 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
     except Exception as exc:
         log.exception("overlap check failed")
         report.add("INTERNAL_ERROR", reason=f"overlap check: {type(exc).__name__}: {exc}")
-    judge(report, trust.policy)
-    return report
 
 
 def judge(report: DocumentReport, policy) -> None:
@@ -154,6 +174,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     if not entries:
         report.add("NO_SIGNATURES")
         return []
+    _check_updates(reader, numbers, entries, trust.policy.limits, report)
 
     if diff_policy is None:
         from verifier.signatures.diff.policy import build_diff_policy
@@ -171,6 +192,18 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         report.fetched = list(dict.fromkeys(ctx.fetched))
         report.evidence = list(dict.fromkeys(ctx.evidence))
     return [_signature_ref(reader, index, entry) for index, entry in enumerate(entries)]
+
+
+def _check_updates(reader, numbers: list[int], entries, limits, report: DocumentReport) -> None:
+    """An update after the first signature listing more objects than the policy allows is
+    refused before the layers' difference analysis and the structural checks walk them."""
+    signed = [numbers[e[0]] for e in entries if 0 <= e[0] < len(numbers)]
+    if not signed:
+        return
+    for revision, objects in budget.update_counts(reader, numbers, min(signed)):
+        if objects > limits.objects_per_update:
+            report.add("UPDATE_OBJECT_LIMIT_EXCEEDED", revision=revision, objects=objects, limit=limits.objects_per_update)
+            raise _OverBudget
 
 
 def _signature_ref(reader, index: int, entry) -> SignatureRef:
@@ -330,7 +363,7 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
 
 
 def _verdict(report: DocumentReport) -> str:
-    if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE") for f in report.findings):
+    if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE", "OBJECT_LIMIT_EXCEEDED") for f in report.findings):
         return codes.ERROR  # unreadable; a file that was read and is wrong is INVALID
     if any(layer.status == codes.FAILED for layer in report.layers):
         return codes.INVALID

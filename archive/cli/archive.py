@@ -1,12 +1,14 @@
 """Commands of the archive service: ingest, watch, archive …, audit verify, db upgrade, demo.
 
 Thin: they read options, call archive.* and print. Exit codes: 0 done; 1 a check found a
-problem (fixity, audit); 4 some input could not be archived and was quarantined; 2 usage.
+problem (fixity, audit); 4 some input could not be archived (quarantined, or failed and left to
+retry); 2 usage, or a configuration kyso refuses (an inbox over the archive's own data).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from archive.cli.options import load_settings as _settings
 from archive.cli.options import policy_option, trust_config, trust_options, trust_request
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
+log = logging.getLogger(__name__)
 
 
 def open_archive(settings=None, trust=None):
@@ -34,12 +37,14 @@ def open_archive(settings=None, trust=None):
 
 
 def _echo_outcome(o, as_json: bool) -> None:
+    from archive.textsafe import for_terminal, json_line
+
     if as_json:
-        click.echo(json.dumps({k: v for k, v in o.__dict__.items() if v is not None}, ensure_ascii=False))
+        click.echo(json_line({k: v for k, v in o.__dict__.items() if v is not None}))
         return
-    extra = o.verdict or o.reason or ""
+    extra = for_terminal(o.verdict or o.reason or "")
     doc = f" #{o.document_id}" if o.document_id else ""
-    click.echo(f"{o.kind:<11} {extra:<14} {o.name}{doc}")
+    click.echo(f"{o.kind:<11} {extra:<14} {for_terminal(o.name)}{doc}")
 
 
 def _walk(paths: tuple[Path, ...]):
@@ -77,15 +82,52 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     archive = open_archive(settings, trust_config(settings, request))
     area = ProcessingArea(settings.home / "processing")
-    outcomes = [archive.process(c, area) for c in area.orphans(settings.claim_timeout)]
-    for o in outcomes:
-        _echo_outcome(o, as_json)
+    outcomes = []
+    for claim in area.orphans(settings.claim_timeout):
+        outcomes.append(_settle(archive, area, claim, claim.name_nfc))
+        _echo_outcome(outcomes[-1], as_json)
     for path, name in _walk(paths):
-        claim = area.copy_in(path, name, f"ingest:{path.absolute()}")
-        outcome = archive.process(claim, area)
+        try:
+            claim = area.copy_in(path, name, f"ingest:{path.absolute()}")
+        except OSError as exc:  # unreadable, vanished, not a regular file: this file, not the run
+            from archive.ingest import Outcome
+
+            outcome = Outcome("failed", name, reason=f"cannot read the file: {exc.strerror or exc}")
+        else:
+            outcome = _settle(archive, area, claim, name)
         outcomes.append(outcome)
         _echo_outcome(outcome, as_json)
-    sys.exit(EXIT_QUARANTINED if any(o.kind == "quarantined" for o in outcomes) else 0)
+    sys.exit(EXIT_QUARANTINED if any(o.kind in ("quarantined", "failed") for o in outcomes) else 0)
+
+
+def _settle(archive, area, claim, name: str):
+    """archive.process for one file; a failure of the database or the disk on this file is
+    reported for this file (and the file quarantined when the archive can still record it),
+    and the next file is handled."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive.ingest import Outcome
+
+    try:
+        return archive.process(claim, area)
+    except Exception as exc:  # the database refused it, the disk failed, the pipeline gave up
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        log.error("archiving %s failed: %s", name, reason)
+        try:
+            return archive.quarantine(claim, area, f"could not be archived: {reason}")
+        except (SQLAlchemyError, OSError):  # the claim stays in processing/ and is retried next run
+            return Outcome("failed", name, reason=reason)
+
+
+def _check_inbox(settings, inbox: Path, lang: str) -> None:
+    """An inbox overlapping the archive's own data is refused before anything is read (exit 2)."""
+    from archive.cli.options import SetupError
+    from archive.config import InboxOverlap, check_inbox
+
+    try:
+        check_inbox(settings, inbox)
+    except InboxOverlap as exc:
+        raise SetupError(exc.message(lang)) from exc
 
 
 @click.command()
@@ -100,10 +142,11 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
 @policy_option
 @click.pass_context
 def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
-    """Archive every PDF dropped into INBOX (default $KYSO_HOME/inbox).
+    """Archive every PDF dropped into INBOX (default: KYSO_INBOX, or <home>-inbox beside $KYSO_HOME).
 
     Reacts to file events and rescans periodically; SIGTERM or Ctrl-C finishes the current
     files and stops. Several watchers (on several machines, with PostgreSQL) may share one inbox.
+    An INBOX that is, contains or lies inside the archive's own data is refused (exit 2).
 
     \b
     Examples:
@@ -118,6 +161,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
     if stable_seconds is not None:
         settings = replace(settings, stable_seconds=stable_seconds)
     inbox = (inbox or settings.default_inbox).absolute()
+    _check_inbox(settings, inbox, lang)
     inbox.mkdir(parents=True, exist_ok=True)
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     open_archive(settings, trust_config(settings, request))  # upgrade the schema and check the trust once, here
@@ -163,25 +207,32 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
     Example:
       kyso archive list --verdict INVALID --received-from 2026-01-01
     """
+    from archive.db.limits import FilterError
     from archive.db.queries import Filters, document_summary, list_documents
+    from archive.textsafe import for_terminal, json_line
 
     archive = open_archive()
     f = Filters(verdict, signer, agency, type_name, number, _date(issued_from), _date(issued_to),
                 _date(received_from), _date(received_to), name)
     with archive.sessions() as s:
-        docs = list_documents(s, f, limit, offset)
+        try:
+            docs = list_documents(s, f, limit, offset)
+        except FilterError as exc:
+            raise click.UsageError(str(exc)) from exc
         rows = [document_summary(s, d) for d in docs]
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json_line(row))
         return
     if not rows:
         click.echo("no documents match")
         return
     for r in rows:
-        signers = ", ".join(filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
-        number = f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else ""
-        click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {r['name']}  [{signers}]")
+        # the verdict column first and from kyso alone; every value a document or a file name
+        # brought is escaped, so none can redraw the line
+        signers = ", ".join(for_terminal(n) for n in filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
+        number = for_terminal(f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else "")
+        click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {for_terminal(r['name'])}  [{signers}]")
 
 
 @archive_group.command("show")
@@ -192,8 +243,8 @@ def show(ref, as_json, lang):
     """Show one document (by id or SHA-256): metadata, receipts, verification history and the
     latest report."""
     from archive.db.queries import NotFound, document_detail, find_document, latest_report
+    from archive.textsafe import for_terminal, json_line, report_for_terminal
     from verifier.report.render import render_text
-    from verifier.report.load import report_from_dict
 
     archive = open_archive()
     with archive.sessions() as s:
@@ -204,16 +255,18 @@ def show(ref, as_json, lang):
         detail = document_detail(s, doc)
         report = latest_report(s, doc)
     if as_json:
-        click.echo(json.dumps({**detail, "report": report}, ensure_ascii=False))
+        click.echo(json_line({**detail, "report": report}))
         return
-    click.echo(f"#{detail['id']}  {detail['name']}  ({detail['size']} bytes, {detail['pages']} pages)")
+    click.echo(f"#{detail['id']}  {for_terminal(detail['name'])}  ({detail['size']} bytes, {detail['pages']} pages)")
     click.echo(f"SHA-256 {detail['sha256']}  stored at objects/{detail['storage_key']}")
     for r in detail["receipts"]:
-        click.echo(f"  received {r['received_at'][:19]}  {r['name']}  from {r['source']}{'  (duplicate)' if r['duplicate'] else ''}")
+        click.echo(f"  received {r['received_at'][:19]}  {for_terminal(r['name'])}  from {for_terminal(r['source'])}"
+                   f"{'  (duplicate)' if r['duplicate'] else ''}")
     for v in detail["verifications"]:
-        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {v['policy']}  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
+        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {for_terminal(v['policy'])}"
+                   f"  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
     click.echo("")
-    click.echo(render_text(report_from_dict(report), lang))
+    click.echo(render_text(report_for_terminal(report), lang))
 
 
 @archive_group.command("reverify")
@@ -229,6 +282,7 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     from archive.ingest import reverify
     from archive.db.models import Document
     from archive.db.queries import _day_start
+    from archive.textsafe import for_terminal
 
     if not all_ and since is None:
         raise click.UsageError("say which documents: --all or --since DATE")
@@ -246,7 +300,7 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
             before = s.get(Document, doc_id).verdict
         report = reverify(archive, doc_id)
         changed += report.verdict != before
-        click.echo(f"{doc_id:>6}  {before:<13} -> {report.verdict:<13} {report.file}")
+        click.echo(f"{doc_id:>6}  {before:<13} -> {report.verdict:<13} {for_terminal(report.file)}")
     click.echo(f"{len(ids)} re-verified, {changed} changed verdict")
 
 
@@ -290,12 +344,15 @@ def audit_group():
 
 @audit_group.command("verify")
 def audit_verify():
-    """Re-walk the hash chain of the event log; exit 1 if any row was changed, removed or inserted."""
-    from archive.db.events import head, verify_chain
+    """Re-walk the hash chain of the event log and compare it with the head file outside the
+    database ($KYSO_HOME/audit-head.json); exit 1 if any row was changed, removed or inserted, or
+    if the database's chain is shorter than, other than or empty against the head file."""
+    from archive.db.events import check_anchor, head, verify_chain
 
     archive = open_archive()
     with archive.sessions() as s:
         count, problems = verify_chain(s)
+        problems += check_anchor(s, archive.settings.audit_head)
         seq, tip = head(s)
     for p in problems:
         click.echo(f"TAMPERED {p}")
@@ -315,7 +372,12 @@ def db_upgrade():
     from archive.db.session import make_engine, upgrade
 
     settings = _settings()
-    head_rev = upgrade(make_engine(settings.database_url))
+    settings.home.mkdir(parents=True, exist_ok=True)  # where the SQLite default lives
+    try:
+        head_rev = upgrade(make_engine(settings.database_url))
+    except Exception as exc:  # unreachable or refusing database: say which and what to check
+        raise click.ClickException(f"cannot upgrade the archive database {settings.database_url.split('@')[-1]}: "
+                                   f"{str(exc).splitlines()[0]}. Check KYSO_DATABASE_URL (or kyso.toml).") from exc
     click.echo(f"schema at revision {head_rev} ({settings.database_url.split('@')[-1]})")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from archive.textsafe import for_terminal, json_text  # names in certificates are whoever made them
+
 _FILES = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -68,11 +70,11 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
             verb = "already in store" if e.sha256 in known else "imported"
             status = "pinned" if e.pinned else "UNPINNED"
             click.echo(
-                f"{verb}: {name} ({e.kind}, {pki}) SHA-256 {e.sha256[:16]}… {status} [{path.name}]"
+                f"{verb}: {for_terminal(name)} ({e.kind}, {pki}) SHA-256 {e.sha256[:16]}… {status} [{for_terminal(path.name)}]"
             )
             if not e.pinned:
                 click.secho(
-                    f"WARNING: '{e.subject}' (SHA-256 {e.sha256}) is NOT pinned. It was imported "
+                    f"WARNING: '{for_terminal(e.subject)}' (SHA-256 {e.sha256}) is NOT pinned. It was imported "
                     f"only because of --unpinned, and every signature chaining to it will be "
                     f"trusted. Make sure its fingerprint was confirmed with the CA.",
                     err=True,
@@ -113,8 +115,8 @@ def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
                 continue
         for e in entries:
             click.echo(
-                f"imported: {e.kind} of {e.issuer} ({e.not_before}) "
-                f"SHA-256 {e.sha256[:16]}… [{path.name}]"
+                f"imported: {e.kind} of {for_terminal(e.issuer)} ({e.not_before}) "
+                f"SHA-256 {e.sha256[:16]}… [{for_terminal(path.name)}]"
             )
     if refused:
         ctx.exit(1)
@@ -134,7 +136,7 @@ def list_(as_json: bool) -> None:
 
     rows = _rows(TrustStore.default().entries())
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
     click.echo(_table(rows))
 
@@ -190,7 +192,7 @@ def _table(rows: list[dict]) -> str:
             status = "pinned" if r["pinned"] else "UNPINNED"
         valid = f"{r['valid_from'] or '?'} → {r['valid_to'] or '?'}"
         short = r["sha256"][:16] + "…"
-        lines.append((r["name"] or "-", r["role"], r["pki"] or "?", short, valid, r["subject"], status))
+        lines.append((r["name"] or "-", r["role"], r["pki"] or "?", short, valid, for_terminal(r["subject"]), status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     # The last column is not padded: it holds the long URLs.
     return "\n".join(

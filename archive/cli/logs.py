@@ -27,6 +27,23 @@ class _Ours(logging.Filter):
         return self.verbose or record.name.split(".", 1)[0] in KYSO_LOGGERS
 
 
+class _OneLine(logging.Formatter):
+    """Each record's message on one line, escaped (archive.textsafe): messages name files and
+    quote documents, and a name must not forge a record of its own. A traceback keeps its
+    lines, each escaped."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from archive.textsafe import for_file
+
+        record.message = for_file(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:
+        from archive.textsafe import for_file
+
+        return "\n".join(for_file(line) for line in super().formatException(ei).split("\n"))
+
+
 class _StderrHandler(logging.StreamHandler):
     """The handler configure() installs; the type tells it apart from an application's own."""
 
@@ -40,7 +57,7 @@ def configure(verbose: bool = False) -> None:
     for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(handler)
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_OneLine("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_Ours(verbose))
     root.addHandler(handler)
     root.setLevel(logging.WARNING)

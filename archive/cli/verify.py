@@ -76,8 +76,8 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
 def _verify_archived(refs, files, request, lang, as_json) -> int:
     from archive.cli.archive import open_archive
     from archive.ingest import reverify
+    from archive import verify_pool
     from archive.db.queries import NotFound, find_document
-    from verifier.report.render import render_json, render_text
 
     if files:
         raise click.UsageError("give either files or --archived, not both")
@@ -92,7 +92,7 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
                 raise click.ClickException(str(exc)) from exc
         report = reverify(archive, doc_id, trigger="verify")
         verdicts.append(report.verdict)
-        click.echo(render_json(report, lang) if as_json else render_text(report, lang))
+        click.echo(verify_pool.render(report, lang, as_json))
     return exit_code(verdicts)
 
 

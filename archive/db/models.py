@@ -152,3 +152,27 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+# -- limits checked before the database (archive.db.limits) -----------------------------------
+
+def _install_limits() -> None:
+    """Every string column fits what is set into it (archive.db.limits.fit) when it is set."""
+    from sqlalchemy import event
+
+    from archive.db.limits import fit
+
+    def fitting(limit: int | None):
+        def fitted(_target, value, _old, _initiator):
+            return fit(value, limit) if isinstance(value, str) else value
+
+        return fitted
+
+    for mapper in Base.registry.mappers:
+        for prop in mapper.column_attrs:
+            column = prop.columns[0]
+            if isinstance(column.type, String):  # Text is a String without a length
+                event.listen(getattr(mapper.class_, prop.key), "set", fitting(column.type.length), retval=True)
+
+
+_install_limits()

@@ -57,6 +57,10 @@ def _like(text: str) -> str:
 
 
 def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) -> list[Document]:
+    """Raises archive.db.limits.FilterError for a filter no database can take."""
+    from archive.db.limits import check_filters
+
+    check_filters(f)
     q = select(Document)
     conds = []
     if f.verdict:

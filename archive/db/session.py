@@ -38,8 +38,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def sessions(engine: Engine, audit_head: Path | None = None) -> sessionmaker[Session]:
+    """Sessions of the archive; with `audit_head`, each commit that appended events moves the
+    chain head file there forward (archive.db.events)."""
+    info = {"audit_head": str(audit_head)} if audit_head is not None else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

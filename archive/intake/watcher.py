@@ -183,7 +183,9 @@ class Status:
         if not self.tty:
             line = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "event": o["kind"], "file": o["name"], "sha256": o.get("sha256"),
                     "verdict": o.get("verdict"), "document_id": o.get("document_id"), "reason": o.get("reason")}
-            self.stream.write(json.dumps({k: v for k, v in line.items() if v is not None}, ensure_ascii=False) + "\n")
+            from archive.textsafe import json_line  # names and reasons come from the inbox
+
+            self.stream.write(json_line({k: v for k, v in line.items() if v is not None}) + "\n")
             self.stream.flush()
 
     def render(self) -> None:

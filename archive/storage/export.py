@@ -1,6 +1,6 @@
 """`kyso archive export`: a self-contained folder for one document, BagIt style: the original
 PDF, the latest report (JSON and readable text in both languages), the metadata, the evidence
-files, and manifest-sha256.txt over all of them."""
+files, the head of the audit chain when it was exported, and manifest-sha256.txt over all of them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def export(archive, ref: str, to: Path) -> Path:
         ver = s.get(Verification, doc.latest_verification_id)
         report = json.loads(ver.report)
         evidence = [(e.kind, e.sha256) for e in ver.evidence]
+        seq, tip = events.head(s)  # the chain as it stood: a later copy of the archive must still hold it
     target = to / f"kyso-{doc.id}-{doc.sha256[:12]}"
     data_dir = target / "data"
     (data_dir / "evidence").mkdir(parents=True, exist_ok=True)
@@ -30,6 +31,7 @@ def export(archive, ref: str, to: Path) -> Path:
     files["data/report.vi.txt"] = _text(report, "vi").encode()
     files["data/report.en.txt"] = _text(report, "en").encode()
     files["data/metadata.json"] = json.dumps(detail, ensure_ascii=False, indent=2).encode()
+    files["data/audit-head.json"] = json.dumps({"seq": seq, "hash": tip}).encode()
     ext = {"certificate": "cer", "crl": "crl", "ocsp": "ocsp", "timestamp": "tst"}
     for kind, sha in evidence:
         files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = archive.blobs.get(sha)

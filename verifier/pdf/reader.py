@@ -12,6 +12,9 @@
 3. A reference to an object no revision defines reads as null in strict mode too, as the
    standard says (_read_object).
 
+4. While a document is verified, every reader of it (and every earlier revision's view) decodes
+   streams against one budget, the policy's (verifier.pdf.budget).
+
 Only readers made from this class change; pyHanko's own reader stays as pyHanko defines it. How
 strings and tokens are read is a change to pyHanko itself: verifier/patches/tokens.py.
 """
@@ -25,6 +28,8 @@ from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.misc import PdfStrictReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
+
+from verifier.pdf import budget
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,9 @@ class KysoPdfFileReader(PdfFileReader):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _remember_history(self.xrefs)
+        shared = budget.shared_context()
+        if shared is not None:  # one decoding budget for the whole document (verifier.pdf.budget)
+            self._decode_context = shared
 
     def _read_object(self, ref, marker, *args, **kwargs):
         # ISO 32000-1 §7.3.10: a reference to an undefined object is a reference to null, and

@@ -19,6 +19,17 @@ VGCA_G2_ROOT = "F04BA4B459A7C9A1B971AD9B1CB833E695A80C79AEA63B174B66A70EDFE2FDB8
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The work one document may cost (verifier.pdf.budget). Genuine documents stay far below:
+    the largest of ../shared/realdocs lists 9,686 objects in a revision, its updates after
+    signing at most 52, and all its streams decode to 4 MB."""
+
+    objects: int = 200_000  # cross-reference entries over all revisions, counted before parsing
+    objects_per_update: int = 10_000  # objects one revision after the first signature may list
+    decoded_mb: int = 512  # bytes all the document's streams may decode to, in MiB
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     description: str
@@ -28,10 +39,16 @@ class Policy:
     min_rsa_bits: int = 2048
     # Finding severities overridden by name (error | warning | info | ignore).
     severities: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def sha256(self) -> str:
-        canonical = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False).encode()
+        facts = asdict(self)
+        if self.limits == Limits():
+            # limits at their defaults stay out of the hash: every report made before limits
+            # existed keeps its policy's hash, and a policy that changes them gets another
+            del facts["limits"]
+        canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(canonical).hexdigest()
 
     def allows_sha1_under(self, anchor_sha256: str | None) -> bool:

@@ -16,6 +16,11 @@ file given with `--policy FILE` starts from a named policy and overrides what it
     sha1 = "government"                # government (G1/G2 roots only) | never | [anchor SHA-256, …]
     min_rsa_bits = 2048                # a signer's RSA key below this fails the layer
 
+    [limits]                           # the work one document may cost (verifier.pdf.budget)
+    objects = 200000                   # cross-reference entries in the whole file
+    objects_per_update = 10000         # objects one revision after the first signature may list
+    decoded_mb = 512                   # all its streams decoded, in MiB
+
 Requiring nonRepudiation is a severity like any other: NON_REPUDIATION_ABSENT = "fail".
 
 Findings are facts; the policy only changes their severity, and so the verdict derived from
@@ -30,7 +35,7 @@ import tomllib
 from pathlib import Path
 
 from verifier.report import codes
-from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Policy
+from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Limits, Policy
 
 SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
                   "info": "info", "ignore": "ignore"}
@@ -69,10 +74,10 @@ def load(spec: str | Path | None) -> Policy:
 
 
 def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy") -> Policy:
-    unknown = set(data) - {"name", "base", "description", "severities", "legacy"}
+    unknown = set(data) - {"name", "base", "description", "severities", "legacy", "limits"}
     if unknown:
         raise PolicyError(f"{where}: unknown keys {', '.join(sorted(unknown))} (expected name, base, description, "
-                          f"[severities], [legacy])")
+                          f"[severities], [legacy], [limits])")
     base = named(str(data.get("base", DEFAULT_POLICY.name)))
     severities = dict(base.severities)
     for code, value in (data.get("severities") or {}).items():
@@ -100,6 +105,15 @@ def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy"
         if not isinstance(bits, int) or bits < 1024:
             raise PolicyError(f"{where}: min_rsa_bits must be an integer of at least 1024")
         changes["min_rsa_bits"] = bits
+    limits = data.get("limits") or {}
+    extra = set(limits) - {f.name for f in dataclasses.fields(Limits)}
+    if extra:
+        raise PolicyError(f"{where}: unknown [limits] keys {', '.join(sorted(extra))} (objects, objects_per_update, decoded_mb)")
+    for key, value in limits.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise PolicyError(f"{where}: [limits] {key} must be a positive integer")
+    if limits:
+        changes["limits"] = dataclasses.replace(base.limits, **limits)
     changes["name"] = str(data.get("name") or default_name)
     changes["description"] = str(data.get("description") or f"{base.name} with overrides from {where}")
     return dataclasses.replace(base, **changes)

@@ -572,6 +572,28 @@ FINDINGS = _codes(
         "Hình hiển thị của trường {field} thêm vào ở phiên bản {revision} nằm trên nội dung đã ký ở trang {page} (vùng {rect}), đúng vị trí Nghị định 30/2020 (Phụ lục I) quy định cho lớp ký này; đó là cách trình bày văn bản, không phải che nội dung.",
         "The appearance of field {field}, added in revision {revision}, lies over signed content on page {page} (area {rect}) where Decree 30/2020 (Appendix I) places this layer; it is the document's layout, not a covering.",
     ),
+    # issue 17: bounded work (verifier.pdf.budget; limits in verifier.policy.named.Limits)
+    Code(
+        "OBJECT_LIMIT_EXCEEDED", "error",
+        "Các bảng tham chiếu của tệp liệt kê khoảng {objects} đối tượng PDF, vượt giới hạn {limit} của chính sách: tệp không được kiểm tra tiếp (một văn bản thật không cần nhiều như vậy).",
+        "The file's cross-reference sections list about {objects} PDF objects, over the policy's limit of {limit}: it was not checked further (no genuine document needs that many).",
+    ),
+    Code(
+        "UPDATE_OBJECT_LIMIT_EXCEEDED", "error",
+        "Phiên bản {revision}, thêm vào sau chữ ký đầu tiên, có {objects} đối tượng, vượt giới hạn {limit} của chính sách cho một lần cập nhật sau khi ký: các lớp chữ ký không được kiểm tra tiếp. Một lần ký chỉ thêm vài chục đối tượng; chừng ấy đối tượng là đáng ngờ.",
+        "Revision {revision}, added after the first signature, holds {objects} objects, over the policy's limit of {limit} for an update after signing: the layers were not checked further. A signature adds a few dozen objects; that many is suspicious in itself.",
+    ),
+    Code(
+        "DECODE_LIMIT_EXCEEDED", "error",
+        "Giải nén các luồng dữ liệu của tệp vượt giới hạn {limit_mb} MB của chính sách ({reason}): phần kiểm tra cần đến dữ liệu đó không thực hiện được.",
+        "Decoding the file's streams went over the policy's limit of {limit_mb} MB ({reason}): the checks that needed that data could not be made.",
+    ),
+    # issue 17: limits checked before the database (archive.db.limits)
+    Code(
+        "ARCHIVE_VALUE_TRUNCATED", "info",
+        "Trường {field} dài {length} ký tự; kho lưu trữ chỉ ghi {limit} ký tự đầu vào cột tìm kiếm (báo cáo vẫn giữ nguyên giá trị).",
+        "The field {field} is {length} characters long; the archive keeps its first {limit} in the searchable column (the report keeps the whole value).",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
