@@ -85,7 +85,7 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
         outcome = archive.process(claim, area)
         outcomes.append(outcome)
         _echo_outcome(outcome, as_json)
-    sys.exit(EXIT_QUARANTINED if any(o.kind == "quarantined" for o in outcomes) else 0)
+    sys.exit(EXIT_QUARANTINED if any(o.kind in ("quarantined", "failed") for o in outcomes) else 0)
 
 
 @click.command()
@@ -130,7 +130,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
 
         raise SetupError(status.fatal)
     if once:
-        sys.exit(EXIT_QUARANTINED if status.counts["quarantined"] else 0)
+        sys.exit(EXIT_QUARANTINED if status.counts["quarantined"] or status.counts["failed"] else 0)
 
 
 @click.group("archive")
