@@ -1,10 +1,14 @@
 """The ingest pipeline, one code path for the watcher and `kyso ingest`:
 
-claim → hash → duplicate? → verify → store originals and evidence → commit → release the claim.
+claim → read once → hash → duplicate? → verify → store originals and evidence → commit → release.
 
-Nothing is removed from where it came from before the database has committed what became of it;
-anything that cannot be archived goes to quarantine/ with a reason file. Each step is idempotent,
-so recovery after a crash simply runs the claim again.
+The claimed file is read once, from the descriptor the claim opened, within the size limit; the
+bytes read are what is hashed, verified, stored (or used to heal a lost stored copy) and
+quarantined, so nothing kept under a hash can differ from it. Nothing is removed from where it
+came from before the database has committed what became of it; anything that cannot be archived,
+whatever step failed (reading, verifying, storing, the database), goes to quarantine/ with a
+reason file, and the service goes on. Each step is idempotent, so recovery after a crash simply
+runs the claim again.
 """
 
 from __future__ import annotations
@@ -99,15 +103,16 @@ class Archive:
         try:
             return self._process(claim, area)
         except Exception as exc:  # noqa: BLE001 - one file must never stop the service
-            log.exception("%s failed on %s", claim.step, claim.name)
             reason = f"{claim.step} failed: {_short(exc)}"
+            # the reason says what happened; the traceback is for `kyso -v`
+            log.error("%s: %s", for_file(claim.name), reason, exc_info=log.isEnabledFor(logging.DEBUG))
         return self._quarantine_or_hold(claim, area, reason, claim.sha256)
 
     def _quarantine_or_hold(self, claim: Claim, area, reason: str, sha: str | None) -> Outcome:
         try:
             return self.quarantine(claim, area, reason, sha)
         except Exception as exc:  # noqa: BLE001
-            log.exception("cannot quarantine %s", claim.name)
+            log.error("cannot quarantine %s: %s", for_file(claim.name), _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             area.hold(claim)
             return Outcome("failed", claim.name_nfc, sha, reason=f"{reason}; quarantine failed too ({type(exc).__name__}: "
                                                                   f"{exc}): the claim is kept and tried again")
@@ -136,27 +141,30 @@ class Archive:
             return Outcome("returned" if returned else "skipped", name,
                            reason="the file changed while it was read: still being written, taken again once complete")
         sha = claim.sha256 = hashlib.sha256(data).hexdigest()
-        refused = None
-        for _attempt in range(3):
+        claim.step = "checking for a duplicate"
+        outcome = self._duplicate(claim, area, data, sha)
+        if outcome is not None:
+            return outcome
+        claim.step = "verifying"
+        try:
+            report = self.verify(data, name)
+        except Exception as exc:  # the verifier never raises on content; this is a crash
+            log.exception("verification crashed on %s", name)
+            return self.quarantine(claim, area, f"verification crashed: {_short(exc)}", sha)
+        if report.verdict == "ERROR":
+            reason = "; ".join(f.message("en") for f in report.findings) or "unreadable"
+            return self.quarantine(claim, area, f"not archivable: {reason}", sha)
+        claim.step = "storing"
+        try:
+            return self._store(claim, area, data, sha, report)
+        except IntegrityError as exc:
+            # another worker archived the same content a moment ago: a duplicate now; if not,
+            # the database refused this document (a constraint): this file's problem only
             claim.step = "checking for a duplicate"
             outcome = self._duplicate(claim, area, data, sha)
             if outcome is not None:
                 return outcome
-            claim.step = "verifying"
-            try:
-                report = self.verify(data, name)
-            except Exception as exc:  # the verifier never raises on content; this is a crash
-                log.exception("verification crashed on %s", name)
-                return self.quarantine(claim, area, f"verification crashed: {type(exc).__name__}: {exc}", sha)
-            if report.verdict == "ERROR":
-                reason = "; ".join(f.message("en") for f in report.findings) or "unreadable"
-                return self.quarantine(claim, area, f"not archivable: {reason}", sha)
-            claim.step = "storing"
-            try:
-                return self._store(claim, area, data, sha, report)
-            except IntegrityError as exc:
-                refused = exc  # another worker archived the same content a moment ago: a duplicate now
-        return self.quarantine(claim, area, f"the database refused the record: {_short(refused)}", sha)
+            return self.quarantine(claim, area, f"the database refused the record: {_short(exc)}", sha)
 
     def _duplicate(self, claim: Claim, area, data: bytes, sha: str) -> Outcome | None:
         with transaction(self.sessions) as s:

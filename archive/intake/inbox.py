@@ -36,6 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.intake.names import display, nfc, to_bytes
+from archive.textsafe import for_file
 from archive.storage.fsutil import DIR_FLAGS, READ_FLAGS, read_at_most, read_small_at, write_atomic_at
 
 log = logging.getLogger(__name__)
@@ -375,9 +376,16 @@ class ProcessingArea:
             os.unlink(f"{claim.id}.json", dir_fd=self.fd)
 
     def hold(self, claim: Claim) -> None:
-        """Processing failed and so did quarantine (the database or the disk): keep the claim as
-        it is, to be tried again; its attempts are counted."""
+        """Processing failed and so did quarantine (the database or the disk): keep the claim to
+        be tried again. This start did end, so it is not counted as one that stopped a worker."""
         claim.close()
+        try:
+            attempts = max(0, int(claim.meta.get("attempts", 1)) - 1)
+            held = int(claim.meta.get("held", 0)) + 1
+        except (TypeError, ValueError):
+            return
+        with contextlib.suppress(OSError):
+            self._write_meta(claim.id, {**claim.meta, "attempts": attempts, "held": held})
 
     def put_back(self, claim: Claim) -> bool:
         """Return a file that is still being written to the inbox folder it came from, under its
@@ -455,7 +463,7 @@ class ProcessingArea:
                     raise ValueError("not a claim record")
             except (OSError, ValueError) as exc:
                 # a json torn by a crash mid-write cannot exist (atomic write); unreadable = foreign
-                log.warning("claim record %s ignored: %s", meta_name, exc)
+                log.warning("claim record %s ignored: %s", for_file(meta_name), exc)
                 continue
             owner = meta.get("owner") if isinstance(meta.get("owner"), dict) else {}
             if not (own and _is_mine(owner)) and owner_alive(owner, age, timeout):
@@ -568,7 +576,8 @@ class Inbox:
                         with contextlib.suppress(OSError):
                             entries.append((entry.name, entry.stat(follow_symlinks=False)))
             except OSError as exc:
-                log.warning("cannot list %s in the inbox: %s", display(b"/".join(map(to_bytes, prefix))) or ".", exc.strerror)
+                log.warning("cannot list %s in the inbox: %s", for_file(display(b"/".join(map(to_bytes, prefix)))) or ".",
+                            exc.strerror)
             finally:
                 os.close(dir_fd)
             subdirs = []

@@ -4,6 +4,10 @@ progress, enforces the per-file time budget and restarts a worker that died.
 Workers run verification in their own process so that a file which hangs, exhausts memory or
 crashes the interpreter takes down only that worker: the supervisor restarts it, the claim is
 recovered, and a file that has already cost a worker twice is quarantined instead of retried.
+Each start is counted in the claim's own record when it is taken, so the count survives the
+death of the supervisor too (kill -9 of the service, a power cut). Whatever else fails on a file
+ends in its quarantine inside the worker; workers that die before settling anything are restarted
+ever more slowly, and `--once` gives up on them, so it always ends.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.config import Settings
+from archive.textsafe import for_file
 from archive.intake.inbox import MAX_ATTEMPTS  # noqa: F401 - the retry cap, counted in each claim's record
 from archive.trust.assembly import TrustOptions
 
@@ -143,7 +148,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
                 try:
                     claim = inbox.claim(cand)
                 except Exception:  # noqa: BLE001 - a rename refused (another filesystem): the entry stays
-                    log.exception("cannot claim %s", cand.path)
+                    log.exception("cannot claim %s", for_file(cand.path))
                     claim = None
                 if claim is not None:
                     handle(claim)

@@ -47,12 +47,16 @@ class BlobStore:
 
     def check(self, sha256: str) -> str:
         """'ok', 'missing' or 'altered'."""
-        path = self.path(sha256)
         try:
-            h = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
+            fd = os.open(self.path(sha256), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return "missing"
+        except OSError:  # a link put in an object's place: not the object
+            return "altered"
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "altered"
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
         return "ok" if h.hexdigest() == sha256 else "altered"
