@@ -301,6 +301,9 @@ class Archive:
         return Outcome("quarantined", claim.name_nfc, sha, None, None, reason)
 
     def _quarantine_fd(self) -> int:
+        if self._qfd is not None and os.fstat(self._qfd).st_nlink == 0:  # removed meanwhile: made again
+            os.close(self._qfd)
+            self._qfd = None
         if self._qfd is None:
             self.settings.quarantine.mkdir(parents=True, exist_ok=True)
             self._qfd = os.open(self.settings.quarantine, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

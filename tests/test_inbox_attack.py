@@ -161,6 +161,7 @@ def hostile(request, tmp_path_factory):
         fh.truncate(5 * GB)
     inodes = {"lon.pdf": big.stat().st_ino, "khoa.pdf": locked.stat().st_ino}
     (inbox / "lien-ket.pdf").symlink_to(secret)
+    os.link(outside / "b.pdf", inbox / "cung.pdf")  # a second name of a file outside (same filesystem)
     (inbox / "thu-muc").symlink_to(outside, target_is_directory=True)
     (inbox / "gia mao\nreason: archived, all fine.pdf").write_bytes(b"junk")
     home = root / "home"
@@ -218,6 +219,7 @@ def test_what_cannot_be_archived_is_quarantined_under_the_claim_id_with_its_reas
         "o-cam.pdf": "socket",
         "lon.pdf": "over the limit",
         "lien-ket.pdf": "symbolic link",
+        "cung.pdf": "hard links",
         "thu-muc": "symbolic link",
         "gia mao\\x0areason: archived, all fine.pdf": "not archivable",
         "Tờ trình " + LONG_NAME[9:]: "not archivable",
@@ -252,6 +254,7 @@ def test_unread_files_are_kept_by_rename_never_read_or_copied(hostile):
 
 def test_nothing_outside_the_inbox_is_read_moved_or_deleted(hostile):
     assert tree(hostile["outside"]) == hostile["before_outside"]
+    assert (hostile["outside"] / "b.pdf").stat().st_nlink == 1  # the inbox's name of it was removed, not kept
     docs = documents(hostile["archive"])
     assert sha(hostile["secret"].read_bytes()) not in docs
     assert sha((hostile["outside"] / "b.pdf").read_bytes()) not in docs
@@ -412,6 +415,36 @@ def test_what_is_stored_and_healed_is_the_bytes_that_were_hashed(live):
     assert archive.blobs.path(sha(data)).read_bytes() == data and check(archive).ok
     with pytest.raises(ValueError):
         archive.blobs.put(b"other bytes", sha(data))  # nothing stores bytes under another hash
+
+
+def test_an_unread_file_on_another_filesystem_is_held_beside_the_claims_not_copied(live, tmp_path):
+    from dataclasses import replace
+
+    from archive.ingest import Archive
+    from archive.intake.inbox import Inbox
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second filesystem (/dev/shm) to put the inbox on")
+    archive = Archive(replace(live["archive"].settings, max_size=1024), trust=live["archive"].trust)
+    folder = Path(os.fsdecode(os.path.join(os.fsencode(shm), b"kyso-test-%d" % os.getpid())))
+    folder.mkdir()
+    try:
+        (folder / "big.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 4096)
+        inode = (folder / "big.pdf").stat().st_ino
+        inbox = Inbox(folder, 0)
+        [cand], _ = inbox.scan()
+        outcome = archive.process(inbox.claim(cand), inbox.area)
+        assert outcome.kind == "quarantined" and "over the limit" in outcome.reason
+        held = list((folder / ".kyso-processing").glob("*.held"))
+        assert [p.stat().st_ino for p in held] == [inode]  # the very file, moved within its filesystem
+        _, body = by_file(quarantined(live["root"] / "home"), "big.pdf")
+        assert ".held (another filesystem)" in body
+    finally:
+        import shutil
+
+        shutil.rmtree(folder)
+    archive.engine.dispose()
 
 
 # -- a swap racing a running watcher -----------------------------------------------------------

@@ -45,6 +45,7 @@ PROCESSING = ".kyso-processing"
 TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart", ".!ut")
 MAX_ATTEMPTS = 2  # a file whose processing was started this many times without an end is quarantined
 MAX_DEPTH = 16  # folders in the inbox deeper than this are not looked into
+FOREIGN_AGE = 60.0  # seconds before bytes without a claim record in the processing folder are adopted
 LINK_SHOWN = 1024  # characters of a link's target recorded in the reason
 
 
@@ -429,6 +430,11 @@ class ProcessingArea:
         if not stat.S_ISREG(st.st_mode):
             os.unlink(cname, dir_fd=self.fd)
             return "nothing kept: it has no content of its own"
+        if st.st_nlink > 1:
+            # another name of a file that lives elsewhere: removing this name leaves it untouched,
+            # keeping it would keep a way to that file in the quarantine
+            os.unlink(cname, dir_fd=self.fd)
+            return "nothing kept: this name was removed, the file's other names are untouched"
         try:
             os.rename(cname, dest, src_dir_fd=self.fd, dst_dir_fd=dest_fd)
             return "kept as received, unread"
@@ -468,17 +474,20 @@ class ProcessingArea:
             owner = meta.get("owner") if isinstance(meta.get("owner"), dict) else {}
             if not (own and _is_mine(owner)) and owner_alive(owner, age, timeout):
                 continue
-            if f"{cid}.pdf" not in present and meta.get("moved", True):
+            if f"{cid}.pdf" not in present:
+                # claim never completed (for `kyso ingest`: the copy never made, the original is
+                # where it was), or released halfway
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(meta_name, dir_fd=self.fd)  # claim never completed, or released halfway
+                    os.unlink(meta_name, dir_fd=self.fd)
                 continue
             taken = self._take_over(cid, meta)
             if taken is not None:
                 out.append(taken)
         for data_name in names:
             cid = data_name[:-4]
-            if data_name.endswith(".pdf") and f"{cid}.json" not in present:
-                # bytes without a claim record can only come from a foreign tool; keep them safe
+            if data_name.endswith(".pdf") and f"{cid}.json" not in present and self._foreign(data_name, cid, now):
+                # bytes without a claim record can only come from a foreign tool (or a power cut
+                # that lost the record); keep them safe
                 meta = {"name": display(data_name), "name_hex": os.fsencode(data_name).hex(),
                         "source": f"recovered:{display(os.fsencode(self.path(data_name)))}", "moved": True}
                 new_id, meta = self._new(meta)
@@ -490,6 +499,19 @@ class ProcessingArea:
                     continue
                 out.append(self._reopen(new_id, meta))
         return out
+
+    def _foreign(self, data_name: str, cid: str, now: float) -> bool:
+        """No record beside it for a while: a claim being taken over renames its record for a
+        moment, and a listing may miss a name being renamed, so only old bytes are adopted."""
+        try:
+            st = os.stat(data_name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        try:
+            os.stat(f"{cid}.json", dir_fd=self.fd, follow_symlinks=False)
+            return False
+        except FileNotFoundError:
+            return now - st.st_ctime > FOREIGN_AGE
 
     def _take_over(self, old_id: str, meta: dict) -> Claim | None:
         # The claim keeps its id: the receipts' unique claim_id then tells recovery whether the
@@ -511,11 +533,7 @@ class ProcessingArea:
         return self._reopen(old_id, meta)
 
     def _reopen(self, cid: str, meta: dict) -> Claim:
-        opened = open_entry(self.fd, f"{cid}.pdf")
-        if opened is None:
-            opened = Opened(None, None, "the claimed file disappeared")
-            if not meta.get("moved", True):
-                opened.problem = "the copy was not finished when its process stopped; ingest the file again"
+        opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, "the claimed file disappeared")
         return Claim(cid, meta, self, opened)
 
 
@@ -636,9 +654,10 @@ class Inbox:
             self._seen.pop(cand.parts, None)
             return None
         st = opened.st
-        if cand.kind == "file" and opened.fd is not None and st is not None and \
-                (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino) != cand.key:
-            # changed since it was found stable: observed again from the start
+        if opened.fd is not None and (cand.kind != "file" or st is None or
+                                      (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino) != cand.key):
+            # a file changed since it was found stable, or one put where a link was: observed
+            # again from the start
             opened.close()
             os.close(parent)
             self._seen.pop(cand.parts, None)
