@@ -27,7 +27,6 @@ from pathlib import Path
 
 from archive.config import Settings
 from archive.textsafe import for_file
-from archive.intake.inbox import MAX_ATTEMPTS  # noqa: F401 - the retry cap, counted in each claim's record
 from archive.trust.assembly import TrustOptions
 
 log = logging.getLogger(__name__)
