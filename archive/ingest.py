@@ -1,10 +1,14 @@
 """The ingest pipeline, one code path for the watcher and `kyso ingest`:
 
-claim → hash → duplicate? → verify → store originals and evidence → commit → release the claim.
+claim → read once → hash → duplicate? → verify → store originals and evidence → commit → release.
 
-Nothing is removed from where it came from before the database has committed what became of it;
-anything that cannot be archived goes to quarantine/ with a reason file. Each step is idempotent,
-so recovery after a crash simply runs the claim again.
+The claimed file is read once, from the descriptor the claim opened, within the size limit; the
+bytes read are what is hashed, verified, stored (or used to heal a lost stored copy) and
+quarantined, so nothing kept under a hash can differ from it. Nothing is removed from where it
+came from before the database has committed what became of it; anything that cannot be archived,
+whatever step failed (reading, verifying, storing, the database), goes to quarantine/ with a
+reason file, and the service goes on. Each step is idempotent, so recovery after a crash simply
+runs the claim again.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from archive.db import events
 from archive.storage.blobs import BlobStore
 from archive.config import Settings
 from archive.db.session import make_engine, sessions, transaction, upgrade
-from archive.storage.fsutil import fsync_dir, write_atomic
-from archive.intake.inbox import Claim
+from archive.storage.fsutil import name_max, write_atomic_at
+from archive.intake.inbox import MAX_ATTEMPTS, Changed, Claim, TooLarge
+from archive.intake.names import is_plain
+from archive.textsafe import for_file
 from archive.db.models import Document, Evidence, LayerRow, Receipt, Verification
 
 log = logging.getLogger(__name__)
@@ -32,7 +38,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    kind: str  # archived | duplicate | quarantined | skipped
+    kind: str  # archived | duplicate | quarantined | skipped | returned (still being written) | failed (held, retried)
     name: str
     sha256: str | None = None
     verdict: str | None = None
@@ -65,6 +71,7 @@ class Archive:
         self.sessions = sessions(self.engine, audit_head=settings.audit_head)
         self.blobs = BlobStore(settings.objects, settings.tmp)
         self.trust = trust
+        self._qfd: int | None = None
         self.kyso_version, self.pyhanko_version = _versions()
 
     def _upgrade_if_needed(self) -> None:
@@ -90,51 +97,84 @@ class Archive:
     # -- the pipeline ----------------------------------------------------------------------
 
     def process(self, claim: Claim, area) -> Outcome:
-        """Take one claimed file to its end state. Safe to run again on the same claim."""
+        """Take one claimed file to its end state. Safe to run again on the same claim. Never
+        raises: whatever fails at whichever step, the file ends quarantined with the reason, or
+        (when quarantine fails too: the database or the disk) its claim is held for a retry."""
+        try:
+            return self._process(claim, area)
+        except Exception as exc:  # noqa: BLE001 - one file must never stop the service
+            reason = f"{claim.step} failed: {_short(exc)}"
+            # the reason says what happened; the traceback is for `kyso -v`
+            log.error("%s: %s", for_file(claim.name), reason, exc_info=log.isEnabledFor(logging.DEBUG))
+        return self._quarantine_or_hold(claim, area, reason, claim.sha256)
+
+    def _quarantine_or_hold(self, claim: Claim, area, reason: str, sha: str | None) -> Outcome:
+        try:
+            return self.quarantine(claim, area, reason, sha)
+        except Exception as exc:  # noqa: BLE001
+            log.error("cannot quarantine %s: %s", for_file(claim.name), _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+            area.hold(claim)
+            return Outcome("failed", claim.name_nfc, sha, reason=f"{reason}; quarantine failed too ({type(exc).__name__}: "
+                                                                  f"{exc}): the claim is kept and tried again")
+
+    def _process(self, claim: Claim, area) -> Outcome:
         name = claim.name_nfc
+        claim.step = "looking up the claim"
         with transaction(self.sessions) as s:
             done = s.execute(select(Receipt).where(Receipt.claim_id == claim.id)).scalar_one_or_none()
             if done is not None:  # committed before a crash: only the clean-up was missing
                 doc = s.get(Document, done.document_id)
                 area.release(claim)
                 return Outcome("duplicate" if done.duplicate else "archived", name, doc.sha256, doc.verdict, doc.id)
-        if claim.meta.get("kind") == "symlink":
-            return self.quarantine(claim, area, "symbolic link: kyso does not follow links (the target was not read)")
+        if claim.interrupted >= MAX_ATTEMPTS:
+            return self.quarantine(claim, area, f"verifying this file stopped its worker {claim.interrupted} times "
+                                                "(time or memory budget exceeded, or a crash)")
+        if claim.problem:
+            return self.quarantine(claim, area, claim.problem)
+        claim.step = "reading"
         try:
-            size = claim.path.stat().st_size
-        except FileNotFoundError:
-            return Outcome("skipped", name, reason="the claimed file disappeared")
-        if size > self.settings.max_size:
-            return self.quarantine(claim, area, f"file of {size} bytes is over the limit of {self.settings.max_size} bytes")
-        data = claim.path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        for _attempt in range(3):
-            outcome = self._duplicate(claim, area, sha, len(data))
+            data = claim.read(self.settings.max_size)
+        except TooLarge as exc:
+            return self.quarantine(claim, area, f"file of {exc.size} bytes is over the limit of {self.settings.max_size} bytes")
+        except Changed:
+            returned = area.put_back(claim)
+            return Outcome("returned" if returned else "skipped", name,
+                           reason="the file changed while it was read: still being written, taken again once complete")
+        sha = claim.sha256 = hashlib.sha256(data).hexdigest()
+        claim.step = "checking for a duplicate"
+        outcome = self._duplicate(claim, area, data, sha)
+        if outcome is not None:
+            return outcome
+        claim.step = "verifying"
+        try:
+            report = self.verify(data, name)
+        except Exception as exc:  # the verifier never raises on content; this is a crash
+            log.exception("verification crashed on %s", name)
+            return self.quarantine(claim, area, f"verification crashed: {_short(exc)}", sha)
+        if report.verdict == "ERROR":
+            reason = "; ".join(f.message("en") for f in report.findings) or "unreadable"
+            return self.quarantine(claim, area, f"not archivable: {reason}", sha)
+        claim.step = "storing"
+        try:
+            return self._store(claim, area, data, sha, report)
+        except IntegrityError as exc:
+            # another worker archived the same content a moment ago: a duplicate now; if not,
+            # the database refused this document (a constraint): this file's problem only
+            claim.step = "checking for a duplicate"
+            outcome = self._duplicate(claim, area, data, sha)
             if outcome is not None:
                 return outcome
-            try:
-                report = self.verify(data, name)
-            except Exception as exc:  # the verifier never raises on content; this is a crash
-                log.exception("verification crashed on %s", name)
-                return self.quarantine(claim, area, f"verification crashed: {type(exc).__name__}: {exc}", sha)
-            if report.verdict == "ERROR":
-                reason = "; ".join(f.message("en") for f in report.findings) or "unreadable"
-                return self.quarantine(claim, area, f"not archivable: {reason}", sha)
-            try:
-                return self._store(claim, area, data, sha, report)
-            except IntegrityError:
-                continue  # another worker archived the same content a moment ago: a duplicate now
-        raise RuntimeError(f"could not settle {name} after three attempts")
+            return self.quarantine(claim, area, f"the database refused the record: {_short(exc)}", sha)
 
-    def _duplicate(self, claim: Claim, area, sha: str, size: int) -> Outcome | None:
+    def _duplicate(self, claim: Claim, area, data: bytes, sha: str) -> Outcome | None:
         with transaction(self.sessions) as s:
             doc = s.execute(select(Document).where(Document.sha256 == sha)).scalar_one_or_none()
             if doc is None:
                 return None
-            if self.blobs.check(sha) != "ok":  # heal a lost or damaged copy from the new arrival
-                self.blobs.put(claim.path.read_bytes(), sha)
+            if self.blobs.check(sha) != "ok":  # heal a lost or damaged copy from the bytes just read
+                self.blobs.put(data, sha)
             s.add(self._receipt(claim, doc.id, duplicate=True))
-            events.append(s, "received", doc.id, claim.id, name=claim.name, source=claim.meta.get("source"), size=size)
+            events.append(s, "received", doc.id, claim.id, name=claim.name, source=claim.meta.get("source"), size=len(data))
             events.append(s, "duplicate", doc.id, claim.id, sha256=sha, name=claim.name)
             outcome = Outcome("duplicate", claim.name_nfc, sha, doc.verdict, doc.id)
         area.release(claim)
@@ -236,30 +276,58 @@ class Archive:
                 return
 
     def quarantine(self, claim: Claim, area, reason: str, sha: str | None = None) -> Outcome:
-        """Keep the file, beside a reason file, under quarantine/<claim id>__<name>."""
-        folder = self.settings.quarantine
-        folder.mkdir(parents=True, exist_ok=True)
-        safe = claim.name_nfc.replace("/", "__")
-        target = folder / f"{claim.id}__{safe}"
+        """Keep the file under quarantine/<claim id>__<name> (or <claim id> alone when the name
+        is not plain text or too long for a file name), beside a reason file; the name itself is
+        kept in the reason file and the event. What is kept is the bytes read, exactly (their
+        hash is the one recorded), or the file moved there unread (over the size limit, no read
+        permission, never finished): nothing is read or copied for quarantine."""
+        claim.step = "quarantining"
+        qfd = self._quarantine_fd()
+        base = quarantine_name(claim, qfd)
+        if claim.data is not None:
+            write_atomic_at(qfd, base, claim.data)
+            kept = f"kept: the {len(claim.data)} bytes read"
+        else:
+            kept = area.keep_unread(claim, qfd, base)
+        target = self.settings.quarantine / base
         reason_text = (
-            f"file: {claim.name}\nsource: {claim.meta.get('source')}\nsha256: {sha or '-'}\n"
-            f"quarantined_at: {datetime.now(timezone.utc).isoformat()}\nreason: {reason}\n"
+            f"file: {for_file(claim.name)}\nsource: {for_file(claim.meta.get('source'))}\nsha256: {sha or '-'}\n"
+            f"quarantined_at: {datetime.now(timezone.utc).isoformat()}\nreason: {for_file(reason)}\n"
+            f"{kept}\n"
             "next step: fix or replace the file and drop it into the inbox again; this copy is kept as received.\n"
         )
-        write_atomic(folder / f"{claim.id}__{safe}.reason.txt", reason_text.encode())
-        # Copied (or the link recreated), not moved: the claim is released only after the event
-        # is committed, so a crash anywhere here just quarantines the same claim again.
-        if claim.path.is_symlink():
-            if not target.is_symlink():
-                os.symlink(os.readlink(claim.path), target)
-        elif not target.exists():
-            write_atomic(target, claim.path.read_bytes())
-        fsync_dir(folder)
+        # the reason is written last: a crash before it leaves the claim to be quarantined again
+        write_atomic_at(qfd, base + ".reason.txt", reason_text.encode())
+        claim.step = "recording the quarantine"
         with transaction(self.sessions) as s:
             events.append(s, "quarantined", None, claim.id, name=claim.name, source=claim.meta.get("source"),
-                          sha256=sha, reason=reason, path=str(target))
+                          sha256=sha, reason=reason, path=str(target), kept=kept)
         area.release(claim)
         return Outcome("quarantined", claim.name_nfc, sha, None, None, reason)
+
+    def _quarantine_fd(self) -> int:
+        if self._qfd is not None and os.fstat(self._qfd).st_nlink == 0:  # removed meanwhile: made again
+            os.close(self._qfd)
+            self._qfd = None
+        if self._qfd is None:
+            self.settings.quarantine.mkdir(parents=True, exist_ok=True)
+            self._qfd = os.open(self.settings.quarantine, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        return self._qfd
+
+
+def quarantine_name(claim: Claim, qfd: int) -> str:
+    """<claim id>__<name> when the name is plain text and the reason file's name still fits the
+    file system's limit; else the claim id alone (the name is in the reason file)."""
+    name = claim.name_nfc.replace("/", "__")
+    candidate = f"{claim.id}__{name}"
+    if is_plain(name) and len(f"{candidate}.reason.txt".encode()) <= name_max(qfd):
+        return candidate
+    return claim.id
+
+
+def _short(exc, limit: int = 500) -> str:
+    text = f"{type(exc).__name__}: {exc}" if exc is not None else "unknown"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _dt(value: str | None):

@@ -174,7 +174,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
 
         raise SetupError(status.fatal)
     if once:
-        sys.exit(EXIT_QUARANTINED if status.counts["quarantined"] else 0)
+        sys.exit(EXIT_QUARANTINED if status.counts["quarantined"] or status.counts["failed"] else 0)
 
 
 @click.group("archive")

@@ -4,12 +4,17 @@ progress, enforces the per-file time budget and restarts a worker that died.
 Workers run verification in their own process so that a file which hangs, exhausts memory or
 crashes the interpreter takes down only that worker: the supervisor restarts it, the claim is
 recovered, and a file that has already cost a worker twice is quarantined instead of retried.
+Each start is counted in the claim's own record when it is taken, so the count survives the
+death of the supervisor too (kill -9 of the service, a power cut). Whatever else fails on a file
+ends in its quarantine inside the worker; workers that die before settling anything are restarted
+ever more slowly, and `--once` gives up on them, so it always ends.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import logging
 import multiprocessing
 import os
 import queue as queue_mod
@@ -21,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.config import Settings
-from archive.storage.fsutil import write_atomic
-from archive.intake.inbox import PROCESSING
+from archive.textsafe import for_file
 from archive.trust.assembly import TrustOptions
 
-MAX_ATTEMPTS = 2  # a file that killed its worker this many times is quarantined
+log = logging.getLogger(__name__)
+MAX_CRASHES = 5  # workers dying this many times in a row, no file settled meanwhile: `--once` stops
 
 
 @dataclass
@@ -96,7 +101,8 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
         events.put(("fatal", os.getpid(), str(exc)))
         return
     archive = Archive(cfg.settings, trust=trust)
-    inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds)
+    patience = max(30.0, 10 * cfg.settings.stable_seconds) if cfg.once else None
+    inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds, patience)
     gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
     wake = threading.Event()
     observer = None if cfg.poll else _start_observer(cfg.inbox, wake)
@@ -110,30 +116,41 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
 
     def handle(claim) -> None:
         events.put(("busy", pid, claim.id, time.monotonic()))
-        if claim.meta.get("attempts", 0) >= MAX_ATTEMPTS:
-            outcome = archive.quarantine(claim, inbox.area, f"verifying this file stopped its worker {claim.meta['attempts']} times (time or memory budget exceeded, or a crash)")
+        outcome = archive.process(claim, inbox.area)  # never raises; its attempts are in the claim record
+        if outcome.kind == "returned":  # still being written: back in the inbox, not an outcome
+            events.put(("idle", pid))
         else:
-            outcome = archive.process(claim, inbox.area)
-        events.put(("outcome", pid, outcome.__dict__))
+            events.put(("outcome", pid, outcome.__dict__))
 
     try:
-        for claim in inbox.area.orphans(cfg.settings.claim_timeout):
-            if done():
-                break
-            handle(claim)
         while not done():
-            ready, waiting = inbox.scan()
+            # claims of dead workers (with their attempts counted) and this worker's held ones
+            try:
+                recovered = inbox.area.orphans(cfg.settings.claim_timeout, own=True)
+            except Exception:  # noqa: BLE001 - the processing folder cannot be made or read now
+                log.exception("cannot recover claims")
+                recovered = []
+            for claim in recovered:
+                if done():
+                    claim.close()
+                else:
+                    handle(claim)
+            try:
+                ready, waiting = inbox.scan()
+            except Exception:  # noqa: BLE001
+                log.exception("cannot scan the inbox")
+                ready, waiting = [], 0
             events.put(("waiting", pid, waiting))
             for cand in ready:
                 if done():
                     break
-                claim = inbox.claim(cand)
-                if claim is None:
-                    continue
-                if inbox.still_growing(claim):
-                    inbox.area.put_back(claim, inbox.root)
-                    continue
-                handle(claim)
+                try:
+                    claim = inbox.claim(cand)
+                except Exception:  # noqa: BLE001 - a rename refused (another filesystem): the entry stays
+                    log.exception("cannot claim %s", for_file(cand.path))
+                    claim = None
+                if claim is not None:
+                    handle(claim)
             if cfg.once and not ready and waiting == 0:
                 break
             interval = cfg.poll or (0.25 if cfg.once else cfg.settings.rescan_seconds)
@@ -146,34 +163,24 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
             observer.stop()
 
 
-def _count_attempt(processing: Path, claim_id: str) -> None:
-    meta_path = processing / f"{claim_id}.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    meta["attempts"] = int(meta.get("attempts", 0)) + 1
-    write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode())
-
-
 # -- supervisor --------------------------------------------------------------------------------
 
 class Status:
     LABELS = {
-        "vi": ("đã xử lý", "hợp lệ", "không hợp lệ", "không xác định", "trùng", "cách ly", "đang chờ"),
-        "en": ("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "waiting"),
+        "vi": ("đã xử lý", "hợp lệ", "không hợp lệ", "không xác định", "trùng", "cách ly", "lỗi, thử lại", "đang chờ"),
+        "en": ("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "failed, retried", "waiting"),
     }
 
     def __init__(self, lang: str, tty: bool, stream):
         self.lang, self.tty, self.stream = lang, tty, stream
-        self.counts = dict.fromkeys(("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined"), 0)
+        self.counts = dict.fromkeys(("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "failed"), 0)
         self.waiting: dict[int, int] = {}
         self.fatal: str | None = None  # why the workers could not start (the trust, the policy)
 
     def outcome(self, o: dict) -> None:
         self.counts["processed"] += 1
-        if o["kind"] == "quarantined":
-            self.counts["quarantined"] += 1
+        if o["kind"] in ("quarantined", "failed"):
+            self.counts[o["kind"]] += 1
         elif o["kind"] == "duplicate":
             self.counts["duplicate"] += 1
         if o["kind"] in ("archived", "duplicate"):
@@ -212,6 +219,8 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
     status = Status(lang, stream.isatty(), stream)
     procs: dict[int, multiprocessing.Process] = {}
     busy: dict[int, tuple[str, float]] = {}
+    crashes = 0  # workers that died in a row with no file settled in between
+    respawn_at: list[float] = []
 
     def spawn() -> None:
         p = ctx.Process(target=worker_main, args=(cfg, events, stop), daemon=False)
@@ -225,7 +234,7 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
     try:
         for _ in range(max(1, workers)):
             spawn()
-        while procs:
+        while procs or (respawn_at and not stop.is_set()):
             try:
                 msg = events.get(timeout=0.5)
             except queue_mod.Empty:
@@ -233,6 +242,7 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
             if msg is not None:
                 kind, pid = msg[0], msg[1]
                 if kind == "outcome":
+                    crashes = 0
                     busy.pop(pid, None)
                     status.outcome(msg[2])
                 elif kind == "busy":
@@ -255,10 +265,22 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
                 p.join()
                 del procs[pid]
                 status.waiting.pop(pid, None)
-                if pid in busy:  # it died on this file: count it against the file, not the next one
-                    _count_attempt(cfg.inbox / PROCESSING, busy.pop(pid)[0])
+                busy.pop(pid, None)  # its claim counted the attempt when it was taken
                 if p.exitcode != 0 and not stop.is_set():
-                    spawn()  # a crashed or killed worker is replaced; its claim is recovered
+                    # a crashed or killed worker is replaced and its claim recovered; one that
+                    # keeps dying before it settles anything is restarted ever more slowly, and
+                    # `--once` gives up instead of looping
+                    crashes += 1
+                    if cfg.once and crashes >= MAX_CRASHES:
+                        status.fatal = (f"the workers stopped {crashes} times in a row without settling a file "
+                                        f"(last exit code {p.exitcode}); see the log above")
+                        stop.set()
+                    else:
+                        respawn_at.append(now + (0 if crashes == 1 else min(30.0, 0.5 * 2 ** (crashes - 2))))
+            for due in [t for t in respawn_at if t <= now]:
+                respawn_at.remove(due)
+                if not stop.is_set():
+                    spawn()
         while True:  # outcomes still queued after the last worker exited
             try:
                 msg = events.get_nowait()

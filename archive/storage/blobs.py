@@ -27,8 +27,13 @@ class BlobStore:
 
     def put(self, data: bytes, sha256: str | None = None) -> str:
         """Store bytes; returns the storage key. Idempotent: an intact copy is left alone, a
-        damaged one (wrong hash) is replaced by the good bytes."""
-        sha256 = sha256 or hashlib.sha256(data).hexdigest()
+        damaged one (wrong hash) is replaced by the good bytes. What is stored under a hash is
+        exactly the bytes that hash was computed over: bytes that do not match `sha256` are
+        refused, whoever passes them."""
+        actual = hashlib.sha256(data).hexdigest()
+        if sha256 is not None and actual != sha256:
+            raise ValueError(f"refusing to store bytes whose SHA-256 is {actual} under {sha256}")
+        sha256 = actual
         target = self.path(sha256)
         if target.exists() and self.check(sha256) == "ok":
             return self.key(sha256)
@@ -42,12 +47,16 @@ class BlobStore:
 
     def check(self, sha256: str) -> str:
         """'ok', 'missing' or 'altered'."""
-        path = self.path(sha256)
         try:
-            h = hashlib.sha256()
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
+            fd = os.open(self.path(sha256), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return "missing"
+        except OSError:  # a link put in an object's place: not the object
+            return "altered"
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "altered"
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
         return "ok" if h.hexdigest() == sha256 else "altered"
