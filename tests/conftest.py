@@ -108,9 +108,9 @@ def pg_url():
     return url
 
 
-@pytest.fixture
-def pg_database(pg_url):
-    """A fresh schema of the test database, as a URL whose connections use it."""
+def pg_schema(pg_url):
+    """A fresh schema of the test database, as a URL whose connections use it (a generator: the
+    schema is dropped when it is closed)."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -123,6 +123,12 @@ def pg_database(pg_url):
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_url):
+    """A fresh schema of the test database, as a URL whose connections use it."""
+    yield from pg_schema(pg_url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

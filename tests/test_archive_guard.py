@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REALDOCS, SAMPLES, manifest, need_shared
+from tests.pdfbytes import assemble
 
 TRUST = SAMPLES / manifest()["trust"]
 
@@ -69,18 +70,6 @@ def _plan(notation: str) -> bytes:
 LONG_NOTATION = "KH-" + "SGDĐT" * 36 + "X"  # 184 characters: over varchar(120)
 
 
-def _tiny_pdf(objects: list[bytes]) -> bytes:
-    body = b"%PDF-1.7\n"
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-
-
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory) -> dict[str, Path]:
     from tests.attacks import kit
@@ -102,7 +91,7 @@ def docs(tmp_path_factory) -> dict[str, Path]:
     # a page whose text is 3 MiB once decoded (the metadata reads page 1)
     ops = zlib.compress(b"BT /F1 12 Tf 72 760 Td (x) Tj ET\n" * 100_000)
     out["decodes3mb"] = root / "decodes-3mb.pdf"
-    out["decodes3mb"].write_bytes(_tiny_pdf([
+    out["decodes3mb"].write_bytes(assemble([
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from tests.conftest import SAMPLES, manifest, variants
+from tests.conftest import SAMPLES, manifest, pg_schema, variants
 
 TRUST = SAMPLES / manifest()["trust"]
 GB = 1 << 30
@@ -182,16 +182,7 @@ def hostile(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pg_module_database(pg_url):
-    import uuid
-
-    schema = f"kyso_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{pg_url}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    yield from pg_schema(pg_url)
 
 
 def test_the_watcher_ends_and_every_entry_is_settled(hostile):

@@ -61,3 +61,15 @@ def unsigned_field(signed: bytes, rect: bytes, *, flags: int = 4, extra_objects:
                 % (name, flags, rect % numbers if numbers else rect, page, ap)]
 
     return kit.add_annotation(signed, build, field=True)
+
+
+def drawn(data: bytes, box=None):
+    """Page 1 as PDFium shows it with forms drawn (as Chrome), in grey levels; with `box` (user
+    space of the one-page test document), the bytes of that part only."""
+    from verifier.render.pages import render
+
+    _, pages = render(data, [0], 1.0)
+    image = pages[0].image
+    if box is None:
+        return image
+    return image.crop(pages[0].to_px(box)).tobytes()

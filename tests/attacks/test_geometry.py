@@ -13,15 +13,7 @@ x1, y1, x2, y2 = kit.AMOUNT_BOX
 
 
 def _drawn(data: bytes):
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    doc.init_forms()
-    page = doc[0]
-    image = page.render(scale=1, may_draw_forms=True, grayscale=True).to_pil()
-    page.close()
-    doc.close()
-    return image.crop((int(x1), int(842 - y2), int(x2), int(842 - y1))).tobytes()
+    return seen_kit.drawn(data, kit.AMOUNT_BOX)
 
 
 @pytest.fixture(scope="module")

@@ -33,15 +33,7 @@ x1, y1, x2, y2 = kit.AMOUNT_BOX
 
 
 def _render(data: bytes):
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    doc.init_forms()
-    page = doc[0]
-    image = page.render(scale=1, may_draw_forms=True, grayscale=True).to_pil()
-    page.close()
-    doc.close()
-    return image
+    return seen_kit.drawn(data)
 
 
 def _changed(before: bytes, after: bytes, box=kit.AMOUNT_BOX, height: int = 842) -> bool:
