@@ -427,6 +427,9 @@ class ProcessingArea:
                 os.stat(dest, dir_fd=dest_fd, follow_symlinks=False)
                 return "kept as received, unread"  # moved by an earlier attempt
             return "nothing kept: the claimed entry disappeared"
+        if stat.S_ISDIR(st.st_mode):  # swapped in after the claim was checked: kept whole, unread
+            os.rename(cname, dest, src_dir_fd=self.fd, dst_dir_fd=dest_fd)
+            return "a folder, kept as received, unread"
         if not stat.S_ISREG(st.st_mode):
             os.unlink(cname, dir_fd=self.fd)
             return "nothing kept: it has no content of its own"
@@ -543,7 +546,7 @@ class ProcessingArea:
 class Candidate:
     parts: tuple[str, ...]  # the entry's names from the inbox down, as the file system gives them
     kind: str  # "file" | "other" (a link, a pipe, …: taken at once, never read)
-    key: tuple[int, int, int, int] | None = None  # size, mtime, device, inode when found stable
+    key: tuple[int, int, int, int] | None = None  # size, mtime, device, inode when found stable; for "other": type, 0, device, inode
 
     @property
     def rel(self) -> bytes:
@@ -569,6 +572,7 @@ class Inbox:
         self.area = ProcessingArea(self.root / PROCESSING, parent_fd=self.fd)
         self.origin = f"inbox:{display(os.fsencode(self.root))}"
         self._seen: dict[tuple[str, ...], tuple[tuple, float, float]] = {}
+        self._too_deep: set[tuple[str, ...]] = set()  # folders past MAX_DEPTH already reported
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -604,9 +608,14 @@ class Inbox:
                 if stat.S_ISDIR(st.st_mode):
                     if len(parts) <= MAX_DEPTH:
                         subdirs.append(parts)
+                    elif parts not in self._too_deep:
+                        # not looked into, but never in silence: the clerk learns where it is
+                        self._too_deep.add(parts)
+                        log.warning("folder %s is more than %d folders deep in the inbox: its files are not "
+                                    "taken; move them up", for_file(display(b"/".join(map(to_bytes, parts)))), MAX_DEPTH)
                     continue
                 if not stat.S_ISREG(st.st_mode):
-                    ready.append(Candidate(parts, "other"))
+                    ready.append(Candidate(parts, "other", (stat.S_IFMT(st.st_mode), 0, st.st_dev, st.st_ino)))
                     continue
                 present.add(parts)
                 key = (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
@@ -654,10 +663,14 @@ class Inbox:
             self._seen.pop(cand.parts, None)
             return None
         st = opened.st
-        if opened.fd is not None and (cand.kind != "file" or st is None or
-                                      (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino) != cand.key):
-            # a file changed since it was found stable, or one put where a link was: observed
-            # again from the start
+        other_changed = cand.kind == "other" and cand.key is not None and (
+            st is None or (stat.S_IFMT(st.st_mode), 0, st.st_dev, st.st_ino) != cand.key)
+        if other_changed or (st is not None and stat.S_ISDIR(st.st_mode)) or (
+                opened.fd is not None and (cand.kind != "file" or st is None or
+                                           (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino) != cand.key)):
+            # a file changed since it was found stable, one put where a link was, or an entry
+            # swapped for a folder or another entry (folders are walked, never claimed):
+            # observed again from the start
             opened.close()
             os.close(parent)
             self._seen.pop(cand.parts, None)
