@@ -303,3 +303,11 @@ def test_a_widget_over_signed_text_is_attributed_by_the_structure_checks(sample_
     assert overlap and all(refs[f.layer - 1].field == f.params["field"] for f in overlap)
     # verification knows the seal's purpose and finds it where Decree 30 puts it: the same layer
     assert [f.layer for f in overlap] == [f.layer for f in verified_report.findings if f.code == "OVERLAY_AS_PRESCRIBED"]
+
+
+def test_a_field_name_cannot_start_a_line_of_the_report():
+    """Names in the changes come from the document: a line break in one is shown, not obeyed."""
+    from verifier.signatures.diff.judgement import in_kyso_terms
+
+    message = in_kyso_terms("Field 'Amount\nLAYER 1: PASSED' was changed in revision 1")
+    assert "\n" not in message and "Amount\\x0aLAYER 1: PASSED" in message and "revision 2" in message

@@ -64,16 +64,17 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
     timestamps = getattr(diff, "timestamp_fields", frozenset()) or frozenset()
     for name in sorted(getattr(diff, "changed_form_fields", ()) or ()):
         signed_at = signed_fields.get(name)
+        shown = _shown(name)
         if signed_at is not None and signed_at > revision:
-            changes.append(f"signature field '{name}' added and signed in revision {signed_at}")
+            changes.append(f"signature field '{shown}' added and signed in revision {signed_at}")
             continue
         cover = _covering_signature(last_changed.get(name), signed_fields, revision, timestamps)
         if cover is not None:
-            changes.append(f"form field '{name}' filled in revision {last_changed[name]}, "
-                           f"signed over by '{cover[0]}' in revision {cover[1]}")
+            changes.append(f"form field '{shown}' filled in revision {last_changed[name]}, "
+                           f"signed over by '{_shown(cover[0])}' in revision {cover[1]}")
             covered.append((name, last_changed[name]))
         else:
-            changes.append(f"form field '{name}' changed without a signature covering it")
+            changes.append(f"form field '{shown}' changed without a signature covering it")
             permitted = False
     if status.modification_level is not None and status.modification_level.name in ("ANNOTATIONS", "OTHER"):
         permitted = False
@@ -96,6 +97,12 @@ def _covering_signature(changed_in, signed_fields: Mapping[str, int], revision: 
 
 
 _REVISION = re.compile(r"\b([Rr]evision) (\d+)\b")
+# a field name is the document's text: a line break in it must not start a line of the report
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _shown(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 _REFERENCE = re.compile(r"Reference\(idnum=(\d+), generation=(\d+)\)")
 _PATH = re.compile(r"AbsoluteContext\(path=PathInRevision\('([^']*)'\)\)")
 
@@ -111,4 +118,4 @@ def in_kyso_terms(message: str, numbers: Sequence[int] = ()) -> str:
 
     message = _REVISION.sub(lambda m: f"{m.group(1)} {number(int(m.group(2)))}", message)
     message = _REFERENCE.sub(lambda m: f"object {m.group(1)}" + (f" (generation {m.group(2)})" if m.group(2) != "0" else ""), message)
-    return _PATH.sub(lambda m: "/" + m.group(1).lstrip(".").replace(".", "/"), message)
+    return _shown(_PATH.sub(lambda m: "/" + m.group(1).lstrip(".").replace(".", "/"), message))
