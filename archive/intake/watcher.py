@@ -12,6 +12,8 @@ ever more slowly, and `--once` gives up on them, so it always ends.
 
 from __future__ import annotations
 
+import contextlib
+
 import gc
 import json
 import logging
@@ -69,9 +71,16 @@ def _start_observer(inbox: Path, wake: threading.Event):
             wake.set()
 
     observer = Observer()
-    observer.schedule(Wake(), str(inbox), recursive=True)
-    observer.daemon = True
-    observer.start()
+    try:
+        observer.schedule(Wake(), str(inbox), recursive=True)
+        observer.daemon = True
+        observer.start()
+    except OSError as exc:  # more folders than the system's file watches (inotify max_user_watches)
+        log.warning("file events are not available for the inbox (%s): it is scanned every few seconds instead",
+                    exc.strerror or exc)
+        with contextlib.suppress(Exception):
+            observer.stop()
+        return None
     return observer
 
 
