@@ -111,5 +111,5 @@ def test_a_field_drawn_through_its_kids():
     reader = PdfFileReader(io.BytesIO(assemble(objects)), strict=False)
     field_ref = Reference(4, 0, reader)
     assert _drawn(field_ref.get_object())
-    [drawn] = vouch.drawn_widgets(reader, field_ref, "Seal", 2)
+    [drawn] = vouch.drawn_widgets(vouch.Pages.of(reader), field_ref, "Seal", 2)
     assert (drawn.page, drawn.rect) == (1, (10.0, 10.0, 60.0, 40.0))

@@ -264,7 +264,8 @@ def _overdrawn(entries, ctx: DocumentContext, report: DocumentReport) -> dict[in
     """Each layer decided again with what later layers displayed over it (verifier.signatures.vouch):
     the findings to add, by layer index."""
     layers = report.layers
-    drawn = {j: vouch.drawn_widgets(ctx.reader, field_ref, name, layers[j].revision)
+    pages = vouch.Pages.of(ctx.reader)
+    drawn = {j: vouch.drawn_widgets(pages, field_ref, name, layers[j].revision)
              for j, (_, name, field_ref, _) in enumerate(entries)}
     covered = {}
     for i, layer in enumerate(layers):
@@ -273,8 +274,6 @@ def _overdrawn(entries, ctx: DocumentContext, report: DocumentReport) -> dict[in
             covered[i] = facts.modification.covered
     out: dict[int, list[tuple[str, dict]]] = {}
     for i, result in vouch.review(layers, drawn, covered).items():
-        if not (result.unvouched or result.unidentified):
-            continue
         revise(layers[i], ctx,
                unvouched=tuple(codes.finding_text(c, "en", **p) for c, p in result.unvouched),
                unidentified=tuple(codes.finding_text(c, "en", **p) for c, p in result.unidentified))

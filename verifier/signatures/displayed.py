@@ -8,9 +8,10 @@ redefined where no rule looks: the classes nobody has published yet change pixel
 being seen there. So the pages of each signed revision and of the final document are drawn
 with PDFium (verifier.render), as Chrome and most viewers draw them, forms drawn, and compared.
 
-What a later layer may draw is explained: the rectangles of the annotations written after the
-signed revision (new signature widgets, fields filled in), which the difference analysis and
-the vouching rule have judged already. A difference anywhere else fails the layer
+What a later layer may draw is explained: the rectangles of the annotations new, or showing
+another value, since the signed revision (new signature widgets, fields filled in), which the
+difference analysis and the vouching rule have judged already; an annotation written again
+unchanged explains nothing. A difference anywhere else fails the layer
 (RENDERED_DIFFERENCE, MODIFIED_AFTER_SIGNING). Only pages a later revision touches or reaches
 are drawn (verifier.render.touched). A side PDFium cannot draw proves nothing either way: a
 warning (RENDERING_UNAVAILABLE), the layer keeps its status.
@@ -54,13 +55,15 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
     ends = [wanted[i][1] for i in order]
     explained, pages = {}, {}
     on_page = _annotations_on_pages(reader)
+    newest = reader.get_historical_resolver(reader.xrefs.total_revisions - 1)
     for k, i in enumerate(order):
         r = wanted[i][0]
         t = reach[r]
         if not t.everything:
             pages[k] = t.pages
-        shown = [(ref, page, rect) for ref, (page, rect) in on_page.items() if t.everything or page in t.pages]
-        explained[k] = [(page, rect) for ref, page, rect in shown if _changed_since(reader, r, ref)]
+        old = reader.get_historical_resolver(r)
+        explained[k] = [(page, rect) for ref, (page, rect) in on_page.items()
+                        if (t.everything or page in t.pages) and _changed_since(reader, old, newest, ref)]
     found = compare.differences(data, ends, explained, pages)
     out: dict[int, Displayed] = {}
     for k, i in enumerate(order):
@@ -81,8 +84,8 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
     return out
 
 
-def _changed_since(reader, revision: int, ref: tuple[int, int]) -> bool:
-    """Whether the annotation is new since `revision` or displays another value now (its
+def _changed_since(reader, old, newest, ref: tuple[int, int]) -> bool:
+    """Whether the annotation is new since the revision `old` reads or displays another value now (its
     dictionary, appearance streams and all it reaches compared by value,
     verifier.signatures.diff.values): only what a later revision really drew is explained. An
     annotation written again unchanged explains nothing: under a transparent appearance, the
@@ -91,15 +94,13 @@ def _changed_since(reader, revision: int, ref: tuple[int, int]) -> bool:
 
     from verifier.signatures.diff.values import same_value
 
-    old = reader.get_historical_resolver(revision)
     try:
-        if reader.xrefs.get_historical_ref(Reference(*ref), revision) is None:
+        if reader.xrefs.get_historical_ref(Reference(*ref), old.revision) is None:
             return True  # new since the revision
         before = old.get_object(Reference(*ref))
         now = reader.get_object(Reference(*ref))
         if not hasattr(before, "keys"):
             return True
-        newest = reader.get_historical_resolver(reader.xrefs.total_revisions - 1)
         return not same_value(before, now, old_rev=old, new_rev=newest)
     except Exception:  # unreadable then or now: nothing is explained by it
         return False

@@ -72,16 +72,29 @@ class Overdraw:
 
     unvouched: list[tuple[str, dict]] = field(default_factory=list)  # APPEARANCE_NOT_VOUCHED findings
     unidentified: list[tuple[str, dict]] = field(default_factory=list)  # OVERLAY_BY_UNIDENTIFIED_SIGNER
-    explained: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
-    """(page index from 0, rectangle) of the appearances later layers may draw: the rendered
-    comparison does not count differences inside them."""
 
 
-def drawn_widgets(reader, field_ref, name: str, revision: int) -> list[Drawn]:
+@dataclass(frozen=True)
+class Pages:
+    """The final document's page tree, walked once for all the layers: the first page listing
+    each annotation, and each page's rotation."""
+
+    on_page: Mapping[tuple[int, int], int]
+    rotations: Sequence[int]
+
+    @classmethod
+    def of(cls, reader) -> Pages:
+        try:
+            root = reader.root.get("/Pages")
+            return cls(geometry.annotation_pages(root), [geometry.page_rotation(page) for page, _ in geometry.pages(root)])
+        except Exception:  # a page tree that cannot be walked lists no widget
+            return cls({}, [])
+
+
+def drawn_widgets(pages: Pages, field_ref, name: str, revision: int) -> list[Drawn]:
     """The widgets of a signature field that a viewer draws, in the final document."""
+    on_page, rotations = pages.on_page, pages.rotations
     try:
-        on_page = geometry.annotation_pages(reader.root.get("/Pages"))
-        rotations = [geometry.page_rotation(page) for page, _ in geometry.pages(reader.root.get("/Pages"))]
         sig_field = geometry.resolved(field_ref)
         kids = geometry.entry(sig_field, "/Kids")
         widgets = [(field_ref, sig_field)]
@@ -118,12 +131,10 @@ def review(layers: Sequence[Layer], drawn: Mapping[int, list[Drawn]],
                     "field": widget.field, "revision": widget.revision, "page": widget.page if widget.page else "?",
                     "rect": [round(v, 1) for v in widget.rect] if widget.rect else "?",
                 }, what=_what(later))
-                if widget.rect is not None and widget.page is not None:
-                    result.explained.append((widget.page - 1, widget.rect))
         for name, changed_in in covered.get(i, ()):
             _judge(result, earlier, layers, changed_in, {"field": name, "revision": changed_in, "page": "?", "rect": "?"},
                    what="form_field")
-        if result.unvouched or result.unidentified or result.explained:
+        if result.unvouched or result.unidentified:
             out[i] = result
     return out
 
