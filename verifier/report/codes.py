@@ -637,3 +637,31 @@ def finding_text(code: str, lang: str, **params: object) -> str:
 
 def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "vi" else pair[1]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence for a reader, in both languages, made where the fact is found (a role's basis,
+    a change after signing, a revocation source), so that no English reaches a Vietnamese report.
+    In JSON it is the text in the report's language."""
+
+    vi: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def __str__(self) -> str:  # logs and tests that still read English
+        return self.en
+
+
+def say(value: "Phrase | tuple[str, str] | str | None", lang: str) -> str:
+    """The reader's text of `value`: a Phrase or a (vi, en) pair in `lang`; a plain string (a
+    name, a value read from the document) as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, Phrase):
+        return value.text(lang)
+    if isinstance(value, tuple):
+        return pick(value, lang)
+    return value
