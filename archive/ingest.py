@@ -201,7 +201,7 @@ class Archive:
             s.add(doc)
             s.flush()
             s.add(self._receipt(claim, doc.id, duplicate=False))
-            ver = self.record_verification(s, doc, report, "ingest", stored_evidence)
+            ver = self.record_verification(s, doc, report, "ingest", stored_evidence, data=data)
             events.append(s, "received", doc.id, claim.id, name=claim.name, source=claim.meta.get("source"), size=len(data))
             events.append(s, "stored", doc.id, claim.id, sha256=sha, storage_key=key, evidence=len(stored_evidence))
             events.append(s, "verified", doc.id, claim.id, verification_id=ver.id, verdict=report.verdict,
@@ -210,12 +210,15 @@ class Archive:
         area.release(claim)
         return outcome
 
-    def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None) -> Verification:
-        """One verification run with its layers and evidence; the document shows its verdict."""
+    def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None,
+                            data: bytes | None = None) -> Verification:
+        """One verification run with its layers, evidence and, given the original's bytes `data`,
+        its HTML report; the document shows its verdict."""
         from archive.db.limits import note_truncated
 
         self._warn_duplicate_number(s, doc, report)
         note_truncated(report, self.trust.policy)
+        html_sha = self._keep_html_report(report, data)
         if stored_evidence is None:
             stored_evidence = []
             for kind, der in report.evidence:
@@ -227,7 +230,7 @@ class Archive:
             trigger=trigger, verdict=report.verdict,
             policy=report.policy, policy_sha256=report.policy_sha256, trust_fingerprint=report.trust_fingerprint,
             kyso_version=self.kyso_version, pyhanko_version=self.pyhanko_version,
-            report=json.dumps(report.to_dict("en"), ensure_ascii=False),
+            report=json.dumps(report.to_dict("en"), ensure_ascii=False), report_html_sha256=html_sha,
         )
         s.add(ver)
         s.flush()
@@ -249,6 +252,25 @@ class Archive:
         doc.verdict, doc.validation_time, doc.latest_verification_id = report.verdict, ver.validation_time, ver.id
         apply_metadata(doc, report)
         return ver
+
+    def _keep_html_report(self, report, data: bytes | None) -> str | None:
+        """The HTML report as it reads now (the findings of this archive included), stored as an
+        object; its SHA-256, or None. Made from the live report, so it keeps what the JSON
+        report cannot (the rendered comparison's crops, sentences in Vietnamese). A report that
+        cannot be made costs the verification nothing: `kyso archive report` makes it later."""
+        if data is None:
+            return None
+        from verifier.report.html import render_html
+
+        try:
+            html = render_html(report, data, "vi")
+            sha = hashlib.sha256(html).hexdigest()
+            self.blobs.put(html, sha)
+            return sha
+        except Exception as exc:  # noqa: BLE001
+            log.warning("the HTML report of %s was not kept: %s", for_file(report.file or "-"), _short(exc),
+                        exc_info=log.isEnabledFor(logging.DEBUG))
+            return None
 
     def _warn_duplicate_number(self, s, doc: Document, report) -> None:
         """Number + notation + issuing agency is unique per year (Decree 30, Art. 15): another
@@ -375,7 +397,7 @@ def reverify(archive: Archive, doc_id: int, trigger: str = "reverify"):
     with transaction(archive.sessions) as s:
         doc = s.get(Document, doc_id)
         previous = doc.verdict
-        ver = archive.record_verification(s, doc, report, trigger)
+        ver = archive.record_verification(s, doc, report, trigger, data=data)
         events.append(s, "re-verified", doc.id, verification_id=ver.id, verdict=report.verdict, previous=previous,
                       policy=report.policy, trust_fingerprint=report.trust_fingerprint)
     return report

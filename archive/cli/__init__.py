@@ -43,9 +43,12 @@ def _install_before(command: click.Command) -> None:
 
 
 def _register() -> None:
-    from archive.cli.archive import COMMANDS
+    from archive.cli.archive import COMMANDS, archive_group
     from archive.cli.certs import certs
+    from archive.cli.report import report
     from archive.cli.verify import verify
+
+    archive_group.add_command(report)
 
     for command in (verify, certs, *COMMANDS):
         _install_before(command)

@@ -33,7 +33,10 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for several files (default: one per CPU core).")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs):
+@click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER",
+              help="Also write an HTML or PDF report to print or attach (several files: a folder, one HTML report each).")
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs,
+           report_to):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -45,6 +48,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
       kyso verify --lang en --json incoming/*.pdf
       kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --archived 12
+      kyso verify samples/plan.pdf --trust samples/pki/trust.pem --report plan.pdf.html
     """
     from archive import verify_pool
 
@@ -52,8 +56,14 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     if archived:
+        if report_to is not None:
+            raise click.UsageError("--report is for files; for an archived document use 'kyso archive report ID'")
         sys.exit(_verify_archived(archived, files, request, lang, as_json))
     config = trust_config(load_settings(), request)
+    if report_to is not None:
+        from archive.cli.report import verify_with_reports
+
+        sys.exit(verify_with_reports(files, report_to, config, lang, as_json, max_size * 1024 * 1024))
     jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json) for path in files]
     workers = jobs or verify_pool.default_workers(len(files))
     verdicts = []

@@ -3,7 +3,8 @@
 documents    one row per distinct file content (SHA-256), with the latest verdict and the
              Decree 30 metadata fields that are searched on
 receipts     every time a file arrived (a duplicate is a new receipt of the same document)
-verifications every verification run, kept forever, with the full JSON report
+verifications every verification run, kept forever, with the full JSON report and its HTML
+             report (a stored object)
 layers       the searchable part of each layer of each verification
 
 Columns are named like the report's JSON keys (docs/vocabulary.md): a nested key is flattened
@@ -92,6 +93,8 @@ class Verification(Base):
     kyso_version: Mapped[str] = mapped_column(String(32), nullable=False)
     pyhanko_version: Mapped[str] = mapped_column(String(32), nullable=False)
     report: Mapped[str] = mapped_column(Text, nullable=False)  # the full JSON report (English text)
+    # the HTML report made when it ran (Vietnamese, with its pictures), a stored object; None before schema 0003
+    report_html_sha256: Mapped[str | None] = mapped_column(String(64))
 
     document: Mapped[Document] = relationship(back_populates="verifications")
     layers: Mapped[list[LayerRow]] = relationship(order_by="LayerRow.layer")

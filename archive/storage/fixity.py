@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from archive.db import events
 from archive.db.session import transaction
-from archive.db.models import Document, Evidence
+from archive.db.models import Document, Evidence, Verification
 
 
 @dataclass
@@ -27,10 +27,14 @@ def check(archive) -> FixityReport:
     with archive.sessions() as s:
         originals = s.execute(select(Document.sha256, Document.id)).all()
         evidence = s.execute(select(Evidence.sha256, Evidence.kind).distinct()).all()
+        reports = s.execute(select(Verification.report_html_sha256, Verification.id)
+                            .where(Verification.report_html_sha256.is_not(None))).all()
     for sha, doc_id in originals:
         _one(archive, report, seen, sha, f"original of document {doc_id}")
     for sha, kind in evidence:
         _one(archive, report, seen, sha, f"{kind} evidence")
+    for sha, ver_id in reports:
+        _one(archive, report, seen, sha, f"HTML report of verification {ver_id}")
     with transaction(archive.sessions) as s:
         events.append(s, "fixity-checked", checked=report.checked, problems=len(report.problems))
     return report

@@ -1,0 +1,169 @@
+"""The HTML and PDF reports on the command line: `kyso verify FILE --report OUT.html|OUT.pdf`
+(several files: OUT is a folder, one HTML report per file) and `kyso archive report ID`.
+
+Thin: the reports are made by verifier.report.html and verifier.report.pdf from the report and
+the PDF's bytes; here they are written where they are asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def make(report, data: bytes | None, fmt: str, lang: str) -> bytes:
+    if fmt == "pdf":
+        from verifier.report.pdf import render_pdf
+
+        return render_pdf(report, data, lang)
+    from verifier.report.html import render_html
+
+    return render_html(report, data, lang)
+
+
+def targets(files: list[Path], out: Path) -> list[tuple[Path, str]]:
+    """Where the report of each of `files` goes, and in which format; a usage error for an OUT
+    that cannot take them."""
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is not None and not out.is_dir():
+        if len(files) != 1:
+            raise click.UsageError(f"--report {out} names one file, but {len(files)} PDF files were given; "
+                                   "give a folder (it is created if needed) to get one HTML report per file")
+        pairs = [(out, fmt)]
+    elif out.exists() and not out.is_dir():
+        raise click.UsageError(f"--report {out}: give a file name ending in .html or .pdf, or a folder")
+    elif out.suffix and not out.exists() and len(files) == 1:
+        raise click.UsageError(f"--report {out}: the report's name must end in .html or .pdf")
+    else:
+        pairs, used = [], set()
+        for path in files:
+            name, k = f"{path.stem}.html", 1
+            while name in used:  # the same name from two folders
+                k += 1
+                name = f"{path.stem}-{k}.html"
+            used.add(name)
+            pairs.append((out / name, "html"))
+    inputs = {p.resolve() for p in files}
+    for target, _ in pairs:
+        if target.resolve() in inputs:
+            raise click.UsageError(f"--report {target} is one of the files being verified; give another name")
+    return pairs
+
+
+def write(target: Path, content: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the report {target}: {exc.strerror or exc}") from exc
+
+
+def verify_with_reports(files, out: Path, trust, lang: str, as_json: bool, max_bytes: int) -> int:
+    """`kyso verify FILES --report OUT`: each file verified in this process, its text (or JSON)
+    printed as without --report, its report written; the exit code of the verdicts."""
+    from archive import verify_pool
+    from archive.cli.verify import exit_code
+    from archive.textsafe import for_terminal
+    from verifier.document import too_large, verify_pdf
+
+    files = list(files)
+    pairs = targets(files, out)
+    verdicts = []
+    for index, (path, (target, fmt)) in enumerate(zip(files, pairs)):
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= max_bytes else None
+        except OSError as exc:
+            raise click.UsageError(f"cannot read {for_terminal(path)}: {exc.strerror}; check the path and permissions") from exc
+        report = too_large(str(path), size, max_bytes, trust) if data is None else verify_pdf(data, trust, file=str(path))
+        verdicts.append(report.verdict)
+        if index and not as_json:
+            click.echo("\n" + "=" * 72 + "\n")
+        click.echo(verify_pool.render(report, lang, as_json))
+        write(target, make(report, data, fmt, lang))
+        click.echo(f"{target}", err=True)
+    return exit_code(verdicts)
+
+
+@click.command("report")
+@click.argument("ref")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it here ('-': standard output). Default: kyso-report-ID-VERIFICATION.html (or .pdf).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default=None,
+              help="Default: from the --output name, else html.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--verification", type=click.IntRange(min=1), default=None,
+              help="Which verification of the document (its id, `kyso archive show`); default the latest.")
+def report(ref, output, fmt, lang, verification):
+    """Write the HTML or PDF report of an archived document (by id or SHA-256).
+
+    The HTML report kept when the document was verified is given as it was made; any other
+    (a PDF, English, or a verification archived before reports were kept) is made from the
+    archived JSON report and the stored original.
+
+    \b
+    Examples:
+      kyso archive report 12 --output 12.pdf
+      kyso archive report 12 --format html --lang en -o -
+    """
+    from archive.cli.archive import open_archive
+    from archive.db.models import Verification
+    from archive.db.queries import NotFound, find_document
+
+    if fmt is None:
+        fmt = FORMATS.get(output.suffix.lower(), "html") if output is not None and str(output) != "-" else "html"
+    archive = open_archive()
+    with archive.sessions() as s:
+        try:
+            doc = find_document(s, ref)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+        ver_id = verification or doc.latest_verification_id
+        ver = s.get(Verification, ver_id) if ver_id else None
+        if ver is None or ver.document_id != doc.id:
+            raise click.ClickException(f"document {doc.id} has no verification {ver_id}; 'kyso archive show {doc.id}' lists them")
+        doc_id, sha, json_report, html_sha = doc.id, doc.sha256, ver.report, ver.report_html_sha256
+    content = None
+    if fmt == "html" and lang == "vi" and html_sha:
+        content = _stored(archive, html_sha)
+    if content is None:
+        content = _remade(archive, doc_id, sha, json_report, fmt, lang)
+    target = output or Path(f"kyso-report-{doc_id}-{ver_id}.{fmt}")
+    if str(target) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    write(target, content)
+    click.echo(str(target))
+
+
+def _stored(archive, sha: str) -> bytes | None:
+    """The kept HTML report, when its object is intact (else it is made again, and fixity says why)."""
+    try:
+        content = archive.blobs.get(sha)
+    except OSError:
+        return None
+    return content if hashlib.sha256(content).hexdigest() == sha else None
+
+
+def _remade(archive, doc_id: int, sha: str, json_report: str, fmt: str, lang: str) -> bytes:
+    import json
+
+    from verifier.report.load import report_from_dict
+
+    report = report_from_dict(json.loads(json_report))
+    try:
+        data = archive.blobs.get(sha)
+    except OSError:
+        data = None
+    if data is not None and hashlib.sha256(data).hexdigest() != sha:
+        data = None
+    if data is None:  # the report is still worth having; the pictures need the original
+        click.echo(f"the stored original of document {doc_id} is missing or altered (run 'kyso archive fixity'): "
+                   "the report has no pictures", err=True)
+    return make(report, data, fmt, lang)
