@@ -266,14 +266,11 @@ def test_the_archive_keeps_each_verifications_report(env, tmp_path):
     assert HEADLINE_INVALID.encode() in html and b'class="marked"' in html
     pdf = kyso(env, "archive", "report", "1", "--format", "pdf", "--lang", "en", "-o", "-").stdout
     sizes, text = _pdf_text(pdf)
+    # made again from the archived JSON report and original: English, the changed page still marked
     assert abs(sizes[0][0] - A4[0]) < 1 and "The document is NOT valid" in " ".join(text.split())
-    # a report made again from the archived JSON and original marks the same page
-    remade = kyso(env, "archive", "report", "1", "--lang", "en", "-o", "-").stdout
-    assert b'class="marked"' in remade and b"Page 1" in remade
+    assert "Page 1: the areas outlined in red changed after signature 1" in " ".join(text.split())
     missing = kyso(env, "archive", "report", "7", codes=(1,))
     assert b"no archived document with id 7" in missing.stderr
-    fixity = kyso(env, "archive", "fixity", "--json")
-    assert b'"problems": []' in fixity.stdout
     shutil.rmtree(tmp_path / "home" / "objects" / kept[:2])  # a lost report object is what fixity finds
     lost = kyso(env, "archive", "fixity", codes=(1,))
     assert b"HTML report of verification" in lost.stdout
