@@ -54,7 +54,8 @@ MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
 # letters and digits; the box of another glyph that can reach into it: with stacked diacritics
 _BODY = (-0.15, 0.75)
 _REACH = (-0.25, 1.0)
-_CLASH = 0.15  # em: boxes overlapping by more than this, both ways, are drawn over each other
+_CLASH = 0.02  # em: boxes overlapping by more than this, both ways, are drawn over each other
+_SAME = 0.2  # em: the same character this near is the same glyph drawn twice (fake bold, two layers)
 _ORIGIN = 0.3  # em: PDFium's origin of a character this near the glyph's is the same glyph
 
 
@@ -115,12 +116,14 @@ def measure(data, requests: dict[int, list]) -> dict[int, PagePaint]:
 _INVISIBLE = {0: 3, 1: 3, 2: 3, 4: 7, 5: 7, 6: 7}
 
 
-def _draw(page):
-    return page.render(scale=SCALE, may_draw_forms=True, grayscale=True).to_pil().convert("L")
+def _draw(page, crop):
+    return page.render(scale=SCALE, crop=crop, may_draw_forms=True, grayscale=True).to_pil().convert("L")
 
 
 def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
-    from PIL import ImageChops
+    """The marks of one page's glyphs. Only the part of the page holding them is drawn (a
+    scanned page's image is most of the cost): the union of their boxes and a margin."""
+    import math
 
     from verifier.render.pages import _matrix
 
@@ -129,7 +132,20 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         w, h = page.get_size()
         if w * h * SCALE * SCALE > MAX_PIXELS:
             return unknown(glyphs, "the page is too large to draw")
-        shown = _draw(page)
+        size = (math.ceil(w * SCALE), math.ceil(h * SCALE))
+        full = [_body(g, _matrix(raw, page, size), size) if not g.char.isspace() else None for g in glyphs] \
+            if glyphs else []
+        inked = [b for b in full if b is not None]
+        if not inked:
+            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or not g.upright else UNKNOWN
+                                        for g in glyphs])
+        left = max(0, min(b[0] for b in inked) - _MARGIN)
+        top = max(0, min(b[1] for b in inked) - _MARGIN)
+        right = min(size[0], max(b[2] for b in inked) + _MARGIN)
+        bottom = min(size[1], max(b[3] for b in inked) + _MARGIN)
+        # pypdfium2 cuts ceil(c * SCALE) pixels off each side: exact for a SCALE of a power of two
+        crop = (left / SCALE, (size[1] - bottom) / SCALE, (size[0] - right) / SCALE, top / SCALE)
+        shown = _draw(page, crop)
         # flattening writes a page's own /MediaBox, letter-sized when it inherits one: keep its box
         box = page.get_bbox()
         page.set_mediabox(*box)
@@ -140,49 +156,43 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         page.close()
     page = doc[index]  # read again: the flattened content
     try:
-        flat = _draw(page)
+        flat = _draw(page, crop)
         if flat.size != shown.size:
             return unknown(glyphs, "the page drawn with its annotations has another size")
-        matrix = _matrix(raw, page, flat.size)
         texts = [o for o in page.get_objects(max_depth=15) if o.type == raw.FPDF_PAGEOBJ_TEXT]
         modes = {_key(o): raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
         for o in texts:
             _set_mode(raw, o, _INVISIBLE.get(modes[_key(o)], modes[_key(o)]))
-        bare = _draw(page)
+        bare = _draw(page, crop)
         for o in texts:
             _set_mode(raw, o, modes[_key(o)])
         changed = _mask(flat, bare)
         differs = _mask(shown, flat)  # where flattening shows otherwise than the viewer
-        boxes = [_body(g, matrix, flat.size) for g in glyphs]
+        boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
         marks = []
         clashes = _clashes(glyphs)
-        isolated: dict[int, object] = {}
-        textpage = None
-        try:
-            for i, (g, px) in enumerate(zip(glyphs, boxes)):
-                if g.char.isspace():
-                    marks.append(NOT_PAINTED)  # no ink to paint; lines_of leaves spaces out
-                    continue
-                if px is None:
-                    marks.append(UNKNOWN if g.upright else NOT_PAINTED)
-                    continue
-                if _count(differs, px):
-                    marks.append(UNKNOWN)
-                    continue
-                if i not in clashes:
-                    marks.append(PAINTED if _count(changed, px) >= MIN_PIXELS else NOT_PAINTED)
-                    continue
-                if textpage is None:
-                    textpage = page.get_textpage()
-                    by_key = {_key(o): o for o in texts}
-                    placed = _placed(raw, textpage)
-                marks.append(_alone(raw, page, placed, by_key, modes, g, px, flat, isolated))
-        finally:
-            if textpage is not None:
+        for i, (g, px) in enumerate(zip(glyphs, boxes)):
+            if g.char.isspace():
+                marks.append(NOT_PAINTED)  # no ink to paint; lines_of leaves spaces out
+            elif px is None:
+                marks.append(UNKNOWN if g.upright else NOT_PAINTED)
+            elif _count(differs, px):
+                marks.append(UNKNOWN)
+            else:
+                marks.append(PAINTED if _count(changed, px) >= MIN_PIXELS else NOT_PAINTED)
+        told = [i for i in clashes if marks[i] != UNKNOWN]
+        if told:
+            textpage = page.get_textpage()
+            try:
+                _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, {i: clashes[i] for i in told}, marks)
+            finally:
                 textpage.close()
         return PagePaint(MEASURED, marks)
     finally:
         page.close()
+
+
+_MARGIN = 4  # pixels drawn around the glyphs' boxes
 
 
 def _key(obj) -> int:
@@ -223,9 +233,10 @@ def _body(g, matrix, size):
     return left, top, right, bottom
 
 
-def _clashes(glyphs: list) -> set[int]:
-    """Indexes of the glyphs whose body another glyph, of another character, reaches into
-    (found through a grid of CELL points, so that only neighbours are compared)."""
+def _clashes(glyphs: list) -> dict[int, set[int]]:
+    """For each glyph whose body another glyph reaches into (another character, or the same
+    one elsewhere than where a glyph drawn twice would be), the indexes of those others; found
+    through a grid of `cell` points, so that only neighbours are compared."""
     cell = 12.0
     reach: dict[tuple[int, int], list] = {}
     items = []
@@ -240,18 +251,17 @@ def _clashes(glyphs: list) -> set[int]:
         items.append((i, g, body))
         for key in _cells(far, cell):
             reach.setdefault(key, []).append((i, g, far))
-    out: set[int] = set()
+    out: dict[int, set[int]] = {}
     for i, g, body in items:
         for key in _cells(body, cell):
             for j, h, far in reach.get(key, ()):
-                if j == i or h.char == g.char:
+                if j == i:
+                    continue
+                if h.char == g.char and abs(h.x0 - g.x0) < _SAME * g.size and abs(h.y - g.y) < _SAME * g.size:
                     continue
                 em = _CLASH * min(g.size, h.size)
                 if min(body[3], far[3]) - max(body[1], far[1]) > em and min(body[2], far[2]) - max(body[0], far[0]) > em:
-                    out.add(i)
-                    break
-            if i in out:
-                break
+                    out.setdefault(i, set()).add(j)
     return out
 
 
@@ -261,27 +271,52 @@ def _cells(box, cell: float):
             yield cx, cy
 
 
-def _alone(raw, page, placed, by_key, modes, g, px, flat, isolated) -> str:
-    """A glyph drawn over by another: painted when switching off its own text object alone
-    (the one PDFium places this character at this origin for) changes its box."""
-    owners = _owners(placed, g)
-    if not owners:
-        return UNKNOWN
-    for key in owners:
-        obj = by_key.get(key)
-        if obj is None:
-            return UNKNOWN
-        if key not in isolated:
-            if len(isolated) >= MAX_ISOLATIONS:
-                return UNKNOWN
-            _set_mode(raw, obj, _INVISIBLE.get(modes[key], modes[key]))
-            try:
-                isolated[key] = _mask(flat, _draw(page))
-            finally:
-                _set_mode(raw, obj, modes[key])
-        if _count(isolated[key], px) >= MIN_PIXELS:
-            return PAINTED
-    return NOT_PAINTED
+def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes, marks) -> None:
+    """Marks the glyphs drawn over by others by switching off their own text objects, several
+    at a time: objects whose glyphs meet are put in different batches (a greedy colouring), so
+    that in each drawing a glyph's box changes only by its own object's ink. A glyph whose
+    object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
+    all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
+    batches, unknown."""
+    placed = _placed(raw, textpage)
+    owners = {i: _owners(placed, glyphs[i]) for i in {*clashes, *(j for js in clashes.values() for j in js)}}
+    conflicts: dict[int, set[int]] = {}
+    for i, js in clashes.items():
+        for o in owners[i]:
+            for j in js:
+                for other in owners[j]:
+                    if other != o:
+                        conflicts.setdefault(o, set()).add(other)
+                        conflicts.setdefault(other, set()).add(o)
+    colour: dict[int, int] = {}
+    for o in sorted({o for i in clashes for o in owners[i]}, key=lambda o: -len(conflicts.get(o, ()))):
+        taken = {colour[n] for n in conflicts.get(o, ()) if n in colour}
+        colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
+    by_key = {_key(o): o for o in texts}
+    masks: dict[int, object] = {}
+    for c in sorted(set(colour.values())):
+        if c >= MAX_ISOLATIONS:
+            break
+        batch = [by_key[k] for k, v in colour.items() if v == c and k in by_key]
+        for obj in batch:
+            _set_mode(raw, obj, _INVISIBLE.get(modes[_key(obj)], modes[_key(obj)]))
+        try:
+            masks[c] = _mask(flat, _draw(page, crop))
+        finally:
+            for obj in batch:
+                _set_mode(raw, obj, modes[_key(obj)])
+    for i, js in clashes.items():
+        own = owners[i]
+        if marks[i] == NOT_PAINTED:
+            continue  # all text switched off changed nothing there: nothing of it shows
+        others = [j for j in js if set(owners[j]) - set(own)]
+        if not others:
+            continue  # drawn over only by its own text objects: all text at once tells
+        if not own or any(o not in by_key or colour[o] not in masks for o in own):
+            marks[i] = UNKNOWN
+            continue
+        shown = any(_count(masks[colour[o]], boxes[i]) >= MIN_PIXELS for o in own)
+        marks[i] = PAINTED if shown else NOT_PAINTED
 
 
 def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
@@ -304,11 +339,16 @@ def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
 
 
 def _owners(placed, g) -> list[int]:
-    """The text objects PDFium shows the glyph's character for at the glyph's origin."""
+    """The text objects PDFium shows the glyph's character for at the glyph's origin; when it
+    reads that character otherwise (another font mapping), the one object it shows anything
+    for there, if only one."""
     wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
     near = _ORIGIN * max(g.size, 1.0)
-    out = []
+    out, there = [], []
     for char, x, y, key in placed:
-        if char in wanted and abs(x - g.x0) <= near and abs(y - g.y) <= near and key not in out:
-            out.append(key)
-    return out
+        if abs(x - g.x0) <= near and abs(y - g.y) <= near:
+            if char in wanted and key not in out:
+                out.append(key)
+            if key not in there:
+                there.append(key)
+    return out or (there if len(there) == 1 else [])
