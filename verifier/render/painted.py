@@ -48,6 +48,9 @@ MEASURED = "measured"  # a page's state when its glyphs were told one by one
 SCALE = 2.0  # pixels per point: a full stop of 8-point text is some 9 pixels
 CHANGE_LEVEL = 24  # as verifier.render.ink: a pixel the text changes moves by more than this
 MIN_PIXELS = 3  # changed pixels in a glyph's box for it to be painted (0.75 square points)
+# and at least this part of the box: a full stop or a hyphen changes some 10 %; a glyph of the
+# paper's colour over a neighbour's stroke, or reached by a neighbour's diacritic, a few pixels
+MIN_SHARE = 0.04
 MAX_ISOLATIONS = 48  # text objects drawn alone per page to tell glyphs drawn over each other
 MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
 # a glyph's box for the measurement, in em from its baseline: the body of Latin and Vietnamese
@@ -179,7 +182,7 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
             elif _count(differs, px):
                 marks.append(UNKNOWN)
             else:
-                marks.append(PAINTED if _count(changed, px) >= MIN_PIXELS else NOT_PAINTED)
+                marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
         told = [i for i in clashes if marks[i] != UNKNOWN]
         if told:
             textpage = page.get_textpage()
@@ -211,6 +214,12 @@ def _mask(a, b):
 
 def _count(mask, px) -> int:
     return mask.crop(px).histogram()[255]
+
+
+def _inked(mask, px) -> bool:
+    """Whether enough of a glyph's box changed for the glyph to be painted."""
+    area = (px[2] - px[0]) * (px[3] - px[1])
+    return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
 
 
 def _body(g, matrix, size):
@@ -279,7 +288,22 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
     placed = _placed(raw, textpage)
-    owners = {i: _owners(placed, glyphs[i]) for i in {*clashes, *(j for js in clashes.values() for j in js)}}
+    units = {_key(o): [o] for o in texts}
+    forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
+    for obj in page.get_objects(max_depth=0):
+        if obj.type == raw.FPDF_PAGEOBJ_FORM:
+            inner = [o for o in page.get_objects(max_depth=15, form=obj) if o.type == raw.FPDF_PAGEOBJ_TEXT]
+            if inner:
+                units[_key(obj)] = inner
+                forms.append((_key(obj), obj.get_bounds()))
+    owners = {}
+    for i in {*clashes, *(j for js in clashes.values() for j in js)}:
+        g = glyphs[i]
+        # PDFium reads no character there (text of a form it does not extract): the form drawing it
+        m = _ORIGIN * max(g.size, 1.0)  # a form's bounds are its ink's: a glyph's origin lies a little outside
+        owners[i] = (_owners(placed, g, True)
+                     or [k for k, (l, b, r, t) in forms if l - m <= g.x0 <= r + m and b - m <= g.y <= t + m][-1:]
+                     or _owners(placed, g, False))
     conflicts: dict[int, set[int]] = {}
     for i, js in clashes.items():
         for o in owners[i]:
@@ -292,12 +316,12 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     for o in sorted({o for i in clashes for o in owners[i]}, key=lambda o: -len(conflicts.get(o, ()))):
         taken = {colour[n] for n in conflicts.get(o, ()) if n in colour}
         colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
-    by_key = {_key(o): o for o in texts}
+    by_key = units
     masks: dict[int, object] = {}
     for c in sorted(set(colour.values())):
         if c >= MAX_ISOLATIONS:
             break
-        batch = [by_key[k] for k, v in colour.items() if v == c and k in by_key]
+        batch = [o for k, v in colour.items() if v == c and k in units for o in units[k]]
         for obj in batch:
             _set_mode(raw, obj, _INVISIBLE.get(modes[_key(obj)], modes[_key(obj)]))
         try:
@@ -315,7 +339,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         if not own or any(o not in by_key or colour[o] not in masks for o in own):
             marks[i] = UNKNOWN
             continue
-        shown = any(_count(masks[colour[o]], boxes[i]) >= MIN_PIXELS for o in own)
+        shown = any(_inked(masks[colour[o]], boxes[i]) for o in own)
         marks[i] = PAINTED if shown else NOT_PAINTED
 
 
@@ -338,10 +362,10 @@ def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
     return out
 
 
-def _owners(placed, g) -> list[int]:
-    """The text objects PDFium shows the glyph's character for at the glyph's origin; when it
-    reads that character otherwise (another font mapping), the one object it shows anything
-    for there, if only one."""
+def _owners(placed, g, same: bool) -> list[int]:
+    """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
+    origin; else (PDFium reads the character otherwise: another font mapping) the one object it
+    shows anything for there, if only one."""
     wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
     near = _ORIGIN * max(g.size, 1.0)
     out, there = [], []
@@ -351,4 +375,4 @@ def _owners(placed, g) -> list[int]:
                 out.append(key)
             if key not in there:
                 there.append(key)
-    return out or (there if len(there) == 1 else [])
+    return out if same else there if len(there) == 1 else []
