@@ -61,6 +61,8 @@ def with_content(data: bytes, ops: bytes, *, resources: dict | None = None, cata
         else:
             sub.update(value)
     w.update_container(page)
+    if resources and hasattr(page.raw_get("/Resources"), "idnum"):
+        w.update_container(res)
     for key, value in (catalog or {}).items():
         w.root[generic.pdf_name(key)] = value
     w.update_root()
