@@ -20,6 +20,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from verifier.pdf import geometry
@@ -28,6 +29,8 @@ from verifier.pdf.lines import Line, lines_of, runs_as_rows
 from verifier.pdf.text import Drawn, Glyph, _Shared, drawn_by, page_drawn, page_scanned
 
 log = logging.getLogger(__name__)
+
+MAX_PAINT_PAGES = 12  # pages (of any revision) whose painted glyphs are measured per document
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Widget:
         return self.drawn.images > 0
 
     _texts: list[str] | None = field(default=None, repr=False, compare=False)
+    # the glyphs of its appearance a viewer does not paint (DocumentText sets it when it tells)
+    _unpainted: Callable[[], set[int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -60,8 +65,13 @@ class Widget:
 
     @property
     def lines(self) -> list[str]:
+        """The lines of what its appearance paints (all it draws when painting is not told)."""
         if self._texts is None:
-            self._texts = [line.text for line in lines_of(self.drawn.glyphs)]
+            glyphs = self.drawn.glyphs
+            if self._unpainted is not None:
+                hidden = self._unpainted()
+                glyphs = [g for g in glyphs if id(g) not in hidden]
+            self._texts = [line.text for line in lines_of(glyphs)]
         return list(self._texts)
 
 
@@ -152,10 +162,18 @@ class DocumentText:
 
     `reader`: the document's pyHanko reader (KysoPdfFileReader) of exactly `data`, as
     verification opened it; without one, `data` is opened here the same way (verifier.pdf.opening),
-    and an unreadable file raises."""
+    and an unreadable file raises.
 
-    def __init__(self, data: bytes, reader=None) -> None:
+    With `painted` (the default), lines() and the widgets' lines hold only the glyphs a viewer
+    paints (verifier.render.painted): a glyph PDFium shows as not painted is left out, one it
+    cannot tell (unknown) is kept, and paint() says so for its page. rows() and has_text() are
+    of every glyph drawn: they only tell where text may be."""
+
+    def __init__(self, data: bytes, reader=None, *, painted: bool = True) -> None:
         self.data = data
+        self.painted = painted
+        self._paint: dict[tuple[int, int], tuple] = {}  # (end, page) -> (PagePaint, glyphs, unpainted ids)
+        self._measured = 0  # pages drawn for paint()
         self.reader = reader if reader is not None else _open(data)
         self._shared = _Shared()
         self._views: dict[int, object] = {len(data): self.reader}  # end -> reader, historical view or None
@@ -296,19 +314,83 @@ class DocumentText:
             found = self._scan(key, page)[1]
             if found is not None:
                 return found
-        memo, glyphs = self._view(index, end, appearances, only)
+        memo, glyphs = self._view(index, end, appearances, only, painted=False)
         if memo not in self._rows:
             self._rows[memo] = runs_as_rows(glyphs)
         return self._rows[memo]
 
-    def _view(self, index: int, end: int | None, appearances: bool, only: set[str] | None):
+    def _view(self, index: int, end: int | None, appearances: bool, only: set[str] | None,
+              painted: bool = True):
         """(a key naming the glyph list, the list) of view(...): the page's content key and
-        the positions in widgets() of the appearances shown."""
+        the positions in widgets() of the appearances shown; with `painted` (and the document's
+        painting told), only the glyphs not known to be unpainted, and the revision in the key."""
         key, glyphs = self._page(index, end)
         shown = self._shown(index, end, only) if appearances else []
         for _, w in shown:
             glyphs = glyphs + w.drawn.glyphs
-        return (key, tuple(i for i, _ in shown)), glyphs
+        memo = (key, tuple(i for i, _ in shown))
+        if painted and self.painted and key is not None and glyphs:
+            hidden = self._unpainted(index, end)
+            if hidden:
+                glyphs = [g for g in glyphs if id(g) not in hidden]
+            memo += (len(self.data) if end is None else end,)
+        return memo, glyphs
+
+    # --- what a viewer paints ---------------------------------------------------------------
+
+    def paint(self, index: int, end: int | None = None):
+        """What a viewer paints of page `index` in the revision ending at `end`: a
+        verifier.render.painted.PagePaint over paint_glyphs(index, end), measured once (state
+        MEASURED, a mark per glyph) or UNKNOWN with the reason (PDFium cannot draw it, more
+        than MAX_PAINT_PAGES pages asked). None when painting is not told (painted=False) or
+        the page does not exist in that revision."""
+        entry = self._painting(index, end)
+        return entry[0] if entry is not None else None
+
+    def paint_glyphs(self, index: int, end: int | None = None) -> list[Glyph]:
+        """The glyphs paint() marks, in its order: the page's own, then those of every visible
+        signature appearance the revision shows on it."""
+        entry = self._painting(index, end)
+        return list(entry[1]) if entry is not None else []
+
+    def established(self, index: int, end: int | None = None) -> bool | None:
+        """Whether every glyph lines() keeps for the page is known to be painted: True when
+        measured with no glyph unknown, False when some (or the whole page) could not be told,
+        None when painting is not told."""
+        paint = self.paint(index, end)
+        if paint is None:
+            return None
+        from verifier.render.painted import UNKNOWN
+
+        return paint.state != UNKNOWN and UNKNOWN not in paint.marks
+
+    def _unpainted(self, index: int, end: int | None) -> set[int]:
+        entry = self._painting(index, end)
+        return entry[2] if entry is not None else set()
+
+    def _painting(self, index: int, end: int | None):
+        if not self.painted:
+            return None
+        at = (len(self.data) if end is None else end, index)
+        if at not in self._paint:
+            from verifier.render import painted
+
+            key, glyphs = self._page(index, end)
+            if key is None:
+                return None
+            glyphs = list(glyphs)
+            for _, w in self._shown(index, end, None):
+                glyphs.extend(w.drawn.glyphs)
+            if not glyphs:
+                result = painted.PagePaint(painted.MEASURED, [])
+            elif self._measured >= MAX_PAINT_PAGES:
+                result = painted.unknown(glyphs, f"more than {MAX_PAINT_PAGES} pages to measure")
+            else:
+                self._measured += 1
+                result = painted.measure(self.data[:at[0]], {index: glyphs})[index]
+            hidden = {id(g) for g, mark in zip(glyphs, result.marks) if mark == painted.NOT_PAINTED}
+            self._paint[at] = (result, glyphs, hidden)
+        return self._paint[at]
 
     @staticmethod
     def _content_key(page) -> str:
@@ -393,8 +475,18 @@ class DocumentText:
             signed_end = br[2] + br[3]
         except Exception:
             signed_end = None
-        return Widget(field=name, page=page, rect=rect, hidden=geometry.hidden(widget), drawn=drawn,
-                      signed_end=signed_end)
+        out = Widget(field=name, page=page, rect=rect, hidden=geometry.hidden(widget), drawn=drawn,
+                     signed_end=signed_end)
+        if self.painted:
+            out._unpainted = lambda: self._widget_unpainted(out)
+        return out
+
+    def _widget_unpainted(self, w: Widget) -> set[int]:
+        """The glyphs of a widget's appearance the final document does not paint: all of them
+        when the widget is not displayed (hidden, no page, no size)."""
+        if not w.visible or w.page is None:
+            return {id(g) for g in w.drawn.glyphs}
+        return self._unpainted(w.page - 1, None)
 
     def widget(self, name: str) -> Widget | None:
         return next((w for w in self.widgets() if w.field == name), None)
@@ -402,7 +494,8 @@ class DocumentText:
     def view(self, index: int, end: int | None = None, *, appearances: bool = True,
              only: set[str] | None = None) -> list[Glyph]:
         """Page `index` as displayed in the revision ending at `end`: its content and the
-        appearances of the signature widgets that revision holds (or only those named)."""
+        appearances of the signature widgets that revision holds (or only those named); every
+        glyph drawn, painted or not (lines() keeps only the painted)."""
         glyphs = list(self.page_glyphs(index, end))
         if appearances:
             for _, w in self._shown(index, end, only):

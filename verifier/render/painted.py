@@ -1,0 +1,378 @@
+"""Which glyphs of a page a viewer paints: each glyph the text interpreter placed (the page's own
+content and the signature appearances shown on it) is told painted, not painted or unknown, by
+PDFium itself, so that the metadata is read only from what a reader sees.
+
+A glyph extracted from the content is not necessarily seen: its text render mode may paint
+nothing (3, 7), its colour may be that of what lies under it, a clipping path or its form's
+/BBox may cut it away, later content or a later annotation may paint over it, its optional
+content group may be off. PDFium, the renderer of the overlap check (verifier.render.ink) and of
+most viewers, already applies every one of these rules; so the page is drawn twice, once as
+displayed and once with every text object made to paint nothing, and a glyph is painted when
+the pixels of its box differ between the two (what the text adds to the page, as seen):
+
+- annotations are drawn into the page first (PDFium's flattening, the page's box kept as it
+  was): their appearances become form XObjects of the page, in order, clipped to their /BBox,
+  so their text objects are switched like the page's own. Where the flattened page does not
+  look like the page PDFium draws with its forms (a field PDFium generates an appearance for),
+  the glyphs there are unknown;
+- render modes 0-2 become 3 (no paint), 4-6 become 7 (clip only, so that what the text clips
+  is clipped as before);
+- a glyph whose box meets the box of another glyph of another character (a spoof drawn over a
+  genuine word) cannot be told by the difference of all text at once: its own text object (the
+  one PDFium places that character at that origin for) is switched alone, and the glyph is
+  painted when that changes its box. More such objects than MAX_ISOLATIONS per page: unknown.
+
+The page is drawn at SCALE pixels per point; a pixel changed when its grey level moves by more
+than CHANGE_LEVEL (text of nearly the paper's colour is not seen), and a glyph painted when at
+least MIN_PIXELS pixels of its box change. Cost, measured on samples/plan.pdf and
+../shared/realdocs/50-2026-ND-CP.pdf: about 0.05-0.15 s a page (three drawings).
+
+Decides nothing about the document: the caller (verifier.pdf.pdftext) keeps painted and unknown
+glyphs, and says which pages could not be measured.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+
+from verifier.render.pages import _LOCK, RenderError
+
+log = logging.getLogger(__name__)
+
+PAINTED, NOT_PAINTED, UNKNOWN = "painted", "not painted", "unknown"
+MEASURED = "measured"  # a page's state when its glyphs were told one by one
+
+SCALE = 2.0  # pixels per point: a full stop of 8-point text is some 9 pixels
+CHANGE_LEVEL = 24  # as verifier.render.ink: a pixel the text changes moves by more than this
+MIN_PIXELS = 3  # changed pixels in a glyph's box for it to be painted (0.75 square points)
+# and at least this part of the box: a full stop or a hyphen changes some 10 %; a glyph of the
+# paper's colour over a neighbour's stroke, or reached by a neighbour's diacritic, a few pixels
+MIN_SHARE = 0.04
+MAX_ISOLATIONS = 48  # text objects drawn alone per page to tell glyphs drawn over each other
+MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
+# a glyph's box for the measurement, in em from its baseline: the body of Latin and Vietnamese
+# letters and digits; the box of another glyph that can reach into it: with stacked diacritics
+_BODY = (-0.15, 0.75)
+_REACH = (-0.25, 1.0)
+_CLASH = 0.02  # em: boxes overlapping by more than this, both ways, are drawn over each other
+_SAME = 0.2  # em: the same character this near is the same glyph drawn twice (fake bold, two layers)
+_ORIGIN = 0.3  # em: PDFium's origin of a character this near the glyph's is the same glyph
+
+
+@dataclass
+class PagePaint:
+    """What a viewer paints of the glyphs asked for one page: `marks[i]` for `glyphs[i]`;
+    `state` MEASURED, or UNKNOWN with `reason` (then every mark is UNKNOWN)."""
+
+    state: str
+    marks: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def counts(self) -> dict[str, int]:
+        out = {PAINTED: 0, NOT_PAINTED: 0, UNKNOWN: 0}
+        for m in self.marks:
+            out[m] += 1
+        return out
+
+
+def unknown(glyphs, reason: str) -> PagePaint:
+    return PagePaint(UNKNOWN, [UNKNOWN] * len(glyphs), reason)
+
+
+def measure(data, requests: dict[int, list]) -> dict[int, PagePaint]:
+    """For each page index of `requests` (from 0), the marks of its glyphs (verifier.pdf.text
+    Glyph, in default user space). `data`: the PDF's bytes (a revision: the file cut at its
+    end). Never raises: what PDFium cannot open or draw is UNKNOWN with the reason."""
+    out: dict[int, PagePaint] = {}
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except Exception as exc:  # pragma: no cover - a dependency of the package
+        return {i: unknown(g, f"PDFium unavailable: {exc}") for i, g in requests.items()}
+    with _LOCK:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except Exception as exc:
+            return {i: unknown(g, f"PDFium cannot open the document: {exc}") for i, g in requests.items()}
+        try:
+            try:
+                doc.init_forms()
+            except Exception as exc:
+                return {i: unknown(g, f"PDFium cannot open the forms: {exc}") for i, g in requests.items()}
+            for index, glyphs in requests.items():
+                if not 0 <= index < len(doc):
+                    out[index] = unknown(glyphs, "no such page")
+                    continue
+                try:
+                    out[index] = _page(doc, raw, index, glyphs)
+                except Exception as exc:
+                    log.debug("page %d not measured", index + 1, exc_info=True)
+                    out[index] = unknown(glyphs, f"PDFium cannot draw page {index + 1}: {exc}")
+        finally:
+            doc.close()
+    return out
+
+
+_INVISIBLE = {0: 3, 1: 3, 2: 3, 4: 7, 5: 7, 6: 7}
+
+
+def _draw(page, crop):
+    return page.render(scale=SCALE, crop=crop, may_draw_forms=True, grayscale=True).to_pil().convert("L")
+
+
+def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
+    """The marks of one page's glyphs. Only the part of the page holding them is drawn (a
+    scanned page's image is most of the cost): the union of their boxes and a margin."""
+    import math
+
+    from verifier.render.pages import _matrix
+
+    page = doc[index]
+    try:
+        w, h = page.get_size()
+        if w * h * SCALE * SCALE > MAX_PIXELS:
+            return unknown(glyphs, "the page is too large to draw")
+        size = (math.ceil(w * SCALE), math.ceil(h * SCALE))
+        full = [_body(g, _matrix(raw, page, size), size) if not g.char.isspace() else None for g in glyphs] \
+            if glyphs else []
+        inked = [b for b in full if b is not None]
+        if not inked:
+            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or not g.upright else UNKNOWN
+                                        for g in glyphs])
+        left = max(0, min(b[0] for b in inked) - _MARGIN)
+        top = max(0, min(b[1] for b in inked) - _MARGIN)
+        right = min(size[0], max(b[2] for b in inked) + _MARGIN)
+        bottom = min(size[1], max(b[3] for b in inked) + _MARGIN)
+        # pypdfium2 cuts ceil(c * SCALE) pixels off each side: exact for a SCALE of a power of two
+        crop = (left / SCALE, (size[1] - bottom) / SCALE, (size[0] - right) / SCALE, top / SCALE)
+        shown = _draw(page, crop)
+        # flattening writes a page's own /MediaBox, letter-sized when it inherits one: keep its box
+        box = page.get_bbox()
+        page.set_mediabox(*box)
+        page.set_cropbox(*box)
+        if raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_FAIL:
+            raise RenderError("the annotations cannot be drawn into the page")
+    finally:
+        page.close()
+    page = doc[index]  # read again: the flattened content
+    try:
+        flat = _draw(page, crop)
+        if flat.size != shown.size:
+            return unknown(glyphs, "the page drawn with its annotations has another size")
+        texts = [o for o in page.get_objects(max_depth=15) if o.type == raw.FPDF_PAGEOBJ_TEXT]
+        modes = {_key(o): raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
+        for o in texts:
+            _set_mode(raw, o, _INVISIBLE.get(modes[_key(o)], modes[_key(o)]))
+        bare = _draw(page, crop)
+        for o in texts:
+            _set_mode(raw, o, modes[_key(o)])
+        changed = _mask(flat, bare)
+        differs = _mask(shown, flat)  # where flattening shows otherwise than the viewer
+        boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
+        marks = []
+        clashes = _clashes(glyphs)
+        for i, (g, px) in enumerate(zip(glyphs, boxes)):
+            if g.char.isspace():
+                marks.append(NOT_PAINTED)  # no ink to paint; lines_of leaves spaces out
+            elif px is None:
+                marks.append(UNKNOWN if g.upright else NOT_PAINTED)
+            elif _count(differs, px):
+                marks.append(UNKNOWN)
+            else:
+                marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
+        told = [i for i in clashes if marks[i] != UNKNOWN]
+        if told:
+            textpage = page.get_textpage()
+            try:
+                _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, {i: clashes[i] for i in told}, marks)
+            finally:
+                textpage.close()
+        return PagePaint(MEASURED, marks)
+    finally:
+        page.close()
+
+
+_MARGIN = 4  # pixels drawn around the glyphs' boxes
+
+
+def _key(obj) -> int:
+    return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
+
+
+def _set_mode(raw, obj, mode: int) -> None:
+    raw.FPDFTextObj_SetTextRenderMode(obj.raw, mode)
+
+
+def _mask(a, b):
+    from PIL import ImageChops
+
+    return ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL))
+
+
+def _count(mask, px) -> int:
+    return mask.crop(px).histogram()[255]
+
+
+def _inked(mask, px) -> bool:
+    """Whether enough of a glyph's box changed for the glyph to be painted."""
+    area = (px[2] - px[0]) * (px[3] - px[1])
+    return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
+
+
+def _body(g, matrix, size):
+    """The pixel box of a glyph's body, or None when it has none (not upright, no width)."""
+    if not g.upright:
+        return None
+    x0, x1 = sorted((g.x0, g.x1))
+    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
+    a, b, c, d, e, f = matrix
+    xs, ys = [], []
+    for x in (x0, x1):
+        for y in (y0, y1):
+            xs.append(a * x + c * y + e)
+            ys.append(b * x + d * y + f)
+    w, h = size
+    left, top = max(0, int(min(xs))), max(0, int(min(ys)))
+    right, bottom = min(w, int(max(xs) + 0.999)), min(h, int(max(ys) + 0.999))
+    if right <= left or bottom <= top:
+        return None
+    return left, top, right, bottom
+
+
+def _clashes(glyphs: list) -> dict[int, set[int]]:
+    """For each glyph whose body another glyph reaches into (another character, or the same
+    one elsewhere than where a glyph drawn twice would be), the indexes of those others; found
+    through a grid of `cell` points, so that only neighbours are compared."""
+    cell = 12.0
+    reach: dict[tuple[int, int], list] = {}
+    items = []
+    for i, g in enumerate(glyphs):
+        if not g.upright or g.char.isspace() or not g.size > 0:
+            continue
+        x0, x1 = sorted((g.x0, g.x1))
+        body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
+        far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
+        if not all(abs(v) < 1e7 for v in (*body, *far)):
+            continue
+        items.append((i, g, body))
+        for key in _cells(far, cell):
+            reach.setdefault(key, []).append((i, g, far))
+    out: dict[int, set[int]] = {}
+    for i, g, body in items:
+        for key in _cells(body, cell):
+            for j, h, far in reach.get(key, ()):
+                if j == i:
+                    continue
+                if h.char == g.char and abs(h.x0 - g.x0) < _SAME * g.size and abs(h.y - g.y) < _SAME * g.size:
+                    continue
+                em = _CLASH * min(g.size, h.size)
+                if min(body[3], far[3]) - max(body[1], far[1]) > em and min(body[2], far[2]) - max(body[0], far[0]) > em:
+                    out.setdefault(i, set()).add(j)
+    return out
+
+
+def _cells(box, cell: float):
+    for cx in range(int(box[0] // cell), int(box[2] // cell) + 1):
+        for cy in range(int(box[1] // cell), int(box[3] // cell) + 1):
+            yield cx, cy
+
+
+def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes, marks) -> None:
+    """Marks the glyphs drawn over by others by switching off their own text objects, several
+    at a time: objects whose glyphs meet are put in different batches (a greedy colouring), so
+    that in each drawing a glyph's box changes only by its own object's ink. A glyph whose
+    object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
+    all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
+    batches, unknown."""
+    placed = _placed(raw, textpage)
+    units = {_key(o): [o] for o in texts}
+    forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
+    for obj in page.get_objects(max_depth=0):
+        if obj.type == raw.FPDF_PAGEOBJ_FORM:
+            inner = [o for o in page.get_objects(max_depth=15, form=obj) if o.type == raw.FPDF_PAGEOBJ_TEXT]
+            if inner:
+                units[_key(obj)] = inner
+                forms.append((_key(obj), obj.get_bounds()))
+    owners = {}
+    for i in {*clashes, *(j for js in clashes.values() for j in js)}:
+        g = glyphs[i]
+        # PDFium reads no character there (text of a form it does not extract): the form drawing it
+        m = _ORIGIN * max(g.size, 1.0)  # a form's bounds are its ink's: a glyph's origin lies a little outside
+        owners[i] = (_owners(placed, g, True)
+                     or [k for k, (l, b, r, t) in forms if l - m <= g.x0 <= r + m and b - m <= g.y <= t + m][-1:]
+                     or _owners(placed, g, False))
+    conflicts: dict[int, set[int]] = {}
+    for i, js in clashes.items():
+        for o in owners[i]:
+            for j in js:
+                for other in owners[j]:
+                    if other != o:
+                        conflicts.setdefault(o, set()).add(other)
+                        conflicts.setdefault(other, set()).add(o)
+    colour: dict[int, int] = {}
+    for o in sorted({o for i in clashes for o in owners[i]}, key=lambda o: -len(conflicts.get(o, ()))):
+        taken = {colour[n] for n in conflicts.get(o, ()) if n in colour}
+        colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
+    by_key = units
+    masks: dict[int, object] = {}
+    for c in sorted(set(colour.values())):
+        if c >= MAX_ISOLATIONS:
+            break
+        batch = [o for k, v in colour.items() if v == c and k in units for o in units[k]]
+        for obj in batch:
+            _set_mode(raw, obj, _INVISIBLE.get(modes[_key(obj)], modes[_key(obj)]))
+        try:
+            masks[c] = _mask(flat, _draw(page, crop))
+        finally:
+            for obj in batch:
+                _set_mode(raw, obj, modes[_key(obj)])
+    for i, js in clashes.items():
+        own = owners[i]
+        if marks[i] == NOT_PAINTED:
+            continue  # all text switched off changed nothing there: nothing of it shows
+        others = [j for j in js if set(owners[j]) - set(own)]
+        if not others:
+            continue  # drawn over only by its own text objects: all text at once tells
+        if not own or any(o not in by_key or colour[o] not in masks for o in own):
+            marks[i] = UNKNOWN
+            continue
+        shown = any(_inked(masks[colour[o]], boxes[i]) for o in own)
+        marks[i] = PAINTED if shown else NOT_PAINTED
+
+
+def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
+    """(character, origin x, origin y, text object) of every character PDFium reads on the page."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    out = []
+    for i in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(textpage.raw, i)
+        if not code or not raw.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+            continue
+        obj = raw.FPDFText_GetTextObject(textpage.raw, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        if key:
+            try:
+                char = unicodedata.normalize("NFC", chr(code))
+            except ValueError:
+                continue
+            out.append((char, x.value, y.value, key))
+    return out
+
+
+def _owners(placed, g, same: bool) -> list[int]:
+    """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
+    origin; else (PDFium reads the character otherwise: another font mapping) the one object it
+    shows anything for there, if only one."""
+    wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
+    near = _ORIGIN * max(g.size, 1.0)
+    out, there = [], []
+    for char, x, y, key in placed:
+        if abs(x - g.x0) <= near and abs(y - g.y) <= near:
+            if char in wanted and key not in out:
+                out.append(key)
+            if key not in there:
+                there.append(key)
+    return out if same else there if len(there) == 1 else []
