@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli.options import load_settings, policy_option, trust_config, trust_options, trust_request
+from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
 EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
@@ -33,7 +33,8 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for several files (default: one per CPU core).")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs):
+@click.option("--no-ocr", is_flag=True, help="Do not read scanned pages (no text layer) by OCR for the document's metadata.")
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs, no_ocr):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -50,10 +51,11 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
-    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
     if archived:
         sys.exit(_verify_archived(archived, files, request, lang, as_json))
     config = trust_config(load_settings(), request)
+    ocr_notice(config, lang)
     jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json) for path in files]
     workers = jobs or verify_pool.default_workers(len(files))
     verdicts = []
@@ -82,7 +84,9 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
     if files:
         raise click.UsageError("give either files or --archived, not both")
     settings = load_settings()
-    archive = open_archive(settings, trust_config(settings, request))
+    config = trust_config(settings, request)
+    ocr_notice(config, lang)
+    archive = open_archive(settings, config)
     verdicts = []
     for ref in refs:
         with archive.sessions() as s:

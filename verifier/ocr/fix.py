@@ -1,5 +1,5 @@
 """What Tesseract gets wrong on the lines the metadata parsers key on, set right before they
-read them: the `Số:` label (read `Só:`, `Sô:`, `S6:`), a handwritten number it cannot read
+read them: the `Số:` label (read `Só:`, `Sô:`, `S6:`), `Nơi nhận` (read `Nởơi`), a handwritten number it cannot read
 (`Số: #3 _/QĐ-…`: left out, so that the notation is still read), and stray marks of stamps and
 signatures (words with no letter or digit, or a lone sign read with very low confidence).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from verifier.ocr.engine import Word
+from verifier.vietnam import fold
 
 MIN_CONFIDENCE = 30.0  # below this a word is mostly a stamp's or a signature's stroke
 _LABEL = re.compile(r"^S[ốôóòồổỗộoơớờ6ö][:;.]?(?=$|[:;.]|\S)", re.IGNORECASE)
@@ -26,6 +27,8 @@ def words(found: list[Word]) -> list[Word]:
         text = w.text
         if starts_line and _LABEL.match(text) and text[:2].lower() != "số":
             text = "Số" + text[2:]
+        elif starts_line and re.fullmatch(r"no+i", fold(text)):
+            text = "Nơi"  # `Nởơi nhận:`: the footer is found by this word
         out.append(Word(text, w.box, w.baseline, w.line_height, w.confidence, w.line))
     return _illegible_numbers(out)
 
