@@ -122,7 +122,7 @@ def _verify_within(data: bytes, trust: TrustConfig, now: datetime, diff_policy, 
     meta = None
     try:
         # what the document is (Appendix VI metadata) and what each layer is for (Decree 30)
-        meta = profile.describe(data, report, reader)
+        meta = profile.describe(data, report, reader, ocr=trust.ocr)
     except Exception as exc:  # a description: it must never break verification
         log.exception("metadata and profile failed")
         report.add("METADATA_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")

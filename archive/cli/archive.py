@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from archive.cli.options import load_settings as _settings
-from archive.cli.options import policy_option, trust_config, trust_options, trust_request
+from archive.cli.options import ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
 log = logging.getLogger(__name__)
@@ -80,7 +80,9 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
 
     settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
-    archive = open_archive(settings, trust_config(settings, request))
+    config = trust_config(settings, request)
+    ocr_notice(config)
+    archive = open_archive(settings, config)
     area = ProcessingArea(settings.home / "processing")
     outcomes = []
     for claim in area.orphans(settings.claim_timeout):
@@ -164,7 +166,10 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
     _check_inbox(settings, inbox, lang)
     inbox.mkdir(parents=True, exist_ok=True)
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
-    open_archive(settings, trust_config(settings, request))  # upgrade the schema and check the trust once, here
+    config = trust_config(settings, request)
+    ocr_notice(config, lang)  # said once here, not by every worker
+    request = replace(request, ocr=config.ocr)
+    open_archive(settings, config)  # upgrade the schema and check the trust once, here
     verbose = bool(ctx.find_root().params.get("verbose"))
     cfg = WatchConfig(settings=settings, inbox=inbox, trust=request, once=once, poll=poll,
                       verify_timeout=verify_timeout, verbose=verbose)

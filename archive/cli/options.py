@@ -28,7 +28,7 @@ def load_settings():
         raise SetupError(str(exc)) from exc
 
 
-def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None):
+def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None, ocr=True):
     """The TrustOptions of the options `trust_options` and `policy_option` parsed."""
     from archive.trust.assembly import TrustOptions
 
@@ -36,7 +36,7 @@ def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_t
         policy = str(Path(policy).absolute())  # watch workers must find it whatever their directory
     absolute = lambda paths: tuple(Path(p).absolute() for p in paths)  # noqa: E731
     return TrustOptions(absolute(trust), absolute(intermediate), absolute(crl), absolute(ocsp), online,
-                        not no_trust_store, policy)
+                        not no_trust_store, policy, ocr)
 
 
 def trust_config(settings, request):
@@ -77,3 +77,27 @@ def policy_option(command):
         help="Validation policy: a name (nd30, the default) or a TOML file overriding finding severities "
              "(fail|warn|info|ignore) and legacy-algorithm choices. Its name and hash go into every report.",
     )(command)
+
+
+# issue 16 (ocr): said once per run when OCR is wanted and cannot run here
+OCR_MISSING = (
+    "kyso: chưa cài Tesseract và dữ liệu tiếng Việt: văn bản quét sẽ không có thông tin văn bản "
+    "(số, ngày, cơ quan ban hành). Cài bằng: sudo apt-get install tesseract-ocr tesseract-ocr-vie",
+    "kyso: Tesseract and its Vietnamese data are not installed: scanned documents get no metadata "
+    "(number, date, issuer). Install them with: sudo apt-get install tesseract-ocr tesseract-ocr-vie",
+)
+
+
+def ocr_notice(config, lang: str | None = None) -> None:
+    """When `config` asks for OCR and it cannot run here: one line on stderr saying what is lost
+    and how to install it, and OCR off for the run (the verdict does not depend on it)."""
+    import os
+
+    from verifier.ocr import missing
+    from verifier.report.codes import pick
+
+    if not config.ocr or missing() is None:
+        return
+    lang = lang or ("en" if os.environ.get("KYSO_LANG", "").lower().startswith("en") else "vi")
+    click.echo(pick(OCR_MISSING, lang), err=True)
+    config.ocr = False

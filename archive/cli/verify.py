@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli.options import load_settings, policy_option, trust_config, trust_options, trust_request
+from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
 EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
@@ -35,8 +35,9 @@ def exit_code(verdicts: list[str]) -> int:
               help="Worker processes for several files (default: one per CPU core).")
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER",
               help="Also write an HTML or PDF report to print or attach (several files: a folder, one HTML report each).")
+@click.option("--no-ocr", is_flag=True, help="Do not read scanned pages (no text layer) by OCR for the document's metadata.")
 def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs,
-           report_to):
+           report_to, no_ocr):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -54,12 +55,13 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
-    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
     if archived:
         if report_to is not None:
             raise click.UsageError("--report is for files; for an archived document use 'kyso archive report ID'")
         sys.exit(_verify_archived(archived, files, request, lang, as_json))
     config = trust_config(load_settings(), request)
+    ocr_notice(config, lang)
     if report_to is not None:
         from archive.cli.report import verify_with_reports
 
@@ -92,7 +94,9 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
     if files:
         raise click.UsageError("give either files or --archived, not both")
     settings = load_settings()
-    archive = open_archive(settings, trust_config(settings, request))
+    config = trust_config(settings, request)
+    ocr_notice(config, lang)
+    archive = open_archive(settings, config)
     verdicts = []
     for ref in refs:
         with archive.sessions() as s:

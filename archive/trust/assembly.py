@@ -36,6 +36,7 @@ class TrustOptions:
     online: bool = False
     use_store: bool = True
     policy: str | None = None  # a policy name or a file path
+    ocr: bool = True  # read scanned pages by OCR for the metadata (kyso verify --no-ocr turns it off)
 
 
 def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | None = None):
@@ -55,7 +56,8 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
         except ConfigError as exc:
             raise TrustSetupError(str(exc), "kyso.toml") from exc
     try:
-        config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy))
+        config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy),
+                             ocr=options.ocr)
     except PolicyError as exc:
         raise TrustSetupError(str(exc), "--policy") from exc
     if options.use_store:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.decree30 import docfields as df
+from verifier.ocr.engine import OCR_SOURCE
 from verifier.pdf.lines import Line, Segment
 from verifier.pdf.pdftext import DocumentText
 from verifier.vietnam import fold, nfc
@@ -47,9 +48,12 @@ class Entry:
     printed: str | None = None  # as printed, when the value was rewritten (capitals recased)
     blank: bool = False  # the place is there but empty (a draft, or before issuing)
     conflicts: list[dict] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from a page without a text layer (verifier.ocr)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "source": self.source}
+        if self.ocr:
+            out["ocr"] = True
         if self.layers:
             out["layers"] = self.layers
         if self.printed is not None and self.printed != self.value:
@@ -281,7 +285,9 @@ class _Sources:
         parts, layers = [], []
         if "page" in srcs or not srcs:
             parts.append(f"page {page} text" + (f" ({revision})" if revision else ""))
-        for name in sorted(s for s in srcs if s != "page"):
+        if OCR_SOURCE in srcs:
+            parts.append(f"page {page} OCR")
+        for name in sorted(s for s in srcs if s not in ("page", OCR_SOURCE)):
             number = self.number.get(name)
             if number is not None:
                 layers.append(number)
@@ -302,15 +308,16 @@ def _span_sources(block: Block, f: df.Field) -> set[str]:
 
 # --- the extraction ---------------------------------------------------------------------------
 
-def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None) -> Metadata:
+def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None,
+            ocr: bool = False) -> Metadata:
     """Metadata of the PDF `data` (bytes or a DocumentText). `layer_fields` are the signature
     field names in the report's layer order (to name layers as sources); `names` are other
     spellings of agency names (certificates) used to write capitals back in running case;
     `reader`: the pyHanko reader verification opened for these bytes, read again rather than
-    opening another."""
+    opening another; `ocr`: pages without a text layer are read by OCR (_with_ocr)."""
     meta = Metadata()
     try:
-        doc = data if isinstance(data, DocumentText) else DocumentText(data, reader)
+        doc = data if isinstance(data, DocumentText) else _with_ocr(data, reader) if ocr else DocumentText(data, reader)
     except Exception as exc:
         log.debug("unreadable for metadata", exc_info=True)
         meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))
@@ -440,19 +447,39 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
         block = reading.blocks.get(f.block) if f is not None else None
         srcs = _span_sources(block, f) if block is not None else set()
         source, layers = src.describe(block.page + 1 if block is not None else 1, srcs)
-        meta.fields[key] = Entry(value, source, layers, **extra)
+        if OCR_SOURCE in srcs and extra.get("blank"):
+            continue  # OCR cannot tell a blank from a handwritten number or day it could not read
+        meta.fields[key] = Entry(value, source, layers, ocr=OCR_SOURCE in srcs, **extra)
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
-        meta.fields["language"] = Entry("vi", "page 1 text")
+        ocr_read = 1 in _ocr_pages(doc)
+        meta.fields["language"] = Entry("vi", "page 1 OCR" if ocr_read else "page 1 text", ocr=ocr_read)
     _attachments(meta, src, page_text, reading.footer_page)
     _layer_facts(meta, src, widgets)
     _pdf_own(meta, doc)
     _revisions(meta, doc, src, fill_ins, corpus, sorted({0, reading.footer_page or 0}))
     if not meta.text_found:
         meta.findings.append(("METADATA_NO_TEXT", {"pages": doc.pages}))
+    if _ocr_pages(doc):
+        meta.findings.append(("METADATA_OCR", {"pages": ", ".join(map(str, _ocr_pages(doc)))}))
     for key, entry in meta.fields.items():
         for other in entry.conflicts:
             meta.findings.append(("METADATA_CONFLICT", {"field": key, "value": _show(entry.value), "source": entry.source,
                                                        "other_value": _show(other["value"]), "other_source": other["source"]}))
+
+
+# --- OCR (issue 16): the one hook; verifier.ocr does the reading ------------------------------
+
+def _with_ocr(data: bytes, reader) -> DocumentText:
+    """The document whose pages without a text layer give OCR glyphs (source OCR_SOURCE) to the
+    same line builder and parsers; a plain DocumentText when OCR cannot run here."""
+    from verifier.ocr.text import OcrText, usable
+
+    return OcrText(data, reader) if usable() else DocumentText(data, reader)
+
+
+def _ocr_pages(doc: DocumentText) -> list[int]:
+    """Numbers (from 1) of the pages whose text OCR read."""
+    return getattr(doc, "ocr_pages", [])
 
 
 def _show(value) -> str:

@@ -430,7 +430,7 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
 
 # --- into the report ------------------------------------------------------------------------
 
-def describe(data: bytes, report, reader=None) -> Metadata:
+def describe(data: bytes, report, reader=None, ocr: bool = False) -> Metadata:
     """Metadata, purposes and profile findings of a verified document, written into `report`
     (verifier.document calls this after the layers and the structural checks, with its reader);
     the metadata is returned for the overlap check, which runs after (verifier.decree30.placement)."""
@@ -438,7 +438,7 @@ def describe(data: bytes, report, reader=None) -> Metadata:
 
     names = [x for layer in report.layers if layer.role == "agency"
              for x in (layer.signer.common_name, layer.signer.organization) if x]
-    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names, reader=reader)
+    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names, reader=reader, ocr=ocr)
     report.metadata = meta.to_dict()
     for code, params in meta.findings:
         report.add(code, **params)

@@ -78,10 +78,11 @@ class Opened:
         self._doc = doc
         self.count = len(doc)
 
-    def draw(self, index: int, scale: float, colour: bool = False) -> PageImage:
+    def draw(self, index: int, scale: float, colour: bool = False, forms: bool = True) -> PageImage:
         """Page `index` (from 0) as displayed, in grey levels or, with `colour`, in RGB (two
         colours of one grey level are two things a reader tells apart: a comparison must see
-        them); raises RenderError when PDFium cannot draw it. A page that would take more
+        them); without `forms`, the page alone, no widget drawn (OCR reads the page; the
+        appearances' own text is read from their streams); raises RenderError when PDFium cannot draw it. A page that would take more
         than MAX_PIXELS is drawn at the scale that fits (a page of a hostile size must not take
         the memory of the machine); PageImage.scale says which."""
         import pypdfium2.raw as raw
@@ -95,7 +96,7 @@ class Opened:
                 w, h = page.get_size()
                 if w * h * scale * scale > MAX_PIXELS:
                     scale = (MAX_PIXELS / (w * h)) ** 0.5
-                bitmap = page.render(scale=scale, may_draw_forms=True, grayscale=not colour)
+                bitmap = page.render(scale=scale, may_draw_forms=forms, grayscale=not colour)
                 image = bitmap.to_pil().convert("RGB" if colour else "L")
                 return PageImage(index, image, scale, _matrix(raw, page, image.size))
             except Exception as exc:

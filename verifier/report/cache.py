@@ -85,7 +85,7 @@ class ReportCache:
             return None
         from verifier import __version__
 
-        return sha256, trust.policy.sha256, trust.fingerprint, __version__
+        return sha256, trust.policy.sha256, trust.fingerprint, __version__, trust.ocr
 
     def get(self, sha256: str, trust, now: datetime, file: str | None) -> DocumentReport | None:
         key = self.key(sha256, trust)

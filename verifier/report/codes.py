@@ -594,6 +594,12 @@ FINDINGS = _codes(
         "Trường {field} dài {length} ký tự; kho lưu trữ chỉ ghi {limit} ký tự đầu vào cột tìm kiếm (báo cáo vẫn giữ nguyên giá trị).",
         "The field {field} is {length} characters long; the archive keeps its first {limit} in the searchable column (the report keeps the whole value).",
     ),
+    # issue 16 (ocr): metadata read by OCR from scanned pages (verifier.ocr)
+    Code(
+        "METADATA_OCR", "info",
+        "Trang {pages} là bản quét: thông tin văn bản trên các trang này được đọc bằng nhận dạng chữ (OCR), có thể sai; hãy đối chiếu số, ngày với văn bản.",
+        "Page {pages} is a scan: the document's details on it were read by text recognition (OCR) and may be wrong; check the number and date against the document.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.

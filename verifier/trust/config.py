@@ -55,6 +55,9 @@ class TrustConfig:
     ocsps: list[asn1_ocsp.OCSPResponse] = field(default_factory=list)
     online: bool = False
     policy: Policy = DEFAULT_POLICY
+    # read pages without a text layer (scans) by OCR for the metadata (verifier.ocr): seconds a
+    # document, so off unless asked; not trust material, so not in the fingerprint
+    ocr: bool = False
     _fingerprint: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def add_bundle(self, data: bytes, source: str = "run") -> None:

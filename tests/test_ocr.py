@@ -1,0 +1,143 @@
+"""Metadata of scanned documents read by OCR (verifier/ocr): the real scans of ../shared/realdocs
+(values checked by eye on the rendered pages), a scan made here from the plan sample and signed
+by the test PKI, `--no-ocr`, and a machine without Tesseract's Vietnamese data."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.attacks import kit
+from tests.conftest import REALDOCS, ROOT, need_shared
+
+pytestmark = pytest.mark.skipif(__import__("verifier.ocr", fromlist=["missing"]).missing() is not None,
+                                reason="Tesseract's Vietnamese data or tesserocr is not installed")
+
+# What the pages show (rendered and read by eye) and OCR reads right. Handwritten numbers and
+# days (143, 19, 4cae…) Tesseract does not read: those fields must then be absent, never wrong.
+SCANS = {
+    "1009-ttg.signed.pdf": {"code_number": "1009", "code_notation": "QĐ-TTg", "issued_date": "2024-09-19",
+                            "type_name": "Quyết định", "place": "Hà Nội"},
+    "143-qd.signed.pdf": {"code_number": None, "code_notation": "QĐ-UBQGNCT", "issued_date": None,
+                          "issued_year": 2025, "type_name": "Quyết định", "place": "Hà Nội"},
+    "19-bkhcn.pdf": {"code_number": None, "code_notation": "2025/TT-BKHCN", "issued_date": None,
+                     "type_name": "Thông tư", "organ_name": "Bộ Khoa học và Công nghệ"},
+    "4cae3b9afe54435faf53f3c8f237776c.pdf": {"code_notation": "BNG-LPQT", "issued_date": None, "issued_year": 2025,
+                                             "type_name": "Công văn", "place": "Hà Nội"},
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(real_trust):
+    from verifier.document import verify_pdf
+
+    need_shared(REALDOCS)
+    trust = copy.copy(real_trust)
+    trust.ocr = True
+    return {name: verify_pdf((REALDOCS / name).read_bytes(), trust, file=name) for name in SCANS}
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_real_scan_read_by_ocr(scanned, name):
+    meta = scanned[name].metadata
+    for key, expected in SCANS[name].items():
+        got = meta.get(key)
+        if expected is None:
+            assert got is None, (key, got)
+            continue
+        assert got is not None and got["value"] == expected, (key, got)
+        assert got["ocr"] is True and got["source"] == "page 1 OCR", got
+    assert "METADATA_OCR" in {f.code for f in scanned[name].findings}
+    assert "METADATA_NO_TEXT" not in {f.code for f in scanned[name].findings}
+
+
+def test_ocr_leaves_the_verdict_and_is_off_by_default(scanned, real_trust):
+    from verifier.document import verify_pdf
+
+    plain = verify_pdf((REALDOCS / "143-qd.signed.pdf").read_bytes(), real_trust)
+    assert not any(isinstance(v, dict) and v.get("ocr") for v in plain.metadata.values())
+    assert "METADATA_NO_TEXT" in {f.code for f in plain.findings}
+    assert plain.verdict == scanned["143-qd.signed.pdf"].verdict
+    assert [l.status for l in plain.layers] == [l.status for l in scanned["143-qd.signed.pdf"].layers]
+
+
+# --- a scan made here: the plan's first two pages as images only, signed by the agency ---------
+
+@pytest.fixture(scope="module")
+def scan_sample(tmp_path_factory) -> bytes:
+    from PIL import Image
+
+    from verifier.render.pages import render
+
+    _, pages = render((ROOT / "samples" / "plan.pdf").read_bytes(), [0, 1], scale=200 / 72)
+    images = [pages[i].image.convert("L") for i in (0, 1)]
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=200, save_all=True, append_images=images[1:])
+    return kit.sign(buf.getvalue(), "agency", "Signature1", box=(400, 40, 560, 90), page=1)
+
+
+@pytest.fixture(scope="module")
+def sample_report(scan_sample):
+    from verifier.document import verify_pdf
+
+    trust = kit.trust()
+    trust.ocr = True
+    return verify_pdf(scan_sample, trust)
+
+
+def test_made_scan_read_by_ocr(sample_report):
+    meta = sample_report.metadata
+    expected = {"code_number": "45", "code_notation": "KH-SGDĐT", "issued_date": "2022-03-08", "type_name": "Kế hoạch",
+                "place": "Bình Phước"}
+    for key, value in expected.items():
+        assert meta[key]["value"] == value and meta[key]["ocr"] is True and meta[key]["source"] == "page 1 OCR", meta[key]
+    assert meta["organ_name"]["value"].casefold() == "sở giáo dục và đào tạo"
+    assert sample_report.verdict == "VALID"
+
+
+def _kyso(args, env=None, cwd=None):
+    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def sample_file(scan_sample, tmp_path_factory):
+    path = tmp_path_factory.mktemp("scan") / "scan.pdf"
+    path.write_bytes(scan_sample)
+    return path
+
+
+def test_cli_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
+    trust = ["--trust", str(ROOT / "samples" / "pki" / "trust.pem"), "--no-trust-store"]
+    on = _kyso(["verify", "--json", *trust, str(sample_file)], {"KYSO_HOME": str(tmp_path)}, cwd=tmp_path)
+    off = _kyso(["verify", "--json", "--no-ocr", *trust, str(sample_file)], {"KYSO_HOME": str(tmp_path)}, cwd=tmp_path)
+    on_meta, off_meta = json.loads(on.stdout)["metadata"], json.loads(off.stdout)["metadata"]
+    assert on_meta["code_number"] == {"value": "45", "source": "page 1 OCR", "ocr": True}
+    assert not any(isinstance(v, dict) and v.get("ocr") for v in off_meta.values())
+    assert "code_number" not in off_meta
+    assert on.returncode == off.returncode
+    assert list(tmp_path.iterdir()) == [], "OCR writes no file of its own"
+
+
+def test_without_tesseract_data_one_notice_and_the_same_verdict(sample_file, tmp_path):
+    trust = ["--trust", str(ROOT / "samples" / "pki" / "trust.pem"), "--no-trust-store"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {"KYSO_HOME": str(tmp_path / "home"), "TESSDATA_PREFIX": str(empty)}
+    run = _kyso(["verify", "--json", "--jobs", "2", *trust, str(sample_file), str(sample_file)], env)
+    lines = [x for x in run.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "tesseract-ocr-vie" in lines[0] and "văn bản quét" in lines[0], run.stderr
+    reports = [json.loads(x) for x in run.stdout.splitlines()]
+    plain = _kyso(["verify", "--json", "--no-ocr", *trust, str(sample_file)], {"KYSO_HOME": str(tmp_path / "home")})
+    assert [r["verdict"] for r in reports] == [json.loads(plain.stdout)["verdict"]] * 2
+    assert run.returncode == plain.returncode
+    assert all("code_number" not in r["metadata"] for r in reports)
+    assert any(f["code"] == "METADATA_NO_TEXT" for f in reports[0]["findings"])
+    english = _kyso(["verify", "--json", "--lang", "en", *trust, str(sample_file)], env)
+    assert "scanned documents get no metadata" in english.stderr and "văn bản" not in english.stderr
