@@ -30,6 +30,7 @@ class OcrText(DocumentText):
         self.read: list[PageText] = []  # what OCR read, in the order it was read
         self._tried: set[str] = set()
         self._plan: list[int] | None = None
+        self._ocr_keys: set[str] = set()  # content keys of the pages whose glyphs OCR read
 
     # the three ways into a page's glyphs; each first reads the page by OCR when it may
     def _page(self, index, end):
@@ -76,6 +77,33 @@ class OcrText(DocumentText):
             return
         self.read.append(found)
         self._page_cache[key] = found.glyphs
+        if found.glyphs:
+            self._ocr_keys.add(key)
+
+    def _painting(self, index, end):
+        """OCR read its glyphs off the page as PDFium draws it, so they are painted by
+        construction (switching text objects off would not change the picture and would call
+        them unpainted); the text of the widgets on that page is still measured."""
+        self._ensure(index, end)
+        key, _ = self._locate(index, end)
+        if key not in self._ocr_keys:
+            return super()._painting(index, end)
+        at = (len(self.data) if end is None else end, index)
+        if at not in self._paint:
+            from verifier.render.painted import PAINTED, PagePaint
+
+            read = self._page_cache[key]
+            self._page_cache[key] = []
+            try:
+                entry = super()._painting(index, end)
+            finally:
+                self._page_cache[key] = read
+            if entry is None:
+                return None
+            result, glyphs, hidden = entry
+            self._paint[at] = (PagePaint(result.state, [PAINTED] * len(read) + list(result.marks), result.reason),
+                               list(read) + list(glyphs), hidden)
+        return self._paint[at]
 
 
 def _has_recipients(page: PageText) -> bool:

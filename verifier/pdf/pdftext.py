@@ -404,6 +404,7 @@ class DocumentText:
                 h.update(stream_data(geometry.resolved(item)))
             res = geometry.resolved(geometry.inherited(page, "/Resources"))
             h.update(repr(sorted(geometry.entry(res, "/Font", {}).keys()) if res is not None else "").encode())
+            _hash_xobjects(h, res, 4)
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -546,3 +547,18 @@ class DocumentText:
             return data or None
         except Exception:
             return None
+
+
+def _hash_xobjects(h, res, depth: int) -> None:
+    """Feed the page's XObjects (by name, raw bytes, and theirs in turn) into a content key: two
+    pages whose content streams are equal ("/Im0 Do") but draw different images or forms are
+    different pages (scans, and forms an update replaced under the same name)."""
+    xobjects = geometry.resolved(geometry.entry(res, "/XObject", None)) if res is not None else None
+    if depth <= 0 or not xobjects:
+        return
+    for name in sorted(xobjects.keys()):
+        x = geometry.resolved(xobjects[name])
+        raw = getattr(x, "encoded_data", None)
+        h.update(name.encode() + hashlib.sha256(raw if isinstance(raw, bytes) else repr(x).encode()).digest())
+        if geometry.entry(x, "/Subtype", None) == "/Form":
+            _hash_xobjects(h, geometry.resolved(geometry.entry(x, "/Resources", None)), depth - 1)
