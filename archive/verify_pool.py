@@ -24,6 +24,7 @@ class Job:
     max_bytes: int
     lang: str
     as_json: bool
+    etsi: bool = False  # also make the ETSI TS 119 102-2 report (verifier.report.etsi)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Result:
     verdict: str | None  # None: the file could not be read (error says why)
     text: str = ""
     error: str | None = None
+    etsi: bytes | None = None  # the ETSI validation report's XML, when the job asked for it
 
 
 class WorkerDied(Exception):
@@ -97,7 +99,12 @@ def run(job: Job, trust=None) -> Result:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
         report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
-    return Result(job.path, report.verdict, render(report, job.lang, job.as_json))
+    etsi = None
+    if job.etsi:
+        from verifier.report.etsi import validation_report
+
+        etsi = validation_report(report, data)
+    return Result(job.path, report.verdict, render(report, job.lang, job.as_json), etsi=etsi)
 
 
 def render(report, lang: str, as_json: bool) -> str:

@@ -31,12 +31,14 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
 @click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
+@click.option("--etsi", type=click.Path(path_type=Path), metavar="OUT.xml",
+              help="Also write the ETSI TS 119 102-2 validation report (XML); with several files, OUT is a folder.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for several files (default: one per CPU core).")
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER",
               help="Also write an HTML or PDF report to print or attach (several files: a folder, one HTML report each).")
 @click.option("--no-ocr", is_flag=True, help="Do not read scanned pages (no text layer) by OCR for the document's metadata.")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs,
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, etsi, jobs,
            report_to, no_ocr):
     """Verify every signature layer of signed PDF FILES.
 
@@ -50,12 +52,15 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
       kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
       kyso verify --archived 12
       kyso verify samples/plan.pdf --trust samples/pki/trust.pem --report plan.pdf.html
+      kyso verify samples/plan.pdf --trust samples/pki/trust.pem --etsi plan.etsi.xml
     """
     from archive import verify_pool
+    from archive.cli import etsi_out
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
+    etsi_files = etsi_out.targets(list(files), etsi, bool(archived), lang)
     if archived:
         if report_to is not None:
             raise click.UsageError("--report is for files; for an archived document use 'kyso archive report ID'")
@@ -66,7 +71,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
         from archive.cli.report import verify_with_reports
 
         sys.exit(verify_with_reports(files, report_to, config, lang, as_json, max_size * 1024 * 1024))
-    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json) for path in files]
+    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json, etsi=bool(etsi_files)) for path in files]
     workers = jobs or verify_pool.default_workers(len(files))
     verdicts = []
     show_bar = len(files) > 1 and sys.stderr.isatty()
@@ -80,6 +85,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
                 if index and not as_json:
                     click.echo("\n" + "=" * 72 + "\n")
                 click.echo(result.text)
+                etsi_out.write(etsi_files, result, lang)
         except verify_pool.WorkerDied as exc:
             raise click.ClickException(f"{exc}; verify that file alone, or with --jobs 1") from exc
     sys.exit(exit_code(verdicts))

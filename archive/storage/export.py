@@ -1,6 +1,6 @@
 """`kyso archive export`: a self-contained folder for one document, BagIt style: the original
-PDF, the latest report (JSON and readable text in both languages), the metadata, the evidence
-files, the head of the audit chain when it was exported, and manifest-sha256.txt over all of them."""
+PDF, the latest report (JSON, readable text in both languages, and the ETSI TS 119 102-2
+validation report), the metadata, the evidence files, the head of the audit chain when it was exported, and manifest-sha256.txt over all of them."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ def export(archive, ref: str, to: Path) -> Path:
     files["data/metadata.json"] = json.dumps(detail, ensure_ascii=False, indent=2).encode()
     files["data/audit-head.json"] = json.dumps({"seq": seq, "hash": tip}).encode()
     ext = {"certificate": "cer", "crl": "crl", "ocsp": "ocsp", "timestamp": "tst"}
+    kept = []
     for kind, sha in evidence:
-        files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = archive.blobs.get(sha)
+        kept.append((kind, archive.blobs.get(sha)))
+        files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = kept[-1][1]
+    files["data/report.etsi.xml"] = _etsi(report, kept, files["data/original.pdf"])
     if hashlib.sha256(files["data/original.pdf"]).hexdigest() != doc.sha256:
         raise RuntimeError(f"the stored original of document {doc.id} fails fixity; run 'kyso archive fixity'")
     for rel, content in files.items():
@@ -45,6 +48,16 @@ def export(archive, ref: str, to: Path) -> Path:
     with transaction(archive.sessions) as s:
         events.append(s, "exported", doc.id, to=str(target), files=len(files))
     return target
+
+
+def _etsi(report: dict, evidence: list[tuple[str, bytes]], pdf: bytes) -> bytes:
+    """The ETSI validation report, rebuilt from the stored JSON facts and the evidence kept."""
+    from verifier.report.etsi import validation_report
+    from verifier.report.load import report_from_dict
+
+    rebuilt = report_from_dict(report)
+    rebuilt.evidence = evidence
+    return validation_report(rebuilt, pdf)
 
 
 def _text(report: dict, lang: str) -> str:
