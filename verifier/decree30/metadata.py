@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.decree30 import docfields as df
+from verifier.decree30 import provenance
 from verifier.pdf.lines import Line, Segment
 from verifier.pdf.pdftext import DocumentText
 from verifier.vietnam import fold, nfc
@@ -47,6 +48,13 @@ class Entry:
     printed: str | None = None  # as printed, when the value was rewritten (capitals recased)
     blank: bool = False  # the place is there but empty (a draft, or before issuing)
     conflicts: list[dict] = field(default_factory=list)
+    revision: int | None = None  # the first revision from which on the document displays the value as now
+    covered_by: list[int] | None = None  # numbers of the layers whose signed revision displays it
+    unsigned: bool = False  # written after the last signature: not the signed document's own
+    established: bool = True  # False: no known signer vouches for it, or what a viewer shows cannot be told
+    signed_value: Any = None  # /Info and XMP written after the last signature: what that signature covers
+    # (page index or None, appearance fields) it was read from; provenance compares them per revision
+    origin: tuple[int | None, frozenset] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "source": self.source}
@@ -58,6 +66,16 @@ class Entry:
             out["blank"] = True
         if self.conflicts:
             out["conflicts"] = self.conflicts
+        if self.revision is not None:
+            out["revision"] = self.revision
+        if self.covered_by is not None:
+            out["covered_by"] = self.covered_by
+        if self.unsigned:
+            out["unsigned"] = True
+            if self.signed_value is not None:
+                out["signed_value"] = self.signed_value
+        if not self.established:
+            out["established"] = False
         return out
 
 
@@ -107,6 +125,7 @@ class Metadata:
     layer_texts: dict[str, list[str]] = field(default_factory=dict)  # field name -> appearance lines
     text_found: bool = False
     doc: DocumentText | None = None
+    undecided: set[str] = field(default_factory=set)  # fields whose displayed sources disagree
 
     def value(self, key: str):
         entry = self.fields.get(key)
@@ -302,12 +321,15 @@ def _span_sources(block: Block, f: df.Field) -> set[str]:
 
 # --- the extraction ---------------------------------------------------------------------------
 
-def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None) -> Metadata:
+def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None,
+            vouching: set[int] | None = None) -> Metadata:
     """Metadata of the PDF `data` (bytes or a DocumentText). `layer_fields` are the signature
     field names in the report's layer order (to name layers as sources); `names` are other
     spellings of agency names (certificates) used to write capitals back in running case;
     `reader`: the pyHanko reader verification opened for these bytes, read again rather than
-    opening another."""
+    opening another; `vouching`: the numbers of the layers whose signer is known and whose
+    signature is sound (None: not judged here, every signature counts), which alone establish
+    a value they cover."""
     meta = Metadata()
     try:
         doc = data if isinstance(data, DocumentText) else DocumentText(data, reader)
@@ -317,7 +339,7 @@ def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | t
         return meta
     meta.doc = doc
     try:
-        _extract(doc, meta, layer_fields, list(names))
+        _extract(doc, meta, layer_fields, list(names), vouching)
     except Exception as exc:  # metadata is a description; it must never break verification
         log.exception("metadata extraction failed")
         meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))
@@ -418,7 +440,7 @@ def _values(reading: _Reading, corpus: list[str]) -> dict[str, tuple[Any, df.Fie
     return out
 
 
-def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
+def _extract(doc: DocumentText, meta: Metadata, layer_fields, names, vouching=None) -> None:
     widgets = doc.widgets()
     layer_fields = layer_fields if layer_fields is not None else [w.field for w in widgets]
     src = _Sources(layer_fields)
@@ -440,13 +462,17 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
         block = reading.blocks.get(f.block) if f is not None else None
         srcs = _span_sources(block, f) if block is not None else set()
         source, layers = src.describe(block.page + 1 if block is not None else 1, srcs)
-        meta.fields[key] = Entry(value, source, layers, **extra)
+        entry = meta.fields[key] = Entry(value, source, layers, **extra)
+        entry.origin = (block.page if block is not None else 0, frozenset(s for s in srcs if s != "page"))
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
         meta.fields["language"] = Entry("vi", "page 1 text")
     _attachments(meta, src, page_text, reading.footer_page)
     _layer_facts(meta, src, widgets)
-    _pdf_own(meta, doc)
-    _revisions(meta, doc, src, fill_ins, corpus, sorted({0, reading.footer_page or 0}))
+    revs = provenance.revisions(doc, layer_fields)
+    readings = _Readings(doc, fill_ins, corpus)
+    _pdf_own(meta, doc, revs)
+    _revisions(meta, doc, src, readings, sorted({0, reading.footer_page or 0}))
+    _provenance(meta, doc, revs, readings, vouching)
     if not meta.text_found:
         meta.findings.append(("METADATA_NO_TEXT", {"pages": doc.pages}))
     for key, entry in meta.fields.items():
@@ -526,24 +552,26 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
             meta.geometry.appendix_pages.append(page + 1)
         ref = attached_reference(joined)
         if ref:
-            refs.append((ref, f"page {page + 1} text", []))
+            refs.append((ref, f"page {page + 1} text", [], (page, frozenset())))
     for name, lines in meta.layer_texts.items():
         ref = attached_reference(" ".join(lines))
         if ref:
             source, layers = src.describe(1, {name})
-            refs.append((ref, source, layers))
-    for ref, source, layers in refs:
+            refs.append((ref, source, layers, (None, frozenset({name}))))
+    for ref, source, layers, origin in refs:
         if not ref["number"] and not ref["notation"]:
             continue
         value = f"{ref['number']}/{ref['notation']}" if ref["number"] else f"/{ref['notation']}"
         own = "code_notation" in meta.fields  # the main document's own appendix pages refer to itself
         if not own and ("attached_to" not in meta.fields or (not meta.fields["attached_to"].value.split("/")[0] and ref["number"])):
-            meta.fields["attached_to"] = Entry(value, source, layers)
+            meta.fields["attached_to"] = Entry(value, source, layers, origin=origin)
         number, notation = meta.value("code_number"), meta.value("code_notation")
         if notation and ref["notation"] and not df.same_text(df.canon(notation).replace(" ", ""), df.canon(ref["notation"])):
             meta.fields["code_notation"].conflicts.append({"value": ref["notation"], "source": source})
+            meta.undecided.add("code_notation")
         if number and ref["number"] and str(number).lstrip("0") != str(ref["number"]).lstrip("0"):
             meta.fields["code_number"].conflicts.append({"value": ref["number"], "source": source})
+            meta.undecided.add("code_number")
 
 
 def _may_refer(rows: list[str] | None) -> bool:
@@ -593,11 +621,13 @@ def _layer_facts(meta: Metadata, src: _Sources, widgets) -> None:
         m = _COPY.search(text)
         if m and "copy_type" not in meta.fields:
             source, layers = src.describe(w.page or 1, {w.field})
-            meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers)
+            meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers,
+                                             origin=(None, frozenset({w.field})))
             rest = [p.strip() for p in re.split(r"[;\n]", text[m.end():]) if p.strip()]
             organ = next((p for p in rest if not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", p)), None)
             if organ:
-                meta.fields["copy_organ_name"] = Entry(organ.strip(" :,"), source, layers)
+                meta.fields["copy_organ_name"] = Entry(organ.strip(" :,"), source, layers,
+                                                       origin=(None, frozenset({w.field})))
 
 
 def _xmp_fields(data: bytes) -> dict[str, str]:
@@ -619,19 +649,77 @@ def _xmp_fields(data: bytes) -> dict[str, str]:
     return out
 
 
-def _pdf_own(meta: Metadata, doc: DocumentText) -> None:
+def _pdf_own(meta: Metadata, doc: DocumentText, revs: provenance.Revisions) -> None:
+    """/Info and XMP as the file has them, each with the revisions that show it as now; what an
+    update after the last signature wrote there is labelled and the change listed."""
     info = doc.info()
-    if info:
-        meta.fields["pdf_info"] = Entry(info, "PDF information dictionary")
     xmp = doc.xmp()
-    if xmp:
-        fields = _xmp_fields(xmp)
-        if fields:
-            meta.fields["xmp"] = Entry(fields, "XMP metadata stream")
+    xmp_fields = _xmp_fields(xmp) if xmp else {}
+    for key, final, source, at in (
+            ("pdf_info", info, "PDF information dictionary", provenance.info_of),
+            ("xmp", xmp_fields, "XMP metadata stream", lambda view: _xmp_fields(provenance.xmp_of(view) or b"")),
+    ):
+        seen: dict[int, dict] = {}
+
+        def shown(number: int, at=at) -> dict | None:
+            if number not in seen:
+                view = doc.reader_at(revs.ends[number])
+                seen[number] = at(view) if view is not None else None
+            return seen[number]
+
+        covered = sorted(n for n, r in revs.layer_revision.items() if shown(r) == final)
+        first = revs.last
+        for number in sorted(revs.ends, reverse=True):
+            if shown(number) != final:
+                break
+            first = number
+        entry = Entry(final, source, revision=first, covered_by=covered) if final else None
+        if entry is not None:
+            meta.fields[key] = entry
+        last = revs.last_signed
+        if last is None or last == revs.last:
+            continue
+        signed = shown(last) or {}
+        changed = provenance.changes(signed, final)
+        if not changed:
+            continue
+        if entry is not None:
+            entry.unsigned, entry.signed_value = True, signed
+        names = [_PDF_NAMES.get(k, k) for k, _, _ in changed]
+        describing = any(k in provenance.DESCRIBING for k, _, _ in changed)
+        meta.findings.append(("METADATA_CHANGED_AFTER_SIGNING" if describing else "METADATA_UPDATED_AFTER_SIGNING", {
+            "source": "/Info" if key == "pdf_info" else "XMP", "revision": first if final else revs.last,
+            "keys": ", ".join(names),
+            "changes": provenance.readable([(_PDF_NAMES.get(k, k), a, b) for k, a, b in changed])}))
 
 
-def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[str], corpus: list[str],
-               final_pages: list[int]) -> None:
+# the keys of /Info and XMP as the PDF names them (codes, the same in every language)
+_PDF_NAMES = {"title": "/Title", "author": "/Author", "subject": "/Subject", "keywords": "/Keywords",
+              "creator": "/Creator", "producer": "/Producer", "creationdate": "/CreationDate",
+              "moddate": "/ModDate"}
+
+
+class _Readings:
+    """The fields each earlier revision displays, read once per revision."""
+
+    def __init__(self, doc: DocumentText, fill_ins: set[str], corpus: list[str]):
+        self.doc, self.fill_ins, self.corpus = doc, fill_ins, corpus
+        self._done: dict[int, dict | None] = {}
+
+    def at(self, end: int) -> dict | None:
+        """key -> (value, field, blocks) as the revision ending at `end` displays it; None when
+        that revision cannot be read."""
+        if end not in self._done:
+            try:
+                reading = _read(self.doc, end, self.fill_ins)
+                self._done[end] = {k: (v, f, reading.blocks) for k, (v, f, _) in _values(reading, self.corpus).items()}
+            except Exception:
+                log.debug("revision ending at %d unreadable", end, exc_info=True)
+                self._done[end] = None
+        return self._done[end]
+
+
+def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, readings: _Readings, final_pages: list[int]) -> None:
     """Read every earlier revision the same way; a value that differs from the final one (not a
     blank filled in later) is a disagreement the report names."""
     ends = doc.revision_ends()[:-1][-MAX_REVISIONS:]
@@ -640,23 +728,106 @@ def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[s
     for end in ends:
         if doc.content_keys(final_pages, end) == final_keys:
             continue  # the same page text; only fewer appearances, which cannot disagree
-        try:
-            reading = _read(doc, end, fill_ins)
-        except Exception:
-            log.debug("revision ending at %d unreadable", end, exc_info=True)
+        values = readings.at(end)
+        if values is None:
             continue
         name = by_end.get(end)
         number = src.number.get(name) if name else None
         label = (f"revision signed by layer {number} ({name})" if number is not None
                  else f"revision ending at byte {end}")
-        for key, (value, f, _) in _values(reading, corpus).items():
+        for key, (value, f, blocks) in values.items():
             entry = meta.fields.get(key)
             if key not in COMPARED or value is None or entry is None or entry.value is None:
                 continue
             if _differs(value, entry.value) and all(c["value"] != value for c in entry.conflicts):
-                block = reading.blocks.get(f.block) if f is not None else None
+                block = blocks.get(f.block) if f is not None else None
                 where = f"page {block.page + 1} text" if block is not None else "text"
                 entry.conflicts.append({"value": value, "source": f"{where} of the {label}"})
+
+
+def _provenance(meta: Metadata, doc: DocumentText, revs: provenance.Revisions, readings: _Readings,
+                vouching: set[int] | None) -> None:
+    """Each value's revision and the layers covering it; a value no signature covers, or none
+    that a known signer made, is not established (docs/decree30.md §3)."""
+    final_keys: dict[int, tuple] = {}
+    numbers = sorted(revs.ends, reverse=True)[:MAX_REVISIONS + 1]
+
+    def shows(key: str, entry: Entry, number: int) -> bool:
+        page, drawn_by = entry.origin
+        if any(revs.appearance_revision.get(name, revs.last + 1) > number for name in drawn_by):
+            return False  # an appearance drawing it is not there yet, or was rewritten since
+        if page is None or number == revs.last:
+            return True
+        end = revs.ends[number]
+        if page not in final_keys:
+            final_keys[page] = doc.content_keys([page])
+        if doc.content_keys([page], end) == final_keys[page]:
+            return True
+        values = readings.at(end)
+        if values is None or key not in values:
+            return False
+        return not _differs_or_blank(values[key][0], entry.value)
+
+    unsigned, unvouched, undecided, latest = [], [], [], 0
+    for key, entry in meta.fields.items():
+        if entry.origin is None:
+            continue
+        verdicts = {n: shows(key, entry, n) for n in numbers}
+        entry.revision = revs.last
+        for n in numbers:
+            if not verdicts[n]:
+                break
+            entry.revision = n
+        entry.covered_by = sorted(layer for layer, n in revs.layer_revision.items()
+                                  if verdicts.get(n, False) or (n not in verdicts and shows(key, entry, n)))
+        if not revs.layer_revision or entry.value is None:
+            continue  # an unsigned file has nothing signed to tell apart; a blank establishes nothing
+        if not entry.covered_by:
+            entry.unsigned = True
+            entry.established = False
+            unsigned.append(key)
+            latest = max(latest, entry.revision)
+        elif vouching is not None and not set(entry.covered_by) & vouching:
+            entry.established = False
+            unvouched.append((key, entry.covered_by))
+        if key in meta.undecided and entry.established:
+            entry.established = False
+            undecided.append(key)
+    if unsigned:
+        meta.findings.append(("METADATA_NOT_SIGNED", {**_labels(unsigned), "revision": latest}))
+    if unvouched:
+        layers = sorted({n for _, covered in unvouched for n in covered})
+        meta.findings.append(("METADATA_NOT_VOUCHED", {**_labels([k for k, _ in unvouched]), "layers": layers}))
+    if undecided:
+        meta.findings.append(("METADATA_NOT_ESTABLISHED", _labels(undecided)))
+
+
+# How findings name a field to a reader (the names of the government tools' register forms).
+FIELD_LABELS = {
+    "type_name": ("loại văn bản", "document type"), "type_code": ("mã loại văn bản", "type code"),
+    "code_number": ("số văn bản", "document number"), "code_notation": ("ký hiệu", "notation"),
+    "issued_date": ("ngày ban hành", "issue date"), "issued_year": ("năm ban hành", "issue year"),
+    "place": ("địa danh", "place"), "organ_name": ("cơ quan ban hành", "issuing agency"),
+    "parent_organ_name": ("cơ quan chủ quản", "parent body"), "subject": ("trích yếu", "subject"),
+    "addressees": ("nơi gửi đến", "addressees"), "signer_authority": ("thẩm quyền ký", "signing authority"),
+    "signer_position": ("chức vụ người ký", "signer's position"), "signer_name": ("người ký", "signer"),
+    "recipients": ("nơi nhận", "recipients"), "filing": ("nơi lưu", "filing"),
+    "priority": ("độ khẩn, độ mật", "urgency, secrecy"), "urgency": ("độ khẩn", "urgency"),
+    "secrecy": ("độ mật", "secrecy"), "draft": ("dự thảo", "draft"), "attached_to": ("kèm theo văn bản", "attached to"),
+    "copy_type": ("hình thức sao", "copy"), "copy_organ_name": ("cơ quan sao", "copying agency"),
+}
+
+
+def _labels(keys: list[str]) -> dict[str, Any]:
+    return {"fields": keys,
+            "fields_vi": ", ".join(FIELD_LABELS.get(k, (k, k))[0] for k in keys),
+            "fields_en": ", ".join(FIELD_LABELS.get(k, (k, k))[1] for k in keys)}
+
+
+def _differs_or_blank(a, b) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return _differs(a, b)
 
 
 def _differs(a, b) -> bool:
