@@ -140,6 +140,8 @@ def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
     Art. 15), for an archive to warn on duplicates. None when a part is unknown."""
     def v(key):
         entry = meta.get(key)
+        if isinstance(entry, dict) and entry.get("established") is False:
+            return None  # no known signer vouches for it: it keys nothing
         return entry.get("value") if isinstance(entry, dict) else entry
 
     number, notation, organ, issued = v("code_number"), v("code_notation"), v("organ_name"), v("issued_date")
@@ -151,6 +153,9 @@ def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
 # --- reading the pages ------------------------------------------------------------------------
 
 def _fill_ins(doc: DocumentText) -> set[str]:
+    """The appearances read into the page: short ones (a number, a day, drawn into a blank) and
+    any drawing a number or a date phrase on the number line or the date line (docs/decree30.md
+    §3), whether the place name is in the same appearance or printed on the page before it."""
     out = set()
     for w in doc.widgets():
         if not w.visible or w.has_image:
@@ -158,7 +163,44 @@ def _fill_ins(doc: DocumentText) -> set[str]:
         lines = w.lines
         if len(lines) == 1 and 0 < len(lines[0].replace(" ", "")) <= FILL_IN_MAX:
             out.add(w.field)
+        elif len(lines) == 1 and _on_number_or_date_line(doc, w):
+            out.add(w.field)
     return out
+
+
+# what an agency's appearance draws on the number line or the date line
+_NUMBER_PART = re.compile(r"(?:S[ốỐ]\s*(?:[Kk][ýÝ]\s*hiệu)?\s*[:.]?\s*)?\d{1,6}[A-Za-z]?(?:\s*/\s*\S+)?")
+_DATE_PART = re.compile(r"ngày\s*\d{1,2}\b.*tháng\s*\d{1,2}\b.*năm\s*\d{4}|\d{1,2}\s*tháng\s*\d{1,2}|tháng\s*\d{1,2}\s*năm\s*\d{4}",
+                        re.IGNORECASE)
+
+
+def _on_number_or_date_line(doc: DocumentText, w) -> bool:
+    """Whether widget `w` draws one line that is (part of) the number line or the date line: a
+    number or a date phrase on a page row that prints `Số`, a notation, a place name and its
+    comma or a part of the date; or a whole number line or date line in the header, alone."""
+    from verifier.pdf.lines import lines_of
+
+    drawn = lines_of(w.drawn.glyphs)
+    if len(drawn) != 1 or w.page is None:
+        return False
+    line = drawn[0]
+    text = nfc(line.text).strip()
+    number, dated = bool(_NUMBER_PART.fullmatch(text)), bool(_DATE_PART.search(text))
+    if not (number or dated):
+        return False
+    page = w.page - 1
+    row = [seg for pl in doc.lines(page, appearances=False)
+           if abs(pl.y - line.y) <= 0.6 * max(pl.size, line.size) for seg in pl.segments]
+    before = " ".join(seg.text for seg in row if seg.x1 <= line.segments[0].x0 + 1.0)
+    if number and (re.search(r"S[ốỐ]\s*(?:[Kk][ýÝ]\s*hiệu)?\s*[:.]?\s*$", before)
+                   or any(re.match(r"\s*/\s*\S", seg.text) for seg in row if seg.x0 >= line.segments[-1].x1 - 1.0)):
+        return True
+    if dated and (re.search(r"[^\W\d_]\s*,\s*$", before) or re.search(r"ngày|tháng", before, re.IGNORECASE)):
+        return True
+    # the whole line in the appearance, in the header of the page
+    x0, y0, x1, y1 = doc.page_size(page)
+    in_header = line.y >= y1 - HEADER_MAX_FRACTION * (y1 - y0)
+    return in_header and bool(df.parse_number(text) or df.parse_date_line(text))
 
 
 def _lines(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]) -> list[Line]:
