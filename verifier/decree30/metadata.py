@@ -88,6 +88,9 @@ class Block:
     sources: list[tuple[str, ...]] = field(default_factory=list)
     bold: list[bool] = field(default_factory=list)
     boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+    # per line: None when the text painter cannot tell whether a viewer paints some of it (the
+    # `painted` of a segment, verifier/pdf/; segments without it count as painted)
+    paints: list[bool | None] = field(default_factory=list)
 
     def add(self, segments: list[Segment]) -> None:
         text, srcs, bolds, box = "", [], 0, None
@@ -105,6 +108,7 @@ class Block:
         letters = len([c for c in text if not c.isspace()]) or 1
         self.bold.append(bolds * 2 > letters)
         self.boxes.append(box)
+        self.paints.append(None if any(getattr(seg, "painted", True) is None for seg in segments) else True)
 
 
 @dataclass
@@ -280,6 +284,7 @@ def _header(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]):
             body.sources.append(())
             body.bold.append(False)
             body.boxes.append(None)
+            body.paints.append(True)
         body.add(line.segments)
         prev = line
     return left, right, body, lines
@@ -506,6 +511,8 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names, vouching=No
         source, layers = src.describe(block.page + 1 if block is not None else 1, srcs)
         entry = meta.fields[key] = Entry(value, source, layers, **extra)
         entry.origin = (block.page if block is not None else 0, frozenset(s for s in srcs if s != "page"))
+        if block is not None and f is not None and f.line < len(block.paints) and block.paints[f.line] is None:
+            meta.undecided.add(key)  # read from text a viewer may or may not show
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
         meta.fields["language"] = Entry("vi", "page 1 text")
     _attachments(meta, src, page_text, reading.footer_page)
