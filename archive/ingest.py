@@ -370,10 +370,15 @@ def apply_metadata(doc: Document, report) -> None:
     meta = getattr(report, "metadata", None) or {}
     for key in METADATA_FIELDS:
         value = meta.get(key)
+        if isinstance(value, dict) and value.get("established") is False:
+            setattr(doc, key, None)  # shown in the report, never indexed as the document's
+            continue
         value = value.get("value") if isinstance(value, dict) else value
         if value is not None:
             setattr(doc, key, str(value) if not isinstance(value, list) else "; ".join(map(str, value)))
     issued = meta.get("issued_date")
+    if isinstance(issued, dict) and issued.get("established") is False:
+        doc.issued_date = issued = None
     issued = issued.get("value") if isinstance(issued, dict) else issued
     if issued:
         try:

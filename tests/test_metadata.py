@@ -41,7 +41,8 @@ def test_each_field_says_where_it_came_from(plan):
     assert f["organ_name"].printed == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
     assert f["pdf_info"].source == "PDF information dictionary" and f["pdf_info"].value["title"].startswith("Kế hoạch")
     d = plan.to_dict()
-    assert d["code_number"] == {"value": "45", "source": "layer 3 appearance (Signature3)", "layers": [3]}
+    assert d["code_number"] == {"value": "45", "source": "layer 3 appearance (Signature3)", "layers": [3],
+                                "revision": 4, "covered_by": [3, 4, 5, 6]}
     assert uniqueness_key(d) == ("45", "KH-SGDĐT", "so giao duc va dao tao", 2022)
 
 

@@ -120,3 +120,22 @@ def test_a_page_not_drawn_is_unknown_and_keeps_its_text():
     assert doc.paint(0).state == painted.UNKNOWN and "pages" in doc.paint(0).reason
     assert doc.established(0) is False
     assert any("45" in ln.text for ln in doc.lines(0))
+
+
+def test_a_value_from_text_whose_painting_is_unknown_is_not_established():
+    """The metadata side of the test above: the number read from a page that could not be
+    measured is shown, but not as fact (established false, METADATA_NOT_ESTABLISHED)."""
+    from verifier.decree30.metadata import extract
+
+    doc = DocumentText(pk.PLAN.read_bytes())
+    doc._measured = pdftext_module().MAX_PAINT_PAGES
+    meta = extract(doc)
+    number = meta.fields["code_number"].to_dict()
+    assert number["value"] == "45" and number.get("established") is False, number
+    assert "METADATA_NOT_ESTABLISHED" in {code for code, _ in meta.findings}
+
+
+def pdftext_module():
+    from verifier.pdf import pdftext
+
+    return pdftext

@@ -24,6 +24,7 @@ from typing import Any
 
 from verifier.decree30 import docfields as df
 from verifier.ocr.engine import OCR_SOURCE
+from verifier.decree30 import provenance
 from verifier.pdf.lines import Line, Segment
 from verifier.pdf.pdftext import DocumentText
 from verifier.vietnam import fold, nfc
@@ -49,6 +50,13 @@ class Entry:
     blank: bool = False  # the place is there but empty (a draft, or before issuing)
     conflicts: list[dict] = field(default_factory=list)
     ocr: bool = False  # read by OCR from a page without a text layer (verifier.ocr)
+    revision: int | None = None  # the first revision from which on the document displays the value as now
+    covered_by: list[int] | None = None  # numbers of the layers whose signed revision displays it
+    unsigned: bool = False  # written after the last signature: not the signed document's own
+    established: bool = True  # False: no known signer vouches for it, or what a viewer shows cannot be told
+    signed_value: Any = None  # /Info and XMP written after the last signature: what that signature covers
+    # (page index or None, appearance fields) it was read from; provenance compares them per revision
+    origin: tuple[int | None, frozenset] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "source": self.source}
@@ -62,6 +70,16 @@ class Entry:
             out["blank"] = True
         if self.conflicts:
             out["conflicts"] = self.conflicts
+        if self.revision is not None:
+            out["revision"] = self.revision
+        if self.covered_by is not None:
+            out["covered_by"] = self.covered_by
+        if self.unsigned:
+            out["unsigned"] = True
+            if self.signed_value is not None:
+                out["signed_value"] = self.signed_value
+        if not self.established:
+            out["established"] = False
         return out
 
 
@@ -74,6 +92,9 @@ class Block:
     sources: list[tuple[str, ...]] = field(default_factory=list)
     bold: list[bool] = field(default_factory=list)
     boxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+    # per line: None when the text painter cannot tell whether a viewer paints some of it (the
+    # `painted` of a segment, verifier/pdf/; segments without it count as painted)
+    paints: list[bool | None] = field(default_factory=list)
 
     def add(self, segments: list[Segment]) -> None:
         text, srcs, bolds, box = "", [], 0, None
@@ -91,6 +112,7 @@ class Block:
         letters = len([c for c in text if not c.isspace()]) or 1
         self.bold.append(bolds * 2 > letters)
         self.boxes.append(box)
+        self.paints.append(None if any(getattr(seg, "painted", True) is None for seg in segments) else True)
 
 
 @dataclass
@@ -111,6 +133,7 @@ class Metadata:
     layer_texts: dict[str, list[str]] = field(default_factory=dict)  # field name -> appearance lines
     text_found: bool = False
     doc: DocumentText | None = None
+    undecided: set[str] = field(default_factory=set)  # fields whose displayed sources disagree
 
     def value(self, key: str):
         entry = self.fields.get(key)
@@ -125,6 +148,8 @@ def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
     Art. 15), for an archive to warn on duplicates. None when a part is unknown."""
     def v(key):
         entry = meta.get(key)
+        if isinstance(entry, dict) and entry.get("established") is False:
+            return None  # no known signer vouches for it: it keys nothing
         return entry.get("value") if isinstance(entry, dict) else entry
 
     number, notation, organ, issued = v("code_number"), v("code_notation"), v("organ_name"), v("issued_date")
@@ -136,6 +161,9 @@ def uniqueness_key(meta: dict) -> tuple[str, str, str, int] | None:
 # --- reading the pages ------------------------------------------------------------------------
 
 def _fill_ins(doc: DocumentText) -> set[str]:
+    """The appearances read into the page: short ones (a number, a day, drawn into a blank) and
+    any drawing a number or a date phrase on the number line or the date line (docs/decree30.md
+    §3), whether the place name is in the same appearance or printed on the page before it."""
     out = set()
     for w in doc.widgets():
         if not w.visible or w.has_image:
@@ -143,7 +171,44 @@ def _fill_ins(doc: DocumentText) -> set[str]:
         lines = w.lines
         if len(lines) == 1 and 0 < len(lines[0].replace(" ", "")) <= FILL_IN_MAX:
             out.add(w.field)
+        elif len(lines) == 1 and _on_number_or_date_line(doc, w):
+            out.add(w.field)
     return out
+
+
+# what an agency's appearance draws on the number line or the date line
+_NUMBER_PART = re.compile(r"(?:S[ốỐ]\s*(?:[Kk][ýÝ]\s*hiệu)?\s*[:.]?\s*)?\d{1,6}[A-Za-z]?(?:\s*/\s*\S+)?")
+_DATE_PART = re.compile(r"ngày\s*\d{1,2}\b.*tháng\s*\d{1,2}\b.*năm\s*\d{4}|\d{1,2}\s*tháng\s*\d{1,2}|tháng\s*\d{1,2}\s*năm\s*\d{4}",
+                        re.IGNORECASE)
+
+
+def _on_number_or_date_line(doc: DocumentText, w) -> bool:
+    """Whether widget `w` draws one line that is (part of) the number line or the date line: a
+    number or a date phrase on a page row that prints `Số`, a notation, a place name and its
+    comma or a part of the date; or a whole number line or date line in the header, alone."""
+    from verifier.pdf.lines import lines_of
+
+    drawn = lines_of(w.drawn.glyphs)
+    if len(drawn) != 1 or w.page is None:
+        return False
+    line = drawn[0]
+    text = nfc(line.text).strip()
+    number, dated = bool(_NUMBER_PART.fullmatch(text)), bool(_DATE_PART.search(text))
+    if not (number or dated):
+        return False
+    page = w.page - 1
+    row = [seg for pl in doc.lines(page, appearances=False)
+           if abs(pl.y - line.y) <= 0.6 * max(pl.size, line.size) for seg in pl.segments]
+    before = " ".join(seg.text for seg in row if seg.x1 <= line.segments[0].x0 + 1.0)
+    if number and (re.search(r"S[ốỐ]\s*(?:[Kk][ýÝ]\s*hiệu)?\s*[:.]?\s*$", before)
+                   or any(re.match(r"\s*/\s*\S", seg.text) for seg in row if seg.x0 >= line.segments[-1].x1 - 1.0)):
+        return True
+    if dated and (re.search(r"[^\W\d_]\s*,\s*$", before) or re.search(r"ngày|tháng", before, re.IGNORECASE)):
+        return True
+    # the whole line in the appearance, in the header of the page
+    x0, y0, x1, y1 = doc.page_size(page)
+    in_header = line.y >= y1 - HEADER_MAX_FRACTION * (y1 - y0)
+    return in_header and bool(df.parse_number(text) or df.parse_date_line(text))
 
 
 def _lines(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]) -> list[Line]:
@@ -223,6 +288,7 @@ def _header(doc: DocumentText, page: int, end: int | None, fill_ins: set[str]):
             body.sources.append(())
             body.bold.append(False)
             body.boxes.append(None)
+            body.paints.append(True)
         body.add(line.segments)
         prev = line
     return left, right, body, lines
@@ -309,12 +375,15 @@ def _span_sources(block: Block, f: df.Field) -> set[str]:
 # --- the extraction ---------------------------------------------------------------------------
 
 def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | tuple = (), reader=None,
-            ocr: bool = False) -> Metadata:
+            ocr: bool = False, vouching: set[int] | None = None) -> Metadata:
     """Metadata of the PDF `data` (bytes or a DocumentText). `layer_fields` are the signature
     field names in the report's layer order (to name layers as sources); `names` are other
     spellings of agency names (certificates) used to write capitals back in running case;
     `reader`: the pyHanko reader verification opened for these bytes, read again rather than
-    opening another; `ocr`: pages without a text layer are read by OCR (_with_ocr)."""
+    opening another; `ocr`: pages without a text layer are read by OCR (_with_ocr);
+    `vouching`: the numbers of the layers whose signer is known and whose
+    signature is sound (None: not judged here, every signature counts), which alone establish
+    a value they cover."""
     meta = Metadata()
     try:
         doc = data if isinstance(data, DocumentText) else _with_ocr(data, reader) if ocr else DocumentText(data, reader)
@@ -324,7 +393,7 @@ def extract(data, *, layer_fields: list[str] | None = None, names: list[str] | t
         return meta
     meta.doc = doc
     try:
-        _extract(doc, meta, layer_fields, list(names))
+        _extract(doc, meta, layer_fields, list(names), vouching)
     except Exception as exc:  # metadata is a description; it must never break verification
         log.exception("metadata extraction failed")
         meta.findings.append(("METADATA_UNREADABLE", {"reason": f"{type(exc).__name__}: {exc}"}))
@@ -425,7 +494,7 @@ def _values(reading: _Reading, corpus: list[str]) -> dict[str, tuple[Any, df.Fie
     return out
 
 
-def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
+def _extract(doc: DocumentText, meta: Metadata, layer_fields, names, vouching=None) -> None:
     widgets = doc.widgets()
     layer_fields = layer_fields if layer_fields is not None else [w.field for w in widgets]
     src = _Sources(layer_fields)
@@ -449,14 +518,20 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names) -> None:
         source, layers = src.describe(block.page + 1 if block is not None else 1, srcs)
         if OCR_SOURCE in srcs and extra.get("blank"):
             continue  # OCR cannot tell a blank from a handwritten number or day it could not read
-        meta.fields[key] = Entry(value, source, layers, ocr=OCR_SOURCE in srcs, **extra)
+        entry = meta.fields[key] = Entry(value, source, layers, ocr=OCR_SOURCE in srcs, **extra)
+        entry.origin = (block.page if block is not None else 0, frozenset(s for s in srcs if s != "page"))
+        if block is not None and f is not None and f.line < len(block.paints) and block.paints[f.line] is None:
+            meta.undecided.add(key)  # read from text a viewer may or may not show
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
         ocr_read = 1 in _ocr_pages(doc)
         meta.fields["language"] = Entry("vi", "page 1 OCR" if ocr_read else "page 1 text", ocr=ocr_read)
     _attachments(meta, src, page_text, reading.footer_page)
     _layer_facts(meta, src, widgets)
-    _pdf_own(meta, doc)
-    _revisions(meta, doc, src, fill_ins, corpus, sorted({0, reading.footer_page or 0}))
+    revs = provenance.revisions(doc, layer_fields)
+    readings = _Readings(doc, fill_ins, corpus)
+    _pdf_own(meta, doc, revs)
+    _revisions(meta, doc, src, readings, sorted({0, reading.footer_page or 0}))
+    _provenance(meta, doc, revs, readings, vouching)
     if not meta.text_found:
         meta.findings.append(("METADATA_NO_TEXT", {"pages": doc.pages}))
     if _ocr_pages(doc):
@@ -553,24 +628,26 @@ def _attachments(meta: Metadata, src: _Sources, page_text: list[str], footer_pag
             meta.geometry.appendix_pages.append(page + 1)
         ref = attached_reference(joined)
         if ref:
-            refs.append((ref, f"page {page + 1} text", []))
+            refs.append((ref, f"page {page + 1} text", [], (page, frozenset())))
     for name, lines in meta.layer_texts.items():
         ref = attached_reference(" ".join(lines))
         if ref:
             source, layers = src.describe(1, {name})
-            refs.append((ref, source, layers))
-    for ref, source, layers in refs:
+            refs.append((ref, source, layers, (None, frozenset({name}))))
+    for ref, source, layers, origin in refs:
         if not ref["number"] and not ref["notation"]:
             continue
         value = f"{ref['number']}/{ref['notation']}" if ref["number"] else f"/{ref['notation']}"
         own = "code_notation" in meta.fields  # the main document's own appendix pages refer to itself
         if not own and ("attached_to" not in meta.fields or (not meta.fields["attached_to"].value.split("/")[0] and ref["number"])):
-            meta.fields["attached_to"] = Entry(value, source, layers)
+            meta.fields["attached_to"] = Entry(value, source, layers, origin=origin)
         number, notation = meta.value("code_number"), meta.value("code_notation")
         if notation and ref["notation"] and not df.same_text(df.canon(notation).replace(" ", ""), df.canon(ref["notation"])):
             meta.fields["code_notation"].conflicts.append({"value": ref["notation"], "source": source})
+            meta.undecided.add("code_notation")
         if number and ref["number"] and str(number).lstrip("0") != str(ref["number"]).lstrip("0"):
             meta.fields["code_number"].conflicts.append({"value": ref["number"], "source": source})
+            meta.undecided.add("code_number")
 
 
 def _may_refer(rows: list[str] | None) -> bool:
@@ -620,11 +697,13 @@ def _layer_facts(meta: Metadata, src: _Sources, widgets) -> None:
         m = _COPY.search(text)
         if m and "copy_type" not in meta.fields:
             source, layers = src.describe(w.page or 1, {w.field})
-            meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers)
+            meta.fields["copy_type"] = Entry(" ".join(m.group(1).split()).capitalize(), source, layers,
+                                             origin=(None, frozenset({w.field})))
             rest = [p.strip() for p in re.split(r"[;\n]", text[m.end():]) if p.strip()]
             organ = next((p for p in rest if not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", p)), None)
             if organ:
-                meta.fields["copy_organ_name"] = Entry(organ.strip(" :,"), source, layers)
+                meta.fields["copy_organ_name"] = Entry(organ.strip(" :,"), source, layers,
+                                                       origin=(None, frozenset({w.field})))
 
 
 def _xmp_fields(data: bytes) -> dict[str, str]:
@@ -646,19 +725,77 @@ def _xmp_fields(data: bytes) -> dict[str, str]:
     return out
 
 
-def _pdf_own(meta: Metadata, doc: DocumentText) -> None:
+def _pdf_own(meta: Metadata, doc: DocumentText, revs: provenance.Revisions) -> None:
+    """/Info and XMP as the file has them, each with the revisions that show it as now; what an
+    update after the last signature wrote there is labelled and the change listed."""
     info = doc.info()
-    if info:
-        meta.fields["pdf_info"] = Entry(info, "PDF information dictionary")
     xmp = doc.xmp()
-    if xmp:
-        fields = _xmp_fields(xmp)
-        if fields:
-            meta.fields["xmp"] = Entry(fields, "XMP metadata stream")
+    xmp_fields = _xmp_fields(xmp) if xmp else {}
+    for key, final, source, at in (
+            ("pdf_info", info, "PDF information dictionary", provenance.info_of),
+            ("xmp", xmp_fields, "XMP metadata stream", lambda view: _xmp_fields(provenance.xmp_of(view) or b"")),
+    ):
+        seen: dict[int, dict] = {}
+
+        def shown(number: int, at=at) -> dict | None:
+            if number not in seen:
+                view = doc.reader_at(revs.ends[number])
+                seen[number] = at(view) if view is not None else None
+            return seen[number]
+
+        covered = sorted(n for n, r in revs.layer_revision.items() if shown(r) == final)
+        first = revs.last
+        for number in sorted(revs.ends, reverse=True):
+            if shown(number) != final:
+                break
+            first = number
+        entry = Entry(final, source, revision=first, covered_by=covered) if final else None
+        if entry is not None:
+            meta.fields[key] = entry
+        last = revs.last_signed
+        if last is None or last == revs.last:
+            continue
+        signed = shown(last) or {}
+        changed = provenance.changes(signed, final)
+        if not changed:
+            continue
+        if entry is not None:
+            entry.unsigned, entry.signed_value = True, signed
+        names = [_PDF_NAMES.get(k, k) for k, _, _ in changed]
+        describing = any(k in provenance.DESCRIBING for k, _, _ in changed)
+        meta.findings.append(("METADATA_CHANGED_AFTER_SIGNING" if describing else "METADATA_UPDATED_AFTER_SIGNING", {
+            "source": "/Info" if key == "pdf_info" else "XMP", "revision": first if final else revs.last,
+            "keys": ", ".join(names),
+            "changes": provenance.readable([(_PDF_NAMES.get(k, k), a, b) for k, a, b in changed])}))
 
 
-def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[str], corpus: list[str],
-               final_pages: list[int]) -> None:
+# the keys of /Info and XMP as the PDF names them (codes, the same in every language)
+_PDF_NAMES = {"title": "/Title", "author": "/Author", "subject": "/Subject", "keywords": "/Keywords",
+              "creator": "/Creator", "producer": "/Producer", "creationdate": "/CreationDate",
+              "moddate": "/ModDate"}
+
+
+class _Readings:
+    """The fields each earlier revision displays, read once per revision."""
+
+    def __init__(self, doc: DocumentText, fill_ins: set[str], corpus: list[str]):
+        self.doc, self.fill_ins, self.corpus = doc, fill_ins, corpus
+        self._done: dict[int, dict | None] = {}
+
+    def at(self, end: int) -> dict | None:
+        """key -> (value, field, blocks) as the revision ending at `end` displays it; None when
+        that revision cannot be read."""
+        if end not in self._done:
+            try:
+                reading = _read(self.doc, end, self.fill_ins)
+                self._done[end] = {k: (v, f, reading.blocks) for k, (v, f, _) in _values(reading, self.corpus).items()}
+            except Exception:
+                log.debug("revision ending at %d unreadable", end, exc_info=True)
+                self._done[end] = None
+        return self._done[end]
+
+
+def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, readings: _Readings, final_pages: list[int]) -> None:
     """Read every earlier revision the same way; a value that differs from the final one (not a
     blank filled in later) is a disagreement the report names."""
     ends = doc.revision_ends()[:-1][-MAX_REVISIONS:]
@@ -667,23 +804,106 @@ def _revisions(meta: Metadata, doc: DocumentText, src: _Sources, fill_ins: set[s
     for end in ends:
         if doc.content_keys(final_pages, end) == final_keys:
             continue  # the same page text; only fewer appearances, which cannot disagree
-        try:
-            reading = _read(doc, end, fill_ins)
-        except Exception:
-            log.debug("revision ending at %d unreadable", end, exc_info=True)
+        values = readings.at(end)
+        if values is None:
             continue
         name = by_end.get(end)
         number = src.number.get(name) if name else None
         label = (f"revision signed by layer {number} ({name})" if number is not None
                  else f"revision ending at byte {end}")
-        for key, (value, f, _) in _values(reading, corpus).items():
+        for key, (value, f, blocks) in values.items():
             entry = meta.fields.get(key)
             if key not in COMPARED or value is None or entry is None or entry.value is None:
                 continue
             if _differs(value, entry.value) and all(c["value"] != value for c in entry.conflicts):
-                block = reading.blocks.get(f.block) if f is not None else None
+                block = blocks.get(f.block) if f is not None else None
                 where = f"page {block.page + 1} text" if block is not None else "text"
                 entry.conflicts.append({"value": value, "source": f"{where} of the {label}"})
+
+
+def _provenance(meta: Metadata, doc: DocumentText, revs: provenance.Revisions, readings: _Readings,
+                vouching: set[int] | None) -> None:
+    """Each value's revision and the layers covering it; a value no signature covers, or none
+    that a known signer made, is not established (docs/decree30.md §3)."""
+    final_keys: dict[int, tuple] = {}
+    numbers = sorted(revs.ends, reverse=True)[:MAX_REVISIONS + 1]
+
+    def shows(key: str, entry: Entry, number: int) -> bool:
+        page, drawn_by = entry.origin
+        if any(revs.appearance_revision.get(name, revs.last + 1) > number for name in drawn_by):
+            return False  # an appearance drawing it is not there yet, or was rewritten since
+        if page is None or number == revs.last:
+            return True
+        end = revs.ends[number]
+        if page not in final_keys:
+            final_keys[page] = doc.content_keys([page])
+        if doc.content_keys([page], end) == final_keys[page]:
+            return True
+        values = readings.at(end)
+        if values is None or key not in values:
+            return False
+        return not _differs_or_blank(values[key][0], entry.value)
+
+    unsigned, unvouched, undecided, latest = [], [], [], 0
+    for key, entry in meta.fields.items():
+        if entry.origin is None:
+            continue
+        verdicts = {n: shows(key, entry, n) for n in numbers}
+        entry.revision = revs.last
+        for n in numbers:
+            if not verdicts[n]:
+                break
+            entry.revision = n
+        entry.covered_by = sorted(layer for layer, n in revs.layer_revision.items()
+                                  if verdicts.get(n, False) or (n not in verdicts and shows(key, entry, n)))
+        if not revs.layer_revision or entry.value is None:
+            continue  # an unsigned file has nothing signed to tell apart; a blank establishes nothing
+        if not entry.covered_by:
+            entry.unsigned = True
+            entry.established = False
+            unsigned.append(key)
+            latest = max(latest, entry.revision)
+        elif vouching is not None and not set(entry.covered_by) & vouching:
+            entry.established = False
+            unvouched.append((key, entry.covered_by))
+        if key in meta.undecided and entry.established:
+            entry.established = False
+            undecided.append(key)
+    if unsigned:
+        meta.findings.append(("METADATA_NOT_SIGNED", {**_labels(unsigned), "revision": latest}))
+    if unvouched:
+        layers = sorted({n for _, covered in unvouched for n in covered})
+        meta.findings.append(("METADATA_NOT_VOUCHED", {**_labels([k for k, _ in unvouched]), "layers": layers}))
+    if undecided:
+        meta.findings.append(("METADATA_NOT_ESTABLISHED", _labels(undecided)))
+
+
+# How findings name a field to a reader (the names of the government tools' register forms).
+FIELD_LABELS = {
+    "type_name": ("loại văn bản", "document type"), "type_code": ("mã loại văn bản", "type code"),
+    "code_number": ("số văn bản", "document number"), "code_notation": ("ký hiệu", "notation"),
+    "issued_date": ("ngày ban hành", "issue date"), "issued_year": ("năm ban hành", "issue year"),
+    "place": ("địa danh", "place"), "organ_name": ("cơ quan ban hành", "issuing agency"),
+    "parent_organ_name": ("cơ quan chủ quản", "parent body"), "subject": ("trích yếu", "subject"),
+    "addressees": ("nơi gửi đến", "addressees"), "signer_authority": ("thẩm quyền ký", "signing authority"),
+    "signer_position": ("chức vụ người ký", "signer's position"), "signer_name": ("người ký", "signer"),
+    "recipients": ("nơi nhận", "recipients"), "filing": ("nơi lưu", "filing"),
+    "priority": ("độ khẩn, độ mật", "urgency, secrecy"), "urgency": ("độ khẩn", "urgency"),
+    "secrecy": ("độ mật", "secrecy"), "draft": ("dự thảo", "draft"), "attached_to": ("kèm theo văn bản", "attached to"),
+    "copy_type": ("hình thức sao", "copy"), "copy_organ_name": ("cơ quan sao", "copying agency"),
+}
+
+
+def _labels(keys: list[str]) -> dict[str, Any]:
+    return {"fields": keys,
+            "fields_vi": ", ".join(FIELD_LABELS.get(k, (k, k))[0] for k in keys),
+            "fields_en": ", ".join(FIELD_LABELS.get(k, (k, k))[1] for k in keys)}
+
+
+def _differs_or_blank(a, b) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return _differs(a, b)
 
 
 def _differs(a, b) -> bool:

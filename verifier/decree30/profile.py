@@ -430,6 +430,22 @@ def _later_untrusted(prof: Profile, signing, purpose) -> None:
 
 # --- into the report ------------------------------------------------------------------------
 
+# faults that came after a signature: what it signed is still its signer's
+_LATER_FAULTS = frozenset({"MODIFIED_AFTER_SIGNING", "OVERLAY_BY_UNIDENTIFIED_SIGNER"})
+
+
+def vouches(layer) -> bool:
+    """Whether a layer's signature establishes the metadata it covers: a sound signature
+    (intact, verifying) by a signer kyso can identify (verifier.signatures.vouch.standing), also
+    when its only fault is what was changed or drawn after it, which does not undo what it signed."""
+    from verifier.signatures import vouch
+
+    if vouch.standing(layer) == vouch.SIGNER:
+        return True
+    return (layer.kind == "signature" and bool(layer.integrity and layer.cryptographic_validity)
+            and layer.subindication in _LATER_FAULTS and layer.trust_anchor is not None)
+
+
 def describe(data: bytes, report, reader=None, ocr: bool = False) -> Metadata:
     """Metadata, purposes and profile findings of a verified document, written into `report`
     (verifier.document calls this after the layers and the structural checks, with its reader);
@@ -438,7 +454,8 @@ def describe(data: bytes, report, reader=None, ocr: bool = False) -> Metadata:
 
     names = [x for layer in report.layers if layer.role == "agency"
              for x in (layer.signer.common_name, layer.signer.organization) if x]
-    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names, reader=reader, ocr=ocr)
+    meta = extract(data, layer_fields=[layer.field for layer in report.layers], names=names, reader=reader, ocr=ocr,
+                   vouching={n for n, layer in enumerate(report.layers, start=1) if vouches(layer)})
     report.metadata = meta.to_dict()
     for code, params in meta.findings:
         report.add(code, **params)

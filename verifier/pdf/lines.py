@@ -27,6 +27,9 @@ class Segment:
     sources: tuple[str, ...]  # per character of `text` (an inferred space gets its left neighbour's)
     xs: tuple[float, ...] = ()  # per character: where it starts
     bolds: tuple[bool, ...] = ()  # per character: drawn with a bold font
+    # whether a viewer paints it: None when some of its glyphs could not be told
+    # (verifier.render.painted; DocumentText.lines marks them)
+    painted: bool | None = True
 
     def part(self, lo: float | None = None, hi: float | None = None) -> "Segment | None":
         """The characters starting in [lo, hi), as a segment of their own."""
@@ -44,7 +47,8 @@ class Segment:
         x1 = self.xs[j2] if j2 < len(self.xs) else self.x1
         bolds = self.bolds[i2:j2]
         bold = sum(bolds) * 2 > len([c for c in text2 if c != " "]) if bolds else self.bold
-        return Segment(self.xs[i2], x1, self.y, self.size, text2, bold, self.sources[i2:j2], self.xs[i2:j2], bolds)
+        return Segment(self.xs[i2], x1, self.y, self.size, text2, bold, self.sources[i2:j2], self.xs[i2:j2], bolds,
+                       self.painted)
 
 
 @dataclass

@@ -301,8 +301,25 @@ class DocumentText:
         them."""
         memo, glyphs = self._view(index, end, appearances, only)
         if memo not in self._lines:
-            self._lines[memo] = lines_of(glyphs)
+            lines = lines_of(glyphs)
+            undecided = self._undecided(index, end, glyphs)
+            if undecided:
+                _mark_undecided(lines, undecided)
+            self._lines[memo] = lines
         return self._lines[memo]
+
+    def _undecided(self, index: int, end: int | None, glyphs) -> list:
+        """The glyphs among `glyphs` whose painting could not be told (UNKNOWN marks)."""
+        if not self.painted or not glyphs:
+            return []
+        entry = self._painting(index, end)
+        if entry is None:
+            return []
+        from verifier.render.painted import UNKNOWN
+
+        result, measured, _ = entry
+        unknown = {id(g) for g, mark in zip(measured, result.marks) if mark == UNKNOWN}
+        return [g for g in glyphs if id(g) in unknown] if unknown else []
 
     def rows(self, index: int, end: int | None = None, *, appearances: bool = True,
              only: set[str] | None = None) -> list[str] | None:
@@ -562,3 +579,12 @@ def _hash_xobjects(h, res, depth: int) -> None:
         h.update(name.encode() + hashlib.sha256(raw if isinstance(raw, bytes) else repr(x).encode()).digest())
         if geometry.entry(x, "/Subtype", None) == "/Form":
             _hash_xobjects(h, geometry.resolved(geometry.entry(x, "/Resources", None)), depth - 1)
+
+
+def _mark_undecided(lines: list[Line], glyphs) -> None:
+    """Segments holding a glyph whose painting could not be told get painted=None, so that a
+    value read from them is not taken as fact (verifier.decree30.metadata)."""
+    for line in lines:
+        for seg in line.segments:
+            if any(abs(g.y - seg.y) <= 0.5 * max(seg.size, 1.0) and seg.x0 - 0.5 <= g.x0 <= seg.x1 + 0.5 for g in glyphs):
+                seg.painted = None

@@ -600,6 +600,33 @@ FINDINGS = _codes(
         "Trang {pages} là bản quét: thông tin văn bản trên các trang này được đọc bằng nhận dạng chữ (OCR), có thể sai; hãy đối chiếu số, ngày với văn bản.",
         "Page {pages} is a scan: the document's details on it were read by text recognition (OCR) and may be wrong; check the number and date against the document.",
     ),
+    # issue 16 (provenance): which revision and which signatures each metadata value comes from
+    # (verifier.decree30.metadata, verifier.decree30.provenance)
+    Code(
+        "METADATA_CHANGED_AFTER_SIGNING", "warning",
+        "Thuộc tính tài liệu ({source}) được ghi lại ở phiên bản {revision}, sau chữ ký cuối cùng, không chữ ký nào bảo đảm: {changes}. Tiêu đề hay mô tả mà phần mềm đọc PDF hiển thị có thể không phải của văn bản đã ký; thông tin văn bản được đọc từ nội dung đã ký.",
+        "The document properties ({source}) were rewritten in revision {revision}, after the last signature, and no signature covers them: {changes}. The title or description a PDF viewer shows may not be the signed document's; the document's details are read from the signed content.",
+    ),
+    Code(
+        "METADATA_UPDATED_AFTER_SIGNING", "info",
+        "Thuộc tính kỹ thuật của tài liệu ({source}: {keys}) được cập nhật ở phiên bản {revision}, sau chữ ký cuối cùng: {changes}.",
+        "Technical document properties ({source}: {keys}) were updated in revision {revision}, after the last signature: {changes}.",
+    ),
+    Code(
+        "METADATA_NOT_SIGNED", "warning",
+        "Thông tin văn bản ({fields_vi}) được đọc từ nội dung do phiên bản {revision} ghi, không chữ ký số nào bảo đảm: không dùng làm thông tin của văn bản đã ký.",
+        "Document details ({fields_en}) are read from content written by revision {revision}, which no signature covers: they are not taken as the signed document's.",
+    ),
+    Code(
+        "METADATA_NOT_VOUCHED", "warning",
+        "Thông tin văn bản ({fields_vi}) chỉ được bảo đảm bởi chữ ký {layers}, mà người ký không xác định được hoặc chữ ký không hợp lệ: không dùng làm thông tin của văn bản.",
+        "Document details ({fields_en}) are covered only by signature {layers}, whose signer cannot be identified or whose signature fails: they are not taken as the document's.",
+    ),
+    Code(
+        "METADATA_NOT_ESTABLISHED", "warning",
+        "Không xác định được thông tin văn bản ({fields_vi}): các nguồn hiển thị khác nhau, hoặc không biết phần mềm đọc PDF có hiển thị chữ đó hay không.",
+        "Document details ({fields_en}) cannot be established: the displayed sources disagree, or whether a PDF viewer shows that text cannot be told.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
