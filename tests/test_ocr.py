@@ -118,7 +118,8 @@ def test_cli_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
     on = _kyso(["verify", "--json", *trust, str(sample_file)], {"KYSO_HOME": str(tmp_path)}, cwd=tmp_path)
     off = _kyso(["verify", "--json", "--no-ocr", *trust, str(sample_file)], {"KYSO_HOME": str(tmp_path)}, cwd=tmp_path)
     on_meta, off_meta = json.loads(on.stdout)["metadata"], json.loads(off.stdout)["metadata"]
-    assert on_meta["code_number"] == {"value": "45", "source": "page 1 OCR", "ocr": True}
+    # the scanned page is what the agency signed: the number read off it is the signed document's
+    assert on_meta["code_number"] == {"value": "45", "source": "page 1 OCR", "ocr": True, "revision": 1, "covered_by": [1]}
     assert not any(isinstance(v, dict) and v.get("ocr") for v in off_meta.values())
     assert "code_number" not in off_meta
     assert on.returncode == off.returncode

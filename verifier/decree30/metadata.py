@@ -519,7 +519,8 @@ def _extract(doc: DocumentText, meta: Metadata, layer_fields, names, vouching=No
         if OCR_SOURCE in srcs and extra.get("blank"):
             continue  # OCR cannot tell a blank from a handwritten number or day it could not read
         entry = meta.fields[key] = Entry(value, source, layers, ocr=OCR_SOURCE in srcs, **extra)
-        entry.origin = (block.page if block is not None else 0, frozenset(s for s in srcs if s != "page"))
+        # the appearances that drew it (page text and what OCR read off the page are the page's own)
+        entry.origin = (block.page if block is not None else 0, frozenset(s for s in srcs if s not in ("page", OCR_SOURCE)))
         if block is not None and f is not None and f.line < len(block.paints) and block.paints[f.line] is None:
             meta.undecided.add(key)  # read from text a viewer may or may not show
     if page_text and any(re.search(r"[ăâđêôơưĂÂĐÊÔƠƯà-ỹ]", t) for t in page_text[:40]):
