@@ -24,6 +24,7 @@ class Job:
     max_bytes: int
     lang: str
     as_json: bool
+    details: bool = False  # --details: the technical blocks after the summary
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Result:
     verdict: str | None  # None: the file could not be read (error says why)
     text: str = ""
     error: str | None = None
+    reason: str = ""  # the first thing wrong, in one sentence (the batch summary names it)
 
 
 class WorkerDied(Exception):
@@ -97,15 +99,32 @@ def run(job: Job, trust=None) -> Result:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
         report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
-    return Result(job.path, report.verdict, render(report, job.lang, job.as_json))
+    if job.as_json:
+        return Result(job.path, report.verdict, render(report, job.lang, True))
+    from archive.textsafe import report_for_terminal
+    from verifier.report.render import render_text
+
+    shown = report_for_terminal(report, job.lang)  # every value the file brought escaped, once for both
+    return Result(job.path, report.verdict, render_text(shown, job.lang, details=job.details), reason=reason(shown, job.lang))
 
 
-def render(report, lang: str, as_json: bool) -> str:
+def render(report, lang: str, as_json: bool, details: bool = False) -> str:
     """The report as the terminal gets it: every value the file brought escaped (archive.textsafe)."""
     from archive.textsafe import json_text, report_for_terminal
     from verifier.report.render import render_json, render_text
 
-    return json_text(render_json(report, lang)) if as_json else render_text(report_for_terminal(report, lang), lang)
+    if as_json:
+        return json_text(render_json(report, lang))
+    return render_text(report_for_terminal(report, lang), lang, details=details)
+
+
+def reason(shown, lang: str) -> str:
+    """Why a document needs attention, in one line: its first problem, else its verdict's
+    headline. `shown` is the report with its values escaped (render)."""
+    from verifier.report.summary import summarize
+
+    summary = summarize(shown, lang)
+    return (summary.problems[0] if summary.problems else summary.headline).replace("\n", " ")
 
 
 def default_workers(files: int) -> int:

@@ -137,8 +137,8 @@ _TECHNICAL_WARNINGS = {"STRICT_PARSE_DEVIATION", "TRAILER_DUPLICATE_KEY", "DICT_
 SETTLE = {
     "revocation": ("Lấy thông tin thu hồi: chạy lại với --online (hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp).",
                    "Get the revocation status: run again with --online (or give CRL/OCSP files with --crl/--ocsp)."),
-    "issuer": ("Nhập chứng thư số của tổ chức cấp trung gian (kyso certs import, hoặc --intermediate) rồi kiểm tra lại.",
-               "Import the intermediate authority's certificate (kyso certs import, or --intermediate), then verify again."),
+    "issuer": ("Thêm chứng thư số của tổ chức cấp trung gian (--intermediate, hoặc nhập vào kho bằng kyso certs import) rồi kiểm tra lại.",
+               "Add the intermediate authority's certificate (--intermediate, or import it with kyso certs import), then verify again."),
     "anchor": ("Nếu tổ chức cấp chứng thư số này đáng tin cậy, thêm chứng thư gốc của nó (--trust); nếu không, đề nghị cơ quan gửi ký lại bằng chứng thư số hợp lệ.",
                "If the authority that issued this certificate is trustworthy, add its root certificate (--trust); otherwise ask the sender to sign again with a valid certificate."),
     "time": ("Đề nghị cơ quan gửi cung cấp bản có dấu thời gian chứng minh thời điểm ký, hoặc ký lại.",
