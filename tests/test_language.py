@@ -306,3 +306,27 @@ def test_json_is_one_object_per_file_with_its_summary():
     assert [d["verdict"] for d in docs] == ["VALID", "ERROR"]
     assert docs[0]["summary"]["problems"] == [] and docs[1]["summary"]["problems"]
     assert docs[0]["validation_time"].endswith("+00:00") and docs[0]["trust_anchors"][0]["sha256"]
+
+
+def test_metadata_provenance_is_shown_and_never_taken_for_the_documents_own(sample_reports):
+    """Values read by OCR are marked; a value that cannot be established, or /Info and XMP written
+    after the last signature, is never shown in the summary as the document's; the details say
+    where each value comes from and which signatures cover it."""
+    import copy
+
+    from verifier.report.render import render_text
+
+    report = copy.deepcopy(sample_reports["plan.pdf"])
+    meta = report.metadata
+    meta["type_name"].update(ocr=True, revision=1, covered_by=[1, 2, 3, 4, 5, 6])
+    meta["subject"].update(established=False)
+    meta["organ_name"].update(unsigned=True, revision=8, covered_by=[])
+    summary, details = render_text(report, "vi"), render_text(report, "vi", details=True)
+    head = summary.split("Người ký:")[0]
+    assert "  Loại văn bản: Kế hoạch (đọc bằng OCR)" in head
+    assert "Trích yếu" not in head and "Cơ quan ban hành" not in head
+    assert "Loại văn bản: Kế hoạch [chữ trên trang 1; phiên bản 1; được chữ ký 1, 2, 3, 4, 5, 6 bảo vệ; đọc bằng OCR]" in details
+    assert "[chữ trên trang 1; phiên bản 8; không chữ ký nào bảo vệ; ghi sau chữ ký cuối cùng, không được ký]" in details
+    assert "không xác lập được, không dùng làm thông tin văn bản]" in details
+    english = render_text(report, "en")
+    assert "  Type: Kế hoạch (read by OCR)" in english and "Subject" not in english.split("Signed by:")[0]

@@ -60,6 +60,7 @@ DOCUMENT_LABELS = {
     "subject": ("Trích yếu", "Subject"),
 }
 OCR_MARK = ("đọc bằng OCR", "read by OCR")
+BLANK_NUMBER = ("chưa điền số", "the number is blank")
 UNCOVERED_MARK = ("không chữ ký nào bảo vệ giá trị này", "no signature covers this value")
 
 # --- sentences -------------------------------------------------------------------------------------
@@ -240,7 +241,8 @@ def document_lines(report: DocumentReport, lang: str) -> list[tuple[str, str]]:
             parts = [e for e in (number, notation) if shown_as_fact(e)]
             if shown_as_fact(notation):
                 n = str(number["value"]) if shown_as_fact(number) else "…"
-                add(key, f"{n}/{notation['value']}", parts)
+                blank = isinstance(meta.get("code_number"), dict) and meta["code_number"].get("blank")
+                add(key, f"{n}/{notation['value']}" + (f" ({codes.pick(BLANK_NUMBER, lang)})" if blank else ""), parts)
             elif shown_as_fact(number):
                 add(key, str(number["value"]), parts)
         elif key == "issued_date":
