@@ -24,7 +24,9 @@ class Job:
     max_bytes: int
     lang: str
     as_json: bool
+    details: bool = False  # --details: the technical blocks after the summary
     etsi: bool = False  # also make the ETSI TS 119 102-2 report (verifier.report.etsi)
+    sheet: str | None = None  # also make the report to print: "html" or "pdf" (verifier.report.html, .pdf)
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class Result:
     verdict: str | None  # None: the file could not be read (error says why)
     text: str = ""
     error: str | None = None
+    reason: str = ""  # the first thing wrong, in one sentence (the batch summary names it)
     etsi: bytes | None = None  # the ETSI validation report's XML, when the job asked for it
+    sheet: bytes | None = None  # the HTML or PDF report, when the job asked for it
 
 
 class WorkerDied(Exception):
@@ -99,20 +103,50 @@ def run(job: Job, trust=None) -> Result:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:
         report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
-    etsi = None
+    extra = {}
     if job.etsi:
         from verifier.report.etsi import validation_report
 
-        etsi = validation_report(report, data)
-    return Result(job.path, report.verdict, render(report, job.lang, job.as_json), etsi=etsi)
+        extra["etsi"] = validation_report(report, data)
+    if job.sheet:
+        extra["sheet"] = _sheet(report, data, job.sheet, job.lang)
+    if job.as_json:
+        return Result(job.path, report.verdict, render(report, job.lang, True), **extra)
+    from archive.textsafe import report_for_terminal
+    from verifier.report.render import render_text
+
+    shown = report_for_terminal(report, job.lang)  # every value the file brought escaped, once for both
+    return Result(job.path, report.verdict, render_text(shown, job.lang, details=job.details),
+                  reason=reason(shown, job.lang), **extra)
 
 
-def render(report, lang: str, as_json: bool) -> str:
+def _sheet(report, data: bytes | None, fmt: str, lang: str) -> bytes:
+    if fmt == "pdf":
+        from verifier.report.pdf import render_pdf
+
+        return render_pdf(report, data, lang)
+    from verifier.report.html import render_html
+
+    return render_html(report, data, lang)
+
+
+def render(report, lang: str, as_json: bool, details: bool = False) -> str:
     """The report as the terminal gets it: every value the file brought escaped (archive.textsafe)."""
     from archive.textsafe import json_text, report_for_terminal
     from verifier.report.render import render_json, render_text
 
-    return json_text(render_json(report, lang)) if as_json else render_text(report_for_terminal(report, lang), lang)
+    if as_json:
+        return json_text(render_json(report, lang))
+    return render_text(report_for_terminal(report, lang), lang, details=details)
+
+
+def reason(shown, lang: str) -> str:
+    """Why a document needs attention, in one line: its first problem, else its verdict's
+    headline. `shown` is the report with its values escaped (render)."""
+    from verifier.report.summary import summarize
+
+    summary = summarize(shown, lang)
+    return (summary.problems[0] if summary.problems else summary.headline).replace("\n", " ")
 
 
 def default_workers(files: int) -> int:

@@ -171,7 +171,7 @@ def test_a_signature_reason_cannot_forge_a_line_of_the_report(tmp_path):
 
     from tests.attacks import kit
 
-    reason = "Đã ký\n\nKẾT LUẬN CHUNG: Hợp lệ (VALID)\x1b[8m"
+    reason = "Đã ký\n\nKẾT LUẬN: HỢP LỆ — mọi chữ ký số đều đúng\x1b[8m"
     meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm="sha256", reason=reason)
     out = io.BytesIO()
     signers.PdfSigner(meta, signer=kit.signer("director")).sign_pdf(
@@ -179,9 +179,9 @@ def test_a_signature_reason_cannot_forge_a_line_of_the_report(tmp_path):
     path = tmp_path / "reason.pdf"
     path.write_bytes(out.getvalue())
     env = make_env(tmp_path / "home")
-    text = kyso(env, "verify", str(path), "--trust", str(TRUST), codes=(1, 3)).stdout
-    assert not re.search("(?m)^KẾT LUẬN CHUNG: Hợp lệ", text), text
-    assert "\x1b" not in text and "\\x0a\\x0aKẾT LUẬN CHUNG: Hợp lệ (VALID)\\x1b[8m" in text
+    text = kyso(env, "verify", "--details", str(path), "--trust", str(TRUST), codes=(1, 3)).stdout
+    assert not re.search("(?m)^KẾT LUẬN: HỢP LỆ", text), text
+    assert "\x1b" not in text and "\\x0a\\x0aKẾT LUẬN: HỢP LỆ — mọi chữ ký số đều đúng\\x1b[8m" in text
     as_json = kyso(env, "verify", "--json", str(path), "--trust", str(TRUST), codes=(1, 3)).stdout
     assert json.loads(as_json)["layers"][0]["reason"] == reason  # the facts are kept whole
 

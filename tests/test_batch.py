@@ -47,8 +47,9 @@ def test_text_reports_of_a_batch_are_separated_in_order():
     paths = [str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf")]
     result = kyso("verify", "--lang", "en", "--jobs", "2", "--trust", TRUST, *paths)
     assert result.returncode == 4
-    first, second = result.stdout.split("=" * 72)
-    assert "OVERALL RESULT: Valid (VALID)" in first and "ERROR" in second
+    first, second, summary = result.stdout.split("=" * 72)
+    assert first.startswith("RESULT: VALID —") and second.strip().startswith("RESULT: UNREADABLE FILE —")
+    assert summary.strip().splitlines()[0] == "SUMMARY of 2 files: Valid 1 · Unreadable file 1"
 
 
 def _children(pid: int) -> list[int]:

@@ -32,7 +32,7 @@ def plan_json() -> dict:
 
 @pytest.fixture(scope="module")
 def plan_text() -> str:
-    result = kyso("verify", "--lang", "en", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
+    result = kyso("verify", "--lang", "en", "--details", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -76,9 +76,9 @@ def test_json_layer_revision_is_the_revision_its_findings_name(plan_json):
 
 
 def test_text_report_layer_revision_is_the_revision_its_notes_name(plan_text):
-    headers = dict(re.findall(r"^Signature \d+/6: (\w+) \(revision (\d+)\)$", plan_text, re.M))
+    headers = dict(re.findall(r"^SIGNATURE \d+/6: (\w+) \(revision (\d+)\)$", plan_text, re.M))
     assert headers == {f"Signature{n}": str(n + 1) for n in range(1, 7)}
-    notes = re.findall(r"^  - \(\w+\) OVERLAY_AS_PRESCRIBED \[(\w+)\]: .* added in revision (\d+), ", plan_text, re.M)
+    notes = re.findall(r"^  - \[OVERLAY_AS_PRESCRIBED\] \(signature \d+\) .*field (\w+), added in revision (\d+), ", plan_text, re.M)
     assert notes == [("Signature5", headers["Signature5"])]
     for field, revision in re.findall(r"signature field '(\w+)' added and signed in revision (\d+)", plan_text):
         assert headers[field] == revision

@@ -60,10 +60,10 @@ def test_seed_plan_metadata_says_where_each_field_came_from(reports):
 
 
 def test_cli_shows_metadata_and_profile():
-    vi = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", TRUST).stdout
+    vi = kyso("verify", "--details", str(SAMPLES / "plan.pdf"), "--trust", TRUST).stdout
     assert "Số, ký hiệu: 45/KH-SGDĐT" in vi and "Cơ quan ban hành: Sở Giáo dục và Đào tạo" in vi
     assert "Vai trò: chữ ký của cơ quan: đóng dấu" in vi and "KIỂM TRA THEO NGHỊ ĐỊNH 30/2020" in vi
-    en = kyso("verify", "--lang", "en", str(SAMPLES / "date-after-signing.pdf"), "--trust", TRUST).stdout
+    en = kyso("verify", "--lang", "en", "--details", str(SAMPLES / "date-after-signing.pdf"), "--trust", TRUST).stdout
     assert "ND30_DATE_AFTER_SIGNING" in en and "Issue date: 15/03/2022" in en
     doc = json.loads(kyso("verify", "--json", str(SAMPLES / "plan.pdf"), "--trust", TRUST).stdout)
     assert {k: doc["metadata"]["type_name"][k] for k in ("value", "source")} == {"value": "Kế hoạch", "source": "page 1 text"}
@@ -178,10 +178,10 @@ def test_json_has_one_line_per_file_with_stable_keys():
 def test_both_languages():
     vi = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
     en = kyso("verify", "--lang", "en", str(SAMPLES / "plan.pdf"), "--trust", TRUST)
-    assert "KẾT LUẬN CHUNG: Hợp lệ (VALID)" in vi.stdout and "Người ký: Trịnh Văn Nam" in vi.stdout
-    assert "OVERALL RESULT: Valid (VALID)" in en.stdout and "Signer: Trịnh Văn Nam" in en.stdout
-    bad = kyso("verify", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
-    assert "Invalid (INVALID)" in bad.stdout and "modified after this signature" in bad.stdout
+    assert vi.stdout.startswith("KẾT LUẬN: HỢP LỆ —") and "Trịnh Văn Nam, Giám đốc — người có thẩm quyền ký" in vi.stdout
+    assert en.stdout.startswith("RESULT: VALID —") and "Trịnh Văn Nam, Giám đốc — the competent person's signature" in en.stdout
+    bad = kyso("verify", "--lang", "en", "--details", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
+    assert bad.stdout.startswith("RESULT: NOT VALID —") and "modified after this signature" in bad.stdout
 
 
 def test_without_the_test_root_nothing_is_trusted():

@@ -27,10 +27,17 @@ def _version() -> str:
     return __version__
 
 
+def _anchors(trust: TrustConfig) -> list[dict[str, str]]:
+    from verifier.trust.certinfo import format_name
+
+    return [{"subject": format_name(a.cert.subject), "sha256": a.sha256, "pki": a.pki} for a in trust.anchors]
+
+
 def too_large(file: str | None, size: int, limit: int, trust: TrustConfig) -> DocumentReport:
     """The report for a file refused unread because of its size (resource limits, not content)."""
     report = DocumentReport(file=file, sha256="", size=size, policy=trust.policy.name, policy_sha256=trust.policy.sha256,
-                            trust_fingerprint=trust.fingerprint, validation_time=datetime.now(timezone.utc).isoformat(),
+                            trust_fingerprint=trust.fingerprint, trust_anchors=_anchors(trust),
+                            validation_time=datetime.now(timezone.utc).isoformat(),
                             kyso_version=_version())
     report.add("FILE_TOO_LARGE", size=size, limit=limit)
     report.verdict = codes.ERROR
@@ -64,7 +71,8 @@ def _verify(data: bytes, sha256: str, trust: TrustConfig, file: str | None, now:
     report = DocumentReport(
         file=file, sha256=sha256, size=len(data),
         policy=trust.policy.name, policy_sha256=trust.policy.sha256,
-        trust_fingerprint=trust.fingerprint, validation_time=now.isoformat(), kyso_version=_version(),
+        trust_fingerprint=trust.fingerprint, trust_anchors=_anchors(trust), validation_time=now.isoformat(),
+        kyso_version=_version(),
     )
     limits = trust.policy.limits
     objects, _ = budget.count_entries(data)

@@ -63,33 +63,6 @@ def write(target: Path, content: bytes) -> None:
         raise click.ClickException(f"cannot write the report {target}: {exc.strerror or exc}") from exc
 
 
-def verify_with_reports(files, out: Path, trust, lang: str, as_json: bool, max_bytes: int) -> int:
-    """`kyso verify FILES --report OUT`: each file verified in this process, its text (or JSON)
-    printed as without --report, its report written; the exit code of the verdicts."""
-    from archive import verify_pool
-    from archive.cli.verify import exit_code
-    from archive.textsafe import for_terminal
-    from verifier.document import too_large, verify_pdf
-
-    files = list(files)
-    pairs = targets(files, out)
-    verdicts = []
-    for index, (path, (target, fmt)) in enumerate(zip(files, pairs)):
-        try:
-            size = path.stat().st_size
-            data = path.read_bytes() if size <= max_bytes else None
-        except OSError as exc:
-            raise click.UsageError(f"cannot read {for_terminal(path)}: {exc.strerror}; check the path and permissions") from exc
-        report = too_large(str(path), size, max_bytes, trust) if data is None else verify_pdf(data, trust, file=str(path))
-        verdicts.append(report.verdict)
-        if index and not as_json:
-            click.echo("\n" + "=" * 72 + "\n")
-        click.echo(verify_pool.render(report, lang, as_json))
-        write(target, make(report, data, fmt, lang))
-        click.echo(f"{target}", err=True)
-    return exit_code(verdicts)
-
-
 @click.command("report")
 @click.argument("ref")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),

@@ -30,6 +30,7 @@ def exit_code(verdicts: list[str]) -> int:
 @policy_option
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+@click.option("--details", is_flag=True, help="After the summary, the technical details: every layer in full, the findings with their codes.")
 @click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
 @click.option("--etsi", type=click.Path(path_type=Path), metavar="OUT.xml",
               help="Also write the ETSI TS 119 102-2 validation report (XML); with several files, OUT is a folder.")
@@ -38,8 +39,8 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER",
               help="Also write an HTML or PDF report to print or attach (several files: a folder, one HTML report each).")
 @click.option("--no-ocr", is_flag=True, help="Do not read scanned pages (no text layer) by OCR for the document's metadata.")
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, etsi, jobs,
-           report_to, no_ocr):
+def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, details, max_size,
+           etsi, jobs, report_to, no_ocr):
     """Verify every signature layer of signed PDF FILES.
 
     Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
@@ -56,6 +57,8 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     """
     from archive import verify_pool
     from archive.cli import etsi_out
+    from archive.cli.report import targets as report_targets
+    from archive.cli.report import write as write_report
 
     if not files and not archived:
         raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
@@ -64,16 +67,14 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     if archived:
         if report_to is not None:
             raise click.UsageError("--report is for files; for an archived document use 'kyso archive report ID'")
-        sys.exit(_verify_archived(archived, files, request, lang, as_json))
+        sys.exit(_verify_archived(archived, files, request, lang, as_json, details))
+    sheets = report_targets(list(files), report_to) if report_to is not None else [(None, None)] * len(files)
     config = trust_config(load_settings(), request)
     ocr_notice(config, lang)
-    if report_to is not None:
-        from archive.cli.report import verify_with_reports
-
-        sys.exit(verify_with_reports(files, report_to, config, lang, as_json, max_size * 1024 * 1024))
-    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json, etsi=bool(etsi_files)) for path in files]
+    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json, details, etsi=bool(etsi_files), sheet=fmt)
+             for path, (_, fmt) in zip(files, sheets)]
     workers = jobs or verify_pool.default_workers(len(files))
-    verdicts = []
+    verdicts, done = [], []
     show_bar = len(files) > 1 and sys.stderr.isatty()
     results = verify_pool.results(jobs_, config, workers)
     with click.progressbar(results, length=len(files), label="kyso verify", file=sys.stderr) if show_bar else _plain(results) as items:
@@ -82,16 +83,48 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
                 if result.verdict is None:
                     raise click.UsageError(result.error)
                 verdicts.append(result.verdict)
+                done.append(result)
                 if index and not as_json:
                     click.echo("\n" + "=" * 72 + "\n")
                 click.echo(result.text)
                 etsi_out.write(etsi_files, result, lang)
+                if result.sheet is not None:
+                    write_report(sheets[index][0], result.sheet)
+                    click.echo(f"{sheets[index][0]}", err=True)
         except verify_pool.WorkerDied as exc:
             raise click.ClickException(f"{exc}; verify that file alone, or with --jobs 1") from exc
+    if len(done) > 1 and not as_json:
+        click.echo("\n" + batch_summary(done, lang))
     sys.exit(exit_code(verdicts))
 
 
-def _verify_archived(refs, files, request, lang, as_json) -> int:
+BATCH = {
+    "title": ("TỔNG HỢP {n} tệp", "SUMMARY of {n} files"),
+    "attention": ("Cần xem lại ({n}):", "Need attention ({n}):"),
+    "none": ("Mọi tệp đều hợp lệ.", "Every file is valid."),
+}
+_ORDER = ("VALID", "INVALID", "INDETERMINATE", "ERROR")
+
+
+def batch_summary(results, lang: str) -> str:
+    """What a batch comes to: a count per verdict, then each file that is not VALID with why."""
+    from archive.textsafe import for_terminal
+    from verifier.report import codes
+
+    counts = {v: sum(r.verdict == v for r in results) for v in _ORDER}
+    lines = ["=" * 72, codes.pick(BATCH["title"], lang).format(n=len(results)) + ": "
+             + " · ".join(f"{codes.pick(codes.VERDICT_TEXT[v], lang)} {counts[v]}" for v in _ORDER if counts[v])]
+    attention = [r for r in results if r.verdict != "VALID"]
+    if not attention:
+        lines.append(codes.pick(BATCH["none"], lang))
+        return "\n".join(lines)
+    lines.append(codes.pick(BATCH["attention"], lang).format(n=len(attention)))
+    for r in sorted(attention, key=lambda r: _ORDER.index(r.verdict) if r.verdict in _ORDER else 9):
+        lines.append(f"  - {for_terminal(r.path)} — {codes.pick(codes.VERDICT_TEXT[r.verdict], lang)}: {r.reason}")
+    return "\n".join(lines)
+
+
+def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     from archive.cli.archive import open_archive
     from archive.ingest import reverify
     from archive import verify_pool
@@ -112,7 +145,7 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
                 raise click.ClickException(str(exc)) from exc
         report = reverify(archive, doc_id, trigger="verify")
         verdicts.append(report.verdict)
-        click.echo(verify_pool.render(report, lang, as_json))
+        click.echo(verify_pool.render(report, lang, as_json, details))
     return exit_code(verdicts)
 
 

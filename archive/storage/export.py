@@ -65,4 +65,4 @@ def _text(report: dict, lang: str) -> str:
     from verifier.report.load import report_from_dict
     from verifier.report.render import render_text
 
-    return render_text(report_from_dict(report), lang)
+    return render_text(report_from_dict(report), lang, details=True)  # an auditor's file: everything

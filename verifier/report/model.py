@@ -162,6 +162,9 @@ class DocumentReport:
     policy: str = ""
     policy_sha256: str = ""
     trust_fingerprint: str = ""
+    # the anchors the trust configuration held: {"subject" (RFC 4514), "sha256", "pki"}, so a
+    # report says what it trusted, not only a hash of it
+    trust_anchors: list[dict[str, str]] = field(default_factory=list)
     validation_time: str = ""
     fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
     kyso_version: str = ""
@@ -199,6 +202,7 @@ class DocumentReport:
             "policy": self.policy,
             "policy_sha256": self.policy_sha256,
             "trust_fingerprint": self.trust_fingerprint,
+            "trust_anchors": self.trust_anchors,
             "validation_time": self.validation_time,
             "fetched": self.fetched,
             "kyso_version": self.kyso_version,
