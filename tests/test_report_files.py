@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import SAMPLES
 
 CHROMIUM = "/usr/bin/chromium"
-HEADLINE_INVALID = "Văn bản KHÔNG hợp lệ: đã chứng minh được sai phạm."
-HEADLINE_VALID = "Văn bản hợp lệ: mọi chữ ký số đều đúng và văn bản không bị thay đổi sau khi ký."
+HEADLINE_INVALID = "KHÔNG HỢP LỆ — đã chứng minh được sai phạm (xem các vấn đề dưới đây)."
+HEADLINE_VALID = "HỢP LỆ — mọi chữ ký số đều đúng, do tổ chức được tin cậy cấp, và nội dung đã ký không bị thay đổi."
 A4 = (595.28, 841.89)  # points
 # every Vietnamese letter: the vowels with each of the five tone marks, and đ, both cases
 VIETNAMESE = "".join(
@@ -119,7 +119,7 @@ def test_a_genuine_document_has_its_appearances_and_no_marked_page(browser, genu
     page, requests = _open(browser, path)
     assert requests == []
     assert page.inner_text("#verdict") == (
-        "The document is valid: every signature checks out and nothing changed after signing.")
+        "VALID — every signature checks out, issued by a trusted authority, and the signed content is unchanged.")
     assert page.locator("img.marked").count() == 0
     sizes = page.eval_on_selector_all("img.appearance", "els => els.map(e => e.naturalWidth)")
     assert len(sizes) == len(report.layers) == 6 and all(w > 0 for w in sizes)
@@ -184,7 +184,7 @@ def test_the_pdf_report_is_a4_with_its_vietnamese_font_embedded(changed):
     assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
     flat = " ".join(text.split())
     assert HEADLINE_INVALID in flat  # every diacritic survives the font
-    assert "Trịnh Văn Nam" in flat and "Không tiếp nhận; báo lại cho cơ quan gửi." in flat
+    assert "Trịnh Văn Nam" in flat and "Không tiếp nhận; báo lại cho cơ quan gửi" in flat
     assert "Thời điểm kiểm tra" in flat and "TEST RootCA chuyên dùng Chính phủ G2" in flat
     fonts = {}
     for page in PdfReader(io.BytesIO(content)).pages:
@@ -204,7 +204,7 @@ def test_the_pdf_report_in_english_has_no_vietnamese_sentence(genuine):
     report, data = genuine
     _, text = _pdf_text(render_pdf(report, data, "en"))
     flat = " ".join(text.split())
-    assert "The document is valid" in flat and "Validation time" in flat
+    assert "VALID — every signature checks out" in flat and "Validation time" in flat
     assert "Văn bản" not in flat and "Thời điểm" not in flat
 
 
@@ -267,7 +267,7 @@ def test_the_archive_keeps_each_verifications_report(env, tmp_path):
     pdf = kyso(env, "archive", "report", "1", "--format", "pdf", "--lang", "en", "-o", "-").stdout
     sizes, text = _pdf_text(pdf)
     # made again from the archived JSON report and original: English, the changed page still marked
-    assert abs(sizes[0][0] - A4[0]) < 1 and "The document is NOT valid" in " ".join(text.split())
+    assert abs(sizes[0][0] - A4[0]) < 1 and "NOT VALID — a fault has been proven" in " ".join(text.split())
     assert "Page 1: the areas outlined in red changed after signature 1" in " ".join(text.split())
     missing = kyso(env, "archive", "report", "7", codes=(1,))
     assert b"no archived document with id 7" in missing.stderr
