@@ -18,6 +18,29 @@ class SetupError(click.ClickException):
     exit_code = 2
 
 
+class DateParam(click.ParamType):
+    """A date as a clerk writes it (dd/mm/yyyy) or as ISO (yyyy-mm-dd); anything else is a usage
+    error that shows both forms."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from datetime import date
+
+        from archive.cli.words import say
+        from archive.lang import active, parse_date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            self.fail(say("bad_date", active(), value=str(value)), param, ctx)
+
+
+DATE = DateParam()
+
+
 def load_settings():
     from archive.config import ConfigError
     from archive.config import load_settings as load

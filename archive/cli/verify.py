@@ -25,31 +25,22 @@ def exit_code(verdicts: list[str]) -> int:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--archived", multiple=True, metavar="ID|SHA256", help="Re-verify an archived document and record the result.")
+@click.option("--archived", multiple=True, metavar="ID|SHA256")
 @trust_options
 @policy_option
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for several files (default: one per CPU core).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None)  # None: the group's, KYSO_LANG, vi
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, max_size, jobs):
-    """Verify every signature layer of signed PDF FILES.
-
-    Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
-    3 any INDETERMINATE (e.g. revocation unknown offline), 2 usage error.
-
-    \b
-    Examples:
-      kyso verify samples/plan.pdf --trust samples/pki/trust.pem
-      kyso verify --lang en --json incoming/*.pdf
-      kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
-      kyso verify --archived 12
-    """
+    """Verify every signature layer of signed PDF FILES (help: archive.cli.words, "verify")."""
     from archive import verify_pool
+    from archive.cli.words import say
+    from archive.lang import resolve
 
+    lang = resolve(lang)
     if not files and not archived:
-        raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
+        raise click.UsageError(say("verify_nothing", lang))
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     if archived:
         sys.exit(_verify_archived(archived, files, request, lang, as_json))
@@ -69,7 +60,7 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
                     click.echo("\n" + "=" * 72 + "\n")
                 click.echo(result.text)
         except verify_pool.WorkerDied as exc:
-            raise click.ClickException(f"{exc}; verify that file alone, or with --jobs 1") from exc
+            raise click.ClickException(say("worker_died", lang, error=exc)) from exc
     sys.exit(exit_code(verdicts))
 
 
@@ -79,8 +70,10 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
     from archive import verify_pool
     from archive.db.queries import NotFound, find_document
 
+    from archive.cli.words import say
+
     if files:
-        raise click.UsageError("give either files or --archived, not both")
+        raise click.UsageError(say("verify_both", lang))
     settings = load_settings()
     archive = open_archive(settings, trust_config(settings, request))
     verdicts = []
@@ -89,7 +82,7 @@ def _verify_archived(refs, files, request, lang, as_json) -> int:
             try:
                 doc_id = find_document(s, ref).id
             except NotFound as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(exc.text(lang)) from exc
         report = reverify(archive, doc_id, trigger="verify")
         verdicts.append(report.verdict)
         click.echo(verify_pool.render(report, lang, as_json))
