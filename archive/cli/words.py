@@ -384,9 +384,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pki.government": ("chuyên dùng Chính phủ", "government"),
     "pki.public": ("công cộng", "public"),
     "pki.test": ("thử nghiệm", "test"),
-    "role.root": ("gốc", "root"),
-    "role.issuing": ("CA cấp chứng thư", "issuing"),
-    "role.intermediate": ("trung gian", "intermediate"),
+    "role.intermediate": ("chứng thư trung gian", "intermediate"),
     "role.anchor": ("chứng thư gốc", "anchor"),
 }
 
