@@ -48,6 +48,7 @@ def kyso(env: dict, *args: str, codes=(0,), timeout: float = 300) -> subprocess.
 def make_env(home: Path, database_url: str | None = None) -> dict:
     e = {k: v for k, v in os.environ.items() if not k.startswith("KYSO_")}
     e["KYSO_HOME"] = str(home)
+    e["KYSO_LANG"] = "en"  # these tests read the English wording
     if database_url:
         e["KYSO_DATABASE_URL"] = database_url
     return e

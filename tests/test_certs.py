@@ -47,6 +47,7 @@ def trust_dir() -> Path:
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("KYSO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KYSO_LANG", "en")  # these tests read the English wording
     return tmp_path / "home"
 
 
@@ -522,7 +523,7 @@ def _kyso() -> list[str]:
 
 
 def test_kyso_certs_import_in_a_real_process(trust_dir, tmp_path):
-    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home")}
+    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_LANG": "en"}
 
     def kyso(*args):
         return subprocess.run([*_kyso(), *args], env=env, cwd=REPO, capture_output=True, text=True)
