@@ -554,5 +554,7 @@ def test_cli_start_up_stays_light():
 
 def test_help_texts_carry_examples():
     for cmd in (["certs"], ["certs", "import"], ["certs", "list"], ["certs", "import-crl"]):
-        result = run(*cmd, "--help")
-        assert result.exit_code == 0 and "Example:" in result.stdout and "kyso certs" in result.stdout
+        result = run("--lang", "en", *cmd, "--help")
+        assert result.exit_code == 0 and "Example" in result.stdout and "kyso certs" in result.stdout
+        result = run("--lang", "vi", *cmd, "--help")
+        assert result.exit_code == 0 and "Ví dụ:" in result.stdout and "kyso certs" in result.stdout

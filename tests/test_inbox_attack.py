@@ -417,7 +417,7 @@ def test_an_unread_file_on_another_filesystem_is_held_beside_the_claims_not_copi
     shm = Path("/dev/shm")
     if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
         pytest.skip("no second filesystem (/dev/shm) to put the inbox on")
-    archive = Archive(replace(live["archive"].settings, max_size=1024), trust=live["archive"].trust)
+    archive = Archive(replace(live["archive"].settings, max_size=1024), trust=live["archive"].trust, lang="en")
     folder = Path(os.fsdecode(os.path.join(os.fsencode(shm), b"kyso-test-%d" % os.getpid())))
     folder.mkdir()
     try:
