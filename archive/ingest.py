@@ -32,6 +32,38 @@ from archive.intake.inbox import MAX_ATTEMPTS, Changed, Claim, TooLarge
 from archive.intake.names import is_plain
 from archive.textsafe import for_file
 from archive.db.models import Document, Evidence, LayerRow, Receipt, Verification
+from verifier.report.codes import Phrase, say
+
+# what the pipeline was doing when a step failed (Claim.step), as a reason says it
+STEPS = {
+    "claimed": ("nhận xử lý", "claimed"),
+    "looking up the claim": ("tra cứu mục đã nhận xử lý", "looking up the claim"),
+    "reading": ("đọc tệp", "reading"),
+    "checking for a duplicate": ("kiểm tra bản trùng", "checking for a duplicate"),
+    "verifying": ("kiểm tra chữ ký", "verifying"),
+    "storing": ("lưu tệp", "storing"),
+    "quarantining": ("cách ly", "quarantining"),
+    "recording the quarantine": ("ghi nhận việc cách ly", "recording the quarantine"),
+}
+
+# the clerk's next step for a quarantined file, by how it came in
+NEXT_STEP = {
+    "ingest": ("sửa hoặc thay tệp rồi chạy lại 'kyso ingest' với tệp đó; bản này được giữ nguyên như khi nhận.",
+               "fix or replace the file and run 'kyso ingest' on it again; this copy is kept as received."),
+    "watch": ("sửa hoặc thay tệp rồi thả lại vào thư mục nhận; bản này được giữ nguyên như khi nhận.",
+              "fix or replace the file and drop it into the inbox again; this copy is kept as received."),
+}
+
+REASON_FILE = {  # the labels of a reason file
+    "file": ("tệp", "file"), "source": ("nguồn", "source"), "sha256": ("sha256", "sha256"),
+    "at": ("thời điểm cách ly (giờ Việt Nam)", "quarantined at (Vietnam time)"),
+    "reason": ("lý do", "reason"), "kept": ("lưu giữ", "kept"), "next": ("bước tiếp theo", "next step"),
+}
+
+
+def failed(step: str, exc) -> Phrase:
+    what = STEPS.get(step, (step, step))
+    return Phrase(f"lỗi khi {what[0]}: {_short(exc)}", f"{what[1]} failed: {_short(exc)}")
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +75,7 @@ class Outcome:
     sha256: str | None = None
     verdict: str | None = None
     document_id: int | None = None
-    reason: str | None = None
+    reason: Phrase | str | None = None  # a Phrase, read in the clerk's language (codes.say)
 
 
 def _versions() -> tuple[str, str]:
@@ -62,8 +94,10 @@ class Archive:
     """The archive service: settings, database, object store and the trust to verify with.
     Built once per process; the trust configuration and validation material are reused."""
 
-    def __init__(self, settings: Settings, trust=None, *, auto_upgrade: bool = True):
+    def __init__(self, settings: Settings, trust=None, *, auto_upgrade: bool = True, lang: str = "vi",
+                 via: str = "ingest"):
         self.settings = settings
+        self.lang, self.via = lang, via  # the clerk's language and the way files come in (reason files)
         settings.home.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.database_url)
         if auto_upgrade:
@@ -103,7 +137,7 @@ class Archive:
         try:
             return self._process(claim, area)
         except Exception as exc:  # noqa: BLE001 - one file must never stop the service
-            reason = f"{claim.step} failed: {_short(exc)}"
+            reason = failed(claim.step, exc)
             # the reason says what happened; the traceback is for `kyso -v`
             log.error("%s: %s", for_file(claim.name), reason, exc_info=log.isEnabledFor(logging.DEBUG))
         return self._quarantine_or_hold(claim, area, reason, claim.sha256)
@@ -114,8 +148,10 @@ class Archive:
         except Exception as exc:  # noqa: BLE001
             log.error("cannot quarantine %s: %s", for_file(claim.name), _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
             area.hold(claim)
-            return Outcome("failed", claim.name_nfc, sha, reason=f"{reason}; quarantine failed too ({type(exc).__name__}: "
-                                                                  f"{exc}): the claim is kept and tried again")
+            error = f"{type(exc).__name__}: {exc}"
+            return Outcome("failed", claim.name_nfc, sha, reason=Phrase(
+                f"{say(reason, 'vi')}; việc cách ly cũng lỗi ({error}): mục đã nhận xử lý được giữ lại và thử lại sau",
+                f"{say(reason, 'en')}; quarantine failed too ({error}): the claim is kept and tried again"))
 
     def _process(self, claim: Claim, area) -> Outcome:
         name = claim.name_nfc
@@ -127,19 +163,25 @@ class Archive:
                 area.release(claim)
                 return Outcome("duplicate" if done.duplicate else "archived", name, doc.sha256, doc.verdict, doc.id)
         if claim.interrupted >= MAX_ATTEMPTS:
-            return self.quarantine(claim, area, f"verifying this file stopped its worker {claim.interrupted} times "
-                                                "(time or memory budget exceeded, or a crash)")
+            n = claim.interrupted
+            return self.quarantine(claim, area, Phrase(
+                f"việc kiểm tra tệp này đã làm dừng tiến trình xử lý {n} lần (quá thời gian hoặc bộ nhớ cho phép, "
+                "hoặc lỗi nghiêm trọng)",
+                f"verifying this file stopped its worker {n} times (time or memory budget exceeded, or a crash)"))
         if claim.problem:
             return self.quarantine(claim, area, claim.problem)
         claim.step = "reading"
         try:
             data = claim.read(self.settings.max_size)
         except TooLarge as exc:
-            return self.quarantine(claim, area, f"file of {exc.size} bytes is over the limit of {self.settings.max_size} bytes")
+            limit = self.settings.max_size
+            return self.quarantine(claim, area, Phrase(f"tệp {exc.size} byte vượt giới hạn {limit} byte",
+                                                       f"file of {exc.size} bytes is over the limit of {limit} bytes"))
         except Changed:
             returned = area.put_back(claim)
             return Outcome("returned" if returned else "skipped", name,
-                           reason="the file changed while it was read: still being written, taken again once complete")
+                           reason=Phrase("tệp thay đổi trong khi đọc: đang được ghi, sẽ nhận lại khi ghi xong",
+                                         "the file changed while it was read: still being written, taken again once complete"))
         sha = claim.sha256 = hashlib.sha256(data).hexdigest()
         claim.step = "checking for a duplicate"
         outcome = self._duplicate(claim, area, data, sha)
@@ -150,10 +192,12 @@ class Archive:
             report = self.verify(data, name)
         except Exception as exc:  # the verifier never raises on content; this is a crash
             log.exception("verification crashed on %s", name)
-            return self.quarantine(claim, area, f"verification crashed: {_short(exc)}", sha)
+            return self.quarantine(claim, area, Phrase(f"việc kiểm tra bị lỗi: {_short(exc)}",
+                                                       f"verification crashed: {_short(exc)}"), sha)
         if report.verdict == "ERROR":
-            reason = "; ".join(f.message("en") for f in report.findings) or "unreadable"
-            return self.quarantine(claim, area, f"not archivable: {reason}", sha)
+            why = {lang: "; ".join(f.message(lang) for f in report.findings) for lang in ("vi", "en")}
+            return self.quarantine(claim, area, Phrase(f"không lưu trữ được: {why['vi'] or 'không đọc được tệp'}",
+                                                       f"not archivable: {why['en'] or 'unreadable'}"), sha)
         claim.step = "storing"
         try:
             return self._store(claim, area, data, sha, report)
@@ -164,7 +208,8 @@ class Archive:
             outcome = self._duplicate(claim, area, data, sha)
             if outcome is not None:
                 return outcome
-            return self.quarantine(claim, area, f"the database refused the record: {_short(exc)}", sha)
+            return self.quarantine(claim, area, Phrase(f"cơ sở dữ liệu từ chối bản ghi: {_short(exc)}",
+                                                       f"the database refused the record: {_short(exc)}"), sha)
 
     def _duplicate(self, claim: Claim, area, data: bytes, sha: str) -> Outcome | None:
         with transaction(self.sessions) as s:
@@ -297,35 +342,47 @@ class Archive:
                             organ=other.organ_name, year=year, other=other.id)
                 return
 
-    def quarantine(self, claim: Claim, area, reason: str, sha: str | None = None) -> Outcome:
+    def quarantine(self, claim: Claim, area, reason: Phrase | str, sha: str | None = None) -> Outcome:
         """Keep the file under quarantine/<claim id>__<name> (or <claim id> alone when the name
         is not plain text or too long for a file name), beside a reason file; the name itself is
         kept in the reason file and the event. What is kept is the bytes read, exactly (their
         hash is the one recorded), or the file moved there unread (over the size limit, no read
-        permission, never finished): nothing is read or copied for quarantine."""
+        permission, never finished): nothing is read or copied for quarantine. The reason file
+        is in the clerk's language and Vietnam time, with the next step for how the file came in
+        (`via`); the event keeps the reason in English."""
         claim.step = "quarantining"
         qfd = self._quarantine_fd()
         base = quarantine_name(claim, qfd)
         if claim.data is not None:
             write_atomic_at(qfd, base, claim.data)
-            kept = f"kept: the {len(claim.data)} bytes read"
+            kept = Phrase(f"{len(claim.data)} byte đã đọc", f"the {len(claim.data)} bytes read")
         else:
             kept = area.keep_unread(claim, qfd, base)
         target = self.settings.quarantine / base
-        reason_text = (
-            f"file: {for_file(claim.name)}\nsource: {for_file(claim.meta.get('source'))}\nsha256: {sha or '-'}\n"
-            f"quarantined_at: {datetime.now(timezone.utc).isoformat()}\nreason: {for_file(reason)}\n"
-            f"{kept}\n"
-            "next step: fix or replace the file and drop it into the inbox again; this copy is kept as received.\n"
-        )
+        reason_text = self.reason_file(claim, sha, reason, kept)
         # the reason is written last: a crash before it leaves the claim to be quarantined again
         write_atomic_at(qfd, base + ".reason.txt", reason_text.encode())
         claim.step = "recording the quarantine"
         with transaction(self.sessions) as s:
             events.append(s, "quarantined", None, claim.id, name=claim.name, source=claim.meta.get("source"),
-                          sha256=sha, reason=reason, path=str(target), kept=kept)
+                          sha256=sha, reason=say(reason, "en"), path=str(target), kept=say(kept, "en"))
         area.release(claim)
         return Outcome("quarantined", claim.name_nfc, sha, None, None, reason)
+
+    def reason_file(self, claim: Claim, sha: str | None, reason, kept) -> str:
+        """The text of a quarantine reason file: one `label: value` line each, values escaped
+        (a file name cannot forge a line)."""
+        from archive.lang import local
+
+        lang = self.lang
+        label = lambda key: say(REASON_FILE[key], lang)  # noqa: E731
+        lines = [
+            (label("file"), for_file(claim.name)), (label("source"), for_file(claim.meta.get("source"))),
+            (label("sha256"), sha or "-"), (label("at"), local(datetime.now(timezone.utc))),
+            (label("reason"), for_file(say(reason, lang))), (label("kept"), for_file(say(kept, lang))),
+            (label("next"), say(NEXT_STEP.get(self.via, NEXT_STEP["ingest"]), lang)),
+        ]
+        return "".join(f"{key}: {value}\n" for key, value in lines)
 
     def _quarantine_fd(self) -> int:
         if self._qfd is not None and os.fstat(self._qfd).st_nlink == 0:  # removed meanwhile: made again

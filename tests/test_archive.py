@@ -29,6 +29,7 @@ def kyso(env: dict, *args: str, check_codes=(0,)) -> subprocess.CompletedProcess
 def env(tmp_path, database_url):
     e = dict(os.environ)
     e["KYSO_HOME"] = str(tmp_path / "home")
+    e["KYSO_LANG"] = "en"  # these tests read the English wording
     e["KYSO_DATABASE_URL"] = database_url
     return e
 

@@ -48,6 +48,7 @@ def kyso(env: dict, *args: str, codes=(0,), timeout: float = 300) -> subprocess.
 def make_env(home: Path, database_url: str | None = None) -> dict:
     e = {k: v for k, v in os.environ.items() if not k.startswith("KYSO_")}
     e["KYSO_HOME"] = str(home)
+    e["KYSO_LANG"] = "en"  # these tests read the English wording
     if database_url:
         e["KYSO_DATABASE_URL"] = database_url
     return e
@@ -150,7 +151,7 @@ def test_a_name_cannot_redraw_the_verdict_in_archive_list(escaped_archive):
     for out in (ingested.stdout, listed, "\n".join(map(json.dumps, rows))):
         assert not re.search("[\x1b\x9b\u202e]", out), out
     line = _one_line_with(listed, "x\\x1b[1G")
-    assert re.match(r"\s+\d+  INVALID ", line), line  # kyso's verdict column, nothing painted over it
+    assert re.match(r"\s+\d+  Invalid ", line), line  # kyso's verdict column, nothing painted over it
     assert "\\x1b[2K" in line and "\\x1b[8m" in line
     assert "b\\x9b31m\\u202efdp.exe.pdf" in listed
     assert {r["name"]: r["verdict"] for r in rows}["x\x1b[1G\x1b[2K     1  VALID         \x1b[8m.pdf"] == "INVALID"
@@ -205,7 +206,7 @@ def test_an_inbox_over_the_archive_is_refused(tmp_path):
     home.mkdir()
     (tmp_path / "link").symlink_to(home)
     elsewhere = tmp_path / "db" / "kyso.sqlite"
-    vi = kyso(env, "watch", str(home / "inbox"), "--once", codes=(2,))  # Vietnamese by default
+    vi = kyso({**env, "KYSO_LANG": ""}, "watch", str(home / "inbox"), "--once", codes=(2,))  # Vietnamese by default
     assert "thư mục nhận" in vi.stderr and "nằm trong" in vi.stderr
     cases = [
         (home, "contains"), (home / "objects" / "x", "the stored objects"),

@@ -47,6 +47,7 @@ def trust_dir() -> Path:
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("KYSO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KYSO_LANG", "en")  # these tests read the English wording
     return tmp_path / "home"
 
 
@@ -522,7 +523,7 @@ def _kyso() -> list[str]:
 
 
 def test_kyso_certs_import_in_a_real_process(trust_dir, tmp_path):
-    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home")}
+    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_LANG": "en"}
 
     def kyso(*args):
         return subprocess.run([*_kyso(), *args], env=env, cwd=REPO, capture_output=True, text=True)
@@ -553,5 +554,7 @@ def test_cli_start_up_stays_light():
 
 def test_help_texts_carry_examples():
     for cmd in (["certs"], ["certs", "import"], ["certs", "list"], ["certs", "import-crl"]):
-        result = run(*cmd, "--help")
-        assert result.exit_code == 0 and "Example:" in result.stdout and "kyso certs" in result.stdout
+        result = run("--lang", "en", *cmd, "--help")
+        assert result.exit_code == 0 and "Example" in result.stdout and "kyso certs" in result.stdout
+        result = run("--lang", "vi", *cmd, "--help")
+        assert result.exit_code == 0 and "Ví dụ:" in result.stdout and "kyso certs" in result.stdout

@@ -97,7 +97,7 @@ def test_the_watcher_keeps_serving_other_files(tmp_path):
     (inbox / "nesting.pdf").write_bytes(nesting())
     (inbox / "prev-loop.pdf").write_bytes(prev_loop())
     sparse(inbox / "sparse.pdf")
-    env = dict(os.environ, KYSO_HOME=str(tmp_path / "home"))
+    env = dict(os.environ, KYSO_HOME=str(tmp_path / "home"), KYSO_LANG="en")
     env.pop("KYSO_DATABASE_URL", None)
     start = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "archive", "watch", str(inbox), "--once", "--poll", "0.2",

@@ -145,7 +145,7 @@ def test_a_layers_certificate_joins_its_evidence_row(tmp_path, database_url):
     from archive.db.models import Evidence, LayerRow
     from archive.db.session import make_engine, sessions
 
-    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_DATABASE_URL": database_url}
+    env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_DATABASE_URL": database_url, "KYSO_LANG": "en"}
     if not database_url.startswith("sqlite"):  # a shared PostgreSQL is upgraded on purpose
         subprocess.run([sys.executable, "-m", "archive", "db", "upgrade"], env=env, check=True, capture_output=True)
     result = subprocess.run([sys.executable, "-m", "archive", "ingest", str(SAMPLES / "plan.pdf"), "--trust", TRUST],

@@ -36,6 +36,7 @@ def run_once(env: dict, inbox: Path, *extra: str, timeout: float = 600) -> subpr
 def env(tmp_path):
     e = dict(os.environ)
     e["KYSO_HOME"] = str(tmp_path / "home")
+    e["KYSO_LANG"] = "en"  # these tests read the English wording
     e["KYSO_DATABASE_URL"] = f"sqlite:///{tmp_path / 'home' / 'kyso.sqlite'}"
     return e
 

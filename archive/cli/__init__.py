@@ -7,15 +7,36 @@ answers instantly.
 from __future__ import annotations
 
 import functools
+import sys
 
 import click
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KysoGroup(click.Group):
+    """The `kyso` group: decides the reader's language from the command line and KYSO_LANG
+    before click parses anything (archive.lang), so help and usage errors are in it too."""
+
+    def main(self, args=None, prog_name=None, **kwargs):
+        from archive import lang as language
+        from archive.cli import clicklang
+
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            lang = language.decide(argv)
+        except language.LangError as exc:  # before click: its error would need a language
+            click.echo(exc.message(), err=True)
+            sys.exit(2)
+        language.use(lang)
+        clicklang.install(lang)
+        clicklang.localize(self, lang)
+        return super().main(args=argv, prog_name=prog_name, **kwargs)
+
+
+@click.group(cls=KysoGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kyso")
-@click.option("-v", "--verbose", is_flag=True, help="Show the validation libraries' own log messages on stderr.")
+@click.option("-v", "--verbose", is_flag=True)
 def main(verbose: bool) -> None:
-    """kyso: verify and archive signed PDFs of Vietnamese state agencies."""
+    """kyso: verify and archive signed PDFs of Vietnamese state agencies (help: archive.cli.words)."""
     from archive.cli.logs import configure
 
     configure(verbose)
@@ -45,6 +66,7 @@ def _install_before(command: click.Command) -> None:
 def _register() -> None:
     from archive.cli.archive import COMMANDS, archive_group
     from archive.cli.certs import certs
+    from archive.cli.clicklang import lang_everywhere
     from archive.cli.report import report
     from archive.cli.verify import verify
 
@@ -53,6 +75,7 @@ def _register() -> None:
     for command in (verify, certs, *COMMANDS):
         _install_before(command)
         main.add_command(command)
+    lang_everywhere(main)
 
 
 _register()

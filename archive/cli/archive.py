@@ -14,8 +14,15 @@ from pathlib import Path
 
 import click
 
+from archive.cli.options import DATE, ocr_notice, policy_option, trust_config, trust_options, trust_request
 from archive.cli.options import load_settings as _settings
-from archive.cli.options import ocr_notice, policy_option, trust_config, trust_options, trust_request
+from archive.cli.words import kind as kind_word
+from archive.cli.words import MESSAGES, say
+from archive.cli.words import verdict as verdict_word
+from archive.lang import active, local, resolve
+
+# `--lang` of the commands that pass it on; None: the group's, else KYSO_LANG, else Vietnamese
+_LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default=None)
 
 EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
 log = logging.getLogger(__name__)
@@ -30,21 +37,22 @@ def open_archive(settings=None, trust=None):
     try:
         return Archive(settings, trust=trust)
     except Exception as exc:  # a database that cannot be reached or upgraded: say what to do
-        raise click.ClickException(
-            f"cannot open the archive database {settings.database_url}: {exc}. "
-            "Check KYSO_DATABASE_URL (or kyso.toml) and run 'kyso db upgrade'."
-        ) from exc
+        raise click.ClickException(say("open_failed", active(), url=settings.database_url, error=exc)) from exc
 
 
-def _echo_outcome(o, as_json: bool) -> None:
+def _echo_outcome(o, as_json: bool, lang: str) -> None:
+    """One line per file: what became of it, its verdict (or why it was not archived), its name
+    and document id. In JSON the kind and verdict stay codes, the reason is in `lang`."""
     from archive.textsafe import for_terminal, json_line
+    from verifier.report.codes import say as text
 
     if as_json:
-        click.echo(json_line({k: v for k, v in o.__dict__.items() if v is not None}))
+        fields = {**o.__dict__, "reason": text(o.reason, lang) or None}
+        click.echo(json_line({k: v for k, v in fields.items() if v is not None}))
         return
-    extra = for_terminal(o.verdict or o.reason or "")
+    extra = for_terminal(verdict_word(o.verdict, lang) if o.verdict else text(o.reason, lang))
     doc = f" #{o.document_id}" if o.document_id else ""
-    click.echo(f"{o.kind:<11} {extra:<14} {for_terminal(o.name)}{doc}")
+    click.echo(f"{kind_word(o.kind, lang):<11} {extra:<15} {for_terminal(o.name)}{doc}")
 
 
 def _walk(paths: tuple[Path, ...]):
@@ -65,40 +73,39 @@ def _walk(paths: tuple[Path, ...]):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @trust_options
 @policy_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON line per file.")
-def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy, as_json):
-    """Verify and archive PDF files or folders (copies: the originals stay where they are).
-
-    Exit code 0 when every file was archived (whatever its verdict), 4 when some had to be
-    quarantined (not a PDF, encrypted, too large, …): see quarantine/ for the reasons.
-
-    \b
-    Example:
-      kyso ingest samples/ --trust samples/pki/trust.pem
-    """
+@click.option("--json", "as_json", is_flag=True)
+@_LANG
+def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy, as_json, lang):
+    """Verify and archive PDF files or folders (help: archive.cli.words, "ingest")."""
     from archive.intake.inbox import ProcessingArea
 
+    lang = resolve(lang)
     settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     config = trust_config(settings, request)
-    ocr_notice(config)
+    ocr_notice(config, lang)
     archive = open_archive(settings, config)
+    archive.lang, archive.via = lang, "ingest"
     area = ProcessingArea(settings.home / "processing")
     outcomes = []
     for claim in area.orphans(settings.claim_timeout):
         outcomes.append(_settle(archive, area, claim, claim.name_nfc))
-        _echo_outcome(outcomes[-1], as_json)
+        _echo_outcome(outcomes[-1], as_json, lang)
     for path, name in _walk(paths):
         try:
             claim = area.copy_in(path, name, f"ingest:{path.absolute()}")
         except OSError as exc:  # unreadable, vanished, not a regular file: this file, not the run
             from archive.ingest import Outcome
 
-            outcome = Outcome("failed", name, reason=f"cannot read the file: {exc.strerror or exc}")
+            from verifier.report.codes import Phrase
+
+            error = exc.strerror or exc
+            outcome = Outcome("failed", name, reason=Phrase(say("cannot_read_file", "vi", error=error),
+                                                            say("cannot_read_file", "en", error=error)))
         else:
             outcome = _settle(archive, area, claim, name)
         outcomes.append(outcome)
-        _echo_outcome(outcome, as_json)
+        _echo_outcome(outcome, as_json, lang)
     sys.exit(EXIT_QUARANTINED if any(o.kind in ("quarantined", "failed") for o in outcomes) else 0)
 
 
@@ -109,6 +116,7 @@ def _settle(archive, area, claim, name: str):
     from sqlalchemy.exc import SQLAlchemyError
 
     from archive.ingest import Outcome
+    from verifier.report.codes import Phrase
 
     try:
         return archive.process(claim, area)
@@ -116,7 +124,8 @@ def _settle(archive, area, claim, name: str):
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         log.error("archiving %s failed: %s", name, reason)
         try:
-            return archive.quarantine(claim, area, f"could not be archived: {reason}")
+            return archive.quarantine(claim, area, Phrase(say("could_not_archive", "vi", error=reason),
+                                                          say("could_not_archive", "en", error=reason)))
         except (SQLAlchemyError, OSError):  # the claim stays in processing/ and is retried next run
             return Outcome("failed", name, reason=reason)
 
@@ -134,31 +143,22 @@ def _check_inbox(settings, inbox: Path, lang: str) -> None:
 
 @click.command()
 @click.argument("inbox", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--once", is_flag=True, help="Process what is in the inbox (waiting for files still being written), then exit.")
-@click.option("--poll", type=click.FloatRange(min=0.1), help="Poll every SECONDS instead of using file events (network shares).")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Worker processes.")
-@click.option("--stable-seconds", type=click.FloatRange(min=0), help="How long a file must stay unchanged before it is taken.")
-@click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds one file may take before its worker is stopped.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--once", is_flag=True)
+@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True)
+@click.option("--stable-seconds", type=click.FloatRange(min=0), metavar="SECONDS")
+@click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS")
+@_LANG
 @trust_options
 @policy_option
 @click.pass_context
 def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
-    """Archive every PDF dropped into INBOX (default: KYSO_INBOX, or <home>-inbox beside $KYSO_HOME).
-
-    Reacts to file events and rescans periodically; SIGTERM or Ctrl-C finishes the current
-    files and stops. Several watchers (on several machines, with PostgreSQL) may share one inbox.
-    An INBOX that is, contains or lies inside the archive's own data is refused (exit 2).
-
-    \b
-    Examples:
-      kyso watch /srv/van-thu/den --workers 2
-      kyso watch samples-inbox --once --trust samples/pki/trust.pem
-    """
+    """Archive every PDF dropped into INBOX (help: archive.cli.words, "watch")."""
     from dataclasses import replace
 
     from archive.intake.watcher import WatchConfig, run_watch
 
+    lang = resolve(lang)
     settings = _settings()
     if stable_seconds is not None:
         settings = replace(settings, stable_seconds=stable_seconds)
@@ -172,7 +172,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
     open_archive(settings, config)  # upgrade the schema and check the trust once, here
     verbose = bool(ctx.find_root().params.get("verbose"))
     cfg = WatchConfig(settings=settings, inbox=inbox, trust=request, once=once, poll=poll,
-                      verify_timeout=verify_timeout, verbose=verbose)
+                      verify_timeout=verify_timeout, verbose=verbose, lang=lang)
     status = run_watch(cfg, workers=workers, lang=lang)
     if status.fatal:  # the trust changed under the workers (a file removed since the check above)
         from archive.cli.options import SetupError
@@ -184,104 +184,103 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
 
 @click.group("archive")
 def archive_group():
-    """Search, show, re-verify, check and export archived documents."""
-
-
-def _date(value):
-    return None if value is None else value.date()
+    """Search, show, re-verify, check and export archived documents (help: archive.cli.words)."""
 
 
 @archive_group.command("list")
 @click.option("--verdict", type=click.Choice(["VALID", "INVALID", "INDETERMINATE"], case_sensitive=False))
-@click.option("--signer", help="Part of a signer's name (any layer).")
-@click.option("--agency", help="Part of the signing or issuing agency's name.")
-@click.option("--type", "type_name", help="Document type, e.g. 'Kế hoạch'.")
-@click.option("--number", help="Number and/or notation: '45/KH-SGDĐT', 'KH-SGDĐT' or '45'.")
-@click.option("--name", help="Part of the received file name.")
-@click.option("--issued-from", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--issued-to", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--received-from", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--received-to", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--signer")
+@click.option("--agency")
+@click.option("--type", "type_name")
+@click.option("--number")
+@click.option("--name")
+@click.option("--issued-from", type=DATE)
+@click.option("--issued-to", type=DATE)
+@click.option("--received-from", type=DATE)
+@click.option("--received-to", type=DATE)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @click.option("--json", "as_json", is_flag=True)
-def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issued_to, received_from, received_to, limit, offset, as_json):
-    """List archived documents, newest first.
-
-    \b
-    Example:
-      kyso archive list --verdict INVALID --received-from 2026-01-01
-    """
+@_LANG
+def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issued_to, received_from, received_to, limit, offset, as_json, lang):
+    """List archived documents, newest first (help: archive.cli.words, "archive list")."""
     from archive.db.limits import FilterError
     from archive.db.queries import Filters, document_summary, list_documents
     from archive.textsafe import for_terminal, json_line
 
+    lang = resolve(lang)
     archive = open_archive()
-    f = Filters(verdict, signer, agency, type_name, number, _date(issued_from), _date(issued_to),
-                _date(received_from), _date(received_to), name)
+    f = Filters(verdict, signer, agency, type_name, number, issued_from, issued_to, received_from, received_to, name)
     with archive.sessions() as s:
         try:
             docs = list_documents(s, f, limit, offset)
         except FilterError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(exc.text(lang)) from exc
         rows = [document_summary(s, d) for d in docs]
     if as_json:
         for row in rows:
             click.echo(json_line(row))
         return
     if not rows:
-        click.echo("no documents match")
+        click.echo(say("no_match", lang))
         return
+    head = dict(zip(("id", "verdict", "received", "sha", "number", "name"), say("list_columns", lang)))
+    click.echo(say("list_header", lang, **head))
     for r in rows:
         # the verdict column first and from kyso alone; every value a document or a file name
         # brought is escaped, so none can redraw the line
         signers = ", ".join(for_terminal(n) for n in filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
         number = for_terminal(f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else "")
-        click.echo(f"{r['id']:>6}  {r['verdict']:<13} {r['received_at'][:19]}  {r['sha256'][:12]}  {number:<18} {for_terminal(r['name'])}  [{signers}]")
+        click.echo(say("list_header", lang, id=r["id"], verdict=verdict_word(r["verdict"], lang), received=local(r["received_at"]),
+                       sha=r["sha256"][:12], number=number, name=f"{for_terminal(r['name'])}  [{signers}]"))
+    click.echo(say("local_time_note", lang))
 
 
 @archive_group.command("show")
 @click.argument("ref")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_LANG
 def show(ref, as_json, lang):
-    """Show one document (by id or SHA-256): metadata, receipts, verification history and the
-    latest report."""
+    """Show one document (help: archive.cli.words, "archive show")."""
     from archive.db.queries import NotFound, document_detail, find_document, latest_report
     from archive.textsafe import for_terminal, json_line, report_for_terminal
     from verifier.report.render import render_text
 
+    lang = resolve(lang)
     archive = open_archive()
     with archive.sessions() as s:
         try:
             doc = find_document(s, ref)
         except NotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(exc.text(lang)) from exc
         detail = document_detail(s, doc)
         report = latest_report(s, doc)
     if as_json:
         click.echo(json_line({**detail, "report": report}))
         return
-    click.echo(f"#{detail['id']}  {for_terminal(detail['name'])}  ({detail['size']} bytes, {detail['pages']} pages)")
-    click.echo(f"SHA-256 {detail['sha256']}  stored at objects/{detail['storage_key']}")
+    click.echo(say("show_head", lang, id=detail["id"], name=for_terminal(detail["name"]), size=detail["size"],
+                   pages=detail["pages"] if detail["pages"] is not None else "?"))
+    click.echo(say("show_stored", lang, sha=detail["sha256"], storage=detail["storage_key"]))
+    click.echo(say("local_time_note", lang))
     for r in detail["receipts"]:
-        click.echo(f"  received {r['received_at'][:19]}  {for_terminal(r['name'])}  from {for_terminal(r['source'])}"
-                   f"{'  (duplicate)' if r['duplicate'] else ''}")
+        click.echo(say("show_receipt", lang, at=local(r["received_at"]), name=for_terminal(r["name"]),
+                       source=for_terminal(r["source"]), dup=say("show_duplicate", lang) if r["duplicate"] else ""))
     for v in detail["verifications"]:
-        click.echo(f"  verified {v['validation_time'][:19]}  {v['verdict']:<13} {v['trigger']:<8} policy {for_terminal(v['policy'])}"
-                   f"  trust {v['trust_fingerprint'][:12]}  kyso {v['kyso_version']}")
+        trigger = say(f"trigger.{v['trigger']}", lang) if f"trigger.{v['trigger']}" in MESSAGES else v["trigger"]
+        click.echo(say("show_verification", lang, at=local(v["validation_time"]), verdict=verdict_word(v["verdict"], lang),
+                       trigger=trigger, policy=for_terminal(v["policy"]), trust=v["trust_fingerprint"][:12],
+                       version=v["kyso_version"]))
     click.echo("")
     click.echo(render_text(report_for_terminal(report), lang))
 
 
 @archive_group.command("reverify")
-@click.option("--all", "all_", is_flag=True, help="Every archived document.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Documents received on or after this date.")
+@click.option("--all", "all_", is_flag=True)
+@click.option("--since", type=DATE)
 @trust_options
 @policy_option
 def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
-    """Verify archived documents again (after a policy or trust-store change); every run is
-    kept in the history."""
+    """Verify archived documents again (help: archive.cli.words, "archive reverify")."""
     from sqlalchemy import select
 
     from archive.ingest import reverify
@@ -289,15 +288,16 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     from archive.db.queries import _day_start
     from archive.textsafe import for_terminal
 
+    lang = active()
     if not all_ and since is None:
-        raise click.UsageError("say which documents: --all or --since DATE")
+        raise click.UsageError(say("say_which", lang))
     settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     archive = open_archive(settings, trust_config(settings, request))
     with archive.sessions() as s:
         q = select(Document.id).order_by(Document.id)
         if since is not None:
-            q = q.where(Document.first_received_at >= _day_start(since.date()))
+            q = q.where(Document.first_received_at >= _day_start(since))
         ids = list(s.execute(q).scalars())
     changed = 0
     for doc_id in ids:
@@ -305,23 +305,26 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
             before = s.get(Document, doc_id).verdict
         report = reverify(archive, doc_id)
         changed += report.verdict != before
-        click.echo(f"{doc_id:>6}  {before:<13} -> {report.verdict:<13} {for_terminal(report.file)}")
-    click.echo(f"{len(ids)} re-verified, {changed} changed verdict")
+        click.echo(say("reverified_line", lang, id=doc_id, before=verdict_word(before, lang),
+                       after=verdict_word(report.verdict, lang), name=for_terminal(report.file)))
+    click.echo(say("reverified_total", lang, count=len(ids), changed=changed))
 
 
 @archive_group.command("fixity")
 @click.option("--json", "as_json", is_flag=True)
 def fixity_cmd(as_json):
-    """Re-hash every stored object (originals and evidence); exit 1 if any is missing or altered."""
+    """Re-hash every stored object (help: archive.cli.words, "archive fixity")."""
     from archive.storage.fixity import check
 
     report = check(open_archive())
     if as_json:
         click.echo(json.dumps({"checked": report.checked, "problems": report.problems}, ensure_ascii=False))
     else:
+        lang = active()
         for p in report.problems:
-            click.echo(f"{p['state'].upper():<8} {p['what']}: {p['path']}")
-        click.echo(f"{report.checked} objects checked, {len(report.problems)} problems")
+            state = say(f"fixity_state.{p['state']}", lang) if f"fixity_state.{p['state']}" in MESSAGES else p["state"].upper()
+            click.echo(f"{state:<8} {p['what']}: {p['path']}")
+        click.echo(say("fixity_total", lang, checked=report.checked, problems=len(report.problems)))
     if not report.ok:
         sys.exit(EXIT_PROBLEM)
 
@@ -330,21 +333,20 @@ def fixity_cmd(as_json):
 @click.argument("ref")
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path))
 def export_cmd(ref, to):
-    """Export one document as a folder: original, latest report (JSON and text), metadata,
-    evidence, manifest-sha256.txt."""
+    """Export one document as a folder (help: archive.cli.words, "archive export")."""
     from archive.storage.export import export
     from archive.db.queries import NotFound
 
     try:
         target = export(open_archive(), ref, to)
     except NotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(exc.text(active())) from exc
     click.echo(str(target))
 
 
 @click.group("audit")
 def audit_group():
-    """Check the append-only event log."""
+    """Check the append-only event log (help: archive.cli.words)."""
 
 
 @audit_group.command("verify")
@@ -359,9 +361,10 @@ def audit_verify():
         count, problems = verify_chain(s)
         problems += check_anchor(s, archive.settings.audit_head)
         seq, tip = head(s)
+    lang = active()
     for p in problems:
-        click.echo(f"TAMPERED {p}")
-    click.echo(f"{count} events checked; chain head {seq} {tip}")
+        click.echo(say("tampered", lang, problem=p))
+    click.echo(say("audit_total", lang, count=count, seq=seq, tip=tip))
     if problems:
         sys.exit(EXIT_PROBLEM)
 
@@ -381,36 +384,37 @@ def db_upgrade():
     try:
         head_rev = upgrade(make_engine(settings.database_url))
     except Exception as exc:  # unreachable or refusing database: say which and what to check
-        raise click.ClickException(f"cannot upgrade the archive database {settings.database_url.split('@')[-1]}: "
-                                   f"{str(exc).splitlines()[0]}. Check KYSO_DATABASE_URL (or kyso.toml).") from exc
-    click.echo(f"schema at revision {head_rev} ({settings.database_url.split('@')[-1]})")
+        raise click.ClickException(say("db_failed", active(), url=settings.database_url.split("@")[-1],
+                                       error=str(exc).splitlines()[0])) from exc
+    click.echo(say("db_done", active(), rev=head_rev, url=settings.database_url.split("@")[-1]))
 
 
 @click.command()
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_LANG
 def demo(lang):
-    """Archive the bundled samples into the embedded SQLite archive ($KYSO_HOME, default
-    ./kyso-data) with the test PKI, and show what happened."""
+    """Archive the bundled samples and show what happened (help: archive.cli.words, "demo")."""
     from archive.intake.inbox import ProcessingArea
     from archive.db.queries import Filters, list_documents
 
+    lang = resolve(lang)
     root = Path(__file__).resolve().parents[2] / "samples"
     if not (root / "manifest.json").exists():
-        raise click.ClickException(f"the samples are not at {root}; run from a kyso checkout")
+        raise click.ClickException(say("demo_no_samples", lang, root=root))
     settings = _settings()
     request = trust_request(trust=(root / "pki" / "trust.pem",), no_trust_store=True)
     archive = open_archive(settings, trust_config(settings, request))
+    archive.lang, archive.via = lang, "ingest"
     area = ProcessingArea(settings.home / "processing")
-    click.echo(f"kyso demo: archive in {settings.home} ({settings.database_url.split('///')[-1]})")
+    click.echo(say("demo_start", lang, home=settings.home, db=settings.database_url.split("///")[-1]))
     for path, name in _walk(tuple(sorted(root.glob("*.pdf")))):
-        _echo_outcome(archive.process(area.copy_in(path, name, f"ingest:{path}"), area), False)
+        _echo_outcome(archive.process(area.copy_in(path, name, f"ingest:{path}"), area), False, lang)
     with archive.sessions() as s:
         counts = {}
         for doc in list_documents(s, Filters(), limit=10_000):
             counts[doc.verdict] = counts.get(doc.verdict, 0) + 1
-    click.echo("archived: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    click.echo(f"quarantined files and their reasons: {settings.quarantine}")
-    click.echo("next: kyso archive list   |   kyso archive show 1   |   kyso audit verify")
+    click.echo(say("demo_counts", lang, counts=", ".join(f"{verdict_word(k, lang)} {v}" for k, v in sorted(counts.items()))))
+    click.echo(say("demo_quarantine", lang, path=settings.quarantine))
+    click.echo(say("demo_next", lang))
 
 
 COMMANDS = (ingest, watch, archive_group, audit_group, db_group, demo)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from archive.cli.words import MESSAGES, say
+from archive.lang import active, local_date
 from archive.textsafe import for_terminal, json_text  # names in certificates are whoever made them
 
 _FILES = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -17,41 +19,20 @@ _FILES = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.group()
 def certs() -> None:
-    """Manage the trust store (pinned CA certificates, CRLs, OCSP responses).
-
-    The store lives in $KYSO_HOME/trust (default ./kyso-data/trust).
-
-    \b
-    Example:
-      kyso certs import rootcag2.crt cpcag2.crt
-      kyso certs list
-    """
+    """Manage the trust store (help: archive.cli.words, "certs")."""
 
 
 @certs.command("import")
 @click.argument("files", nargs=-1, required=True, type=_FILES)
-@click.option(
-    "--unpinned",
-    is_flag=True,
-    help="Also accept certificates not pinned in certs/pins.toml (you verified them yourself).",
-)
+@click.option("--unpinned", is_flag=True)
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None:
-    """Import CA certificates (PEM, DER or PKCS#7 .p7b) into the trust store.
-
-    Every certificate must match a pin in certs/pins.toml: a modified or unofficial copy is
-    refused. Official files: http://ca.gov.vn/pki/pub/crt/ (G2), http://ca.gov.vn/pki/pub/cert/
-    (G1), https://rootca.gov.vn/crt/vnrca256.p7b (NEAC).
-
-    \b
-    Example:
-      kyso certs import rootcag2.crt cpcag2.crt rootca.crt cp.crt
-      kyso certs import --unpinned my-test-root.pem
-    """
+    """Import CA certificates into the trust store (help: archive.cli.words, "certs import")."""
     from archive.trust.store import TrustStore, TrustStoreError
     from verifier.trust.certinfo import common_name
     from certs import load_pins
 
+    lang = active()
     store = TrustStore.default()
     pins = {p.name: p for p in load_pins()}
     known = {e.sha256 for e in store.entries()}
@@ -66,17 +47,14 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
         for e in entries:
             pin = pins.get(e.pin_name) if e.pin_name else None
             name = pin.name if pin else common_name(e.subject)
-            pki = pin.pki if pin else "unknown PKI"
-            verb = "already in store" if e.sha256 in known else "imported"
-            status = "pinned" if e.pinned else "UNPINNED"
-            click.echo(
-                f"{verb}: {for_terminal(name)} ({e.kind}, {pki}) SHA-256 {e.sha256[:16]}… {status} [{for_terminal(path.name)}]"
-            )
+            pki = _word("pki", pin.pki, lang) if pin else say("certs_unknown_pki", lang)
+            verb = say("certs_verb.known" if e.sha256 in known else "certs_verb.imported", lang)
+            status = say("certs_status.pinned" if e.pinned else "certs_status.unpinned", lang)
+            click.echo(say("certs_line", lang, verb=verb, name=for_terminal(name), kind=_word("certs_kind", e.kind, lang),
+                           pki=pki, sha=e.sha256[:16], status=status, file=for_terminal(path.name)))
             if not e.pinned:
                 click.secho(
-                    f"WARNING: '{for_terminal(e.subject)}' (SHA-256 {e.sha256}) is NOT pinned. It was imported "
-                    f"only because of --unpinned, and every signature chaining to it will be "
-                    f"trusted. Make sure its fingerprint was confirmed with the CA.",
+                    say("certs_unpinned_warning", lang, subject=for_terminal(e.subject), sha=e.sha256),
                     err=True,
                     fg="red",
                     bold=True,
@@ -90,14 +68,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
 @click.argument("files", nargs=-1, required=True, type=_FILES)
 @click.pass_context
 def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Import CRLs or OCSP responses (PEM or DER) as revocation evidence.
-
-    No pin is needed: they are signed by the CA and checked when a chain is validated.
-
-    \b
-    Example:
-      kyso certs import-crl rootcag2.crl rootca.crl
-    """
+    """Import CRLs or OCSP responses (help: archive.cli.words, "certs import-crl")."""
     from archive.trust.store import TrustStore, TrustStoreError
 
     store = TrustStore.default()
@@ -114,31 +85,24 @@ def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
                 refused += 1
                 continue
         for e in entries:
-            click.echo(
-                f"imported: {e.kind} of {for_terminal(e.issuer)} ({e.not_before}) "
-                f"SHA-256 {e.sha256[:16]}… [{for_terminal(path.name)}]"
-            )
+            lang = active()
+            click.echo(say("certs_crl_line", lang, kind=_word("certs_kind", e.kind, lang), issuer=for_terminal(e.issuer),
+                           date=local_date(str(e.not_before)[:10]), sha=e.sha256[:16], file=for_terminal(path.name)))
     if refused:
         ctx.exit(1)
 
 
 @certs.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.option("--json", "as_json", is_flag=True)
 def list_(as_json: bool) -> None:
-    """List the anchors and intermediates in the store, and the pins not imported yet.
-
-    \b
-    Example:
-      kyso certs list
-      kyso certs list --json
-    """
+    """List the trust store and the pins not imported yet (help: archive.cli.words, "certs list")."""
     from archive.trust.store import TrustStore
 
     rows = _rows(TrustStore.default().entries())
     if as_json:
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
-    click.echo(_table(rows))
+    click.echo(_table(rows, active()))
 
 
 def _rows(entries) -> list[dict]:
@@ -182,17 +146,24 @@ def _rows(entries) -> list[dict]:
     return rows
 
 
-def _table(rows: list[dict]) -> str:
-    header = ("NAME", "ROLE", "PKI", "SHA-256", "VALID", "SUBJECT", "STATUS")
+def _word(group: str, value: str | None, lang: str) -> str:
+    """A role, kind or PKI of the trust store in words; the value itself when the table lacks it."""
+    key = f"{group}.{value}"
+    return say(key, lang) if key in MESSAGES else (value or "?")
+
+
+def _table(rows: list[dict], lang: str) -> str:
+    header = say("certs_columns", lang)
     lines = [header]
     for r in rows:
         if not r["imported"]:
-            status = "not imported, get " + (r["url"] or "it from the CA")
+            status = say("certs_not_imported", lang, url=r["url"]) if r["url"] else say("certs_from_ca", lang)
         else:
-            status = "pinned" if r["pinned"] else "UNPINNED"
-        valid = f"{r['valid_from'] or '?'} → {r['valid_to'] or '?'}"
+            status = say("certs_status.pinned" if r["pinned"] else "certs_status.unpinned", lang)
+        valid = f"{local_date(r['valid_from']) or '?'} → {local_date(r['valid_to']) or '?'}"
         short = r["sha256"][:16] + "…"
-        lines.append((r["name"] or "-", r["role"], r["pki"] or "?", short, valid, for_terminal(r["subject"]), status))
+        lines.append((r["name"] or "-", _word("role", r["role"], lang), _word("pki", r["pki"], lang) if r["pki"] else "?",
+                      short, valid, for_terminal(r["subject"]), status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     # The last column is not padded: it holds the long URLs.
     return "\n".join(

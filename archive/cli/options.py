@@ -18,6 +18,29 @@ class SetupError(click.ClickException):
     exit_code = 2
 
 
+class DateParam(click.ParamType):
+    """A date as a clerk writes it (dd/mm/yyyy) or as ISO (yyyy-mm-dd); anything else is a usage
+    error that shows both forms."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from datetime import date
+
+        from archive.cli.words import say
+        from archive.lang import active, parse_date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            self.fail(say("bad_date", active(), value=str(value)), param, ctx)
+
+
+DATE = DateParam()
+
+
 def load_settings():
     from archive.config import ConfigError
     from archive.config import load_settings as load
@@ -91,13 +114,13 @@ OCR_MISSING = (
 def ocr_notice(config, lang: str | None = None) -> None:
     """When `config` asks for OCR and it cannot run here: one line on stderr saying what is lost
     and how to install it, and OCR off for the run (the verdict does not depend on it)."""
-    import os
-
     from verifier.ocr import missing
     from verifier.report.codes import pick
 
     if not config.ocr or missing() is None:
         return
-    lang = lang or ("en" if os.environ.get("KYSO_LANG", "").lower().startswith("en") else "vi")
+    from archive.lang import resolve
+
+    lang = resolve(lang)
     click.echo(pick(OCR_MISSING, lang), err=True)
     config.ocr = False

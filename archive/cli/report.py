@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from archive.cli.words import say
+
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
@@ -26,19 +28,18 @@ def make(report, data: bytes | None, fmt: str, lang: str) -> bytes:
     return render_html(report, data, lang)
 
 
-def targets(files: list[Path], out: Path) -> list[tuple[Path, str]]:
+def targets(files: list[Path], out: Path, lang: str = "vi") -> list[tuple[Path, str]]:
     """Where the report of each of `files` goes, and in which format; a usage error for an OUT
     that cannot take them."""
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is not None and not out.is_dir():
         if len(files) != 1:
-            raise click.UsageError(f"--report {out} names one file, but {len(files)} PDF files were given; "
-                                   "give a folder (it is created if needed) to get one HTML report per file")
+            raise click.UsageError(say("report_one_name", lang, out=out, n=len(files)))
         pairs = [(out, fmt)]
     elif out.exists() and not out.is_dir():
-        raise click.UsageError(f"--report {out}: give a file name ending in .html or .pdf, or a folder")
+        raise click.UsageError(say("report_bad_target", lang, out=out))
     elif out.suffix and not out.exists() and len(files) == 1:
-        raise click.UsageError(f"--report {out}: the report's name must end in .html or .pdf")
+        raise click.UsageError(say("report_bad_suffix", lang, out=out))
     else:
         pairs, used = [], set()
         for path in files:
@@ -51,43 +52,32 @@ def targets(files: list[Path], out: Path) -> list[tuple[Path, str]]:
     inputs = {p.resolve() for p in files}
     for target, _ in pairs:
         if target.resolve() in inputs:
-            raise click.UsageError(f"--report {target} is one of the files being verified; give another name")
+            raise click.UsageError(say("report_is_input", lang, out=target))
     return pairs
 
 
-def write(target: Path, content: bytes) -> None:
+def write(target: Path, content: bytes, lang: str = "vi") -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     except OSError as exc:
-        raise click.ClickException(f"cannot write the report {target}: {exc.strerror or exc}") from exc
+        raise click.ClickException(say("report_write", lang, out=target, error=exc.strerror or exc)) from exc
 
 
 @click.command("report")
 @click.argument("ref")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write it here ('-': standard output). Default: kyso-report-ID-VERIFICATION.html (or .pdf).")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default=None,
-              help="Default: from the --output name, else html.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-@click.option("--verification", type=click.IntRange(min=1), default=None,
-              help="Which verification of the document (its id, `kyso archive show`); default the latest.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default=None)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None)  # None: the group's, KYSO_LANG, vi
+@click.option("--verification", type=click.IntRange(min=1), default=None)
 def report(ref, output, fmt, lang, verification):
-    """Write the HTML or PDF report of an archived document (by id or SHA-256).
-
-    The HTML report kept when the document was verified is given as it was made; any other
-    (a PDF, English, or a verification archived before reports were kept) is made from the
-    archived JSON report and the stored original.
-
-    \b
-    Examples:
-      kyso archive report 12 --output 12.pdf
-      kyso archive report 12 --format html --lang en -o -
-    """
+    """Write the HTML or PDF report of an archived document (help: archive.cli.words, "archive report")."""
     from archive.cli.archive import open_archive
     from archive.db.models import Verification
     from archive.db.queries import NotFound, find_document
+    from archive.lang import resolve
 
+    lang = resolve(lang)
     if fmt is None:
         fmt = FORMATS.get(output.suffix.lower(), "html") if output is not None and str(output) != "-" else "html"
     archive = open_archive()
@@ -95,11 +85,11 @@ def report(ref, output, fmt, lang, verification):
         try:
             doc = find_document(s, ref)
         except NotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(exc.text(lang)) from exc
         ver_id = verification or doc.latest_verification_id
         ver = s.get(Verification, ver_id) if ver_id else None
         if ver is None or ver.document_id != doc.id:
-            raise click.ClickException(f"document {doc.id} has no verification {ver_id}; 'kyso archive show {doc.id}' lists them")
+            raise click.ClickException(say("report_no_verification", lang, doc=doc.id, verification=ver_id))
         doc_id, sha, json_report, html_sha = doc.id, doc.sha256, ver.report, ver.report_html_sha256
     content = None
     if fmt == "html" and lang == "vi" and html_sha:
@@ -111,7 +101,7 @@ def report(ref, output, fmt, lang, verification):
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    write(target, content)
+    write(target, content, lang)
     click.echo(str(target))
 
 
@@ -137,6 +127,5 @@ def _remade(archive, doc_id: int, sha: str, json_report: str, fmt: str, lang: st
     if data is not None and hashlib.sha256(data).hexdigest() != sha:
         data = None
     if data is None:  # the report is still worth having; the pictures need the original
-        click.echo(f"the stored original of document {doc_id} is missing or altered (run 'kyso archive fixity'): "
-                   "the report has no pictures", err=True)
+        click.echo(say("report_no_original", lang, doc=doc_id), err=True)
     return make(report, data, fmt, lang)

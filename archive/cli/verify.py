@@ -25,50 +25,37 @@ def exit_code(verdicts: list[str]) -> int:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--archived", multiple=True, metavar="ID|SHA256", help="Re-verify an archived document and record the result.")
+@click.option("--archived", multiple=True, metavar="ID|SHA256")
 @trust_options
 @policy_option
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the report.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@click.option("--details", is_flag=True, help="After the summary, the technical details: every layer in full, the findings with their codes.")
-@click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True, help="Files over this many MB are refused unread.")
-@click.option("--etsi", type=click.Path(path_type=Path), metavar="OUT.xml",
-              help="Also write the ETSI TS 119 102-2 validation report (XML); with several files, OUT is a folder.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for several files (default: one per CPU core).")
-@click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER",
-              help="Also write an HTML or PDF report to print or attach (several files: a folder, one HTML report each).")
-@click.option("--no-ocr", is_flag=True, help="Do not read scanned pages (no text layer) by OCR for the document's metadata.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default=None)  # None: the group's, KYSO_LANG, vi
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--details", is_flag=True)
+@click.option("--max-size", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--etsi", type=click.Path(path_type=Path), metavar="OUT.xml")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER")
+@click.option("--no-ocr", is_flag=True)
 def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, details, max_size,
            etsi, jobs, report_to, no_ocr):
-    """Verify every signature layer of signed PDF FILES.
-
-    Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
-    3 any INDETERMINATE (e.g. revocation unknown offline), 2 usage error.
-
-    \b
-    Examples:
-      kyso verify samples/plan.pdf --trust samples/pki/trust.pem
-      kyso verify --lang en --json incoming/*.pdf
-      kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
-      kyso verify --archived 12
-      kyso verify samples/plan.pdf --trust samples/pki/trust.pem --report plan.pdf.html
-      kyso verify samples/plan.pdf --trust samples/pki/trust.pem --etsi plan.etsi.xml
-    """
+    """Verify every signature layer of signed PDF FILES (help: archive.cli.words, "verify")."""
     from archive import verify_pool
     from archive.cli import etsi_out
     from archive.cli.report import targets as report_targets
     from archive.cli.report import write as write_report
+    from archive.cli.words import say
+    from archive.lang import resolve
 
+    lang = resolve(lang)
     if not files and not archived:
-        raise click.UsageError("give PDF files to verify, or --archived ID|SHA256")
+        raise click.UsageError(say("verify_nothing", lang))
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
     etsi_files = etsi_out.targets(list(files), etsi, bool(archived), lang)
     if archived:
         if report_to is not None:
-            raise click.UsageError("--report is for files; for an archived document use 'kyso archive report ID'")
+            raise click.UsageError(say("report_archived", lang))
         sys.exit(_verify_archived(archived, files, request, lang, as_json, details))
-    sheets = report_targets(list(files), report_to) if report_to is not None else [(None, None)] * len(files)
+    sheets = report_targets(list(files), report_to, lang) if report_to is not None else [(None, None)] * len(files)
     config = trust_config(load_settings(), request)
     ocr_notice(config, lang)
     jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json, details, etsi=bool(etsi_files), sheet=fmt)
@@ -89,10 +76,10 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
                 click.echo(result.text)
                 etsi_out.write(etsi_files, result, lang)
                 if result.sheet is not None:
-                    write_report(sheets[index][0], result.sheet)
+                    write_report(sheets[index][0], result.sheet, lang)
                     click.echo(f"{sheets[index][0]}", err=True)
         except verify_pool.WorkerDied as exc:
-            raise click.ClickException(f"{exc}; verify that file alone, or with --jobs 1") from exc
+            raise click.ClickException(say("worker_died", lang, error=exc)) from exc
     if len(done) > 1 and not as_json:
         click.echo("\n" + batch_summary(done, lang))
     sys.exit(exit_code(verdicts))
@@ -130,8 +117,10 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     from archive import verify_pool
     from archive.db.queries import NotFound, find_document
 
+    from archive.cli.words import say
+
     if files:
-        raise click.UsageError("give either files or --archived, not both")
+        raise click.UsageError(say("verify_both", lang))
     settings = load_settings()
     config = trust_config(settings, request)
     ocr_notice(config, lang)
@@ -142,7 +131,7 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
             try:
                 doc_id = find_document(s, ref).id
             except NotFound as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(exc.text(lang)) from exc
         report = reverify(archive, doc_id, trigger="verify")
         verdicts.append(report.verdict)
         click.echo(verify_pool.render(report, lang, as_json, details))

@@ -74,13 +74,20 @@ def note_truncated(report, policy) -> None:
 
 
 class FilterError(ValueError):
-    """A filter of `kyso archive list` no archived value can match, or no database can take."""
+    """A filter of `kyso archive list` no archived value can match, or no database can take;
+    args[0] is a codes.Phrase (str() gives the English)."""
+
+    def text(self, lang: str) -> str:
+        from verifier.report.codes import say
+
+        return say(self.args[0], lang)
 
 
 def check_filters(filters) -> None:
     """Raise FilterError for a filter longer than the column it searches can hold, or holding
     characters no database stores (NUL, a non-UTF-8 byte of the command line)."""
     from archive.db.models import Document, LayerRow
+    from verifier.report.codes import Phrase
 
     number_limit = column_limit(Document, "code_number") + 1 + column_limit(Document, "code_notation")
     limits = {
@@ -97,6 +104,8 @@ def check_filters(filters) -> None:
             continue
         flag = option.get(key, f"--{key}")
         if len(value) > limit:
-            raise FilterError(f"{flag} is {len(value)} characters long; no archived value is longer than {limit}")
+            raise FilterError(Phrase(f"{flag} dài {len(value)} ký tự; không giá trị lưu trữ nào dài hơn {limit}",
+                                     f"{flag} is {len(value)} characters long; no archived value is longer than {limit}"))
         if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
-            raise FilterError(f"{flag} holds a NUL or bytes that are not UTF-8; give the text as it is written")
+            raise FilterError(Phrase(f"{flag} chứa ký tự NUL hoặc byte không phải UTF-8; hãy nhập chữ đúng như được viết",
+                                     f"{flag} holds a NUL or bytes that are not UTF-8; give the text as it is written"))

@@ -10,10 +10,17 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from archive.db.models import Document, LayerRow, Receipt, Verification
+from archive.lang import iso
+from verifier.report.codes import Phrase
 
 
 class NotFound(LookupError):
-    pass
+    """No such document; args[0] is a codes.Phrase (str() gives the English)."""
+
+    def text(self, lang: str) -> str:
+        from verifier.report.codes import say
+
+        return say(self.args[0], lang)
 
 
 def find_document(s: Session, ref: str) -> Document:
@@ -22,15 +29,19 @@ def find_document(s: Session, ref: str) -> Document:
     if ref.isdigit() and len(ref) < 16:
         doc = s.get(Document, int(ref))
         if doc is None:
-            raise NotFound(f"no archived document with id {ref}; 'kyso archive list' shows the ids")
+            raise NotFound(Phrase(f"không có văn bản lưu trữ nào có số thứ tự {ref}; 'kyso archive list' cho xem các số thứ tự",
+                                  f"no archived document with id {ref}; 'kyso archive list' shows the ids"))
         return doc
     if len(ref) < 8 or any(c not in "0123456789abcdef" for c in ref):
-        raise NotFound(f"'{ref}' is neither a document id nor a SHA-256 (at least 8 hex digits)")
+        raise NotFound(Phrase(f"'{ref}' không phải số thứ tự văn bản, cũng không phải SHA-256 (ít nhất 8 chữ số hex)",
+                              f"'{ref}' is neither a document id nor a SHA-256 (at least 8 hex digits)"))
     docs = s.execute(select(Document).where(Document.sha256.like(ref + "%")).limit(2)).scalars().all()
     if not docs:
-        raise NotFound(f"no archived document whose SHA-256 starts with {ref}")
+        raise NotFound(Phrase(f"không có văn bản lưu trữ nào có SHA-256 bắt đầu bằng {ref}",
+                              f"no archived document whose SHA-256 starts with {ref}"))
     if len(docs) > 1:
-        raise NotFound(f"several documents' SHA-256 start with {ref}; give more digits")
+        raise NotFound(Phrase(f"nhiều văn bản có SHA-256 bắt đầu bằng {ref}; hãy cho thêm chữ số",
+                              f"several documents' SHA-256 start with {ref}; give more digits"))
     return docs[0]
 
 
@@ -49,7 +60,11 @@ class Filters:
 
 
 def _day_start(d: date) -> datetime:
-    return datetime.combine(d, time.min, tzinfo=timezone.utc)
+    """The start of day `d` in Vietnam, in UTC: the database keeps UTC (SQLite without a zone),
+    the clerk's days are Vietnam's."""
+    from verifier.vietnam import VIETNAM
+
+    return datetime.combine(d, time.min, tzinfo=VIETNAM).astimezone(timezone.utc)
 
 
 def _like(text: str) -> str:
@@ -109,7 +124,7 @@ def document_summary(s: Session, doc: Document) -> dict:
                     "status": r.status} for r in rows]
     return {
         "id": doc.id, "sha256": doc.sha256, "name": doc.original_name, "size": doc.size, "pages": doc.pages,
-        "verdict": doc.verdict, "received_at": doc.first_received_at.isoformat(), "validation_time": doc.validation_time.isoformat(),
+        "verdict": doc.verdict, "received_at": iso(doc.first_received_at), "validation_time": iso(doc.validation_time),
         "type_name": doc.type_name, "code_number": doc.code_number, "code_notation": doc.code_notation,
         "issued_date": doc.issued_date.isoformat() if doc.issued_date else None, "organ_name": doc.organ_name,
         "subject": doc.subject, "signer_name": doc.signer_name, "layers": signers,
@@ -120,11 +135,11 @@ def document_detail(s: Session, doc: Document) -> dict:
     out = document_summary(s, doc)
     out["storage_key"] = doc.storage_key
     out["receipts"] = [
-        {"name": r.name_nfc, "source": r.source, "received_at": r.received_at.isoformat(), "duplicate": r.duplicate}
+        {"name": r.name_nfc, "source": r.source, "received_at": iso(r.received_at), "duplicate": r.duplicate}
         for r in doc.receipts
     ]
     out["verifications"] = [
-        {"id": v.id, "validation_time": v.validation_time.isoformat(), "trigger": v.trigger, "verdict": v.verdict, "policy": v.policy,
+        {"id": v.id, "validation_time": iso(v.validation_time), "trigger": v.trigger, "verdict": v.verdict, "policy": v.policy,
          "trust_fingerprint": v.trust_fingerprint, "kyso_version": v.kyso_version, "pyhanko_version": v.pyhanko_version}
         for v in doc.verifications
     ]

@@ -38,6 +38,7 @@ from pathlib import Path
 from archive.intake.names import display, nfc, to_bytes
 from archive.textsafe import for_file
 from archive.storage.fsutil import DIR_FLAGS, READ_FLAGS, read_at_most, read_small_at, write_atomic_at
+from verifier.report.codes import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,12 @@ def _is_mine(owner: dict) -> bool:
 
 # -- one entry, examined once ------------------------------------------------------------------
 
-KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
-         stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symbolic link"}
+_GONE = Phrase("mục đã nhận xử lý đã biến mất", "the claimed entry disappeared")
+_KEPT_UNREAD = Phrase("giữ nguyên như khi nhận, chưa đọc", "kept as received, unread")
+
+KINDS = {stat.S_IFIFO: ("một ống dẫn có tên (named pipe)", "a named pipe"), stat.S_IFSOCK: ("một socket", "a socket"),
+         stat.S_IFCHR: ("một thiết bị", "a device"), stat.S_IFBLK: ("một thiết bị", "a device"),
+         stat.S_IFDIR: ("một thư mục", "a folder"), stat.S_IFLNK: ("một liên kết tượng trưng", "a symbolic link")}
 
 
 @dataclass
@@ -114,7 +119,7 @@ class Opened:
 
     fd: int | None
     st: os.stat_result | None  # of the open file; of the entry itself when it was not opened
-    problem: str | None = None
+    problem: Phrase | None = None  # in the clerk's language when it is shown (reason files, lines)
 
     def close(self) -> None:
         if self.fd is not None:
@@ -123,26 +128,32 @@ class Opened:
             self.fd = None
 
 
-def _link_problem(dir_fd: int | None, name) -> str:
+def _link_problem(dir_fd: int | None, name) -> Phrase:
     try:
         target = display(os.readlink(name, dir_fd=dir_fd))
     except OSError:
         target = "?"
     if len(target) > LINK_SHOWN:
         target = target[:LINK_SHOWN] + "…"
-    return f"a symbolic link (to {target}): kyso does not follow links, the target was not read"
+    return Phrase(f"một liên kết tượng trưng (tới {target}): kyso không đi theo liên kết, đích chưa được đọc",
+                  f"a symbolic link (to {target}): kyso does not follow links, the target was not read")
 
 
-def _mode_problem(st: os.stat_result, nlink_one: bool) -> str | None:
+def _mode_problem(st: os.stat_result, nlink_one: bool) -> Phrase | None:
     kind = stat.S_IFMT(st.st_mode)
     if kind != stat.S_IFREG:
-        return f"{KINDS.get(kind, 'not a regular file')}: not a file, never opened for reading"
+        what = KINDS.get(kind, ("không phải tệp thường", "not a regular file"))
+        return Phrase(f"{what[0]}: không phải là tệp, không bao giờ được mở để đọc",
+                      f"{what[1]}: not a file, never opened for reading")
     if not st.st_mode & 0o444:
         # even where kyso could read it anyway (run as root): nobody was meant to
-        return "no read permission (mode 000): kept as received, unread"
+        return Phrase("không có quyền đọc (chế độ 000): giữ nguyên như khi nhận, chưa đọc",
+                      "no read permission (mode 000): kept as received, unread")
     if nlink_one and st.st_nlink > 1:
-        return (f"the file has {st.st_nlink} names (hard links): kyso reads only a file whose one name is in "
-                "the inbox, so a link to a file elsewhere cannot be archived; kept unread")
+        return Phrase(f"tệp có {st.st_nlink} tên (liên kết cứng): kyso chỉ đọc tệp có một tên duy nhất nằm trong "
+                      "thư mục nhận, nên liên kết tới một tệp ở nơi khác không được lưu trữ; chưa đọc",
+                      f"the file has {st.st_nlink} names (hard links): kyso reads only a file whose one name is in "
+                      "the inbox, so a link to a file elsewhere cannot be archived; kept unread")
     return None
 
 
@@ -156,7 +167,7 @@ def open_entry(dir_fd: int | None, name, *, follow: bool = False, nlink_one: boo
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Opened(None, None, f"cannot be examined: {exc.strerror}")
+        return Opened(None, None, Phrase(f"không xem được tệp: {exc.strerror}", f"cannot be examined: {exc.strerror}"))
     if stat.S_ISLNK(st.st_mode):
         return Opened(None, st, _link_problem(dir_fd, name))
     problem = _mode_problem(st, nlink_one)
@@ -167,13 +178,14 @@ def open_entry(dir_fd: int | None, name, *, follow: bool = False, nlink_one: boo
     except FileNotFoundError:
         return None
     except PermissionError:
-        return Opened(None, st, "no permission to read it: kept as received, unread")
+        return Opened(None, st, Phrase("không có quyền đọc tệp: giữ nguyên như khi nhận, chưa đọc",
+                                       "no permission to read it: kept as received, unread"))
     except OSError as exc:
         with contextlib.suppress(OSError):
             st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):  # swapped for a link since it was examined
             return Opened(None, st, _link_problem(dir_fd, name))
-        return Opened(None, st, f"cannot be opened: {exc.strerror}")
+        return Opened(None, st, Phrase(f"không mở được tệp: {exc.strerror}", f"cannot be opened: {exc.strerror}"))
     fst = os.fstat(fd)  # what was opened is what counts, whatever the name pointed to before
     problem = _mode_problem(fst, nlink_one)
     if problem:
@@ -199,7 +211,7 @@ class Claim:
     id: str
     meta: dict
     area: ProcessingArea
-    opened: Opened = field(default_factory=lambda: Opened(None, None, "not opened"))
+    opened: Opened = field(default_factory=lambda: Opened(None, None, Phrase("chưa mở", "not opened")))
     parent_fd: int | None = None  # the inbox folder it came from, to put it back; owned by the claim
     data: bytes | None = None  # the bytes read, once; everything kyso keeps of the file is these
     sha256: str | None = None  # of `data`
@@ -214,7 +226,7 @@ class Claim:
         return nfc(self.meta["name"])
 
     @property
-    def problem(self) -> str | None:
+    def problem(self) -> Phrase | None:
         return self.opened.problem
 
     @property
@@ -350,7 +362,7 @@ class ProcessingArea:
             # the name was given to another entry between the open and the rename: what was
             # moved is what the claim holds, examined now in kyso's own folder
             opened.close()
-            claim.opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, "the claimed entry disappeared")
+            claim.opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, _GONE)
         return claim
 
     def copy_in(self, source: Path, name: str | bytes, origin: str) -> Claim:
@@ -360,7 +372,7 @@ class ProcessingArea:
         raw = to_bytes(name)
         opened = open_entry(None, source, follow=True, nlink_one=False)
         if opened is None:
-            opened = Opened(None, None, "the file disappeared before it was read")
+            opened = Opened(None, None, Phrase("tệp đã biến mất trước khi được đọc", "the file disappeared before it was read"))
         st = opened.st
         meta = {"name": display(raw), "name_hex": raw.hex(), "source": display(origin), "moved": False,
                 "size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None}
@@ -413,7 +425,7 @@ class ProcessingArea:
         claim.close()
         return True
 
-    def keep_unread(self, claim: Claim, dest_fd: int, dest: str) -> str:
+    def keep_unread(self, claim: Claim, dest_fd: int, dest: str) -> Phrase:
         """Move the claimed entry, unread, into the open folder `dest_fd`: a regular file by
         rename (a 5 GB file costs nothing, and is kept intact), a link or a pipe is only
         described (it has no content of its own) and removed. Returns what became of it."""
@@ -422,25 +434,28 @@ class ProcessingArea:
             st = os.stat(cname, dir_fd=self.fd, follow_symlinks=False)
         except FileNotFoundError:
             if not claim.moved:
-                return f"not copied: the original is where it was ({claim.meta.get('source')})"
+                source = claim.meta.get("source")
+                return Phrase(f"không sao chép: bản gốc vẫn ở chỗ cũ ({source})",
+                              f"not copied: the original is where it was ({source})")
             with contextlib.suppress(FileNotFoundError):
                 os.stat(dest, dir_fd=dest_fd, follow_symlinks=False)
-                return "kept as received, unread"  # moved by an earlier attempt
-            return "nothing kept: the claimed entry disappeared"
+                return _KEPT_UNREAD  # moved by an earlier attempt
+            return Phrase("không giữ gì: mục đã nhận xử lý đã biến mất", "nothing kept: the claimed entry disappeared")
         if stat.S_ISDIR(st.st_mode):  # swapped in after the claim was checked: kept whole, unread
             os.rename(cname, dest, src_dir_fd=self.fd, dst_dir_fd=dest_fd)
-            return "a folder, kept as received, unread"
+            return Phrase("một thư mục, giữ nguyên như khi nhận, chưa đọc", "a folder, kept as received, unread")
         if not stat.S_ISREG(st.st_mode):
             os.unlink(cname, dir_fd=self.fd)
-            return "nothing kept: it has no content of its own"
+            return Phrase("không giữ gì: nó không có nội dung riêng", "nothing kept: it has no content of its own")
         if st.st_nlink > 1:
             # another name of a file that lives elsewhere: removing this name leaves it untouched,
             # keeping it would keep a way to that file in the quarantine
             os.unlink(cname, dir_fd=self.fd)
-            return "nothing kept: this name was removed, the file's other names are untouched"
+            return Phrase("không giữ gì: tên này đã được xóa, các tên khác của tệp vẫn nguyên",
+                          "nothing kept: this name was removed, the file's other names are untouched")
         try:
             os.rename(cname, dest, src_dir_fd=self.fd, dst_dir_fd=dest_fd)
-            return "kept as received, unread"
+            return _KEPT_UNREAD
         except OSError as exc:
             import errno
 
@@ -448,7 +463,9 @@ class ProcessingArea:
                 raise
         held = f"{claim.id}.held"  # the inbox is on another filesystem: kept beside the claims
         os.rename(cname, held, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        return f"kept as received, unread, at {display(os.fsencode(self.path(held)))} (another filesystem)"
+        where = display(os.fsencode(self.path(held)))
+        return Phrase(f"giữ nguyên như khi nhận, chưa đọc, tại {where} (hệ thống tệp khác)",
+                      f"kept as received, unread, at {where} (another filesystem)")
 
     def orphans(self, timeout: float, own: bool = False) -> list[Claim]:
         """Claims whose owner is gone (killed, crashed, a dead machine after `timeout`), taken over
@@ -536,7 +553,7 @@ class ProcessingArea:
         return self._reopen(old_id, meta)
 
     def _reopen(self, cid: str, meta: dict) -> Claim:
-        opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, "the claimed file disappeared")
+        opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, _GONE)
         return Claim(cid, meta, self, opened)
 
 

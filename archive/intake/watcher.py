@@ -45,6 +45,7 @@ class WatchConfig:
     verify_timeout: float = 300.0
     memory_limit_mb: int = 4096
     verbose: bool = False
+    lang: str = "vi"  # the clerk's: the event lines and the quarantine reason files
 
 
 # -- worker ------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
     except TrustSetupError as exc:  # checked before the workers started, so changed since
         events.put(("fatal", os.getpid(), str(exc)))
         return
-    archive = Archive(cfg.settings, trust=trust)
+    archive = Archive(cfg.settings, trust=trust, lang=cfg.lang, via="watch")
     patience = max(30.0, 10 * cfg.settings.stable_seconds) if cfg.once else None
     inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds, patience)
     gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
@@ -197,9 +198,14 @@ class Status:
             if key:
                 self.counts[key] += 1
         if not self.tty:
-            line = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "event": o["kind"], "file": o["name"], "sha256": o.get("sha256"),
-                    "verdict": o.get("verdict"), "document_id": o.get("document_id"), "reason": o.get("reason")}
+            from archive.lang import now_iso
             from archive.textsafe import json_line  # names and reasons come from the inbox
+            from verifier.report.codes import say
+
+            # codes for scripts (event, verdict), the reason in the clerk's language, the time with its offset
+            line = {"time": now_iso(), "event": o["kind"], "file": o["name"], "sha256": o.get("sha256"),
+                    "verdict": o.get("verdict"), "document_id": o.get("document_id"),
+                    "reason": say(o.get("reason"), self.lang) or None}
 
             self.stream.write(json_line({k: v for k, v in line.items() if v is not None}) + "\n")
             self.stream.flush()
@@ -222,6 +228,10 @@ class Status:
 
 def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None) -> Status:
     stream = stream or sys.stderr
+    if cfg.lang != lang:
+        from dataclasses import replace
+
+        cfg = replace(cfg, lang=lang)
     ctx = multiprocessing.get_context("spawn")  # no fork with watchdog's and pyHanko's threads
     events = ctx.Queue()
     stop = ctx.Event()
@@ -281,8 +291,13 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
                     # `--once` gives up instead of looping
                     crashes += 1
                     if cfg.once and crashes >= MAX_CRASHES:
-                        status.fatal = (f"the workers stopped {crashes} times in a row without settling a file "
-                                        f"(last exit code {p.exitcode}); see the log above")
+                        from verifier.report.codes import Phrase, say
+
+                        status.fatal = say(Phrase(
+                            f"các tiến trình xử lý đã dừng {crashes} lần liên tiếp mà chưa xong tệp nào "
+                            f"(mã thoát cuối {p.exitcode}); xem nhật ký ở trên",
+                            f"the workers stopped {crashes} times in a row without settling a file "
+                            f"(last exit code {p.exitcode}); see the log above"), lang)
                         stop.set()
                     else:
                         respawn_at.append(now + (0 if crashes == 1 else min(30.0, 0.5 * 2 ** (crashes - 2))))
