@@ -244,7 +244,7 @@ def test_verify_writes_the_report_asked_for(env, tmp_path):
     # several files: a folder, one HTML report each; a file name is refused with a sentence
     two = [sample, str(SAMPLES / "plan.pdf")]
     refused = kyso(env, "verify", *two, "--trust", trust, "--report", str(tmp_path / "x.html"), codes=(2,))
-    assert b"folder" in refused.stderr and not (tmp_path / "x.html").exists()
+    assert "thư mục" in refused.stderr.decode() and not (tmp_path / "x.html").exists()
     kyso(env, "verify", *two, "--trust", trust, "--report", str(tmp_path / "reports"), codes=(1,))
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["annotation-added.html", "plan.html"]
     assert (tmp_path / "reports" / "plan.html").read_bytes().startswith(b"<!DOCTYPE html>")
@@ -270,7 +270,7 @@ def test_the_archive_keeps_each_verifications_report(env, tmp_path):
     assert abs(sizes[0][0] - A4[0]) < 1 and "NOT VALID — a fault has been proven" in " ".join(text.split())
     assert "Page 1: the areas outlined in red changed after signature 1" in " ".join(text.split())
     missing = kyso(env, "archive", "report", "7", codes=(1,))
-    assert b"no archived document with id 7" in missing.stderr
+    assert "không có văn bản lưu trữ nào có số thứ tự 7".encode() in missing.stderr
     shutil.rmtree(tmp_path / "home" / "objects" / kept[:2])  # a lost report object is what fixity finds
     lost = kyso(env, "archive", "fixity", codes=(1,))
     assert b"HTML report of verification" in lost.stdout

@@ -128,7 +128,7 @@ HELP: dict[str, tuple[str, str]] = {
                                 "Write it here ('-': standard output). Default: kyso-report-ID-VERIFICATION.html (or .pdf)."),
     "archive report --format": ("Mặc định: theo đuôi tên ở --output, nếu không thì html.",
                                 "Default: from the --output name, else html."),
-    "archive report --verification": ("Lần kiểm tra nào của văn bản (số của nó, xem `kyso archive show`); mặc định lần gần nhất.",
+    "archive report --verification": ("Lần kiểm tra nào của văn bản (số của nó, do 'kyso archive show' liệt kê); mặc định lần gần nhất.",
                                       "Which verification of the document (its id, `kyso archive show`); default the latest."),
     # -- certs -----------------------------------------------------------------------------------
     "certs": (
