@@ -100,7 +100,7 @@ _SOURCE_VI = (
 REVOCATION = {
     "good": ("chưa bị thu hồi", "not revoked"),
     "revoked": ("đã bị thu hồi", "revoked"),
-    "unknown": ("Không kiểm tra được tình trạng hủy bỏ của chứng thư số ký.", "could not be checked"),
+    "unknown": ("Không kiểm tra được tình trạng thu hồi của chứng thư số ký.", "could not be checked"),
     "not_checked": ("chưa kiểm tra", "not checked"),
 }
 PKI = {
@@ -175,10 +175,10 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
     if org:
         lines.append(f"  {_l('organization', lang)}: {org}")
     role = {"person": "person", "agency": "agency_role"}.get(layer.role, "unknown")
-    basis = f" ({layer.role_basis})" if layer.role_basis else ""
+    basis = f" ({codes.say(layer.role_basis, lang)})" if layer.role_basis else ""
     lines.append(f"  {_l('role', lang)}: {_l(role, lang)}{basis}")
     if layer.purpose:
-        why = f" ({layer.purpose_basis})" if layer.purpose_basis else ""
+        why = f" ({codes.say(layer.purpose_basis, lang)})" if layer.purpose_basis else ""
         lines.append(f"  {_l('purpose', lang)}: {codes.pick(codes.PURPOSE_TEXT.get(layer.purpose, codes.PURPOSE_TEXT['unknown']), lang)}{why}")
     c = layer.certificate
     if c is not None:
@@ -186,8 +186,8 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
             f"  {_l('certificate', lang)}: {_l('serial', lang)} {c.serial}, {_l('validity', lang)} "
             f"{_time(c.not_before)} {_l('to', lang)} {_time(c.not_after)}"
         )
-        lines.append(f"  {_l('algorithms', lang)}: {layer.digest_algorithm} / {layer.signature_algorithm}, {_l('key', lang)} {c.key_algorithm.upper()} {c.key_size}")
-        lines.append(f"  {_l('key_usage', lang)}: {', '.join(c.key_usage) or '-'}")
+        lines.append(f"  {_l('algorithms', lang)}: {codes.algorithm_text(layer.digest_algorithm, lang)} / {codes.algorithm_text(layer.signature_algorithm, lang)}, {_l('key', lang)} {c.key_algorithm.upper()} {c.key_size}")
+        lines.append(f"  {_l('key_usage', lang)}: {codes.key_usage_text(c.key_usage, lang)}")
     if layer.chain:
         lines.append(f"  {_l('issuer', lang)}: {' → '.join(layer.chain)}")
         lines.append(f"  {_l('pki', lang)}: {codes.pick(PKI.get(layer.pki, PKI['untrusted']), lang)}")
@@ -224,11 +224,11 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
         else:
             lines.append(f"  {_l('changes', lang)}: {_l('allowed_changes', lang)}")
         for change in layer.changes:
-            lines.append("    - " + change.strip().replace("\n", "\n      "))
+            lines.append("    - " + codes.say(change, lang).strip().replace("\n", "\n      "))
     if layer.revocation is not None:
         r = layer.revocation
         text = codes.pick(REVOCATION[r.status], lang)
-        extra = f" ({_l('source', lang)}: {r.source}{', ' + _time(r.time) if r.time else ''})" if r.source else ""
+        extra = f" ({_l('source', lang)}: {codes.say(r.source, lang)}{', ' + _time(r.time) if r.time else ''})" if r.source else ""
         lines.append(f"  {_l('revocation', lang)}: {text}{extra}")
     if layer.relaxed:
         lines.append(f"  {_l('relaxed', lang)}: {', '.join(layer.relaxed)}")
@@ -236,7 +236,7 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
     sub = f" [{layer.subindication}]" if layer.subindication else ""
     lines.append(f"  {_l('conclusion', lang)}: {status}{sub}. {layer.message(lang)}")
     if layer.problem and layer.status != codes.PASSED:
-        lines.append(f"    {layer.problem}")
+        lines.append(f"    {codes.say(layer.problem, lang)}")
     return lines
 
 
