@@ -128,6 +128,7 @@ def _said(status: str, subindication: str | None, message, kind: str, within: bo
     """A decision whose reason is a library's message: its wording, the original as the detail
     (always when `keep`, else when no wording knew it)."""
     problem, detail = explain(message, kind)
+    keep = keep or kind == "trust"  # pyHanko's precise reason, for an auditor
     return Decision(status, subindication, problem, within, message if keep and isinstance(message, str) else detail)
 
 

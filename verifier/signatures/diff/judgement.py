@@ -59,7 +59,9 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
     if diff is None:
         return ChangeJudgement(status.coverage is not None and status.coverage.name == "ENTIRE_FILE")
     if isinstance(diff, SuspiciousModification):
-        return ChangeJudgement(False, (explain(in_kyso_terms(str(diff), numbers), "change")[0],))
+        said, original = explain(in_kyso_terms(str(diff), numbers), "change")
+        # a reason no wording knows: a plain sentence in Vietnamese, pyHanko's own in English
+        return ChangeJudgement(False, (said if original is None else Phrase(said.vi, original),))
     changes: list[str] = []
     covered: list[tuple[str, int]] = []
     permitted = True
