@@ -740,6 +740,12 @@ def finding_text(code: str, lang: str, **params: object) -> str:
             table, sep = rule
             params[name] = words(params[name], table or PURPOSE_TEXT, lang, sep)
     params = {k: say(v, lang) if isinstance(v, (Phrase, tuple)) else v for k, v in params.items()}
+    if isinstance(params.get("reason"), str):  # a library's message the wording knows
+        from verifier.report.explain import known
+
+        worded = known(params["reason"])
+        if worded is not None:
+            params["reason"] = worded.text(lang)
     for name in TIME_PARAMS:
         if isinstance(params.get(name), str):
             params[name] = _readable_time(params[name])

@@ -152,6 +152,12 @@ _FIXED: list[tuple[str, object, object]] = [
     (r"(?:\w+Error: )?Object is in wrong index\.?",
      "Đối tượng của chữ ký nằm sai vị trí trong luồng đối tượng.",
      "The signature's object is at the wrong index of its object stream."),
+    # --- reading the file (a finding's reason) --------------------------------------------------
+    (r"(?:PdfReadError: )?EOF marker not found", "không tìm thấy dấu kết thúc tệp %%EOF", "the %%EOF marker was not found"),
+    (r"no %PDF- header", "tệp không bắt đầu bằng phần đầu %PDF-", "no %PDF- header"),
+    (r"Multiple definitions in dictionary at byte (0x[0-9a-fA-F]+) for key (/\S+)",
+     r"khóa \2 được khai báo nhiều lần trong một từ điển (byte \1)",
+     r"multiple definitions in a dictionary at byte \1 for key \2"),
     # --- pyHanko's difference analysis ---------------------------------------------------------
     (r"There are unexplained xrefs in revision (\d+): (.+?)\.?",
      lambda m: Phrase(f"Phiên bản {m.group(1)} ghi các đối tượng không được giải thích: {_objects(m.group(2))}.",
