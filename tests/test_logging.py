@@ -48,7 +48,7 @@ def test_verifying_changes_no_logger_and_the_application_still_sees_pyhankos_rec
     # ... and the report gives that reason, which kyso takes from the exception, not the record
     # (tests/test_reasons.py: the same reports with logging silenced)
     layer = revoked.layers[-1]
-    assert layer.subindication == "REVOKED_NO_POE" and "revoked at" in (layer.problem or "")
+    assert layer.subindication == "REVOKED_NO_POE" and "revoked at" in str(layer.problem or "")
 
 
 def _damaged_dss(tmp_path):

@@ -103,7 +103,7 @@ def test_min_rsa_bits_refuses_a_smaller_key(sample_trust):
     trust = dataclasses.replace(sample_trust, policy=policyfile.from_dict({"legacy": {"min_rsa_bits": 3072}}))
     report = verify_pdf((SAMPLES / "person-only.pdf").read_bytes(), trust)
     assert report.verdict == "INDETERMINATE"
-    assert report.layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE" and "2048 bits" in report.layers[0].problem
+    assert report.layers[0].subindication == "CRYPTO_CONSTRAINTS_FAILURE" and "2048 bits" in str(report.layers[0].problem)
     assert report.policy == "custom"
 
 

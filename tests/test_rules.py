@@ -60,7 +60,8 @@ def test_crl_files_make_it_valid(signed_without_revinfo, tmp_path):
     with_crls = cmd + ["--crl", str(PKI / "crl" / "ca-g2.crl"), "--crl", str(PKI / "crl" / "root-g2.crl")]
     result = subprocess.run(with_crls, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
-    assert '"source":"CRL from the trust store or --crl"' in result.stdout
+    assert '"source":"CRL trong kho tin cậy hoặc từ --crl"' in result.stdout  # --json speaks --lang (vi)
+    assert '"source_en":"CRL from the trust store or --crl"' in result.stdout
 
 
 def test_a_non_self_signed_ca_in_a_trust_file_is_never_an_anchor(signed_without_revinfo):

@@ -283,8 +283,8 @@ def _overdrawn(entries, ctx: DocumentContext, report: DocumentReport) -> dict[in
     out: dict[int, list[tuple[str, dict]]] = {}
     for i, result in vouch.review(layers, drawn, covered).items():
         revise(layers[i], ctx,
-               unvouched=tuple(codes.finding_text(c, "en", **p) for c, p in result.unvouched),
-               unidentified=tuple(codes.finding_text(c, "en", **p) for c, p in result.unidentified))
+               unvouched=tuple(_sentence(c, p) for c, p in result.unvouched),
+               unidentified=tuple(_sentence(c, p) for c, p in result.unidentified))
         out[i] = result.unvouched + result.unidentified
     return out
 
@@ -383,3 +383,8 @@ def _verdict(report: DocumentReport) -> str:
     if any(layer.status != codes.PASSED for layer in report.layers):
         return codes.INDETERMINATE
     return codes.VALID
+
+
+def _sentence(code: str, params: dict) -> codes.Phrase:
+    """A finding's message in both languages, as the reason of a layer's status."""
+    return codes.Phrase(codes.finding_text(code, "vi", **params), codes.finding_text(code, "en", **params))

@@ -66,7 +66,7 @@ def test_update_appended_to_a_signed_linearized_file_is_a_later_revision(trust):
     assert report.verdict == "INVALID", kit.explain(report)
     assert report.layers[0].status == "FAILED"
     # pyHanko's reason names the sections as it counts them (0, 1, 2); the report, as kyso does
-    reason = " ".join(report.layers[0].changes)
+    reason = " ".join(map(str, report.layers[0].changes))
     assert re.findall(r"revision (\d+)", reason) and set(re.findall(r"revision (\d+)", reason)) <= {"1", "2"}, reason
 
 

@@ -152,7 +152,7 @@ def test_a_service_certificate_is_no_document_signer(name, refused):
     assert report.verdict == "INDETERMINATE", kit.explain(report)
     assert (layer.status, layer.subindication) == ("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"), kit.explain(report)
     assert layer.trusted and layer.integrity and layer.cryptographic_validity  # nothing else is wrong with it
-    assert "was not issued for signing documents" in layer.problem
+    assert "was not issued for signing documents" in str(layer.problem)
     [finding] = _finding(report)
     assert finding.layer == 1 and finding.severity == "warning"
     assert WORDS[name] in finding.message("vi")
@@ -174,7 +174,7 @@ def test_a_key_usage_without_signing_is_refused_by_pyhanko(base, trust):
     report = kit.verify(sign(base, *certificate("keyEncipherment", [CLIENT_AUTH, EMAIL], usage=usage)), trust)
     layer = report.layers[0]
     assert (layer.status, layer.subindication) == ("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"), kit.explain(report)
-    assert "key usage" in layer.problem and not _finding(report)
+    assert "key usage" in str(layer.problem) and not _finding(report)
 
 
 def test_a_pkcs1_signature_by_a_tls_certificate_is_refused(base, trust):

@@ -39,7 +39,7 @@ def test_a_second_signer_info_over_other_bytes_fails_the_layer():
     report = kit.verify(_two_signers(second_over=b"%PDF-1.7 other bytes\n"), kit.trust())
     assert report.verdict == "INVALID", kit.explain(report)
     assert (report.layers[0].status, report.layers[0].subindication) == ("FAILED", "HASH_FAILURE")
-    assert "SignerInfo" in report.layers[0].problem
+    assert "SignerInfo" in str(report.layers[0].problem)
 
 
 def _two_enclosing(content_of, second_content_of=None) -> bytes:

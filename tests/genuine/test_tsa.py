@@ -70,7 +70,7 @@ def test_expired_signer_timestamped_after_the_expiry_fails(base, trust):
     layer = _layer(report)
     assert (layer.status, layer.subindication) == ("FAILED", "EXPIRED"), kit.explain(report)
     assert report.verdict == "INVALID"
-    assert "2021-12-31" in layer.problem
+    assert "2021-12-31" in str(layer.problem)
 
 
 def test_expired_signer_timestamped_before_the_expiry_passes(base, trust):

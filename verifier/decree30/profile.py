@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from verifier.decree30 import docfields as df
 from verifier.decree30.metadata import Metadata, attached_reference
+from verifier.report.codes import Phrase
 from verifier.vietnam import VIETNAM, fold
 
 PUBLIC_CA_DEADLINE = date(2025, 12, 31)  # Decree 68/2024: state bodies off public CAs by then
@@ -43,7 +44,7 @@ _TRIAL = "phien ban thu nghiem"
 @dataclass
 class Purpose:
     purpose: str
-    basis: str  # why: what was seen that decides the purpose
+    basis: Phrase  # why: what was seen that decides the purpose
 
 
 @dataclass
@@ -138,43 +139,52 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
 
     for v in view:
         if v.role == TIMESTAMP:
-            out[v.index] = Purpose(TIMESTAMP, "document timestamp (/ETSI.RFC3161)")
+            out[v.index] = Purpose(TIMESTAMP, Phrase("dấu thời gian tài liệu (/ETSI.RFC3161)", "document timestamp (/ETSI.RFC3161)"))
         elif v.role not in ("person", "agency"):
-            out[v.index] = Purpose(UNKNOWN, "the signer could not be read")
+            out[v.index] = Purpose(UNKNOWN, Phrase("không đọc được người ký", "the signer could not be read"))
 
     # persons: the competent person is the one whose certificate carries the printed name
     persons = [v for v in view if v.role == "person"]
     competent = [v for v in persons if printed_name and df.same_text(_cn(v.layer), printed_name)]
     for v in competent:
-        out[v.index] = Purpose(COMPETENT, f"CN '{_cn(v.layer)}' is the signer name printed under the signature block")
+        out[v.index] = Purpose(COMPETENT, Phrase(f"'{_cn(v.layer)}' là họ tên người ký in dưới khối chữ ký",
+                                                 f"CN '{_cn(v.layer)}' is the signer name printed under the signature block"))
     if persons and not competent:
-        pick, why = None, ""
+        pick, why = None, Phrase("", "")
         if block is not None:
             inside = [v for v in persons if v.visible and v.page == block[0] and v.rect and _in_box(v.rect, block[1])]
             if inside:
-                pick, why = inside[0], f"its widget lies in the signature block on page {block[0]}"
+                pick, why = inside[0], Phrase(f"ô chữ ký nằm trong khối chữ ký ở trang {block[0]}",
+                                              f"its widget lies in the signature block on page {block[0]}")
         if pick is None and not printed_name:
             certifying = [v for v in persons if getattr(v.layer, "certification_level", None)]
             imaged = [v for v in persons if v.image]
             if certifying:
-                pick, why = certifying[0], "the first personal layer, certifying the document (DocMDP)"
+                pick, why = certifying[0], Phrase("chữ ký cá nhân đầu tiên, chứng thực tài liệu (DocMDP)",
+                                                  "the first personal layer, certifying the document (DocMDP)")
             elif imaged:
-                pick, why = imaged[0], "the first personal layer with a signature image"
+                pick, why = imaged[0], Phrase("chữ ký cá nhân đầu tiên có hình chữ ký",
+                                              "the first personal layer with a signature image")
             elif len(persons) == 1:
-                pick, why = persons[0], "the only personal layer"
+                pick, why = persons[0], Phrase("chữ ký cá nhân duy nhất", "the only personal layer")
         if pick is not None:
             competent = [pick]
-            out[pick.index] = Purpose(COMPETENT, why + (f"; no printed signer name to compare" if not printed_name else
-                                                        f"; its CN differs from the printed name '{printed_name}'"))
+            tail = (Phrase("; không có họ tên người ký in trên văn bản để đối chiếu", "; no printed signer name to compare")
+                    if not printed_name else
+                    Phrase(f"; tên trong chứng thư số khác họ tên in trên văn bản '{printed_name}'",
+                           f"; its CN differs from the printed name '{printed_name}'"))
+            out[pick.index] = Purpose(COMPETENT, Phrase(why.vi + tail.vi, why.en + tail.en))
     for v in persons:
         if out[v.index] is None:
             first = v.text.splitlines()[0].strip() if v.text.strip() else ""
             if first:
-                why = f"another personal signature; its appearance reads '{first}'"
+                why = Phrase(f"chữ ký cá nhân khác; hình thức hiển thị ghi '{first}'",
+                             f"another personal signature; its appearance reads '{first}'")
             elif v.image and block is not None and not (v.page == block[0] and v.rect and _in_box(v.rect, block[1])):
-                why = "another personal signature: a small image outside the signature block (initials)"
+                why = Phrase("chữ ký cá nhân khác: hình nhỏ nằm ngoài khối chữ ký (chữ ký nháy)",
+                             "another personal signature: a small image outside the signature block (initials)")
             else:
-                why = "another personal signature"
+                why = Phrase("chữ ký cá nhân khác", "another personal signature")
             out[v.index] = Purpose(PERSON, why)
 
     agencies = [v for v in view if v.role == "agency"]
@@ -182,20 +192,28 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
         lines = [x for x in v.text.splitlines() if x.strip()]
         short = " ".join(v.text.split())
         if v.index + 1 in number_layers:  # the metadata names layers by number
-            out[v.index] = Purpose(NUMBER, f"its appearance draws '{short}' into the number of "
-                                           f"'{meta.value('code_number')}/{meta.value('code_notation')}'")
+            number = f"{meta.value('code_number')}/{meta.value('code_notation')}"
+            out[v.index] = Purpose(NUMBER, Phrase(f"hình thức hiển thị ghi '{short}' vào chỗ số của '{number}'",
+                                                  f"its appearance draws '{short}' into the number of '{number}'"))
         elif v.index + 1 in date_layers:
-            out[v.index] = Purpose(DATE, f"its appearance draws '{short}' into the date line ({meta.value('issued_date')})")
+            issued = meta.value("issued_date")
+            out[v.index] = Purpose(DATE, Phrase(f"hình thức hiển thị ghi '{short}' vào dòng ngày tháng ({_dmy(issued)})",
+                                                f"its appearance draws '{short}' into the date line ({issued})"))
         elif _COPY.search(v.text):
-            out[v.index] = Purpose(COPY, f"its appearance names a copy: '{short[:80]}'")
+            out[v.index] = Purpose(COPY, Phrase(f"hình thức hiển thị ghi hình thức sao: '{short[:80]}'",
+                                                f"its appearance names a copy: '{short[:80]}'"))
         elif _INCOMING.search(v.text):
-            out[v.index] = Purpose(INCOMING, f"its appearance is an incoming-document stamp: '{short[:80]}'")
+            out[v.index] = Purpose(INCOMING, Phrase(f"hình thức hiển thị là dấu văn bản đến: '{short[:80]}'",
+                                                    f"its appearance is an incoming-document stamp: '{short[:80]}'"))
         elif _COMMENT.search(v.text) and not v.image:
-            out[v.index] = Purpose(COMMENT, f"its appearance carries a comment: '{short[:80]}'")
+            out[v.index] = Purpose(COMMENT, Phrase(f"hình thức hiển thị ghi ý kiến: '{short[:80]}'",
+                                                   f"its appearance carries a comment: '{short[:80]}'"))
         elif v.visible and not v.image and lines and (
                 attached_reference(v.text) or (v.page in meta.geometry.appendix_pages and _top_right(v, meta))):
-            where = f"page {v.page}" + (" (an appendix page)" if v.page in meta.geometry.appendix_pages else "")
-            out[v.index] = Purpose(APPENDIX, f"text-only agency signature at the top right of {where}")
+            appendix = v.page in meta.geometry.appendix_pages
+            out[v.index] = Purpose(APPENDIX, Phrase(
+                f"chữ ký của cơ quan chỉ có chữ, ở góc trên bên phải trang {v.page}" + (" (trang phụ lục)" if appendix else ""),
+                f"text-only agency signature at the top right of page {v.page}" + (" (an appendix page)" if appendix else "")))
     # seals: agency images over the competent person's image; else the first agency image
     seals = []
     for v in agencies:
@@ -205,27 +223,39 @@ def _purposes(view: list[_L], meta: Metadata) -> list[Purpose]:
                      and min(_overlap(v.rect, p.rect)) > 0), None)
         if over is not None:
             seals.append(v)
-            out[v.index] = Purpose(SEAL, f"agency image over the signature image of layer {over.index + 1}")
+            out[v.index] = Purpose(SEAL, Phrase(f"hình của cơ quan đè lên hình chữ ký của chữ ký {over.index + 1}",
+                                                f"agency image over the signature image of layer {over.index + 1}"))
     if not seals:
         # an image alone is the seal; image and text together is the tool's full appearance
         # (a scan signed by its agency, a portal's re-publication): an agency signature
         for v in agencies:
             if out[v.index] is None and v.visible and v.image and not v.text.strip():
-                out[v.index] = Purpose(SEAL, "agency signature with an image (the seal), not over the signer's image")
+                out[v.index] = Purpose(SEAL, Phrase("chữ ký của cơ quan có hình (con dấu), không đè lên hình chữ ký của người ký",
+                                                    "agency signature with an image (the seal), not over the signer's image"))
                 break
     for v in agencies:
         if out[v.index] is None:
             if not v.visible:
-                why = "agency signature without appearance"
+                why = Phrase("chữ ký của cơ quan không có hình thức hiển thị", "agency signature without appearance")
             elif v.image and v.text.strip():
-                why = f"agency signature with an image and the text '{' '.join(v.text.split())[:80]}'"
+                text = " ".join(v.text.split())[:80]
+                why = Phrase(f"chữ ký của cơ quan có hình và dòng chữ '{text}'",
+                             f"agency signature with an image and the text '{text}'")
             elif v.image:
-                why = f"another agency image on page {v.page or 1}"
+                why = Phrase(f"một hình khác của cơ quan ở trang {v.page or 1}", f"another agency image on page {v.page or 1}")
             else:
                 first = " ".join(v.text.split())[:80]
-                why = f"agency signature; its appearance reads '{first}'" if first else "agency signature"
+                why = (Phrase(f"chữ ký của cơ quan; hình thức hiển thị ghi '{first}'",
+                              f"agency signature; its appearance reads '{first}'")
+                       if first else Phrase("chữ ký của cơ quan", "agency signature"))
             out[v.index] = Purpose(AGENCY, why)
-    return [p or Purpose(UNKNOWN, "-") for p in out]
+    return [p or Purpose(UNKNOWN, Phrase("-", "-")) for p in out]
+
+
+def _dmy(iso) -> str:
+    """An ISO date as a Vietnamese reader writes it (dd/mm/yyyy); anything else as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso or ""))
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else str(iso)
 
 
 def _top_right(v: _L, meta: Metadata) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from verifier.report.codes import Phrase
 from verifier.report.model import Signer
 from verifier.vietnam import fold
 
@@ -28,19 +29,24 @@ _ORG_ID = re.compile(r"\b(MST|MNS)\s*:", re.IGNORECASE)
 _PERSON_ID = re.compile(r"\b(CMND|CCCD|HC)\s*:", re.IGNORECASE)
 
 
-def classify(signer: Signer) -> tuple[str, str]:
+def classify(signer: Signer) -> tuple[str, Phrase]:
     """('person' | 'agency', the basis of the decision)."""
     uid = signer.uid or ""
     if _ORG_ID.search(uid):
-        return "agency", f"UID carries an organisation identifier ({uid})"
+        return "agency", Phrase(f"trường UID ghi mã số của tổ chức ({uid})",
+                                f"UID carries an organisation identifier ({uid})")
     cn = signer.common_name or ""
     if _PERSON_ID.search(uid):
-        return "person", f"UID carries a personal identifier ({uid})"
+        return "person", Phrase(f"trường UID ghi số giấy tờ tùy thân của cá nhân ({uid})",
+                                f"UID carries a personal identifier ({uid})")
     name = " ".join(unicodedata.normalize("NFC", cn.removesuffix("(M)")).casefold().split())
     for word in AGENCY_WORDS:
         if name == word or name.startswith(word + " "):
-            return "agency", f"CN '{cn}' starts with the agency word '{word.upper()}'"
+            return "agency", Phrase(f"tên người ký '{cn}' bắt đầu bằng từ chỉ cơ quan '{word.upper()}'",
+                                    f"CN '{cn}' starts with the agency word '{word.upper()}'")
     for other in [signer.organization or "", *signer.organizational_units]:
         if other and fold(other) == fold(name):
-            return "agency", f"CN '{cn}' equals the O/OU value '{other}'"
-    return "person", f"CN '{cn}' is a personal name (no agency word, no organisation identifier)"
+            return "agency", Phrase(f"tên người ký '{cn}' trùng với tên cơ quan, đơn vị (O/OU) '{other}'",
+                                    f"CN '{cn}' equals the O/OU value '{other}'")
+    return "person", Phrase(f"'{cn}' là tên cá nhân (không có từ chỉ cơ quan, không có mã số tổ chức)",
+                            f"CN '{cn}' is a personal name (no agency word, no organisation identifier)")

@@ -342,7 +342,7 @@ FINDINGS = _codes(
     ),
     Code(
         "REVOCATION_UNKNOWN", "warning",
-        "Không kiểm tra tình trạng hủy bỏ của chứng thư số ký (không có CRL/OCSP ngoại tuyến); dùng --crl/--ocsp hoặc --online.",
+        "Không kiểm tra được tình trạng thu hồi của chứng thư số ký (không có CRL/OCSP khi kiểm tra ngoại tuyến); dùng --crl/--ocsp hoặc --online.",
         "The revocation status of the signing certificate is unknown offline; supply --crl/--ocsp or use --online.",
     ),
     Code(
@@ -655,6 +655,111 @@ DRAWN_BY_TEXT = {
 }
 
 
+UNKNOWN_TEXT = ("không rõ", "unknown")
+# Finding params whose values are words kyso chose (not values read from the document): each
+# kind has its table, so that a Vietnamese message never reads "phía right".
+SIDE_TEXT = {
+    "left": ("bên trái", "left"), "right": ("bên phải", "right"),
+    # RENDERING_UNAVAILABLE: which state of the document could not be drawn
+    "signed": ("bản đã ký", "signed"), "final": ("bản hiện tại", "final"), "?": UNKNOWN_TEXT,
+}
+# Decree 30 metadata fields a message may name (QCVN 102:2016 names in JSON).
+FIELD_TEXT = {
+    "code_number": ("số văn bản", "number"),
+    "code_notation": ("ký hiệu", "notation"),
+    "issued_date": ("ngày ban hành", "issue date"),
+    "type_name": ("tên loại văn bản", "type"),
+    "organ_name": ("cơ quan ban hành", "issuing agency"),
+    "parent_organ_name": ("cơ quan chủ quản", "parent body"),
+    "subject": ("trích yếu", "subject"),
+    "signer_name": ("họ tên người ký", "signer name"),
+    "signer_position": ("chức vụ người ký", "signer position"),
+    "place": ("địa danh", "place"),
+}
+# X.509 key usages (RFC 5280 §4.2.1.3), as asn1crypto names them.
+KEY_USAGE_TEXT = {
+    "digital_signature": ("ký số", "digital signature"),
+    "non_repudiation": ("chống chối bỏ", "non-repudiation"),
+    "key_encipherment": ("mã hóa khóa", "key encipherment"),
+    "data_encipherment": ("mã hóa dữ liệu", "data encipherment"),
+    "key_agreement": ("thỏa thuận khóa", "key agreement"),
+    "key_cert_sign": ("ký chứng thư số", "certificate signing"),
+    "crl_sign": ("ký danh sách thu hồi (CRL)", "CRL signing"),
+    "encipher_only": ("chỉ mã hóa", "encipher only"),
+    "decipher_only": ("chỉ giải mã", "decipher only"),
+}
+# Where the text of a LEGACY_SHA1_ACCEPTED finding says SHA-1 was met.
+WHERE_TEXT = {
+    "message digest": ("giá trị băm của chữ ký", "message digest"),
+    "byte-range digest": ("giá trị băm vùng ký", "byte-range digest"),
+    "timestamp token": ("dấu thời gian", "timestamp token"),
+    "signature": ("chữ ký", "signature"),
+}
+# ND30_ATTACHMENT_LAYOUT: the kind of file the agency signature is on, and what is wrong with it
+ATTACHMENT_TEXT = {"appendix": ("phụ lục", "appendix"), "copy": ("bản sao", "copy")}
+LAYOUT_PROBLEM_TEXT = {
+    "has an image": ("có hình ảnh", "has an image"),
+    "is not at the top right of page 1": ("không nằm ở góc trên bên phải trang 1", "is not at the top right of page 1"),
+    "gives no signing time": ("không ghi thời gian ký", "gives no signing time"),
+    "does not give the main document's number and notation": (
+        "không ghi số, ký hiệu của văn bản chính", "does not give the main document's number and notation"),
+}
+# param name (or (code, param name)) -> its table and the separator of a list written as text
+PARAM_WORDS = {
+    "side": (SIDE_TEXT, ","),
+    "blanks": (FIELD_TEXT, ","),
+    "where": (WHERE_TEXT, ","),
+    ("ND30_ATTACHMENT_LAYOUT", "purpose"): (ATTACHMENT_TEXT, ","),
+    ("ND30_ATTACHMENT_LAYOUT", "problems"): (LAYOUT_PROBLEM_TEXT, ";"),
+    ("ND30_LATER_LAYER_UNTRUSTED", "purpose"): (None, ","),  # PURPOSE_TEXT, defined below
+}
+
+
+def word(value: object, table: dict, lang: str) -> str:
+    """`value` (a word kyso chose) in `lang` by `table`; None (or the text "None") is "unknown",
+    a word the table lacks is left as it is (a name, a code)."""
+    if value is None or value == "None" or value == "":
+        return pick(UNKNOWN_TEXT, lang)
+    key = str(value).strip()
+    return pick(table[key], lang) if key in table else key
+
+
+def words(values: object, table: dict, lang: str, sep: str = ",") -> str:
+    """A list (or a text of words separated by `sep`) of words, each in `lang`."""
+    items = values if isinstance(values, (list, tuple)) else str(values).split(sep)
+    return f"{sep} ".join(word(x, table, lang) for x in items if str(x).strip()) or pick(UNKNOWN_TEXT, lang)
+
+
+def key_usage_text(usages, lang: str) -> str:
+    """A certificate's key usages for a reader: "ký số, chống chối bỏ"."""
+    return words(list(usages), KEY_USAGE_TEXT, lang) if usages else "-"
+
+
+def algorithm_text(name: object, lang: str) -> str:
+    """An algorithm's name as asn1crypto gives it (sha256, rsassa_pkcs1v15), "không rõ" for none."""
+    return pick(UNKNOWN_TEXT, lang) if name is None or name in ("None", "") else str(name)
+
+
+# Params holding an ISO 8601 date or time, read by a person as dd/mm/yyyy (HH:MM, Vietnam time).
+TIME_PARAMS = ("issued", "signed", "time")
+
+
+def _readable_time(value: object) -> object:
+    import re
+    from datetime import datetime
+
+    from verifier.vietnam import VIETNAM
+
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        return "/".join(reversed(text.split("-")))
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        return value
+    return (t.astimezone(VIETNAM) if t.tzinfo else t).strftime("%d/%m/%Y %H:%M")
+
+
 def finding_text(code: str, lang: str, **params: object) -> str:
     c = FINDINGS[code]
     template = c.vi if lang == "vi" else c.en
@@ -662,6 +767,21 @@ def finding_text(code: str, lang: str, **params: object) -> str:
         params["drawn_by"] = pick(DRAWN_BY_TEXT[params["drawn_by"]], lang)
     if isinstance(params.get("layers"), list):  # layer numbers read as a list: "3, 4"
         params["layers"] = ", ".join(map(str, params["layers"]))
+    for name in list(params):
+        rule = PARAM_WORDS.get((code, name)) or PARAM_WORDS.get(name)
+        if rule is not None:
+            table, sep = rule
+            params[name] = words(params[name], table or PURPOSE_TEXT, lang, sep)
+    params = {k: say(v, lang) if isinstance(v, (Phrase, tuple)) else v for k, v in params.items()}
+    if isinstance(params.get("reason"), str):  # a library's message the wording knows
+        from verifier.report.explain import known
+
+        worded = known(params["reason"])
+        if worded is not None:
+            params["reason"] = worded.text(lang)
+    for name in TIME_PARAMS:
+        if isinstance(params.get(name), str):
+            params[name] = _readable_time(params[name])
     try:
         return template.format(**params)
     except (KeyError, IndexError):

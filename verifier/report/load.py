@@ -14,8 +14,9 @@ import copy
 import re
 from dataclasses import fields
 
+from verifier.report.codes import Phrase
 from verifier.report.model import (
-    REPORT_FORMAT, Appearance, CertificateFacts, DocumentReport, Finding, Layer, Revocation, Signer, Timestamp,
+    BILINGUAL, REPORT_FORMAT, Appearance, CertificateFacts, DocumentReport, Finding, Layer, Revocation, Signer, Timestamp,
 )
 
 _NESTED = {"signer": Signer, "certificate": CertificateFacts, "timestamp": Timestamp, "revocation": Revocation, "appearance": Appearance}
@@ -23,7 +24,21 @@ _NESTED = {"signer": Signer, "certificate": CertificateFacts, "timestamp": Times
 
 def _build(cls, data: dict):
     names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    values = {k: v for k, v in data.items() if k in names}
+    for name in BILINGUAL.get(cls.__name__, ()):
+        if f"{name}_vi" in data and f"{name}_en" in data:
+            values[name] = _phrases(data[f"{name}_vi"], data[f"{name}_en"])
+    return cls(**values)
+
+
+def _phrases(vi, en):
+    """The Phrase (or list of Phrases) a report wrote as its two texts; reports written before
+    kept one language only, and stay plain strings."""
+    if isinstance(vi, list) and isinstance(en, list) and len(vi) == len(en):
+        return [_phrases(a, b) for a, b in zip(vi, en)]
+    if isinstance(vi, str) and isinstance(en, str):
+        return Phrase(vi, en)
+    return en
 
 
 def layer_from_dict(data: dict) -> Layer:

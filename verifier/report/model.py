@@ -9,10 +9,43 @@ written, pages are 1-based. Hashes are lower-case hexadecimal.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Union
 
 from verifier.report import codes
+from verifier.report.codes import Phrase
+
+# A sentence a reader reads: a Phrase made where the fact was found; a plain string when the
+# report was read back from JSON written before both languages were kept (or a value read from
+# the document). verifier.report.codes.say renders either.
+Text = Union[Phrase, str]
+
+# Fields holding such sentences. JSON has each in the report's language under its own key and in
+# both languages under <key>_vi and <key>_en: the archive keeps one JSON report and renders it
+# again in either language (verifier.report.load rebuilds the Phrases from those two keys).
+BILINGUAL = {
+    "Layer": ("role_basis", "purpose_basis", "changes", "problem"),
+    "Timestamp": ("problem",),
+    "Revocation": ("source",),
+}
+
+
+def _json(value: Any, lang: str) -> Any:
+    """`value` as JSON: Phrases in `lang`, dataclasses as objects (with the BILINGUAL keys)."""
+    if isinstance(value, Phrase):
+        return value.text(lang)
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _json(getattr(value, f.name), lang) for f in fields(value)}
+        for name in BILINGUAL.get(type(value).__name__, ()):
+            raw = getattr(value, name)
+            for code in ("vi", "en"):
+                out[f"{name}_{code}"] = _json(raw, code)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_json(v, lang) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v, lang) for k, v in value.items()}
+    return value
 
 
 # The form of the JSON report. 2: numbers count from 1, certificate hashes are lower-case, a
@@ -35,7 +68,7 @@ class Finding:
         if self.layer is not None:
             out["layer"] = self.layer
         if self.params:
-            out["params"] = self.params
+            out["params"] = _json(self.params, lang)
         return out
 
 
@@ -73,13 +106,14 @@ class Timestamp:
     valid: bool
     trusted: bool
     hash_algorithm: str | None = None
-    problem: str | None = None
+    problem: Text | None = None  # why the token proves no time, for a reader
+    problem_detail: str | None = None  # the library's message behind it (details and JSON only)
 
 
 @dataclass
 class Revocation:
     status: str  # good | revoked | unknown | not_checked
-    source: str | None = None  # e.g. "CRL embedded in the signature", "CRL from --crl"
+    source: Text | None = None  # where the status comes from: "CRL nhúng trong tài liệu" / "CRL embedded in the document"
     time: str | None = None  # when the status was asserted (CRL thisUpdate / OCSP producedAt)
     revoked_at: str | None = None
 
@@ -99,11 +133,11 @@ class Layer:
     sub_filter: str | None = None
     signer: Signer = field(default_factory=Signer)
     role: str = "unknown"  # person | agency | unknown
-    role_basis: str | None = None  # why the role was decided, in English
+    role_basis: Text | None = None  # why the role was decided
     # what the layer is for under Decree 30/2020 (verifier.decree30.profile): competent | person | number |
     # date | seal | appendix | copy | incoming | comment | agency | timestamp | unknown
     purpose: str | None = None
-    purpose_basis: str | None = None  # why the purpose was decided, in English
+    purpose_basis: Text | None = None  # why the purpose was decided
     certificate: CertificateFacts | None = None
     chain: list[str] = field(default_factory=list)  # subjects, signer first, anchor last
     pki: str = "untrusted"  # government | public | other | untrusted
@@ -128,11 +162,14 @@ class Layer:
     revocation: Revocation | None = None
     coverage: str | None = None  # ENTIRE_FILE | ENTIRE_REVISION | ...
     modification_level: str | None = None  # NONE | LTA_UPDATES | FORM_FILLING | ANNOTATIONS | OTHER
-    changes: list[str] = field(default_factory=list)
+    changes: list[Text] = field(default_factory=list)  # one sentence per change after signing
     relaxed: list[str] = field(default_factory=list)  # policy relaxations applied
     status: str = codes.INDETERMINATE
     subindication: str | None = None
-    problem: str | None = None  # the precise reason in English, from the validator
+    problem: Text | None = None  # the precise reason, for a reader
+    # the library's own message behind `problem` (pyHanko, Python), as it said it: for the
+    # details and JSON only, since it is English and technical
+    problem_detail: str | None = None
 
     def message(self, lang: str) -> str:
         if self.status == codes.PASSED:
@@ -141,7 +178,7 @@ class Layer:
         return codes.pick(text, lang)
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        out = asdict(self)
+        out = _json(self, lang)
         out["message"] = self.message(lang)
         out["message_vi"] = self.message("vi")
         out["message_en"] = self.message("en")

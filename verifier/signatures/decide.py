@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from verifier.report import codes
+from verifier.report.codes import Phrase
+from verifier.report.explain import explain, join
 from verifier.signatures.diff.judgement import ChangeJudgement
 
 # EN 319 102-1 sub-indications by what kyso makes of them
@@ -103,18 +105,41 @@ class LayerFacts:
 
 @dataclass(frozen=True)
 class Decision:
-    """A layer's status and sub-indication, with the precise reason in English."""
+    """A layer's status and sub-indication, with the precise reason for a reader (and, when a
+    library's message was behind it, that message for the details)."""
 
     status: str
     subindication: str | None = None
-    problem: str | None = None
+    problem: Phrase | None = None
     valid_at_signing_time: bool | None = None
     """Whether the certificate was valid at the signing time, once the decision came that far
     (None when an earlier rule decided, or no signing time is known and the layer did not pass)."""
 
+    detail: str | None = None
+    """The library's own message (pyHanko, Python) behind `problem`, in English, for the details."""
+
     @property
     def bottom_line(self) -> bool:
         return self.status == codes.PASSED
+
+
+def _said(status: str, subindication: str | None, message, kind: str, within: bool | None = None,
+          keep: bool = False) -> Decision:
+    """A decision whose reason is a library's message: its wording, the original as the detail
+    (always when `keep`, else when no wording knew it)."""
+    problem, detail = explain(message, kind)
+    keep = keep or kind == "trust"  # pyHanko's precise reason, for an auditor
+    return Decision(status, subindication, problem, within, message if keep and isinstance(message, str) else detail)
+
+
+def _local(iso: str | None) -> str:
+    """An ISO 8601 time as a Vietnamese reader reads it (dd/mm/yyyy HH:MM, Vietnam time)."""
+    from verifier.vietnam import VIETNAM
+
+    try:
+        return datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    except (TypeError, ValueError):
+        return str(iso)
 
 
 def decide(facts: LayerFacts) -> Decision:
@@ -190,41 +215,52 @@ def decide(facts: LayerFacts) -> Decision:
     are what kyso cannot establish, not what the bytes disprove (EN 319 102-1 §5.1.3).
     """
     if facts.cms_error is not None:
-        return Decision(codes.FAILED, "FORMAT_FAILURE", f"the signature cannot be parsed: {facts.cms_error}")
+        return _said(codes.FAILED, "FORMAT_FAILURE", facts.cms_error, "format", keep=True)
     if facts.exception is not None:
-        return Decision(codes.INDETERMINATE, "GENERIC", f"the layer could not be validated: {facts.exception}")
+        return Decision(codes.INDETERMINATE, "GENERIC", Phrase("kyso gặp lỗi khi kiểm tra chữ ký này.",
+                                                               "kyso failed while checking this signature."),
+                        detail=facts.exception)
     if facts.format_problem is not None:
-        return Decision(codes.FAILED, "FORMAT_FAILURE", facts.format_problem)
+        return _said(codes.FAILED, "FORMAT_FAILURE", facts.format_problem, "format")
     if not facts.sub_filter_supported:
-        return Decision(codes.INDETERMINATE, "GENERIC",
-                        f"SubFilter {facts.sub_filter} is not supported; the signature was not checked")
+        return Decision(codes.INDETERMINATE, "GENERIC", Phrase(
+            f"Định dạng chữ ký (SubFilter {facts.sub_filter}) không được hỗ trợ; chữ ký không được kiểm tra.",
+            f"SubFilter {facts.sub_filter} is not supported; the signature was not checked."))
     if facts.signer_certificate_error is not None:
-        return Decision(codes.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error)
+        return _said(codes.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND", facts.signer_certificate_error, "format")
     if facts.other_signer_failure is not None:
-        return Decision(codes.FAILED, facts.other_signer_subindication, facts.other_signer_failure)
+        return _said(codes.FAILED, facts.other_signer_subindication, facts.other_signer_failure, "format")
     if facts.validation_error is not None:
         indic = facts.validation_error_subindication
         if indic in PROVEN_FAILURES:
-            return Decision(codes.FAILED, indic, facts.validation_error)
-        return Decision(codes.INDETERMINATE, indic or "GENERIC", facts.validation_error)
+            return _said(codes.FAILED, indic, facts.validation_error, "format", keep=True)
+        return _said(codes.INDETERMINATE, indic or "GENERIC", facts.validation_error, "other", keep=True)
     if not facts.integrity:
-        return Decision(codes.FAILED, "HASH_FAILURE", "the digest of the signed byte ranges does not match the signed digest")
+        return Decision(codes.FAILED, "HASH_FAILURE", Phrase(
+            "Giá trị băm của vùng dữ liệu được ký không khớp với giá trị băm trong chữ ký.",
+            "The digest of the signed byte ranges does not match the signed digest."))
     if not facts.signature_valid:
-        return Decision(codes.FAILED, "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's public key")
+        return Decision(codes.FAILED, "SIG_CRYPTO_FAILURE", Phrase(
+            "Giá trị chữ ký không đúng với khóa công khai của người ký.",
+            "The signature value does not verify with the signer's public key."))
     if facts.coverage not in ("ENTIRE_FILE", "ENTIRE_REVISION"):
-        return Decision(codes.FAILED, "FORMAT_FAILURE", f"the byte range does not cover a whole revision (coverage {facts.coverage})")
+        return Decision(codes.FAILED, "FORMAT_FAILURE", Phrase(
+            f"Vùng ký không bao trọn một phiên bản của tệp (phạm vi {facts.coverage}).",
+            f"The byte range does not cover a whole revision (coverage {facts.coverage})."))
     if facts.modification is None or not facts.modification.permitted:
         changes = facts.modification.changes if facts.modification is not None else ()
-        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(changes) or "modified after signing")
+        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", join(changes) if changes else Phrase(
+            "Tài liệu đã bị thay đổi sau khi ký.", "Modified after signing."))
     if facts.unvouched:
-        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", "; ".join(facts.unvouched))
+        return Decision(codes.FAILED, "MODIFIED_AFTER_SIGNING", join(facts.unvouched))
     if facts.legacy_problem:
-        return Decision(codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem)
+        return _said(codes.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE", facts.legacy_problem, "other")
     if facts.untrusted_root is not None:
         # pyHanko names a self-signed signer a chain constraint failure; either way the chain
         # ends where no configured anchor is: kyso cannot establish whom the key belongs to.
-        return Decision(codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND",
-                        f"the chain ends at '{facts.untrusted_root}', which is not a trusted anchor")
+        return Decision(codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", Phrase(
+            f"Đường dẫn chứng thực kết thúc ở '{facts.untrusted_root}', không phải chứng thư gốc tin cậy.",
+            f"The chain ends at '{facts.untrusted_root}', which is not a trusted anchor."))
 
     proven = facts.signing_time_source == "timestamp"
     within = None
@@ -233,11 +269,17 @@ def decide(facts: LayerFacts) -> Decision:
         not_before, not_after = datetime.fromisoformat(facts.not_before), datetime.fromisoformat(facts.not_after)
         within = not_before <= t <= not_after
         if proven and t > not_after:
-            return Decision(codes.FAILED, "EXPIRED", f"a timestamp proves it was signed at {facts.signing_time}, after "
-                                                     f"the certificate expired on {facts.not_after}", within)
+            return Decision(codes.FAILED, "EXPIRED", Phrase(
+                f"Dấu thời gian chứng minh chữ ký được tạo lúc {_local(facts.signing_time)}, sau khi chứng thư số "
+                f"hết hạn ({_local(facts.not_after)}).",
+                f"A timestamp proves it was signed at {facts.signing_time}, after the certificate expired on "
+                f"{facts.not_after}."), within)
         if proven and t < not_before:
-            return Decision(codes.FAILED, "NOT_YET_VALID", f"a timestamp proves it was signed at {facts.signing_time}, "
-                                                           f"before the certificate became valid on {facts.not_before}", within)
+            return Decision(codes.FAILED, "NOT_YET_VALID", Phrase(
+                f"Dấu thời gian chứng minh chữ ký được tạo lúc {_local(facts.signing_time)}, trước khi chứng thư số "
+                f"có hiệu lực ({_local(facts.not_before)}).",
+                f"A timestamp proves it was signed at {facts.signing_time}, before the certificate became valid on "
+                f"{facts.not_before}."), within)
 
     indic = facts.trust_indication
     if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and facts.revocation_missing:
@@ -248,23 +290,35 @@ def decide(facts: LayerFacts) -> Decision:
     revoked = indic in REVOCATIONS or facts.revoked
     if revoked and proven:
         # judged at the timestamp's time (verifier.signatures.layer): revoked before it
-        return Decision(codes.FAILED, "REVOKED", reason or "the certificate was revoked before the signature's "
-                                                           "timestamp", within)
+        if reason:
+            return _said(codes.FAILED, "REVOKED", reason, "trust", within)
+        return Decision(codes.FAILED, "REVOKED", Phrase(
+            "Chứng thư số đã bị thu hồi trước thời điểm ghi trong dấu thời gian của chữ ký.",
+            "The certificate was revoked before the signature's timestamp."), within)
     if facts.key_purpose_problem is not None:
-        return Decision(codes.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE", facts.key_purpose_problem, within)
+        return _said(codes.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE", facts.key_purpose_problem, "trust", within)
     if revoked:
-        return Decision(codes.INDETERMINATE, indic if indic in REVOCATIONS else "REVOKED_NO_POE",
-                        reason or "the certificate is revoked, and nothing proves the signature was made before", within)
+        indic = indic if indic in REVOCATIONS else "REVOKED_NO_POE"
+        if reason:
+            return _said(codes.INDETERMINATE, indic, reason, "trust", within)
+        return Decision(codes.INDETERMINATE, indic, Phrase(
+            "Chứng thư số đã bị thu hồi và không có bằng chứng chữ ký được tạo trước đó.",
+            "The certificate is revoked, and nothing proves the signature was made before."), within)
     if within is False:
-        return Decision(codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE",
-                        f"the signer's own clock says {facts.signing_time}, outside the certificate's validity "
-                        f"({facts.not_before} to {facts.not_after}), and no timestamp proves when it was signed", within)
+        return Decision(codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", Phrase(
+            f"Thời gian ký do chính người ký ghi ({_local(facts.signing_time)}) nằm ngoài thời hạn hiệu lực của chứng "
+            f"thư số ({_local(facts.not_before)} đến {_local(facts.not_after)}) và không có dấu thời gian chứng minh "
+            f"thời điểm ký.",
+            f"The signer's own clock says {facts.signing_time}, outside the certificate's validity "
+            f"({facts.not_before} to {facts.not_after}), and no timestamp proves when it was signed."), within)
     if indic == "NO_CERTIFICATE_CHAIN_FOUND":
-        return Decision(codes.INDETERMINATE, indic, f"the issuer '{facts.chain_end_issuer or '?'}' is not available", within)
+        issuer = facts.chain_end_issuer or "?"
+        return Decision(codes.INDETERMINATE, indic, Phrase(f"Không có chứng thư số của tổ chức cấp '{issuer}'.",
+                                                           f"The issuer '{issuer}' is not available."), within)
     if indic in TRUST_MISSING_INFO:
-        return Decision(codes.INDETERMINATE, indic, reason, within)
+        return _said(codes.INDETERMINATE, indic, reason, "trust", within)
     if indic is not None or not facts.trusted:
-        return Decision(codes.INDETERMINATE, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, within)
+        return _said(codes.INDETERMINATE, indic or "CERTIFICATE_CHAIN_GENERAL_FAILURE", reason, "trust", within)
     if facts.unidentified:
-        return Decision(codes.INDETERMINATE, "OVERLAY_BY_UNIDENTIFIED_SIGNER", "; ".join(facts.unidentified), True)
+        return Decision(codes.INDETERMINATE, "OVERLAY_BY_UNIDENTIFIED_SIGNER", join(facts.unidentified), True)
     return Decision(codes.PASSED, valid_at_signing_time=True)

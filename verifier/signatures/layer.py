@@ -19,6 +19,8 @@ from verifier.pdf import geometry
 from verifier.decree30 import role
 from verifier.trust import certinfo, purpose
 from verifier.report import codes
+from verifier.report.codes import Phrase
+from verifier.report.explain import explain
 from verifier.signatures import formats, legacy, reasons, several
 from verifier.signatures.cmscheck import repair_rsa_parameters, signed_attributes_in_der_order
 from verifier.signatures.decide import Decision, LayerFacts, decide
@@ -216,6 +218,7 @@ def _well_formed_cms(field_ref) -> bool:
 def record(layer: Layer, decision: Decision) -> None:
     """Write a layer's decision into its report (the only place a layer's status is set)."""
     layer.status, layer.subindication, layer.problem = decision.status, decision.subindication, decision.problem
+    layer.problem_detail = decision.detail
     layer.valid_at_signing_time = decision.valid_at_signing_time
 
 
@@ -310,14 +313,15 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     poe_time = None
     if document_timestamp:
         # A document timestamp proves when the revision existed; it signs nothing for anyone.
-        layer.kind, layer.role, layer.role_basis = "document_timestamp", "unknown", "document timestamp (/ETSI.RFC3161)"
+        layer.kind, layer.role = "document_timestamp", "unknown"
+        layer.role_basis = Phrase("dấu thời gian tài liệu (/ETSI.RFC3161)", "document timestamp (/ETSI.RFC3161)")
     else:
         facts, poe_time, token = _timestamp(si, ts_ctx, emb)
         layer.timestamp = facts
         if poe_time is not None:
             allowed, note = legacy.timestamp_ok(token, ctx.trust)
             if not allowed:
-                layer.timestamp.trusted, layer.timestamp.problem, poe_time = False, note, None
+                layer.timestamp.trusted, layer.timestamp.problem, poe_time = False, explain(note)[0], None
             elif note:
                 layer.relaxed.append(note)
     moment = poe_time or ctx.now
@@ -429,7 +433,9 @@ def key_purpose_refusal(cert: x509.Certificate, findings: list[tuple[str, dict]]
         return None
     findings.append(("CERTIFICATE_NOT_FOR_DOCUMENTS", {"key_purposes_vi": refused.purposes_vi,
                                                        "key_purposes_en": refused.purposes_en}))
-    return refused.problem
+    params = {"key_purposes_vi": refused.purposes_vi, "key_purposes_en": refused.purposes_en}
+    return Phrase(codes.finding_text("CERTIFICATE_NOT_FOR_DOCUMENTS", "vi", **params),
+                  codes.finding_text("CERTIFICATE_NOT_FOR_DOCUMENTS", "en", **params))
 
 
 def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
@@ -539,10 +545,12 @@ def _timestamp(si: cms.SignerInfo, ts_ctx, emb):
         kwargs = asyncio.run(validate_tst_signed_data(token, ts_ctx, message_imprint_checker(si)))
         st = TimestampSignatureStatus(**kwargs)
     except Exception as exc:
-        return Timestamp(time=_iso(gen_time), tsa=None, valid=False, trusted=False, hash_algorithm=imprint_alg, problem=str(exc)), None, None
+        problem, detail = explain(str(exc))
+        return Timestamp(time=_iso(gen_time), tsa=None, valid=False, trusted=False, hash_algorithm=imprint_alg,
+                         problem=problem, problem_detail=detail or f"{type(exc).__name__}: {exc}"), None, None
     tsa = certinfo.display_name(st.signing_cert) if st.signing_cert is not None else None
     ok = bool(st.intact and st.valid and st.trusted)
-    problem = None if ok else (st.trust_problem_indic.name if st.trust_problem_indic else "the token does not verify")
+    problem = None if ok else explain(st.trust_problem_indic.name if st.trust_problem_indic else "the token does not verify")[0]
     facts = Timestamp(time=_iso(gen_time), tsa=tsa, valid=bool(st.intact and st.valid), trusted=bool(st.trusted), hash_algorithm=imprint_alg, problem=problem)
     token_hashes = {imprint_alg, token["signer_infos"][0]["digest_algorithm"]["algorithm"].native}
     return facts, (gen_time if ok else None), (_path_certs(st), token_hashes, token["signer_infos"][0])
@@ -606,7 +614,7 @@ def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool, po
             return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later))
         return Revocation(status="good", source=source, time=time)
     if missing or indic in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
-        return Revocation(status="unknown", source="no CRL or OCSP response available")
+        return Revocation(status="unknown", source=Phrase("không có CRL hoặc phản hồi OCSP", "no CRL or OCSP response available"))
     return Revocation(status="not_checked")
 
 
@@ -642,17 +650,17 @@ def _matching_crls(cert, crls):
     return [c for c in crls if c["tbs_cert_list"]["issuer"] == cert.issuer]
 
 
-def _revinfo_source(cert, extra, ctx: DocumentContext) -> str | None:
+def _revinfo_source(cert, extra, ctx: DocumentContext) -> Phrase | None:
     if _matching_crls(cert, extra["extra_crls"]):
-        return "CRL embedded in the document"
+        return Phrase("CRL nhúng trong tài liệu", "CRL embedded in the document")
     if _matching_crls(cert, ctx.trust.crls):
-        return "CRL from the trust store or --crl"
+        return Phrase("CRL trong kho tin cậy hoặc từ --crl", "CRL from the trust store or --crl")
     if extra["extra_ocsps"]:
-        return "OCSP response embedded in the document"
+        return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
     if ctx.trust.ocsps:
-        return "OCSP response from the trust store or --ocsp"
+        return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
     if ctx.trust.online:
-        return "fetched online"
+        return Phrase("tải qua mạng", "fetched online")
     return None
 
 

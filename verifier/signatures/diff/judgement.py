@@ -32,13 +32,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from verifier.report.codes import Phrase
+from verifier.report.explain import explain
+
 
 @dataclass(frozen=True)
 class ChangeJudgement:
     """What changed after a signature, and whether it is permitted."""
 
     permitted: bool
-    changes: tuple[str, ...] = ()  # one sentence per change, for the report
+    changes: tuple[Phrase, ...] = ()  # one sentence per change, for the report
     covered: tuple[tuple[str, int], ...] = ()
     """Form fields permitted because a later signature signs them: (field, the revision of its
     last change). Whether that signer vouches is judged once every layer is known
@@ -56,7 +59,9 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
     if diff is None:
         return ChangeJudgement(status.coverage is not None and status.coverage.name == "ENTIRE_FILE")
     if isinstance(diff, SuspiciousModification):
-        return ChangeJudgement(False, (in_kyso_terms(str(diff), numbers),))
+        said, original = explain(in_kyso_terms(str(diff), numbers), "change")
+        # a reason no wording knows: a plain sentence in Vietnamese, pyHanko's own in English
+        return ChangeJudgement(False, (said if original is None else Phrase(said.vi, original),))
     changes: list[str] = []
     covered: list[tuple[str, int]] = []
     permitted = True
@@ -66,20 +71,26 @@ def judge(status, signed_fields: Mapping[str, int], revision: int, numbers: Sequ
         signed_at = signed_fields.get(name)
         shown = _shown(name)
         if signed_at is not None and signed_at > revision:
-            changes.append(f"signature field '{shown}' added and signed in revision {signed_at}")
+            changes.append(Phrase(f"trường chữ ký '{shown}' được thêm và ký ở phiên bản {signed_at}",
+                                  f"signature field '{shown}' added and signed in revision {signed_at}"))
             continue
         cover = _covering_signature(last_changed.get(name), signed_fields, revision, timestamps)
         if cover is not None:
-            changes.append(f"form field '{shown}' filled in revision {last_changed[name]}, "
-                           f"signed over by '{_shown(cover[0])}' in revision {cover[1]}")
+            changes.append(Phrase(
+                f"trường biểu mẫu '{shown}' được điền ở phiên bản {last_changed[name]}, có chữ ký "
+                f"'{_shown(cover[0])}' ở phiên bản {cover[1]} ký bao trùm",
+                f"form field '{shown}' filled in revision {last_changed[name]}, "
+                f"signed over by '{_shown(cover[0])}' in revision {cover[1]}"))
             covered.append((name, last_changed[name]))
         else:
-            changes.append(f"form field '{shown}' changed without a signature covering it")
+            changes.append(Phrase(f"trường biểu mẫu '{shown}' bị thay đổi mà không có chữ ký nào bảo vệ",
+                                  f"form field '{shown}' changed without a signature covering it"))
             permitted = False
     if status.modification_level is not None and status.modification_level.name in ("ANNOTATIONS", "OTHER"):
         permitted = False
     if getattr(status, "docmdp_ok", None) is False:
-        changes.append("the change is not permitted by the document's certification (DocMDP) level")
+        changes.append(Phrase("thay đổi này không được mức chứng thực tài liệu (DocMDP) cho phép",
+                              "the change is not permitted by the document's certification (DocMDP) level"))
         permitted = False
     return ChangeJudgement(permitted, tuple(changes), tuple(covered))
 
