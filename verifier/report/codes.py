@@ -282,7 +282,7 @@ FINDINGS = _codes(
     ),
     Code(
         "HYBRID_XREF", "info",
-        "Tệp dùng bảng tham chiếu lai (hybrid-reference, như MS Word ghi); đã đọc ở chế độ không nghiêm ngặt.",
+        "Tệp dùng bảng tham chiếu lai (như các tệp do phần mềm soạn thảo văn bản xuất ra); đã đọc ở chế độ không nghiêm ngặt.",
         "The file uses hybrid cross-references (as MS Word writes them); it was read in non-strict mode.",
     ),
     Code(
@@ -675,7 +675,46 @@ FIELD_TEXT = {
     "signer_name": ("họ tên người ký", "signer name"),
     "signer_position": ("chức vụ người ký", "signer position"),
     "place": ("địa danh", "place"),
+    "recipients": ("nơi nhận", "recipients"),
+    "priority": ("độ khẩn, độ mật", "urgency, secrecy"),
+    "attached_to": ("kèm theo văn bản", "attached to"),
+    "copy_type": ("hình thức sao", "copy"),
+    "language": ("ngôn ngữ", "language"),
 }
+# Decree 30/2020 Appendix III type names (Vietnamese, as printed) for an English reader
+TYPE_NAME_TEXT = {vi: (vi, en) for vi, en in (
+    ("Nghị quyết", "resolution"), ("Quyết định", "decision"), ("Chỉ thị", "directive"), ("Quy chế", "regulation"),
+    ("Quy định", "rules"), ("Thông cáo", "communiqué"), ("Thông báo", "notice"), ("Hướng dẫn", "guidance"),
+    ("Chương trình", "programme"), ("Kế hoạch", "plan"), ("Phương án", "option plan"), ("Đề án", "scheme"),
+    ("Dự án", "project"), ("Báo cáo", "report"), ("Biên bản", "minutes"), ("Tờ trình", "submission"),
+    ("Hợp đồng", "contract"), ("Công văn", "official letter"), ("Công điện", "official dispatch"),
+    ("Bản ghi nhớ", "memorandum of understanding"), ("Bản thỏa thuận", "agreement"),
+    ("Giấy ủy quyền", "power of attorney"), ("Giấy mời", "invitation"), ("Giấy giới thiệu", "letter of introduction"),
+    ("Giấy nghỉ phép", "leave permit"), ("Phiếu gửi", "dispatch slip"), ("Phiếu chuyển", "transfer slip"),
+    ("Phiếu báo", "notice slip"), ("Bản sao y", "true copy"), ("Bản sao lục", "extract copy"),
+    ("Bản trích sao", "excerpt copy"), ("Thư công", "public letter"), ("Nghị định", "decree"), ("Thông tư", "circular"),
+    ("Luật", "law"), ("Pháp lệnh", "ordinance"))}
+# Where a metadata value was read (metadata entries' `source`), for a Vietnamese reader
+SOURCE_VI = (
+    (r"page (\d+) text", r"chữ trên trang \1"),
+    (r"page (\d+) OCR", r"OCR trang \1"),
+    (r"layer (\d+) appearance", r"hình thức hiển thị của chữ ký \1"),
+    (r"of the revision signed by layer (\d+)", r"của phiên bản do chữ ký \1 ký"),
+    (r"PDF information dictionary", "thông tin PDF (/Info)"),
+    (r"XMP metadata stream", "XMP"),
+    (r"^file$", "tệp"),
+)
+
+
+def source_text(text: object, lang: str) -> str:
+    """A metadata value's source ("page 1 text", "layer 3 appearance") in `lang`."""
+    import re
+
+    text = say(text, lang) if isinstance(text, (Phrase, tuple)) else str(text)
+    if lang == "vi":
+        for pattern, repl in SOURCE_VI:
+            text = re.sub(pattern, repl, text)
+    return text
 # X.509 key usages (RFC 5280 §4.2.1.3), as asn1crypto names them.
 KEY_USAGE_TEXT = {
     "digital_signature": ("ký số", "digital signature"),
@@ -712,7 +751,11 @@ PARAM_WORDS = {
     ("ND30_ATTACHMENT_LAYOUT", "purpose"): (ATTACHMENT_TEXT, ","),
     ("ND30_ATTACHMENT_LAYOUT", "problems"): (LAYOUT_PROBLEM_TEXT, ";"),
     ("ND30_LATER_LAYER_UNTRUSTED", "purpose"): (None, ","),  # PURPOSE_TEXT, defined below
+    ("METADATA_CONFLICT", "field"): (FIELD_TEXT, ","),
+    ("ND30_TYPE_CODE_MISMATCH", "code_means"): (TYPE_NAME_TEXT, ";"),
 }
+# params that name where a metadata value was read (source_text)
+SOURCE_PARAMS = ("source", "other_source")
 
 
 def word(value: object, table: dict, lang: str) -> str:
@@ -772,6 +815,10 @@ def finding_text(code: str, lang: str, **params: object) -> str:
         if rule is not None:
             table, sep = rule
             params[name] = words(params[name], table or PURPOSE_TEXT, lang, sep)
+    if code.startswith("METADATA_"):
+        for name in SOURCE_PARAMS:
+            if isinstance(params.get(name), str):
+                params[name] = source_text(params[name], lang)
     params = {k: say(v, lang) if isinstance(v, (Phrase, tuple)) else v for k, v in params.items()}
     if isinstance(params.get("reason"), str):  # a library's message the wording knows
         from verifier.report.explain import known

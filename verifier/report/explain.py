@@ -276,7 +276,7 @@ def explain(message: str | Phrase | None, kind: str = "other") -> tuple[Phrase |
     parts = [p for p in re.split(r"\\x0a|\n|; (?=[A-Z/]|the )", message) if p.strip()]
     worded = [known(p) for p in parts]
     if parts and all(w is not None for w in worded):
-        return join(worded, "\n" if ("\\x0a" in message or "\n" in message) else " "), None
+        return join(worded, " "), None  # one line: a line break would be escaped on the terminal
     return GENERIC.get(kind, GENERIC["other"]), message
 
 

@@ -143,15 +143,6 @@ PROPERTY_LABELS = {
     "creationdate": ("ngày tạo", "created"), "moddate": ("ngày sửa", "modified"), "creator_tool": ("phần mềm soạn", "creator tool"),
     "created": ("ngày tạo", "created"), "modified": ("ngày sửa", "modified"),
 }
-_SOURCE_VI = (
-    (r"page (\d+) text", r"chữ trên trang \1"),
-    (r"page (\d+) OCR", r"OCR trang \1"),
-    (r"layer (\d+) appearance", r"hình thức hiển thị của chữ ký \1"),
-    (r"of the revision signed by layer (\d+)", r"của phiên bản do chữ ký \1 ký"),
-    (r"PDF information dictionary", "thông tin PDF (/Info)"),
-    (r"XMP metadata stream", "XMP"),
-    (r"^file$", "tệp"),
-)
 REVOCATION = {
     "good": ("chưa bị thu hồi", "not revoked"),
     "revoked": ("đã bị thu hồi", "revoked"),
@@ -389,7 +380,7 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
         extra = f" ({_l('source', lang)}: {source}{', ' + local(r.time) if r.time else ''})" if source else ""
         lines.append(f"  {_l('revocation', lang)}: {text}{extra}")
     if layer.relaxed:
-        lines.append(f"  {_l('relaxed', lang)}: {', '.join(codes.say(x, lang) for x in layer.relaxed)}")
+        lines.append(f"  {_l('relaxed', lang)}: {', '.join(_relaxed(x, lang) for x in layer.relaxed)}")
     status = codes.pick(codes.STATUS_TEXT[layer.status], lang)
     sub = f" [{layer.subindication}]" if layer.subindication else ""
     lines.append(f"  {_l('conclusion', lang)}: {status}{sub}. {layer.message(lang)}")
@@ -399,12 +390,14 @@ def _layer_block(number: int, total: int, layer: Layer, lang: str) -> list[str]:
 
 
 def _source(text: str, lang: str) -> str:
-    text = codes.say(text, lang)
-    if lang != "vi":
-        return text
-    for pattern, repl in _SOURCE_VI:
-        text = re.sub(pattern, repl, text)
-    return text
+    return codes.source_text(text, lang)
+
+
+def _relaxed(item, lang: str) -> str:
+    """A policy relaxation ("LEGACY_SHA1_ACCEPTED: message digest"): its code, then where it applied."""
+    text = codes.say(item, lang)
+    code, sep, where = text.partition(": ")
+    return f"{code}: {codes.word(where, codes.WHERE_TEXT, lang)}" if sep else text
 
 
 def _value(entry) -> str | None:
