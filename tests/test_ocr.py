@@ -19,17 +19,18 @@ from tests.conftest import REALDOCS, ROOT, need_shared
 pytestmark = pytest.mark.skipif(__import__("verifier.ocr", fromlist=["missing"]).missing() is not None,
                                 reason="Tesseract's Vietnamese data or tesserocr is not installed")
 
-# What the pages show (rendered and read by eye) and OCR reads right. Handwritten numbers and
-# days (143, 19, 4cae…) Tesseract does not read: those fields must then be absent, never wrong.
+# What the pages show (rendered and read by eye, /tmp crops of the header) and OCR reads right.
+# The clerk wrote the number and the day by hand into the printed form (143, 19 in blue ink with
+# 06 and 10, 4432 and 15): the second reading of those spots (verifier.ocr.spots) reads them.
 SCANS = {
     "1009-ttg.signed.pdf": {"code_number": "1009", "code_notation": "QĐ-TTg", "issued_date": "2024-09-19",
                             "type_name": "Quyết định", "place": "Hà Nội"},
-    "143-qd.signed.pdf": {"code_number": None, "code_notation": "QĐ-UBQGNCT", "issued_date": None,
-                          "issued_year": 2025, "type_name": "Quyết định", "place": "Hà Nội"},
-    "19-bkhcn.pdf": {"code_number": None, "code_notation": "2025/TT-BKHCN", "issued_date": None,
+    "143-qd.signed.pdf": {"code_number": "143", "code_notation": "QĐ-UBQGNCT", "issued_date": "2025-10-08",
+                          "type_name": "Quyết định", "place": "Hà Nội"},
+    "19-bkhcn.pdf": {"code_number": "19", "code_notation": "2025/TT-BKHCN", "issued_date": "2025-10-06",
                      "type_name": "Thông tư", "organ_name": "Bộ Khoa học và Công nghệ"},
-    "4cae3b9afe54435faf53f3c8f237776c.pdf": {"code_notation": "BNG-LPQT", "issued_date": None, "issued_year": 2025,
-                                             "type_name": "Công văn", "place": "Hà Nội"},
+    "4cae3b9afe54435faf53f3c8f237776c.pdf": {"code_number": "4432", "code_notation": "BNG-LPQT",
+                                             "issued_date": "2025-07-15", "type_name": "Công văn", "place": "Hà Nội"},
 }
 
 
