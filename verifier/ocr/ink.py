@@ -203,7 +203,8 @@ def one_shaped(part: Part, width: int) -> bool:
         return False  # the flag does not slope down to the left all along
     if any(len(r) != 1 or r[0][1] - r[0][0] > 0.35 * h for r in rows[end:]):
         return False  # more strokes under the flag: a bowl, a base
-    if any(b > a + 0.08 * h for a, b in zip(rights, rights[1:])):
+    below_peak = rights[len(peak):]
+    if any(b > a + 0.08 * h for a, b in zip(below_peak, below_peak[1:])) or max(below_peak) > max(rights[:len(peak)]) + 0.08 * h:
         return False  # the stem is not the top's right side all along: a 4's second stroke or bar
     return True
 

@@ -78,16 +78,12 @@ def find(words: list[Word], page_height: int) -> list[Spot]:
 def _number_spot(words: list[Word], i: int) -> Spot | None:
     label = words[i]
     height = label.box[3] - label.box[1]
-    # the label's own box ends after `Số` and its colon; Tesseract may glue the first digits to it
-    keep = None
-    colon = next((k for k, (c, _) in enumerate(label.chars) if c in ":;."), None)
-    start = label.box[2]
-    if colon is not None and colon + 1 < len(label.chars):
-        start = label.chars[colon - 1][1][2] + int(0.25 * height) if colon else label.chars[colon][1][2]
-        keep = (i, colon + 1)
-    elif len(label.text) > 2 and colon is None and len(label.chars) > 2:
-        start = label.chars[1][1][2] + int(0.25 * height)
-        keep = (i, 2)
+    # the spot starts after `Số`: Tesseract may glue the first digits to the label, or read a
+    # handwritten 1 as its colon, so the label's own box and its colon's are no bound
+    colon = next((k for k, (c, _) in enumerate(label.chars[:4]) if c in ":;."), None)
+    start = label.chars[1][1][2] + int(0.1 * height) if len(label.chars) > 1 else label.box[2]
+    ends = 2 if colon is None else colon + 1
+    keep = (i, ends) if len(label.chars) > ends or label.box[2] > start + 0.3 * height else None
     inside = []
     for j in range(i + 1, len(words)):
         w = words[j]
