@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
-from verifier.ocr import engine, fix
+from verifier.ocr import engine, fix, spots
 from verifier.pdf.text import Glyph
 
 log = logging.getLogger(__name__)
@@ -32,15 +33,21 @@ class PageText:
     confidence: float  # Tesseract's mean over the characters, 0-100
 
 
-def read_page(data: bytes, index: int, dpi: int = DPI) -> PageText:
-    """Page `index` of the PDF `data` read by OCR. Raises verifier.render.pages.RenderError when
-    PDFium cannot draw it, RuntimeError when Tesseract fails."""
+def read_page(data: bytes, index: int, dpi: int = DPI, signed: datetime | None = None) -> PageText:
+    """Page `index` of the PDF `data` read by OCR, its handwritten number and date read again
+    (verifier.ocr.spots; `signed`: when the first signature was made, which the date written
+    cannot follow). Raises verifier.render.pages.RenderError when PDFium cannot draw it,
+    RuntimeError when Tesseract fails."""
     from verifier.render.pages import opened
 
     started = time.monotonic()
     with opened(data) as doc:
         page = doc.draw(index, dpi / 72.0, forms=False)
-    words = fix.words(engine.read(page.image))
+        found = engine.read(page.image)
+        if index == 0 and spots.find(found, page.image.height):
+            # in colour: a clerk's blue or red ink is told from the black print by its colour
+            found = spots.amend(found, doc.draw(index, dpi / 72.0, colour=True, forms=False).image, signed)
+    words = fix.words(found)
     glyphs = [g for w in words for g in _glyphs(page, w)]
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     return PageText(index, glyphs, time.monotonic() - started, confidence)

@@ -71,7 +71,7 @@ class OcrText(DocumentText):
         if end is not None and end != len(self.data) and self._locate(index, None)[0] != key:
             return  # an earlier revision's page the final document does not show: not drawn
         try:
-            found = read_page(self.data, index)
+            found = read_page(self.data, index, signed=self._first_signed())
         except Exception as exc:  # a page PDFium cannot draw, Tesseract failing: no text, as before
             log.warning("OCR of page %d failed: %s", index + 1, exc)
             return
@@ -104,6 +104,20 @@ class OcrText(DocumentText):
             self._paint[at] = (PagePaint(result.state, [PAINTED] * len(read) + list(result.marks), result.reason),
                                list(read) + list(glyphs), hidden)
         return self._paint[at]
+
+
+    def _first_signed(self):
+        """When the document's first signature says it was made (its signingTime or /M), or
+        None: a date written on the paper that was scanned and signed cannot be later."""
+        if not hasattr(self, "_signed"):
+            self._signed = None
+            try:
+                times = [s.self_reported_timestamp for s in self.reader.embedded_signatures]
+                times = [t for t in times if t is not None]
+                self._signed = min(times) if times else None
+            except Exception:  # an unreadable signature: no bound on the date, the reading stays
+                log.debug("no signing time for the OCR date check", exc_info=True)
+        return self._signed
 
 
 def _has_recipients(page: PageText) -> bool:
