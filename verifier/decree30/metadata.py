@@ -26,7 +26,7 @@ from verifier.decree30 import docfields as df
 from verifier.ocr.engine import OCR_SOURCE
 from verifier.decree30 import provenance
 from verifier.pdf.lines import Line, Segment
-from verifier.pdf.pdftext import DocumentText
+from verifier.pdf.pdftext import DocumentText, info_of, xmp_of
 from verifier.vietnam import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -733,8 +733,8 @@ def _pdf_own(meta: Metadata, doc: DocumentText, revs: provenance.Revisions) -> N
     xmp = doc.xmp()
     xmp_fields = _xmp_fields(xmp) if xmp else {}
     for key, final, source, at in (
-            ("pdf_info", info, "PDF information dictionary", provenance.info_of),
-            ("xmp", xmp_fields, "XMP metadata stream", lambda view: _xmp_fields(provenance.xmp_of(view) or b"")),
+            ("pdf_info", info, "PDF information dictionary", info_of),
+            ("xmp", xmp_fields, "XMP metadata stream", lambda view: _xmp_fields(xmp_of(view) or b"")),
     ):
         seen: dict[int, dict] = {}
 

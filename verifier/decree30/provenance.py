@@ -16,15 +16,11 @@ listed.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
-from verifier.pdf import geometry
-from verifier.pdf.fonts import stream_data
 
 log = logging.getLogger(__name__)
 
-INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate")
 # What a viewer shows as the document's own description (the title bar with /DisplayDocTitle,
 # the properties dialog, a search index): changed after signing, a warning; the tool names and
 # dates an update rewrites are information.
@@ -132,38 +128,6 @@ def _appearance_revisions(reader, numbers: list[int]) -> dict[str, int]:
 
 
 # --- /Info and XMP ------------------------------------------------------------------------------
-
-def info_of(view) -> dict[str, str]:
-    """The information dictionary of a revision (a reader or pyHanko's historical view), as text."""
-    out = {}
-    try:
-        info = geometry.entry(view.trailer_view, "/Info")
-    except Exception:
-        info = None
-    if info is None:
-        return out
-    for key in INFO_KEYS:
-        try:
-            value = geometry.entry(info, key)
-        except Exception:
-            value = None
-        if value is None:
-            continue
-        text = unicodedata.normalize("NFC", str(value)).strip().strip("\x00")
-        if text:
-            out[key[1:].lower()] = text
-    return out
-
-
-def xmp_of(view) -> bytes | None:
-    try:
-        root = view.root
-        if root.get("/Metadata") is None:
-            return None
-        return stream_data(root["/Metadata"]) or None
-    except Exception:
-        return None
-
 
 def changes(before: dict, after: dict) -> list[tuple[str, str | None, str | None]]:
     """(key, value before, value after) of each key whose value differs."""

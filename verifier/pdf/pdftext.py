@@ -536,34 +536,46 @@ class DocumentText:
 
     def info(self) -> dict[str, str]:
         """The document information dictionary, as text."""
-        out = {}
-        try:
-            info = geometry.entry(self.reader.trailer_view, "/Info")
-        except Exception:
-            info = None
-        if info is None:
-            return out
-        for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate"):
-            try:
-                value = geometry.entry(info, key)
-            except Exception:
-                value = None
-            if value is None:
-                continue
-            text = unicodedata.normalize("NFC", str(value)).strip().strip("\x00")
-            if text:
-                out[key[1:].lower()] = text
-        return out
+        return info_of(self.reader)
 
     def xmp(self) -> bytes | None:
+        return xmp_of(self.reader)
+
+
+INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate")
+
+
+def info_of(view) -> dict[str, str]:
+    """The information dictionary of a revision (a reader or pyHanko's historical view), as text."""
+    out = {}
+    try:
+        info = geometry.entry(view.trailer_view, "/Info")
+    except Exception:
+        info = None
+    if info is None:
+        return out
+    for key in INFO_KEYS:
         try:
-            root = self.reader.root
-            if root.get("/Metadata") is None:
-                return None
-            data = stream_data(root["/Metadata"])  # pyHanko's own access: metadata may be left unencrypted
-            return data or None
+            value = geometry.entry(info, key)
         except Exception:
+            value = None
+        if value is None:
+            continue
+        text = unicodedata.normalize("NFC", str(value)).strip().strip("\x00")
+        if text:
+            out[key[1:].lower()] = text
+    return out
+
+
+def xmp_of(view) -> bytes | None:
+    """The XMP metadata stream of a revision, read through pyHanko (which may leave it unencrypted)."""
+    try:
+        root = view.root
+        if root.get("/Metadata") is None:
             return None
+        return stream_data(root["/Metadata"]) or None
+    except Exception:
+        return None
 
 
 def _hash_xobjects(h, res, depth: int) -> None:

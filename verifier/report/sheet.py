@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from verifier.report import codes
+from verifier.report.localtime import local
 from verifier.report.model import DocumentReport, Layer
 from verifier.report.pictures import MarkedPage, Picture, Pictures
 from verifier.report.summary import summarize
@@ -129,16 +130,8 @@ def word(key: str, lang: str, **params) -> str:
 
 
 def local_time(value: str | None) -> str:
-    """dd/mm/yyyy HH:MM in Vietnam time; the value itself when it is not an ISO 8601 time."""
-    if not value:
-        return "-"
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if moment.tzinfo is None:  # kyso writes offsets; a naive time is taken as written
-        return moment.strftime("%d/%m/%Y %H:%M")
-    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    """dd/mm/yyyy HH:MM in Vietnam time (verifier.report.localtime)."""
+    return local(value)
 
 
 @dataclass
