@@ -9,7 +9,6 @@ time, dd/mm/yyyy HH:MM.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from verifier.report import codes
 from verifier.report.localtime import local
