@@ -1,0 +1,71 @@
+"""Errors a reader sees, said in both languages where they are raised.
+
+A PhrasedError holds a codes.Phrase as args[0]: `text(lang)` is the reader's sentence, str()
+the English one (logs, tests written against English). `compose` builds a Phrase from two
+templates whose parts may themselves be Phrases (an error wrapping another's), rendered in the
+same language; `os_reason` says why the operating system refused a file, since Python's
+`strerror` is English only.
+"""
+
+from __future__ import annotations
+
+import errno
+
+from verifier.report.codes import Phrase, say
+
+
+class PhrasedError(Exception):
+    """An error whose message is a codes.Phrase."""
+
+    @property
+    def phrase(self) -> Phrase:
+        value = self.args[0] if self.args else ""
+        return value if isinstance(value, Phrase) else Phrase(str(value), str(value))
+
+    def text(self, lang: str) -> str:
+        return self.phrase.text(lang)
+
+
+def compose(vi: str, en: str, **parts) -> Phrase:
+    """Phrase(vi.format(**parts in vi), en.format(**parts in en)); a part is a Phrase, a (vi, en)
+    pair, an error with `text`, or a plain value (a path, a name) the same in both."""
+
+    def rendered(lang: str) -> dict:
+        out = {}
+        for key, part in parts.items():
+            if hasattr(part, "text") and callable(part.text) and not isinstance(part, str):
+                out[key] = part.text(lang)
+            elif isinstance(part, (Phrase, tuple)):
+                out[key] = say(part, lang)
+            else:
+                out[key] = part
+        return out
+
+    return Phrase(vi.format(**rendered("vi")), en.format(**rendered("en")))
+
+
+_OS_REASONS = {
+    errno.ENOENT: ("không có tệp hoặc thư mục này", "no such file or directory"),
+    errno.EACCES: ("không có quyền đọc", "permission denied"),
+    errno.EPERM: ("không được phép", "operation not permitted"),
+    errno.EISDIR: ("đó là một thư mục, không phải tệp", "it is a folder, not a file"),
+    errno.ENOTDIR: ("một phần của đường dẫn không phải thư mục", "part of the path is not a folder"),
+    errno.ENOSPC: ("hết chỗ trống trên đĩa", "no space left on the disk"),
+    errno.EROFS: ("ổ đĩa chỉ cho đọc", "the disk is read-only"),
+    errno.EIO: ("lỗi đọc ghi của ổ đĩa", "input/output error of the disk"),
+    errno.ELOOP: ("quá nhiều liên kết tượng trưng lồng nhau", "too many levels of symbolic links"),
+    errno.ENAMETOOLONG: ("tên tệp quá dài", "file name too long"),
+}
+
+
+def os_reason(exc: OSError) -> Phrase:
+    """Why the system refused: known cases in words; the rest by its errno name (a code,
+    the same in both languages) with Python's English text kept for the English reader."""
+    known = _OS_REASONS.get(exc.errno)
+    if known:
+        return Phrase(*known)
+    name = errno.errorcode.get(exc.errno or 0)
+    english = exc.strerror or str(exc)
+    if name:
+        return Phrase(f"lỗi hệ thống {name}", f"{english} ({name})")
+    return Phrase("lỗi hệ thống", english)
