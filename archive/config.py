@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verifier.report.codes import Phrase
-from verifier.report.phrased import PhrasedError, os_reason
+from verifier.report.phrased import PhrasedError, os_reason, toml_place
 
 
 def kyso_home() -> Path:
@@ -161,8 +161,8 @@ def load_settings(home: Path | None = None) -> Settings:
             raise ConfigError(Phrase(f"không đọc được {config_path}: tệp không phải văn bản UTF-8; hãy sửa tệp hoặc xóa nó đi",
                                      f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(Phrase(f"không đọc được {config_path}: sai cú pháp TOML (dòng {exc.lineno}, cột {exc.colno}); "
-                                     "hãy sửa tệp hoặc xóa nó đi",
+            place = toml_place(exc)
+            raise ConfigError(Phrase(f"không đọc được {config_path}: {place.vi}; hãy sửa tệp hoặc xóa nó đi",
                                      f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
     base = config_path.parent
 

@@ -35,7 +35,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
     lang = active()
     store = TrustStore.default()
     pins = {p.name: p for p in load_pins()}
-    known = {e.sha256 for e in store.entries()}
+    known = {e.sha256 for e in _entries(store, lang)}
     refused = 0
     for path in files:
         try:
@@ -103,7 +103,7 @@ def list_(as_json: bool) -> None:
     """List the trust store and the pins not imported yet (help: archive.cli.words, "certs list")."""
     from archive.trust.store import TrustStore
 
-    rows = _rows(TrustStore.default().entries())
+    rows = _rows(_entries(TrustStore.default(), active()))
     if as_json:
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
@@ -149,6 +149,16 @@ def _rows(entries) -> list[dict]:
             }
         )
     return rows
+
+
+def _entries(store, lang: str):
+    """The store's entries, or a clear error when its index is damaged (exit 1, no traceback)."""
+    from archive.trust.store import TrustStoreError
+
+    try:
+        return store.entries()
+    except TrustStoreError as exc:
+        raise click.ClickException(exc.text(lang)) from exc
 
 
 def _read(path: Path) -> bytes:

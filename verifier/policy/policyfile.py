@@ -36,7 +36,7 @@ from pathlib import Path
 
 from verifier.report import codes
 from verifier.report.codes import Phrase
-from verifier.report.phrased import PhrasedError, os_reason
+from verifier.report.phrased import PhrasedError, os_reason, toml_place
 from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Limits, Policy
 
 SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
@@ -81,7 +81,7 @@ def load(spec: str | Path | None) -> Policy:
         raise PolicyError(Phrase(f"tệp chính sách {path} không phải văn bản UTF-8",
                                  f"cannot read policy file {path}: {exc}")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(Phrase(f"tệp chính sách {path} sai cú pháp TOML (dòng {exc.lineno}, cột {exc.colno})",
+        raise PolicyError(Phrase(f"tệp chính sách {path}: {toml_place(exc).vi}",
                                  f"policy file {path} is not valid TOML: {exc}")) from exc
     return from_dict(data, default_name=f"nd30+{path.stem}", where=str(path))
 

@@ -69,3 +69,19 @@ def os_reason(exc: OSError) -> Phrase:
     if name:
         return Phrase(f"lỗi hệ thống {name}", f"{english} ({name})")
     return Phrase("lỗi hệ thống", english)
+
+
+def toml_place(exc: Exception) -> Phrase:
+    """Where a TOML file is broken, from tomllib's message ("… (at line 3, column 7)"): the
+    place in words; the English keeps tomllib's whole message."""
+    import re
+
+    text = str(exc)
+    found = re.search(r"at line (\d+), column (\d+)", text)
+    if found:
+        vi = f"sai cú pháp TOML ở dòng {found[1]}, cột {found[2]}"
+    elif "end of document" in text:
+        vi = "sai cú pháp TOML ở cuối tệp"
+    else:
+        vi = "sai cú pháp TOML"
+    return Phrase(vi, f"not valid TOML: {text}")
