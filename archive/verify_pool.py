@@ -100,10 +100,10 @@ def run(job: Job, trust=None) -> Result:
         from verifier.report.codes import pick
         from verifier.report.phrased import os_reason
 
-        name, reason = for_terminal(job.path), os_reason(exc).text(job.lang)
+        name, why = for_terminal(job.path), os_reason(exc).text(job.lang)
         return Result(job.path, None, error=pick((
-            f"không đọc được {name}: {reason}; hãy kiểm tra đường dẫn và quyền đọc",
-            f"cannot read {name}: {reason}; check the path and permissions"), job.lang))
+            f"không đọc được {name}: {why}; hãy kiểm tra đường dẫn và quyền đọc",
+            f"cannot read {name}: {why}; check the path and permissions"), job.lang))
     if data is None:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:

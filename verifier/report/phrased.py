@@ -1,17 +1,16 @@
 """Errors a reader sees, said in both languages where they are raised.
 
 A PhrasedError holds a codes.Phrase as args[0]: `text(lang)` is the reader's sentence, str()
-the English one (logs, tests written against English). `compose` builds a Phrase from two
-templates whose parts may themselves be Phrases (an error wrapping another's), rendered in the
-same language; `os_reason` says why the operating system refused a file, since Python's
-`strerror` is English only.
+the English one (logs, tests written against English). `os_reason` says why the operating
+system refused a file and `toml_place` where a TOML file is broken, since Python's own words
+(strerror, tomllib's messages) are English only.
 """
 
 from __future__ import annotations
 
 import errno
 
-from verifier.report.codes import Phrase, say
+from verifier.report.codes import Phrase
 
 
 class PhrasedError(Exception):
@@ -24,24 +23,6 @@ class PhrasedError(Exception):
 
     def text(self, lang: str) -> str:
         return self.phrase.text(lang)
-
-
-def compose(vi: str, en: str, **parts) -> Phrase:
-    """Phrase(vi.format(**parts in vi), en.format(**parts in en)); a part is a Phrase, a (vi, en)
-    pair, an error with `text`, or a plain value (a path, a name) the same in both."""
-
-    def rendered(lang: str) -> dict:
-        out = {}
-        for key, part in parts.items():
-            if hasattr(part, "text") and callable(part.text) and not isinstance(part, str):
-                out[key] = part.text(lang)
-            elif isinstance(part, (Phrase, tuple)):
-                out[key] = say(part, lang)
-            else:
-                out[key] = part
-        return out
-
-    return Phrase(vi.format(**rendered("vi")), en.format(**rendered("en")))
 
 
 _OS_REASONS = {
