@@ -11,6 +11,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from verifier.report.codes import Phrase
+from verifier.report.phrased import PhrasedError, os_reason, toml_place
+
 
 def kyso_home() -> Path:
     """`$KYSO_HOME`, or `./kyso-data` when unset; absolute so messages show a usable path."""
@@ -101,8 +104,8 @@ PROTECTED = {
 }
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(PhrasedError, ValueError):
+    """Settings that cannot be used; args[0] is a codes.Phrase (str() gives the English)."""
 
 
 class InboxOverlap(ConfigError):
@@ -110,7 +113,7 @@ class InboxOverlap(ConfigError):
 
     def __init__(self, inbox: Path, what: str, path: Path, relation: str):
         self.inbox, self.what, self.path, self.relation = inbox, what, path, relation
-        super().__init__(self.message("en"))
+        super().__init__(Phrase(self.message("vi"), self.message("en")))
 
     def message(self, lang: str = "en") -> str:
         if lang == "vi":
@@ -150,34 +153,57 @@ def load_settings(home: Path | None = None) -> Settings:
     if config_path.exists():
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {config_path}: {exc}; fix the file or remove it") from exc
+        except OSError as exc:
+            reason = os_reason(exc)
+            raise ConfigError(Phrase(f"không đọc được {config_path}: {reason.vi}; hãy sửa tệp hoặc xóa nó đi",
+                                     f"cannot read {config_path}: {reason.en}; fix the file or remove it")) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(Phrase(f"không đọc được {config_path}: tệp không phải văn bản UTF-8; hãy sửa tệp hoặc xóa nó đi",
+                                     f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
+        except tomllib.TOMLDecodeError as exc:
+            place = toml_place(exc)
+            raise ConfigError(Phrase(f"không đọc được {config_path}: {place.vi}; hãy sửa tệp hoặc xóa nó đi",
+                                     f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
     base = config_path.parent
 
     def paths(key: str) -> tuple[Path, ...]:
         values = data.get("trust", {}).get(key, [])
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ConfigError(f"{config_path}: [trust] {key} must be a path or a list of paths")
+            raise ConfigError(Phrase(f"{config_path}: [trust] {key} phải là một đường dẫn hoặc danh sách đường dẫn",
+                                     f"{config_path}: [trust] {key} must be a path or a list of paths"))
         return tuple((base / v).absolute() for v in values)
 
     url = os.environ.get("KYSO_DATABASE_URL") or data.get("database_url") or f"sqlite:///{home / 'kyso.sqlite'}"
     ingest = data.get("ingest", {})
+    if not isinstance(ingest, dict) or not isinstance(data.get("trust", {}), dict):
+        raise ConfigError(Phrase(f"{config_path}: [ingest] và [trust] phải là các bảng TOML",
+                                 f"{config_path}: [ingest] and [trust] must be TOML tables"))
     if os.environ.get("KYSO_INBOX"):
         inbox = Path(os.environ["KYSO_INBOX"]).absolute()
     elif "inbox" in ingest:
         if not isinstance(ingest["inbox"], str):
-            raise ConfigError(f"{config_path}: [ingest] inbox must be a path")
+            raise ConfigError(Phrase(f"{config_path}: [ingest] inbox phải là một đường dẫn",
+                                     f"{config_path}: [ingest] inbox must be a path"))
         inbox = (base / ingest["inbox"]).absolute()
     else:
         inbox = None
+
+    def number(key: str, default: float) -> float:
+        # a string or a table here would otherwise end the command in a traceback
+        value = ingest.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(Phrase(f"{config_path}: [ingest] {key} phải là một số không âm, không nhận {value!r}",
+                                     f"{config_path}: [ingest] {key} must be a number of at least 0, not {value!r}"))
+        return value
+
     return Settings(
         home=home,
         database_url=url,
-        stable_seconds=float(ingest.get("stable_seconds", 2.0)),
-        max_size=int(ingest.get("max_size_mb", 200)) * 1024 * 1024,
-        rescan_seconds=float(ingest.get("rescan_seconds", 10.0)),
-        claim_timeout=float(ingest.get("claim_timeout_seconds", 600.0)),
+        stable_seconds=float(number("stable_seconds", 2.0)),
+        max_size=int(number("max_size_mb", 200)) * 1024 * 1024,
+        rescan_seconds=float(number("rescan_seconds", 10.0)),
+        claim_timeout=float(number("claim_timeout_seconds", 600.0)),
         trust=paths("anchors"),
         intermediate=paths("intermediates"),
         crl=paths("crls"),

@@ -139,14 +139,16 @@ class Archive:
         except Exception as exc:  # noqa: BLE001 - one file must never stop the service
             reason = failed(claim.step, exc)
             # the reason says what happened; the traceback is for `kyso -v`
-            log.error("%s: %s", for_file(claim.name), reason, exc_info=log.isEnabledFor(logging.DEBUG))
+            log.error("%s: %s", for_file(claim.name), say(reason, self.lang), exc_info=log.isEnabledFor(logging.DEBUG))
         return self._quarantine_or_hold(claim, area, reason, claim.sha256)
 
     def _quarantine_or_hold(self, claim: Claim, area, reason: str, sha: str | None) -> Outcome:
         try:
             return self.quarantine(claim, area, reason, sha)
         except Exception as exc:  # noqa: BLE001
-            log.error("cannot quarantine %s: %s", for_file(claim.name), _short(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+            log.error("%s", say(Phrase(f"không cách ly được {for_file(claim.name)}: {_short(exc)}",
+                                       f"cannot quarantine {for_file(claim.name)}: {_short(exc)}"), self.lang),
+                      exc_info=log.isEnabledFor(logging.DEBUG))
             area.hold(claim)
             error = f"{type(exc).__name__}: {exc}"
             return Outcome("failed", claim.name_nfc, sha, reason=Phrase(
@@ -191,7 +193,7 @@ class Archive:
         try:
             report = self.verify(data, name)
         except Exception as exc:  # the verifier never raises on content; this is a crash
-            log.exception("verification crashed on %s", name)
+            log.exception("%s", say(Phrase(f"việc kiểm tra {name} bị lỗi", f"verification crashed on {name}"), self.lang))
             return self.quarantine(claim, area, Phrase(f"việc kiểm tra bị lỗi: {_short(exc)}",
                                                        f"verification crashed: {_short(exc)}"), sha)
         if report.verdict == "ERROR":
@@ -313,7 +315,9 @@ class Archive:
             self.blobs.put(html, sha)
             return sha
         except Exception as exc:  # noqa: BLE001
-            log.warning("the HTML report of %s was not kept: %s", for_file(report.file or "-"), _short(exc),
+            name = for_file(report.file or "-")
+            log.warning("%s", say(Phrase(f"không lưu được báo cáo HTML của {name}: {_short(exc)}",
+                                         f"the HTML report of {name} was not kept: {_short(exc)}"), self.lang),
                         exc_info=log.isEnabledFor(logging.DEBUG))
             return None
 

@@ -97,8 +97,13 @@ def run(job: Job, trust=None) -> Result:
         data = job.path.read_bytes() if size <= job.max_bytes else None
     except OSError as exc:
         from archive.textsafe import for_terminal
+        from verifier.report.codes import pick
+        from verifier.report.phrased import os_reason
 
-        return Result(job.path, None, error=f"cannot read {for_terminal(job.path)}: {exc.strerror}; check the path and permissions")
+        name, why = for_terminal(job.path), os_reason(exc).text(job.lang)
+        return Result(job.path, None, error=pick((
+            f"không đọc được {name}: {why}; hãy kiểm tra đường dẫn và quyền đọc",
+            f"cannot read {name}: {why}; check the path and permissions"), job.lang))
     if data is None:
         report = too_large(str(job.path), size, job.max_bytes, trust)
     else:

@@ -85,7 +85,7 @@ def test_policy_file_changes_severity_and_is_recorded(tmp_path):
     assert doc["verdict"] == "VALID" and "ND30_AGENCY_BEFORE_PERSON" not in {f["code"] for f in doc["findings"]}
     bad = tmp_path / "bad.toml"
     bad.write_text('[severities]\nNOPE = "fail"\n', encoding="utf-8")
-    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--policy", str(bad))
+    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--policy", str(bad), "--lang", "en")  # the English wording
     assert result.returncode == 2 and "unknown finding code" in result.stderr
 
 
@@ -155,7 +155,7 @@ def test_cli_usage_errors_exit_2(tmp_path):
     assert kyso("verify", str(tmp_path / "missing.pdf")).returncode == 2
     bad = tmp_path / "bad.pem"
     bad.write_text("not a certificate")
-    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad))
+    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad), "--lang", "en")  # the English wording
     assert result.returncode == 2 and "not a certificate" in result.stderr.lower() or "neither PEM nor DER" in result.stderr
 
 

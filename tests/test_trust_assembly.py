@@ -30,7 +30,9 @@ def home(tmp_path):
 
 @pytest.fixture
 def env(home):
-    return {**os.environ, "KYSO_HOME": str(home), "KYSO_DATABASE_URL": f"sqlite:///{home / 'kyso.sqlite'}"}
+    # these tests read the English wording (tests/test_clilang_errors.py: the Vietnamese)
+    return {**os.environ, "KYSO_HOME": str(home), "KYSO_DATABASE_URL": f"sqlite:///{home / 'kyso.sqlite'}",
+            "KYSO_LANG": "en"}
 
 
 def test_verify_and_ingest_agree_under_kyso_toml_anchors(home, env):

@@ -99,9 +99,11 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
 
             from verifier.report.codes import Phrase
 
-            error = exc.strerror or exc
-            outcome = Outcome("failed", name, reason=Phrase(say("cannot_read_file", "vi", error=error),
-                                                            say("cannot_read_file", "en", error=error)))
+            from verifier.report.phrased import os_reason
+
+            error = os_reason(exc)
+            outcome = Outcome("failed", name, reason=Phrase(say("cannot_read_file", "vi", error=error.vi),
+                                                            say("cannot_read_file", "en", error=error.en)))
         else:
             outcome = _settle(archive, area, claim, name)
         outcomes.append(outcome)
@@ -122,7 +124,7 @@ def _settle(archive, area, claim, name: str):
         return archive.process(claim, area)
     except Exception as exc:  # the database refused it, the disk failed, the pipeline gave up
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        log.error("archiving %s failed: %s", name, reason)
+        log.error("%s", say(Phrase(f"lưu trữ {name} không thành công: {reason}", f"archiving {name} failed: {reason}"), archive.lang))
         try:
             return archive.quarantine(claim, area, Phrase(say("could_not_archive", "vi", error=reason),
                                                           say("could_not_archive", "en", error=reason)))
@@ -334,12 +336,12 @@ def fixity_cmd(as_json):
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path))
 def export_cmd(ref, to):
     """Export one document as a folder (help: archive.cli.words, "archive export")."""
-    from archive.storage.export import export
+    from archive.storage.export import ExportError, export
     from archive.db.queries import NotFound
 
     try:
         target = export(open_archive(), ref, to)
-    except NotFound as exc:
+    except (NotFound, ExportError) as exc:
         raise click.ClickException(exc.text(active())) from exc
     click.echo(str(target))
 

@@ -35,13 +35,13 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
     lang = active()
     store = TrustStore.default()
     pins = {p.name: p for p in load_pins()}
-    known = {e.sha256 for e in store.entries()}
+    known = {e.sha256 for e in _entries(store, lang)}
     refused = 0
     for path in files:
         try:
-            entries = store.import_certificates(path.read_bytes(), path.name, unpinned=unpinned)
-        except (TrustStoreError, OSError) as exc:
-            click.ClickException(str(exc)).show()
+            entries = store.import_certificates(_read(path), path.name, unpinned=unpinned)
+        except TrustStoreError as exc:
+            click.ClickException(exc.text(lang)).show()
             refused += 1
             continue
         for e in entries:
@@ -72,20 +72,25 @@ def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
     from archive.trust.store import TrustStore, TrustStoreError
 
     store = TrustStore.default()
+    lang = active()
     refused = 0
     for path in files:
-        data = path.read_bytes()
+        try:
+            data = _read(path)
+        except TrustStoreError as exc:
+            click.ClickException(exc.text(lang)).show()
+            refused += 1
+            continue
         try:
             entries = store.import_crls(data, path.name)
         except TrustStoreError as crl_error:
             try:
                 entries = store.import_ocsp(data, path.name)
             except TrustStoreError as ocsp_error:
-                click.ClickException(f"{crl_error}; {ocsp_error}").show()
+                click.ClickException(f"{crl_error.text(lang)}; {ocsp_error.text(lang)}").show()
                 refused += 1
                 continue
         for e in entries:
-            lang = active()
             click.echo(say("certs_crl_line", lang, kind=_word("certs_kind", e.kind, lang), issuer=for_terminal(e.issuer),
                            date=local_date(str(e.not_before)[:10]), sha=e.sha256[:16], file=for_terminal(path.name)))
     if refused:
@@ -98,7 +103,7 @@ def list_(as_json: bool) -> None:
     """List the trust store and the pins not imported yet (help: archive.cli.words, "certs list")."""
     from archive.trust.store import TrustStore
 
-    rows = _rows(TrustStore.default().entries())
+    rows = _rows(_entries(TrustStore.default(), active()))
     if as_json:
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
@@ -144,6 +149,29 @@ def _rows(entries) -> list[dict]:
             }
         )
     return rows
+
+
+def _entries(store, lang: str):
+    """The store's entries, or a clear error when its index is damaged (exit 1, no traceback)."""
+    from archive.trust.store import TrustStoreError
+
+    try:
+        return store.entries()
+    except TrustStoreError as exc:
+        raise click.ClickException(exc.text(lang)) from exc
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, or a TrustStoreError saying in both languages why it cannot be read."""
+    from archive.trust.store import TrustStoreError
+    from verifier.report.codes import Phrase
+    from verifier.report.phrased import os_reason
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason, name = os_reason(exc), for_terminal(path)
+        raise TrustStoreError(Phrase(f"không đọc được {name}: {reason.vi}", f"cannot read {name}: {reason.en}")) from exc
 
 
 def _word(group: str, value: str | None, lang: str) -> str:

@@ -63,7 +63,10 @@ def write(paths: dict[Path, Path], result, lang: str) -> None:
     try:
         write_atomic(path, result.etsi, durable=False)
     except OSError as exc:
+        from verifier.report.phrased import os_reason
+
+        reason = os_reason(exc)
         raise click.ClickException(pick((
-            f"không ghi được báo cáo ETSI vào {for_terminal(path)}; hãy kiểm tra đường dẫn và quyền ghi.",
-            f"cannot write the ETSI report to {for_terminal(path)}: {exc.strerror}; check the path and permissions.",
+            f"không ghi được báo cáo ETSI vào {for_terminal(path)}: {reason.vi}; hãy kiểm tra đường dẫn và quyền ghi.",
+            f"cannot write the ETSI report to {for_terminal(path)}: {reason.en}; check the path and permissions.",
         ), lang)) from exc

@@ -44,11 +44,12 @@ DATE = DateParam()
 def load_settings():
     from archive.config import ConfigError
     from archive.config import load_settings as load
+    from archive.lang import active
 
     try:
         return load()
     except ConfigError as exc:
-        raise SetupError(str(exc)) from exc
+        raise SetupError(exc.text(active())) from exc
 
 
 def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None, ocr=True):
@@ -65,14 +66,16 @@ def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_t
 def trust_config(settings, request):
     """assemble_trust, its errors turned into click's: an option's as a bad value of that option,
     a setting's or the trust store's as an error naming the file to fix."""
+    from archive.lang import active
     from archive.trust.assembly import TrustSetupError, assemble_trust
 
     try:
         return assemble_trust(request, settings)
     except TrustSetupError as exc:
+        lang = active()
         if exc.where.startswith("--"):
-            raise click.BadParameter(exc.message, param_hint=exc.where) from exc
-        raise SetupError(str(exc)) from exc
+            raise click.BadParameter(exc.what(lang), param_hint=exc.where) from exc
+        raise SetupError(exc.text(lang)) from exc
 
 
 def trust_options(command):

@@ -61,7 +61,9 @@ def write(target: Path, content: bytes, lang: str = "vi") -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     except OSError as exc:
-        raise click.ClickException(say("report_write", lang, out=target, error=exc.strerror or exc)) from exc
+        from verifier.report.phrased import os_reason
+
+        raise click.ClickException(say("report_write", lang, out=target, error=os_reason(exc).text(lang))) from exc
 
 
 @click.command("report")

@@ -42,6 +42,14 @@ from verifier.report.codes import Phrase
 
 log = logging.getLogger(__name__)
 
+
+def _warn(vi: str, en: str) -> None:
+    """A warning the clerk reads on the terminal, in the process's language (archive.lang)."""
+    from archive.lang import active
+    from verifier.report.codes import pick
+
+    log.warning("%s", pick((vi, en), active()))
+
 PROCESSING = ".kyso-processing"
 TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart", ".!ut")
 MAX_ATTEMPTS = 2  # a file whose processing was started this many times without an end is quarantined
@@ -167,7 +175,10 @@ def open_entry(dir_fd: int | None, name, *, follow: bool = False, nlink_one: boo
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Opened(None, None, Phrase(f"không xem được tệp: {exc.strerror}", f"cannot be examined: {exc.strerror}"))
+        from verifier.report.phrased import os_reason
+
+        why = os_reason(exc)
+        return Opened(None, None, Phrase(f"không xem được tệp: {why.vi}", f"cannot be examined: {why.en}"))
     if stat.S_ISLNK(st.st_mode):
         return Opened(None, st, _link_problem(dir_fd, name))
     problem = _mode_problem(st, nlink_one)
@@ -185,7 +196,10 @@ def open_entry(dir_fd: int | None, name, *, follow: bool = False, nlink_one: boo
             st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):  # swapped for a link since it was examined
             return Opened(None, st, _link_problem(dir_fd, name))
-        return Opened(None, st, Phrase(f"không mở được tệp: {exc.strerror}", f"cannot be opened: {exc.strerror}"))
+        from verifier.report.phrased import os_reason
+
+        why = os_reason(exc)
+        return Opened(None, st, Phrase(f"không mở được tệp: {why.vi}", f"cannot be opened: {why.en}"))
     fst = os.fstat(fd)  # what was opened is what counts, whatever the name pointed to before
     problem = _mode_problem(fst, nlink_one)
     if problem:
@@ -318,7 +332,8 @@ class ProcessingArea:
     @staticmethod
     def _displace(parent: int, name: str) -> None:
         aside = f"{name}.displaced-{uuid.uuid4().hex[:8]}"
-        log.warning("%s in the inbox is not kyso's processing folder: moved aside to %s", name, aside)
+        _warn(f"{name} trong thư mục nhận không phải thư mục xử lý của kyso: đã chuyển sang {aside}",
+              f"{name} in the inbox is not kyso's processing folder: moved aside to {aside}")
         with contextlib.suppress(FileNotFoundError):
             os.rename(name, aside, src_dir_fd=parent, dst_dir_fd=parent)
 
@@ -489,7 +504,8 @@ class ProcessingArea:
                     raise ValueError("not a claim record")
             except (OSError, ValueError) as exc:
                 # a json torn by a crash mid-write cannot exist (atomic write); unreadable = foreign
-                log.warning("claim record %s ignored: %s", for_file(meta_name), exc)
+                _warn(f"bỏ qua bản ghi nhận xử lý {for_file(meta_name)}: không đọc được",
+                      f"claim record {for_file(meta_name)} ignored: {exc}")
                 continue
             owner = meta.get("owner") if isinstance(meta.get("owner"), dict) else {}
             if not (own and _is_mine(owner)) and owner_alive(owner, age, timeout):
@@ -615,8 +631,11 @@ class Inbox:
                         with contextlib.suppress(OSError):
                             entries.append((entry.name, entry.stat(follow_symlinks=False)))
             except OSError as exc:
-                log.warning("cannot list %s in the inbox: %s", for_file(display(b"/".join(map(to_bytes, prefix)))) or ".",
-                            exc.strerror)
+                from verifier.report.phrased import os_reason
+
+                where, reason = for_file(display(b"/".join(map(to_bytes, prefix)))) or ".", os_reason(exc)
+                _warn(f"không liệt kê được {where} trong thư mục nhận: {reason.vi}",
+                      f"cannot list {where} in the inbox: {reason.en}")
             finally:
                 os.close(dir_fd)
             subdirs = []
@@ -628,8 +647,11 @@ class Inbox:
                     elif parts not in self._too_deep:
                         # not looked into, but never in silence: the clerk learns where it is
                         self._too_deep.add(parts)
-                        log.warning("folder %s is more than %d folders deep in the inbox: its files are not "
-                                    "taken; move them up", for_file(display(b"/".join(map(to_bytes, parts)))), MAX_DEPTH)
+                        deep = for_file(display(b"/".join(map(to_bytes, parts))))
+                        _warn(f"thư mục {deep} nằm sâu quá {MAX_DEPTH} cấp trong thư mục nhận: các tệp trong đó "
+                              "không được nhận; hãy chuyển chúng lên cấp trên",
+                              f"folder {deep} is more than {MAX_DEPTH} folders deep in the inbox: its files are not "
+                              "taken; move them up")
                     continue
                 if not stat.S_ISREG(st.st_mode):
                     ready.append(Candidate(parts, "other", (stat.S_IFMT(st.st_mode), 0, st.st_dev, st.st_ino)))

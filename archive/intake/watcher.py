@@ -77,8 +77,16 @@ def _start_observer(inbox: Path, wake: threading.Event):
         observer.daemon = True
         observer.start()
     except OSError as exc:  # more folders than the system's file watches (inotify max_user_watches)
-        log.warning("file events are not available for the inbox (%s): it is scanned every few seconds instead",
-                    exc.strerror or exc)
+        from archive.lang import active
+        from verifier.report.codes import pick
+        from verifier.report.phrased import os_reason
+
+        reason = os_reason(exc)
+        log.warning("%s", pick((
+            f"hệ thống không báo được thay đổi trong thư mục nhận ({reason.vi}; thường là đã hết số thư mục "
+            "được theo dõi, inotify max_user_watches): thư mục nhận sẽ được quét lại vài giây một lần",
+            f"file events are not available for the inbox ({reason.en}): it is scanned every few seconds instead"),
+            active()))
         with contextlib.suppress(Exception):
             observer.stop()
         return None
@@ -104,11 +112,14 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
     from archive.cli.logs import configure
 
     configure(cfg.verbose)
+    from archive.lang import use
+
+    use(cfg.lang)  # a spawned process: its warnings (archive.intake.inbox) in the clerk's language
     _limit_memory(cfg.memory_limit_mb)
     try:
         trust = assemble_trust(cfg.trust, cfg.settings)
     except TrustSetupError as exc:  # checked before the workers started, so changed since
-        events.put(("fatal", os.getpid(), str(exc)))
+        events.put(("fatal", os.getpid(), exc.text(cfg.lang)))
         return
     archive = Archive(cfg.settings, trust=trust, lang=cfg.lang, via="watch")
     patience = max(30.0, 10 * cfg.settings.stable_seconds) if cfg.once else None

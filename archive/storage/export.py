@@ -12,6 +12,13 @@ from archive.db import events
 from archive.db.session import transaction
 from archive.db.models import Verification
 from archive.db.queries import document_detail, find_document
+from verifier.report.codes import Phrase
+from verifier.report.phrased import PhrasedError, os_reason
+
+
+class ExportError(PhrasedError):
+    """An export that cannot be made (a folder that cannot be written, a stored original that
+    fails fixity); args[0] is a codes.Phrase (str() gives the English)."""
 
 
 def export(archive, ref: str, to: Path) -> Path:
@@ -23,8 +30,10 @@ def export(archive, ref: str, to: Path) -> Path:
         evidence = [(e.kind, e.sha256) for e in ver.evidence]
         seq, tip = events.head(s)  # the chain as it stood: a later copy of the archive must still hold it
     target = to / f"kyso-{doc.id}-{doc.sha256[:12]}"
-    data_dir = target / "data"
-    (data_dir / "evidence").mkdir(parents=True, exist_ok=True)
+    try:
+        (target / "data" / "evidence").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(target, exc) from exc
     files: dict[str, bytes] = {}
     files["data/original.pdf"] = archive.blobs.get(doc.sha256)
     files["data/report.json"] = json.dumps(report, ensure_ascii=False, indent=2).encode()
@@ -39,15 +48,28 @@ def export(archive, ref: str, to: Path) -> Path:
         files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = kept[-1][1]
     files["data/report.etsi.xml"] = _etsi(report, kept, files["data/original.pdf"])
     if hashlib.sha256(files["data/original.pdf"]).hexdigest() != doc.sha256:
-        raise RuntimeError(f"the stored original of document {doc.id} fails fixity; run 'kyso archive fixity'")
-    for rel, content in files.items():
-        (target / rel).write_bytes(content)
+        raise ExportError(Phrase(
+            f"bản gốc đã lưu của văn bản {doc.id} không còn nguyên vẹn (mã băm không khớp); hãy chạy 'kyso archive fixity'",
+            f"the stored original of document {doc.id} fails fixity; run 'kyso archive fixity'"))
     manifest = "".join(f"{hashlib.sha256(c).hexdigest()}  {rel}\n" for rel, c in sorted(files.items()))
-    (target / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
-    (target / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    try:
+        for rel, content in files.items():
+            (target / rel).write_bytes(content)
+        (target / "manifest-sha256.txt").write_text(manifest, encoding="utf-8")
+        (target / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    except OSError as exc:
+        raise _unwritable(target, exc) from exc
     with transaction(archive.sessions) as s:
         events.append(s, "exported", doc.id, to=str(target), files=len(files))
     return target
+
+
+def _unwritable(target: Path, exc: OSError) -> ExportError:
+    from archive.textsafe import for_terminal
+
+    reason, name = os_reason(exc), for_terminal(target)
+    return ExportError(Phrase(f"không ghi được thư mục xuất {name}: {reason.vi}; hãy kiểm tra đường dẫn --to và quyền ghi",
+                              f"cannot write the export folder {name}: {reason.en}; check the --to path and permissions"))
 
 
 def _etsi(report: dict, evidence: list[tuple[str, bytes]], pdf: bytes) -> bytes:

@@ -11,18 +11,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.config import ConfigError, Settings, load_settings
+from verifier.report.codes import Phrase, say
+from verifier.report.phrased import os_reason
 
 
 class TrustSetupError(Exception):
     """Trust material, trust store or policy that cannot be used. `where` names what to fix:
-    an option (`--trust`) or a setting (`/srv/kyso/kyso.toml [trust] anchors`)."""
+    an option (`--trust`) or a setting (`/srv/kyso/kyso.toml [trust] anchors`). Both are given
+    as codes.Phrases (or plain text), read in the reader's language with `what`/`text`;
+    `message`, `where` and str() are the English."""
 
-    def __init__(self, message: str, where: str):
+    def __init__(self, message: "Phrase | str", where: "Phrase | str"):
         super().__init__(message)
-        self.message, self.where = message, where
+        self.said, self.where_said = message, where
+        self.message, self.where = say(message, "en"), say(where, "en")
+
+    def what(self, lang: str) -> str:
+        """The message alone (an option's bad value: click names the option)."""
+        return say(self.said, lang)
+
+    def text(self, lang: str) -> str:
+        return f"{say(self.where_said, lang)}: {self.what(lang)}"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return self.text("en")
+
+
+def _said(exc: Exception) -> "Phrase | str":
+    """An error's Phrase when it carries one (PhrasedError), else its text."""
+    phrase = getattr(exc, "phrase", None)
+    return phrase if isinstance(phrase, Phrase) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -54,24 +72,24 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
         try:
             settings = load_settings()
         except ConfigError as exc:
-            raise TrustSetupError(str(exc), "kyso.toml") from exc
+            raise TrustSetupError(_said(exc), "kyso.toml") from exc
     try:
         config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy),
                              ocr=options.ocr)
     except PolicyError as exc:
-        raise TrustSetupError(str(exc), "--policy") from exc
+        raise TrustSetupError(_said(exc), "--policy") from exc
     if options.use_store:
         store = TrustStore(settings.home / "trust")
         try:
             anchors, intermediates, crls, ocsps = store.material()
         except TrustStoreError as exc:
-            raise TrustSetupError(str(exc), f"trust store {store.root}") from exc
+            raise TrustSetupError(_said(exc), Phrase(f"kho tin cậy {store.root}", f"trust store {store.root}")) from exc
         for der in anchors:
             config.add_bundle(der, source="store")
         for ders, load in ((intermediates, config.add_intermediates), (crls, config.add_crls), (ocsps, config.add_ocsps)):
             for der in ders:
                 load(der)
-    setting = f"{settings.config_file or 'kyso.toml'} [trust]"
+    setting = f"{settings.config_file or 'kyso.toml'} [trust]"  # a file and a TOML key: the same in both languages
     loaders = (
         (settings.trust, config.add_bundle, f"{setting} anchors"),
         (settings.intermediate, config.add_intermediates, f"{setting} intermediates"),
@@ -87,7 +105,9 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
             try:
                 load(Path(path).read_bytes())
             except OSError as exc:
-                raise TrustSetupError(f"cannot read {path}: {exc.strerror}", where) from exc
+                reason = os_reason(exc)
+                raise TrustSetupError(Phrase(f"không đọc được {path}: {reason.vi}", f"cannot read {path}: {reason.en}"),
+                                      where) from exc
             except material.MaterialError as exc:
-                raise TrustSetupError(f"{path}: {exc}", where) from exc
+                raise TrustSetupError(Phrase(f"{path}: {exc.text('vi')}", f"{path}: {exc.text('en')}"), where) from exc
     return config

@@ -20,6 +20,8 @@ from asn1crypto import x509 as asn1_x509
 
 from archive.config import kyso_home
 from archive.storage.fsutil import write_atomic as _write_atomic
+from verifier.report.codes import Phrase
+from verifier.report.phrased import PhrasedError
 from certs import load_pins, pin_for
 from verifier.trust.certinfo import common_name, format_name
 from verifier.trust.material import (
@@ -35,8 +37,9 @@ DIRS = {"anchor": "anchors", "intermediate": "intermediates", "crl": "crls", "oc
 INDEX_VERSION = 1
 
 
-class TrustStoreError(Exception):
-    """Material refused or a store that cannot be used; the message says what to do next."""
+class TrustStoreError(PhrasedError):
+    """Material refused or a store that cannot be used; the message (a codes.Phrase, str() the
+    English) says what to do next."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class TrustStore:
         try:
             crls = load_crls(data)
         except MaterialError as exc:
-            raise TrustStoreError(f"'{source_name}' is not a usable CRL: {exc}") from exc
+            raise TrustStoreError(Phrase(f"'{source_name}' không dùng được làm CRL: {exc.text('vi')}",
+                                         f"'{source_name}' is not a usable CRL: {exc.text('en')}")) from exc
         now = _now()
         planned = []
         for crl in crls:
@@ -134,15 +138,18 @@ class TrustStore:
         try:
             responses = load_ocsp_responses(data)
         except MaterialError as exc:
-            raise TrustStoreError(f"'{source_name}' is not a usable OCSP response: {exc}") from exc
+            raise TrustStoreError(Phrase(f"'{source_name}' không dùng được làm phản hồi OCSP: {exc.text('vi')}",
+                                         f"'{source_name}' is not a usable OCSP response: {exc.text('en')}")) from exc
         now = _now()
         planned = []
         for resp in responses:
             if resp["response_status"].native != "successful":
-                raise TrustStoreError(
-                    f"'{source_name}' is an OCSP error response "
-                    f"({resp['response_status'].native}), not revocation evidence; fetch it again"
-                )
+                status = resp["response_status"].native
+                raise TrustStoreError(Phrase(
+                    f"'{source_name}' là một phản hồi OCSP báo lỗi ({status}), không phải bằng chứng về "
+                    "tình trạng thu hồi; hãy tải lại",
+                    f"'{source_name}' is an OCSP error response ({status}), not revocation evidence; fetch it again",
+                ))
             der = resp.dump()
             basic = resp.basic_ocsp_response["tbs_response_data"]
             responder = basic["responder_id"]
@@ -179,10 +186,12 @@ class TrustStore:
             der = _read_intact(path, entry.sha256)
             if der is None:
                 # The file name is the fingerprint we accepted; anything else was changed on disk.
-                raise TrustStoreError(
+                raise TrustStoreError(Phrase(
+                    f"tệp {path} của kho tin cậy bị thiếu hoặc đã bị sửa trên đĩa; hãy nhập lại "
+                    f"'{entry.source}' (tệp chính thức) để khôi phục",
                     f"trust store file {path} is missing or was modified on disk; "
-                    f"import '{entry.source}' (the official file) again to restore it"
-                )
+                    f"import '{entry.source}' (the official file) again to restore it",
+                ))
             out[entry.kind].append(der)
         return out["anchor"], out["intermediate"], out["crl"], out["ocsp"]
 
@@ -222,9 +231,10 @@ class TrustStore:
             raw = json.loads(path.read_text(encoding="utf-8"))
             entries = [Entry(**{**e, "sha256": e["sha256"].lower()}) for e in raw["entries"]]
         except (ValueError, KeyError, TypeError) as exc:
-            raise TrustStoreError(
-                f"{path} is damaged ({exc}); move it away and import the certificates again"
-            ) from exc
+            raise TrustStoreError(Phrase(
+                f"{path} bị hỏng; hãy chuyển nó đi nơi khác rồi nhập lại các chứng thư số",
+                f"{path} is damaged ({exc}); move it away and import the certificates again",
+            )) from exc
         return {e.sha256: e for e in entries}
 
     def _file(self, entry: Entry) -> Path:
@@ -256,21 +266,26 @@ class TrustStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _not_pinned_message(cert: asn1_x509.Certificate, fp: str, source: str) -> str:
+def _not_pinned_message(cert: asn1_x509.Certificate, fp: str, source: str) -> Phrase:
     subject = format_name(cert.subject)
-    head = f"'{source}': fingerprint {fp} of '{subject}' is not pinned in certs/pins.toml"
+    head = (f"'{source}': dấu vân tay {fp} của '{subject}' không có trong danh sách ghim certs/pins.toml",
+            f"'{source}': fingerprint {fp} of '{subject}' is not pinned in certs/pins.toml")
     same_name = [p for p in load_pins() if p.subject == common_name(subject)]
     if same_name:
         pin = same_name[0]
-        where = pin.url or "the CA's official site"
-        return (
-            f"{head}; the official certificate of that name ({pin.name}) has fingerprint "
+        where_en = pin.url or "the CA's official site"
+        return Phrase(
+            f"{head[0]}; chứng thư số chính thức cùng tên ({pin.name}) có dấu vân tay {pin.sha256}, nên tệp "
+            f"này là bản đã bị sửa hoặc không chính thức. Hãy tải tệp chính thức từ "
+            f"{pin.url or 'trang chính thức của CA'} hoặc dùng --unpinned nếu chính bạn đã kiểm tra nó",
+            f"{head[1]}; the official certificate of that name ({pin.name}) has fingerprint "
             f"{pin.sha256}, so this file is a modified or unofficial copy. Download the official "
-            f"file from {where} or pass --unpinned if you have verified it yourself"
+            f"file from {where_en} or pass --unpinned if you have verified it yourself",
         )
-    return (
-        f"{head}; check the fingerprint with the issuing CA, then pass --unpinned if you "
-        f"have verified it yourself"
+    return Phrase(
+        f"{head[0]}; hãy đối chiếu dấu vân tay với CA cấp, rồi dùng --unpinned nếu chính bạn đã kiểm tra nó",
+        f"{head[1]}; check the fingerprint with the issuing CA, then pass --unpinned if you "
+        f"have verified it yourself",
     )
 
 
@@ -281,11 +296,13 @@ def _parse_certificates(data: bytes, source: str) -> list[asn1_x509.Certificate]
         bundled = _pkcs7_certificates(data)
         if bundled:
             return bundled
-        raise TrustStoreError(
-            f"'{source}' cannot be read as a certificate: {exc}. Expected a PEM or DER certificate "
+        raise TrustStoreError(Phrase(
+            f"'{source}' không đọc được như một chứng thư số: {exc.text('vi')}. Cần một chứng thư số dạng PEM "
+            f"hoặc DER (.crt, .cer, .pem) hoặc một gói PKCS#7 (.p7b); nếu tệp lấy từ CA, hãy tải lại",
+            f"'{source}' cannot be read as a certificate: {exc.text('en')}. Expected a PEM or DER certificate "
             f"(.crt, .cer, .pem) or a PKCS#7 bundle (.p7b); if it came from the CA, "
-            f"download it again"
-        ) from exc
+            f"download it again",
+        )) from exc
 
 
 def _pkcs7_certificates(data: bytes) -> list[asn1_x509.Certificate] | None:

@@ -35,6 +35,8 @@ import tomllib
 from pathlib import Path
 
 from verifier.report import codes
+from verifier.report.codes import Phrase
+from verifier.report.phrased import PhrasedError, os_reason, toml_place
 from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Limits, Policy
 
 SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
@@ -44,15 +46,18 @@ FIXED = frozenset({"NOT_PDF", "ENCRYPTED", "INTERNAL_ERROR", "LAYER_FAILED", "NO
 _HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 
 
-class PolicyError(ValueError):
-    """A policy file that cannot be used; the message says what to fix."""
+class PolicyError(PhrasedError, ValueError):
+    """A policy file that cannot be used; the message (a codes.Phrase, str() the English) says
+    what to fix."""
 
 
 def named(name: str) -> Policy:
     try:
         return POLICIES[name]
     except KeyError:
-        raise PolicyError(f"unknown policy '{name}'; known: {', '.join(sorted(POLICIES))}, or give a TOML file") from None
+        known = ", ".join(sorted(POLICIES))
+        raise PolicyError(Phrase(f"không có chính sách '{name}'; các chính sách có sẵn: {known}, hoặc cho một tệp TOML",
+                                 f"unknown policy '{name}'; known: {known}, or give a TOML file")) from None
 
 
 def load(spec: str | Path | None) -> Policy:
@@ -63,55 +68,76 @@ def load(spec: str | Path | None) -> Policy:
         return POLICIES[str(spec)]
     path = Path(spec)
     if not path.is_file():
-        raise PolicyError(f"policy '{spec}' is neither a known policy ({', '.join(sorted(POLICIES))}) nor a file")
+        known = ", ".join(sorted(POLICIES))
+        raise PolicyError(Phrase(f"'{spec}' không phải tên một chính sách có sẵn ({known}), cũng không phải một tệp",
+                                 f"policy '{spec}' is neither a known policy ({known}) nor a file"))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
+    except OSError as exc:
+        reason = os_reason(exc)
+        raise PolicyError(Phrase(f"không đọc được tệp chính sách {path}: {reason.vi}",
+                                 f"cannot read policy file {path}: {reason.en}")) from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(Phrase(f"tệp chính sách {path} không phải văn bản UTF-8",
+                                 f"cannot read policy file {path}: {exc}")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"policy file {path} is not valid TOML: {exc}") from exc
+        raise PolicyError(Phrase(f"tệp chính sách {path}: {toml_place(exc).vi}",
+                                 f"policy file {path} is not valid TOML: {exc}")) from exc
     return from_dict(data, default_name=f"nd30+{path.stem}", where=str(path))
 
 
 def from_dict(data: dict, *, default_name: str = "custom", where: str = "policy") -> Policy:
     unknown = set(data) - {"name", "base", "description", "severities", "legacy", "limits"}
     if unknown:
-        raise PolicyError(f"{where}: unknown keys {', '.join(sorted(unknown))} (expected name, base, description, "
-                          f"[severities], [legacy], [limits])")
+        keys = ", ".join(sorted(unknown))
+        raise PolicyError(Phrase(f"{where}: khóa không được nhận: {keys} (chỉ nhận name, base, description, "
+                                 f"[severities], [legacy], [limits])",
+                                 f"{where}: unknown keys {keys} (expected name, base, description, "
+                                 f"[severities], [legacy], [limits])"))
     base = named(str(data.get("base", DEFAULT_POLICY.name)))
     severities = dict(base.severities)
     for code, value in (data.get("severities") or {}).items():
         if code not in codes.FINDINGS:
-            raise PolicyError(f"{where}: [severities] names unknown finding code '{code}' (see verifier/report/codes.py)")
+            raise PolicyError(Phrase(f"{where}: [severities] có mã phát hiện không tồn tại '{code}' (xem verifier/report/codes.py)",
+                                     f"{where}: [severities] names unknown finding code '{code}' (see verifier/report/codes.py)"))
         word = str(value).strip().lower()
         if word not in SEVERITY_WORDS:
-            raise PolicyError(f"{where}: severity of {code} must be fail, warn, info or ignore, not '{value}'")
+            raise PolicyError(Phrase(f"{where}: mức độ của {code} phải là fail, warn, info hoặc ignore, không nhận '{value}'",
+                                     f"{where}: severity of {code} must be fail, warn, info or ignore, not '{value}'"))
         if code in FIXED and SEVERITY_WORDS[word] != codes.FINDINGS[code].severity:
-            raise PolicyError(f"{where}: the severity of {code} is the verdict itself and cannot be changed")
+            raise PolicyError(Phrase(f"{where}: mức độ của {code} chính là kết luận nên không thể thay đổi",
+                                     f"{where}: the severity of {code} is the verdict itself and cannot be changed"))
         if codes.FINDINGS[code].severity == "error" and SEVERITY_WORDS[word] != "error":
             # errors are forgeries, modifications and unexplained bytes: a policy may add
             # strictness, never make a forged document pass
-            raise PolicyError(f"{where}: {code} is an integrity error; a policy may not lower it to '{value}'")
+            raise PolicyError(Phrase(f"{where}: {code} là lỗi toàn vẹn; chính sách không được hạ nó xuống '{value}'",
+                                     f"{where}: {code} is an integrity error; a policy may not lower it to '{value}'"))
         severities[code] = SEVERITY_WORDS[word]
     changes: dict = {"severities": severities}
     legacy = data.get("legacy") or {}
     extra = set(legacy) - {"sha1", "min_rsa_bits"}
     if extra:
-        raise PolicyError(f"{where}: unknown [legacy] keys {', '.join(sorted(extra))}")
+        keys = ", ".join(sorted(extra))
+        raise PolicyError(Phrase(f"{where}: khóa không được nhận trong [legacy]: {keys} (chỉ nhận sha1, min_rsa_bits)",
+                                 f"{where}: unknown [legacy] keys {keys}"))
     if "sha1" in legacy:
         changes["sha1_anchors"] = _sha1(legacy["sha1"], where)
     if "min_rsa_bits" in legacy:
         bits = legacy["min_rsa_bits"]
         if not isinstance(bits, int) or bits < 1024:
-            raise PolicyError(f"{where}: min_rsa_bits must be an integer of at least 1024")
+            raise PolicyError(Phrase(f"{where}: min_rsa_bits phải là số nguyên, ít nhất 1024",
+                                     f"{where}: min_rsa_bits must be an integer of at least 1024"))
         changes["min_rsa_bits"] = bits
     limits = data.get("limits") or {}
     extra = set(limits) - {f.name for f in dataclasses.fields(Limits)}
     if extra:
-        raise PolicyError(f"{where}: unknown [limits] keys {', '.join(sorted(extra))} (objects, objects_per_update, decoded_mb)")
+        keys = ", ".join(sorted(extra))
+        raise PolicyError(Phrase(f"{where}: khóa không được nhận trong [limits]: {keys} (chỉ nhận objects, objects_per_update, decoded_mb)",
+                                 f"{where}: unknown [limits] keys {keys} (objects, objects_per_update, decoded_mb)"))
     for key, value in limits.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise PolicyError(f"{where}: [limits] {key} must be a positive integer")
+            raise PolicyError(Phrase(f"{where}: [limits] {key} phải là số nguyên dương",
+                                     f"{where}: [limits] {key} must be a positive integer"))
     if limits:
         changes["limits"] = dataclasses.replace(base.limits, **limits)
     changes["name"] = str(data.get("name") or default_name)
@@ -126,7 +152,8 @@ def _sha1(value, where: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, list) and all(isinstance(v, str) and _HEX64.match(v.replace(":", "")) for v in value):
         return tuple(v.replace(":", "").upper() for v in value)
-    raise PolicyError(f"{where}: sha1 must be \"government\", \"never\" or a list of anchor SHA-256 fingerprints")
+    raise PolicyError(Phrase(f"{where}: sha1 phải là \"government\", \"never\" hoặc danh sách dấu vân tay SHA-256 của chứng thư gốc",
+                             f"{where}: sha1 must be \"government\", \"never\" or a list of anchor SHA-256 fingerprints"))
 
 
 def severity(policy: Policy, code: str) -> str:
