@@ -22,6 +22,11 @@ the pixels of its box differ between the two (what the text adds to the page, as
   one PDFium places that character at that origin for) is switched alone, and the glyph is
   painted when that changes its box. More such objects than MAX_ISOLATIONS per page: unknown.
 
+A glyph of a letter or a digit too small or too narrow to be read as that character
+(_illegible: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
+drawn at 2 points, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
+painted either: a viewer puts ink there, but no reader sees that character.
+
 The page is drawn at SCALE pixels per point; a pixel changed when its grey level moves by more
 than CHANGE_LEVEL (text of nearly the paper's colour is not seen), and a glyph painted when at
 least MIN_PIXELS pixels of its box change. Cost, measured on samples/plan.pdf and
@@ -51,6 +56,8 @@ MIN_PIXELS = 3  # changed pixels in a glyph's box for it to be painted (0.75 squ
 # and at least this part of the box: a full stop or a hyphen changes some 10 %; a glyph of the
 # paper's colour over a neighbour's stroke, or reached by a neighbour's diacritic, a few pixels
 MIN_SHARE = 0.04
+MIN_LEGIBLE = 4.0  # points: the smallest printed text of an administrative document is some 8
+MIN_ASPECT = 0.12  # em: the narrowest letter of a condensed font ('i', 'l') is some 0.2 em wide
 MAX_ISOLATIONS = 48  # text objects drawn alone per page to tell glyphs drawn over each other
 MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
 # a glyph's box for the measurement, in em from its baseline: the body of Latin and Vietnamese
@@ -140,7 +147,7 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
             if glyphs else []
         inked = [b for b in full if b is not None]
         if not inked:
-            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or not g.upright else UNKNOWN
+            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or _illegible(g) or not g.upright else UNKNOWN
                                         for g in glyphs])
         left = max(0, min(b[0] for b in inked) - _MARGIN)
         top = max(0, min(b[1] for b in inked) - _MARGIN)
@@ -175,8 +182,8 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         marks = []
         clashes = _clashes(glyphs)
         for i, (g, px) in enumerate(zip(glyphs, boxes)):
-            if g.char.isspace():
-                marks.append(NOT_PAINTED)  # no ink to paint; lines_of leaves spaces out
+            if g.char.isspace() or _illegible(g):
+                marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
                 marks.append(UNKNOWN if g.upright else NOT_PAINTED)
             elif _count(differs, px):
@@ -220,6 +227,13 @@ def _inked(mask, px) -> bool:
     """Whether enough of a glyph's box changed for the glyph to be painted."""
     area = (px[2] - px[0]) * (px[3] - px[1])
     return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
+
+
+def _illegible(g) -> bool:
+    """A letter or a digit drawn too small or too narrow for anyone to read it as that character."""
+    if not unicodedata.category(g.char[:1] or " ").startswith(("L", "N")):
+        return False  # punctuation, marks: their ink is small by nature
+    return abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)
 
 
 def _body(g, matrix, size):
