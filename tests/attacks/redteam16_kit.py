@@ -25,10 +25,11 @@ def font_codes(data: bytes, text: str, font: str = "/F1") -> bytes:
 
 
 def drawn(data: bytes, ops: bytes, *, resources: dict | None = None, page: dict | None = None,
-          streams: dict | None = None) -> bytes:
+          streams: dict | None = None, objects: dict | None = None, catalog: dict | None = None) -> bytes:
     """An update adding `ops` (in q/Q) after page 1's content. `resources`: {category: {name:
     object}}; `streams`: {name: (dictionary, bytes)} stream objects added first and usable in
-    `resources` as the string "@name"; `page`: entries written into the page dictionary."""
+    `resources` as the string "@name", and so are `objects`: {name: dictionary}; `page`, `catalog`:
+    entries written into the page dictionary, the catalog."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -36,13 +37,23 @@ def drawn(data: bytes, ops: bytes, *, resources: dict | None = None, page: dict 
     made = {}
     for name, (head, body) in (streams or {}).items():
         made["@" + name] = w.add_object(generic.StreamObject(generic.DictionaryObject(head), stream_data=body))
+    for name in objects or {}:
+        made["@" + name] = w.add_object(generic.DictionaryObject())
+
+    def fill():
+        for name, body in (objects or {}).items():
+            made["@" + name].get_object().update(resolve(body))
 
     def resolve(v):
         if isinstance(v, str) and v.startswith("@"):
             return made[v]
         if isinstance(v, dict):
             return generic.DictionaryObject({generic.pdf_name(k): resolve(x) for k, x in v.items()})
+        if isinstance(v, list):
+            return generic.ArrayObject([resolve(x) for x in v])
         return v
+
+    fill()
 
     page_obj = w.root["/Pages"]["/Kids"][0].get_object()
     old = page_obj.raw_get("/Contents")
@@ -61,6 +72,10 @@ def drawn(data: bytes, ops: bytes, *, resources: dict | None = None, page: dict 
                 sub[generic.pdf_name(k)] = resolve(x)
     for key, value in (page or {}).items():
         page_obj[generic.pdf_name(key)] = resolve(value)
+    for key, value in (catalog or {}).items():
+        w.root[generic.pdf_name(key)] = resolve(value)
+    if catalog:
+        w.update_root()
     w.update_container(page_obj)
     if hasattr(page_obj.raw_get("/Resources"), "idnum"):
         w.update_container(res)

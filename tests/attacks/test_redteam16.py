@@ -193,6 +193,99 @@ def test_invisible_number_never_becomes_the_number(name, builder, blank, sample_
     assert number.get("value") in (None, "") or number.get("established") is False, number
 
 
+# --- 3b. provenance: what an update after the signatures makes the page show ---------------
+
+def _helvetica_box(text: bytes) -> bytes:
+    ops = b"0 g BT /Helv 12 Tf 2 4 Td (%s) Tj ET" % text
+    return (b"<< /Type /XObject /Subtype /Form /BBox [0 0 40 15] /Resources << /Font << /Helv << /Type /Font "
+            b"/Subtype /Type1 /BaseFont /Helvetica >> >> >> /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops))
+
+
+BLANK_RECT = b"[108.37 727.59 148.37 742.59]"  # the number blank
+
+
+def _unsigned_field(signed: bytes) -> bytes:
+    """An empty signature field (nobody signs it) whose appearance draws 21 into the blank."""
+    return kit.add_annotation(signed, lambda n, page: [_helvetica_box(b"21"), (
+        b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature9) /F 4 /Rect %s /P %d 0 R /AP << /N %d 0 R >> >>"
+        % (BLANK_RECT, page, n))], field=True)
+
+
+def _free_text(signed: bytes) -> bytes:
+    """A comment (FreeText) whose appearance draws 21 into the blank."""
+    return kit.add_annotation(signed, lambda n, page: [_helvetica_box(b"21"), (
+        b"<< /Type /Annot /Subtype /FreeText /DA (/Helv 12 Tf 0 g) /Contents (21) /F 4 /Rect %s /P %d 0 R "
+        b"/AP << /N %d 0 R >> >>" % (BLANK_RECT, page, n))])
+
+
+def _group_turned_on(signed: bytes) -> bytes:
+    """The default configuration turned on: the hidden 21 of the signed revision shows, the
+    page's content unchanged."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    ocp = w.root["/OCProperties"]
+    ocp["/D"] = generic.DictionaryObject({generic.pdf_name("/ON"): ocp["/OCGs"]})
+    w.update_root()
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def _font_retold(signed: bytes) -> bytes:
+    """The Helvetica that draws 12 given a ToUnicode saying 21: the glyphs painted are the
+    same, the page's content unchanged, the text read another."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    res = page["/Resources"]
+    res["/Font"]["/FH"][generic.pdf_name("/ToUnicode")] = w.add_object(
+        generic.StreamObject(stream_data=rk.cmap({0x31: "2", 0x32: "1"})))
+    w.update_container(page)
+    if hasattr(page.raw_get("/Resources"), "idnum"):
+        w.update_container(res)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def blank_issued(builder, blank):
+    """The decision issued with its number blank, and issued with 21 in the blank inside an
+    optional content group the default configuration turns off."""
+    from pyhanko.pdf_utils import generic
+
+    hidden = b"/OC /G BDC " + _digits(blank, "21") + b" EMC"
+    return {"blank": tp.issue(builder, blank, number=None),
+            "hidden": _issued(builder, blank, hidden, resources={"/Properties": {"/G": "@group"}},
+                              objects={"group": {"/Type": generic.pdf_name("/OCG"),
+                                                 "/Name": generic.TextStringObject("spoof")}},
+                              catalog={"/OCProperties": {"/OCGs": ["@group"], "/D": {"/OFF": ["@group"]}}}),
+            "helvetica": _issued(builder, blank, b"BT /FH 12 Tf %g %g Td (12) Tj ET" % (X, Y),
+                                 resources={"/Font": {"/FH": rk.helvetica()}})}
+
+
+UPDATES = {
+    "an unsigned signature field's appearance": ("blank", _unsigned_field),
+    "a comment's appearance": ("blank", _free_text),
+    "an optional content group turned on": ("hidden", _group_turned_on),
+    "the font's ToUnicode rewritten": ("helvetica", _font_retold),
+}
+
+
+@pytest.mark.parametrize("name", list(UPDATES))
+def test_a_number_an_unsigned_update_shows_is_not_established(name, blank_issued, sample_trust):
+    base, update = UPDATES[name]
+    before = _verify(blank_issued[base], sample_trust)
+    assert before.verdict == "VALID" and _number(before).get("value") in (None, "12"), _number(before)
+    report = _verify(update(blank_issued[base]), sample_trust)
+    number = _number(report)
+    assert number.get("value") != "21" or (number.get("established") is False and not number.get("covered_by")), number
+
+
 # --- 4. what a forger writes, in the reports ---------------------------------------------------
 
 # a signature field name (any PDF string): markup, a URL, an ANSI escape, a line that forges the
