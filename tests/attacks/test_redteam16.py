@@ -193,6 +193,32 @@ def test_invisible_number_never_becomes_the_number(name, builder, blank, sample_
     assert number.get("value") in (None, "") or number.get("established") is False, number
 
 
+def _cropped(doc, at, crop) -> dict:
+    """A whole number line `Số: 21/QĐ-UBND` at `at`, outside the page's /CropBox `crop`."""
+    from pyhanko.pdf_utils import generic
+
+    return dict(ops=b"BT /F1 12 Tf %g %g Td %s Tj ET" % (*at, rk.font_codes(doc.pdf, "Số: 21/QĐ-UBND")),
+                page={"/CropBox": generic.ArrayObject([generic.FloatObject(v) for v in crop])})
+
+
+CROPPED = {
+    "above the crop box": lambda doc: _cropped(doc, (85, 800), (0, 0, 595.28, 792)),
+    "left of the crop box": lambda doc: _cropped(doc, (0, 745), (40, 0, 595.28, 841.89)),
+}
+
+
+@pytest.mark.parametrize("name", list(CROPPED))
+def test_a_number_line_outside_the_crop_box_is_not_read(name, builder, blank, sample_trust):
+    """Was read as 21, not established (PDFium's page has no pixel there: 'unknown'); no viewer
+    draws outside the crop box, so the glyphs are not painted and the blank stays a blank."""
+    made = CROPPED[name](blank)
+    data = _issued(builder, blank, made.pop("ops"), **made)
+    assert metadata.extract(DocumentText(data, painted=False)).value("code_number") == "21"
+    report = _verify(data, sample_trust)
+    assert report.verdict == "VALID" and _number(report).get("value") in (None, ""), _number(report)
+    assert "METADATA_NOT_ESTABLISHED" not in {f.code for f in report.findings}
+
+
 # --- 3b. provenance: what an update after the signatures makes the page show ---------------
 
 def _helvetica_box(text: bytes) -> bytes:
