@@ -35,14 +35,6 @@ def drawn(data: bytes, ops: bytes, *, resources: dict | None = None, page: dict 
 
     w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     made = {}
-    for name, (head, body) in (streams or {}).items():
-        made["@" + name] = w.add_object(generic.StreamObject(generic.DictionaryObject(head), stream_data=body))
-    for name in objects or {}:
-        made["@" + name] = w.add_object(generic.DictionaryObject())
-
-    def fill():
-        for name, body in (objects or {}).items():
-            made["@" + name].get_object().update(resolve(body))
 
     def resolve(v):
         if isinstance(v, str) and v.startswith("@"):
@@ -51,7 +43,18 @@ def drawn(data: bytes, ops: bytes, *, resources: dict | None = None, page: dict 
             return generic.DictionaryObject({generic.pdf_name(k): resolve(x) for k, x in v.items()})
         if isinstance(v, list):
             return generic.ArrayObject([resolve(x) for x in v])
+        if isinstance(v, int) and not isinstance(v, bool):
+            return generic.NumberObject(v)
         return v
+
+    for name, (head, body) in (streams or {}).items():
+        made["@" + name] = w.add_object(generic.StreamObject(resolve(head), stream_data=body))
+    for name in objects or {}:
+        made["@" + name] = w.add_object(generic.DictionaryObject())
+
+    def fill():
+        for name, body in (objects or {}).items():
+            made["@" + name].get_object().update(resolve(body))
 
     fill()
 

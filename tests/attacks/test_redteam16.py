@@ -137,9 +137,19 @@ GENUINE = {
     "filled with a tiling pattern": _pattern,
     "condensed (horizontal scaling 60 %)": lambda doc: dict(ops=_digits(doc, "12", b"60 Tz")),
 }
+GREY_LEVEL = pytest.mark.xfail(strict=True, reason=(
+    "painted.py draws the page in grey: a colour on a background of its own grey level changes no grey "
+    "level, so the number every reader sees is dropped. Drawing it in colour (and a pixel changed when any "
+    "colour moves) reads it, but then test_painted_metadata's white-on-white 999 counts as painted where its "
+    "ố meets the genuine ố of the number line (cause not found in the time)"))
+GENUINE.update({
+    "red on a grey of the same level": lambda doc: dict(ops=b"0.3 g 100 727 50 18 re f 1 0 0 rg " + _digits(doc, "12")),
+    "blue on a grey of the same level": lambda doc: dict(ops=b"0.11 g 100 727 50 18 re f 0 0 1 rg " + _digits(doc, "12")),
+})
+ON_GREY = {"red on a grey of the same level", "blue on a grey of the same level"}
 
 
-@pytest.mark.parametrize("name", list(GENUINE))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=GREY_LEVEL) if n in ON_GREY else n for n in GENUINE])
 def test_a_genuine_number_a_viewer_shows_is_read_and_established(name, builder, blank, sample_trust):
     made = GENUINE[name](blank)
     report = _verify(_issued(builder, blank, made.pop("ops"), **made), sample_trust)
@@ -169,15 +179,36 @@ def _type3(doc) -> dict:
 
 
 def _alpha(doc, key: str, value) -> dict:
-    from pyhanko.pdf_utils import generic
-
     return dict(ops=_digits(doc, "21", b"/GS0 gs"),
                 resources={"/ExtGState": {"/GS0": {key: value}}})
 
 
+def _group(doc, usage: dict | None, config: dict) -> dict:
+    """21 in an optional content group; `config` the default configuration (/D)."""
+    from pyhanko.pdf_utils import generic
+
+    group = {"/Type": generic.pdf_name("/OCG"), "/Name": generic.TextStringObject("spoof")}
+    if usage:
+        group["/Usage"] = usage
+    return dict(ops=b"/OC /G BDC " + _digits(doc, "21") + b" EMC", resources={"/Properties": {"/G": "@group"}},
+                objects={"group": group}, catalog={"/OCProperties": {"/OCGs": ["@group"], "/D": config}})
+
+
+def _name(n: str):
+    from pyhanko.pdf_utils import generic
+
+    return generic.pdf_name(n)
+
+
 INVISIBLE = {
+    "optional content on, but off for viewing (/AS, /Usage /View /ViewState /OFF)": lambda doc: _group(
+        doc, {"/View": {"/ViewState": _name("/OFF")}},
+        {"/ON": ["@group"], "/AS": [{"/Event": _name("/View"), "/OCGs": ["@group"], "/Category": [_name("/View")]}]}),
+    "optional content off by /BaseState": lambda doc: _group(doc, None, {"/BaseState": _name("/OFF")}),
     "Type 3 glyphs that draw nothing": _type3,
     "fill alpha 0": lambda doc: _alpha(doc, "/ca", __import__("pyhanko.pdf_utils.generic", fromlist=["x"]).FloatObject(0)),
+    "soft mask of luminosity 0": lambda doc: _alpha(doc, "/SMask", {"/S": _name("/Luminosity"), "/G": "@mask"}) | dict(
+        streams={"mask": ({"/Type": _name("/XObject"), "/Subtype": _name("/Form"), "/BBox": [0, 0, 1, 1]}, b"0 g 0 0 1 1 re f")}),
     "grey 0.93 on white": lambda doc: dict(ops=_digits(doc, "21", b"0.93 g")),
     "under a later white rectangle of the page": lambda doc: dict(ops=_digits(doc, "21") + b" 1 g 100 727 50 18 re f"),
 }
