@@ -25,7 +25,7 @@ the pixels of its box differ between the two (what the text adds to the page, as
 
 A glyph of a letter or a digit too small or too narrow to be read as that character
 (_illegible: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
-drawn at 2 points, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
+drawn at 1 point, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
 painted either: a viewer puts ink there, but no reader sees that character.
 
 The page is drawn at SCALE pixels per point; a pixel changed when its grey level moves by more
@@ -57,7 +57,8 @@ MIN_PIXELS = 3  # changed pixels in a glyph's box for it to be painted (0.75 squ
 # and at least this part of the box: a full stop or a hyphen changes some 10 %; a glyph of the
 # paper's colour over a neighbour's stroke, or reached by a neighbour's diacritic, a few pixels
 MIN_SHARE = 0.04
-MIN_LEGIBLE = 4.0  # points: the smallest printed text of an administrative document is some 8
+MIN_LEGIBLE = 1.5  # points: a viewer zoomed in reads a long notation shrunk to 2 points to fit its
+# line (tests/test_archive_guard.py), so only smaller text is not read
 MIN_ASPECT = 0.12  # em: the narrowest letter of a condensed font ('i', 'l') is some 0.2 em wide
 MAX_ISOLATIONS = 48  # text objects drawn alone per page to tell glyphs drawn over each other
 MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
