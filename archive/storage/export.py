@@ -84,7 +84,10 @@ def _etsi(report: dict, evidence: list[tuple[str, bytes]], pdf: bytes) -> bytes:
 
 def _text(report: dict, lang: str) -> str:
     """The readable report, rebuilt from the stored JSON facts."""
+    from archive.textsafe import deep, for_file
     from verifier.report.load import report_from_dict
     from verifier.report.render import render_text
 
-    return render_text(report_from_dict(report), lang, details=True)  # an auditor's file: everything
+    # every value the file brought escaped, as on the terminal: a field name or a reason must not
+    # forge a line of the auditor's file ("KẾT LUẬN: HỢP LỆ") nor draw on the terminal that shows it
+    return render_text(report_from_dict(deep(report, for_file)), lang, details=True)  # everything

@@ -184,6 +184,7 @@ class DocumentText:
         self._rows: dict[tuple, list[str] | None] = {}
         self._scans: dict[str, tuple[int, list[str] | None]] = {}
         self._widgets: list[Widget] | None = None
+        self._oc_keys: dict[int, str] = {}
         # the last revision's page tree must read: a document without pages has no text to speak of
         self._leaves[len(data)] = _leaves(self.reader)
         self.pages = len(self._leaves[len(data)])
@@ -263,7 +264,7 @@ class DocumentText:
             leaves = self._pages_of(at[0])
             if leaves is not None and 0 <= index < len(leaves):
                 page = leaves[index]
-                found = (self._content_key(page), page)
+                found = (self._content_key(page) + self._painting_key(at[0]), page)
             self._pages_at[at] = found
         return self._pages_at[at]
 
@@ -409,6 +410,21 @@ class DocumentText:
             self._paint[at] = (result, glyphs, hidden)
         return self._paint[at]
 
+    def _painting_key(self, end: int) -> str:
+        """What, besides a page's content and resources, decides which of its glyphs a viewer
+        paints: the optional content configuration of the revision (an update that turns a
+        group on shows text the signed revision kept hidden, with the page's content unchanged)."""
+        if end not in self._oc_keys:
+            h = hashlib.sha256()
+            try:
+                view = self.reader if end == len(self.data) else self.reader_at(end)
+                if view is not None:
+                    _hash_deep(h, geometry.entry(view.root, "/OCProperties"), 6, set())
+            except Exception:
+                h.update(repr(end).encode())
+            self._oc_keys[end] = h.hexdigest()[:16]
+        return self._oc_keys[end]
+
     @staticmethod
     def _content_key(page) -> str:
         h = hashlib.sha256()
@@ -422,6 +438,9 @@ class DocumentText:
             res = geometry.resolved(geometry.inherited(page, "/Resources"))
             h.update(repr(sorted(geometry.entry(res, "/Font", {}).keys()) if res is not None else "").encode())
             _hash_xobjects(h, res, 4)
+            # the rest of the resources, fonts (their ToUnicode) and graphics states (their alpha)
+            # included: an update rewriting one draws other text, or paints it, from the same content
+            _hash_deep(h, res, 6, set())
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -591,6 +610,35 @@ def _hash_xobjects(h, res, depth: int) -> None:
         h.update(name.encode() + hashlib.sha256(raw if isinstance(raw, bytes) else repr(x).encode()).digest())
         if geometry.entry(x, "/Subtype", None) == "/Form":
             _hash_xobjects(h, geometry.resolved(geometry.entry(x, "/Resources", None)), depth - 1)
+
+
+def _hash_deep(h, obj, depth: int, seen: set) -> None:
+    """Feed a PDF object, resolved to `depth` levels (streams by their raw bytes), into a key."""
+    ref = getattr(obj, "idnum", None)
+    if ref is not None:
+        if ref in seen:
+            h.update(b"R%d" % ref)
+            return
+        seen.add(ref)
+    obj = geometry.resolved(obj)
+    if isinstance(obj, dict):
+        raw = getattr(obj, "encoded_data", None)
+        if isinstance(raw, bytes):
+            h.update(hashlib.sha256(raw).digest())
+        h.update(b"<<")
+        for key in sorted(obj.keys()):
+            h.update(str(key).encode())
+            if depth > 0:
+                _hash_deep(h, obj.raw_get(key) if hasattr(obj, "raw_get") else obj[key], depth - 1, seen)
+        h.update(b">>")
+    elif isinstance(obj, list):
+        h.update(b"[")
+        for item in obj:
+            if depth > 0:
+                _hash_deep(h, item, depth - 1, seen)
+        h.update(b"]")
+    else:
+        h.update(repr(obj).encode())
 
 
 def _mark_undecided(lines: list[Line], glyphs) -> None:

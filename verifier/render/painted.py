@@ -15,12 +15,18 @@ the pixels of its box differ between the two (what the text adds to the page, as
   so their text objects are switched like the page's own. Where the flattened page does not
   look like the page PDFium draws with its forms (a field PDFium generates an appearance for),
   the glyphs there are unknown;
+- a glyph wholly outside the page's crop box is not painted (no viewer draws there);
 - render modes 0-2 become 3 (no paint), 4-6 become 7 (clip only, so that what the text clips
   is clipped as before);
 - a glyph whose box meets the box of another glyph of another character (a spoof drawn over a
   genuine word) cannot be told by the difference of all text at once: its own text object (the
   one PDFium places that character at that origin for) is switched alone, and the glyph is
   painted when that changes its box. More such objects than MAX_ISOLATIONS per page: unknown.
+
+A glyph of a letter or a digit too small or too narrow to be read as that character
+(_illegible: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
+drawn at 1 point, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
+painted either: a viewer puts ink there, but no reader sees that character.
 
 The page is drawn at SCALE pixels per point; a pixel changed when its grey level moves by more
 than CHANGE_LEVEL (text of nearly the paper's colour is not seen), and a glyph painted when at
@@ -51,6 +57,9 @@ MIN_PIXELS = 3  # changed pixels in a glyph's box for it to be painted (0.75 squ
 # and at least this part of the box: a full stop or a hyphen changes some 10 %; a glyph of the
 # paper's colour over a neighbour's stroke, or reached by a neighbour's diacritic, a few pixels
 MIN_SHARE = 0.04
+MIN_LEGIBLE = 1.5  # points: a viewer zoomed in reads a long notation shrunk to 2 points to fit its
+# line (tests/test_archive_guard.py), so only smaller text is not read
+MIN_ASPECT = 0.12  # em: the narrowest letter of a condensed font ('i', 'l') is some 0.2 em wide
 MAX_ISOLATIONS = 48  # text objects drawn alone per page to tell glyphs drawn over each other
 MAX_PIXELS = 40_000_000  # a page larger than this (at SCALE) is not measured
 # a glyph's box for the measurement, in em from its baseline: the body of Latin and Vietnamese
@@ -136,12 +145,15 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         if w * h * SCALE * SCALE > MAX_PIXELS:
             return unknown(glyphs, "the page is too large to draw")
         size = (math.ceil(w * SCALE), math.ceil(h * SCALE))
-        full = [_body(g, _matrix(raw, page, size), size) if not g.char.isspace() else None for g in glyphs] \
+        matrix = _matrix(raw, page, size)
+        full = [_body(g, matrix, size) if not g.char.isspace() else None for g in glyphs] \
             if glyphs else []
+        # no viewer draws anything of the page outside its crop box
+        outside = [b is None and g.upright and _outside(g, matrix, size) for g, b in zip(glyphs, full)]
         inked = [b for b in full if b is not None]
         if not inked:
-            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or not g.upright else UNKNOWN
-                                        for g in glyphs])
+            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or _illegible(g) or not g.upright or out
+                                        else UNKNOWN for g, out in zip(glyphs, outside)])
         left = max(0, min(b[0] for b in inked) - _MARGIN)
         top = max(0, min(b[1] for b in inked) - _MARGIN)
         right = min(size[0], max(b[2] for b in inked) + _MARGIN)
@@ -175,10 +187,10 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         marks = []
         clashes = _clashes(glyphs)
         for i, (g, px) in enumerate(zip(glyphs, boxes)):
-            if g.char.isspace():
-                marks.append(NOT_PAINTED)  # no ink to paint; lines_of leaves spaces out
+            if g.char.isspace() or _illegible(g):
+                marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
-                marks.append(UNKNOWN if g.upright else NOT_PAINTED)
+                marks.append(UNKNOWN if g.upright and not outside[i] else NOT_PAINTED)
             elif _count(differs, px):
                 marks.append(UNKNOWN)
             else:
@@ -220,6 +232,26 @@ def _inked(mask, px) -> bool:
     """Whether enough of a glyph's box changed for the glyph to be painted."""
     area = (px[2] - px[0]) * (px[3] - px[1])
     return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
+
+
+def _illegible(g) -> bool:
+    """A letter or a digit drawn too small or too narrow for anyone to read it as that character."""
+    if not unicodedata.category(g.char[:1] or " ").startswith(("L", "N")):
+        return False  # punctuation, marks: their ink is small by nature
+    return abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)
+
+
+def _outside(g, matrix, size) -> bool:
+    """Whether a glyph's body, of some size, lies wholly outside the page as drawn (its crop box)."""
+    x0, x1 = sorted((g.x0, g.x1))
+    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
+    if not (x1 > x0 and y1 > y0):
+        return False
+    a, b, c, d, e, f = matrix
+    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
+    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
+    w, h = size
+    return max(xs) <= 0 or min(xs) >= w or max(ys) <= 0 or min(ys) >= h
 
 
 def _body(g, matrix, size):
