@@ -216,3 +216,17 @@ def test_hand_one_is_not_a_four():
             draw.line([(x + px * 36, 15 + py * 60) for px, py in line], fill=(0, 0, 0), width=6, joint="curve")
     found, width, _ = ink.written(image, 45)
     assert [ink.one_shaped(g, width) for g in ink.glyphs(found, 45)] == [True, False]
+
+
+def test_ingest_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
+    """The archive's own intake reads a scan by OCR as `verify` does; --no-ocr leaves it unread."""
+    trust = ["--trust", str(ROOT / "samples" / "pki" / "trust.pem"), "--no-trust-store"]
+    shown = {}
+    for name, extra in (("on", []), ("off", ["--no-ocr"])):
+        env = {"KYSO_HOME": str(tmp_path / name), "KYSO_LANG": "en"}
+        ingested = _kyso(["ingest", "--json", *extra, *trust, str(sample_file)], env, cwd=tmp_path)
+        assert json.loads(ingested.stdout)["kind"] == "archived", ingested.stdout + ingested.stderr
+        shown[name] = json.loads(_kyso(["archive", "show", "1", "--json"], env, cwd=tmp_path).stdout)["report"]["metadata"]
+    assert shown["on"]["code_number"]["value"] == "45" and shown["on"]["code_number"]["ocr"] is True
+    assert "code_number" not in shown["off"]
+    assert not any(isinstance(v, dict) and v.get("ocr") for v in shown["off"].values())

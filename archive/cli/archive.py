@@ -74,14 +74,15 @@ def _walk(paths: tuple[Path, ...]):
 @trust_options
 @policy_option
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--no-ocr", is_flag=True)
 @_LANG
-def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy, as_json, lang):
+def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy, as_json, no_ocr, lang):
     """Verify and archive PDF files or folders (help: archive.cli.words, "ingest")."""
     from archive.intake.inbox import ProcessingArea
 
     lang = resolve(lang)
     settings = _settings()
-    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
     config = trust_config(settings, request)
     ocr_notice(config, lang)
     archive = open_archive(settings, config)
@@ -150,11 +151,13 @@ def _check_inbox(settings, inbox: Path, lang: str) -> None:
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True)
 @click.option("--stable-seconds", type=click.FloatRange(min=0), metavar="SECONDS")
 @click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS")
+@click.option("--no-ocr", is_flag=True)
 @_LANG
 @trust_options
 @policy_option
 @click.pass_context
-def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
+def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, no_ocr, lang, trust, intermediate, crl, ocsp,
+          online, no_trust_store, policy):
     """Archive every PDF dropped into INBOX (help: archive.cli.words, "watch")."""
     from dataclasses import replace
 
@@ -167,7 +170,7 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, lang,
     inbox = (inbox or settings.default_inbox).absolute()
     _check_inbox(settings, inbox, lang)
     inbox.mkdir(parents=True, exist_ok=True)
-    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
+    request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
     config = trust_config(settings, request)
     ocr_notice(config, lang)  # said once here, not by every worker
     request = replace(request, ocr=config.ocr)

@@ -224,6 +224,10 @@ HELP: dict[str, tuple[str, str]] = {
           kyso ingest samples/ --trust samples/pki/trust.pem""",
     ),
     "ingest --json": ("Mỗi tệp một dòng JSON.", "One JSON line per file."),
+    "ingest --no-ocr": ("Không nhận dạng chữ (OCR) các trang quét (không có lớp chữ) để đọc thông tin văn bản.",
+                        "Do not read scanned pages (no text layer) by OCR for the document's metadata."),
+    "watch --no-ocr": ("Không nhận dạng chữ (OCR) các trang quét (không có lớp chữ) để đọc thông tin văn bản.",
+                       "Do not read scanned pages (no text layer) by OCR for the document's metadata."),
     "watch": (
         """Lưu trữ mọi tệp PDF được thả vào thư mục nhận INBOX (mặc định: KYSO_INBOX, hoặc
         <home>-inbox bên cạnh $KYSO_HOME).
