@@ -435,12 +435,11 @@ class DocumentText:
                 if item is None:
                     continue
                 h.update(stream_data(geometry.resolved(item)))
-            res = geometry.resolved(geometry.inherited(page, "/Resources"))
-            h.update(repr(sorted(geometry.entry(res, "/Font", {}).keys()) if res is not None else "").encode())
-            _hash_xobjects(h, res, 4)
-            # the rest of the resources, fonts (their ToUnicode) and graphics states (their alpha)
-            # included: an update rewriting one draws other text, or paints it, from the same content
-            _hash_deep(h, res, 6, set())
+            # the whole resources: fonts (their ToUnicode), graphics states (their alpha), images
+            # and forms by their bytes, nested forms' own resources; an update rewriting one draws
+            # other text, or paints it, from the same content, and two scanned pages whose content
+            # is "/Im0 Do" draw different images
+            _hash_deep(h, geometry.inherited(page, "/Resources"), 8, set())
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -595,21 +594,6 @@ def xmp_of(view) -> bytes | None:
         return stream_data(root["/Metadata"]) or None
     except Exception:
         return None
-
-
-def _hash_xobjects(h, res, depth: int) -> None:
-    """Feed the page's XObjects (by name, raw bytes, and theirs in turn) into a content key: two
-    pages whose content streams are equal ("/Im0 Do") but draw different images or forms are
-    different pages (scans, and forms an update replaced under the same name)."""
-    xobjects = geometry.resolved(geometry.entry(res, "/XObject", None)) if res is not None else None
-    if depth <= 0 or not xobjects:
-        return
-    for name in sorted(xobjects.keys()):
-        x = geometry.resolved(xobjects[name])
-        raw = getattr(x, "encoded_data", None)
-        h.update(name.encode() + hashlib.sha256(raw if isinstance(raw, bytes) else repr(x).encode()).digest())
-        if geometry.entry(x, "/Subtype", None) == "/Form":
-            _hash_xobjects(h, geometry.resolved(geometry.entry(x, "/Resources", None)), depth - 1)
 
 
 def _hash_deep(h, obj, depth: int, seen: set) -> None:
