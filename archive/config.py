@@ -7,12 +7,11 @@ Settings come from the environment (KYSO_HOME, KYSO_DATABASE_URL, KYSO_INBOX) an
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from verifier.report.codes import Phrase
-from verifier.report.phrased import PhrasedError, os_reason, toml_place
+from verifier.report.phrased import PhrasedError, read_toml
 
 
 def kyso_home() -> Path:
@@ -151,19 +150,10 @@ def load_settings(home: Path | None = None) -> Settings:
     config_path = Path(os.environ["KYSO_CONFIG"]) if os.environ.get("KYSO_CONFIG") else home / "kyso.toml"
     data: dict = {}
     if config_path.exists():
-        try:
-            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            reason = os_reason(exc)
-            raise ConfigError(Phrase(f"không đọc được {config_path}: {reason.vi}; hãy sửa tệp hoặc xóa nó đi",
-                                     f"cannot read {config_path}: {reason.en}; fix the file or remove it")) from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(Phrase(f"không đọc được {config_path}: tệp không phải văn bản UTF-8; hãy sửa tệp hoặc xóa nó đi",
-                                     f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
-        except tomllib.TOMLDecodeError as exc:
-            place = toml_place(exc)
-            raise ConfigError(Phrase(f"không đọc được {config_path}: {place.vi}; hãy sửa tệp hoặc xóa nó đi",
-                                     f"cannot read {config_path}: {exc}; fix the file or remove it")) from exc
+        data, why = read_toml(config_path)
+        if why is not None:
+            raise ConfigError(Phrase(f"không đọc được {config_path}: {why.vi}; hãy sửa tệp hoặc xóa nó đi",
+                                     f"cannot read {config_path}: {why.en}; fix the file or remove it"))
     base = config_path.parent
 
     def paths(key: str) -> tuple[Path, ...]:

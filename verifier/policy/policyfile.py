@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from pathlib import Path
 
 from verifier.report import codes
 from verifier.report.codes import Phrase
-from verifier.report.phrased import PhrasedError, os_reason, toml_place
+from verifier.report.phrased import PhrasedError, read_toml
 from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G2_ROOT, Limits, Policy
 
 SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
@@ -71,18 +70,10 @@ def load(spec: str | Path | None) -> Policy:
         known = ", ".join(sorted(POLICIES))
         raise PolicyError(Phrase(f"'{spec}' không phải tên một chính sách có sẵn ({known}), cũng không phải một tệp",
                                  f"policy '{spec}' is neither a known policy ({known}) nor a file"))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        reason = os_reason(exc)
-        raise PolicyError(Phrase(f"không đọc được tệp chính sách {path}: {reason.vi}",
-                                 f"cannot read policy file {path}: {reason.en}")) from exc
-    except UnicodeDecodeError as exc:
-        raise PolicyError(Phrase(f"tệp chính sách {path} không phải văn bản UTF-8",
-                                 f"cannot read policy file {path}: {exc}")) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(Phrase(f"tệp chính sách {path}: {toml_place(exc).vi}",
-                                 f"policy file {path} is not valid TOML: {exc}")) from exc
+    data, why = read_toml(path)
+    if why is not None:
+        raise PolicyError(Phrase(f"không đọc được tệp chính sách {path}: {why.vi}",
+                                 f"cannot read policy file {path}: {why.en}"))
     return from_dict(data, default_name=f"nd30+{path.stem}", where=str(path))
 
 

@@ -66,3 +66,18 @@ def toml_place(exc: Exception) -> Phrase:
     else:
         vi = "sai cú pháp TOML"
     return Phrase(vi, f"not valid TOML: {text}")
+
+
+def read_toml(path) -> tuple[dict | None, Phrase | None]:
+    """(the TOML file's data, None), or (None, why it cannot be read: the system's reason, not
+    UTF-8, or where its syntax breaks), for the caller to say in its own sentence."""
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), None
+    except OSError as exc:
+        return None, os_reason(exc)
+    except UnicodeDecodeError as exc:
+        return None, Phrase("tệp không phải văn bản UTF-8", str(exc))
+    except tomllib.TOMLDecodeError as exc:
+        return None, Phrase(toml_place(exc).vi, f"it is not valid TOML ({exc})")
