@@ -114,7 +114,7 @@ def run(job: Job, trust=None) -> Result:
 
         extra["etsi"] = validation_report(report, data)
     if job.sheet:
-        extra["sheet"] = _sheet(report, data, job.sheet, job.lang)
+        extra["sheet"] = sheet(report, data, job.sheet, job.lang)
     if job.as_json:
         return Result(job.path, report.verdict, render(report, job.lang, True), **extra)
     from archive.textsafe import report_for_terminal
@@ -125,7 +125,8 @@ def run(job: Job, trust=None) -> Result:
                   reason=reason(shown, job.lang), **extra)
 
 
-def _sheet(report, data: bytes | None, fmt: str, lang: str) -> bytes:
+def sheet(report, data: bytes | None, fmt: str, lang: str) -> bytes:
+    """The report to print: HTML or PDF (`fmt`), with the pictures drawn from `data` when given."""
     if fmt == "pdf":
         from verifier.report.pdf import render_pdf
 

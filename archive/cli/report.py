@@ -18,16 +18,6 @@ from archive.cli.words import say
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def make(report, data: bytes | None, fmt: str, lang: str) -> bytes:
-    if fmt == "pdf":
-        from verifier.report.pdf import render_pdf
-
-        return render_pdf(report, data, lang)
-    from verifier.report.html import render_html
-
-    return render_html(report, data, lang)
-
-
 def targets(files: list[Path], out: Path, lang: str = "vi") -> list[tuple[Path, str]]:
     """Where the report of each of `files` goes, and in which format; a usage error for an OUT
     that cannot take them."""
@@ -130,4 +120,6 @@ def _remade(archive, doc_id: int, sha: str, json_report: str, fmt: str, lang: st
         data = None
     if data is None:  # the report is still worth having; the pictures need the original
         click.echo(say("report_no_original", lang, doc=doc_id), err=True)
-    return make(report, data, fmt, lang)
+    from archive.verify_pool import sheet
+
+    return sheet(report, data, fmt, lang)
