@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
+from verifier.report import localtime
 from verifier.vietnam import VIETNAM
 
 LANGS = ("vi", "en")
@@ -107,23 +108,17 @@ def _aware(value: datetime | str | None) -> datetime | None:
 
 
 def local(value: datetime | str | None) -> str:
-    """dd/mm/yyyy HH:MM in Vietnam time; '' for nothing, the text itself when it is no time."""
-    when = _aware(value)
-    if when is None:
-        return value if isinstance(value, str) else ""
-    return when.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    """dd/mm/yyyy HH:MM in Vietnam time (verifier.report.localtime); '' for nothing."""
+    if value is None or value == "":
+        return ""
+    return localtime.local(value.isoformat() if isinstance(value, datetime) else value)
 
 
 def local_date(value: date | str | None) -> str:
-    """A calendar date (an issue date) as dd/mm/yyyy."""
+    """A calendar date (an issue date) as dd/mm/yyyy; '' for nothing."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value.strftime("%d/%m/%Y")
+    return localtime.local_date(value.isoformat() if isinstance(value, date) else value)
 
 
 def iso(value: datetime | str | None) -> str | None:
