@@ -206,3 +206,25 @@ def test_network_settings_in_kyso_toml(live_pki, documents, tmp_path):
     assert result.returncode == 2 and "[network] timeout_seconds" in result.stderr and "Traceback" not in result.stderr
     result = _kyso("verify", "--online", "--net-budget", "-1", str(pdf), home=tmp_path / "other")
     assert result.returncode == 2 and "--net-budget" in result.stderr
+
+
+def test_evidence_names_the_trust_store_and_the_run(live_pki, documents):
+    """Offline, with the CA and the CRLs as the trust store holds them: VALID, and the evidence
+    says the CRLs came from the store and the root from the run's --trust."""
+    from verifier.document import verify_pdf
+    from verifier.trust.config import TrustConfig
+
+    live_pki.stop()
+    trust = TrustConfig()
+    trust.add_bundle(live_pki.pem("root"))
+    trust.add_intermediates(live_pki.pem("ca"), source="store")
+    for issuer in ("root", "ca"):
+        trust.add_crls(live_pki.crl(issuer).dump(), source="store")
+    report = verify_pdf(documents["good"], trust, file="live.pdf")
+    assert report.verdict == "VALID"
+    sources = {(e.kind, e.der): e.source for e in report.evidence}
+    assert sources[("certificate", live_pki.cert("ca").dump())] == "store"
+    assert sources[("certificate", live_pki.cert("root").dump())] == "run"
+    assert sources[("crl", live_pki.crl("ca").dump())] == "store"
+    assert sources[("certificate", live_pki.cert("good").dump())] == "embedded"
+    assert all(e.layers for e in report.evidence)
