@@ -4,6 +4,10 @@ what."""
 
 from __future__ import annotations
 
+# what was fetched, for a reader
+KINDS = {"crl": ("danh sách thu hồi (CRL)", "CRL"), "ocsp": ("phản hồi OCSP", "OCSP response"),
+         "certificate": ("chứng thư số của tổ chức cấp", "issuer certificate")}
+
 
 def layer_findings(ctx, status: str) -> list[tuple[str, dict]]:
     """One FETCH_FAILED finding per request that failed for the layer being validated (a passed
@@ -11,7 +15,8 @@ def layer_findings(ctx, status: str) -> list[tuple[str, dict]]:
     net = getattr(ctx, "net", None)
     if net is None:
         return []
-    return [("FETCH_FAILED", {"url": f.url, "kind": f.kind, "error": f.result}) for f in net.served(ok=False)]
+    return [("FETCH_FAILED", {"url": f.url, "kind": f.kind, "kind_vi": KINDS[f.kind][0], "kind_en": KINDS[f.kind][1],
+                              "error": f.result}) for f in net.served(ok=False)]
 
 
 def failures_text(ctx) -> str:

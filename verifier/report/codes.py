@@ -631,8 +631,8 @@ FINDINGS = _codes(
     # revocation after the proven signing time
     Code(
         "FETCH_FAILED", "info",
-        "Không tải được {kind} từ {url}: {error}.",
-        "Could not fetch the {kind} from {url}: {error}.",
+        "Không tải được {kind_vi} từ {url}: {error}.",
+        "Could not fetch the {kind_en} from {url}: {error}.",
     ),
     Code(
         "REVOCATION_NOT_OBTAINED", "warning",
