@@ -112,7 +112,7 @@ def _one(store, cas, url: str, issuer: str, timeout: float) -> Outcome:
     try:
         body, _kind = fetch(url, timeout=timeout)
     except FetchError as exc:
-        return Outcome(url, issuer, "failed", error=exc.phrase)
+        return Outcome(url, issuer, "failed", error=exc.reason)
     try:
         crls = material.load_crls(body)
     except material.MaterialError as exc:

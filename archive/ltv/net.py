@@ -20,6 +20,7 @@ class FetchError(PhrasedError):
 
     def __init__(self, url: str, vi: str, en: str):
         self.url, self.error = url, en
+        self.reason = Phrase(vi, en)  # without the URL, for lines that name it already
         super().__init__(Phrase(f"{url}: {vi}", f"{url}: {en}"))
 
 
