@@ -275,3 +275,73 @@ def test_import_vgca_takes_only_cas_that_chain_to_a_pinned_root(tmp_path, env):
     broken.write_text("<html>not found</html>")
     refused = kyso(env, "certs", "import-vgca", str(broken))
     assert refused.returncode == 1 and "is not a VGCA trust list" in refused.stderr
+
+
+# --- the same on both databases, stale CRLs, the watcher's refresh ------------------------------------
+
+def test_chain_timestamps_on_sqlite_and_postgresql(live_pki, tmp_path, database_url):
+    """Migration 0006 and the token kept as bytes on both databases: taken, checked, a rewritten
+    chain found."""
+    from archive.config import Settings
+    from archive.db import events
+    from archive.db.session import transaction
+    from archive.ingest import Archive
+    from archive.ltv import chainstamp
+    from verifier.trust.config import TrustConfig
+
+    archive = Archive(Settings(home=tmp_path / "home", database_url=database_url))
+    with transaction(archive.sessions) as s:
+        events.append(s, "fixity-checked", checked=0, problems=0)
+    stamp = chainstamp.take(archive, live_pki.tsa_url, 10)
+    trust = TrustConfig()
+    trust.add_bundle(live_pki.pem("root", "ca"))
+    with archive.sessions() as s:
+        [checked] = chainstamp.check(s, trust)
+    assert (checked.seq, checked.proven, checked.problem) == (stamp.seq, True, None)
+    assert not chainstamp.due(archive, 24)  # just taken, and nothing new since but its own event
+    with transaction(archive.sessions) as s:
+        s.get(events.Event, stamp.seq).detail = '{"checked":99}'  # rewritten and re-hashed, as a forger would
+        s.get(events.Event, stamp.seq).hash = "f" * 64
+    with archive.sessions() as s:
+        [checked] = chainstamp.check(s, trust)
+    assert not checked.proven and "rewritten" in checked.problem
+    archive.engine.dispose()
+
+
+def test_certs_refresh_replaces_a_stale_crl_and_says_it_while_it_cannot(live_pki, tmp_path, env):
+    from datetime import timedelta
+
+    store_root(env, live_pki, "root", "ca")
+    old = tmp_path / "root-old.crl"
+    old.write_bytes(live_pki.arch.service_registry.get_crl("root", live_pki.start - timedelta(days=10)).dump())
+    assert kyso(env, "certs", "import-crl", str(old)).returncode == 0
+
+    with live_pki.states(crl="down"):
+        stuck = kyso(env, "certs", "refresh")
+    assert stuck.returncode == 3 and "STALE: the CRL of" in stuck.stdout and "1 stale" in stuck.stdout
+
+    fresh = kyso(env, "certs", "refresh", "--json")
+    assert fresh.returncode == 0, fresh.stdout
+    assert json.loads(fresh.stdout)["stale"] == []
+    index = json.loads((Path(env["KYSO_HOME"]) / "trust" / "index.json").read_text())
+    crls = [e for e in index["entries"] if e["kind"] == "crl"]
+    assert len(crls) == 1 and crls[0]["source"].startswith(live_pki.url_of("crl"))  # the stale one is gone
+
+
+def test_the_watcher_refreshes_the_crls_when_online(live_pki, tmp_path, env):
+    store_root(env, live_pki, "root", "ca")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    index = Path(env["KYSO_HOME"]) / "trust" / "index.json"
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "watch", str(inbox), "--poll", "0.2", "--online"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        crls = []
+        while time.monotonic() < deadline and not crls:
+            time.sleep(0.5)
+            crls = [e for e in json.loads(index.read_text())["entries"] if e["kind"] == "crl"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=60)
+    assert [e["source"].rsplit("/", 2)[-2] for e in crls] == ["root"]
