@@ -66,7 +66,15 @@ def stored_material(archive, doc_id: int) -> Material:
 def ltv_copy(data: bytes, trust, material: Material, tsa_url: str, timeout: float) -> bytes:
     """The PAdES-LTV copy of `data` (bytes in, bytes out). Raises LtvError, or FetchError when
     the TSA fails."""
-    return asyncio.run(_ltv_copy(data, trust, material, tsa_url, timeout))
+    from archive.ltv.net import FetchError
+
+    try:
+        return asyncio.run(_ltv_copy(data, trust, material, tsa_url, timeout))
+    except (LtvError, FetchError):
+        raise
+    except Exception as exc:  # pyHanko refusing this file's structure for an update (encrypted, damaged)
+        raise LtvError(Phrase(f"không thêm được dữ liệu kiểm tra lâu dài vào văn bản này ({exc})",
+                              f"long-term validation data cannot be added to this document ({exc})")) from exc
 
 
 async def _ltv_copy(data: bytes, trust, material: Material, tsa_url: str, timeout: float) -> bytes:

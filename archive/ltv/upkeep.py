@@ -48,6 +48,7 @@ class Upkeep:
         from archive.ingest import Archive
         from archive.ltv import chainstamp
 
+        archive = None
         try:
             archive = Archive(self.settings, auto_upgrade=False)
             if chainstamp.due(archive, ltv.timestamp_every_hours):
@@ -56,6 +57,9 @@ class Upkeep:
                          ltv.tsa_url, stamp.gen_time.isoformat())
         except Exception as exc:  # TSA down, database busy: the next check tries again
             log.error("timestamp of the audit chain head from %s failed: %s", ltv.tsa_url, exc)
+        finally:
+            if archive is not None:
+                archive.engine.dispose()  # once a minute for months: no pool left behind
 
     def _refresh(self, ltv) -> None:
         from archive.ingest import Archive
@@ -63,8 +67,16 @@ class Upkeep:
         from archive.trust.store import TrustStore
 
         self._last_refresh = time.monotonic()
+        issued = []
         try:
-            issued = crls.archived_certificates(Archive(self.settings, auto_upgrade=False))
+            archive = Archive(self.settings, auto_upgrade=False)
+            try:
+                issued = crls.archived_certificates(archive)
+            finally:
+                archive.engine.dispose()
+        except Exception as exc:  # the store's own addresses still serve
+            log.warning("the archive's certificates cannot be read for their CRL addresses: %s", exc)
+        try:
             for o in crls.refresh(TrustStore(self.settings.trust_store), ltv.timeout_seconds, issued=issued,
                                   only_stale=True):
                 if o.status == "failed":
