@@ -86,7 +86,9 @@ def check_token(token: bytes, digest: bytes, trust, md_algorithm: str = "sha256"
     if algo != md_algorithm or hashed != digest:
         return TokenCheck(False, False, gen_time, "?", f"the token's imprint {hashed.hex()[:16]}… is not the chain head "
                                                         f"{digest.hex()[:16]}…")
-    context = timestamp_context(trust, datetime.now(timezone.utc))
+    # judged at its own genTime: a TSA certificate expires long before an archive does, and each
+    # later token over the chain covers the earlier ones (archive.ltv.chainstamp)
+    context = timestamp_context(trust, gen_time or datetime.now(timezone.utc))
     try:
         status = asyncio.run(validate_tst_signed_data(signed, context, lambda _algo: digest))
     except Exception as exc:  # a token pyHanko cannot even parse as signed data
