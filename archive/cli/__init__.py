@@ -71,6 +71,11 @@ def _register() -> None:
     from archive.cli.verify import verify
 
     archive_group.add_command(report)
+    from archive.cli.archive import audit_group
+    from archive.cli.ltv import archive_ltv, audit_timestamp  # issue 15 (ltv15)
+
+    archive_group.add_command(archive_ltv)
+    audit_group.add_command(audit_timestamp)
 
     for command in (verify, certs, *COMMANDS):
         _install_before(command)

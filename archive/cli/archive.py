@@ -367,6 +367,9 @@ def audit_verify():
         problems += check_anchor(s, archive.settings.audit_head)
         seq, tip = head(s)
     lang = active()
+    from archive.cli.ltv import audit_timestamps  # issue 15 (ltv15): the TSA tokens over the chain head
+
+    problems += audit_timestamps(archive, lang)
     for p in problems:
         click.echo(say("tampered", lang, problem=p))
     click.echo(say("audit_total", lang, count=count, seq=seq, tip=tip))

@@ -110,6 +110,92 @@ def list_(as_json: bool) -> None:
     click.echo(_table(rows, active()))
 
 
+# issue 15 (ltv15): refresh the CRLs from the network; the VGCA trust list
+@certs.command("refresh")
+@click.option("--net-timeout", "net_timeout", type=click.FloatRange(min=0.1), metavar="SECONDS")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> None:
+    """Download the CRLs of the trust store's CAs (help: archive.cli.words, "certs refresh")."""
+    from archive.cli.options import SetupError
+    from archive.cli.options import load_settings
+    from archive.config import ConfigError
+    from archive.ltv import crls
+    from archive.ltv.settings import ltv_settings
+    from archive.trust.store import TrustStore
+
+    lang = active()
+    settings = load_settings()
+    try:
+        timeout = net_timeout or ltv_settings(settings).timeout_seconds
+    except ConfigError as exc:
+        raise SetupError(exc.text(lang)) from exc
+    store = TrustStore(settings.trust_store)
+    _entries(store, lang)  # a damaged index is said before anything is fetched
+    outcomes = crls.refresh(store, timeout, issued=_archived_certificates(settings))
+    left = crls.stale(store)
+    if as_json:
+        click.echo(json_text(json.dumps({
+            "crls": [{"url": o.url, "issuer": o.issuer, "status": o.status, "next_update": o.next_update,
+                      "error": o.error.text(lang) if o.error else None} for o in outcomes],
+            "stale": [{"issuer": e.issuer, "next_update": e.not_after, "source": e.source} for e in left],
+        }, ensure_ascii=False, indent=2)))
+    else:
+        if not outcomes:
+            click.echo(say("refresh_none", lang))
+        for o in outcomes:
+            detail = (say("refresh_next", lang, date=local_date(o.next_update[:10])) if o.next_update
+                      else f": {for_terminal(o.error.text(lang))}" if o.error else "")
+            click.echo(say("refresh_line", lang, status=say(f"refresh_status.{o.status}", lang),
+                           issuer=for_terminal(o.issuer), url=for_terminal(o.url), detail=detail))
+        for e in left:
+            click.echo(say("refresh_stale", lang, issuer=for_terminal(e.issuer), date=local_date(e.not_after[:10])))
+        click.echo(say("refresh_total", lang, refreshed=sum(o.status == "refreshed" for o in outcomes),
+                       unchanged=sum(o.status == "unchanged" for o in outcomes),
+                       failed=sum(o.status == "failed" for o in outcomes), stale=len(left)))
+    if left or any(o.status == "failed" for o in outcomes):
+        ctx.exit(3)  # not a proven problem: the data could not be had now; try again later
+
+
+def _archived_certificates(settings) -> list:
+    """The certificates the archive kept (their CRL addresses name the issuing CAs' CRLs); none
+    when there is no archive yet: refreshing the store must not create one."""
+    from archive.ltv.crls import archived_certificates
+
+    db = settings.database_file()
+    if db is not None and not db.exists():
+        return []
+    try:
+        from archive.ingest import Archive
+
+        return archived_certificates(Archive(settings, auto_upgrade=False))
+    except Exception:  # an archive that cannot be read: the trust store's own addresses still serve
+        return []
+
+
+@certs.command("import-vgca")
+@click.argument("file", type=_FILES)
+@click.pass_context
+def import_vgca(ctx: click.Context, file: Path) -> None:
+    """Import the CA certificates of the VGCA trust list (help: archive.cli.words, "certs import-vgca")."""
+    from archive.ltv.vgca import import_list
+    from archive.trust.store import TrustStore, TrustStoreError
+
+    lang = active()
+    store = TrustStore.default()
+    try:
+        result = import_list(store, _read(file), file.name)
+    except TrustStoreError as exc:
+        raise click.ClickException(exc.text(lang)) from exc
+    for entry, root in result.imported:
+        click.echo(say("vgca_imported", lang, name=for_terminal(entry.subject), sha=entry.sha256[:16], root=root))
+    for subject, why in result.refused:
+        click.echo(say("vgca_refused", lang, name=for_terminal(subject), why=why.text(lang)))
+    click.echo(say("vgca_total", lang, imported=len(result.imported), skipped=result.skipped, refused=len(result.refused)))
+    if result.refused:
+        ctx.exit(1)
+
+
 def _rows(entries) -> list[dict]:
     """Pins first in pins.toml order (imported or not), then unpinned certificates."""
     from verifier.trust.certinfo import common_name

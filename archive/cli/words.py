@@ -340,6 +340,99 @@ HELP: dict[str, tuple[str, str]] = {
                       "With --online: seconds to wait at most for each download (CRL, OCSP, certificate); 5 by default, or [network] timeout_seconds in kyso.toml."),
     "--net-budget": ("Với --online: tổng số giây tải qua mạng cho mỗi văn bản, dịch vụ không trả lời thì kết quả là Không xác định; mặc định 15, hoặc [network] budget_seconds trong kyso.toml.",
                      "With --online: total seconds of downloads for each document; services that do not answer make it Indeterminate; 15 by default, or [network] budget_seconds in kyso.toml."),
+    # issue 15 (ltv15):
+    "audit timestamp": (
+        """Lấy ngay một dấu thời gian RFC 3161 cho đầu chuỗi nhật ký sự kiện từ máy chủ cấp dấu thời gian
+        (TSA) và lưu nó trong kho: bằng chứng từ bên ngoài rằng nhật ký và mọi thứ nó ghi lại đã có
+        từ thời điểm đó. Địa chỉ TSA lấy từ --tsa hoặc [ltv] tsa_url trong kyso.toml; 'kyso watch' tự
+        lấy theo lịch ([ltv] timestamp_every_hours). 'kyso audit verify' kiểm tra mọi dấu thời gian đã lưu.
+        Mã thoát 3 nếu không lấy được (hãy thử lại sau).
+
+        \b
+        Ví dụ:
+          kyso audit timestamp --tsa http://tsa.example.vn/tsa""",
+        """Take an RFC 3161 timestamp over the audit chain head from a time-stamping authority (TSA)
+        now and keep it in the archive: proof from outside that the log and everything it records
+        existed by then. The TSA is --tsa or [ltv] tsa_url of kyso.toml; 'kyso watch' takes them on a
+        schedule ([ltv] timestamp_every_hours). 'kyso audit verify' checks every kept timestamp.
+        Exit 3 when none could be had (try again later).
+
+        \b
+        Examples:
+          kyso audit timestamp --tsa http://tsa.example.vn/tsa""",
+    ),
+    "--tsa": ("Địa chỉ URL của máy chủ cấp dấu thời gian (TSA, RFC 3161); mặc định [ltv] tsa_url trong kyso.toml.",
+              "URL of the time-stamping authority (TSA, RFC 3161); default [ltv] tsa_url of kyso.toml."),
+    "audit timestamp --net-timeout": ("Số giây chờ máy chủ cấp dấu thời gian trả lời (mặc định [ltv] timeout_seconds, 10).",
+                                      "Seconds to wait for the TSA's answer (default [ltv] timeout_seconds, 10)."),
+    "archive ltv": (
+        """Ghi một bản sao PAdES-LTV của văn bản đã lưu trữ để gửi đi: thêm kho dữ liệu kiểm tra (DSS) với
+        chứng thư số, CRL và phản hồi OCSP của mọi chữ ký, rồi một dấu thời gian tài liệu từ TSA. Bản
+        gốc trong kho không bị thay đổi. Dữ liệu kiểm tra lấy từ những gì kho đã lưu, kho tin cậy và,
+        với --online, từ mạng. Bản sao được kiểm tra lại ngay, không dùng mạng. Mã thoát 3 nếu thiếu dữ
+        liệu hoặc không lấy được dấu thời gian.
+
+        \b
+        Ví dụ:
+          kyso archive ltv 12 -o gui-di/ke-hoach-45.pdf
+          kyso archive ltv 12 --online --tsa http://tsa.example.vn/tsa""",
+        """Write a PAdES-LTV copy of an archived document, for sending on: a Document Security Store
+        with the certificates, CRLs and OCSP responses of every signature, then a document timestamp
+        from the TSA. The stored original is not changed. The validation data comes from what the
+        archive kept, the trust store and, with --online, the network. The copy is verified again at
+        once, offline. Exit 3 when data is missing or no timestamp could be had.
+
+        \b
+        Examples:
+          kyso archive ltv 12 -o outgoing/plan-45.pdf
+          kyso archive ltv 12 --online --tsa http://tsa.example.vn/tsa""",
+    ),
+    "archive ltv --output": ("Tệp bản sao cần ghi (mặc định <tên văn bản>.ltv.pdf trong thư mục hiện tại); không ghi đè.",
+                             "The copy to write (default <document name>.ltv.pdf in the current folder); never overwritten."),
+    "archive ltv --net-timeout": ("Số giây chờ mỗi lần tải qua mạng (mặc định [ltv] timeout_seconds, 10).",
+                                  "Seconds to wait for each download (default [ltv] timeout_seconds, 10)."),
+    "certs refresh": (
+        """Tải CRL của mọi CA trong kho tin cậy từ các điểm phân phối CRL ghi trong chứng thư số (của
+        các CA và của người ký mà kho lưu trữ đã giữ), kiểm tra chữ ký của CA trên CRL, lưu kèm thời
+        điểm cập nhật tiếp theo và thay CRL cũ. Cho biết CRL nào đã quá hạn hoặc không tải được (mã thoát
+        3: hãy thử lại sau). 'kyso watch --online' tự làm việc này khi CRL sắp hết hạn.
+
+        \b
+        Ví dụ:
+          kyso certs refresh
+          kyso certs refresh --json""",
+        """Download the CRL of every CA of the trust store from the CRL distribution points written in
+        certificates (the CAs' and the signers' the archive kept), check the CA's signature on each,
+        keep it with its next update and drop the older ones. Says which CRLs are stale or could not
+        be fetched (exit 3: try again later). 'kyso watch --online' does this on its own when CRLs
+        are about to expire.
+
+        \b
+        Examples:
+          kyso certs refresh
+          kyso certs refresh --json""",
+    ),
+    "certs refresh --net-timeout": ("Số giây chờ mỗi lần tải CRL (mặc định [ltv] timeout_seconds, 10).",
+                                    "Seconds to wait for each CRL download (default [ltv] timeout_seconds, 10)."),
+    "certs refresh --json": ("In kết quả dạng JSON.", "Print the outcome as JSON."),
+    "certs import-vgca": (
+        """Nhập chứng thư số CA từ danh sách tin cậy của Ban Cơ yếu (tệp JSON gca.ctl mà phần mềm VGCA
+        đọc). Chỉ nhận chứng thư số CA có chữ ký nối được tới một chứng thư gốc đã ghim trong
+        certs/pins.toml có trong kho tin cậy; bỏ qua chứng thư số của người dùng; từ chối và nêu tên
+        những chứng thư còn lại (mã thoát 1).
+
+        \b
+        Ví dụ:
+          kyso certs import-vgca gca.ctl""",
+        """Import the CA certificates of the Government Cipher Committee's trust list (the gca.ctl
+        JSON file the VGCA tools read). Only CA certificates whose signatures chain to a root pinned
+        in certs/pins.toml and present in the trust store are taken; end-entity certificates are
+        skipped; the rest are refused and named (exit 1).
+
+        \b
+        Examples:
+          kyso certs import-vgca gca.ctl""",
+    ),
 }
 
 
@@ -448,6 +541,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pki.test": ("thử nghiệm", "test"),
     "role.intermediate": ("chứng thư trung gian", "intermediate"),
     "role.anchor": ("chứng thư gốc", "anchor"),
+    # issue 15 (ltv15):
+    "ltv_no_tsa": ("chưa có máy chủ cấp dấu thời gian: hãy cho --tsa URL hoặc đặt [ltv] tsa_url trong kyso.toml",
+                   "no time-stamping authority configured: give --tsa URL or set [ltv] tsa_url in kyso.toml"),
+    "ltv_bad_tsa": ("'{url}' không phải địa chỉ http:// hoặc https://", "'{url}' is not an http:// or https:// address"),
+    "stamp_nothing": ("nhật ký sự kiện còn trống: chưa có gì để lấy dấu thời gian",
+                      "the event log is empty: nothing to timestamp yet"),
+    "stamp_taken": ("đã lấy dấu thời gian cho đầu chuỗi nhật ký (sự kiện {seq}, {hash}…) từ {tsa}: {time}",
+                    "audit chain head (event {seq}, {hash}…) timestamped by {tsa}: {time}"),
+    "stamp_failed": ("chưa lấy được dấu thời gian: {error}; nhật ký không thay đổi, hãy thử lại sau",
+                     "no timestamp taken: {error}; the log is unchanged, try again later"),
+    "audit_stamp_ok": ("dấu thời gian của sự kiện {seq} ({time}, {tsa}): nguyên vẹn, do TSA tin cậy cấp",
+                       "timestamp of event {seq} ({time}, {tsa}): intact, from a trusted TSA"),
+    "audit_stamp_untrusted": ("dấu thời gian của sự kiện {seq} ({time}, {tsa}): nguyên vẹn nhưng TSA không nối được "
+                              "tới chứng thư gốc trong kho tin cậy, nên chưa chứng minh được thời điểm; hãy nhập "
+                              "chứng thư gốc của TSA (kyso certs import)",
+                              "timestamp of event {seq} ({time}, {tsa}): intact, but its TSA does not chain to an "
+                              "anchor of the trust store, so it proves no time yet; import the TSA's root "
+                              "(kyso certs import)"),
+    "ltv_exists": ("{path} đã có; hãy chọn tên khác bằng -o (kyso không ghi đè)",
+                   "{path} already exists; choose another name with -o (kyso never overwrites)"),
+    "ltv_original_damaged": ("bản gốc đã lưu của văn bản {id} bị thiếu hoặc không còn nguyên vẹn; hãy chạy "
+                             "'kyso archive fixity'",
+                             "the stored original of document {id} is missing or fails fixity; run 'kyso archive fixity'"),
+    "ltv_failed": ("chưa tạo được bản sao LTV: {error}", "no LTV copy made: {error}"),
+    "ltv_unwritable": ("không ghi được {path}: {error}", "cannot write {path}: {error}"),
+    "ltv_written": ("đã ghi bản sao PAdES-LTV của văn bản {id}: {path} (SHA-256 {sha}…); bản gốc trong kho không đổi",
+                    "PAdES-LTV copy of document {id} written: {path} (SHA-256 {sha}…); the stored original is unchanged"),
+    "ltv_offline_verdict": ("kiểm tra lại bản sao không dùng mạng: {verdict}",
+                            "the copy verified again offline: {verdict}"),
+    "refresh_line": ("{status:<16} {issuer} — {url}{detail}", "{status:<16} {issuer} — {url}{detail}"),
+    "refresh_status.refreshed": ("đã cập nhật", "refreshed"),
+    "refresh_status.unchanged": ("không đổi", "unchanged"),
+    "refresh_status.failed": ("KHÔNG TẢI ĐƯỢC", "FAILED"),
+    "refresh_next": (" (cập nhật tiếp theo {date})", " (next update {date})"),
+    "refresh_none": ("không biết địa chỉ CRL nào: chứng thư số trong kho tin cậy không ghi điểm phân phối CRL và kho "
+                     "lưu trữ chưa có chứng thư số nào do các CA đó cấp; hãy nhập CRL bằng kyso certs import-crl",
+                     "no CRL address known: the trust store's certificates name no CRL distribution point and the "
+                     "archive holds no certificate their CAs issued; import a CRL with kyso certs import-crl"),
+    "refresh_stale": ("QUÁ HẠN: CRL của {issuer} hết hạn cập nhật ngày {date}; không dùng được để kiểm tra thu hồi",
+                      "STALE: the CRL of {issuer} was due for update on {date}; revocation cannot be checked with it"),
+    "refresh_total": ("CRL: {refreshed} đã cập nhật, {unchanged} không đổi, {failed} không tải được, {stale} quá hạn",
+                      "CRLs: {refreshed} refreshed, {unchanged} unchanged, {failed} failed, {stale} stale"),
+    "vgca_imported": ("đã nhập      {name} ({sha}…), nối tới {root}", "imported     {name} ({sha}…), chains to {root}"),
+    "vgca_refused": ("TỪ CHỐI      {name}: {why}", "REFUSED      {name}: {why}"),
+    "vgca_total": ("danh sách VGCA: {imported} đã nhập, {skipped} bỏ qua (người dùng hoặc đã có), {refused} từ chối",
+                   "VGCA list: {imported} imported, {skipped} skipped (end-entity or already present), {refused} refused"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.

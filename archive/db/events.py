@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 HEAD_KEY = "audit_head"  # Session.info key: the head file of the sessions' archive (sessions())
 _PENDING = "audit_head_pending"  # Session.info key: the head this transaction will leave
 
-KINDS = ("received", "stored", "verified", "duplicate", "quarantined", "re-verified", "exported", "fixity-checked")
+KINDS = ("received", "stored", "verified", "duplicate", "quarantined", "re-verified", "exported", "fixity-checked",
+         # issue 15 (ltv15): a TSA token over the chain head was kept (archive.ltv.chainstamp)
+         "timestamped")
 GENESIS = "0" * 64
 
 

@@ -12,13 +12,15 @@ with `_` (`signer.common_name` -> `signer_common_name`), numbers a person reads 
 (`layer`, `revision`) and hashes are lower-case hex.
 evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
 events       the append-only, hash-chained log; chain_head holds its tip
+chain_timestamps RFC 3161 tokens over the chain head at some event (archive.ltv.chainstamp)
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -155,6 +157,20 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+# issue 15 (ltv15): the archive's proof of time (archive.ltv.chainstamp, migration 0006)
+class ChainTimestamp(Base):
+    __tablename__ = "chain_timestamps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, index=True)  # the event whose hash was stamped
+    chain_hash: Mapped[str] = mapped_column(String(64), nullable=False)  # that event's hash = the token's imprint
+    tsa_url: Mapped[str] = mapped_column(Text, nullable=False)
+    gen_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # the TSA's time
+    token: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # the DER TimeStampToken
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # our clock, for schedules
 
 
 # -- limits checked before the database (archive.db.limits) -----------------------------------

@@ -261,10 +261,15 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
         stop.set()
 
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    from archive.ltv.upkeep import Upkeep  # issue 15 (ltv15): chain timestamps, stale CRLs
+
+    upkeep = Upkeep(cfg.settings, cfg.trust.online or cfg.settings.online)
     try:
         for _ in range(max(1, workers)):
             spawn()
         while procs or (respawn_at and not stop.is_set()):
+            if not cfg.once:
+                upkeep.poll()
             try:
                 msg = events.get(timeout=0.5)
             except queue_mod.Empty:

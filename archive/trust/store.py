@@ -195,6 +195,22 @@ class TrustStore:
             out[entry.kind].append(der)
         return out["anchor"], out["intermediate"], out["crl"], out["ocsp"]
 
+    # issue 15 (ltv15): CRLs refreshed from the network replace the older ones of their CA
+    def retire_older_crls(self, kept: Entry) -> list[Entry]:
+        """Drop the CRLs of `kept`'s issuer issued before it (by thisUpdate): a superseded CRL
+        beside the fresh one only makes validation judge stale data. Returns those dropped."""
+        with self._lock():
+            index = self._read_index()
+            gone = [e for e in index.values() if e.kind == "crl" and e.issuer == kept.issuer
+                    and e.sha256 != kept.sha256 and (e.not_before or "") < (kept.not_before or "")]
+            for entry in gone:
+                del index[entry.sha256]
+            self._write_index(index)
+            for entry in gone:
+                for path in {self.root / entry.relpath, self.root / entry.legacy_relpath}:
+                    path.unlink(missing_ok=True)
+        return gone
+
     # -- disk ---------------------------------------------------------------------------
 
     def _store(self, planned: list[tuple[Entry, bytes]]) -> list[Entry]:
