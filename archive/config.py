@@ -32,6 +32,9 @@ class Settings:
     crl: tuple[Path, ...] = ()
     ocsp: tuple[Path, ...] = ()
     online: bool = False
+    # [network] of kyso.toml (issue 15): seconds per request and per document of --online
+    net_timeout: float = 5.0
+    net_budget: float = 15.0
     config_file: Path | None = None  # the kyso.toml these settings name paths relative to
     inbox: Path | None = None  # the watched folder when `kyso watch` is given none
 
@@ -187,6 +190,18 @@ def load_settings(home: Path | None = None) -> Settings:
                                      f"{config_path}: [ingest] {key} must be a number of at least 0, not {value!r}"))
         return value
 
+    network = data.get("network", {})
+    if not isinstance(network, dict):
+        raise ConfigError(Phrase(f"{config_path}: [network] phải là một bảng TOML",
+                                 f"{config_path}: [network] must be a TOML table"))
+
+    def seconds(key: str, default: float) -> float:
+        value = network.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(Phrase(f"{config_path}: [network] {key} phải là một số giây lớn hơn 0, không nhận {value!r}",
+                                     f"{config_path}: [network] {key} must be a number of seconds above 0, not {value!r}"))
+        return float(value)
+
     return Settings(
         home=home,
         database_url=url,
@@ -198,7 +213,9 @@ def load_settings(home: Path | None = None) -> Settings:
         intermediate=paths("intermediates"),
         crl=paths("crls"),
         ocsp=paths("ocsps"),
-        online=bool(data.get("trust", {}).get("online", False)),
+        online=bool(data.get("trust", {}).get("online", False)) or bool(network.get("online", False)),
+        net_timeout=seconds("timeout_seconds", 5.0),
+        net_budget=seconds("budget_seconds", 15.0),
         config_file=config_path,
         inbox=inbox,
     )

@@ -158,3 +158,24 @@ def variants(source: Path, count: int, out_dir: Path, prefix: str = "doc") -> li
         path.write_bytes(buf.getvalue())
         paths.append(path)
     return paths
+
+
+# --- the live test PKI on 127.0.0.1 (tests/livepki) ---------------------------------------------
+
+@pytest.fixture(scope="session")
+def _live_pki_session(tmp_path_factory):
+    pytest.importorskip("certomancer", reason="certomancer (test extra) runs the live test PKI")
+    from tests.livepki.pki import LivePki
+
+    pki = LivePki(tmp_path_factory.mktemp("livepki"))
+    yield pki
+    pki.stop()
+
+
+@pytest.fixture
+def live_pki(_live_pki_session):
+    """The live PKI of this test process with every service up; whatever a test switched off is
+    switched on again after it."""
+    _live_pki_session.all_up()
+    yield _live_pki_session
+    _live_pki_session.all_up()

@@ -190,6 +190,14 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         diff_policy = build_diff_policy()
     ctx = DocumentContext(reader=reader, trust=trust, diff_policy=diff_policy, now=now, size=len(data),
                           revision_numbers=list(numbers))
+    if trust.online:
+        # one network session for the whole document: its layers share what it fetched, its
+        # timeouts and its budget (verifier.net)
+        from verifier.net.fetchers import fetchers_for
+        from verifier.net.session import NetSession
+
+        ctx.net = NetSession(trust.net_timeout, trust.net_budget)
+        ctx.fetchers = fetchers_for(ctx.net)
     # revision numbers as reports print them: revision 1 is the file as first written
     ctx.signed_fields = {name: numbers[rev] for rev, name, ref, emb in entries
                          if not isinstance(emb, Exception) or x509sig.applies(ref)}
@@ -197,8 +205,10 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     try:
         _validate_entries(entries, ctx, trust, report, numbers, data)
     finally:
-        report.fetched = list(dict.fromkeys(ctx.fetched))
-        report.evidence = list(dict.fromkeys(ctx.evidence))
+        from verifier.report.model import merge_evidence
+
+        report.fetched = ctx.net.records() if ctx.net is not None else []
+        report.evidence = merge_evidence(ctx.evidence)
     return [_signature_ref(reader, index, entry) for index, entry in enumerate(entries)]
 
 

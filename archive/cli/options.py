@@ -52,6 +52,18 @@ def load_settings():
         raise SetupError(exc.text(active())) from exc
 
 
+def _keep_net(ctx, param, value):
+    """--net-timeout / --net-budget, kept for trust_request in the command's click context."""
+    if value is not None:
+        ctx.meta[f"kyso.{param.name}"] = value
+    return value
+
+
+def _net_option(name: str) -> float | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(f"kyso.{name}") if ctx is not None else None
+
+
 def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_trust_store=False, policy=None, ocr=True):
     """The TrustOptions of the options `trust_options` and `policy_option` parsed."""
     from archive.trust.assembly import TrustOptions
@@ -60,7 +72,8 @@ def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_t
         policy = str(Path(policy).absolute())  # watch workers must find it whatever their directory
     absolute = lambda paths: tuple(Path(p).absolute() for p in paths)  # noqa: E731
     return TrustOptions(absolute(trust), absolute(intermediate), absolute(crl), absolute(ocsp), online,
-                        not no_trust_store, policy, ocr)
+                        not no_trust_store, policy, ocr, net_timeout=_net_option("net_timeout"),
+                        net_budget=_net_option("net_budget"))
 
 
 def trust_config(settings, request):
@@ -90,6 +103,12 @@ def trust_options(command):
         click.option("--ocsp", multiple=True, type=existing, help="OCSP responses (DER or PEM)."),
         click.option("--online", is_flag=True, help="Allow fetching certificates, CRLs and OCSP responses from the network."),
         click.option("--no-trust-store", is_flag=True, help="Ignore the local trust store ($KYSO_HOME/trust)."),
+        # issue 15 (net15): not passed to the commands (their signatures stay as they are): kept
+        # in the click context, where trust_request reads them
+        click.option("--net-timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+                     expose_value=False, callback=_keep_net, help="With --online: seconds to wait at most for each download."),
+        click.option("--net-budget", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+                     expose_value=False, callback=_keep_net, help="With --online: total seconds of downloads for each document."),
     ]
     for option in reversed(options):
         command = option(command)

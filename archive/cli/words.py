@@ -350,6 +350,11 @@ HELP: dict[str, tuple[str, str]] = {
              "khóa thử nghiệm, rồi cho xem kết quả.",
              "Archive the bundled samples into the embedded SQLite archive ($KYSO_HOME, default ./kyso-data) "
              "with the test PKI, and show what happened."),
+    # issue 15 (net15): bounds of --online
+    "--net-timeout": ("Với --online: số giây chờ tối đa cho mỗi lần tải (CRL, OCSP, chứng thư số); mặc định 5, hoặc [network] timeout_seconds trong kyso.toml.",
+                      "With --online: seconds to wait at most for each download (CRL, OCSP, certificate); 5 by default, or [network] timeout_seconds in kyso.toml."),
+    "--net-budget": ("Với --online: tổng số giây tải qua mạng cho mỗi văn bản, dịch vụ không trả lời thì kết quả là Không xác định; mặc định 15, hoặc [network] budget_seconds trong kyso.toml.",
+                     "With --online: total seconds of downloads for each document; services that do not answer make it Indeterminate; 15 by default, or [network] budget_seconds in kyso.toml."),
 }
 
 

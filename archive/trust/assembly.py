@@ -55,6 +55,8 @@ class TrustOptions:
     use_store: bool = True
     policy: str | None = None  # a policy name or a file path
     ocr: bool = True  # read scanned pages by OCR for the metadata (kyso verify --no-ocr turns it off)
+    net_timeout: float | None = None  # --net-timeout (None: [network] timeout_seconds, else the default)
+    net_budget: float | None = None  # --net-budget (None: [network] budget_seconds, else the default)
 
 
 def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | None = None):
@@ -75,7 +77,8 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
             raise TrustSetupError(_said(exc), "kyso.toml") from exc
     try:
         config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy),
-                             ocr=options.ocr)
+                             ocr=options.ocr, net_timeout=options.net_timeout or settings.net_timeout,
+                             net_budget=options.net_budget or settings.net_budget)
     except PolicyError as exc:
         raise TrustSetupError(_said(exc), "--policy") from exc
     if options.use_store:
@@ -88,7 +91,7 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
             config.add_bundle(der, source="store")
         for ders, load in ((intermediates, config.add_intermediates), (crls, config.add_crls), (ocsps, config.add_ocsps)):
             for der in ders:
-                load(der)
+                load(der, source="store")  # the evidence says where it came from
     setting = f"{settings.config_file or 'kyso.toml'} [trust]"  # a file and a TOML key: the same in both languages
     loaders = (
         (settings.trust, config.add_bundle, f"{setting} anchors"),

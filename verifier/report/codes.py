@@ -627,6 +627,23 @@ FINDINGS = _codes(
         "Không xác định được thông tin văn bản ({fields_vi}): các nguồn hiển thị khác nhau, hoặc không biết phần mềm đọc PDF có hiển thị chữ đó hay không.",
         "Document details ({fields_en}) cannot be established: the displayed sources disagree, or whether a PDF viewer shows that text cannot be told.",
     ),
+    # issue 15 (net15): fetching over the network (verifier.net): what failed, with its URL; a
+    # revocation after the proven signing time
+    Code(
+        "FETCH_FAILED", "info",
+        "Không tải được {kind} từ {url}: {error}.",
+        "Could not fetch the {kind} from {url}: {error}.",
+    ),
+    Code(
+        "REVOCATION_NOT_OBTAINED", "warning",
+        "Không lấy được tình trạng thu hồi của chứng thư số ký qua mạng ({failures}); hãy kiểm tra lại sau, hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp.",
+        "The revocation status of the signing certificate could not be obtained over the network ({failures}); verify again later, or give CRL/OCSP files with --crl/--ocsp.",
+    ),
+    Code(
+        "REVOKED_AFTER_PROVEN_TIME", "info",
+        "Chứng thư số bị thu hồi lúc {revoked}, sau thời điểm ký được dấu thời gian chứng minh ({time}): chữ ký vẫn có giá trị.",
+        "The certificate was revoked at {revoked}, after the signing time proven by the timestamp ({time}): the signature stands.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
@@ -784,7 +801,7 @@ def algorithm_text(name: object, lang: str) -> str:
 
 
 # Params holding an ISO 8601 date or time, read by a person as dd/mm/yyyy (HH:MM, Vietnam time).
-TIME_PARAMS = ("issued", "signed", "time")
+TIME_PARAMS = ("issued", "signed", "time", "revoked")
 
 
 def _readable_time(value: object) -> object:

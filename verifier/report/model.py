@@ -116,6 +116,7 @@ class Revocation:
     source: Text | None = None  # where the status comes from: "CRL nhúng trong tài liệu" / "CRL embedded in the document"
     time: str | None = None  # when the status was asserted (CRL thisUpdate / OCSP producedAt)
     revoked_at: str | None = None
+    url: str | None = None  # the CRL or OCSP responder it was fetched from (--online)
 
 
 @dataclass
@@ -185,6 +186,68 @@ class Layer:
         return out
 
 
+EVIDENCE_SOURCES = ("embedded", "store", "run", "fetched")
+
+
+@dataclass(eq=False)
+class Evidence:
+    """One piece of validation material a verdict rests on (issue 15): a certificate of a chain,
+    a CRL, an OCSP response or a timestamp token, with where it came from — `embedded` in the
+    document (CMS, DSS, adbe-revocationInfoArchival), the trust `store`, given for the `run`
+    (--trust/--intermediate/--crl/--ocsp, kyso.toml) or `fetched` over the network (with its
+    `url`) —, when kyso obtained it (`obtained`: the fetch's time, else the verification's) and
+    the layers (1-based) it served. Unpacks as (kind, der), the form before issue 15."""
+
+    kind: str  # certificate | crl | ocsp | timestamp
+    der: bytes = field(repr=False)
+    source: str = "embedded"  # one of EVIDENCE_SOURCES
+    url: str | None = None
+    obtained: str | None = None  # ISO 8601
+    layers: list[int] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter((self.kind, self.der))
+
+    @property
+    def sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.der).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything but the DER (an archive stores that by its sha256)."""
+        return {"kind": self.kind, "sha256": self.sha256, "source": self.source, "url": self.url,
+                "obtained": self.obtained, "layers": list(self.layers)}
+
+
+def merge_evidence(items) -> list[Evidence]:
+    """One item per piece of material (kind and DER), the layers it served joined; the first
+    source named wins (a layer lists its embedded material before the trust's and the fetched)."""
+    out: dict[tuple[str, bytes], Evidence] = {}
+    for item in items:
+        key = (item.kind, item.der)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = Evidence(item.kind, item.der, item.source, item.url, item.obtained, list(item.layers))
+            continue
+        seen.layers.extend(n for n in item.layers if n not in seen.layers)
+        if seen.url is None and item.url is not None:
+            seen.url = item.url
+    return list(out.values())
+
+
+def fetched_text(item: dict[str, Any], lang: str) -> str:
+    """One line of the report's `fetched` list for a reader."""
+    kinds = {"crl": ("CRL", "CRL"), "ocsp": ("OCSP", "OCSP"), "certificate": ("chứng thư số", "certificate")}
+    kind = codes.pick(kinds.get(item.get("kind"), (item.get("kind"), item.get("kind"))), lang)
+    layers = ", ".join(str(n) for n in item.get("layers") or ())
+    result = item.get("result")
+    if result == "ok":
+        result = codes.pick(("đã tải", "fetched"), lang)
+    where = codes.pick((f" (chữ ký {layers})", f" (signature {layers})"), lang) if layers else ""
+    return f"{kind} {item.get('url')}: {result}{where}"
+
+
 @dataclass
 class DocumentReport:
     file: str | None
@@ -203,15 +266,18 @@ class DocumentReport:
     # report says what it trusted, not only a hash of it
     trust_anchors: list[dict[str, str]] = field(default_factory=list)
     validation_time: str = ""
-    fetched: list[str] = field(default_factory=list)  # URLs fetched with --online
+    # every request of --online: {url, kind (crl|ocsp|certificate), result ("ok" or the error),
+    # layers (1-based), time (ISO 8601, when asked), seconds} (verifier.net.session.Fetch)
+    fetched: list[dict[str, Any]] = field(default_factory=list)
     kyso_version: str = ""
     # Decree 30/2020 Appendix VI metadata (verifier.decree30.metadata): snake-case field name ->
     # {"value": …, "source": …[, "layers" (layer numbers), "printed", "blank", "conflicts"]}
     metadata: dict[str, Any] = field(default_factory=dict)
-    # The DER material the verdict rests on (certificates, CRLs, OCSP responses, timestamp
-    # tokens), as (kind, bytes), so an archive can keep it and re-validate after a CA expires.
-    # Not part of the JSON report.
-    evidence: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
+    # The material the verdict rests on (certificates, CRLs, OCSP responses, timestamp tokens)
+    # as Evidence items (kind, der, source, url, obtained, layers; each unpacks as (kind, der)),
+    # so an archive can keep it and re-validate after a CA expires or its services stop.
+    # Not part of the JSON report (the JSON `fetched` says what came from the network).
+    evidence: list[Evidence] = field(default_factory=list, repr=False)
     # What the rendered comparison found changed on screen after a layer (verifier.signatures.displayed):
     # {layer, page, rect, pixels, before, after} with PNG crops, for the HTML and PDF reports.
     # Not part of the JSON report (the findings carry the regions).

@@ -19,7 +19,7 @@ from typing import Any
 
 from verifier.report import codes
 from verifier.report.localtime import ZONE_NOTE, local, local_date
-from verifier.report.model import DocumentReport, Finding, Layer
+from verifier.report.model import DocumentReport, Finding, Layer, fetched_text
 from verifier.report.summary import PURPOSE_SHORT, Summary, finding_message, summarize
 
 LABELS = {
@@ -184,6 +184,8 @@ STATUS_SHORT = {
     "NOT_YET_VALID": ("chứng thư số chưa có hiệu lực khi ký", "certificate not yet valid when signing"),
     "CRYPTO_CONSTRAINTS_FAILURE": ("thuật toán không được chấp nhận", "algorithm not accepted"),
 }
+
+
 def _l(key: str, lang: str) -> str:
     return codes.pick(LABELS[key], lang)
 
@@ -288,7 +290,7 @@ def _validation_block(report: DocumentReport, lang: str) -> list[str]:
     out.append(f"  {_l('kyso', lang)}: {report.kyso_version or '-'}")
     if report.fetched:
         out.append(f"  {_l('fetched', lang)}:")
-        out.extend(f"    - {item}" for item in report.fetched)
+        out.extend(f"    - {fetched_text(item, lang) if isinstance(item, dict) else item}" for item in report.fetched)
     return out
 
 

@@ -107,7 +107,7 @@ ERROR_SENTENCES = {
                              "Code that runs by itself (JavaScript, an action on opening) was added after signing."),
 }
 # Error findings that restate a layer's status: the layer's own sentence says it.
-_LAYER_RESTATED = {"LAYER_FAILED", "LAYER_INDETERMINATE", "REVOCATION_UNKNOWN", "ISSUER_MISSING", "OVERLAY_BY_UNIDENTIFIED_SIGNER",
+_LAYER_RESTATED = {"LAYER_FAILED", "LAYER_INDETERMINATE", "REVOCATION_UNKNOWN", "REVOCATION_NOT_OBTAINED", "ISSUER_MISSING", "OVERLAY_BY_UNIDENTIFIED_SIGNER",
                    "ND30_LATER_LAYER_UNTRUSTED"}
 
 # Warnings that do not decide the verdict but a clerk should know (the rest is in the details).
@@ -138,6 +138,9 @@ _TECHNICAL_WARNINGS = {"STRICT_PARSE_DEVIATION", "TRAILER_DUPLICATE_KEY", "DICT_
 SETTLE = {
     "revocation": ("Lấy thông tin thu hồi: chạy lại với --online (hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp).",
                    "Get the revocation status: run again with --online (or give CRL/OCSP files with --crl/--ocsp)."),
+    # issue 15 (net15): with --online the network was asked already; advising it again helps nobody
+    "revocation_online": ("Dịch vụ CRL/OCSP không trả lời hoặc báo lỗi (xem chi tiết): kiểm tra lại sau, hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp.",
+                          "The CRL/OCSP services did not answer or gave an error (see the details): verify again later, or give CRL/OCSP files with --crl/--ocsp."),
     "issuer": ("Thêm chứng thư số của tổ chức cấp trung gian (--intermediate, hoặc nhập vào kho bằng kyso certs import) rồi kiểm tra lại.",
                "Add the intermediate authority's certificate (--intermediate, or import it with kyso certs import), then verify again."),
     "anchor": ("Nếu tổ chức cấp chứng thư số này đáng tin cậy, thêm chứng thư gốc của nó (--trust); nếu không, đề nghị cơ quan gửi ký lại bằng chứng thư số hợp lệ.",
@@ -199,6 +202,8 @@ def summarize(report: DocumentReport, lang: str = "vi") -> Summary:
     summary.signers = signer_lines(report, lang)
     summary.problems, causes = _problems(report, lang)
     if report.verdict == codes.INDETERMINATE:
+        if report.fetched:  # an --online run: the revocation services were asked
+            causes = ["revocation_online" if c == "revocation" else c for c in causes]
         summary.settle = _unique(codes.pick(SETTLE[c], lang) for c in causes or ["other"])
     summary.remarks = _remarks(report, lang)
     return summary

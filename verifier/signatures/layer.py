@@ -50,9 +50,13 @@ class DocumentContext:
     dss_crls: list = field(default_factory=list)
     dss_ocsps: list = field(default_factory=list)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> revision number it signs (1-based)
-    fetched: list[str] = field(default_factory=list)  # what --online brought in, for the report
+    # online: the document's network session (verifier.net.session) and the fetchers on it that
+    # every layer's validation contexts share; None offline
+    net: object = None
+    fetchers: object = None
     signer_contexts: dict = field(default_factory=dict)  # by their inputs: see _signer_context
-    evidence: list[tuple[str, bytes]] = field(default_factory=list)  # (kind, DER) the verdicts rest on
+    evidence: list = field(default_factory=list)  # Evidence items the verdicts rest on (verifier.report.model)
+    layer_count: int = 0  # layers validated so far: the number of the one being validated
     size: int = 0  # of the whole file, which every /ByteRange must stay within
     revision_numbers: list[int] = field(default_factory=list)  # kyso's revision number by pyHanko's index
     facts: dict[int, LayerFacts] = field(default_factory=dict)  # by id() of the report's Layer: see revise
@@ -150,6 +154,9 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
     Returns layer findings as (code, params) pairs. Never raises."""
     from verifier.signatures import x509sig
 
+    ctx.layer_count += 1
+    if ctx.net is not None:
+        ctx.net.layer = ctx.layer_count  # what is fetched from now on serves this layer
     if isinstance(emb, Exception) and x509sig.applies(field_ref):  # no CMS to parse: PKCS#1 with /Cert
         return x509sig.validate(field_ref, ctx, layer)
     if isinstance(emb, Exception):
@@ -169,7 +176,7 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
         facts, findings = gather(emb, ctx, layer)
         ctx.facts[id(layer)] = facts
         decision = decide(facts)
-        findings += _decision_findings(facts, decision, layer)
+        findings += _decision_findings(facts, decision, layer, ctx)
     except Exception as exc:  # our failure is no evidence: undecided (never VALID), never a crash
         log.exception("layer %s", layer.field)
         reason = f"{type(exc).__name__}: {exc}"
@@ -222,13 +229,19 @@ def record(layer: Layer, decision: Decision) -> None:
     layer.valid_at_signing_time = decision.valid_at_signing_time
 
 
-def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer) -> list[tuple[str, dict]]:
+def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer, ctx=None) -> list[tuple[str, dict]]:
     """The findings that follow from the decision of a layer validated to the end."""
+    from verifier.net import facts as netfacts
+
     if not facts.validated:
         return []
-    findings = []
+    findings = netfacts.layer_findings(ctx, decision.status) if ctx is not None else []
     if decision.subindication in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
-        findings.append(("REVOCATION_UNKNOWN", {}))
+        # online, the network was asked and did not settle it: the failures say what to retry
+        if ctx is None or ctx.net is None:
+            findings.append(("REVOCATION_UNKNOWN", {}))
+        else:
+            findings.append(("REVOCATION_NOT_OBTAINED", {"failures": netfacts.failures_text(ctx)}))
     if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and facts.untrusted_root is None:
         # the chain stops at an issuer nobody provided; one that ends at an unknown root is no gap
         findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer}))
@@ -309,7 +322,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     validation = formats.validation_of(layer.sub_filter, _text(so, "/Type"), formats.encapsulated(emb) is not None)
     document_timestamp = validation == "timestamp"
     # a context costs half a millisecond to build; most layers carry no timestamp token
-    ts_ctx = timestamp_context(ctx.trust, ctx.now, **extra) if document_timestamp or _has_tokens(si) else None
+    ts_ctx = (timestamp_context(ctx.trust, ctx.now, fetchers=ctx.fetchers, **extra)
+              if document_timestamp or _has_tokens(si) else None)
     poe_time = None
     if document_timestamp:
         # A document timestamp proves when the revision existed; it signs nothing for anyone.
@@ -371,7 +385,8 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         findings.append(("DIGESTINFO_WITHOUT_NULL", {}))
 
     path_certs = _path_certs(status)
-    pool = path_certs + list(extra["extra_certs"]) + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors]
+    pool = path_certs + list(extra["extra_certs"]) + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors] \
+        + _fetched_certs(ctx)
     chain = path_certs or _chain_by_names(cert, pool)
     layer.chain = [certinfo.display_name(c) for c in chain]
     anchor = ctx.trust.anchor_for(chain[-1]) if chain else None
@@ -394,11 +409,12 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
     if poe_time is not None and status.trusted:
         not_after = cert.not_valid_after
         revoked_later = layer.revocation.status == "revoked"
-        if ctx.now > not_after or revoked_later:
+        if revoked_later:
+            findings.append(("REVOKED_AFTER_PROVEN_TIME", {"revoked": layer.revocation.revoked_at,
+                                                          "time": _iso(poe_time)}))
+        elif ctx.now > not_after:
             findings.append(("VALIDATED_AT_TIMESTAMP", {"time": _iso(poe_time)}))
 
-    if ctx.trust.online:
-        ctx.fetched.extend(_fetched(vc))
     _collect_evidence(ctx, chain, si, extra, cert)
     top = chain[-1]
     untrusted_root = top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None
@@ -439,37 +455,69 @@ def key_purpose_refusal(cert: x509.Certificate, findings: list[tuple[str, dict]]
 
 
 def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
-    ev = ctx.evidence
-    for c in chain or [cert]:
-        ev.append(("certificate", c.dump()))
-    issuers = {c.issuer.dump() for c in chain or [cert]}
-    for crl in list(extra["extra_crls"]) + list(ctx.trust.crls):
-        if crl["tbs_cert_list"]["issuer"].dump() in issuers:
-            ev.append(("crl", crl.dump()))
-    for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
-        ev.append(("ocsp", resp.dump()))
+    collect_evidence(ctx, chain or [cert], extra, _tokens(si))
+
+
+def _tokens(si) -> list:
     unsigned = si["unsigned_attrs"]
-    if _present(unsigned):
-        for attr in unsigned:
-            if attr["type"].native == "signature_time_stamp_token":
-                for token in attr["values"]:
-                    ev.append(("timestamp", token.dump()))
-
-
-def _fetched(vc) -> list[str]:
-    """Descriptions of the CRLs, OCSP responses and certificates fetched over the network."""
-    fetchers = getattr(vc.revinfo_manager, "_fetchers", None)
-    if not fetchers:
+    if not _present(unsigned):
         return []
-    out = []
-    for crl in fetchers.crl_fetcher.fetched_crls():
-        tbs = crl["tbs_cert_list"]
-        out.append(f"CRL of {certinfo.format_name(tbs['issuer'])} (thisUpdate {tbs['this_update'].native.isoformat()})")
-    for resp in fetchers.ocsp_fetcher.fetched_responses():
-        out.append(f"OCSP response produced at {resp.basic_ocsp_response['tbs_response_data']['produced_at'].native.isoformat()}")
-    for cert in fetchers.cert_fetcher.fetched_certs():
-        out.append(f"certificate {certinfo.format_name(cert.subject)}")
-    return out
+    return [token for attr in unsigned if attr["type"].native == "signature_time_stamp_token" for token in attr["values"]]
+
+
+def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> None:
+    """The material the layer being validated rests on, with where each piece came from: the
+    chain's certificates, the CRLs of its issuers, the OCSP responses and the timestamp tokens
+    (verifier.report.model.Evidence)."""
+    from asn1crypto import crl as asn1_crl
+
+    from verifier.net import facts as netfacts
+    from verifier.report.model import Evidence
+
+    number, now = [ctx.layer_count], _iso(ctx.now)
+    embedded = {x.dump() for key in ("extra_certs", "extra_crls", "extra_ocsps") for x in extra[key]}
+    fetched = {der: f for kind in ("certificate", "crl", "ocsp") for f, der in netfacts.fetched_material(ctx, kind)}
+
+    def item(kind: str, der: bytes, embedded_default: bool = False) -> Evidence:
+        if der in fetched and der not in embedded:
+            f = fetched[der]
+            netfacts.used(ctx, f)
+            return Evidence(kind, der, "fetched", f.url, f.time, number)
+        source = "embedded" if der in embedded or embedded_default else ctx.trust.source_of(der) or "embedded"
+        return Evidence(kind, der, source, None, now, number)
+
+    ev = ctx.evidence
+    for c in chain:
+        ev.append(item("certificate", c.dump(), embedded_default=c is chain[0]))
+    issuers = {c.issuer.dump() for c in chain}
+    serials = {c.serial_number for c in chain}
+    fetched_crls = [asn1_crl.CertificateList.load(der) for _, der in netfacts.fetched_material(ctx, "crl")]
+    for crl in list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls:
+        if crl["tbs_cert_list"]["issuer"].dump() in issuers:
+            ev.append(item("crl", crl.dump()))
+    for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
+        ev.append(item("ocsp", resp.dump()))
+    for _, der in netfacts.fetched_material(ctx, "ocsp"):
+        if _ocsp_serials(der) & serials:
+            ev.append(item("ocsp", der))
+    for token in tokens:
+        ev.append(Evidence("timestamp", token.dump(), "embedded", None, now, number))
+
+
+def _ocsp_serials(der: bytes) -> set[int]:
+    from asn1crypto import ocsp as asn1_ocsp
+
+    try:
+        data = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response["tbs_response_data"]
+        return {r["cert_id"]["serial_number"].native for r in data["responses"]}
+    except Exception:
+        return set()
+
+
+def _fetched_certs(ctx: DocumentContext) -> list[x509.Certificate]:
+    """Certificates caIssuers brought so far (for naming a chain that did not validate)."""
+    fetchers = ctx.fetchers
+    return list(fetchers.cert_fetcher.fetched_certs()) if fetchers is not None else []
 
 
 def _is_certification(emb) -> bool:
@@ -508,7 +556,7 @@ def _signer_context(ctx: DocumentContext, moment: datetime, retroactive: bool, e
     validation, failures included (verifier.patches.pathshare). Online, each layer has its own, since a
     context also records what it fetched."""
     if ctx.trust.online:
-        return signer_context(ctx.trust, moment, retroactive=retroactive, **extra)
+        return signer_context(ctx.trust, moment, retroactive=retroactive, fetchers=ctx.fetchers, **extra)
     key = (moment, retroactive, *(tuple(x.dump() for x in extra[k]) for k in ("extra_certs", "extra_crls", "extra_ocsps")))
     vc = ctx.signer_contexts.get(key)
     if vc is None:
@@ -601,18 +649,28 @@ def _time_findings(layer: Layer) -> list[tuple[str, dict]]:
 
 
 def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool, poe_time=None) -> Revocation:
+    from asn1crypto import crl as asn1_crl
+
+    from verifier.net import facts as netfacts
+
+    url = _revinfo_url(cert, extra, ctx)
     details = status.revocation_details
     if details is not None:
-        return Revocation(status="revoked", source=_revinfo_source(cert, extra, ctx), revoked_at=_iso(details.revocation_date))
+        return Revocation(status="revoked", source=_revinfo_source(cert, extra, ctx), revoked_at=_iso(details.revocation_date),
+                          time=_revinfo_time(cert, extra, ctx), url=url)
     indic = status.trust_problem_indic.name if status.trust_problem_indic else None
     if status.trusted:
         source, time = _revinfo_source(cert, extra, ctx), _revinfo_time(cert, extra, ctx)
         later = None
         if poe_time is not None:
-            later = _revoked_after(cert, _path_certs(status), list(extra["extra_crls"]) + list(ctx.trust.crls), poe_time)
+            fetched_crls = [asn1_crl.CertificateList.load(der) for _, der in netfacts.fetched_material(ctx, "crl")]
+            later = _revoked_after(cert, _path_certs(status), list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls,
+                                   poe_time)
+            if later is None:
+                later = _ocsp_revoked_after(cert, ctx, poe_time)
         if later is not None:
-            return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later))
-        return Revocation(status="good", source=source, time=time)
+            return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later), url=url)
+        return Revocation(status="good", source=source, time=time, url=url)
     if missing or indic in ("TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"):
         return Revocation(status="unknown", source=Phrase("không có CRL hoặc phản hồi OCSP", "no CRL or OCSP response available"))
     return Revocation(status="not_checked")
@@ -646,6 +704,27 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
     return None
 
 
+def _ocsp_revoked_after(cert, ctx: DocumentContext, poe_time: datetime) -> datetime | None:
+    """When an OCSP response pyHanko accepted for this layer says the certificate was revoked
+    after its proof of existence (pyHanko, judging at that moment, took it as good then)."""
+    from asn1crypto import ocsp as asn1_ocsp
+
+    from verifier.net import facts as netfacts
+
+    for _, der in netfacts.fetched_material(ctx, "ocsp"):
+        try:
+            data = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response["tbs_response_data"]
+            for single in data["responses"]:
+                status = single["cert_status"]
+                if single["cert_id"]["serial_number"].native == cert.serial_number and status.name == "revoked":
+                    when = status.chosen["revocation_time"].native
+                    if when > poe_time:
+                        return when
+        except Exception:
+            continue
+    return None
+
+
 def _matching_crls(cert, crls):
     return [c for c in crls if c["tbs_cert_list"]["issuer"] == cert.issuer]
 
@@ -659,8 +738,38 @@ def _revinfo_source(cert, extra, ctx: DocumentContext) -> Phrase | None:
         return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
     if ctx.trust.ocsps:
         return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
+    fetched = _fetched_revinfo(cert, ctx)
+    if fetched is not None:
+        kind, url, _ = fetched
+        return Phrase(f"{'phản hồi OCSP' if kind == 'ocsp' else 'CRL'} tải qua mạng từ {url}",
+                      f"{'OCSP response' if kind == 'ocsp' else 'CRL'} fetched from {url}")
     if ctx.trust.online:
         return Phrase("tải qua mạng", "fetched online")
+    return None
+
+
+def _fetched_revinfo(cert, ctx: DocumentContext):
+    """(kind, URL, time asserted) of what the network brought about `cert` for this layer: its
+    OCSP response first (pyHanko asks the responder first), else its issuer's CRL; or None."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+
+    from verifier.net import facts as netfacts
+
+    for f, der in netfacts.fetched_material(ctx, "ocsp"):
+        resp = asn1_ocsp.OCSPResponse.load(der)
+        try:
+            data = resp.basic_ocsp_response["tbs_response_data"]
+            if any(r["cert_id"]["serial_number"].native == cert.serial_number for r in data["responses"]):
+                netfacts.used(ctx, f)
+                return "ocsp", f.url, _iso(data["produced_at"].native)
+        except Exception:
+            continue
+    for f, der in netfacts.fetched_material(ctx, "crl"):
+        crl = asn1_crl.CertificateList.load(der)
+        if crl["tbs_cert_list"]["issuer"] == cert.issuer:
+            netfacts.used(ctx, f)
+            return "crl", f.url, _iso(crl["tbs_cert_list"]["this_update"].native)
     return None
 
 
@@ -668,4 +777,12 @@ def _revinfo_time(cert, extra, ctx: DocumentContext) -> str | None:
     crls = _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls))
     if crls:
         return _iso(max(c["tbs_cert_list"]["this_update"].native for c in crls))
-    return None
+    fetched = _fetched_revinfo(cert, ctx)
+    return fetched[2] if fetched is not None else None
+
+
+def _revinfo_url(cert, extra, ctx: DocumentContext) -> str | None:
+    if _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls)) or extra["extra_ocsps"] or ctx.trust.ocsps:
+        return None
+    fetched = _fetched_revinfo(cert, ctx)
+    return fetched[1] if fetched is not None else None

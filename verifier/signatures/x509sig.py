@@ -165,7 +165,7 @@ def validate(field_ref, ctx, layer) -> list[tuple[str, dict]]:
     try:
         facts, findings = gather(field_ref, ctx, layer)
         decision = decide(facts)
-        findings += layer_mod._decision_findings(facts, decision, layer)
+        findings += layer_mod._decision_findings(facts, decision, layer, ctx)
     except Exception as exc:  # our failure is no evidence: undecided (never VALID), never a crash
         layer_mod.log.exception("layer %s", layer.field)
         reason = f"{type(exc).__name__}: {exc}"
@@ -243,7 +243,8 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
     layer.coverage = status.coverage.name if status.coverage is not None else None
     layer.modification_level = status.modification_level.name if status.modification_level is not None else None
     path_certs = layer_mod._path_certs(status)
-    pool = path_certs + extra["extra_certs"] + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors]
+    pool = path_certs + extra["extra_certs"] + list(ctx.trust.intermediates) + [a.cert for a in ctx.trust.anchors] \
+        + layer_mod._fetched_certs(ctx)
     chain = path_certs or layer_mod._chain_by_names(cert, pool)
     layer.chain = [certinfo.display_name(c) for c in chain]
     anchor = ctx.trust.anchor_for(chain[-1]) if chain else None
@@ -262,9 +263,7 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
         findings.append(("NON_REPUDIATION_ABSENT", {"policy": ctx.trust.policy.name}))
     key_purpose = layer_mod.key_purpose_refusal(cert, findings)
     layer.revocation = layer_mod._revocation(status, cert, vc, extra, ctx, missing)
-    if ctx.trust.online:
-        ctx.fetched.extend(layer_mod._fetched(vc))
-    _collect_evidence(ctx, chain or [cert], extra)
+    layer_mod.collect_evidence(ctx, chain or [cert], extra)
     top = chain[-1]
     untrusted_root = top.self_signed in ("maybe", "yes") and ctx.trust.anchor_for(top) is None
     facts = LayerFacts(
@@ -279,15 +278,3 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
         trust_reasons=() if error is None else (str(error),), chain_end_issuer=certinfo.format_name(top.issuer),
     )
     return facts, findings
-
-
-def _collect_evidence(ctx, chain: list[x509.Certificate], extra: dict) -> None:
-    for c in chain:
-        ctx.evidence.append(("certificate", c.dump()))
-    issuers = {c.issuer.dump() for c in chain}
-    for crl in list(extra["extra_crls"]) + list(ctx.trust.crls):
-        if crl["tbs_cert_list"]["issuer"].dump() in issuers:
-            ctx.evidence.append(("crl", crl.dump()))
-    for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
-        ctx.evidence.append(("ocsp", resp.dump()))
-

@@ -12,6 +12,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 
+from verifier.net.session import DEFAULT_BUDGET, DEFAULT_TIMEOUT
 from verifier.trust import material
 from verifier.vietnam import fold
 from verifier.policy.named import DEFAULT_POLICY, Policy
@@ -54,10 +55,17 @@ class TrustConfig:
     crls: list[asn1_crl.CertificateList] = field(default_factory=list)
     ocsps: list[asn1_ocsp.OCSPResponse] = field(default_factory=list)
     online: bool = False
+    # with `online`: seconds a request may take, and all requests of one document together
+    # (verifier.net.session); not trust material, so not in the fingerprint
+    net_timeout: float = DEFAULT_TIMEOUT
+    net_budget: float = DEFAULT_BUDGET
     policy: Policy = DEFAULT_POLICY
     # read pages without a text layer (scans) by OCR for the metadata (verifier.ocr): seconds a
     # document, so off unless asked; not trust material, so not in the fingerprint
     ocr: bool = False
+    # where each certificate, CRL and OCSP response came from ("store" or "run"), by the SHA-256
+    # of its DER: the origin of the evidence a report lists (anchors say it themselves)
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _fingerprint: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def add_bundle(self, data: bytes, source: str = "run") -> None:
@@ -69,19 +77,32 @@ class TrustConfig:
                 self.add_anchor(cert, source)
             else:
                 self.intermediates.append(cert)
+                self._source(cert, source)
 
     def add_anchor(self, cert: x509.Certificate, source: str = "run") -> None:
         if all(a.sha256 != material.sha256_fingerprint(cert) for a in self.anchors):
             self.anchors.append(Anchor(cert, pki_of(cert), source))
 
-    def add_intermediates(self, data: bytes) -> None:
-        self.intermediates.extend(material.load_certificates(data))
+    def add_intermediates(self, data: bytes, source: str = "run") -> None:
+        self.intermediates.extend(self._source(c, source) for c in material.load_certificates(data))
 
-    def add_crls(self, data: bytes) -> None:
-        self.crls.extend(material.load_crls(data))
+    def add_crls(self, data: bytes, source: str = "run") -> None:
+        self.crls.extend(self._source(c, source) for c in material.load_crls(data))
 
-    def add_ocsps(self, data: bytes) -> None:
-        self.ocsps.extend(material.load_ocsp_responses(data))
+    def add_ocsps(self, data: bytes, source: str = "run") -> None:
+        self.ocsps.extend(self._source(o, source) for o in material.load_ocsp_responses(data))
+
+    def _source(self, obj, source: str):
+        self.sources.setdefault(hashlib.sha256(obj.dump()).hexdigest(), source)
+        return obj
+
+    def source_of(self, der: bytes) -> str | None:
+        """"store" or "run" for material of this configuration, None for anything else."""
+        digest = hashlib.sha256(der).hexdigest()
+        anchor = next((a for a in self.anchors if a.sha256 == digest), None)
+        if anchor is not None:
+            return "run" if anchor.source == "run" else "store"
+        return self.sources.get(digest)
 
     def anchor_for(self, cert: x509.Certificate) -> Anchor | None:
         fp = material.sha256_fingerprint(cert)
@@ -116,31 +137,39 @@ def _same_objects(a: tuple, b: tuple) -> bool:
     return a[-1] == b[-1] and all(len(x) == len(y) and all(p is q for p, q in zip(x, y)) for x, y in zip(a[:-1], b[:-1]))
 
 
-def signer_context(trust: TrustConfig, moment: datetime, *, retroactive=False, **extra):
+def signer_context(trust: TrustConfig, moment: datetime, *, retroactive=False, fetchers=None, **extra):
     """A validation context in which revocation data is required for every certificate below the
-    anchor: unknown revocation must never pass as trusted (pyHanko's soft-fail would)."""
-    return _context(trust, moment, "require", retroactive=retroactive, **extra)
+    anchor: unknown revocation must never pass as trusted (pyHanko's soft-fail would).
+    `fetchers` (verifier.net.fetchers.fetchers_for): the document's, when online."""
+    return _context(trust, moment, "require", retroactive=retroactive, fetchers=fetchers, **extra)
 
 
-def timestamp_context(trust: TrustConfig, moment: datetime, **extra):
+def timestamp_context(trust: TrustConfig, moment: datetime, *, fetchers=None, **extra):
     """Timestamp tokens prove when a signature existed. The TSA certificate's own revocation is
     checked when data is at hand but its absence does not void the proof of time (soft-fail);
     the signer's revocation stays mandatory."""
-    return _context(trust, moment, "soft-fail", **extra)
+    return _context(trust, moment, "soft-fail", fetchers=fetchers, **extra)
 
 
 def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extra_certs=(), extra_crls=(),
-             extra_ocsps=(), retroactive=False):
+             extra_ocsps=(), retroactive=False, fetchers=None):
     from pyhanko_certvalidator import ValidationContext
 
     from verifier.signatures.cmscheck import LenientRsaValidator
 
+    if trust.online and fetchers is None:
+        # never pyHanko's own fetchers (see verifier.net.fetchers): a session of its own
+        from verifier.net.fetchers import fetchers_for
+        from verifier.net.session import NetSession
+
+        fetchers = fetchers_for(NetSession(trust.net_timeout, trust.net_budget))
     return ValidationContext(
         trust_roots=[a.cert for a in trust.anchors],
         other_certs=list(trust.intermediates) + list(extra_certs),
         crls=list(trust.crls) + list(extra_crls),
         ocsps=list(trust.ocsps) + list(extra_ocsps),
         allow_fetching=trust.online,
+        fetchers=fetchers if trust.online else None,
         revocation_mode=revocation_mode,
         moment=moment,
         retroactive_revinfo=retroactive,

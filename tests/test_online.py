@@ -1,0 +1,208 @@
+"""kyso --online against the live test PKI on 127.0.0.1 (tests/livepki), with only its root
+configured, as a clerk runs it: the VGCA tools put only the signer's certificate in the CMS, so
+the issuing CA comes from caIssuers and the revocation status from OCSP or the CRL. Fetching may
+fail in every way a network fails (a closed port, a service that never answers); none of it may
+make a document INVALID, only a proven revocation does, and it must end within the budget."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("certomancer")
+
+from tests.livepki.pki import BEFORE_REVOCATION  # noqa: E402
+from tests.livepki.server import DOWN, HANG  # noqa: E402
+
+
+def _trust(pki, online=True, **net):
+    from verifier.trust.config import TrustConfig
+
+    trust = TrustConfig(online=online, **net)
+    trust.add_bundle(pki.pem("root"))
+    return trust
+
+
+def _verify(pki, data, online=True, **net):
+    from verifier.document import verify_pdf
+
+    return verify_pdf(data, _trust(pki, online, **net), file="live.pdf")
+
+
+def _codes(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+@pytest.fixture(scope="module")
+def documents(_live_pki_session):
+    """Signed once for the module: person then agency seal, and the revoked variants."""
+    pki = _live_pki_session
+    pki.all_up()
+    return {
+        "good": pki.sign("good", "seal"),
+        "good-dss": pki.sign("good", "seal", dss=True),
+        "revoked": pki.sign("revoked", timestamp=True),
+        "revoked-untimestamped": pki.sign("revoked"),
+        "revoked-later": pki.sign("revoked-later", timestamp=True, at=pki.start - BEFORE_REVOCATION),
+    }
+
+
+def test_good_document_is_valid_with_the_issuer_fetched_by_caissuers(live_pki, documents):
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "VALID", [(l.subindication, l.problem) for l in report.layers]
+    assert [l.status for l in report.layers] == ["PASSED", "PASSED"]
+    ca_url = live_pki.cert("good").authority_information_access_value[1]["access_location"].native
+    issuer_fetch = [f for f in report.fetched if f["kind"] == "certificate"]
+    assert issuer_fetch == [{**issuer_fetch[0], "url": ca_url, "result": "ok", "layers": [1, 2]}]
+    for layer in report.layers:
+        assert layer.revocation.status == "good" and layer.revocation.url.startswith(live_pki.url_of("ocsp"))
+        assert layer.chain[1].startswith("CA phục vụ các cơ quan Nhà nước G2 TEST")
+    # the evidence says where each piece came from: the CA fetched, the root given for the run
+    ca = next(e for e in report.evidence if e.der == live_pki.cert("ca").dump())
+    assert (ca.source, ca.url, ca.layers) == ("fetched", ca_url, [1, 2])
+    root = next(e for e in report.evidence if e.der == live_pki.cert("root").dump())
+    assert root.source == "run"
+    assert {e.source for e in report.evidence if e.kind == "ocsp"} == {"fetched"}
+    assert all(isinstance(e.obtained, str) for e in report.evidence)
+    kind, der = ca  # read as (kind, der) as before issue 15
+    assert kind == "certificate" and der == live_pki.cert("ca").dump()
+
+
+def test_revocation_proven_before_the_timestamp_is_invalid(live_pki, documents):
+    report = _verify(live_pki, documents["revoked"])
+    assert report.verdict == "INVALID"
+    layer = report.layers[0]
+    assert (layer.status, layer.subindication) == ("FAILED", "REVOKED")
+    assert layer.revocation.status == "revoked" and layer.revocation.revoked_at
+
+
+def test_revocation_without_proof_of_time_stays_indeterminate(live_pki, documents):
+    """EN 319 102-1: without a proof that it existed before the revocation, a signature is not
+    proven bad either (REVOKED_NO_POE), whatever its own claimed signing time says."""
+    report = _verify(live_pki, documents["revoked-untimestamped"])
+    assert (report.verdict, report.layers[0].subindication) == ("INDETERMINATE", "REVOKED_NO_POE")
+
+
+def test_revocation_after_the_proven_signing_time_leaves_the_signature_standing(live_pki, documents):
+    report = _verify(live_pki, documents["revoked-later"])
+    assert report.verdict == "VALID"
+    layer = report.layers[0]
+    assert layer.status == "PASSED" and layer.revocation.status == "revoked"
+    [finding] = _codes(report, "REVOKED_AFTER_PROVEN_TIME")
+    assert finding.params["revoked"] > finding.params["time"]
+    from verifier.report.summary import finding_message
+
+    assert "the signature stands" in finding_message(finding, "en")
+
+
+@pytest.mark.parametrize("down, works", [("ocsp", "crl"), ("crl", "ocsp")])
+def test_one_revocation_service_down_the_other_settles_it(live_pki, documents, down, works):
+    live_pki.set(**{down: DOWN})
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "VALID", [(l.subindication, l.problem) for l in report.layers]
+    for layer in report.layers:
+        assert layer.revocation.url.startswith(live_pki.url_of(works))
+    failed = [f for f in report.fetched if f["result"] != "ok"]
+    assert all(f["url"].startswith(live_pki.url_of(down)) for f in failed)
+    assert all(f.severity == "info" and f.params["url"].startswith(live_pki.url_of(down))
+               for f in _codes(report, "FETCH_FAILED"))
+    if down == "ocsp":  # asked first: its failure is said, and the CRL asked after it
+        assert failed and all("connection refused" in f["result"] for f in failed)
+
+
+def test_every_service_down_is_indeterminate_never_invalid(live_pki, documents):
+    live_pki.set(crl=DOWN, ocsp=DOWN, certs=DOWN)
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "INDETERMINATE"
+    assert all(l.status == "INDETERMINATE" for l in report.layers)
+    assert {f.params["url"] for f in _codes(report, "FETCH_FAILED")} == {
+        live_pki.cert("good").authority_information_access_value[1]["access_location"].native}
+    # with the issuer at hand, the revocation services down: TRY_LATER, the URLs named
+    live_pki.set(certs="up")
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "INDETERMINATE"
+    assert [l.subindication for l in report.layers] == ["TRY_LATER", "TRY_LATER"]
+    [first, _] = _codes(report, "REVOCATION_NOT_OBTAINED")
+    assert live_pki.url_of("ocsp") in first.params["failures"] and live_pki.url_of("crl") in first.params["failures"]
+    assert not _codes(report, "REVOCATION_UNKNOWN")  # the offline advice (use --online) is not given
+
+
+def test_hanging_services_end_within_the_budget(live_pki, documents):
+    live_pki.set(crl=HANG, ocsp=HANG)
+    started = time.monotonic()
+    report = _verify(live_pki, documents["good"], net_timeout=1.0, net_budget=2.5)
+    elapsed = time.monotonic() - started
+    assert report.verdict == "INDETERMINATE"
+    assert [l.subindication for l in report.layers] == ["TRY_LATER", "TRY_LATER"]
+    assert elapsed < 2.5 + 4, elapsed  # the budget, plus the verification itself
+    results = {f["result"] for f in report.fetched if f["kind"] != "certificate"}
+    assert results == {"no answer within 1 s"}
+    urls = [f["url"] for f in report.fetched]
+    assert len(urls) == len(set(urls))  # a responder that hung is not waited for again by the second layer
+
+
+def test_hanging_services_with_the_defaults_end_well_under_30_seconds(live_pki, documents):
+    live_pki.set(crl=HANG, ocsp=HANG, certs=HANG)
+    started = time.monotonic()
+    report = _verify(live_pki, documents["good"])
+    elapsed = time.monotonic() - started
+    assert report.verdict == "INDETERMINATE" and elapsed < 20, elapsed
+
+
+def test_embedded_evidence_is_valid_offline(live_pki, documents):
+    live_pki.stop()
+    report = _verify(live_pki, documents["good-dss"], online=False)
+    assert report.verdict == "VALID"
+    assert report.fetched == []
+    assert {e.source for e in report.evidence if e.kind in ("crl", "certificate") and e.der != live_pki.cert("root").dump()} \
+        == {"embedded"}
+    assert all(l.revocation.source.en == "CRL embedded in the document" for l in report.layers)
+
+
+def _kyso(*args, home, **env):
+    full = {**os.environ, "KYSO_HOME": str(home), "KYSO_LANG": "en", **env}
+    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=full, timeout=120)
+
+
+def test_cli_online_reports_fetches_and_gives_no_online_advice(live_pki, documents, tmp_path):
+    pdf = tmp_path / "good.pdf"
+    pdf.write_bytes(documents["good"])
+    root = live_pki.root_pem
+    live_pki.set(crl=DOWN, ocsp=DOWN)
+    result = _kyso("verify", "--online", "--net-timeout", "2", "--trust", str(root), str(pdf), home=tmp_path / "home")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--online" not in result.stdout  # the run was online: 'run again with --online' helps nobody
+    assert "verify again later" in result.stdout
+    result = _kyso("verify", "--online", "--details", "--trust", str(root), str(pdf), home=tmp_path / "home")
+    assert live_pki.url_of("crl") in result.stdout and "connection refused" in result.stdout
+    result = _kyso("verify", "--online", "--json", "--trust", str(root), str(pdf), home=tmp_path / "home")
+    report = json.loads(result.stdout.splitlines()[0])
+    assert report["verdict"] == "INDETERMINATE"
+    assert {f["kind"] for f in report["fetched"]} == {"certificate", "ocsp", "crl"}
+    assert all(set(f) == {"url", "kind", "result", "layers", "time", "seconds"} for f in report["fetched"])
+
+
+def test_network_settings_in_kyso_toml(live_pki, documents, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    pdf = tmp_path / "good.pdf"
+    pdf.write_bytes(documents["good"])
+    (home / "kyso.toml").write_text("[network]\nonline = true\ntimeout_seconds = 1\nbudget_seconds = 2\n")
+    live_pki.set(crl=HANG, ocsp=HANG)
+    started = time.monotonic()
+    result = _kyso("verify", "--json", "--trust", str(live_pki.root_pem), str(pdf), home=home)
+    assert result.returncode == 3, result.stderr
+    assert time.monotonic() - started < 2 + 15  # the budget, plus starting Python and verifying
+    assert "no answer within 1 s" in result.stdout
+
+    (home / "kyso.toml").write_text("[network]\ntimeout_seconds = \"soon\"\n")
+    result = _kyso("verify", "--trust", str(live_pki.root_pem), str(pdf), home=home)
+    assert result.returncode == 2 and "[network] timeout_seconds" in result.stderr and "Traceback" not in result.stderr
+    result = _kyso("verify", "--online", "--net-budget", "-1", str(pdf), home=tmp_path / "other")
+    assert result.returncode == 2 and "--net-budget" in result.stderr
