@@ -211,3 +211,21 @@ def test_an_archive_filled_online_keeps_its_verdicts_when_the_services_stop(tmp_
     listed = json.loads((target / "data" / "evidence.json").read_text(encoding="utf-8"))
     assert {(e["kind"], e["url"]) for e in listed if e["source"] == "fetched"} == {(e["kind"], e["url"]) for e in fetched}
     assert all((target / e["file"]).read_bytes() for e in listed)
+
+
+def test_an_archive_filled_offline_is_settled_by_a_run_as_of_now_online(tmp_path, live_pki):
+    """Offline, revocation is unknown: INDETERMINATE. `archive reverify --online` cannot fetch for
+    the archived time, so its run as of now with fresh evidence decides, and says which is which."""
+    path = tmp_path / "good.pdf"
+    path.write_bytes(live_pki.sign("good", "seal"))
+    env = _env(tmp_path)
+    root = str(live_pki.root_pem)
+    doc = json.loads(kyso(env, "ingest", "--json", str(path), "--trust", root, "--no-trust-store").stdout)
+    assert doc["verdict"] == "INDETERMINATE"
+    out = kyso(env, "archive", "reverify", "--all", "--trust", root, "--no-trust-store", "--online")
+    assert "with the stored evidence: Indeterminate; as of now" in out.stdout and "1 changed verdict" in out.stdout
+    detail = _show(env, doc["document_id"])
+    runs = [(v["as_of"], v["verdict"], v["decision"]) for v in detail["verifications"][1:]]
+    assert runs == [("archived", "INDETERMINATE", "same"), ("now", "VALID", "changed")]
+    assert detail["verdict"] == "VALID" and detail["verdict_verification_id"] == detail["verifications"][-1]["id"]
+    assert any(e["source"] == "fetched" for e in detail["verifications"][-1]["evidence"])
