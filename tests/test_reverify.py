@@ -131,6 +131,14 @@ def test_a_proven_result_replaces_an_undetermined_one(tmp_path, signed):
     assert detail["verdict_verification_id"] == detail["verifications"][-1]["id"]
     assert detail["verifications"][-1]["decision"] == "changed"
 
+    # a stored original gone: said for that document, the run goes on, exit 5 (an archive problem)
+    (tmp_path / "home" / "objects" / detail["storage_key"]).rename(tmp_path / "away")
+    out = kyso(env, "archive", "reverify", "--all", "--trust", str(TRUST), "--no-trust-store", codes=(5,))
+    assert "stored original MISSING: not re-verified" in out.stderr and "0 re-verified" in out.stdout
+    out = kyso(env, "verify", "--archived", str(doc["document_id"]), "--trust", str(TRUST), codes=(5,))
+    assert "stored original MISSING" in out.stderr
+    assert _show(env, doc["document_id"])["verdict"] == "VALID"
+
 
 def test_reverify_after_the_demo_without_its_trust_keeps_every_verdict(tmp_path):
     """Issue 18: after `kyso demo`, `archive reverify --all` without the demo's trust turned every

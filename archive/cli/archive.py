@@ -347,7 +347,7 @@ def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online,
         counts[outcome.decision] += 1
         to_invalid |= outcome.decision == "changed" and outcome.after == "INVALID"
         _echo_reverified(outcome, lang)
-    click.echo(say("reverify_summary", lang, count=len(ids), same=counts["same"], changed=counts["changed"],
+    click.echo(say("reverify_summary", lang, count=len(ids) - counts["broken"], same=counts["same"], changed=counts["changed"],
                    less=counts["less_founded"], conflict=counts["conflict"]))
     if counts["broken"]:
         click.echo(say("reverify_summary_broken", lang, n=counts["broken"]))

@@ -148,9 +148,11 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     for doc_id in ids:
         try:
             outcome = reverify(archive, doc_id, now=config.online, trigger="verify")
-        except StoredOriginalBroken as exc:
-            raise click.ClickException(say("reverify_broken", lang, id=doc_id,
-                                           state=say(f"fixity_state.{exc.state}", lang)).strip()) from exc
+        except StoredOriginalBroken as exc:  # an archive problem: exit 5, not INVALID's 1
+            problem = click.ClickException(say("reverify_broken", lang, id=doc_id,
+                                               state=say(f"fixity_state.{exc.state}", lang)).strip())
+            problem.exit_code = 5
+            raise problem from exc
         verdicts.append(outcome.after)
         standing = say("archived_standing", lang, id=doc_id, verdict=verdict(outcome.after, lang),
                        decision=say(f"reverify_decision.{outcome.decision}", lang))
