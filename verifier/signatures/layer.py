@@ -667,7 +667,7 @@ def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool, po
             later = _revoked_after(cert, _path_certs(status), list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls,
                                    poe_time)
             if later is None:
-                later = _ocsp_revoked_after(cert, ctx, poe_time)
+                later = _ocsp_revoked_after(cert, _path_certs(status), ctx, poe_time)
         if later is not None:
             return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later), url=url)
         return Revocation(status="good", source=source, time=time, url=url)
@@ -704,25 +704,55 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
     return None
 
 
-def _ocsp_revoked_after(cert, ctx: DocumentContext, poe_time: datetime) -> datetime | None:
-    """When an OCSP response pyHanko accepted for this layer says the certificate was revoked
-    after its proof of existence (pyHanko, judging at that moment, took it as good then)."""
+def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) -> datetime | None:
+    """When a fetched OCSP response signed for the issuer on the validated path says the
+    certificate was revoked after its proof of existence (pyHanko, judging at that moment, took
+    it as good then). As for a CRL (_revoked_after), any other response is no evidence."""
     from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
 
+    if len(path) < 2 or path[0].dump() != cert.dump():
+        return None
+    issuer = path[1]
     for _, der in netfacts.fetched_material(ctx, "ocsp"):
         try:
-            data = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response["tbs_response_data"]
+            basic = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response
+            data = basic["tbs_response_data"]
             for single in data["responses"]:
                 status = single["cert_status"]
-                if single["cert_id"]["serial_number"].native == cert.serial_number and status.name == "revoked":
-                    when = status.chosen["revocation_time"].native
-                    if when > poe_time:
-                        return when
+                if single["cert_id"]["serial_number"].native != cert.serial_number or status.name != "revoked":
+                    continue
+                when = status.chosen["revocation_time"].native
+                if when > poe_time and _ocsp_signed_for(basic, issuer):
+                    return when
         except Exception:
             continue
     return None
+
+
+def _ocsp_signed_for(basic, issuer: x509.Certificate) -> bool:
+    """Whether an OCSP response is signed by the issuer itself, or by a responder certificate in
+    it that the issuer signed for OCSP signing (RFC 6960 §4.2.2.2)."""
+    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
+
+    def signed_by(key, signed: bytes, signature, algorithm) -> bool:
+        try:
+            DefaultSignatureValidator().validate_signature(signature, signed, key, algorithm)
+            return True
+        except Exception:
+            return False
+
+    tbs, sig, alg = basic["tbs_response_data"].dump(), basic["signature"].native, basic["signature_algorithm"]
+    if signed_by(issuer.public_key, tbs, sig, alg):
+        return True
+    for responder in basic["certs"] or ():
+        if "ocsp_signing" in (responder.extended_key_usage_value.native if responder.extended_key_usage_value else ()) \
+                and signed_by(issuer.public_key, responder["tbs_certificate"].dump(), responder["signature_value"].native,
+                              responder["signature_algorithm"]) \
+                and signed_by(responder.public_key, tbs, sig, alg):
+            return True
+    return False
 
 
 def _matching_crls(cert, crls):

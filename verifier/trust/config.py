@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -170,6 +170,11 @@ def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extr
         ocsps=list(trust.ocsps) + list(extra_ocsps),
         allow_fetching=trust.online,
         fetchers=fetchers if trust.online else None,
+        # online, the moment is the start of the document's verification and an OCSP response
+        # fetched seconds later says thisUpdate after it: pyHanko's 1 s would refuse it as not
+        # yet valid. The document's budget bounds how much later it can be; a minute more for the
+        # responder's clock.
+        time_tolerance=timedelta(seconds=trust.net_budget + 60) if trust.online else timedelta(seconds=1),
         revocation_mode=revocation_mode,
         moment=moment,
         retroactive_revinfo=retroactive,
