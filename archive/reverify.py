@@ -117,6 +117,20 @@ def stored_evidence(archive, s, doc_id: int) -> list[Item]:
     return list(out.values())
 
 
+def _archived_moment(s, current: Verification | None, doc: Document) -> datetime:
+    """The moment a re-verification judges at: that of the verification the verdict comes from,
+    or, when it went on fetching after it began, the time its last evidence was obtained (an
+    OCSP response fetched seconds after the start is no response from the future). The
+    verification's event in the hash-chained log was written after both."""
+    from sqlalchemy import func
+
+    if current is None:
+        return _utc(doc.validation_time)
+    moment = _utc(current.validation_time)
+    last = s.scalar(select(func.max(Evidence.obtained_at)).where(Evidence.verification_id == current.id))
+    return max(moment, _utc(last)) if last is not None else moment
+
+
 def setup_differences(archive, doc_ids) -> tuple[int, int]:
     """How many of these documents' verdicts were reached under another trust configuration, and
     under another policy, than this run's (said before the run starts and in its summary)."""
@@ -141,7 +155,7 @@ def reverify(archive, doc_id: int, *, now: bool = False, trigger: str = "reverif
         doc = s.get(Document, doc_id)
         sha, name, before = doc.sha256, doc.original_name, doc.verdict
         current = s.get(Verification, doc.latest_verification_id) if doc.latest_verification_id else None
-        moment = _utc(current.validation_time if current is not None else doc.validation_time)
+        moment = _archived_moment(s, current, doc)
         recorded_fingerprint = current.trust_fingerprint if current is not None else None
         recorded_policy = current.policy_sha256 if current is not None else None
         kept = stored_evidence(archive, s, doc_id)
