@@ -277,7 +277,7 @@ def show(ref, as_json, lang):
                    trigger=trigger, policy=for_terminal(v["policy"]), trust=v["trust_fingerprint"][:12],
                    version=v["kyso_version"])
         if v.get("as_of"):
-            line += say(f"show_as_of.{v['as_of']}", lang)
+            line += say(f"show_as_of.{v['as_of']}", lang, ran=local(v.get("performed_at")))
         if v.get("decision") and v["decision"] != "first":
             line += "  — " + say("reverify_decision." + v["decision"], lang)
         click.echo(line)

@@ -495,7 +495,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reverify_decision.first": ("lần kiểm tra đầu tiên", "first verification"),
     "archived_standing": ("Văn bản #{id}: kết luận lưu trữ {verdict} ({decision})",
                           "Document #{id}: archived verdict {verdict} ({decision})"),
-    "show_as_of.archived": ("  (tại thời điểm đã lưu)", "  (as of the archived time)"),
+    "show_as_of.archived": ("  (tại thời điểm đã lưu; chạy lúc {ran})", "  (as of the archived time; run {ran})"),
     "show_as_of.now": ("", ""),
     "show_evidence_head": ("Bằng chứng của kết luận (lần kiểm tra #{verification}, {n} mục):",
                            "Evidence of the verdict (verification #{verification}, {n} items):"),
