@@ -235,10 +235,8 @@ class Archive:
 
     def _store(self, claim: Claim, area, data: bytes, sha: str, report) -> Outcome:
         key = self.blobs.put(data, sha)
-        stored_evidence = [(kind, hashlib.sha256(der).hexdigest(), der) for kind, der in report.evidence]
-        for _kind, esha, der in stored_evidence:
-            self.blobs.put(der, esha)
         now = datetime.now(timezone.utc)
+        stored_evidence = self.keep_evidence(report, now)
         with transaction(self.sessions) as s:
             doc = Document(
                 sha256=sha, size=len(data), pages=report.pages, storage_key=key, original_name=claim.name_nfc,
@@ -251,33 +249,60 @@ class Archive:
             ver = self.record_verification(s, doc, report, "ingest", stored_evidence, data=data)
             events.append(s, "received", doc.id, claim.id, name=claim.name, source=claim.meta.get("source"), size=len(data))
             events.append(s, "stored", doc.id, claim.id, sha256=sha, storage_key=key, evidence=len(stored_evidence))
+            # the evidence named in the hash-chained log: the proof that it existed then (archive.reverify)
             events.append(s, "verified", doc.id, claim.id, verification_id=ver.id, verdict=report.verdict,
-                          policy=report.policy, trust_fingerprint=report.trust_fingerprint)
+                          policy=report.policy, trust_fingerprint=report.trust_fingerprint,
+                          evidence=sorted(item.sha256 for item in stored_evidence))
             outcome = Outcome("archived", claim.name_nfc, sha, report.verdict, doc.id)
         area.release(claim)
         return outcome
 
+    def keep_evidence(self, report, obtained: datetime | None = None, trust=None) -> list:
+        """Store the report's evidence as objects (archive.evidence.Item each, with its source,
+        time and layers; `trust` the configuration it was gathered under, this archive's by
+        default)."""
+        from archive.evidence import items_of
+
+        items = items_of(report, trust or self.trust, obtained or datetime.now(timezone.utc), self._store_material())
+        for item in items:
+            self.blobs.put(item.der, item.sha256)
+        return items
+
+    def _store_material(self) -> frozenset[bytes]:
+        """The DER of everything in the local trust store (to tell its evidence from the run's);
+        read once, as the trust configuration was."""
+        if getattr(self, "_store_ders", None) is None:
+            from archive.trust.store import TrustStore
+
+            try:
+                self._store_ders = frozenset(der for ders in TrustStore(self.settings.home / "trust").material()
+                                             for der in ders)
+            except Exception:  # noqa: BLE001 - a store that cannot be read gave this run nothing
+                self._store_ders = frozenset()
+        return self._store_ders
+
     def record_verification(self, s, doc: Document, report, trigger: str, stored_evidence=None,
-                            data: bytes | None = None) -> Verification:
-        """One verification run with its layers, evidence and, given the original's bytes `data`,
-        its HTML report; the document shows its verdict."""
+                            data: bytes | None = None, *, as_of: str = "now", decision: str | None = "first",
+                            sets_verdict: bool = True) -> Verification:
+        """One verification run with its layers, evidence (archive.evidence.Items, stored) and,
+        given the original's bytes `data`, its HTML report. The document shows its verdict
+        unless `sets_verdict` is off (archive.reverify decides: a less founded result does not
+        replace a proven one)."""
         from archive.db.limits import note_truncated
+        from archive.evidence import layers_text
 
         self._warn_duplicate_number(s, doc, report)
         note_truncated(report, self.trust.policy)
         html_sha = self._keep_html_report(report, data)
         if stored_evidence is None:
-            stored_evidence = []
-            for kind, der in report.evidence:
-                esha = hashlib.sha256(der).hexdigest()
-                self.blobs.put(der, esha)
-                stored_evidence.append((kind, esha, der))
+            stored_evidence = self.keep_evidence(report)
         ver = Verification(
             document_id=doc.id, validation_time=_dt(report.validation_time) or datetime.now(timezone.utc),
             trigger=trigger, verdict=report.verdict,
             policy=report.policy, policy_sha256=report.policy_sha256, trust_fingerprint=report.trust_fingerprint,
             kyso_version=self.kyso_version, pyhanko_version=self.pyhanko_version,
             report=json.dumps(report.to_dict("en"), ensure_ascii=False), report_html_sha256=html_sha,
+            performed_at=datetime.now(timezone.utc), as_of=as_of, decision=decision,
         )
         s.add(ver)
         s.flush()
@@ -292,12 +317,15 @@ class Archive:
                 issuer_common_name=layer.chain[1] if len(layer.chain) > 1 else None,
             ))
         seen = set()
-        for kind, esha, _der in stored_evidence:
-            if esha not in seen:
-                seen.add(esha)
-                s.add(Evidence(verification_id=ver.id, kind=kind, sha256=esha, storage_key=self.blobs.key(esha)))
-        doc.verdict, doc.validation_time, doc.latest_verification_id = report.verdict, ver.validation_time, ver.id
-        apply_metadata(doc, report)
+        for item in stored_evidence:
+            if item.sha256 not in seen:
+                seen.add(item.sha256)
+                s.add(Evidence(verification_id=ver.id, kind=item.kind, sha256=item.sha256,
+                               storage_key=self.blobs.key(item.sha256), source=item.source, url=item.url,
+                               obtained_at=item.obtained, layers=layers_text(item.layers)))
+        if sets_verdict:
+            doc.verdict, doc.validation_time, doc.latest_verification_id = report.verdict, ver.validation_time, ver.id
+            apply_metadata(doc, report)
         return ver
 
     def _keep_html_report(self, report, data: bytes | None) -> str | None:
@@ -449,21 +477,3 @@ def apply_metadata(doc: Document, report) -> None:
     if report.pages is not None:
         doc.pages = report.pages
 
-
-def reverify(archive: Archive, doc_id: int, trigger: str = "reverify"):
-    """Verify an archived original again (new policy, trust or kyso version) and record it as a
-    new verification; earlier ones are kept. Returns the new report."""
-    with archive.sessions() as s:
-        doc = s.get(Document, doc_id)
-        sha, name = doc.sha256, doc.original_name
-    data = archive.blobs.get(sha)
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise RuntimeError(f"the stored original of document {doc_id} fails fixity; run 'kyso archive fixity'")
-    report = archive.verify(data, name)
-    with transaction(archive.sessions) as s:
-        doc = s.get(Document, doc_id)
-        previous = doc.verdict
-        ver = archive.record_verification(s, doc, report, trigger, data=data)
-        events.append(s, "re-verified", doc.id, verification_id=ver.id, verdict=report.verdict, previous=previous,
-                      policy=report.policy, trust_fingerprint=report.trust_fingerprint)
-    return report

@@ -24,7 +24,7 @@ from archive.lang import active, local, resolve
 # `--lang` of the commands that pass it on; None: the group's, else KYSO_LANG, else Vietnamese
 _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default=None)
 
-EXIT_PROBLEM, EXIT_QUARANTINED = 1, 4
+EXIT_PROBLEM, EXIT_QUARANTINED, EXIT_ARCHIVE = 1, 4, 5
 log = logging.getLogger(__name__)
 
 
@@ -248,6 +248,7 @@ def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issu
 def show(ref, as_json, lang):
     """Show one document (help: archive.cli.words, "archive show")."""
     from archive.db.queries import NotFound, document_detail, find_document, latest_report
+    from archive.evidence import enrich
     from archive.textsafe import for_terminal, json_line, report_for_terminal
     from verifier.report.render import render_text
 
@@ -258,7 +259,7 @@ def show(ref, as_json, lang):
             doc = find_document(s, ref)
         except NotFound as exc:
             raise click.ClickException(exc.text(lang)) from exc
-        detail = document_detail(s, doc)
+        detail = enrich(s, doc, document_detail(s, doc))
         report = latest_report(s, doc)
     if as_json:
         click.echo(json_line({**detail, "report": report}))
@@ -272,26 +273,52 @@ def show(ref, as_json, lang):
                        source=for_terminal(r["source"]), dup=say("show_duplicate", lang) if r["duplicate"] else ""))
     for v in detail["verifications"]:
         trigger = say(f"trigger.{v['trigger']}", lang) if f"trigger.{v['trigger']}" in MESSAGES else v["trigger"]
-        click.echo(say("show_verification", lang, at=local(v["validation_time"]), verdict=verdict_word(v["verdict"], lang),
-                       trigger=trigger, policy=for_terminal(v["policy"]), trust=v["trust_fingerprint"][:12],
-                       version=v["kyso_version"]))
+        line = say("show_verification", lang, at=local(v["validation_time"]), verdict=verdict_word(v["verdict"], lang),
+                   trigger=trigger, policy=for_terminal(v["policy"]), trust=v["trust_fingerprint"][:12],
+                   version=v["kyso_version"])
+        if v.get("as_of"):
+            line += say(f"show_as_of.{v['as_of']}", lang, ran=local(v.get("performed_at")))
+        if v.get("decision") and v["decision"] != "first":
+            line += "  — " + say("reverify_decision." + v["decision"], lang)
+        click.echo(line)
+    _echo_evidence(detail, lang)
     click.echo("")
     click.echo(render_text(report_for_terminal(report), lang))
+
+
+def _echo_evidence(detail: dict, lang: str) -> None:
+    """The evidence the document's verdict rests on: kind, SHA-256, source, when obtained, the
+    layers it served, the URL it was fetched from."""
+    from archive.textsafe import for_terminal
+
+    ver = next((v for v in detail["verifications"] if v["id"] == detail.get("verdict_verification_id")), None)
+    items = ver.get("evidence", []) if ver else []
+    if not items:
+        click.echo(say("show_evidence_none", lang))
+        return
+    click.echo(say("show_evidence_head", lang, verification=ver["id"], n=len(items)))
+    for e in items:
+        kind = f"evidence_kind.{e['kind']}"
+        source = f"evidence_source.{e['source'] or 'unknown'}"
+        click.echo(say("show_evidence_line", lang, kind=say(kind, lang) if kind in MESSAGES else e["kind"],
+                       sha=e["sha256"][:16], source=say(source, lang) if source in MESSAGES else for_terminal(e["source"]),
+                       obtained=local(e["obtained_at"]), layers=",".join(map(str, e["layers"])) or "-",
+                       url=f"  {for_terminal(e['url'])}" if e["url"] else ""))
 
 
 @archive_group.command("reverify")
 @click.option("--all", "all_", is_flag=True)
 @click.option("--since", type=DATE)
+@click.option("--now", "as_of_now", is_flag=True)
 @trust_options
 @policy_option
-def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
+def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
     """Verify archived documents again (help: archive.cli.words, "archive reverify")."""
     from sqlalchemy import select
 
-    from archive.ingest import reverify
     from archive.db.models import Document
     from archive.db.queries import _day_start
-    from archive.textsafe import for_terminal
+    from archive.reverify import StoredOriginalBroken, reverify, setup_differences
 
     lang = active()
     if not all_ and since is None:
@@ -299,20 +326,55 @@ def reverify_cmd(all_, since, trust, intermediate, crl, ocsp, online, no_trust_s
     settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     archive = open_archive(settings, trust_config(settings, request))
+    as_of_now = as_of_now or archive.trust.online  # fetching serves only a run as of now
     with archive.sessions() as s:
         q = select(Document.id).order_by(Document.id)
         if since is not None:
             q = q.where(Document.first_received_at >= _day_start(since))
         ids = list(s.execute(q).scalars())
-    changed = 0
+    differs = setup_differences(archive, ids)
+    for line in _setup_lines(differs, len(ids), lang):
+        click.echo(line, err=True)  # before it starts: the clerk may stop it and give the trust
+    counts = dict.fromkeys(("same", "changed", "less_founded", "conflict", "broken"), 0)
+    to_invalid = False
     for doc_id in ids:
-        with archive.sessions() as s:
-            before = s.get(Document, doc_id).verdict
-        report = reverify(archive, doc_id)
-        changed += report.verdict != before
-        click.echo(say("reverified_line", lang, id=doc_id, before=verdict_word(before, lang),
-                       after=verdict_word(report.verdict, lang), name=for_terminal(report.file)))
-    click.echo(say("reverified_total", lang, count=len(ids), changed=changed))
+        try:
+            outcome = reverify(archive, doc_id, now=as_of_now)
+        except StoredOriginalBroken as exc:  # this document, not the run: said, counted, next one
+            counts["broken"] += 1
+            click.echo(say("reverify_broken", lang, id=doc_id, state=say(f"fixity_state.{exc.state}", lang)), err=True)
+            continue
+        counts[outcome.decision] += 1
+        to_invalid |= outcome.decision == "changed" and outcome.after == "INVALID"
+        _echo_reverified(outcome, lang)
+    click.echo(say("reverify_summary", lang, count=len(ids) - counts["broken"], same=counts["same"], changed=counts["changed"],
+                   less=counts["less_founded"], conflict=counts["conflict"]))
+    if counts["broken"]:
+        click.echo(say("reverify_summary_broken", lang, n=counts["broken"]))
+    for line in _setup_lines(differs, len(ids), lang):
+        click.echo(line)
+    if counts["broken"]:
+        sys.exit(EXIT_ARCHIVE)
+    if counts["conflict"] or to_invalid:
+        sys.exit(EXIT_PROBLEM)
+
+
+def _setup_lines(differs: tuple[int, int], count: int, lang: str) -> list[str]:
+    trust_n, policy_n = differs
+    return ([say("reverify_trust_differs", lang, n=trust_n, count=count)] if trust_n else []) + (
+        [say("reverify_policy_differs", lang, n=policy_n, count=count)] if policy_n else [])
+
+
+def _echo_reverified(outcome, lang: str) -> None:
+    """One line per document: its verdict before and after, what the runs did, and each run's
+    result with the moment it judged at."""
+    from archive.textsafe import for_terminal
+
+    runs = "; ".join(say(f"reverify_as_of.{r.as_of}", lang, at=local(r.report.validation_time),
+                         verdict=verdict_word(r.report.verdict, lang)) for r in outcome.runs)
+    click.echo(say("reverified_line", lang, id=outcome.document_id, before=verdict_word(outcome.before, lang),
+                   after=verdict_word(outcome.after, lang), name=for_terminal(outcome.name)))
+    click.echo("        " + say(f"reverify_decision.{outcome.decision}", lang) + f" ({runs})")
 
 
 @archive_group.command("fixity")

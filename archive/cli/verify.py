@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -112,12 +113,18 @@ def batch_summary(results, lang: str) -> str:
 
 
 def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
+    """Each document re-verified as of its archived validation time with its stored evidence (and
+    as of now too with --online), every run recorded (archive.reverify); the exit code is that of
+    the verdicts the archive holds afterwards, which change only for a result at least as well
+    founded (each report is followed by the line that says so)."""
     from archive.cli.archive import open_archive
-    from archive.ingest import reverify
+    from archive.reverify import StoredOriginalBroken, reverify
     from archive import verify_pool
     from archive.db.queries import NotFound, find_document
+    from archive.lang import local
+    from archive.textsafe import json_line
 
-    from archive.cli.words import say
+    from archive.cli.words import say, verdict
 
     if files:
         raise click.UsageError(say("verify_both", lang))
@@ -125,16 +132,42 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     config = trust_config(settings, request)
     ocr_notice(config, lang)
     archive = open_archive(settings, config)
-    verdicts = []
+    ids = []
     for ref in refs:
         with archive.sessions() as s:
             try:
-                doc_id = find_document(s, ref).id
+                ids.append(find_document(s, ref).id)
             except NotFound as exc:
                 raise click.ClickException(exc.text(lang)) from exc
-        report = reverify(archive, doc_id, trigger="verify")
-        verdicts.append(report.verdict)
-        click.echo(verify_pool.render(report, lang, as_json, details))
+    from archive.cli.archive import _setup_lines
+    from archive.reverify import setup_differences
+
+    for line in _setup_lines(setup_differences(archive, ids), len(ids), lang):
+        click.echo(line, err=True)  # before it starts, as `archive reverify` says it
+    verdicts = []
+    for doc_id in ids:
+        try:
+            outcome = reverify(archive, doc_id, now=config.online, trigger="verify")
+        except StoredOriginalBroken as exc:  # an archive problem: exit 5, not INVALID's 1
+            problem = click.ClickException(say("reverify_broken", lang, id=doc_id,
+                                               state=say(f"fixity_state.{exc.state}", lang)).strip())
+            problem.exit_code = 5
+            raise problem from exc
+        verdicts.append(outcome.after)
+        standing = say("archived_standing", lang, id=doc_id, verdict=verdict(outcome.after, lang),
+                       decision=say(f"reverify_decision.{outcome.decision}", lang))
+        for run in outcome.runs:
+            if as_json:  # the report, and what the archive made of it
+                line = json.loads(verify_pool.render(run.report, lang, True, details))
+                line["archived"] = {"document_id": doc_id, "verification_id": run.verification_id, "as_of": run.as_of,
+                                    "decision": run.decision, "verdict": outcome.after}
+                click.echo(json_line(line))
+            else:
+                click.echo(say(f"reverify_as_of.{run.as_of}", lang, at=local(run.report.validation_time),
+                               verdict=verdict(run.report.verdict, lang)))
+                click.echo(verify_pool.render(run.report, lang, False, details))
+        if not as_json:
+            click.echo(standing)
     return exit_code(verdicts)
 
 

@@ -304,13 +304,28 @@ HELP: dict[str, tuple[str, str]] = {
                             "One JSON object (times in ISO 8601 with their offset)."),
     "archive show --lang": ("Ngôn ngữ hiển thị và của báo cáo: vi (mặc định, hoặc theo KYSO_LANG) hoặc en.",
                             "Language of the listing and the report: vi (the default, or KYSO_LANG) or en."),
-    "archive reverify": ("Kiểm tra lại văn bản đã lưu trữ (sau khi đổi chính sách hoặc kho tin cậy); mọi lần kiểm tra "
-                         "đều được giữ trong lịch sử.",
-                         "Verify archived documents again (after a policy or trust-store change); every run is "
-                         "kept in the history."),
+    "archive reverify": ("Kiểm tra lại văn bản đã lưu trữ (sau khi đổi chính sách hoặc kho tin cậy) tại thời điểm kiểm "
+                         "tra đã lưu, với bằng chứng (chứng thư số, CRL, OCSP) đã lưu, không tải gì qua mạng. Mỗi lần "
+                         "kiểm tra được giữ trong lịch sử; kết luận của văn bản chỉ đổi khi kết quả mới có căn cứ ít "
+                         "nhất bằng (một kết luận đã chứng minh không bao giờ thành 'Không xác định' vì thiếu dữ liệu). "
+                         "Mã thoát: 0 xong; 1 có văn bản chuyển sang Không hợp lệ hoặc kết quả mâu thuẫn cần người "
+                         "xem xét; 5 bản gốc đã lưu bị mất hoặc bị sửa.",
+                         "Verify archived documents again (after a policy or trust-store change) as of the archived "
+                         "validation time, with the stored evidence (certificates, CRLs, OCSP responses), fetching "
+                         "nothing. Every run is kept in the history; a document's verdict changes only for a result "
+                         "at least as well founded (a proven verdict never becomes INDETERMINATE for want of data). "
+                         "Exit codes: 0 done; 1 a document became INVALID or a contradicting result needs a person; "
+                         "5 a stored original is missing or altered."),
     "archive reverify --all": ("Mọi văn bản đã lưu trữ.", "Every archived document."),
     "archive reverify --since": ("Các văn bản nhận từ ngày này (dd/mm/yyyy hoặc yyyy-mm-dd).",
                                  "Documents received on or after this date (dd/mm/yyyy or yyyy-mm-dd)."),
+    # issue 15 (evidence15):
+    "archive reverify --now": ("Kiểm tra thêm một lần tại thời điểm hiện tại với bằng chứng mới (tải qua mạng khi có "
+                               "--online; --online bao hàm --now). Kết quả này chỉ quyết định khi lần kiểm tra tại "
+                               "thời điểm đã lưu không kết luận được.",
+                               "Also verify as of now with fresh evidence (fetched with --online, which implies "
+                               "--now). That result decides only when the run as of the archived time proves "
+                               "nothing."),
     "archive fixity": ("Tính lại mã băm của mọi tệp đã lưu (bản gốc và bằng chứng); mã thoát 1 nếu có tệp bị mất "
                        "hoặc bị sửa.",
                        "Re-hash every stored object (originals and evidence); exit 1 if any is missing or altered."),
@@ -489,8 +504,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_pages": ("?", "?"),
     "say_which": ("hãy chọn văn bản: --all hoặc --since DATE", "say which documents: --all or --since DATE"),
     "reverified_line": ("{id:>6}  {before:<15} -> {after:<15} {name}", "{id:>6}  {before:<15} -> {after:<15} {name}"),
-    "reverified_total": ("đã kiểm tra lại {count} văn bản, {changed} văn bản đổi kết luận",
-                         "{count} re-verified, {changed} changed verdict"),
     "fixity_state.missing": ("MẤT", "MISSING"),
     "fixity_state.altered": ("BỊ SỬA", "ALTERED"),
     "fixity_total": ("đã kiểm tra {checked} tệp, {problems} vấn đề", "{checked} objects checked, {problems} problems"),
@@ -587,6 +600,57 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vgca_refused": ("TỪ CHỐI      {name}: {why}", "REFUSED      {name}: {why}"),
     "vgca_total": ("danh sách VGCA: {imported} đã nhập, {skipped} bỏ qua (người dùng hoặc đã có), {refused} từ chối",
                    "VGCA list: {imported} imported, {skipped} skipped (end-entity or already present), {refused} refused"),
+    # issue 15 (evidence15): re-verification with the stored evidence, evidence in `archive show`
+    "reverify_trust_differs": (
+        "Lưu ý: cấu hình tin cậy của lần chạy này khác với cấu hình đã dùng cho {n}/{count} văn bản; kết quả kém căn "
+        "cứ hơn (ví dụ 'Không xác định' vì thiếu chứng thư gốc) sẽ không thay kết luận đã lưu. Hãy cho --trust như "
+        "khi nhận văn bản để kiểm tra lại đúng cách.",
+        "Note: the trust configuration of this run differs from the one recorded for {n} of {count} documents; "
+        "results less founded (e.g. INDETERMINATE for want of the anchor) will not replace their verdicts. Give "
+        "--trust as when they were archived to re-verify them properly."),
+    "reverify_policy_differs": (
+        "Lưu ý: chính sách kiểm tra của lần chạy này khác với chính sách đã dùng cho {n}/{count} văn bản.",
+        "Note: the policy of this run differs from the one recorded for {n} of {count} documents."),
+    "reverify_broken": ("{id:>6}  bản gốc đã lưu {state}: không kiểm tra lại được; hãy chạy 'kyso archive fixity'",
+                        "{id:>6}  stored original {state}: not re-verified; run 'kyso archive fixity'"),
+    "reverify_summary": (
+        "đã kiểm tra lại {count} văn bản: {same} giữ nguyên, {changed} đổi kết luận, {less} giữ kết luận cũ vì kết "
+        "quả mới ít căn cứ hơn, {conflict} mâu thuẫn cần người xem xét",
+        "{count} re-verified: {same} kept the same verdict, {changed} changed verdict, {less} kept their verdict "
+        "because the new result is less founded, {conflict} contradicting results need a person"),
+    "reverify_summary_broken": ("{n} văn bản có bản gốc đã lưu bị mất hoặc bị sửa, không được kiểm tra lại",
+                                "{n} documents whose stored original is missing or altered were not re-verified"),
+    "reverify_as_of.archived": ("tại thời điểm đã lưu {at}, với bằng chứng đã lưu: {verdict}",
+                                "as of the archived time {at}, with the stored evidence: {verdict}"),
+    "reverify_as_of.now": ("tại thời điểm hiện tại {at}: {verdict}", "as of now {at}: {verdict}"),
+    "reverify_decision.same": ("kết luận giữ nguyên", "verdict unchanged"),
+    "reverify_decision.changed": ("kết luận đã đổi", "verdict changed"),
+    "reverify_decision.less_founded": ("giữ kết luận đã lưu: kết quả mới ít căn cứ hơn",
+                                       "verdict kept: the new result is less founded"),
+    "reverify_decision.conflict": ("giữ kết luận đã lưu: kết quả mới mâu thuẫn với kết luận đã chứng minh, cần người "
+                                   "xem xét", "verdict kept: the new result contradicts a proven one; a person must look"),
+    "reverify_decision.not_used": ("không dùng: kết quả tại thời điểm đã lưu đã đủ căn cứ",
+                                   "not used: the result as of the archived time is founded"),
+    "reverify_decision.first": ("lần kiểm tra đầu tiên", "first verification"),
+    "archived_standing": ("Văn bản #{id}: kết luận lưu trữ {verdict} ({decision})",
+                          "Document #{id}: archived verdict {verdict} ({decision})"),
+    "show_as_of.archived": ("  (tại thời điểm đã lưu; chạy lúc {ran})", "  (as of the archived time; run {ran})"),
+    "show_as_of.now": ("", ""),
+    "show_evidence_head": ("Bằng chứng của kết luận (lần kiểm tra #{verification}, {n} mục):",
+                           "Evidence of the verdict (verification #{verification}, {n} items):"),
+    "show_evidence_none": ("Bằng chứng của kết luận: không có mục nào được lưu.",
+                           "Evidence of the verdict: none stored."),
+    "show_evidence_line": ("  {kind:<13} {sha}  {source:<17} {obtained:<16}  chữ ký {layers}{url}",
+                           "  {kind:<13} {sha}  {source:<17} {obtained:<16}  layers {layers}{url}"),
+    "evidence_kind.certificate": ("chứng thư số", "certificate"),
+    "evidence_kind.crl": ("CRL", "CRL"),
+    "evidence_kind.ocsp": ("phản hồi OCSP", "OCSP response"),
+    "evidence_kind.timestamp": ("dấu thời gian", "timestamp"),
+    "evidence_source.embedded": ("nhúng trong tệp", "embedded"),
+    "evidence_source.store": ("kho tin cậy", "trust store"),
+    "evidence_source.run": ("cho khi chạy", "given for the run"),
+    "evidence_source.fetched": ("tải qua mạng", "fetched"),
+    "evidence_source.unknown": ("không rõ nguồn", "source unknown"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.

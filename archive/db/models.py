@@ -38,8 +38,10 @@ class Document(Base):
     storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
     original_name: Mapped[str] = mapped_column(Text, nullable=False)  # first received name, NFC
     first_received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    verdict: Mapped[str] = mapped_column(String(16), nullable=False)  # of the latest verification
-    validation_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # of the latest verification
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)  # of latest_verification_id
+    validation_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # of latest_verification_id
+    # the verification the verdict comes from: the latest, unless a later run was less founded
+    # (archive.reverify: a current verdict changes only for a result at least as well founded)
     latest_verification_id: Mapped[int | None] = mapped_column(Integer)
     # Decree 30/2020 Appendix VI metadata (docs/decree30.md §3), filled when the report carries it
     type_name: Mapped[str | None] = mapped_column(String(120))
@@ -97,6 +99,12 @@ class Verification(Base):
     report: Mapped[str] = mapped_column(Text, nullable=False)  # the full JSON report (English text)
     # the HTML report made when it ran (Vietnamese, with its pictures), a stored object; None before schema 0003
     report_html_sha256: Mapped[str | None] = mapped_column(String(64))
+    # schema 0005 (None before): when the run happened (validation_time is the moment it judged
+    # at), which moment that was (now | archived: as of the archived validation time, with the
+    # stored evidence) and what it did to the document's verdict (archive.reverify.DECISIONS)
+    performed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[str | None] = mapped_column(String(16))
+    decision: Mapped[str | None] = mapped_column(String(24))
 
     document: Mapped[Document] = relationship(back_populates="verifications")
     layers: Mapped[list[LayerRow]] = relationship(order_by="LayerRow.layer")
@@ -133,6 +141,12 @@ class Evidence(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # certificate | crl | ocsp | timestamp
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     storage_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    # schema 0005 (None before): embedded | store | run | fetched, the URL it was fetched from,
+    # when it was obtained, and the layer numbers it served ("1,3")
+    source: Mapped[str | None] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    obtained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    layers: Mapped[str | None] = mapped_column(String(255))
 
     __table_args__ = (UniqueConstraint("verification_id", "sha256"),)
 

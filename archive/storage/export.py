@@ -28,6 +28,9 @@ def export(archive, ref: str, to: Path) -> Path:
         ver = s.get(Verification, doc.latest_verification_id)
         report = json.loads(ver.report)
         evidence = [(e.kind, e.sha256) for e in ver.evidence]
+        from archive.evidence import export_listing
+
+        listing = export_listing(s, doc, ver.id)  # every verification's, with its provenance
         seq, tip = events.head(s)  # the chain as it stood: a later copy of the archive must still hold it
     target = to / f"kyso-{doc.id}-{doc.sha256[:12]}"
     try:
@@ -41,11 +44,13 @@ def export(archive, ref: str, to: Path) -> Path:
     files["data/report.en.txt"] = _text(report, "en").encode()
     files["data/metadata.json"] = json.dumps(detail, ensure_ascii=False, indent=2).encode()
     files["data/audit-head.json"] = json.dumps({"seq": seq, "hash": tip}).encode()
-    ext = {"certificate": "cer", "crl": "crl", "ocsp": "ocsp", "timestamp": "tst"}
     kept = []
-    for kind, sha in evidence:
-        kept.append((kind, archive.blobs.get(sha)))
-        files[f"data/evidence/{kind}-{sha[:16]}.{ext.get(kind, 'der')}"] = kept[-1][1]
+    for item in listing:
+        der = archive.blobs.get(item["sha256"])
+        if (item["kind"], item["sha256"]) in evidence:
+            kept.append((item["kind"], der))
+        files[item["file"]] = der
+    files["data/evidence.json"] = json.dumps(listing, ensure_ascii=False, indent=2).encode()
     files["data/report.etsi.xml"] = _etsi(report, kept, files["data/original.pdf"])
     if hashlib.sha256(files["data/original.pdf"]).hexdigest() != doc.sha256:
         raise ExportError(Phrase(

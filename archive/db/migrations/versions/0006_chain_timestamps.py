@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0006'
-down_revision = '0003'  # re-pointed at merge
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
