@@ -29,6 +29,16 @@ The row "p005-l03 +100k CRL" is the reference with a 100,000-entry CRL of its CA
 The rendered comparison's cost (issue 14) follows the targets: bench/render_bench.py, per layer and
 per page, with kyso's medians above as its baseline.
 
+Real documents (issue 20; `--real` runs this section alone): the documents of ../shared/realdocs
+as a corpus of their own, kyso warm (1 core) against pdfsig and naive pyHanko on each, the total
+and the worst document, and kyso's time split by pass, measured inside the same warm calls:
+  diff         pyHanko's validation of the layers with kyso's difference analysis (verify minus the rest)
+  structure    verifier.structure.checks.check (bytes between revisions, xref, objects)
+  profile      verifier.decree30.profile.describe (metadata, Decree 30 profile, painted text)
+  overlaps     verifier.structure.checks.check_overlaps
+  rendered     verifier.signatures.displayed.review (the rendered comparison)
+  ocr          what --ocr adds (verify with trust.ocr on, minus off): OCR reads pages with no text
+
 The 3-layer reference is p005-l03 (5 pages, 3 signatures), as in the issue. Peak memory is the
 child's VmHWM, read from /proc while it runs: ru_maxrss of a child carries this (large) process's
 high-water mark across fork and exec on Linux.
@@ -241,11 +251,107 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+# -- real documents (issue 20) -------------------------------------------------------------------
+
+PASSES = (("structure", "verifier.structure.checks", "check"), ("profile", "verifier.decree30.profile", "describe"),
+          ("overlaps", "verifier.structure.checks", "check_overlaps"), ("rendered", "verifier.signatures.displayed", "review"))
+REAL_TARGET_MS = 1000  # issue 20: no real document over a second warm
+
+
+def _timed_passes(spent: dict[str, float]):
+    """Each pass of PASSES wrapped where verifier.document calls it, adding its milliseconds to
+    `spent`; returns the function that puts the originals back."""
+    import importlib
+
+    import verifier.document as document
+
+    undo = []
+    for name, module, attribute in PASSES:
+        owner = importlib.import_module(module)
+        original = getattr(owner, attribute)
+
+        def timed(*args, _original=original, _name=name, **kwargs):
+            t = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + (time.perf_counter() - t) * 1000
+
+        setattr(owner, attribute, timed)
+        undo.append((owner, attribute, original))
+    del document
+    return lambda: [setattr(owner, attribute, original) for owner, attribute, original in undo]
+
+
+def real_section(reps: int) -> None:
+    """The table of ../shared/realdocs: kyso warm, split by pass, beside pdfsig and naive pyHanko."""
+    paths = sorted(REALDOCS.glob("*.pdf")) if REALDOCS.exists() else []
+    if not paths:
+        print(f"\nreal documents: {REALDOCS} not found, section skipped")
+        return
+    from verifier.document import verify_pdf
+    from verifier.trust.config import TrustConfig
+
+    def config(ocr: bool):
+        trust = TrustConfig()
+        for pem in sorted((REALDOCS.parent / "trust").glob("*.pem")):
+            trust.add_bundle(pem.read_bytes())
+        trust.ocr = ocr
+        return trust
+
+    plain, with_ocr = config(False), config(True)
+    naive = naive_side({p.name: p for p in paths})
+    verify_pdf(paths[0].read_bytes(), plain)  # first-call imports are no document's cost
+    rows = {}
+    for p in paths:
+        data = p.read_bytes()
+        runs: dict[str, list[float]] = {}
+        for rep in range(reps):
+            spent: dict[str, float] = {}
+            restore = _timed_passes(spent)
+            try:
+                t = time.perf_counter()
+                verify_pdf(data, plain)
+                total = (time.perf_counter() - t) * 1000
+            finally:
+                restore()
+            runs.setdefault("kyso", []).append(total)
+            for name, *_ in PASSES:
+                runs.setdefault(name, []).append(spent.get(name, 0.0))
+            runs.setdefault("diff", []).append(total - sum(spent.values()))
+            if rep == 0:  # once: naive pyHanko takes tens of seconds on the tagged decrees
+                t = time.perf_counter()
+                verify_pdf(data, with_ocr)
+                runs.setdefault("ocr", []).append(max(0.0, (time.perf_counter() - t) * 1000 - statistics.median(runs["kyso"])))
+                runs.setdefault("naive", []).append(naive(p.name, data))
+            if shutil.which("pdfsig"):
+                runs.setdefault("pdfsig", []).append(run_process(pdfsig_argv(p))[0])
+        rows[p.name] = {k: statistics.median(v) for k, v in runs.items()}
+    cols = ("kyso", "diff", "structure", "profile", "overlaps", "rendered", "ocr", "pdfsig", "naive")
+    print(f"\nreal documents ({len(rows)} in {REALDOCS}; ms, medians of {reps} warm runs, 1 core; "
+          f"ocr and naive once; pdfsig one process call per run):")
+    print(f"  {'document':<28}" + "".join(f"{c:>10}" for c in cols) + f"{'kyso/pdfsig':>12}")
+    for name, r in rows.items():
+        ratio = r["kyso"] / r["pdfsig"] if r.get("pdfsig") else None
+        print(f"  {name[:27]:<28}" + "".join(f"{r.get(c, float('nan')):10.1f}" for c in cols)
+              + (f"{ratio:12.1f}" if ratio else f"{'-':>12}"))
+    total = {c: sum(r.get(c, 0.0) for r in rows.values()) for c in cols}
+    print(f"  {'total':<28}" + "".join(f"{total[c]:10.1f}" for c in cols)
+          + (f"{total['kyso'] / total['pdfsig']:12.1f}" if total["pdfsig"] else f"{'-':>12}"))
+    worst = max(rows, key=lambda n: rows[n]["kyso"])
+    print(f"  worst document: {worst} {rows[worst]['kyso']:.0f} ms; no real document over {REAL_TARGET_MS} ms warm: "
+          f"{'met' if rows[worst]['kyso'] <= REAL_TARGET_MS else 'NOT met'}")
+    if total["pdfsig"]:
+        print(f"  the whole corpus: kyso {total['kyso']:.0f} ms, pdfsig {total['pdfsig']:.0f} ms "
+              f"({total['kyso'] / total['pdfsig']:.1f} x), naive pyHanko {total['naive']:.0f} ms")
+
+
 # -- measuring ---------------------------------------------------------------------------------
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, no real documents")
+    ap.add_argument("--real", action="store_true", help="the real documents' section only (issue 20)")
     ap.add_argument("--naive-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.naive_worker:
@@ -253,6 +359,9 @@ def main() -> int:
     from verifier.patches import install
 
     patched = install()  # kyso's side as the kyso command runs, before the corpus's signing imports pyhanko.sign
+    if args.real:
+        real_section(reps=3)
+        return 0
     reps_warm, reps_proc = (3, 1) if args.quick else (3, 2)
     cores = workers()
 
@@ -389,6 +498,9 @@ def main() -> int:
     print(f"  cold seed plan >= 2 x faster than pyhanko sign validate: {verdict(pc and pc / kc >= 2)}; "
           f"kyso --help < 0.3 s: {verdict(help_ms < 300)}")
     print(f"  peak memory < 300 MB on {BIG}: {verdict(peak.get(BIG) and peak[BIG] < 300)}")
+
+    if not args.quick:
+        real_section(reps=reps_warm)
 
     import render_bench  # issue 14: the rendered comparison's cost per layer and per page
 

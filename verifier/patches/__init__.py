@@ -19,6 +19,7 @@ and kyso verifies as it does with these releases, only slower.
   nameprep   certificate names are prepared (RFC 4518) once per encoding (PATCHES)
   pathshare  a certificate path is validated once per validation context (PATCHES)
   diffshare  the orphans of a revision are searched once per document (PATCHES)
+  usages     the paths to an object a later revision wrote are found from the object (PATCHES)
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ PATCHES = (
     ("asn1crypto.x509", "RelativeDistinguishedName._get_values", "verifier.patches.nameprep", "_get_values"),
     ("pyhanko.sign.validation.generic_cms", "find_valid_path", "verifier.patches.pathshare", "find_valid_path"),
     ("pyhanko.sign.diff_analysis.policies", "_find_orphans", "verifier.patches.diffshare", "find_orphans"),
+    ("pyhanko.pdf_utils.reader", "HistoricalResolver._load_reverse_xref_cache", "verifier.patches.usages",
+     "load_reverse_xref_cache"),
+    ("pyhanko.pdf_utils.reader", "HistoricalResolver._get_usages_of_ref", "verifier.patches.usages", "get_usages_of_ref"),
 )
 
 _state = {"installed": False}

@@ -118,6 +118,7 @@ class Layout:
         self._objects: dict[int, rawpdf.IndirectObject | Exception] = {}
         self._objstm: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
         self._objstm_data: dict[tuple[int, int], bytes] = {}
+        self._objstm_at: dict[tuple, tuple[int, int]] = {}  # (stream, its location) -> first key read
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -243,6 +244,16 @@ class Layout:
             from pyhanko.pdf_utils import generic
             from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
+            # the revisions that resolve the stream to the same place read the same bytes: it is
+            # decoded and parsed once for all of them (structure checks ask per revision)
+            where = (stream_num, self.location(revision, stream_num))
+            same = self._objstm_at.get(where)
+            if same is not None:
+                self._objstm[key] = self._objstm[same]
+                if same in self._objstm_data:
+                    self._objstm_data[key] = self._objstm_data[same]
+                return self._objstm[key]
+            self._objstm_at[where] = key
             try:
                 stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
                 decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
