@@ -201,9 +201,11 @@ def test_list_and_search_print_a_header_row_and_json(archive_env):
     assert nothing.strip() == "no documents match"
 
 
-def test_search_refuses_text_no_database_takes(archive_env):
+def test_search_refuses_text_no_database_takes_and_no_words(archive_env):
     result = run_cli(archive_env, "archive", "search", "a\x00b", codes=(2,))
     assert "TEXT" in result.output and "NUL" in result.output
+    result = run_cli(archive_env, "archive", "search", "  ", "\u0301", codes=(2,))
+    assert "no word to search for" in result.output
 
 
 def test_the_model_keeps_the_folded_columns_on_every_write(archive_env):

@@ -48,7 +48,14 @@ def list_cmd(**options):
 def search_cmd(text, **options):
     """Free-text search over number, subject, issuer and signers (help: archive.cli.words,
     "archive search")."""
-    _find(" ".join(text), **options)
+    from archive.cli.words import say
+    from archive.db.folded import folded
+    from archive.lang import resolve
+
+    words = " ".join(text)
+    if not folded(words):  # only spaces or marks: it would list every document
+        raise click.UsageError(say("search_no_words", resolve(options["lang"])))
+    _find(words, **options)
 
 
 def _find(text, verdict, signer, agency, type_name, number, name, issued_from, issued_to, received_from, received_to,

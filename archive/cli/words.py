@@ -472,6 +472,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pki.test": ("thử nghiệm", "test"),
     "role.intermediate": ("chứng thư trung gian", "intermediate"),
     "role.anchor": ("chứng thư gốc", "anchor"),
+    # issue 18 (search18):
+    "search_no_words": ("không có từ nào để tìm; hãy cho ít nhất một từ, ví dụ: kyso archive search ke hoach",
+                        "no word to search for; give at least one, e.g. kyso archive search ke hoach"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.
