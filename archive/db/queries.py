@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from archive.db.folded import folded, notation_key
