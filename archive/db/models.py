@@ -13,8 +13,9 @@ with `_` (`signer.common_name` -> `signer_common_name`), numbers a person reads 
 evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
 events       the append-only, hash-chained log; chain_head holds its tip
 
-Columns ending in `_folded` are the search forms of the columns they are named after
-(archive.db.folded): kept here on every write, never set by hand, never shown.
+Columns ending in `_folded` are the search forms of the columns they are named after, and
+documents.text_folded that of the words `kyso archive search` reads (archive.db.folded): kept
+here on every write, never set by hand, never shown.
 """
 
 from __future__ import annotations
