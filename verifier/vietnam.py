@@ -18,9 +18,14 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
+_D = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d", "Ɖ": "D", "ɖ": "d"})
+
+
 def fold(text: str | None) -> str:
     """Case- and diacritic-insensitive comparison form with single spaces ("Đào  tạo" → "dao
-    tao"); đ is replaced by hand because Unicode gives it no decomposition."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    tao", "Thuỷ" and "Thủy" → "thuy"); đ is replaced by hand because Unicode gives it no
+    decomposition, and so are its look-alikes Ð (U+00D0) and Ɖ (U+0189), which old converters
+    and keyboard layouts type for Đ."""
+    text = nfc(text).translate(_D)
     decomposed = unicodedata.normalize("NFD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())

@@ -192,53 +192,15 @@ def archive_group():
     """Search, show, re-verify, check and export archived documents (help: archive.cli.words)."""
 
 
-@archive_group.command("list")
-@click.option("--verdict", type=click.Choice(["VALID", "INVALID", "INDETERMINATE"], case_sensitive=False))
-@click.option("--signer")
-@click.option("--agency")
-@click.option("--type", "type_name")
-@click.option("--number")
-@click.option("--name")
-@click.option("--issued-from", type=DATE)
-@click.option("--issued-to", type=DATE)
-@click.option("--received-from", type=DATE)
-@click.option("--received-to", type=DATE)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
-@click.option("--json", "as_json", is_flag=True)
-@_LANG
-def list_cmd(verdict, signer, agency, type_name, number, name, issued_from, issued_to, received_from, received_to, limit, offset, as_json, lang):
-    """List archived documents, newest first (help: archive.cli.words, "archive list")."""
-    from archive.db.limits import FilterError
-    from archive.db.queries import Filters, document_summary, list_documents
-    from archive.textsafe import for_terminal, json_line
+# `archive list` and `archive search` live in archive.cli.search (finding documents)
+def _add_finding_commands() -> None:
+    from archive.cli.search import list_cmd, search_cmd
 
-    lang = resolve(lang)
-    archive = open_archive()
-    f = Filters(verdict, signer, agency, type_name, number, issued_from, issued_to, received_from, received_to, name)
-    with archive.sessions() as s:
-        try:
-            docs = list_documents(s, f, limit, offset)
-        except FilterError as exc:
-            raise click.UsageError(exc.text(lang)) from exc
-        rows = [document_summary(s, d) for d in docs]
-    if as_json:
-        for row in rows:
-            click.echo(json_line(row))
-        return
-    if not rows:
-        click.echo(say("no_match", lang))
-        return
-    head = dict(zip(("id", "verdict", "received", "sha", "number", "name"), say("list_columns", lang)))
-    click.echo(say("list_header", lang, **head))
-    for r in rows:
-        # the verdict column first and from kyso alone; every value a document or a file name
-        # brought is escaped, so none can redraw the line
-        signers = ", ".join(for_terminal(n) for n in filter(None, dict.fromkeys(l["signer_common_name"] for l in r["layers"])))
-        number = for_terminal(f"{r['code_number'] or ''}/{r['code_notation']}" if r["code_notation"] else "")
-        click.echo(say("list_header", lang, id=r["id"], verdict=verdict_word(r["verdict"], lang), received=local(r["received_at"]),
-                       sha=r["sha256"][:12], number=number, name=f"{for_terminal(r['name'])}  [{signers}]"))
-    click.echo(say("local_time_note", lang))
+    archive_group.add_command(list_cmd)
+    archive_group.add_command(search_cmd)
+
+
+_add_finding_commands()
 
 
 @archive_group.command("show")

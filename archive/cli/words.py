@@ -265,13 +265,15 @@ HELP: dict[str, tuple[str, str]] = {
                 "Search, show, re-verify, check and export archived documents."),
     "archive list": (
         """Liệt kê văn bản đã lưu trữ, mới nhất trước. Ngày lọc viết dd/mm/yyyy hoặc yyyy-mm-dd;
-        thời gian hiển thị theo giờ Việt Nam.
+        thời gian hiển thị theo giờ Việt Nam. Bộ lọc chữ không phân biệt chữ hoa, chữ thường và
+        dấu ("trinh van nam", "SO GIAO DUC", "45/KH-SGDDT").
 
         \b
         Ví dụ:
           kyso archive list --verdict INVALID --received-from 01/01/2026""",
         """List archived documents, newest first. Filter dates as dd/mm/yyyy or yyyy-mm-dd; times
-        are shown in Vietnam time.
+        are shown in Vietnam time. Text filters ignore case and diacritics ("trinh van nam",
+        "SO GIAO DUC", "45/KH-SGDDT").
 
         \b
         Example:
@@ -448,7 +450,34 @@ HELP: dict[str, tuple[str, str]] = {
         Examples:
           kyso certs import-vgca gca.ctl""",
     ),
+    # issue 18 (search18):
+    "archive search": (
+        """Tìm văn bản đã lưu trữ theo chữ: mọi từ tìm kiếm phải có trong số, ký hiệu, trích yếu, loại
+        văn bản, cơ quan ban hành, nơi ban hành hoặc tên một người ký. Không phân biệt chữ hoa, chữ
+        thường và dấu: "Binh Phuoc" tìm thấy "Bình Phước", "SGDDT" tìm thấy "SGDĐT", "Thuỷ" tìm
+        thấy "Thủy". Nhận cùng các bộ lọc và cách in như 'kyso archive list'.
+
+        \b
+        Ví dụ:
+          kyso archive search ke hoach binh phuoc
+          kyso archive search 45/KH-SGDDT --verdict VALID --json""",
+        """Search archived documents by their words: every word of TEXT must appear in the number,
+        notation, subject, document type, issuing agency, place or the name of a signer. Case, tone
+        marks and other diacritics are ignored (D also finds the barred D), so words may be typed
+        without them. Takes the same filters and output options as 'kyso archive list'.
+
+        \b
+        Examples:
+          kyso archive search ke hoach binh phuoc
+          kyso archive search 45/KH-SGDDT --verdict VALID --json""",
+    ),
+    "archive list --lang": ("Ngôn ngữ hiển thị: vi (mặc định, hoặc theo KYSO_LANG) hoặc en.",
+                            "Language of the listing: vi (the default, or KYSO_LANG) or en."),
 }
+
+# issue 18 (search18): `archive search` takes the filters of `archive list`, worded the same
+HELP.update({"archive search" + key.removeprefix("archive list"): text
+             for key, text in list(HELP.items()) if key.startswith("archive list --")})
 
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -651,6 +680,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evidence_source.run": ("cho khi chạy", "given for the run"),
     "evidence_source.fetched": ("tải qua mạng", "fetched"),
     "evidence_source.unknown": ("không rõ nguồn", "source unknown"),
+    # issue 18 (search18):
+    "search_no_words": ("không có từ nào để tìm; hãy cho ít nhất một từ, ví dụ: kyso archive search ke hoach",
+                        "no word to search for; give at least one, e.g. kyso archive search ke hoach"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.

@@ -96,8 +96,9 @@ def check_filters(filters) -> None:
         "type_name": column_limit(Document, "type_name"),
         "number": number_limit,
         "name": NAME_FILTER_LIMIT,
+        "text": NAME_FILTER_LIMIT,  # `kyso archive search TEXT`: words of several columns
     }
-    option = {"type_name": "--type"}
+    option = {"type_name": "--type", "text": "TEXT"}
     for key, limit in limits.items():
         value = getattr(filters, key)
         if value is None:

@@ -13,6 +13,10 @@ with `_` (`signer.common_name` -> `signer_common_name`), numbers a person reads 
 evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
 events       the append-only, hash-chained log; chain_head holds its tip
 chain_timestamps RFC 3161 tokens over the chain head at some event (archive.ltv.chainstamp)
+
+Columns ending in `_folded` are the search forms of the columns they are named after, and
+documents.text_folded that of the words `kyso archive search` reads (archive.db.folded): kept
+here on every write, never set by hand, never shown.
 """
 
 from __future__ import annotations
@@ -23,9 +27,18 @@ from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, 
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from archive.db.folded import FOLDED
+
 
 class Base(DeclarativeBase):
     pass
+
+
+def _folded(table: str, column: str):
+    """A folded search column, made on insert from the row's own values (also for a Core insert
+    that does not name it); updates through the ORM refresh it (_install_folding)."""
+    make = FOLDED[table][column]
+    return mapped_column(Text, default=lambda context: make(context.get_current_parameters()))
 
 
 class Document(Base):
@@ -54,6 +67,11 @@ class Document(Base):
     signer_position: Mapped[str | None] = mapped_column(String(255))
     signer_name: Mapped[str | None] = mapped_column(String(255))
     priority: Mapped[str | None] = mapped_column(String(40))
+    # search forms (archive.db.folded): --type, --number's notation, --agency, free text
+    type_name_folded: Mapped[str | None] = _folded("documents", "type_name_folded")
+    code_notation_folded: Mapped[str | None] = _folded("documents", "code_notation_folded")
+    organ_name_folded: Mapped[str | None] = _folded("documents", "organ_name_folded")
+    text_folded: Mapped[str | None] = _folded("documents", "text_folded")
 
     receipts: Mapped[list[Receipt]] = relationship(back_populates="document", order_by="Receipt.id")
     verifications: Mapped[list[Verification]] = relationship(back_populates="document", order_by="Verification.id")
@@ -64,6 +82,7 @@ class Document(Base):
         Index("ix_documents_issued", "issued_date"),
         Index("ix_documents_organ", "organ_name"),
         Index("ix_documents_notation", "code_notation", "code_number"),
+        Index("ix_documents_code_notation_folded", "code_notation_folded", "code_number"),
     )
 
 
@@ -79,6 +98,7 @@ class Receipt(Base):
     source: Mapped[str] = mapped_column(Text, nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
     duplicate: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    name_folded: Mapped[str | None] = _folded("receipts", "name_folded")  # --name
 
     document: Mapped[Document] = relationship(back_populates="receipts")
 
@@ -131,6 +151,7 @@ class LayerRow(Base):
     certificate_sha256: Mapped[str | None] = mapped_column(String(64))  # joins evidence.sha256
     certificate_serial: Mapped[str | None] = mapped_column(String(80))
     issuer_common_name: Mapped[str | None] = mapped_column(String(255))  # chain[1]: who issued the certificate
+    signer_common_name_folded: Mapped[str | None] = _folded("layers", "signer_common_name_folded")  # --signer, --agency
 
 
 class Evidence(Base):
@@ -209,3 +230,31 @@ def _install_limits() -> None:
 
 
 _install_limits()
+
+
+def _install_folding() -> None:
+    """A row changed through the ORM gets its folded columns made again from its new values
+    (inserts are served by the column defaults)."""
+    from sqlalchemy import event
+
+    class _Values:
+        def __init__(self, target):
+            self.target = target
+
+        def get(self, key, default=None):
+            return getattr(self.target, key, default)
+
+    for model in (Document, LayerRow, Receipt):
+        makers = FOLDED[model.__tablename__]
+
+        def refold(_mapper, _connection, target, makers=makers):
+            values = _Values(target)
+            for column, make in makers.items():
+                value = make(values)
+                if getattr(target, column) != value:
+                    setattr(target, column, value)
+
+        event.listen(model, "before_update", refold)
+
+
+_install_folding()

@@ -1,4 +1,11 @@
-"""Finding archived documents: by id or SHA-256, and by the filters of `kyso archive list`."""
+"""Finding archived documents: by id or SHA-256, and by the filters of `kyso archive list` and
+the words of `kyso archive search`.
+
+Every text filter compares folded text (archive.db.folded): the filter is folded in Python and
+matched against the `_folded` columns, so "Binh Phuoc", "BỘ NGOẠI GIAO", a name typed in NFD,
+"Thuỷ" for "Thủy" and "45/KH-SGDDT" for "45/KH-SGDĐT" find the same documents in SQLite and
+PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,10 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from archive.db.folded import folded, notation_key
 from archive.db.models import Document, LayerRow, Receipt, Verification
 from archive.lang import iso
 from verifier.report.codes import Phrase
@@ -57,6 +65,7 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     name: str | None = None
+    text: str | None = None  # free text: every word in the number, subject, issuer or a signer
 
 
 def _day_start(d: date) -> datetime:
@@ -71,25 +80,42 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) -> list[Document]:
-    """Raises archive.db.limits.FilterError for a filter no database can take."""
-    from archive.db.limits import check_filters
+def _contains(column, text: str):
+    """`column` (a folded column) contains the folded `text`."""
+    return column.like(_like(folded(text)), escape="\\")
 
-    check_filters(f)
-    q = select(Document)
+
+def _latest_layer(*conds):
+    """Some layer of the document's latest verification meets `conds`."""
+    return exists().where(and_(LayerRow.verification_id == Document.latest_verification_id, *conds))
+
+
+def _number(text: str):
+    number, slash, notation = text.strip().partition("/")
+    number, notation = number.strip(), notation.strip()
+    if slash and number and notation:
+        return and_(Document.code_number == number, Document.code_notation_folded == notation_key(notation))
+    if slash:  # "/KH-SGDĐT" or "45/": the part given
+        return Document.code_notation_folded == notation_key(notation) if notation else Document.code_number == number
+    if number.isdigit():
+        return Document.code_number == number
+    return Document.code_notation_folded == notation_key(number)
+
+
+def _word(word: str):
+    """One word of a free-text search: in the document's own text or a signer's name."""
+    return or_(_contains(Document.text_folded, word), _latest_layer(_contains(LayerRow.signer_common_name_folded, word)))
+
+
+def conditions(f: Filters) -> list:
+    """The WHERE conditions of the filters (all must hold)."""
     conds = []
     if f.verdict:
         conds.append(Document.verdict == f.verdict.upper())
-    if f.type_name:
-        conds.append(func.lower(Document.type_name).like(_like(f.type_name.lower()), escape="\\"))
-    if f.number:
-        number, _, notation = f.number.partition("/")
-        if notation:
-            conds.append(and_(Document.code_number == number, Document.code_notation == notation))
-        elif number.isdigit():
-            conds.append(Document.code_number == number)
-        else:
-            conds.append(Document.code_notation == number)
+    if f.type_name and folded(f.type_name):
+        conds.append(_contains(Document.type_name_folded, f.type_name))
+    if f.number and f.number.strip():
+        conds.append(_number(f.number))
     if f.issued_from:
         conds.append(Document.issued_date >= f.issued_from)
     if f.issued_to:
@@ -98,18 +124,26 @@ def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) ->
         conds.append(Document.first_received_at >= _day_start(f.received_from))
     if f.received_to:
         conds.append(Document.first_received_at < _day_start(date.fromordinal(f.received_to.toordinal() + 1)))
-    if f.name:
-        conds.append(exists().where(and_(Receipt.document_id == Document.id, func.lower(Receipt.name_nfc).like(_like(f.name.lower()), escape="\\"))))
-    for text, role in ((f.signer, None), (f.agency, "agency")):
-        if text:
-            layer_cond = [LayerRow.verification_id == Document.latest_verification_id,
-                          func.lower(LayerRow.signer_common_name).like(_like(text.lower()), escape="\\")]
-            if role:
-                layer_cond.append(LayerRow.role == role)
-            cond = exists().where(and_(*layer_cond))
-            if role:  # the agency may also be the issuing organ of the metadata
-                cond = or_(cond, func.lower(Document.organ_name).like(_like(text.lower()), escape="\\"))
-            conds.append(cond)
+    if f.name and folded(f.name):
+        conds.append(exists().where(and_(Receipt.document_id == Document.id, _contains(Receipt.name_folded, f.name))))
+    if f.signer and folded(f.signer):
+        conds.append(_latest_layer(_contains(LayerRow.signer_common_name_folded, f.signer)))
+    if f.agency and folded(f.agency):
+        # the agency's own layers, or the issuing organ of the metadata
+        conds.append(or_(_latest_layer(LayerRow.role == "agency", _contains(LayerRow.signer_common_name_folded, f.agency)),
+                         _contains(Document.organ_name_folded, f.agency)))
+    for word in (folded(f.text) or "").split():
+        conds.append(_word(word))
+    return conds
+
+
+def list_documents(s: Session, f: Filters, limit: int = 100, offset: int = 0) -> list[Document]:
+    """Raises archive.db.limits.FilterError for a filter no database can take."""
+    from archive.db.limits import check_filters
+
+    check_filters(f)
+    q = select(Document)
+    conds = conditions(f)
     if conds:
         q = q.where(and_(*conds))
     q = q.order_by(Document.first_received_at.desc(), Document.id.desc()).limit(limit).offset(offset)

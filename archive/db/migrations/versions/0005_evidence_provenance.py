@@ -12,7 +12,7 @@ earlier for a re-verification as of the archived validation time), verifications
 (now | archived) and verifications.decision what the run did to the document's verdict (first,
 same, changed, less_founded, conflict, not_used). Rows recorded before have NULL in all of them.
 
-down_revision is '0003' on the evidence15 branch: the merger re-points it to the head before it.
+It follows 0004 (the folded search columns).
 """
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -6,9 +6,8 @@ Create Date: 2026-12-04
 
 chain_timestamps keeps each token a TSA gave over the hash of the audit chain's head event
 (archive.ltv.chainstamp): proof, from outside the archive, that the log and everything it
-records (documents, verifications, evidence) existed by the token's time. Written beside 0004
-(search) and 0005 (evidence) on other branches: the merger re-points down_revision to the
-last of them.
+records (documents, verifications, evidence) existed by the token's time. It follows 0005
+(the evidence's provenance).
 """
 
 import sqlalchemy as sa
