@@ -443,6 +443,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pki.test": ("thử nghiệm", "test"),
     "role.intermediate": ("chứng thư trung gian", "intermediate"),
     "role.anchor": ("chứng thư gốc", "anchor"),
+    # issue 18 (batch18):
+    "progress_left": ("còn khoảng {t}", "about {t} left"),
+    "progress_rate": ("{r} tệp/giây", "{r} files/s"),
+    "progress_on": ("đang kiểm tra {name}: {s} giây", "working on {name}: {s} s"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.
