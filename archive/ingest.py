@@ -124,6 +124,7 @@ class Archive:
         self.blobs = BlobStore(settings.objects, settings.tmp)
         self.trust = trust
         self._qfd: int | None = None
+        self._quarantined: dict | None = None  # (source, sha256) -> kept copy, read when first needed
         self.kyso_version, self.pyhanko_version = _versions()
 
     def _upgrade_if_needed(self) -> None:
@@ -387,6 +388,12 @@ class Archive:
         is in the clerk's language and Vietnam time, with the next step for how the file came in
         (`via`); the event keeps the reason in English."""
         claim.step = "quarantining"
+        earlier = self._quarantined_before(claim, sha)
+        if earlier is not None:  # `kyso ingest` run again over a file it set aside: once is enough
+            area.release(claim)
+            return Outcome("quarantined", claim.name_nfc, sha, None, None, Phrase(
+                f"đã cách ly từ lần nhận trước, không thêm gì: {say(reason, 'vi')}",
+                f"already quarantined by an earlier run, nothing added: {say(reason, 'en')}"), quarantine=str(earlier))
         qfd = self._quarantine_fd()
         base = quarantine_name(claim, qfd)
         if claim.data is not None:
@@ -402,8 +409,23 @@ class Archive:
         with transaction(self.sessions) as s:
             events.append(s, "quarantined", None, claim.id, name=claim.name, source=claim.meta.get("source"),
                           sha256=sha, reason=say(reason, "en"), path=str(target), kept=say(kept, "en"))
+        if self._quarantined is not None and sha is not None:
+            self._quarantined[(for_file(claim.meta.get("source")), sha)] = target
         area.release(claim)
         return Outcome("quarantined", claim.name_nfc, sha, None, None, reason, quarantine=str(target))
+
+    def _quarantined_before(self, claim: Claim, sha: str | None):
+        """The quarantined copy of these very bytes from this very path (`kyso ingest` only: a file
+        dropped into the inbox again is a new arrival), or None. The folder is read once per run."""
+        if claim.moved or sha is None:
+            return None
+        if self._quarantined is None:
+            from archive.intake.quarantined import entries
+
+            self._quarantined = {(e.fields.get("source"), e.fields.get("sha256")): e.folder / e.base
+                                 for e in entries(self.settings.quarantine) if e.kept is not None}
+        path = self._quarantined.get((for_file(claim.meta.get("source")), sha))
+        return path if path is not None and path.exists() else None
 
     def reason_file(self, claim: Claim, sha: str | None, reason, kept) -> str:
         """The text of a quarantine reason file: one `label: value` line each, values escaped
