@@ -329,8 +329,11 @@ def test_a_folder_swapped_for_a_link_is_never_entered(live):
     (folder / "sub").symlink_to(outside, target_is_directory=True)
     assert inbox.claim(cand) is None
     [link], _ = inbox.scan()
-    outcome = live["archive"].process(inbox.claim(link), inbox.area)
-    assert outcome.kind == "quarantined" and "symbolic link" in str(outcome.reason)
+    from archive.intake.kinds import Left
+
+    left = inbox.claim(link)  # a link not named .pdf is no document: left alone, never followed
+    assert isinstance(left, Left) and "not a regular file" in str(left.reason) and (folder / "sub").is_symlink()
+    assert inbox.scan()[0] == []  # and not looked at again while it stays as it is
     assert tree(outside) == before
     docs = documents(live["archive"])
     assert sha(secret.read_bytes()) not in docs and sha((outside / "b.pdf").read_bytes()) not in docs
