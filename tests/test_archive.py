@@ -221,7 +221,7 @@ def test_a_second_document_with_the_same_number_is_judged_by_the_policy(env, arc
         policy = ["--policy", str(path)]
     first, second = variants(SAMPLES / "plan.pdf", 2, tmp_path / "two", prefix="kh45")
     kyso(env, "ingest", str(first), "--trust", str(TRUST), *policy)
-    outcome = json.loads(kyso(env, "ingest", "--json", str(second), "--trust", str(TRUST), *policy).stdout)
+    outcome = json.loads(kyso(env, "ingest", "--json", str(second), "--trust", str(TRUST), *policy).stdout.splitlines()[0])
     expected = "INVALID" if severity == "fail" else "VALID"
     assert outcome["verdict"] == expected, outcome
     docs = {json.loads(l)["name"]: json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()}
