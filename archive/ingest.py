@@ -46,12 +46,17 @@ STEPS = {
     "recording the quarantine": ("ghi nhận việc cách ly", "recording the quarantine"),
 }
 
-# the clerk's next step for a quarantined file, by how it came in
+# the clerk's next step for a quarantined file, by how it came in: from the inbox it is put back
+# with `kyso quarantine release`; from `kyso ingest` its original is still where it was
 NEXT_STEP = {
-    "ingest": ("sửa hoặc thay tệp rồi chạy lại 'kyso ingest' với tệp đó; bản này được giữ nguyên như khi nhận.",
-               "fix or replace the file and run 'kyso ingest' on it again; this copy is kept as received."),
-    "watch": ("sửa hoặc thay tệp rồi thả lại vào thư mục nhận; bản này được giữ nguyên như khi nhận.",
-              "fix or replace the file and drop it into the inbox again; this copy is kept as received."),
+    "ingest": ("sửa hoặc thay tệp gốc (vẫn ở chỗ cũ) rồi chạy lại 'kyso ingest' với tệp đó; bản ở đây được giữ "
+               "nguyên như khi nhận ('kyso quarantine list' liệt kê các tệp bị cách ly).",
+               "fix or replace the original (it is still where it was) and run 'kyso ingest' on it again; the copy "
+               "here is kept as received ('kyso quarantine list' lists quarantined files)."),
+    "watch": ("sửa hoặc thay tệp, hoặc nếu lỗi đã được khắc phục (ví dụ đã nhập chứng thư), chạy "
+              "'kyso quarantine release {id}' để trả tệp về thư mục nhận và xử lý lại.",
+              "fix or replace the file, or once the cause is fixed (e.g. a certificate imported), run "
+              "'kyso quarantine release {id}' to put it back into the inbox for another try."),
 }
 
 REASON_FILE = {  # the labels of a reason file
@@ -70,12 +75,25 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    kind: str  # archived | duplicate | quarantined | skipped | returned (still being written) | failed (held, retried)
+    """What became of one file (archive.intake.outcomes turns it into the event both `ingest` and
+    `watch` print). kind: archived | duplicate (the same content received again) | already (this
+    very file, same path and bytes, was received before: nothing added) | quarantined | skipped
+    (not a PDF: left where it was) | returned (still being written) | failed (held, retried)."""
+    kind: str
     name: str
     sha256: str | None = None
     verdict: str | None = None
     document_id: int | None = None
     reason: Phrase | str | None = None  # a Phrase, read in the clerk's language (codes.say)
+    number: str | None = None  # the document's number and notation, e.g. 45/KH-SGDĐT
+    issuer: str | None = None  # the issuing agency
+    quarantine: str | None = None  # where the file was set aside
+
+
+def _about(doc: Document) -> dict:
+    """The document's number and issuer as the outcome line shows them."""
+    number = f"{doc.code_number or ''}/{doc.code_notation}" if doc.code_notation else doc.code_number
+    return {"number": number or None, "issuer": doc.organ_name or None}
 
 
 def _versions() -> tuple[str, str]:
@@ -106,6 +124,7 @@ class Archive:
         self.blobs = BlobStore(settings.objects, settings.tmp)
         self.trust = trust
         self._qfd: int | None = None
+        self._quarantined: dict | None = None  # (source, sha256) -> kept copy, read when first needed
         self.kyso_version, self.pyhanko_version = _versions()
 
     def _upgrade_if_needed(self) -> None:
@@ -163,7 +182,8 @@ class Archive:
             if done is not None:  # committed before a crash: only the clean-up was missing
                 doc = s.get(Document, done.document_id)
                 area.release(claim)
-                return Outcome("duplicate" if done.duplicate else "archived", name, doc.sha256, doc.verdict, doc.id)
+                return Outcome("duplicate" if done.duplicate else "archived", name, doc.sha256, doc.verdict, doc.id,
+                               **_about(doc))
         if claim.interrupted >= MAX_ATTEMPTS:
             n = claim.interrupted
             return self.quarantine(claim, area, Phrase(
@@ -220,12 +240,25 @@ class Archive:
                 return None
             if self.blobs.check(sha) != "ok":  # heal a lost or damaged copy from the bytes just read
                 self.blobs.put(data, sha)
+            if not claim.moved and self._received_before(s, claim, doc.id):
+                # `kyso ingest` run again over the same file (after an interruption, or twice):
+                # the archive already holds this receipt, another would only say it twice
+                outcome = Outcome("already", claim.name_nfc, sha, doc.verdict, doc.id, **_about(doc))
+                area.release(claim)
+                return outcome
             s.add(self._receipt(claim, doc.id, duplicate=True))
             events.append(s, "received", doc.id, claim.id, name=claim.name, source=claim.meta.get("source"), size=len(data))
             events.append(s, "duplicate", doc.id, claim.id, sha256=sha, name=claim.name)
-            outcome = Outcome("duplicate", claim.name_nfc, sha, doc.verdict, doc.id)
+            outcome = Outcome("duplicate", claim.name_nfc, sha, doc.verdict, doc.id, **_about(doc))
         area.release(claim)
         return outcome
+
+    @staticmethod
+    def _received_before(s, claim: Claim, document_id: int) -> bool:
+        """A receipt of this document from this very path under this name."""
+        return s.execute(select(Receipt.id).where(
+            Receipt.document_id == document_id, Receipt.source == claim.meta.get("source", ""),
+            Receipt.original_name == claim.name).limit(1)).first() is not None
 
     def _receipt(self, claim: Claim, document_id: int, duplicate: bool) -> Receipt:
         return Receipt(
@@ -253,7 +286,7 @@ class Archive:
             events.append(s, "verified", doc.id, claim.id, verification_id=ver.id, verdict=report.verdict,
                           policy=report.policy, trust_fingerprint=report.trust_fingerprint,
                           evidence=sorted(item.sha256 for item in stored_evidence))
-            outcome = Outcome("archived", claim.name_nfc, sha, report.verdict, doc.id)
+            outcome = Outcome("archived", claim.name_nfc, sha, report.verdict, doc.id, **_about(doc))
         area.release(claim)
         return outcome
 
@@ -383,6 +416,12 @@ class Archive:
         is in the clerk's language and Vietnam time, with the next step for how the file came in
         (`via`); the event keeps the reason in English."""
         claim.step = "quarantining"
+        earlier = self._quarantined_before(claim, sha)
+        if earlier is not None:  # `kyso ingest` run again over a file it set aside: once is enough
+            area.release(claim)
+            return Outcome("quarantined", claim.name_nfc, sha, None, None, Phrase(
+                f"đã cách ly từ lần nhận trước, không thêm gì: {say(reason, 'vi')}",
+                f"already quarantined by an earlier run, nothing added: {say(reason, 'en')}"), quarantine=str(earlier))
         qfd = self._quarantine_fd()
         base = quarantine_name(claim, qfd)
         if claim.data is not None:
@@ -398,8 +437,23 @@ class Archive:
         with transaction(self.sessions) as s:
             events.append(s, "quarantined", None, claim.id, name=claim.name, source=claim.meta.get("source"),
                           sha256=sha, reason=say(reason, "en"), path=str(target), kept=say(kept, "en"))
+        if self._quarantined is not None and sha is not None:
+            self._quarantined[(for_file(claim.meta.get("source")), sha)] = target
         area.release(claim)
-        return Outcome("quarantined", claim.name_nfc, sha, None, None, reason)
+        return Outcome("quarantined", claim.name_nfc, sha, None, None, reason, quarantine=str(target))
+
+    def _quarantined_before(self, claim: Claim, sha: str | None):
+        """The quarantined copy of these very bytes from this very path (`kyso ingest` only: a file
+        dropped into the inbox again is a new arrival), or None. The folder is read once per run."""
+        if claim.moved or sha is None:
+            return None
+        if self._quarantined is None:
+            from archive.intake.quarantined import entries
+
+            self._quarantined = {(e.fields.get("source"), e.fields.get("sha256")): e.folder / e.base
+                                 for e in entries(self.settings.quarantine) if e.kept is not None}
+        path = self._quarantined.get((for_file(claim.meta.get("source")), sha))
+        return path if path is not None and path.exists() else None
 
     def reason_file(self, claim: Claim, sha: str | None, reason, kept) -> str:
         """The text of a quarantine reason file: one `label: value` line each, values escaped
@@ -412,7 +466,7 @@ class Archive:
             (label("file"), for_file(claim.name)), (label("source"), for_file(claim.meta.get("source"))),
             (label("sha256"), sha or "-"), (label("at"), local(datetime.now(timezone.utc))),
             (label("reason"), for_file(say(reason, lang))), (label("kept"), for_file(say(kept, lang))),
-            (label("next"), say(NEXT_STEP.get(self.via, NEXT_STEP["ingest"]), lang)),
+            (label("next"), say(NEXT_STEP.get(self.via, NEXT_STEP["ingest"]), lang).replace("{id}", claim.id[:8])),
         ]
         return "".join(f"{key}: {value}\n" for key, value in lines)
 

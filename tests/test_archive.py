@@ -58,18 +58,18 @@ def test_ingest_every_sample(env, archive, tmp_path):
 
     result = kyso(env, "ingest", "--json", *[str(SAMPLES / s["file"]) for s in manifest()["samples"]], "--trust", str(TRUST),
                   check_codes=(4,))  # some samples cannot be archived: exit 4
-    outcomes = {json.loads(line)["name"]: json.loads(line) for line in result.stdout.splitlines()}
+    outcomes = {json.loads(line)["file"]: json.loads(line) for line in result.stdout.splitlines()[:-1]}  # then the summary
     quarantine = Path(env["KYSO_HOME"]) / "quarantine"
     for sample in manifest()["samples"]:
         o = outcomes[sample["file"]]
         if sample["verdict"] == "ERROR":
-            assert o["kind"] == "quarantined", o
+            assert o["event"] == "quarantined", o
             reasons = list(quarantine.glob(f"*__{sample['file']}.reason.txt"))
             assert len(reasons) == 1 and "reason: not archivable" in reasons[0].read_text(encoding="utf-8")
             kept = reasons[0].with_name(reasons[0].name.removesuffix(".reason.txt"))
             assert kept.read_bytes() == (SAMPLES / sample["file"]).read_bytes()  # nothing lost
         else:
-            assert o["kind"] == "archived" and o["verdict"] == sample["verdict"], o
+            assert o["event"] == "archived" and o["verdict"] == sample["verdict"], o
     with archive.sessions() as s:
         archived = [x for x in manifest()["samples"] if x["verdict"] != "ERROR"]
         assert s.scalar(select(func.count(Document.id))) == len(archived)
@@ -90,8 +90,8 @@ def test_duplicate_is_a_new_receipt_of_the_same_document(env, archive, tmp_path)
         p.write_bytes((SAMPLES / "plan.pdf").read_bytes())
     first = kyso(env, "ingest", "--json", str(a), "--trust", str(TRUST))
     second = kyso(env, "ingest", "--json", str(b), "--trust", str(TRUST))
-    assert json.loads(first.stdout)["kind"] == "archived"
-    assert json.loads(second.stdout)["kind"] == "duplicate"
+    assert json.loads(first.stdout.splitlines()[0])["event"] == "archived"
+    assert json.loads(second.stdout.splitlines()[0])["event"] == "duplicate"
     with archive.sessions() as s:
         assert s.scalar(select(func.count(Document.id))) == 1
         receipts = list(s.execute(select(Receipt).order_by(Receipt.id)).scalars())
@@ -224,7 +224,7 @@ def test_a_second_document_with_the_same_number_is_judged_by_the_policy(env, arc
         policy = ["--policy", str(path)]
     first, second = variants(SAMPLES / "plan.pdf", 2, tmp_path / "two", prefix="kh45")
     kyso(env, "ingest", str(first), "--trust", str(TRUST), *policy)
-    outcome = json.loads(kyso(env, "ingest", "--json", str(second), "--trust", str(TRUST), *policy).stdout)
+    outcome = json.loads(kyso(env, "ingest", "--json", str(second), "--trust", str(TRUST), *policy).stdout.splitlines()[0])
     expected = "INVALID" if severity == "fail" else "VALID"
     assert outcome["verdict"] == expected, outcome
     docs = {json.loads(l)["name"]: json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()}

@@ -301,9 +301,9 @@ def test_an_unreadable_head_file_fails_audit_verify(tmp_path):
 
 def test_an_unsigned_file_with_the_same_number_does_not_flag_a_valid_one(tmp_path, docs):
     env = make_env(tmp_path / "home")
-    first = json.loads(kyso(env, "ingest", "--json", str(docs["dup45"]), "--trust", str(TRUST)).stdout)
+    first = json.loads(kyso(env, "ingest", "--json", str(docs["dup45"]), "--trust", str(TRUST)).stdout.splitlines()[0])
     assert first["verdict"] == "INVALID"
-    plan = json.loads(kyso(env, "ingest", "--json", str(SAMPLES / "plan.pdf"), "--trust", str(TRUST)).stdout)
+    plan = json.loads(kyso(env, "ingest", "--json", str(SAMPLES / "plan.pdf"), "--trust", str(TRUST)).stdout.splitlines()[0])
     assert plan["verdict"] == "VALID"
     rows = {json.loads(l)["name"]: json.loads(l) for l in kyso(env, "archive", "list", "--json").stdout.splitlines()}
     assert rows["unsigned-45.pdf"]["code_number"] == rows["plan.pdf"]["code_number"] == "45"
@@ -320,8 +320,8 @@ def test_a_long_document_symbol_is_archived_alike_in_sqlite_and_postgresql(tmp_p
     env = make_env(tmp_path / "home", database_url)
     if database_url.startswith("postgresql"):
         kyso(env, "db", "upgrade")
-    outcome = json.loads(kyso(env, "ingest", "--json", str(docs["long"]), "--trust", str(TRUST)).stdout)
-    assert outcome["kind"] == "archived", outcome
+    outcome = json.loads(kyso(env, "ingest", "--json", str(docs["long"]), "--trust", str(TRUST)).stdout.splitlines()[0])
+    assert outcome["event"] == "archived", outcome
     row = json.loads(kyso(env, "archive", "list", "--json", "--name", "long-symbol").stdout)
     assert row["code_notation"] == LONG_NOTATION[:120]
     shown = json.loads(kyso(env, "archive", "show", str(row["id"]), "--json").stdout)
@@ -363,9 +363,9 @@ def test_a_database_error_on_one_file_is_that_files_alone(tmp_path):
     shutil.copy(SAMPLES / "appendix.pdf", drop / "refused.pdf")
     shutil.copy(SAMPLES / "plan.pdf", drop / "plan.pdf")
     result = kyso(env, "ingest", "--json", str(drop / "refused.pdf"), str(drop / "plan.pdf"), "--trust", str(TRUST), codes=(4,))
-    outcomes = {json.loads(l)["name"]: json.loads(l) for l in result.stdout.splitlines()}
-    assert outcomes["refused.pdf"]["kind"] == "quarantined" and "integer overflow" in outcomes["refused.pdf"]["reason"]
-    assert outcomes["plan.pdf"]["kind"] == "archived"
+    outcomes = {json.loads(l)["file"]: json.loads(l) for l in result.stdout.splitlines()[:-1]}  # then the summary
+    assert outcomes["refused.pdf"]["event"] == "quarantined" and "integer overflow" in outcomes["refused.pdf"]["reason"]
+    assert outcomes["plan.pdf"]["event"] == "archived"
     assert list((home / "quarantine").glob("*refused.pdf"))
 
 

@@ -176,7 +176,7 @@ def archived(tmp_path_factory):
 
 def test_ingest_lines_in_the_clerks_language(archived):
     lines = archived["vi"].splitlines()
-    assert lines[0].startswith("đã lưu trữ") and "Hợp lệ" in lines[0] and lines[0].endswith("plan.pdf #1")
+    assert lines[0].startswith("đã lưu trữ") and "Hợp lệ" in lines[0] and "plan.pdf #1 — 45/KH-SGDĐT" in lines[0]
     assert lines[1].startswith("cách ly") and "không lưu trữ được" in lines[1]
     assert archived["en"].startswith("quarantined not archivable: The PDF is encrypted")
 
@@ -199,10 +199,10 @@ def test_reason_file_in_the_clerks_language_and_local_time_with_the_next_step_of
     at = re.search(r"^thời điểm cách ly \(giờ Việt Nam\): (\d\d/\d\d/\d{4} \d\d:\d\d)$", vi, re.M)
     assert at and abs((_local_minutes(at[1]) - datetime.now(VIETNAM).replace(tzinfo=None)).total_seconds()) < 600
     assert "lý do: không lưu trữ được: " in vi
-    assert "bước tiếp theo: sửa hoặc thay tệp rồi chạy lại 'kyso ingest'" in vi
+    assert "bước tiếp theo: sửa hoặc thay tệp gốc (vẫn ở chỗ cũ) rồi chạy lại 'kyso ingest'" in vi
     en = _reason(archived["home"], "encrypted.pdf")
     assert "reason: not archivable: The PDF is encrypted" in en and "quarantined at (Vietnam time): " in en
-    assert "next step: fix or replace the file and run 'kyso ingest' on it again" in en
+    assert "next step: fix or replace the original (it is still where it was) and run 'kyso ingest' on it again" in en
     assert not VI_LETTERS.search(en)
 
 
@@ -257,12 +257,13 @@ def test_watch_lines_and_reason_file_in_the_clerks_language(tmp_path):
     inbox.mkdir()
     shutil.copy(SAMPLES / "not-a-pdf.pdf", inbox / "hong.pdf")
     result = kyso(env, "watch", str(inbox), "--once", "--poll", "0.2", "--stable-seconds", "0", "--trust", TRUST, codes=(4,))
-    event = json.loads(result.stderr.strip().splitlines()[-1])
+    event, summary = (json.loads(line) for line in result.stderr.strip().splitlines()[-2:])
     assert event["event"] == "quarantined" and event["reason"].startswith("không lưu trữ được")
+    assert summary["event"] == "summary" and summary["counts"] == {"quarantined": 1}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", event["time"])
     reason = _reason(tmp_path / "home", "hong.pdf")
     assert reason.startswith("tệp: hong.pdf\n")
-    assert "bước tiếp theo: sửa hoặc thay tệp rồi thả lại vào thư mục nhận" in reason
+    assert "bước tiếp theo: sửa hoặc thay tệp, hoặc nếu lỗi đã được khắc phục" in reason and "'kyso quarantine release " in reason
     assert re.search(r"^thời điểm cách ly \(giờ Việt Nam\): \d\d/\d\d/\d{4} \d\d:\d\d$", reason, re.M)
 
 
@@ -273,7 +274,7 @@ def test_watch_reason_file_in_english(tmp_path):
     shutil.copy(SAMPLES / "not-a-pdf.pdf", inbox / "broken.pdf")
     kyso(env, "watch", str(inbox), "--once", "--poll", "0.2", "--stable-seconds", "0", "--trust", TRUST, codes=(4,))
     reason = _reason(tmp_path / "home", "broken.pdf")
-    assert "next step: fix or replace the file and drop it into the inbox again" in reason
+    assert "next step: fix or replace the file, or once the cause is fixed" in reason and "'kyso quarantine release " in reason
     assert not VI_LETTERS.search(reason)
 
 

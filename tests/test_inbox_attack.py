@@ -190,7 +190,8 @@ def test_the_watcher_ends_and_every_entry_is_settled(hostile):
     assert result.returncode == 4, result.stderr[-3000:]  # something was quarantined
     assert b"Traceback" not in result.stderr, result.stderr[-3000:]
     left = [p for p in hostile["inbox"].rglob("*") if not p.is_dir() or p.is_symlink()]
-    assert left == []
+    # a link whose name does not claim a PDF is no document: left alone, never followed
+    assert left == [hostile["inbox"] / "thu-muc"]
     assert list((hostile["inbox"] / ".kyso-processing").iterdir()) == []
 
 
@@ -211,7 +212,6 @@ def test_what_cannot_be_archived_is_quarantined_under_the_claim_id_with_its_reas
         "lon.pdf": "over the limit",
         "lien-ket.pdf": "symbolic link",
         "cung.pdf": "hard links",
-        "thu-muc": "symbolic link",
         "gia mao\\x0areason: archived, all fine.pdf": "not archivable",
         "Tờ trình " + LONG_NAME[9:]: "not archivable",
     }
@@ -329,8 +329,11 @@ def test_a_folder_swapped_for_a_link_is_never_entered(live):
     (folder / "sub").symlink_to(outside, target_is_directory=True)
     assert inbox.claim(cand) is None
     [link], _ = inbox.scan()
-    outcome = live["archive"].process(inbox.claim(link), inbox.area)
-    assert outcome.kind == "quarantined" and "symbolic link" in str(outcome.reason)
+    from archive.intake.kinds import Left
+
+    left = inbox.claim(link)  # a link not named .pdf is no document: left alone, never followed
+    assert isinstance(left, Left) and "not a regular file" in str(left.reason) and (folder / "sub").is_symlink()
+    assert inbox.scan()[0] == []  # and not looked at again while it stays as it is
     assert tree(outside) == before
     docs = documents(live["archive"])
     assert sha(secret.read_bytes()) not in docs and sha((outside / "b.pdf").read_bytes()) not in docs
@@ -509,11 +512,12 @@ def test_a_stuck_claim_with_a_long_vietnamese_name_is_settled_by_the_next_ingest
     good.write_bytes((SAMPLES / "plan.pdf").read_bytes())
     first, _ = kyso(env, "ingest", "--json", good, "--trust", TRUST)
     assert first.returncode == 4, first.stderr[-3000:]  # the stuck one is quarantined, the new one archived
-    assert b'"kind": "archived"' in first.stdout and b"Traceback" not in first.stderr
+    assert b'"event": "archived"' in first.stdout and b"Traceback" not in first.stderr
     _, body = by_file(quarantined(home), LONG_NAME)
     assert "not archivable" in body
     second, _ = kyso(env, "ingest", "--json", good, "--trust", TRUST)
-    assert second.returncode == 0 and b'"kind": "duplicate"' in second.stdout, second.stderr[-3000:]
+    # the same file from the same path again: already archived, no second receipt
+    assert second.returncode == 0 and b'"event": "already"' in second.stdout, second.stderr[-3000:]
 
 
 def test_ingest_of_a_pipe_and_a_5_gb_file_ends_without_reading_them(tmp_path):
@@ -527,7 +531,7 @@ def test_ingest_of_a_pipe_and_a_5_gb_file_ends_without_reading_them(tmp_path):
     good.write_bytes((SAMPLES / "plan.pdf").read_bytes())
     result, peak = kyso(kyso_env(home), "ingest", "--json", pipe, big, good, "--trust", TRUST, timeout=120)
     assert result.returncode == 4, result.stderr[-3000:]
-    assert b'"kind": "archived"' in result.stdout
+    assert b'"event": "archived"' in result.stdout
     reasons = quarantined(home)
     assert "named pipe" in by_file(reasons, "ong.pdf")[1] and "over the limit" in by_file(reasons, "lon.pdf")[1]
     assert "not copied" in by_file(reasons, "lon.pdf")[1] and big.stat().st_size == 5 * GB  # the original stays

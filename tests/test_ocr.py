@@ -225,7 +225,7 @@ def test_ingest_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
     for name, extra in (("on", []), ("off", ["--no-ocr"])):
         env = {"KYSO_HOME": str(tmp_path / name), "KYSO_LANG": "en"}
         ingested = _kyso(["ingest", "--json", *extra, *trust, str(sample_file)], env, cwd=tmp_path)
-        assert json.loads(ingested.stdout)["kind"] == "archived", ingested.stdout + ingested.stderr
+        assert json.loads(ingested.stdout.splitlines()[0])["event"] == "archived", ingested.stdout + ingested.stderr
         shown[name] = json.loads(_kyso(["archive", "show", "1", "--json"], env, cwd=tmp_path).stdout)["report"]["metadata"]
     assert shown["on"]["code_number"]["value"] == "45" and shown["on"]["code_number"]["ocr"] is True
     assert "code_number" not in shown["off"]

@@ -43,8 +43,8 @@ def test_verify_and_ingest_agree_under_kyso_toml_anchors(home, env):
     assert json.loads(verified.stdout)["verdict"] == "VALID"
     ingested = kyso(env, "ingest", "--json", str(SAMPLES / "plan.pdf"))
     assert ingested.returncode == 0, ingested.stderr[-2000:]
-    outcome = json.loads(ingested.stdout)
-    assert (outcome["kind"], outcome["verdict"]) == ("archived", "VALID")
+    outcome = json.loads(ingested.stdout.splitlines()[0])
+    assert (outcome["event"], outcome["verdict"]) == ("archived", "VALID")
     again = kyso(env, "verify", "--json", "--archived", str(outcome["document_id"]))
     assert again.returncode == 0 and json.loads(again.stdout)["verdict"] == "VALID", again.stderr[-2000:]
     # the anchors come from kyso.toml, not from somewhere else: without it both lose them alike

@@ -208,20 +208,36 @@ HELP: dict[str, tuple[str, str]] = {
     "ingest": (
         """Kiểm tra và lưu trữ các tệp PDF hoặc thư mục (lưu bản sao: tệp gốc giữ nguyên chỗ cũ).
 
-        Mã thoát 0 khi mọi tệp đã được lưu trữ (dù kết quả kiểm tra thế nào), 4 khi có tệp phải
-        cách ly (không phải PDF, bị mã hóa, quá lớn, …): lý do nằm trong thư mục quarantine/.
+        Thư mục được duyệt cả các thư mục con; '-' đọc danh sách đường dẫn từ đầu vào chuẩn, mỗi
+        dòng một đường dẫn. Chỉ nhận tệp PDF theo nội dung (có phần đầu %PDF-, đuôi tên thế nào
+        cũng được); tệp khác được để nguyên chỗ cũ, chỉ được liệt kê và đếm; tệp hệ thống
+        (Thumbs.db, desktop.ini, .DS_Store, ~$…) bị bỏ qua. Chạy lại cùng lệnh (ví dụ sau khi
+        dừng giữa chừng) không nhận lại tệp đã lưu trữ. Ctrl-C dừng sau tệp hiện tại.
+
+        Mã thoát 0 khi mọi tệp PDF đã được lưu trữ (dù kết quả kiểm tra thế nào), 4 khi có tệp
+        phải cách ly (bị mã hóa, quá lớn, hỏng, …: lý do trong 'kyso quarantine list') hoặc một tệp
+        được chỉ định không phải PDF, 2 lỗi cách dùng, 130 khi dừng bằng Ctrl-C.
 
         \b
         Ví dụ:
-          kyso ingest samples/ --trust samples/pki/trust.pem""",
+          kyso ingest samples/ --trust samples/pki/trust.pem
+          find /srv/van-thu -name '*.pdf' | kyso ingest -""",
         """Verify and archive PDF files or folders (copies: the originals stay where they are).
 
-        Exit code 0 when every file was archived (whatever its verdict), 4 when some had to be
-        quarantined (not a PDF, encrypted, too large, …): see quarantine/ for the reasons.
+        Folders are walked with their sub-folders; '-' reads a list of paths from standard input,
+        one per line. Only PDFs are taken, by content (a %PDF- header, whatever the name); other
+        files are left where they are, listed and counted; system files (Thumbs.db, desktop.ini,
+        .DS_Store, ~$…) are ignored. Running the same command again (after an interruption, say)
+        receives no file twice. Ctrl-C stops after the current file.
+
+        Exit code 0 when every PDF was archived (whatever its verdict), 4 when some had to be
+        quarantined (encrypted, too large, damaged, …: see 'kyso quarantine list') or a file named
+        on the command line is not a PDF, 2 usage error, 130 stopped by Ctrl-C.
 
         \b
-        Example:
-          kyso ingest samples/ --trust samples/pki/trust.pem""",
+        Examples:
+          kyso ingest samples/ --trust samples/pki/trust.pem
+          find /srv/van-thu -name '*.pdf' | kyso ingest -""",
     ),
     "ingest --json": ("Mỗi tệp một dòng JSON.", "One JSON line per file."),
     "ingest --no-ocr": ("Không nhận dạng chữ (OCR) các trang quét (không có lớp chữ) để đọc thông tin văn bản.",
@@ -236,6 +252,10 @@ HELP: dict[str, tuple[str, str]] = {
         rồi dừng. Nhiều tiến trình theo dõi (trên nhiều máy, với PostgreSQL) có thể dùng chung một
         thư mục nhận. INBOX trùng, chứa hoặc nằm trong dữ liệu của kho lưu trữ bị từ chối (mã thoát 2).
 
+        Chỉ nhận tệp PDF (theo nội dung, hoặc tên có đuôi .pdf); tệp khác và tệp hệ thống được để
+        nguyên trong thư mục nhận. Trên màn hình: mỗi tệp một dòng (tên, kết luận, số ký hiệu, cơ quan
+        ban hành, nơi lưu) và phần tổng kết khi dừng; không có màn hình: mỗi tệp một dòng JSON.
+
         \b
         Ví dụ:
           kyso watch /srv/van-thu/den --workers 2
@@ -245,6 +265,10 @@ HELP: dict[str, tuple[str, str]] = {
         Reacts to file events and rescans periodically; SIGTERM or Ctrl-C finishes the current
         files and stops. Several watchers (on several machines, with PostgreSQL) may share one inbox.
         An INBOX that is, contains or lies inside the archive's own data is refused (exit 2).
+
+        Only PDFs are taken (by content, or named .pdf); other files and system files stay in the
+        inbox untouched. On a terminal: one line per file (name, verdict, number, issuer, where it
+        went) and a summary when it stops; without one: one JSON line per file.
 
         \b
         Examples:
@@ -473,6 +497,59 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "archive list --lang": ("Ngôn ngữ hiển thị: vi (mặc định, hoặc theo KYSO_LANG) hoặc en.",
                             "Language of the listing: vi (the default, or KYSO_LANG) or en."),
+    # issue 18 (intake18):
+    "quarantine": (
+        """Các tệp bị cách ly khi nhận (bởi 'kyso ingest' hoặc 'kyso watch'): xem lý do và trả tệp về
+        để xử lý lại.
+
+        Thư mục cách ly: $KYSO_HOME/quarantine. Mỗi tệp nằm cạnh tệp lý do của nó (.reason.txt).
+
+        \b
+        Ví dụ:
+          kyso quarantine list
+          kyso quarantine show 3f2a9c1b
+          kyso quarantine release 3f2a9c1b""",
+        """Files set aside when they were received (by 'kyso ingest' or 'kyso watch'): see why, and
+        put one back for another try.
+
+        The quarantine folder is $KYSO_HOME/quarantine; each file lies beside its reason file
+        (.reason.txt).
+
+        \b
+        Examples:
+          kyso quarantine list
+          kyso quarantine show 3f2a9c1b
+          kyso quarantine release 3f2a9c1b""",
+    ),
+    "quarantine list": ("Liệt kê các tệp bị cách ly, cũ nhất trước: mã, thời điểm, tên tệp và lý do.",
+                        "List quarantined files, oldest first: ID, when, file name and why."),
+    "quarantine list --json": ("Mỗi tệp bị cách ly một dòng JSON (thời gian ISO 8601 có múi giờ).",
+                               "One JSON line per quarantined file (times in ISO 8601 with their offset)."),
+    "quarantine show": ("Xem tệp lý do của một tệp bị cách ly (ID: mã do 'kyso quarantine list' liệt kê, ít nhất 4 ký tự đầu).",
+                        "Show the reason file of one quarantined file (ID: as 'kyso quarantine list' shows it, at least its first 4 characters)."),
+    "quarantine show --json": ("Một đối tượng JSON.", "One JSON object."),
+    "quarantine release": (
+        """Trả một tệp bị cách ly về thư mục nhận (hoặc thư mục --to) với tên cũ để xử lý lại.
+
+        Không bao giờ ghi đè: nếu tên đó đã có ở đó, lệnh từ chối (mã thoát 2). Thư mục đích không
+        được nằm trong dữ liệu của kho lưu trữ.
+
+        \b
+        Ví dụ:
+          kyso quarantine release 3f2a9c1b
+          kyso quarantine release 3f2a9c1b --to /srv/van-thu/den""",
+        """Put a quarantined file back into the inbox (or the folder --to) under its name, for another try.
+
+        Nothing is ever replaced: if the name is taken there, it refuses (exit 2). The target
+        may not lie inside the archive's own data.
+
+        \b
+        Examples:
+          kyso quarantine release 3f2a9c1b
+          kyso quarantine release 3f2a9c1b --to /srv/van-thu/den""",
+    ),
+    "quarantine release --to": ("Thư mục đích (mặc định: thư mục nhận, KYSO_INBOX).",
+                                "The target folder (default: the inbox, KYSO_INBOX)."),
 }
 
 # issue 18 (search18): `archive search` takes the filters of `archive list`, worded the same
@@ -683,6 +760,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # issue 18 (search18):
     "search_no_words": ("không có từ nào để tìm; hãy cho ít nhất một từ, ví dụ: kyso archive search ke hoach",
                         "no word to search for; give at least one, e.g. kyso archive search ke hoach"),
+    # issue 18 (batch18):
+    "progress_left": ("còn khoảng {t}", "about {t} left"),
+    "progress_rate": ("{r} tệp/giây", "{r} files/s"),
+    "progress_on": ("đang kiểm tra {name}: {s} giây", "working on {name}: {s} s"),
+    # issue 18 (intake18):
+    "kind.already": ("đã có", "already archived"),
+    "outcome_went": ("→ cách ly tại {path}", "→ quarantined at {path}"),
+    "summary_nothing": ("không có tệp nào", "no files"),
+    "summary_counts": ("Tổng cộng {total} tệp: {counts}.", "{total} files in all: {counts}."),
+    "summary_verdicts": ("Kết luận: {counts}.", "Verdicts: {counts}."),
+    "summary_skipped": ("{count} tệp không phải PDF được để nguyên chỗ cũ (đã liệt kê ở trên).",
+                        "{count} files that are not PDFs were left where they are (listed above)."),
+    "summary_quarantine": ("Tệp bị cách ly và lý do: {path} ('kyso quarantine list').",
+                           "Quarantined files and their reasons: {path} ('kyso quarantine list')."),
+    "summary_interrupted": ("Đã dừng theo yêu cầu (Ctrl-C); còn {left} tệp chưa xử lý: chạy lại cùng lệnh để tiếp tục, "
+                            "các tệp đã lưu trữ không bị nhận lại.",
+                            "Stopped on request (Ctrl-C); {left} files not handled: run the same command again to go "
+                            "on, files already archived are not received twice."),
+    "ingest_stopping": ("Đang dừng sau tệp hiện tại (nhấn Ctrl-C lần nữa để dừng ngay)…",
+                        "Stopping after the current file (Ctrl-C again to stop at once)…"),
+    "quarantine_columns": (("MÃ", "THỜI ĐIỂM", "TÊN TỆP", "LÝ DO"), ("ID", "WHEN", "FILE", "REASON")),
+    "quarantine_row": ("{id:<8}  {at:<16}  {file}  |  {reason}", "{id:<8}  {at:<16}  {file}  |  {reason}"),
+    "quarantine_total": ("{count} tệp bị cách ly trong {path}", "{count} quarantined files in {path}"),
+    "quarantine_unknown": ("Không có tệp bị cách ly nào có mã {ref!r}; 'kyso quarantine list' liệt kê các mã.",
+                           "No quarantined file has the ID {ref!r}; 'kyso quarantine list' lists them."),
+    "quarantine_ambiguous": ("Mã {ref!r} khớp với {count} tệp bị cách ly; hãy gõ thêm ký tự của mã.",
+                             "The ID {ref!r} matches {count} quarantined files; type more of it."),
+    "quarantine_kept_at": ("Tệp được giữ tại: {path}", "The file is kept at: {path}"),
+    "quarantine_nothing_kept_short": ("không giữ gì (xem lý do ở trên)", "nothing kept (see above)"),
+    "quarantine_release_hint": ("Để xử lý lại: kyso quarantine release {id}", "To try again: kyso quarantine release {id}"),
+    "quarantine_no_folder": ("Thư mục đích {path} không tồn tại; hãy tạo nó hoặc chọn thư mục khác với --to.",
+                             "The target folder {path} does not exist; create it or give another with --to."),
+    "quarantine_clash": ("Đã có một tệp tên {path}: không ghi đè. Hãy đổi tên hoặc chuyển tệp đó đi, hoặc chọn thư mục "
+                         "khác với --to.",
+                         "A file named {path} is already there: nothing is replaced. Rename or move that file, or "
+                         "give another folder with --to."),
+    "quarantine_not_file": ("Mục cách ly {id} không giữ tệp nào để trả lại (xem 'kyso quarantine show {id}').",
+                            "The quarantine entry {id} holds no file to put back (see 'kyso quarantine show {id}')."),
+    "quarantine_released": ("Đã trả {file} về {path}.", "{file} put back at {path}."),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.
@@ -691,6 +807,8 @@ METAVARS: dict[str, str] = {
     "DIRECTORY": "THƯ_MỤC", "PATH": "ĐƯỜNG_DẪN", "PATHS": "ĐƯỜNG_DẪN", "INBOX": "THƯ_MỤC_NHẬN",
     "REF": "ID|SHA256", "INTEGER": "SỐ", "NUMBER": "SỐ", "TEXT": "CHUỖI", "DATE": "NGÀY", "SECONDS": "GIÂY",
     "NAME|FILE": "TÊN|TỆP", "ID|SHA256": "ID|SHA256", "MB": "MB",
+    # issue 18 (intake18):
+    "ID": "ID",
 }
 
 # click's messages (its gettext msgids, click 8) in Vietnamese. Placeholders kept as click fills

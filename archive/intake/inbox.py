@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from archive.intake.kinds import Left, why_not_taken
 from archive.intake.names import display, nfc, to_bytes
 from archive.textsafe import for_file
 from archive.storage.fsutil import DIR_FLAGS, READ_FLAGS, read_at_most, read_small_at, write_atomic_at
@@ -59,9 +60,11 @@ LINK_SHOWN = 1024  # characters of a link's target recorded in the reason
 
 
 def is_temporary(name: str) -> bool:
-    """Names that copy tools and editors use while a file is still being written."""
-    lower = name.lower()
-    return name.startswith((".", "~$", "~")) or lower.endswith(TEMP_SUFFIXES)
+    """Names that copy tools and editors use while a file is still being written, and the files
+    the system keeps beside a clerk's documents (archive.intake.kinds): never looked at."""
+    from archive.intake.kinds import is_system
+
+    return is_system(name) or name.lower().endswith(TEMP_SUFFIXES)
 
 
 def _proc_start(pid: int) -> str | None:
@@ -380,14 +383,18 @@ class ProcessingArea:
             claim.opened = open_entry(self.fd, f"{cid}.pdf") or Opened(None, None, _GONE)
         return claim
 
-    def copy_in(self, source: Path, name: str | bytes, origin: str) -> Claim:
+    def copy_in(self, source: Path, name: str | bytes, origin: str) -> Claim | Left:
         """Claim `source` for reading, leaving it where it is (`kyso ingest`). A person named this
         path, so a link given on the command line is followed; a pipe still never blocks, and
-        nothing is read before `Claim.read`, within the size limit."""
+        nothing is read before `Claim.read`, within the size limit, but the first 1024 bytes
+        that tell a PDF (archive.intake.kinds): anything else is Left, never copied."""
         raw = to_bytes(name)
         opened = open_entry(None, source, follow=True, nlink_one=False)
         if opened is None:
             opened = Opened(None, None, Phrase("tệp đã biến mất trước khi được đọc", "the file disappeared before it was read"))
+        elif (why := why_not_taken(os.fsdecode(raw.rsplit(b"/", 1)[-1]), opened)) is not None:
+            opened.close()
+            return Left(display(raw), why)
         st = opened.st
         meta = {"name": display(raw), "name_hex": raw.hex(), "source": display(origin), "moved": False,
                 "size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None}
@@ -606,6 +613,8 @@ class Inbox:
         self.origin = f"inbox:{display(os.fsencode(self.root))}"
         self._seen: dict[tuple[str, ...], tuple[tuple, float, float]] = {}
         self._too_deep: set[tuple[str, ...]] = set()  # folders past MAX_DEPTH already reported
+        # entries left alone (not PDFs), by what they were: looked at again only once they change
+        self._left: dict[tuple[str, ...], tuple] = {}
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -654,10 +663,15 @@ class Inbox:
                               "taken; move them up")
                     continue
                 if not stat.S_ISREG(st.st_mode):
-                    ready.append(Candidate(parts, "other", (stat.S_IFMT(st.st_mode), 0, st.st_dev, st.st_ino)))
+                    key = (stat.S_IFMT(st.st_mode), 0, st.st_dev, st.st_ino)
+                    present.add(parts)
+                    if self._left.get(parts) != key:
+                        ready.append(Candidate(parts, "other", key))
                     continue
                 present.add(parts)
                 key = (st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+                if self._left.get(parts) == key:
+                    continue
                 seen = self._seen.get(parts)
                 if seen is None or seen[0] != key:
                     seen = self._seen[parts] = (key, now, seen[2] if seen else now)
@@ -671,6 +685,8 @@ class Inbox:
             stack.extend(reversed(subdirs))
         for gone in set(self._seen) - present:
             del self._seen[gone]
+        for gone in set(self._left) - present:
+            del self._left[gone]
         return ready, waiting
 
     def _still_waited_for(self, seen, now: float) -> int:
@@ -721,9 +737,18 @@ class Inbox:
         self._seen.pop(cand.parts, None)
         return claim
 
-    def claim(self, cand: Candidate) -> Claim | None:
-        """Open, then claim: None if it is gone, changed, or another worker was faster."""
+    def claim(self, cand: Candidate) -> Claim | Left | None:
+        """Open, then claim: None if it is gone, changed, or another worker was faster; Left
+        (and left in the inbox, untouched) if it is not a PDF."""
         found = self.open(cand)
         if found is None:
             return None
-        return self.take(cand, *found)
+        parent, opened = found
+        why = why_not_taken(cand.parts[-1], opened)
+        if why is not None:
+            opened.close()
+            os.close(parent)
+            self._left[cand.parts] = cand.key
+            self._seen.pop(cand.parts, None)
+            return Left(cand.path, why)
+        return self.take(cand, parent, opened)

@@ -99,7 +99,8 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
 
     install()  # a spawned process: kyso's changes to pyHanko before anything imports pyhanko.sign
     from archive.intake.inbox import Inbox
-    from archive.ingest import Archive
+    from archive.intake.kinds import Left
+    from archive.ingest import Archive, Outcome
     from archive.trust.assembly import TrustSetupError, assemble_trust
 
     stopping = threading.Event()
@@ -170,7 +171,9 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
                 except Exception:  # noqa: BLE001 - a rename refused (another filesystem): the entry stays
                     log.exception("cannot claim %s", for_file(cand.path))
                     claim = None
-                if claim is not None:
+                if isinstance(claim, Left):  # not a PDF: left in the inbox, said once
+                    events.put(("outcome", pid, Outcome("skipped", claim.name, reason=claim.reason).__dict__))
+                elif claim is not None:
                     handle(claim)
             if cfg.once and not ready and waiting == 0:
                 break
@@ -187,39 +190,50 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
 # -- supervisor --------------------------------------------------------------------------------
 
 class Status:
+    """What the clerk sees while the watcher runs: on a terminal one line per file as it is
+    handled (archive.intake.outcomes.line) under a counter line redrawn in place, and a summary
+    when it stops; without a terminal one JSON event per file and a summary event
+    (docs/schemas/events.schema.json), the same events as `kyso ingest --json`."""
+
     LABELS = {
-        "vi": ("đã xử lý", "hợp lệ", "không hợp lệ", "không xác định", "trùng", "cách ly", "lỗi, thử lại", "đang chờ"),
-        "en": ("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "failed, retried", "waiting"),
+        "vi": ("đã xử lý", "hợp lệ", "không hợp lệ", "không xác định", "trùng", "cách ly", "bỏ qua", "lỗi, thử lại", "đang chờ"),
+        "en": ("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "skipped", "failed, retried", "waiting"),
     }
 
-    def __init__(self, lang: str, tty: bool, stream):
+    def __init__(self, lang: str, tty: bool, stream, quarantine=None):
+        from archive.intake.outcomes import Tally
+
         self.lang, self.tty, self.stream = lang, tty, stream
-        self.counts = dict.fromkeys(("processed", "valid", "invalid", "indeterminate", "duplicate", "quarantined", "failed"), 0)
+        self.quarantine = quarantine  # the folder, named in the summary
+        self.tally = Tally()
         self.waiting: dict[int, int] = {}
         self.fatal: str | None = None  # why the workers could not start (the trust, the policy)
+        self._left: set[str] = set()  # files not taken, said once even when several workers see them
+
+    @property
+    def counts(self) -> dict:
+        t = self.tally
+        return {"processed": t.total - t.counts["skipped"], "valid": t.verdicts["VALID"], "invalid": t.verdicts["INVALID"],
+                "indeterminate": t.verdicts["INDETERMINATE"], "duplicate": t.counts["duplicate"],
+                "quarantined": t.counts["quarantined"], "skipped": t.counts["skipped"], "failed": t.counts["failed"]}
 
     def outcome(self, o: dict) -> None:
-        self.counts["processed"] += 1
-        if o["kind"] in ("quarantined", "failed"):
-            self.counts[o["kind"]] += 1
-        elif o["kind"] == "duplicate":
-            self.counts["duplicate"] += 1
-        if o["kind"] in ("archived", "duplicate"):
-            key = {"VALID": "valid", "INVALID": "invalid", "INDETERMINATE": "indeterminate"}.get(o.get("verdict"))
-            if key:
-                self.counts[key] += 1
-        if not self.tty:
-            from archive.lang import now_iso
+        from archive.ingest import Outcome
+        from archive.intake.outcomes import event, line
+
+        outcome = Outcome(**o)
+        if outcome.kind == "skipped":
+            if outcome.name in self._left:
+                return
+            self._left.add(outcome.name)
+        self.tally.add(outcome)
+        if self.tty:
+            self.stream.write("\r\x1b[K" + line(outcome, self.lang) + "\n")
+        else:
             from archive.textsafe import json_line  # names and reasons come from the inbox
-            from verifier.report.codes import say
 
-            # codes for scripts (event, verdict), the reason in the clerk's language, the time with its offset
-            line = {"time": now_iso(), "event": o["kind"], "file": o["name"], "sha256": o.get("sha256"),
-                    "verdict": o.get("verdict"), "document_id": o.get("document_id"),
-                    "reason": say(o.get("reason"), self.lang) or None}
-
-            self.stream.write(json_line({k: v for k, v in line.items() if v is not None}) + "\n")
-            self.stream.flush()
+            self.stream.write(json_line(event(outcome, self.lang)) + "\n")
+        self.stream.flush()
 
     def render(self) -> None:
         if not self.tty:
@@ -232,9 +246,14 @@ class Status:
 
     def finish(self) -> None:
         if self.tty:
-            self.render()
-            self.stream.write("\n")
-            self.stream.flush()
+            self.stream.write("\r\x1b[K")
+            for text in self.tally.summary_lines(self.lang, self.quarantine):
+                self.stream.write(text + "\n")
+        else:
+            from archive.textsafe import json_line
+
+            self.stream.write(json_line(self.tally.summary_event(self.quarantine)) + "\n")
+        self.stream.flush()
 
 
 def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None) -> Status:
@@ -246,7 +265,7 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
     ctx = multiprocessing.get_context("spawn")  # no fork with watchdog's and pyHanko's threads
     events = ctx.Queue()
     stop = ctx.Event()
-    status = Status(lang, stream.isatty(), stream)
+    status = Status(lang, stream.isatty(), stream, cfg.settings.quarantine)
     procs: dict[int, multiprocessing.Process] = {}
     busy: dict[int, tuple[str, float]] = {}
     crashes = 0  # workers that died in a row with no file settled in between
