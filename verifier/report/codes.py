@@ -367,8 +367,8 @@ FINDINGS = _codes(
     ),
     Code(
         "ENCRYPTED", "error",
-        "Tệp PDF được mã hóa bằng mật khẩu; cần bản không mã hóa hoặc mật khẩu để kiểm tra.",
-        "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
+        "Tệp PDF được mã hóa bằng mật khẩu; hãy kiểm tra lại với mật khẩu (kyso verify --password -, mật khẩu được hỏi mà không hiện ra) hoặc xin bản không mã hóa.",
+        "The PDF is encrypted with a password; verify it again with the password (kyso verify --password -, which asks for it without showing it) or get an unencrypted copy.",
     ),
     Code(
         "FILE_TOO_LARGE", "error",
@@ -626,6 +626,22 @@ FINDINGS = _codes(
         "METADATA_NOT_ESTABLISHED", "warning",
         "Không xác định được thông tin văn bản ({fields_vi}): các nguồn hiển thị khác nhau, hoặc không biết phần mềm đọc PDF có hiển thị chữ đó hay không.",
         "Document details ({fields_en}) cannot be established: the displayed sources disagree, or whether a PDF viewer shows that text cannot be told.",
+    ),
+    # issue 18 (batch18): a batch's file that cannot be read, and the password of an encrypted document
+    Code(
+        "FILE_UNREADABLE", "error",
+        "Không đọc được tệp: {reason_vi}; hãy kiểm tra đường dẫn và quyền đọc.",
+        "The file cannot be read: {reason_en}; check the path and permissions.",
+    ),
+    Code(
+        "ENCRYPTED_PASSWORD_GIVEN", "info",
+        "Tệp được mã hóa bằng mật khẩu; đã mở bằng mật khẩu được cho (--password).",
+        "The file is encrypted with a password; it was opened with the password given (--password).",
+    ),
+    Code(
+        "ENCRYPTED_WRONG_PASSWORD", "error",
+        "Tệp PDF được mã hóa và mật khẩu được cho (--password) không mở được tệp; hãy kiểm tra lại mật khẩu với nơi gửi.",
+        "The PDF is encrypted and the password given (--password) does not open it; check the password with the sender.",
     ),
 )
 

@@ -35,6 +35,14 @@ NEXT_STEP = {
                           "Do not accept it as valid yet; do what is said below, then verify again."),
     codes.ERROR: ("Đề nghị cơ quan gửi gửi lại tệp.", "Ask the sender for the file again."),
 }
+# An unreadable file whose next step is not the sender's (issue 18): what the reader can do.
+NEXT_STEP_ERROR = {
+    "FILE_UNREADABLE": ("Kiểm tra đường dẫn và quyền đọc tệp rồi kiểm tra lại.", "Check the path and the permission to read it, then verify again."),
+    "ENCRYPTED": ("Kiểm tra lại với mật khẩu của tệp (kyso verify --password -), hoặc đề nghị cơ quan gửi gửi bản không mã hóa.",
+                  "Verify it again with its password (kyso verify --password -), or ask the sender for an unencrypted copy."),
+    "ENCRYPTED_WRONG_PASSWORD": ("Hỏi lại nơi gửi mật khẩu đúng rồi kiểm tra lại với --password.",
+                                 "Ask the sender for the right password, then verify again with --password."),
+}
 
 # What a layer is for, in the few words of a signer line (verifier.decree30.profile's purposes).
 PURPOSE_SHORT = {
@@ -101,8 +109,8 @@ ERROR_SENTENCES = {
     **{c: _DISPLAY_CHANGED for c in ("APPEARANCE_NOT_VOUCHED", "RENDERED_DIFFERENCE")},
     **{c: _UNREADABLE for c in ("NOT_PDF", "PDF_DAMAGED", "STRUCTURE_UNREADABLE")},
     "NO_SIGNATURES": ("Văn bản không có chữ ký số.", "The document carries no digital signature."),
-    "ENCRYPTED": ("Tệp được mã hóa bằng mật khẩu; cần bản không mã hóa để kiểm tra.",
-                  "The file is encrypted with a password; an unencrypted copy is needed to check it."),
+    "ENCRYPTED": ("Tệp được mã hóa bằng mật khẩu: hãy kiểm tra lại với mật khẩu (kyso verify --password -) hoặc xin bản không mã hóa.",
+                  "The file is encrypted with a password: verify it again with the password (kyso verify --password -) or get an unencrypted copy."),
     "ACTIVE_CONTENT_ADDED": ("Có mã lệnh tự chạy (JavaScript, hành động khi mở tệp) được thêm vào sau khi ký.",
                              "Code that runs by itself (JavaScript, an action on opening) was added after signing."),
 }
@@ -195,6 +203,9 @@ class Summary:
 def summarize(report: DocumentReport, lang: str = "vi") -> Summary:
     summary = Summary(report.verdict, codes.pick(HEADLINE[report.verdict], lang), codes.pick(NEXT_STEP[report.verdict], lang),
                       verdict_text=codes.pick(codes.VERDICT_TEXT[report.verdict], lang))
+    if report.verdict == codes.ERROR:
+        step = next((NEXT_STEP_ERROR[f.code] for f in report.findings if f.code in NEXT_STEP_ERROR), None)
+        summary.next_step = codes.pick(step, lang) if step else summary.next_step
     summary.document = document_lines(report, lang)
     summary.signers = signer_lines(report, lang)
     summary.problems, causes = _problems(report, lang)
