@@ -62,7 +62,12 @@ def _start(trust) -> None:
     install()), then the trust."""
     from verifier.patches import install
 
+    import signal
+
     global _trust
+    # Ctrl-C reaches the whole process group: the command, not each worker, decides what it
+    # means (it stops them and says what was done); a worker would only print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     install()
     if isinstance(trust, bytes):
         import pickle
@@ -222,6 +227,10 @@ def results(jobs: Iterable[Job], trust, workers: int, waiting: Callable[[Job], N
                 flight.popleft()
                 fill()
                 yield result
+        except KeyboardInterrupt:  # the command says what was done; the jobs in flight are dropped now
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
         finally:
             for _, future in flight:
                 future.cancel()

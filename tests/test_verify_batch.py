@@ -214,3 +214,30 @@ def test_without_or_with_a_wrong_password_the_advice_can_be_followed(encrypted):
     assert wrong.returncode == 4
     both = kyso("verify", "--trust", TRUST, "--password", "-", "-", input=str(encrypted).encode())
     assert both.returncode == 2 and b"KYSO_PDF_PASSWORD" in both.stderr
+
+
+def test_ctrl_c_stops_the_batch_saying_what_was_done(tmp_path):
+    """SIGINT to the process group, as Ctrl-C on a terminal sends it: the workers stop, the
+    command says how many files were verified and how many were left, exit 130, no traceback."""
+    import signal
+    import time
+
+    many = tmp_path / "many"
+    many.mkdir()
+    for n in range(400):
+        os.link(SAMPLES / "appendix.pdf", many / f"{n:04d}.pdf")
+    env = {**os.environ, "KYSO_LANG": "en"}
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "verify", "--jobs", "2", "--trust", TRUST, str(many)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    os.set_blocking(proc.stdout.fileno(), False)
+    seen, deadline = b"", time.monotonic() + 120
+    while b"RESULT" not in seen and time.monotonic() < deadline:  # the first results are out
+        seen += proc.stdout.read() or b""
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    err = err.decode()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    done = int(err.split("interrupted (Ctrl-C) after ")[1].split(" files")[0])
+    assert 0 < done < 400 and f"; {400 - done} files left unverified" in err

@@ -10,7 +10,7 @@ import click
 from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
-EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
 
 
 def exit_code(verdicts: list[str]) -> int:
@@ -94,6 +94,15 @@ def verify(files, null, archived, trust, intermediate, crl, ocsp, online, no_tru
                 progress.done()
         except verify_pool.WorkerDied as exc:
             raise click.ClickException(say("worker_died", lang, error=exc)) from exc
+        except KeyboardInterrupt:
+            progress.close()
+            if total is None:  # not counted without a terminal: a listing of the folders now
+                total = paths.count(files, keep=paths.is_pdf_name)
+            left = "?" if total is None else total - tally.count
+            click.echo(say("verify_interrupted", lang, n=tally.count, left=left), err=True)
+            if tally.count > 1 and not as_json:
+                click.echo("\n" + batch_summary(tally, lang))
+            sys.exit(EXIT_INTERRUPTED)
     if not tally.count:
         raise click.UsageError(say("verify_none_found", lang))
     if tally.count > 1 and not as_json:

@@ -468,6 +468,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress_on": ("đang kiểm tra {name}: {s} giây", "working on {name}: {s} s"),
     "verify_none_found": ("không tìm thấy tệp PDF nào (tệp có đuôi .pdf) để kiểm tra; hãy kiểm tra lại đường dẫn",
                           "no PDF file (named .pdf) was found to verify; check the paths"),
+    "verify_interrupted": ("đã dừng (Ctrl-C) sau khi kiểm tra {n} tệp; {left} tệp còn lại chưa được kiểm tra",
+                           "interrupted (Ctrl-C) after {n} files were verified; {left} files left unverified"),
     "password_prompt": ("Mật khẩu của tệp PDF", "Password of the PDF files"),
     "password_stdin_list": ("--password - và danh sách '-' cùng cần đầu vào chuẩn; hãy đặt mật khẩu trong KYSO_PDF_PASSWORD",
                             "--password - and the list '-' both need standard input; put the password in KYSO_PDF_PASSWORD"),
