@@ -7,14 +7,20 @@ and with nothing to parse again. Each worker reads, verifies and renders its fil
 reports while they stay true (verifier.report.cache) in case the batch holds a document twice; the command
 prints the results in the order the files were given. A worker that dies (killed, out of memory)
 stops the batch with an error naming the file, never with a silent gap.
+
+The jobs come from an iterator (archive.cli.paths walks the arguments lazily) and only a few per
+worker are submitted ahead of the one being printed: a batch of a million paths holds a handful
+of jobs and results at a time, never the million.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -27,6 +33,8 @@ class Job:
     details: bool = False  # --details: the technical blocks after the summary
     etsi: bool = False  # also make the ETSI TS 119 102-2 report (verifier.report.etsi)
     sheet: str | None = None  # also make the report to print: "html" or "pdf" (verifier.report.html, .pdf)
+    error: OSError | None = None  # the path could not be taken (archive.cli.paths): reported in its place
+    password: str | None = field(default=None, repr=False)  # --password: opens the file, goes nowhere else
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,12 @@ def _start(trust) -> None:
     install()), then the trust."""
     from verifier.patches import install
 
+    import signal
+
     global _trust
+    # Ctrl-C reaches the whole process group: the command, not each worker, decides what it
+    # means (it stops them and says what was done); a worker would only print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     install()
     if isinstance(trust, bytes):
         import pickle
@@ -93,21 +106,21 @@ def run(job: Job, trust=None) -> Result:
         _cache = ReportCache()
     trust = trust if trust is not None else _trust
     try:
+        if job.error is not None:
+            raise job.error
         size = job.path.stat().st_size
         data = job.path.read_bytes() if size <= job.max_bytes else None
-    except OSError as exc:
-        from archive.textsafe import for_terminal
-        from verifier.report.codes import pick
+    except OSError as exc:  # missing, unreadable, a folder that cannot be listed: this file, not the batch
+        from verifier.document import unreadable
         from verifier.report.phrased import os_reason
 
-        name, why = for_terminal(job.path), os_reason(exc).text(job.lang)
-        return Result(job.path, None, error=pick((
-            f"không đọc được {name}: {why}; hãy kiểm tra đường dẫn và quyền đọc",
-            f"cannot read {name}: {why}; check the path and permissions"), job.lang))
-    if data is None:
-        report = too_large(str(job.path), size, job.max_bytes, trust)
+        data, why = None, os_reason(exc)
+        report = unreadable(str(job.path), why.vi, why.en, trust)
     else:
-        report = verify_pdf(data, trust, file=str(job.path), cache=_cache)
+        if data is None:
+            report = too_large(str(job.path), size, job.max_bytes, trust)
+        else:
+            report = verify_pdf(data, trust, file=str(job.path), cache=_cache, password=job.password)
     extra = {}
     if job.etsi:
         from verifier.report.etsi import validation_report
@@ -163,16 +176,25 @@ def default_workers(files: int) -> int:
     return max(1, min(cpus, files))
 
 
-def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
-    """Results in the order of `jobs`, computed by `workers` processes (in this one if 1)."""
+AHEAD = 4  # jobs submitted per worker ahead of the result being printed: keeps every worker busy
+
+
+def results(jobs: Iterable[Job], trust, workers: int, waiting: Callable[[Job], None] | None = None) -> Iterator[Result]:
+    """Results in the order of `jobs`, computed by `workers` processes (in this one if 1), with
+    at most AHEAD jobs per worker in flight. `waiting(job)` is called before the command waits
+    for a job's result (its progress line names it)."""
     import verifier.document  # noqa: F401  (imported once here, inherited by every worker)
 
     # What exists now (modules, the trust) lives as long as the process: out of the cyclic
     # collector's scans, which otherwise walk it again and again (a tenth of a document's time
     # on the 10-layer benchmark), and, in forked workers, out of copy-on-write.
     gc.freeze()
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
+    jobs = iter(jobs)
+    first = list(itertools.islice(jobs, 2))
+    if workers <= 1 or len(first) <= 1:
+        for job in itertools.chain(first, jobs):
+            if waiting is not None:
+                waiting(job)
             yield run(job, trust)
         return
     # a single file never needs them: about 10 ms of a cold `kyso verify` run
@@ -184,14 +206,31 @@ def results(jobs: list[Job], trust, workers: int) -> Iterator[Result]:
         ctx, start = multiprocessing.get_context("fork"), (trust,)
     else:
         ctx, start = multiprocessing.get_context("spawn"), (_portable(trust),)
+    jobs = itertools.chain(first, jobs)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start, initargs=start) as pool:
-        futures = [pool.submit(run, job) for job in jobs]
+        flight: deque = deque()
+
+        def fill() -> None:
+            for job in itertools.islice(jobs, max(0, workers * AHEAD - len(flight))):
+                flight.append((job, pool.submit(run, job)))
+
         try:
-            for job, future in zip(jobs, futures):
+            fill()
+            while flight:
+                job, future = flight[0]
+                if waiting is not None:
+                    waiting(job)
                 try:
-                    yield future.result()
+                    result = future.result()
                 except BrokenProcessPool as exc:
                     raise WorkerDied(f"a verification worker died while verifying {job.path} or a file after it") from exc
+                flight.popleft()
+                fill()
+                yield result
+        except KeyboardInterrupt:  # the command says what was done; the jobs in flight are dropped now
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
         finally:
-            for future in futures:
+            for _, future in flight:
                 future.cancel()

@@ -145,8 +145,9 @@ def test_a_bad_kyso_lang_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize("args, vi, en", [
     (["verify", "--bogus"], "Lỗi: Không có tùy chọn '--bogus'.", "Error: No such option '--bogus'."),
-    (["verify", "missing.pdf"], "Lỗi: Giá trị không hợp lệ cho '[TỆP]...': Không có 'missing.pdf'.",
-     "Error: Invalid value for '[FILES]...': File 'missing.pdf' does not exist."),
+    # (a missing FILE is no usage error since issue 18: it is reported in its place, exit 4)
+    (["verify", "--trust", "missing.pem", "x.pdf"], "Lỗi: Giá trị không hợp lệ cho '--trust': Không có 'missing.pem'.",
+     "Error: Invalid value for '--trust': File 'missing.pem' does not exist."),
     (["archive", "show"], "Lỗi: Thiếu đối số 'ID|SHA256'.", "Error: Missing argument 'REF'."),
     (["ingest"], "Lỗi: Thiếu đối số", "Error: Missing argument"),
     (["nosuch"], "Lỗi: Không có lệnh 'nosuch'.", "Error: No such command 'nosuch'."),

@@ -141,3 +141,23 @@ def test_no_progress_without_a_terminal_or_with_quiet(tmp_path):
         finally:
             progress.quiet = False
             tty.close()
+
+
+def test_a_long_single_item_shows_its_name_and_seconds(monkeypatch):
+    """The ticker redraws while one verification takes long (13 s for a real document): the
+    line names the file, so a long wait never looks like a hang."""
+    import time
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(progress, "SLOW", 0.2)
+    monkeypatch.setattr(progress, "TICK", 0.05)
+    out = Terminal()
+    with progress.Progress(1, "kyso verify", "en", stream=out) as p:
+        p.start("big.pdf")
+        time.sleep(1.5)
+        p.done()
+    assert "working on big.pdf: 1 s" in out.getvalue()
+    assert out.getvalue().endswith("\r\x1b[K")

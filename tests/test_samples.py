@@ -152,7 +152,8 @@ def test_cli_exit_code_precedence():
 
 def test_cli_usage_errors_exit_2(tmp_path):
     assert kyso("verify").returncode == 2
-    assert kyso("verify", str(tmp_path / "missing.pdf")).returncode == 2
+    # a missing file is no usage error (issue 18): it is reported in its place, exit 4
+    assert kyso("verify", str(tmp_path / "missing.pdf")).returncode == 4
     bad = tmp_path / "bad.pem"
     bad.write_text("not a certificate")
     result = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad), "--lang", "en")  # the English wording

@@ -35,21 +35,43 @@ def _anchors(trust: TrustConfig) -> list[dict[str, str]]:
 
 def too_large(file: str | None, size: int, limit: int, trust: TrustConfig) -> DocumentReport:
     """The report for a file refused unread because of its size (resource limits, not content)."""
-    report = DocumentReport(file=file, sha256="", size=size, policy=trust.policy.name, policy_sha256=trust.policy.sha256,
-                            trust_fingerprint=trust.fingerprint, trust_anchors=_anchors(trust),
-                            validation_time=datetime.now(timezone.utc).isoformat(),
-                            kyso_version=_version())
+    report = _unread(file, size, trust)
     report.add("FILE_TOO_LARGE", size=size, limit=limit)
     report.verdict = codes.ERROR
     return report
 
 
+def _unread(file: str | None, size: int, trust: TrustConfig) -> DocumentReport:
+    return DocumentReport(file=file, sha256="", size=size, policy=trust.policy.name, policy_sha256=trust.policy.sha256,
+                          trust_fingerprint=trust.fingerprint, trust_anchors=_anchors(trust),
+                          validation_time=datetime.now(timezone.utc).isoformat(),
+                          kyso_version=_version())
+
+
+def unreadable(file: str | None, reason_vi: str, reason_en: str, trust: TrustConfig) -> DocumentReport:
+    """The report for a file that could not be read at all (missing, no permission): the caller
+    read the file, so it says why, in both languages; a batch reports it in the file's place."""
+    report = _unread(file, 0, trust)
+    report.add("FILE_UNREADABLE", reason_vi=reason_vi, reason_en=reason_en)
+    report.verdict = codes.ERROR
+    return report
+
+
 def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now: datetime | None = None, diff_policy=None,
-               cache=None) -> DocumentReport:
+               cache=None, password: str | None = None) -> DocumentReport:
     """Verify every signature layer of a PDF given as bytes. Never raises for the file's content:
     anything unexpected becomes a finding and a verdict that is not VALID. With a `cache`
     (verifier.report.cache.ReportCache), a report it holds for these bytes, policy and trust, still
-    true at `now`, is returned instead (a copy), and a new one is kept."""
+    true at `now`, is returned instead (a copy), and a new one is kept. `password` opens an
+    encrypted document (its user password); it goes to the PDF readers only, never into the report."""
+    if password:
+        from verifier.pdf.opening import PASSWORD
+
+        token = PASSWORD.set(password)
+        try:
+            return verify_pdf(data, trust, file=file, now=now, diff_policy=diff_policy, cache=cache)
+        finally:
+            PASSWORD.reset(token)
     now = now or datetime.now(timezone.utc)
     sha256 = hashlib.sha256(data).hexdigest()
     if cache is not None and diff_policy is None:
@@ -380,7 +402,8 @@ def _load_dss(reader, ctx: DocumentContext) -> None:
 
 
 def _verdict(report: DocumentReport) -> str:
-    if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE", "OBJECT_LIMIT_EXCEEDED") for f in report.findings):
+    if any(f.code in ("NOT_PDF", "ENCRYPTED", "FILE_TOO_LARGE", "OBJECT_LIMIT_EXCEEDED", "FILE_UNREADABLE",
+                      "ENCRYPTED_WRONG_PASSWORD") for f in report.findings):
         return codes.ERROR  # unreadable; a file that was read and is wrong is INVALID
     if any(layer.status == codes.FAILED for layer in report.layers):
         return codes.INVALID

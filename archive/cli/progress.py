@@ -180,6 +180,6 @@ def _width(stream) -> int:
     import os
 
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        return os.get_terminal_size(stream.fileno()).columns or 80  # 0: a terminal that never said
     except (OSError, ValueError, AttributeError):
         return 80

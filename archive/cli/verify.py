@@ -11,7 +11,7 @@ import click
 from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
-EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
 
 
 def exit_code(verdicts: list[str]) -> int:
@@ -25,10 +25,12 @@ def exit_code(verdicts: list[str]) -> int:
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=str, allow_dash=True))
+@click.option("--null", "-0", "null", is_flag=True)
 @click.option("--archived", multiple=True, metavar="ID|SHA256")
 @trust_options
 @policy_option
+@click.option("--password", metavar="PASSWORD|-", default=None)
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None)  # None: the group's, KYSO_LANG, vi
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--details", is_flag=True)
@@ -37,11 +39,12 @@ def exit_code(verdicts: list[str]) -> int:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="OUT.html|OUT.pdf|FOLDER")
 @click.option("--no-ocr", is_flag=True)
-def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, lang, as_json, details, max_size,
-           etsi, jobs, report_to, no_ocr):
+def verify(files, null, archived, trust, intermediate, crl, ocsp, online, no_trust_store, policy, password, lang, as_json,
+           details, max_size, etsi, jobs, report_to, no_ocr):
     """Verify every signature layer of signed PDF FILES (help: archive.cli.words, "verify")."""
     from archive import verify_pool
-    from archive.cli import etsi_out
+    from archive.cli import etsi_out, paths
+    from archive.cli.progress import Progress, shown
     from archive.cli.report import targets as report_targets
     from archive.cli.report import write as write_report
     from archive.cli.words import say
@@ -50,65 +53,141 @@ def verify(files, archived, trust, intermediate, crl, ocsp, online, no_trust_sto
     lang = resolve(lang)
     if not files and not archived:
         raise click.UsageError(say("verify_nothing", lang))
+    password = _password(password, files, lang)
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy, ocr=not no_ocr)
-    etsi_files = etsi_out.targets(list(files), etsi, bool(archived), lang)
     if archived:
+        etsi_out.targets([], etsi, True, lang)
         if report_to is not None:
             raise click.UsageError(say("report_archived", lang))
         sys.exit(_verify_archived(archived, files, request, lang, as_json, details))
-    sheets = report_targets(list(files), report_to, lang) if report_to is not None else [(None, None)] * len(files)
+    items = paths.walk(files, null=null, keep=paths.is_pdf_name)
+    total = None
+    if etsi is not None or report_to is not None:
+        # these name each file's report from the whole list (two files of one name are refused
+        # before anything is verified), so the list is held: names only, never the reports
+        items = list(items)
+        total = len(items)
+    etsi_files = etsi_out.targets([i.path for i in items], etsi, False, lang) if etsi is not None else {}
+    sheets = dict(zip((i.path for i in items), report_targets([i.path for i in items], report_to, lang))) \
+        if report_to is not None else {}
     config = trust_config(load_settings(), request)
     ocr_notice(config, lang)
-    jobs_ = [verify_pool.Job(path, max_size * 1024 * 1024, lang, as_json, details, etsi=bool(etsi_files), sheet=fmt)
-             for path, (_, fmt) in zip(files, sheets)]
-    workers = jobs or verify_pool.default_workers(len(files))
-    verdicts, done = [], []
-    show_bar = len(files) > 1 and sys.stderr.isatty()
-    results = verify_pool.results(jobs_, config, workers)
-    with click.progressbar(results, length=len(files), label="kyso verify", file=sys.stderr) if show_bar else _plain(results) as items:
+    if total is None and shown():
+        total = paths.count(files, keep=paths.is_pdf_name)  # a listing of the folders; None with '-'
+    jobs_ = (verify_pool.Job(i.path, max_size * 1024 * 1024, lang, as_json, details, etsi=bool(etsi_files),
+                             sheet=sheets[i.path][1] if i.path in sheets else None, error=i.error, password=password)
+             for i in items)
+    workers = jobs or verify_pool.default_workers(total if total is not None else 1 << 30)
+    tally = Tally()
+    with Progress(total, "kyso verify", lang) as progress:
+        results = verify_pool.results(jobs_, config, workers, waiting=lambda job: progress.start(str(job.path)))
         try:
-            for index, result in enumerate(items):
-                if result.verdict is None:
-                    raise click.UsageError(result.error)
-                verdicts.append(result.verdict)
-                done.append(result)
-                if index and not as_json:
-                    click.echo("\n" + "=" * 72 + "\n")
-                click.echo(result.text)
-                etsi_out.write(etsi_files, result, lang)
-                if result.sheet is not None:
-                    write_report(sheets[index][0], result.sheet, lang)
-                    click.echo(f"{sheets[index][0]}", err=True)
+            for result in results:
+                with progress.paused():
+                    if tally.count and not as_json:
+                        click.echo("\n" + "=" * 72 + "\n")
+                    click.echo(result.text)
+                    etsi_out.write(etsi_files, result, lang)
+                    if result.sheet is not None:
+                        write_report(sheets[result.path][0], result.sheet, lang)
+                        click.echo(f"{sheets[result.path][0]}", err=True)
+                tally.add(result)
+                progress.done()
         except verify_pool.WorkerDied as exc:
             raise click.ClickException(say("worker_died", lang, error=exc)) from exc
-    if len(done) > 1 and not as_json:
-        click.echo("\n" + batch_summary(done, lang))
-    sys.exit(exit_code(verdicts))
+        except KeyboardInterrupt:
+            progress.close()
+            if total is None:  # not counted without a terminal: a listing of the folders now
+                total = paths.count(files, keep=paths.is_pdf_name)
+            left = "?" if total is None else total - tally.count
+            click.echo(say("verify_interrupted", lang, n=tally.count, left=left), err=True)
+            if tally.count > 1 and not as_json:
+                click.echo("\n" + batch_summary(tally, lang))
+            sys.exit(EXIT_INTERRUPTED)
+    if not tally.count:
+        raise click.UsageError(say("verify_none_found", lang))
+    if tally.count > 1 and not as_json:
+        click.echo("\n" + batch_summary(tally, lang))
+    sys.exit(tally.exit_code())
+
+
+def _password(given: str | None, files, lang: str) -> str | None:
+    """--password: the value itself, or '-' to be asked on the terminal without echo (so it stays
+    out of the shell's history and the process list); KYSO_PDF_PASSWORD when the option is not
+    given (for scripts, as PGPASSWORD is)."""
+    import os
+
+    from archive.cli.words import say
+
+    if given is None:
+        return os.environ.get("KYSO_PDF_PASSWORD") or None
+    if given != "-":
+        return given
+    if "-" in files:
+        raise click.UsageError(say("password_stdin_list", lang))
+    if not sys.stdin.isatty():  # from a pipe: the first line is the password
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n") or None
+    return click.prompt(say("password_prompt", lang), hide_input=True, err=True) or None
+
+
+class Tally:
+    """What a batch comes to, in memory that does not grow with it: a count per verdict, and the
+    files needing attention up to ATTENTION of them (the rest counted)."""
+
+    ATTENTION = 1000
+
+    def __init__(self):
+        self.count = 0
+        self.counts = {v: 0 for v in _ORDER}
+        self.attention: list[tuple[str, str, str]] = []  # (path, verdict, reason)
+        self.more = 0
+
+    def add(self, result) -> None:
+        self.count += 1
+        self.counts[result.verdict] = self.counts.get(result.verdict, 0) + 1
+        if result.verdict != "VALID":
+            if len(self.attention) < self.ATTENTION:
+                self.attention.append((str(result.path), result.verdict, result.reason))
+            else:
+                self.more += 1
+
+    def exit_code(self) -> int:
+        return exit_code([v for v, n in self.counts.items() if n])
 
 
 BATCH = {
     "title": ("TỔNG HỢP {n} tệp", "SUMMARY of {n} files"),
     "attention": ("Cần xem lại ({n}):", "Need attention ({n}):"),
     "none": ("Mọi tệp đều hợp lệ.", "Every file is valid."),
+    "more": ("… và {n} tệp khác (xem kết quả từng tệp ở trên)", "… and {n} more files (see each file's result above)"),
 }
 _ORDER = ("VALID", "INVALID", "INDETERMINATE", "ERROR")
 
 
 def batch_summary(results, lang: str) -> str:
-    """What a batch comes to: a count per verdict, then each file that is not VALID with why."""
+    """What a batch comes to: a count per verdict, then each file that is not VALID with why
+    (the first Tally.ATTENTION of them, then how many more). `results`: a Tally, or results."""
     from archive.textsafe import for_terminal
     from verifier.report import codes
 
-    counts = {v: sum(r.verdict == v for r in results) for v in _ORDER}
-    lines = ["=" * 72, codes.pick(BATCH["title"], lang).format(n=len(results)) + ": "
-             + " · ".join(f"{codes.pick(codes.VERDICT_TEXT[v], lang)} {counts[v]}" for v in _ORDER if counts[v])]
-    attention = [r for r in results if r.verdict != "VALID"]
+    if not isinstance(results, Tally):
+        tally = Tally()
+        for r in results:
+            tally.add(r)
+        results = tally
+    counts = results.counts
+    lines = ["=" * 72, codes.pick(BATCH["title"], lang).format(n=results.count) + ": "
+             + " · ".join(f"{codes.pick(codes.VERDICT_TEXT[v], lang)} {counts[v]}" for v in _ORDER if counts.get(v))]
+    attention = results.attention
     if not attention:
         lines.append(codes.pick(BATCH["none"], lang))
         return "\n".join(lines)
-    lines.append(codes.pick(BATCH["attention"], lang).format(n=len(attention)))
-    for r in sorted(attention, key=lambda r: _ORDER.index(r.verdict) if r.verdict in _ORDER else 9):
-        lines.append(f"  - {for_terminal(r.path)} — {codes.pick(codes.VERDICT_TEXT[r.verdict], lang)}: {r.reason}")
+    lines.append(codes.pick(BATCH["attention"], lang).format(n=len(attention) + results.more))
+    for path, verdict, why in sorted(attention, key=lambda r: _ORDER.index(r[1]) if r[1] in _ORDER else 9):
+        lines.append(f"  - {for_terminal(path)} — {codes.pick(codes.VERDICT_TEXT[verdict], lang)}: {why}")
+    if results.more:
+        lines.append("  " + codes.pick(BATCH["more"], lang).format(n=results.more))
     return "\n".join(lines)
 
 
@@ -171,12 +250,3 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     return exit_code(verdicts)
 
 
-class _plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False

@@ -65,6 +65,10 @@ HELP: dict[str, tuple[str, str]] = {
     "verify": (
         """Kiểm tra mọi lớp chữ ký của các tệp PDF ký số FILES.
 
+        FILES là tệp hoặc thư mục (duyệt cả thư mục con, lấy các tệp có đuôi .pdf, theo thứ tự
+        tên); '-' đọc danh sách đường dẫn từ đầu vào chuẩn, mỗi dòng một đường dẫn. Tệp không đọc
+        được được báo đúng chỗ của nó và các tệp khác vẫn được kiểm tra.
+
         Mã thoát: 0 tất cả Hợp lệ, 1 có tệp Không hợp lệ, 4 có tệp không đọc được như PDF,
         3 có tệp Không xác định (ví dụ chưa biết tình trạng thu hồi khi ngoại tuyến), 2 lỗi cách dùng.
 
@@ -72,9 +76,15 @@ HELP: dict[str, tuple[str, str]] = {
         Ví dụ:
           kyso verify samples/plan.pdf --trust samples/pki/trust.pem
           kyso verify --lang en --json incoming/*.pdf
+          kyso verify samples/
+          find /mail -name '*.pdf' -print0 | kyso verify -0 -
           kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
           kyso verify --archived 12""",
         """Verify every signature layer of signed PDF FILES.
+
+        FILES are files or folders (walked with their subfolders, taking the files named .pdf, in
+        name order); '-' reads a list of paths from standard input, one per line. A file that
+        cannot be read is reported in its place and the other files are still verified.
 
         Exit code: 0 all VALID, 1 any INVALID, 4 any file unreadable as a PDF,
         3 any INDETERMINATE (e.g. revocation unknown offline), 2 usage error.
@@ -83,6 +93,8 @@ HELP: dict[str, tuple[str, str]] = {
         Examples:
           kyso verify samples/plan.pdf --trust samples/pki/trust.pem
           kyso verify --lang en --json incoming/*.pdf
+          kyso verify samples/
+          find /mail -name '*.pdf' -print0 | kyso verify -0 -
           kyso verify --policy strict.toml samples/plan.pdf --trust samples/pki/trust.pem
           kyso verify --archived 12""",
     ),
@@ -550,6 +562,13 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "quarantine release --to": ("Thư mục đích (mặc định: thư mục nhận, KYSO_INBOX).",
                                 "The target folder (default: the inbox, KYSO_INBOX)."),
+    # issue 18 (batch18):
+    "verify --null": ("Danh sách đọc từ '-' ngăn cách bằng ký tự NUL (như find -print0), không phải xuống dòng.",
+                      "The list read from '-' is NUL-separated (as find -print0 writes it), not one per line."),
+    "verify --password": ("Mật khẩu mở tệp PDF được mã hóa; '-' để được hỏi mà không hiện ra (hoặc đặt KYSO_PDF_PASSWORD). "
+                          "Mật khẩu chỉ dùng để mở tệp, không ghi vào báo cáo hay nhật ký.",
+                          "Password that opens encrypted PDFs; '-' to be asked for it without echo (or set KYSO_PDF_PASSWORD). "
+                          "It only opens the files and goes into no report or log."),
 }
 
 # issue 18 (search18): `archive search` takes the filters of `archive list`, worded the same
@@ -799,6 +818,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quarantine_not_file": ("Mục cách ly {id} không giữ tệp nào để trả lại (xem 'kyso quarantine show {id}').",
                             "The quarantine entry {id} holds no file to put back (see 'kyso quarantine show {id}')."),
     "quarantine_released": ("Đã trả {file} về {path}.", "{file} put back at {path}."),
+    "verify_none_found": ("không tìm thấy tệp PDF nào (tệp có đuôi .pdf) để kiểm tra; hãy kiểm tra lại đường dẫn",
+                          "no PDF file (named .pdf) was found to verify; check the paths"),
+    "verify_interrupted": ("đã dừng (Ctrl-C) sau khi kiểm tra {n} tệp; {left} tệp còn lại chưa được kiểm tra",
+                           "interrupted (Ctrl-C) after {n} files were verified; {left} files left unverified"),
+    "password_prompt": ("Mật khẩu của tệp PDF", "Password of the PDF files"),
+    "password_stdin_list": ("--password - và danh sách '-' cùng cần đầu vào chuẩn; hãy đặt mật khẩu trong KYSO_PDF_PASSWORD",
+                            "--password - and the list '-' both need standard input; put the password in KYSO_PDF_PASSWORD"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.

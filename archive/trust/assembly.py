@@ -94,11 +94,11 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
                 load(der, source="store")  # the evidence says where it came from
     setting = f"{settings.config_file or 'kyso.toml'} [trust]"  # a file and a TOML key: the same in both languages
     loaders = (
-        (settings.trust, config.add_bundle, f"{setting} anchors"),
+        (settings.trust, lambda data: _anchors(config, data), f"{setting} anchors"),
         (settings.intermediate, config.add_intermediates, f"{setting} intermediates"),
         (settings.crl, config.add_crls, f"{setting} crls"),
         (settings.ocsp, config.add_ocsps, f"{setting} ocsps"),
-        (options.trust, config.add_bundle, "--trust"),
+        (options.trust, lambda data: _anchors(config, data), "--trust"),
         (options.intermediate, config.add_intermediates, "--intermediate"),
         (options.crl, config.add_crls, "--crl"),
         (options.ocsp, config.add_ocsps, "--ocsp"),
@@ -113,4 +113,41 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
                                       where) from exc
             except material.MaterialError as exc:
                 raise TrustSetupError(Phrase(f"{path}: {exc.text('vi')}", f"{path}: {exc.text('en')}"), where) from exc
+            except _NoAnchor as exc:
+                raise TrustSetupError(exc.phrase(path), where) from exc
     return config
+
+
+class _NoAnchor(Exception):
+    """A file given as trust anchors holds no root (self-signed) certificate: said at once (issue
+    18), rather than as every signature's "issuer missing" after a whole batch."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.names = names
+
+    def phrase(self, path) -> Phrase:
+        names = ", ".join(f"“{n}”" for n in self.names) or "-"
+        return Phrase(
+            f"{path} không chứa chứng thư gốc (tự ký) nào, chỉ có chứng thư của CA cấp phát {names}: hãy cho chứng thư "
+            f"gốc của CA đó bằng --trust (hoặc nhập vào kho bằng 'kyso certs import'), còn tệp này đưa bằng --intermediate",
+            f"{path} holds no root (self-signed) certificate, only that of the issuing CA {names}: give that CA's root "
+            f"with --trust (or import it into the trust store with 'kyso certs import'), and this file with --intermediate")
+
+
+def _anchors(config, data: bytes) -> None:
+    """config.add_bundle, refusing a bundle that would add no anchor."""
+    from verifier.trust import material
+    from verifier.trust.certinfo import format_name
+
+    certs = material.load_certificates(data)
+    if not any(material.is_self_signed(c) for c in certs):
+        raise _NoAnchor([_cn(format_name(c.subject)) for c in certs])
+    config.add_bundle(data)
+
+
+def _cn(name: str) -> str:
+    import re
+
+    found = re.search(r"(?:^|,\s*)CN=((?:\\,|[^,])+)", name)
+    return found.group(1) if found else name

@@ -5,8 +5,19 @@ complete revision, the longest earlier prefix that still reads."""
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 
 from verifier.report.model import DocumentReport
+
+# The user's password of an encrypted document (kyso verify --password), for the verification
+# of that one document: every reader of its bytes (pyHanko here, PDFium in verifier.render) opens
+# it with the password, which goes nowhere else (no report, no log). None: the empty password only.
+PASSWORD: ContextVar[str | None] = ContextVar("kyso_pdf_password", default=None)
+
+
+def password() -> str | None:
+    """The password the document being verified is opened with (None: none given)."""
+    return PASSWORD.get()
 
 MAX_RECOVERY_ATTEMPTS = 16  # earlier %%EOF markers tried when the last revision is unreadable
 PDF_MAGIC_WINDOW = 1024  # readers accept a header a little after the start; so do we
@@ -86,12 +97,15 @@ def open_for_reading(data: bytes):
 def _decrypt_empty(reader, report: DocumentReport, quiet: bool = False) -> None:
     from pyhanko.pdf_utils.crypt import AuthStatus
 
-    try:
-        result = reader.decrypt("")
-        ok = result.status != AuthStatus.FAILED
-    except Exception:
-        ok = False
+    given = PASSWORD.get()
+    for candidate in ("", given) if given else ("",):
+        try:
+            ok = reader.decrypt(candidate).status != AuthStatus.FAILED
+        except Exception:
+            ok = False
+        if ok:
+            break
     if not ok:
-        raise Unreadable("ENCRYPTED")
+        raise Unreadable("ENCRYPTED_WRONG_PASSWORD" if given else "ENCRYPTED")
     if not quiet:
-        report.add("ENCRYPTED_EMPTY_PASSWORD")
+        report.add("ENCRYPTED_PASSWORD_GIVEN" if candidate else "ENCRYPTED_EMPTY_PASSWORD")

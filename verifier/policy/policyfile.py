@@ -41,7 +41,8 @@ from verifier.policy.named import DEFAULT_POLICY, POLICIES, VGCA_G1_ROOT, VGCA_G
 SEVERITY_WORDS = {"fail": "error", "error": "error", "warn": "warning", "warning": "warning",
                   "info": "info", "ignore": "ignore"}
 # Codes whose meaning is the verdict itself: no policy may silence or soften them.
-FIXED = frozenset({"NOT_PDF", "ENCRYPTED", "INTERNAL_ERROR", "LAYER_FAILED", "NO_SIGNATURES"})
+FIXED = frozenset({"NOT_PDF", "ENCRYPTED", "INTERNAL_ERROR", "LAYER_FAILED", "NO_SIGNATURES",
+                   "ENCRYPTED_WRONG_PASSWORD", "FILE_UNREADABLE"})  # issue 18 (batch18): the last two
 _HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 
 

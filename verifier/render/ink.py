@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from verifier.render.pages import _LOCK, PageImage, RenderError
+from verifier.pdf.opening import password
 
 SCALE = 1.0
 INK_LEVEL = 192
@@ -155,7 +156,7 @@ def page_objects(data: bytes, wanted: dict[int, list[tuple]]) -> dict[int, PageO
     out: dict[int, PageObjects] = {}
     with _LOCK:
         try:
-            doc = pdfium.PdfDocument(data)
+            doc = pdfium.PdfDocument(data, password=password())  # kyso verify --password
         except Exception as exc:
             raise RenderError(str(exc)) from exc
         try:

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from verifier.pdf.opening import password
+
 _LOCK = threading.RLock()  # re-entrant: a caller may hold it around several open documents
 _VIRTUAL = 1000  # PDFium maps to integer pixels: a device this much larger keeps the fractions
 MAX_PIXELS = 25_000_000  # per drawing (one byte each): a page this large is drawn at a lower scale
@@ -113,7 +115,7 @@ def opened(data) -> Iterator[Opened]:
 
     with _LOCK:
         try:
-            doc = pdfium.PdfDocument(data)
+            doc = pdfium.PdfDocument(data, password=password())  # kyso verify --password
         except Exception as exc:  # PdfiumError
             raise RenderError(str(exc)) from exc
         try:

@@ -45,6 +45,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from verifier.render.pages import _LOCK, RenderError
+from verifier.pdf.opening import password
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def measure(data, requests: dict[int, list]) -> dict[int, PagePaint]:
         return {i: unknown(g, f"PDFium unavailable: {exc}") for i, g in requests.items()}
     with _LOCK:
         try:
-            doc = pdfium.PdfDocument(data)
+            doc = pdfium.PdfDocument(data, password=password())  # kyso verify --password
         except Exception as exc:
             return {i: unknown(g, f"PDFium cannot open the document: {exc}") for i, g in requests.items()}
         try:

@@ -342,13 +342,13 @@ FINDINGS = _codes(
     ),
     Code(
         "REVOCATION_UNKNOWN", "warning",
-        "Không kiểm tra được tình trạng thu hồi của chứng thư số ký (không có CRL/OCSP khi kiểm tra ngoại tuyến); dùng --crl/--ocsp hoặc --online.",
-        "The revocation status of the signing certificate is unknown offline; supply --crl/--ocsp or use --online.",
+        "Không kiểm tra được tình trạng thu hồi của chứng thư số ký (không có CRL/OCSP khi kiểm tra ngoại tuyến); CRL và OCSP lấy từ địa chỉ ghi trong chứng thư số (điểm phân phối CRL, OCSP): dùng --online, hoặc tải CRL vào kho tin cậy bằng 'kyso certs refresh', hoặc đưa tệp bằng --crl/--ocsp.",
+        "The revocation status of the signing certificate is unknown offline; CRLs and OCSP responses come from the addresses written in the certificates (CRL distribution points, OCSP): use --online, or download the CRLs into the trust store with 'kyso certs refresh', or give files with --crl/--ocsp.",
     ),
     Code(
         "ISSUER_MISSING", "warning",
-        "Thiếu chứng thư CA trung gian '{issuer}'; nhập bằng 'kyso certs import' hoặc --intermediate.",
-        "The intermediate CA '{issuer}' is missing; import it with 'kyso certs import' or --intermediate.",
+        "Thiếu chứng thư số '{issuer}', {missing}.",
+        "The certificate '{issuer}' is missing, {missing}.",
     ),
     Code(
         "VALIDATED_AT_TIMESTAMP", "info",
@@ -367,8 +367,8 @@ FINDINGS = _codes(
     ),
     Code(
         "ENCRYPTED", "error",
-        "Tệp PDF được mã hóa bằng mật khẩu; cần bản không mã hóa hoặc mật khẩu để kiểm tra.",
-        "The PDF is encrypted with a password; an unencrypted copy or the password is needed.",
+        "Tệp PDF được mã hóa bằng mật khẩu; hãy kiểm tra lại với mật khẩu (kyso verify --password -, mật khẩu được hỏi mà không hiện ra) hoặc xin bản không mã hóa.",
+        "The PDF is encrypted with a password; verify it again with the password (kyso verify --password -, which asks for it without showing it) or get an unencrypted copy.",
     ),
     Code(
         "FILE_TOO_LARGE", "error",
@@ -644,6 +644,22 @@ FINDINGS = _codes(
         "Chứng thư số bị thu hồi lúc {revoked}, sau thời điểm ký được dấu thời gian chứng minh ({time}): chữ ký vẫn có giá trị.",
         "The certificate was revoked at {revoked}, after the signing time proven by the timestamp ({time}): the signature stands.",
     ),
+    # issue 18 (batch18): a batch's file that cannot be read, and the password of an encrypted document
+    Code(
+        "FILE_UNREADABLE", "error",
+        "Không đọc được tệp: {reason_vi}; hãy kiểm tra đường dẫn và quyền đọc.",
+        "The file cannot be read: {reason_en}; check the path and permissions.",
+    ),
+    Code(
+        "ENCRYPTED_PASSWORD_GIVEN", "info",
+        "Tệp được mã hóa bằng mật khẩu; đã mở bằng mật khẩu được cho (--password).",
+        "The file is encrypted with a password; it was opened with the password given (--password).",
+    ),
+    Code(
+        "ENCRYPTED_WRONG_PASSWORD", "error",
+        "Tệp PDF được mã hóa và mật khẩu được cho (--password) không mở được tệp; hãy kiểm tra lại mật khẩu với nơi gửi.",
+        "The PDF is encrypted and the password given (--password) does not open it; check the password with the sender.",
+    ),
 )
 
 # What each signature layer is for (verifier.decree30.profile), as the report names it.
@@ -761,7 +777,19 @@ LAYOUT_PROBLEM_TEXT = {
         "không ghi số, ký hiệu của văn bản chính", "does not give the main document's number and notation"),
 }
 # param name (or (code, param name)) -> its table and the separator of a list written as text
+# ISSUER_MISSING: what the missing certificate is, and where it belongs (issue 18)
+MISSING_TEXT = {
+    "root": ("là chứng thư gốc của CA: chứng thư gốc được tin cậy như một điểm tin cậy, hãy nhập vào kho tin cậy bằng "
+             "'kyso certs import' hoặc cho bằng --trust trong một lần chạy",
+             "a CA's root certificate: a root is trusted as an anchor; import it into the trust store with "
+             "'kyso certs import', or give it with --trust for one run"),
+    "intermediate": ("là chứng thư của CA cấp phát (trung gian): hãy nhập vào kho tin cậy bằng 'kyso certs import' "
+                     "hoặc cho bằng --intermediate",
+                     "an issuing (intermediate) CA's certificate: import it into the trust store with "
+                     "'kyso certs import', or give it with --intermediate"),
+}
 PARAM_WORDS = {
+    ("ISSUER_MISSING", "missing"): (MISSING_TEXT, ","),
     "side": (SIDE_TEXT, ","),
     "blanks": (FIELD_TEXT, ","),
     "where": (WHERE_TEXT, ","),
@@ -823,6 +851,8 @@ def _readable_time(value: object) -> object:
 def finding_text(code: str, lang: str, **params: object) -> str:
     c = FINDINGS[code]
     template = c.vi if lang == "vi" else c.en
+    if code == "ISSUER_MISSING":  # reports made before issue 18 did not say which: an issuing CA
+        params.setdefault("missing", "intermediate")
     if params.get("drawn_by") in DRAWN_BY_TEXT:
         params["drawn_by"] = pick(DRAWN_BY_TEXT[params["drawn_by"]], lang)
     if isinstance(params.get("layers"), list):  # layer numbers read as a list: "3, 4"

@@ -35,6 +35,14 @@ NEXT_STEP = {
                           "Do not accept it as valid yet; do what is said below, then verify again."),
     codes.ERROR: ("Đề nghị cơ quan gửi gửi lại tệp.", "Ask the sender for the file again."),
 }
+# An unreadable file whose next step is not the sender's (issue 18): what the reader can do.
+NEXT_STEP_ERROR = {
+    "FILE_UNREADABLE": ("Kiểm tra đường dẫn và quyền đọc tệp rồi kiểm tra lại.", "Check the path and the permission to read it, then verify again."),
+    "ENCRYPTED": ("Kiểm tra lại với mật khẩu của tệp (kyso verify --password -), hoặc đề nghị cơ quan gửi gửi bản không mã hóa.",
+                  "Verify it again with its password (kyso verify --password -), or ask the sender for an unencrypted copy."),
+    "ENCRYPTED_WRONG_PASSWORD": ("Hỏi lại nơi gửi mật khẩu đúng rồi kiểm tra lại với --password.",
+                                 "Ask the sender for the right password, then verify again with --password."),
+}
 
 # What a layer is for, in the few words of a signer line (verifier.decree30.profile's purposes).
 PURPOSE_SHORT = {
@@ -68,6 +76,8 @@ UNCOVERED_MARK = ("không chữ ký nào bảo vệ giá trị này", "no signat
 REVOCATION_UNKNOWN = ("Không kiểm tra được tình trạng thu hồi của chứng thư số (không có CRL/OCSP).",
                       "The revocation status of the certificates could not be checked (no CRL or OCSP response).")
 REVOCATION_SUBINDICATIONS = {"TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE"}
+ROOT_MISSING = ("Chứng thư gốc “{issuer}” không có trong các điểm tin cậy, nên chưa kiểm tra được chữ ký của {who}.",
+                "The root certificate “{issuer}” is not among the trust anchors, so {who}'s signature could not be checked.")
 ISSUER_MISSING = ("Thiếu chứng thư số của tổ chức cấp trung gian “{issuer}”, nên chưa kiểm tra được chữ ký của {who}.",
                   "The certificate of the intermediate authority “{issuer}” is missing, so {who}'s signature could not be checked.")
 MODIFIED = ("Văn bản đã bị thay đổi sau khi {who} ký.", "The document was changed after {who} signed it.")
@@ -101,8 +111,8 @@ ERROR_SENTENCES = {
     **{c: _DISPLAY_CHANGED for c in ("APPEARANCE_NOT_VOUCHED", "RENDERED_DIFFERENCE")},
     **{c: _UNREADABLE for c in ("NOT_PDF", "PDF_DAMAGED", "STRUCTURE_UNREADABLE")},
     "NO_SIGNATURES": ("Văn bản không có chữ ký số.", "The document carries no digital signature."),
-    "ENCRYPTED": ("Tệp được mã hóa bằng mật khẩu; cần bản không mã hóa để kiểm tra.",
-                  "The file is encrypted with a password; an unencrypted copy is needed to check it."),
+    "ENCRYPTED": ("Tệp được mã hóa bằng mật khẩu: hãy kiểm tra lại với mật khẩu (kyso verify --password -) hoặc xin bản không mã hóa.",
+                  "The file is encrypted with a password: verify it again with the password (kyso verify --password -) or get an unencrypted copy."),
     "ACTIVE_CONTENT_ADDED": ("Có mã lệnh tự chạy (JavaScript, hành động khi mở tệp) được thêm vào sau khi ký.",
                              "Code that runs by itself (JavaScript, an action on opening) was added after signing."),
 }
@@ -136,13 +146,23 @@ _TECHNICAL_WARNINGS = {"STRICT_PARSE_DEVIATION", "TRAILER_DUPLICATE_KEY", "DICT_
 
 # What would settle an INDETERMINATE verdict, by cause.
 SETTLE = {
-    "revocation": ("Lấy thông tin thu hồi: chạy lại với --online (hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp).",
-                   "Get the revocation status: run again with --online (or give CRL/OCSP files with --crl/--ocsp)."),
+    "revocation": ("Lấy thông tin thu hồi: chạy lại với --online (kyso tải CRL từ điểm phân phối CRL và hỏi máy chủ OCSP "
+                   "ghi trong chứng thư số), hoặc tải CRL của các CA vào kho tin cậy bằng kyso certs refresh, hoặc đưa tệp "
+                   "CRL/OCSP bằng --crl/--ocsp.",
+                   "Get the revocation status: run again with --online (kyso downloads the CRL from the CRL distribution "
+                   "point and asks the OCSP responder written in the certificates), or download the CAs' CRLs into the "
+                   "trust store with kyso certs refresh, or give CRL/OCSP files with --crl/--ocsp."),
     # issue 15 (net15): with --online the network was asked already; advising it again helps nobody
     "revocation_online": ("Dịch vụ CRL/OCSP không trả lời hoặc báo lỗi (xem chi tiết): kiểm tra lại sau, hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp.",
                           "The CRL/OCSP services did not answer or gave an error (see the details): verify again later, or give CRL/OCSP files with --crl/--ocsp."),
-    "issuer": ("Thêm chứng thư số của tổ chức cấp trung gian (--intermediate, hoặc nhập vào kho bằng kyso certs import) rồi kiểm tra lại.",
-               "Add the intermediate authority's certificate (--intermediate, or import it with kyso certs import), then verify again."),
+    "issuer": ("Thêm chứng thư số của CA cấp phát (trung gian) bằng --intermediate, hoặc nhập vào kho bằng kyso certs import, "
+               "rồi kiểm tra lại.",
+               "Add the issuing (intermediate) CA's certificate with --intermediate, or import it with kyso certs import, "
+               "then verify again."),
+    "root": ("Nếu CA này đáng tin cậy, thêm chứng thư gốc của nó làm điểm tin cậy: nhập vào kho bằng kyso certs import "
+             "(xem kyso certs list), hoặc cho bằng --trust trong một lần chạy; không đưa chứng thư gốc bằng --intermediate.",
+             "If this CA is trustworthy, add its root certificate as an anchor: import it with kyso certs import "
+             "(see kyso certs list), or give it with --trust for one run; a root does not go in with --intermediate."),
     "anchor": ("Nếu tổ chức cấp chứng thư số này đáng tin cậy, thêm chứng thư gốc của nó (--trust); nếu không, đề nghị cơ quan gửi ký lại bằng chứng thư số hợp lệ.",
                "If the authority that issued this certificate is trustworthy, add its root certificate (--trust); otherwise ask the sender to sign again with a valid certificate."),
     "time": ("Đề nghị cơ quan gửi cung cấp bản có dấu thời gian chứng minh thời điểm ký, hoặc ký lại.",
@@ -198,6 +218,9 @@ class Summary:
 def summarize(report: DocumentReport, lang: str = "vi") -> Summary:
     summary = Summary(report.verdict, codes.pick(HEADLINE[report.verdict], lang), codes.pick(NEXT_STEP[report.verdict], lang),
                       verdict_text=codes.pick(codes.VERDICT_TEXT[report.verdict], lang))
+    if report.verdict == codes.ERROR:
+        step = next((NEXT_STEP_ERROR[f.code] for f in report.findings if f.code in NEXT_STEP_ERROR), None)
+        summary.next_step = codes.pick(step, lang) if step else summary.next_step
     summary.document = document_lines(report, lang)
     summary.signers = signer_lines(report, lang)
     summary.problems, causes = _problems(report, lang)
@@ -320,6 +343,7 @@ def _problems(report: DocumentReport, lang: str) -> tuple[list[str], list[str]]:
     causes: list[str] = []
     issuers: dict[int, str] = {f.layer: _cn(str(f.params.get("issuer", ""))) for f in report.findings
                                if f.code == "ISSUER_MISSING" and f.layer}
+    roots = {f.layer for f in report.findings if f.code == "ISSUER_MISSING" and f.params.get("missing") == "root"}
     overlay_fields = {str(f.params.get("field")) for f in report.findings if f.code == "OVERLAY_BY_UNIDENTIFIED_SIGNER"}
 
     # errors of the document first: they decide INVALID
@@ -351,8 +375,9 @@ def _problems(report: DocumentReport, lang: str) -> tuple[list[str], list[str]]:
             causes.append("revocation")
             continue
         if sub == "NO_CERTIFICATE_CHAIN_FOUND" and number in issuers:
-            by_sentence.setdefault(("issuer", issuers[number]), []).append((number, layer))
-            causes.append("issuer")
+            kind = "root" if number in roots else "issuer"
+            by_sentence.setdefault((kind, issuers[number]), []).append((number, layer))
+            causes.append(kind)
             continue
         if sub == "OVERLAY_BY_UNIDENTIFIED_SIGNER" or layer.field in overlay_fields:
             causes.append("overlay")
@@ -368,8 +393,8 @@ def _problems(report: DocumentReport, lang: str) -> tuple[list[str], list[str]]:
             sentences.append(codes.pick(OVERLAY, lang).format(who=_who(layer, number, lang)))
     for (kind, key), items in by_sentence.items():
         who = _names(items, lang)
-        if kind == "issuer":
-            sentences.append(codes.pick(ISSUER_MISSING, lang).format(issuer=key, who=who))
+        if kind in ("issuer", "root"):
+            sentences.append(codes.pick(ROOT_MISSING if kind == "root" else ISSUER_MISSING, lang).format(issuer=key, who=who))
         elif kind == "modified":
             sentences.append(codes.pick(MODIFIED, lang).format(who=who))
         else:

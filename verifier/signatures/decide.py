@@ -86,6 +86,9 @@ class LayerFacts:
     messages of the exceptions it caught, and logged, in its order (verifier.signatures.reasons)."""
     chain_end_issuer: str | None = None
     """Issuer name of the last certificate of the chain found (the one not available)."""
+    chain_end_ca: bool = False
+    """The last certificate found is a CA's: what is missing above it is a root (or a higher CA),
+    which belongs in the trust store as an anchor; above a signer's own, an issuing CA."""
     unvouched: tuple[str, ...] = ()
     """What later revisions display over the signed content that no later trusted signature
     vouches for, one sentence each (verifier.signatures.vouch, the rendered comparison)."""

@@ -244,7 +244,8 @@ def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer, ctx=
             findings.append(("REVOCATION_NOT_OBTAINED", {"failures": netfacts.failures_text(ctx)}))
     if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and facts.untrusted_root is None:
         # the chain stops at an issuer nobody provided; one that ends at an unknown root is no gap
-        findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer}))
+        findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer,
+                                            "missing": "root" if facts.chain_end_ca else "intermediate"}))
     if layer.timestamp is not None and not (layer.timestamp.valid and layer.timestamp.trusted):
         findings.append(("TIMESTAMP_INVALID", {"reason": layer.timestamp.problem or "untrusted"}))
     return findings
@@ -437,6 +438,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         trusted=bool(status.trusted),
         trust_reasons=failure.reasons,
         chain_end_issuer=certinfo.format_name(top.issuer),
+        chain_end_ca=bool(top.ca),
     )
     return facts, findings
 

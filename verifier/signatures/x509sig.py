@@ -276,5 +276,6 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
         trust_indication=status.trust_problem_indic.name if status.trust_problem_indic else None,
         revocation_missing=missing, revoked=status.revocation_details is not None, trusted=bool(status.trusted),
         trust_reasons=() if error is None else (str(error),), chain_end_issuer=certinfo.format_name(top.issuer),
+        chain_end_ca=bool(top.ca),
     )
     return facts, findings
