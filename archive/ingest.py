@@ -456,9 +456,9 @@ def reverify(archive: Archive, doc_id: int, trigger: str = "reverify"):
     with archive.sessions() as s:
         doc = s.get(Document, doc_id)
         sha, name = doc.sha256, doc.original_name
-    data = archive.blobs.get(sha)
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise RuntimeError(f"the stored original of document {doc_id} fails fixity; run 'kyso archive fixity'")
+    from archive.problems import original_of
+
+    data = archive.blobs.get_intact(sha, original_of(doc_id))  # missing or altered: a StoredObjectError (exit 5)
     report = archive.verify(data, name)
     with transaction(archive.sessions) as s:
         doc = s.get(Document, doc_id)

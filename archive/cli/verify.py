@@ -10,7 +10,7 @@ import click
 from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
-EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE = 0, 1, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_ARCHIVE = 0, 1, 3, 4, 5
 
 
 def exit_code(verdicts: list[str]) -> int:
@@ -116,6 +116,8 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     from archive.ingest import reverify
     from archive import verify_pool
     from archive.db.queries import NotFound, find_document
+    from archive.cli.failures import UsageFailure
+    from archive.problems import StoredObjectError
 
     from archive.cli.words import say
 
@@ -124,18 +126,23 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     settings = load_settings()
     config = trust_config(settings, request)
     ocr_notice(config, lang)
-    archive = open_archive(settings, config)
-    verdicts = []
+    archive = open_archive(settings, config, reading=True)
+    verdicts, unusable = [], 0
     for ref in refs:
         with archive.sessions() as s:
             try:
                 doc_id = find_document(s, ref).id
             except NotFound as exc:
-                raise click.ClickException(exc.text(lang)) from exc
-        report = reverify(archive, doc_id, trigger="verify")
+                raise UsageFailure(exc.args[0]) from exc
+        try:
+            report = reverify(archive, doc_id, trigger="verify")
+        except StoredObjectError as exc:  # issue 18: this document's original; the others go on, exit 5 at the end
+            unusable += 1
+            click.echo(say("failure.error", lang, message=exc.text(lang)), err=True)
+            continue
         verdicts.append(report.verdict)
         click.echo(verify_pool.render(report, lang, as_json, details))
-    return exit_code(verdicts)
+    return EXIT_ARCHIVE if unusable else exit_code(verdicts)
 
 
 class _plain:

@@ -335,6 +335,10 @@ HELP: dict[str, tuple[str, str]] = {
              "khóa thử nghiệm, rồi cho xem kết quả.",
              "Archive the bundled samples into the embedded SQLite archive ($KYSO_HOME, default ./kyso-data) "
              "with the test PKI, and show what happened."),
+    # issue 18 (errors18):
+    "kyso --quiet": ("Chỉ in kết quả và lỗi: không có thanh tiến độ, không có dòng cho biết kho lưu trữ nào.",
+                     "Print only results and errors: no progress, no line saying which archive."),
+    "audit verify --json": ("In kết quả dưới dạng một dòng JSON.", "Print the result as one JSON line."),
 }
 
 
@@ -443,6 +447,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pki.test": ("thử nghiệm", "test"),
     "role.intermediate": ("chứng thư trung gian", "intermediate"),
     "role.anchor": ("chứng thư gốc", "anchor"),
+    # issue 18 (errors18):
+    "failure.error": ("Lỗi: {message}", "Error: {message}"),
+    "failure.interrupted": ("Đã dừng theo yêu cầu (Ctrl-C): {done}.", "Interrupted (Ctrl-C): {done}."),
+    "failure.nothing_said": ("những gì đã xong trước đó được giữ nguyên", "what was finished before is kept"),
+    "failure.internal": ("kyso gặp lỗi nội bộ ({error}); đây là lỗi của kyso, không phải của tệp hay của lệnh bạn gõ. "
+                         "Chi tiết ở {log}; chạy lại với 'kyso -v' để xem ngay, và gửi tệp đó cho người quản trị.",
+                         "kyso stopped on an internal error ({error}); this is a bug in kyso, not in your files or your "
+                         "command. Details are in {log}; run again with 'kyso -v' to see them here, and send that file "
+                         "to your administrator."),
+    "failure.details_in": ("{error} (chi tiết ở {log})", "{error} (details in {log})"),
+    "failure.os": ("không dùng được {path}: {reason}; hãy kiểm tra đường dẫn và quyền truy cập.",
+                   "cannot use {path}: {reason}; check the path and its permissions."),
+    "which_archive": ("Kho lưu trữ: {where} ({engine})", "Archive: {where} ({engine})"),
+    "lock_waiting": ("cơ sở dữ liệu {where} đang bị một tiến trình kyso khác khóa; đang chờ tối đa {seconds} giây…",
+                     "the archive database {where} is locked by another kyso process; waiting up to {seconds} s…"),
+    "object_problem_line": ("{id:>6}  LỖI            {problem}", "{id:>6}  ERROR          {problem}"),
+    "reverify_so_far": ("đã kiểm tra lại {done} trên {total} văn bản", "{done} of {total} documents re-verified"),
+    "reverified_problems": ("{count} văn bản không kiểm tra lại được vì bản gốc đã lưu bị thiếu hoặc bị sửa; "
+                            "hãy chạy 'kyso archive fixity' và khôi phục từ bản sao lưu",
+                            "{count} documents could not be re-verified: their stored original is missing or altered; "
+                            "run 'kyso archive fixity' and restore from a backup"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.
