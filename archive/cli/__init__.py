@@ -39,7 +39,7 @@ class KysoGroup(click.Group):
 
 
 @click.group(cls=KysoGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kyso")
+@click.version_option(package_name="kyso", message="%(prog)s %(version)s")  # the same in both languages
 @click.option("-v", "--verbose", is_flag=True)
 @click.option("-q", "--quiet", is_flag=True)
 def main(verbose: bool, quiet: bool) -> None:
@@ -49,6 +49,10 @@ def main(verbose: bool, quiet: bool) -> None:
 
     terminal.verbose, terminal.quiet = verbose, quiet and not verbose
     configure(verbose)
+    if terminal.quiet:  # results and errors only: kyso's warnings are in the reports already
+        import logging
+
+        logging.getLogger().setLevel(logging.ERROR)
 
 
 def _installing(callback):

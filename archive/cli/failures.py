@@ -26,7 +26,6 @@ codes above; `ArchiveFailure`, `UsageFailure`, `UnreadableFailure` fix the code.
 
 from __future__ import annotations
 
-import errno
 import sys
 from contextlib import contextmanager
 from typing import Callable
@@ -40,6 +39,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INDETERMINATE = 0, 1, 2, 3
 EXIT_UNREADABLE, EXIT_ARCHIVE, EXIT_INTERNAL, EXIT_INTERRUPTED = 4, 5, 6, 130
 
 _so_far: list[Callable[[str], str]] = []
+_interrupted_in: list[Callable[[str], str]] = []  # the blocks an interrupt went through, innermost first
 _archive_url: list[str] = []  # the database of the archive the command opened (database errors name it)
 
 
@@ -78,6 +78,9 @@ def so_far(describe: Callable[[str], str]):
     _so_far.append(describe)
     try:
         yield
+    except KeyboardInterrupt:  # kept past the block: the interrupt is said after it has unwound
+        _interrupted_in.append(describe)
+        raise
     finally:
         _so_far.remove(describe)
 
@@ -103,9 +106,7 @@ def run(invoke: Callable[[], object]):
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except BaseException as exc:  # noqa: BLE001 - the one place where every failure is turned into a sentence
-        if isinstance(exc, (GeneratorExit,)):
-            raise
+    except Exception as exc:  # noqa: BLE001 - the one place where every failure is turned into a sentence
         code, message = explain(exc)
         _say(message)
         sys.exit(code)
@@ -122,20 +123,15 @@ def explain(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, ArchiveProblem):
         _log_cause(exc)
         return EXIT_ARCHIVE, exc.text(lang)
-    try:
-        from sqlalchemy.exc import SQLAlchemyError
-    except ImportError:  # pragma: no cover
-        SQLAlchemyError = ()  # noqa: N806
-    if SQLAlchemyError and isinstance(exc, SQLAlchemyError):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
         from archive.db.session import database_problem
 
         problem = database_problem(exc, _archive_url[0] if _archive_url else _settings_url())
         if problem is not None:
             _log_cause(exc)
             return EXIT_ARCHIVE, problem.text(lang)
-    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:  # the reader closed the pipe (| head): nothing to say
-        sys.stderr = open(_devnull(), "w")  # noqa: SIM115 - the interpreter would complain at exit otherwise
-        sys.exit(EXIT_OK)
     if isinstance(exc, OSError) and exc.filename is not None:
         _log_cause(exc)
         code = EXIT_ARCHIVE if _in_archive(exc.filename) else EXIT_USAGE
@@ -156,7 +152,7 @@ def _interrupted(exc: BaseException) -> None:
 
     lang = active()
     said = []
-    for describe in reversed(_so_far):
+    for describe in [*_interrupted_in, *reversed(_so_far)]:
         try:
             said.append(describe(lang))
         except Exception:  # noqa: BLE001 - a broken description must not hide the interrupt
@@ -190,12 +186,6 @@ def _in_archive(filename) -> bool:
         return Path(str(filename)).absolute().is_relative_to(kyso_home())
     except Exception:  # noqa: BLE001
         return False
-
-
-def _devnull() -> str:
-    import os
-
-    return os.devnull
 
 
 def _log_cause(exc: BaseException) -> None:
