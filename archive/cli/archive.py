@@ -30,13 +30,13 @@ EXIT_PROBLEM, EXIT_QUARANTINED, EXIT_ARCHIVE = 1, 4, 5
 log = logging.getLogger(__name__)
 
 
-def open_archive(settings=None, trust=None, *, reading: bool = False):
+def open_archive(settings=None, trust=None, *, reading: bool = False, auditing: bool = False):
     """The archive of these settings, verifying with `trust` (a TrustConfig; None for commands
     that only read). With `reading` (a command that only reads) it must exist already. Says
     which archive first on a terminal; its problems are archive.problems (exit 5)."""
     from archive.cli.archive_open import open_archive as opening
 
-    return opening(settings or _settings(), trust, reading=reading)
+    return opening(settings or _settings(), trust, reading=reading, auditing=auditing)
 
 
 def _which(archive) -> dict:
@@ -395,7 +395,7 @@ def audit_verify(as_json):
     if the database's chain is shorter than, other than or empty against the head file."""
     from archive.db.events import check_anchor, head, verify_chain
 
-    archive = open_archive(reading=True)
+    archive = open_archive(reading=True, auditing=True)
     with archive.sessions() as s:
         count, problems = verify_chain(s)
         problems += check_anchor(s, archive.settings.audit_head)

@@ -36,9 +36,10 @@ def announce(settings) -> None:
     click.echo(say("which_archive", active(), where=place, engine=engine_name(url)), err=True)
 
 
-def open_archive(settings, trust=None, *, reading: bool = False):
-    """The archive.ingest.Archive of `settings`; with `reading`, one that must already exist.
-    Raises ArchiveProblem (exit 5) for whatever keeps it from being used."""
+def open_archive(settings, trust=None, *, reading: bool = False, auditing: bool = False):
+    """The archive.ingest.Archive of `settings`; with `reading`, one that must already exist
+    (`auditing`: or whose database is gone, for `audit verify` to say so). Raises ArchiveProblem
+    (exit 5) for whatever keeps it from being used."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from archive.db.session import database_problem, set_wait_notice
@@ -46,7 +47,7 @@ def open_archive(settings, trust=None, *, reading: bool = False):
     announce(settings)
     failures.opened(settings.database_url)
     set_wait_notice(_waiting)
-    check_home(settings, reading)
+    check_home(settings, reading, auditing)
     schema = None
     try:
         schema = _check_schema(settings, reading)
@@ -74,7 +75,7 @@ def _waiting(place: str, limit: float) -> None:
         click.echo(say("lock_waiting", active(), where=place, seconds=f"{limit:.0f}"), err=True)
 
 
-def check_home(settings, reading: bool = False) -> None:
+def check_home(settings, reading: bool = False, auditing: bool = False) -> None:
     home = settings.home
     if home.exists() and not home.is_dir():
         raise ArchiveProblem(Phrase(
@@ -83,6 +84,14 @@ def check_home(settings, reading: bool = False) -> None:
     if not reading:
         return
     db = settings.database_file()
+    if db is not None and not db.exists() and settings.audit_head.exists():
+        if auditing:  # the archive was here and its database is gone: what `audit verify` must say (exit 1)
+            return
+        raise ArchiveProblem(Phrase(
+            f"cơ sở dữ liệu {db} của kho lưu trữ {home} không còn, dù đầu chuỗi nhật ký vẫn còn; hãy chạy "
+            "'kyso audit verify' và khôi phục cơ sở dữ liệu từ bản sao lưu",
+            f"the database {db} of the archive at {home} is gone, though its audit chain head is there; run "
+            "'kyso audit verify' and restore the database from a backup"), "database-missing")
     if db is not None and not db.exists():
         raise ArchiveProblem(Phrase(
             f"không có kho lưu trữ nào ở {home} (chưa có {db.name}); hãy kiểm tra KYSO_HOME, hoặc tạo kho bằng "
