@@ -530,4 +530,3 @@ def apply_metadata(doc: Document, report) -> None:
             pass
     if report.pages is not None:
         doc.pages = report.pages
-

@@ -38,18 +38,11 @@ from archive.db import events
 from archive.db.models import Document, Evidence, Verification
 from archive.db.session import transaction
 from archive.evidence import Item, as_trust, items_of, layers_list
+from archive.problems import original_of
 
 PROVEN = ("VALID", "INVALID")
 # what a run did to the document's verdict (verifications.decision)
 DECISIONS = ("first", "same", "changed", "less_founded", "conflict", "not_used")
-
-
-class StoredOriginalBroken(RuntimeError):
-    """The stored original is missing or fails fixity: nothing to re-verify (an archive problem)."""
-
-    def __init__(self, doc_id: int, state: str):
-        super().__init__(f"the stored original of document {doc_id} is {state}; run 'kyso archive fixity'")
-        self.doc_id, self.state = doc_id, state
 
 
 @dataclass
@@ -159,12 +152,7 @@ def reverify(archive, doc_id: int, *, now: bool = False, trigger: str = "reverif
         recorded_fingerprint = current.trust_fingerprint if current is not None else None
         recorded_policy = current.policy_sha256 if current is not None else None
         kept = stored_evidence(archive, s, doc_id)
-    state = archive.blobs.check(sha)
-    if state != "ok":
-        raise StoredOriginalBroken(doc_id, state)
-    data = archive.blobs.get(sha)
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise StoredOriginalBroken(doc_id, "altered")
+    data = archive.blobs.get_intact(sha, original_of(doc_id))  # missing or altered: a StoredObjectError (exit 5)
 
     base = as_trust(archive.trust, [])  # the run's trust, offline
     then_trust = as_trust(archive.trust, kept)

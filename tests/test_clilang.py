@@ -246,7 +246,7 @@ def test_archive_show_in_local_time(archived):
     detail = json.loads(kyso(env, "archive", "show", "1", "--json").stdout)
     assert all(r["received_at"].endswith("+07:00") for r in detail["receipts"])
     assert all(v["validation_time"].endswith("+07:00") for v in detail["verifications"])
-    missing = kyso(env, "archive", "show", "99", codes=(1,))
+    missing = kyso(env, "archive", "show", "99", codes=(2,))  # issue 18: an id that names nothing is a bad argument
     assert "Lỗi: không có văn bản lưu trữ nào có số thứ tự 99" in missing.stderr
 
 

@@ -151,11 +151,11 @@ def test_damaged_trust_store(archived, tmp_path):
 
 def test_export_errors(archived, tmp_path):
     extra = {"KYSO_HOME": str(archived / "home")}
-    both(tmp_path, "archive", "export", "99", "--to", str(tmp_path / "out"), code=1, env_extra=extra,
+    both(tmp_path, "archive", "export", "99", "--to", str(tmp_path / "out"), code=2, env_extra=extra,
          vi="không có văn bản lưu trữ nào có số thứ tự 99", en="no archived document with id 99")
     blocker = tmp_path / "a-file"
     blocker.write_text("a file where the folder should go")
-    both(tmp_path, "archive", "export", "1", "--to", str(blocker / "sub"), code=1, env_extra=extra,
+    both(tmp_path, "archive", "export", "1", "--to", str(blocker / "sub"), code=2, env_extra=extra,
          vi="không ghi được thư mục xuất", en="cannot write the export folder")
 
 

@@ -1,7 +1,8 @@
 """The `kyso` command. Thin: parse options, call the library, render, pick the exit code.
 
 Heavy modules (pyHanko, SQLAlchemy) are imported inside the commands so that `kyso --help`
-answers instantly.
+answers instantly. Every way a command can end goes through archive.cli.failures: one sentence
+and an exit code from one table (README: Exit codes), never a traceback.
 """
 
 from __future__ import annotations
@@ -29,17 +30,29 @@ class KysoGroup(click.Group):
         language.use(lang)
         clicklang.install(lang)
         clicklang.localize(self, lang)
-        return super().main(args=argv, prog_name=prog_name, **kwargs)
+        if kwargs.get("standalone_mode", True) is False:  # a program calling kyso handles its own errors
+            return super().main(args=argv, prog_name=prog_name, **kwargs)
+        from archive.cli import failures
+
+        kwargs["standalone_mode"] = False
+        failures.run(lambda: super(KysoGroup, self).main(args=argv, prog_name=prog_name, **kwargs))
 
 
 @click.group(cls=KysoGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kyso")
+@click.version_option(package_name="kyso", message="%(prog)s %(version)s")  # the same in both languages
 @click.option("-v", "--verbose", is_flag=True)
-def main(verbose: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True)
+def main(verbose: bool, quiet: bool) -> None:
     """kyso: verify and archive signed PDFs of Vietnamese state agencies (help: archive.cli.words)."""
+    from archive.cli import terminal
     from archive.cli.logs import configure
 
+    terminal.verbose, terminal.quiet = verbose, quiet and not verbose
     configure(verbose)
+    if terminal.quiet:  # results and errors only: kyso's warnings are in the reports already
+        import logging
+
+        logging.getLogger().setLevel(logging.ERROR)
 
 
 def _installing(callback):

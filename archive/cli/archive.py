@@ -1,8 +1,9 @@
 """Commands of the archive service: ingest, watch, archive …, audit verify, db upgrade, demo.
 
-Thin: they read options, call archive.* and print. Exit codes: 0 done; 1 a check found a
-problem (fixity, audit); 4 some input could not be archived (quarantined, or failed and left to
-retry); 2 usage, or a configuration kyso refuses (an inbox over the archive's own data).
+Thin: they read options, call archive.* and print. Exit codes (archive.cli.failures): 0 done;
+1 a check found a problem (fixity, audit); 4 some input could not be archived (quarantined, or
+failed and left to retry); 2 usage, or a configuration kyso refuses (an inbox over the archive's
+own data); 5 the archive itself has a problem (database, a stored original missing or altered).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import ArchiveFailure, UsageFailure
 from archive.cli.options import DATE, ocr_notice, policy_option, trust_config, trust_options, trust_request
 from archive.cli.options import load_settings as _settings
 from archive.cli.words import kind as kind_word
@@ -28,16 +30,20 @@ EXIT_PROBLEM, EXIT_QUARANTINED, EXIT_ARCHIVE = 1, 4, 5
 log = logging.getLogger(__name__)
 
 
-def open_archive(settings=None, trust=None):
+def open_archive(settings=None, trust=None, *, reading: bool = False, auditing: bool = False):
     """The archive of these settings, verifying with `trust` (a TrustConfig; None for commands
-    that only read)."""
-    from archive.ingest import Archive
+    that only read). With `reading` (a command that only reads) it must exist already. Says
+    which archive first on a terminal; its problems are archive.problems (exit 5)."""
+    from archive.cli.archive_open import open_archive as opening
 
-    settings = settings or _settings()
-    try:
-        return Archive(settings, trust=trust)
-    except Exception as exc:  # a database that cannot be reached or upgraded: say what to do
-        raise click.ClickException(say("open_failed", active(), url=settings.database_url, error=exc)) from exc
+    return opening(settings or _settings(), trust, reading=reading, auditing=auditing)
+
+
+def _which(archive) -> dict:
+    """The archive as JSON outputs name it (key "archive")."""
+    from archive.cli.archive_open import describe
+
+    return describe(archive.settings)
 
 
 def _echo_outcome(o, as_json: bool, lang: str) -> None:
@@ -78,17 +84,24 @@ def show(ref, as_json, lang):
     from archive.textsafe import for_terminal, json_line, report_for_terminal
     from verifier.report.render import render_text
 
+    from archive.problems import StoredObjectError, original_of
+
     lang = resolve(lang)
-    archive = open_archive()
+    archive = open_archive(reading=True)
     with archive.sessions() as s:
         try:
             doc = find_document(s, ref)
         except NotFound as exc:
-            raise click.ClickException(exc.text(lang)) from exc
+            raise UsageFailure(exc.args[0]) from exc
         detail = enrich(s, doc, document_detail(s, doc))
         report = latest_report(s, doc)
+    state = archive.blobs.check(detail["sha256"])  # what is shown must say when the original is gone
+    problem = None if state == "ok" else StoredObjectError(detail["sha256"], state, original_of(detail["id"]),
+                                                           archive.blobs.path(detail["sha256"]))
     if as_json:
-        click.echo(json_line({**detail, "report": report}))
+        click.echo(json_line({**detail, "stored_original": state, "report": report, "archive": _which(archive)}))
+        if problem is not None:
+            raise problem
         return
     click.echo(say("show_head", lang, id=detail["id"], name=for_terminal(detail["name"]), size=detail["size"],
                    pages=detail["pages"] if detail["pages"] is not None else "?"))
@@ -110,6 +123,8 @@ def show(ref, as_json, lang):
     _echo_evidence(detail, lang)
     click.echo("")
     click.echo(render_text(report_for_terminal(report), lang))
+    if problem is not None:  # after what the archive still knows of it
+        raise problem
 
 
 def _echo_evidence(detail: dict, lang: str) -> None:
@@ -142,16 +157,18 @@ def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online,
     """Verify archived documents again (help: archive.cli.words, "archive reverify")."""
     from sqlalchemy import select
 
+    from archive.cli import failures
     from archive.db.models import Document
     from archive.db.queries import _day_start
-    from archive.reverify import StoredOriginalBroken, reverify, setup_differences
+    from archive.problems import StoredObjectError
+    from archive.reverify import reverify, setup_differences
 
     lang = active()
     if not all_ and since is None:
         raise click.UsageError(say("say_which", lang))
     settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
-    archive = open_archive(settings, trust_config(settings, request))
+    archive = open_archive(settings, trust_config(settings, request), reading=True)
     as_of_now = as_of_now or archive.trust.online  # fetching serves only a run as of now
     with archive.sessions() as s:
         q = select(Document.id).order_by(Document.id)
@@ -163,16 +180,20 @@ def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online,
         click.echo(line, err=True)  # before it starts: the clerk may stop it and give the trust
     counts = dict.fromkeys(("same", "changed", "less_founded", "conflict", "broken"), 0)
     to_invalid = False
-    for doc_id in ids:
-        try:
-            outcome = reverify(archive, doc_id, now=as_of_now)
-        except StoredOriginalBroken as exc:  # this document, not the run: said, counted, next one
-            counts["broken"] += 1
-            click.echo(say("reverify_broken", lang, id=doc_id, state=say(f"fixity_state.{exc.state}", lang)), err=True)
-            continue
-        counts[outcome.decision] += 1
-        to_invalid |= outcome.decision == "changed" and outcome.after == "INVALID"
-        _echo_reverified(outcome, lang)
+    done = 0
+    with failures.so_far(lambda lang: say("reverify_so_far", lang, done=done, total=len(ids))):
+        for doc_id in ids:
+            try:
+                outcome = reverify(archive, doc_id, now=as_of_now)
+            except StoredObjectError as exc:  # this document's original, not the run: said, counted, next one
+                counts["broken"] += 1
+                click.echo(say("object_problem_line", lang, id=doc_id, problem=exc.text(lang)), err=True)
+                continue
+            finally:
+                done += 1
+            counts[outcome.decision] += 1
+            to_invalid |= outcome.decision == "changed" and outcome.after == "INVALID"
+            _echo_reverified(outcome, lang)
     click.echo(say("reverify_summary", lang, count=len(ids) - counts["broken"], same=counts["same"], changed=counts["changed"],
                    less=counts["less_founded"], conflict=counts["conflict"]))
     if counts["broken"]:
@@ -209,9 +230,11 @@ def fixity_cmd(as_json):
     """Re-hash every stored object (help: archive.cli.words, "archive fixity")."""
     from archive.storage.fixity import check
 
-    report = check(open_archive())
+    archive = open_archive(reading=True)
+    report = check(archive)
     if as_json:
-        click.echo(json.dumps({"checked": report.checked, "problems": report.problems}, ensure_ascii=False))
+        click.echo(json.dumps({"checked": report.checked, "problems": report.problems, "archive": _which(archive)},
+                              ensure_ascii=False))
     else:
         lang = active()
         for p in report.problems:
@@ -230,10 +253,13 @@ def export_cmd(ref, to):
     from archive.storage.export import ExportError, export
     from archive.db.queries import NotFound
 
+    archive = open_archive(reading=True)
     try:
-        target = export(open_archive(), ref, to)
-    except (NotFound, ExportError) as exc:
-        raise click.ClickException(exc.text(active())) from exc
+        target = export(archive, ref, to)
+    except NotFound as exc:
+        raise UsageFailure(exc.args[0]) from exc
+    except ExportError as exc:  # the --to folder cannot be written
+        raise UsageFailure(exc.phrase) from exc
     click.echo(str(target))
 
 
@@ -243,13 +269,14 @@ def audit_group():
 
 
 @audit_group.command("verify")
-def audit_verify():
+@click.option("--json", "as_json", is_flag=True)
+def audit_verify(as_json):
     """Re-walk the hash chain of the event log and compare it with the head file outside the
     database ($KYSO_HOME/audit-head.json); exit 1 if any row was changed, removed or inserted, or
     if the database's chain is shorter than, other than or empty against the head file."""
     from archive.db.events import check_anchor, head, verify_chain
 
-    archive = open_archive()
+    archive = open_archive(reading=True, auditing=True)
     with archive.sessions() as s:
         count, problems = verify_chain(s)
         problems += check_anchor(s, archive.settings.audit_head)
@@ -257,7 +284,13 @@ def audit_verify():
     lang = active()
     from archive.cli.ltv import audit_timestamps  # issue 15 (ltv15): the TSA tokens over the chain head
 
-    problems += audit_timestamps(archive, lang)
+    problems += audit_timestamps(archive, lang, echo=not as_json)
+    if as_json:
+        click.echo(json.dumps({"ok": not problems, "events": count, "head": {"seq": seq, "hash": tip},
+                               "problems": [str(p) for p in problems], "archive": _which(archive)}, ensure_ascii=False))
+        if problems:
+            sys.exit(EXIT_PROBLEM)
+        return
     for p in problems:
         click.echo(say("tampered", lang, problem=p))
     click.echo(say("audit_total", lang, count=count, seq=seq, tip=tip))
@@ -275,12 +308,26 @@ def db_upgrade():
     """Create or upgrade the schema (needed once for a shared PostgreSQL database)."""
     from archive.db.session import make_engine, upgrade
 
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive.cli.archive_open import announce, check_home
+    from archive.db.session import database_problem, schema_problem, schema_state
+
     settings = _settings()
-    settings.home.mkdir(parents=True, exist_ok=True)  # where the SQLite default lives
+    announce(settings)
+    check_home(settings)
     try:
-        head_rev = upgrade(make_engine(settings.database_url))
-    except Exception as exc:  # unreachable or refusing database: say which and what to check
-        raise click.ClickException(say("db_failed", active(), url=settings.database_url.split("@")[-1],
+        settings.home.mkdir(parents=True, exist_ok=True)  # where the SQLite default lives
+        engine = make_engine(settings.database_url)
+        state, current, newest = schema_state(engine)
+        if state in ("unknown", "unversioned"):  # made by a newer kyso, or not kyso's: never touched
+            raise schema_problem(settings.database_url, state, current, newest)
+        head_rev = upgrade(engine)
+    except SQLAlchemyError as exc:  # unreachable or refusing database: say which and what to check
+        problem = database_problem(exc, settings.database_url)
+        if problem is not None:
+            raise problem from exc
+        raise ArchiveFailure(say("db_failed", active(), url=settings.database_url.split("@")[-1],
                                        error=str(exc).splitlines()[0])) from exc
     click.echo(say("db_done", active(), rev=head_rev, url=settings.database_url.split("@")[-1]))
 
@@ -295,7 +342,7 @@ def demo(lang):
     lang = resolve(lang)
     root = Path(__file__).resolve().parents[2] / "samples"
     if not (root / "manifest.json").exists():
-        raise click.ClickException(say("demo_no_samples", lang, root=root))
+        raise UsageFailure(say("demo_no_samples", lang, root=root))
     settings = _settings()
     request = trust_request(trust=(root / "pki" / "trust.pem",), no_trust_store=True)
     archive = open_archive(settings, trust_config(settings, request))

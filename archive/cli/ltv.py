@@ -68,7 +68,7 @@ def audit_timestamp(tsa, net_timeout):
     click.echo(say("stamp_taken", lang, seq=stamp.seq, hash=stamp.chain_hash[:16], tsa=url, time=local(stamp.gen_time)))
 
 
-def audit_timestamps(archive, lang: str) -> list[str]:
+def audit_timestamps(archive, lang: str, echo: bool = True) -> list[str]:
     """`kyso audit verify`'s check of the kept chain timestamps: one line each, and the problems
     (English, as the chain's) that make it exit 1."""
     from archive.ltv import chainstamp
@@ -84,6 +84,8 @@ def audit_timestamps(archive, lang: str) -> list[str]:
         when = local(c.gen_time) if c.gen_time else "?"
         if c.problem:
             problems.append(c.problem)
+        elif not echo:
+            continue
         elif c.untrusted:
             click.echo(say("audit_stamp_untrusted", lang, seq=c.seq, time=when, tsa=c.tsa_url))
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import UsageFailure
 from archive.cli.words import say
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -72,16 +73,16 @@ def report(ref, output, fmt, lang, verification):
     lang = resolve(lang)
     if fmt is None:
         fmt = FORMATS.get(output.suffix.lower(), "html") if output is not None and str(output) != "-" else "html"
-    archive = open_archive()
+    archive = open_archive(reading=True)
     with archive.sessions() as s:
         try:
             doc = find_document(s, ref)
         except NotFound as exc:
-            raise click.ClickException(exc.text(lang)) from exc
+            raise UsageFailure(exc.args[0]) from exc
         ver_id = verification or doc.latest_verification_id
         ver = s.get(Verification, ver_id) if ver_id else None
         if ver is None or ver.document_id != doc.id:
-            raise click.ClickException(say("report_no_verification", lang, doc=doc.id, verification=ver_id))
+            raise UsageFailure(say("report_no_verification", lang, doc=doc.id, verification=ver_id))
         doc_id, sha, json_report, html_sha = doc.id, doc.sha256, ver.report, ver.report_html_sha256
     content = None
     if fmt == "html" and lang == "vi" and html_sha:
@@ -92,9 +93,21 @@ def report(ref, output, fmt, lang, verification):
     if str(target) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+        _original_intact(archive, doc_id, sha)
         return
     write(target, content, lang)
     click.echo(str(target))
+    _original_intact(archive, doc_id, sha)
+
+
+def _original_intact(archive, doc_id: int, sha: str) -> None:
+    """The report is made even without the original (without its pictures); the command then
+    ends saying the original is missing or altered (exit 5)."""
+    from archive.problems import StoredObjectError, original_of
+
+    state = archive.blobs.check(sha)
+    if state != "ok":
+        raise StoredObjectError(sha, state, original_of(doc_id), archive.blobs.path(sha))
 
 
 def _stored(archive, sha: str) -> bytes | None:

@@ -60,7 +60,7 @@ def search_cmd(text, **options):
 
 def _find(text, verdict, signer, agency, type_name, number, name, issued_from, issued_to, received_from, received_to,
           limit, offset, as_json, lang) -> None:
-    from archive.cli.archive import open_archive
+    from archive.cli.archive import _which, open_archive
     from archive.db.limits import FilterError
     from archive.db.queries import Filters, document_summary, list_documents
     from archive.lang import resolve
@@ -69,17 +69,17 @@ def _find(text, verdict, signer, agency, type_name, number, name, issued_from, i
     f = Filters(verdict=verdict, signer=signer, agency=agency, type_name=type_name, number=number,
                 issued_from=issued_from, issued_to=issued_to, received_from=received_from, received_to=received_to,
                 name=name, text=text)
-    archive = open_archive()
+    archive = open_archive(reading=True)
     with archive.sessions() as s:
         try:
             docs = list_documents(s, f, limit, offset)
         except FilterError as exc:
             raise click.UsageError(exc.text(lang)) from exc
         rows = [document_summary(s, d) for d in docs]
-    _print(rows, as_json, lang)
+    _print(rows, as_json, lang, _which(archive))
 
 
-def _print(rows: list[dict], as_json: bool, lang: str) -> None:
+def _print(rows: list[dict], as_json: bool, lang: str, which: dict) -> None:
     from archive.cli.words import say
     from archive.cli.words import verdict as verdict_word
     from archive.lang import local
@@ -87,7 +87,7 @@ def _print(rows: list[dict], as_json: bool, lang: str) -> None:
 
     if as_json:
         for row in rows:
-            click.echo(json_line(row))
+            click.echo(json_line({**row, "archive": which}))
         return
     if not rows:
         click.echo(say("no_match", lang))

@@ -11,7 +11,7 @@ import click
 from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
 
 # Exit codes a script can rely on (README: Exit codes).
-EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
+EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_ARCHIVE, EXIT_INTERRUPTED = 0, 1, 3, 4, 5, 130
 
 
 def exit_code(verdicts: list[str]) -> int:
@@ -197,11 +197,13 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     the verdicts the archive holds afterwards, which change only for a result at least as well
     founded (each report is followed by the line that says so)."""
     from archive.cli.archive import open_archive
-    from archive.reverify import StoredOriginalBroken, reverify
+    from archive.reverify import reverify
     from archive import verify_pool
     from archive.db.queries import NotFound, find_document
     from archive.lang import local
     from archive.textsafe import json_line
+    from archive.cli.failures import UsageFailure
+    from archive.problems import StoredObjectError
 
     from archive.cli.words import say, verdict
 
@@ -210,14 +212,14 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     settings = load_settings()
     config = trust_config(settings, request)
     ocr_notice(config, lang)
-    archive = open_archive(settings, config)
-    ids = []
+    archive = open_archive(settings, config, reading=True)
+    ids, unusable = [], 0
     for ref in refs:
         with archive.sessions() as s:
             try:
                 ids.append(find_document(s, ref).id)
             except NotFound as exc:
-                raise click.ClickException(exc.text(lang)) from exc
+                raise UsageFailure(exc.args[0]) from exc
     from archive.cli.archive import _setup_lines
     from archive.reverify import setup_differences
 
@@ -227,11 +229,10 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
     for doc_id in ids:
         try:
             outcome = reverify(archive, doc_id, now=config.online, trigger="verify")
-        except StoredOriginalBroken as exc:  # an archive problem: exit 5, not INVALID's 1
-            problem = click.ClickException(say("reverify_broken", lang, id=doc_id,
-                                               state=say(f"fixity_state.{exc.state}", lang)).strip())
-            problem.exit_code = 5
-            raise problem from exc
+        except StoredObjectError as exc:  # this document's original; the others go on, exit 5 at the end
+            unusable += 1
+            click.echo(say("failure.error", lang, message=exc.text(lang)), err=True)
+            continue
         verdicts.append(outcome.after)
         standing = say("archived_standing", lang, id=doc_id, verdict=verdict(outcome.after, lang),
                        decision=say(f"reverify_decision.{outcome.decision}", lang))
@@ -247,6 +248,6 @@ def _verify_archived(refs, files, request, lang, as_json, details=False) -> int:
                 click.echo(verify_pool.render(run.report, lang, False, details))
         if not as_json:
             click.echo(standing)
-    return exit_code(verdicts)
+    return EXIT_ARCHIVE if unusable else exit_code(verdicts)
 
 

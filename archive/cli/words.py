@@ -569,6 +569,10 @@ HELP: dict[str, tuple[str, str]] = {
                           "Mật khẩu chỉ dùng để mở tệp, không ghi vào báo cáo hay nhật ký.",
                           "Password that opens encrypted PDFs; '-' to be asked for it without echo (or set KYSO_PDF_PASSWORD). "
                           "It only opens the files and goes into no report or log."),
+    # issue 18 (errors18):
+    "kyso --quiet": ("Chỉ in kết quả và lỗi: không có thanh tiến độ, không có dòng cho biết kho lưu trữ nào.",
+                     "Print only results and errors: no progress, no line saying which archive."),
+    "audit verify --json": ("In kết quả dưới dạng một dòng JSON.", "Print the result as one JSON line."),
 }
 
 # issue 18 (search18): `archive search` takes the filters of `archive list`, worded the same
@@ -736,8 +740,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reverify_policy_differs": (
         "Lưu ý: chính sách kiểm tra của lần chạy này khác với chính sách đã dùng cho {n}/{count} văn bản.",
         "Note: the policy of this run differs from the one recorded for {n} of {count} documents."),
-    "reverify_broken": ("{id:>6}  bản gốc đã lưu {state}: không kiểm tra lại được; hãy chạy 'kyso archive fixity'",
-                        "{id:>6}  stored original {state}: not re-verified; run 'kyso archive fixity'"),
     "reverify_summary": (
         "đã kiểm tra lại {count} văn bản: {same} giữ nguyên, {changed} đổi kết luận, {less} giữ kết luận cũ vì kết "
         "quả mới ít căn cứ hơn, {conflict} mâu thuẫn cần người xem xét",
@@ -825,6 +827,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "password_prompt": ("Mật khẩu của tệp PDF", "Password of the PDF files"),
     "password_stdin_list": ("--password - và danh sách '-' cùng cần đầu vào chuẩn; hãy đặt mật khẩu trong KYSO_PDF_PASSWORD",
                             "--password - and the list '-' both need standard input; put the password in KYSO_PDF_PASSWORD"),
+    # issue 18 (errors18):
+    "failure.error": ("Lỗi: {message}", "Error: {message}"),
+    "failure.interrupted": ("Đã dừng theo yêu cầu (Ctrl-C): {done}.", "Interrupted (Ctrl-C): {done}."),
+    "failure.nothing_said": ("những gì đã xong trước đó được giữ nguyên", "what was finished before is kept"),
+    "failure.internal": ("kyso gặp lỗi nội bộ ({error}); đây là lỗi của kyso, không phải của tệp hay của lệnh bạn gõ. "
+                         "Chi tiết ở {log}; chạy lại với 'kyso -v' để xem ngay, và gửi tệp đó cho người quản trị.",
+                         "kyso stopped on an internal error ({error}); this is a bug in kyso, not in your files or your "
+                         "command. Details are in {log}; run again with 'kyso -v' to see them here, and send that file "
+                         "to your administrator."),
+    "failure.details_in": ("{error} (chi tiết ở {log})", "{error} (details in {log})"),
+    "failure.os": ("không dùng được {path}: {reason}; hãy kiểm tra đường dẫn và quyền truy cập.",
+                   "cannot use {path}: {reason}; check the path and its permissions."),
+    "which_archive": ("Kho lưu trữ: {where} ({engine})", "Archive: {where} ({engine})"),
+    "lock_waiting": ("cơ sở dữ liệu {where} đang bị một tiến trình kyso khác khóa; đang chờ tối đa {seconds} giây…",
+                     "the archive database {where} is locked by another kyso process; waiting up to {seconds} s…"),
+    "object_problem_line": ("{id:>6}  LỖI            {problem}", "{id:>6}  ERROR          {problem}"),
+    "reverify_so_far": ("đã kiểm tra lại {done} trên {total} văn bản", "{done} of {total} documents re-verified"),
 }
 
 # Placeholders of usage lines and option lists (click's metavars), English → Vietnamese.

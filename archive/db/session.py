@@ -3,23 +3,88 @@
 SQLite (the default) runs in WAL mode with a busy timeout, and every transaction takes the write
 lock at BEGIN, so several worker processes serialise cleanly instead of failing on lock
 upgrades. PostgreSQL (postgresql+psycopg://…) is for several workers on several machines.
+
+A lock held by another process is waited for in steps of LOCK_STEP seconds: after the first step
+whoever installed a notice (set_wait_notice: the command line) says that kyso is waiting, and
+after KYSO_LOCK_WAIT seconds (default 30) it gives up with an ArchiveProblem instead of hanging.
+Database errors become ArchiveProblems in one place (database_problem), so no command shows
+SQLAlchemy's text alone.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.problems import ArchiveProblem, where
+from verifier.report.codes import Phrase
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+LOCK_STEP = 2.0  # seconds SQLite waits for a lock before kyso says it is waiting
+LOCK_WAIT = 30.0  # seconds in all before it gives up (KYSO_LOCK_WAIT)
+
+_wait_notice: Callable[[str, float], None] | None = None
+
+
+def set_wait_notice(notice: Callable[[str, float], None] | None) -> None:
+    """`notice(where, limit)` is called once per wait for a lock, after LOCK_STEP seconds."""
+    global _wait_notice
+    _wait_notice = notice
+
+
+def lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("KYSO_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
+
+
+def _is_lock(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _begin_immediate(conn, url: str) -> None:
+    """BEGIN IMMEDIATE, waiting for another process's lock in steps, then giving up clearly."""
+    from sqlalchemy.exc import OperationalError
+
+    limit = lock_wait()
+    deadline = time.monotonic() + limit
+    told = False
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not _is_lock(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise locked(url, limit) from exc
+            if not told and _wait_notice is not None:
+                _wait_notice(where(url), limit)
+            told = True
+
+
+def locked(url: str, waited: float) -> ArchiveProblem:
+    place = where(url)
+    return ArchiveProblem(Phrase(
+        f"cơ sở dữ liệu của kho lưu trữ {place} đang bị một tiến trình khác khóa (đã chờ {waited:.0f} giây); "
+        "hãy đợi tiến trình kyso kia (ví dụ 'kyso watch' hay 'kyso ingest') xong rồi chạy lại",
+        f"the archive database {place} is locked by another process (waited {waited:.0f} s); wait for the other "
+        "kyso (e.g. 'kyso watch' or 'kyso ingest') to finish, then run this again"), "locked")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
+        step_ms = int(LOCK_STEP * 1000)
+        engine = create_engine(url, connect_args={"timeout": LOCK_STEP, "isolation_level": None})
 
         @event.listens_for(engine, "connect")
         def _sqlite_setup(dbapi_conn, _record):
@@ -27,15 +92,15 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute(f"PRAGMA busy_timeout={step_ms}")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn, url)
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10} if "psycopg" in url else {})
 
 
 def sessions(engine: Engine, audit_head: Path | None = None) -> sessionmaker[Session]:
@@ -91,3 +156,96 @@ def current_revision(engine: Engine) -> str | None:
 
 def is_empty(engine: Engine) -> bool:
     return not inspect(engine).get_table_names()
+
+
+def schema_state(engine: Engine) -> tuple[str, str | None, str]:
+    """('empty' | 'current' | 'older' | 'unknown' | 'unversioned', the database's revision, this
+    kyso's newest): 'unknown' is a revision this kyso does not know (made by a newer kyso)."""
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+
+    newest = head_revision()
+    if is_empty(engine):
+        return "empty", None, newest
+    current = current_revision(engine)
+    if current is None:
+        return "unversioned", None, newest
+    if current == newest:
+        return "current", current, newest
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    return ("older" if current in known else "unknown"), current, newest
+
+
+def schema_problem(url: str, state: str, current: str | None, newest: str) -> ArchiveProblem:
+    place = where(url)
+    if state == "unknown":
+        return ArchiveProblem(Phrase(
+            f"cơ sở dữ liệu của kho lưu trữ {place} ở phiên bản lược đồ {current}, do một kyso mới hơn tạo ra; "
+            f"hãy cập nhật kyso (phiên bản này chỉ biết đến {newest})",
+            f"the archive database {place} is at schema revision {current}, made by a newer kyso; update kyso "
+            f"(this one knows revisions up to {newest})"), "schema-newer")
+    if state == "unversioned":
+        return ArchiveProblem(Phrase(
+            f"cơ sở dữ liệu {place} có bảng nhưng không có phiên bản lược đồ của kyso; hãy kiểm tra KYSO_DATABASE_URL "
+            "có trỏ đúng cơ sở dữ liệu của kho lưu trữ không, rồi chạy 'kyso db upgrade'",
+            f"the database {place} has tables but no kyso schema revision; check that KYSO_DATABASE_URL names the "
+            "archive's database, then run 'kyso db upgrade'"), "schema-unversioned")
+    return ArchiveProblem(Phrase(
+        f"cơ sở dữ liệu của kho lưu trữ {place} ở phiên bản lược đồ {current}, kyso này cần {newest}; "
+        "hãy chạy 'kyso db upgrade' (sao lưu cơ sở dữ liệu trước)",
+        f"the archive database {place} is at schema revision {current}, this kyso needs {newest}; "
+        "run 'kyso db upgrade' (back the database up first)"), "schema-old")
+
+
+def database_problem(exc: BaseException, url: str) -> ArchiveProblem | None:
+    """The ArchiveProblem a database error means, in words; None when it is not one we know
+    (the caller decides: an internal error)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+    if isinstance(exc, ArchiveProblem):
+        return exc
+    if not isinstance(exc, DBAPIError):
+        return None
+    place = where(url)
+    text = str(getattr(exc, "orig", exc)).lower()
+    first = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else ""
+    if _is_lock(exc):
+        return locked(url, lock_wait())
+    if "readonly database" in text or "read-only" in text or "read only" in text:
+        return ArchiveProblem(Phrase(
+            f"không ghi được vào cơ sở dữ liệu của kho lưu trữ {place} (chỉ cho đọc); kyso cần quyền ghi cả khi chỉ đọc "
+            "kho: hãy chạy kyso bằng tài khoản sở hữu kho, hoặc xin quyền ghi thư mục KYSO_HOME",
+            f"the archive database {place} cannot be written (read-only); kyso needs write access even to read it: "
+            "run kyso as the archive's owner, or get write access to the KYSO_HOME folder"), "read-only")
+    if "unable to open database file" in text:
+        return ArchiveProblem(Phrase(
+            f"không mở được tệp cơ sở dữ liệu {place}: thư mục không tồn tại hoặc không ghi được; hãy kiểm tra "
+            "KYSO_HOME và quyền ghi thư mục đó (kyso cần ghi cả khi chỉ đọc kho)",
+            f"cannot open the database file {place}: its folder does not exist or cannot be written; check KYSO_HOME "
+            "and write access to it (kyso writes even to read the archive)"), "cannot-open")
+    if "file is not a database" in text or "malformed" in text:
+        return ArchiveProblem(Phrase(
+            f"{place} không phải là cơ sở dữ liệu SQLite dùng được (hỏng hoặc là tệp khác); hãy khôi phục nó từ bản sao lưu",
+            f"{place} is not a usable SQLite database (damaged, or another kind of file); restore it from a backup"),
+            "damaged")
+    if isinstance(exc, (OperationalError, ProgrammingError)) and ("no such column" in text or "no such table" in text
+                                                                  or "does not exist" in text and "relation" in text
+                                                                  or "column" in text and "does not exist" in text):
+        return ArchiveProblem(Phrase(
+            f"cơ sở dữ liệu của kho lưu trữ {place} thiếu bảng hoặc cột mà kyso này cần; hãy chạy 'kyso db upgrade'",
+            f"the archive database {place} lacks tables or columns this kyso needs; run 'kyso db upgrade'"),
+            "schema-old")
+    if isinstance(exc, OperationalError) and not url.startswith("sqlite"):
+        return ArchiveProblem(Phrase(
+            f"không kết nối được tới cơ sở dữ liệu của kho lưu trữ {place} ({first}); hãy kiểm tra KYSO_DATABASE_URL "
+            "(hoặc database_url trong kyso.toml) và máy chủ cơ sở dữ liệu có đang chạy không",
+            f"cannot reach the archive database {place} ({first}); check KYSO_DATABASE_URL (or database_url in "
+            "kyso.toml) and that the database server is running"), "unreachable")
+    if isinstance(exc, OperationalError):
+        return ArchiveProblem(Phrase(
+            f"cơ sở dữ liệu của kho lưu trữ {place} báo lỗi ({first}); hãy chạy 'kyso archive fixity' và xem nhật ký với 'kyso -v'",
+            f"the archive database {place} failed ({first}); run 'kyso archive fixity' and see the log with 'kyso -v'"),
+            "database")
+    return None

@@ -45,6 +45,24 @@ class BlobStore:
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
+    def get_intact(self, sha256: str, what=None) -> bytes:
+        """The object's bytes, checked against its hash; a StoredObjectError (missing or
+        altered, saying what the object is: `what`, a codes.Phrase) instead of a file error
+        or bytes that are not the object's."""
+        from archive.problems import StoredObjectError
+        from verifier.report.codes import Phrase
+
+        what = what or Phrase(f"tệp đã lưu {sha256[:16]}…", f"the stored object {sha256[:16]}…")
+        try:
+            data = self.path(sha256).read_bytes()
+        except FileNotFoundError as exc:
+            raise StoredObjectError(sha256, "missing", what, self.path(sha256)) from exc
+        except OSError as exc:  # a folder or an unreadable thing in the object's place
+            raise StoredObjectError(sha256, "altered", what, self.path(sha256)) from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoredObjectError(sha256, "altered", what, self.path(sha256))
+        return data
+
     def check(self, sha256: str) -> str:
         """'ok', 'missing' or 'altered'."""
         try:

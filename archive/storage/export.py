@@ -12,13 +12,15 @@ from archive.db import events
 from archive.db.session import transaction
 from archive.db.models import Verification
 from archive.db.queries import document_detail, find_document
+from archive.problems import original_of
 from verifier.report.codes import Phrase
 from verifier.report.phrased import PhrasedError, os_reason
 
 
 class ExportError(PhrasedError):
-    """An export that cannot be made (a folder that cannot be written, a stored original that
-    fails fixity); args[0] is a codes.Phrase (str() gives the English)."""
+    """An export that cannot be made (a folder that cannot be written); args[0] is a
+    codes.Phrase (str() gives the English). A stored original or evidence that fails fixity is
+    an archive.problems.StoredObjectError (exit 5), raised before anything is written."""
 
 
 def export(archive, ref: str, to: Path) -> Path:
@@ -33,12 +35,8 @@ def export(archive, ref: str, to: Path) -> Path:
         listing = export_listing(s, doc, ver.id)  # every verification's, with its provenance
         seq, tip = events.head(s)  # the chain as it stood: a later copy of the archive must still hold it
     target = to / f"kyso-{doc.id}-{doc.sha256[:12]}"
-    try:
-        (target / "data" / "evidence").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _unwritable(target, exc) from exc
     files: dict[str, bytes] = {}
-    files["data/original.pdf"] = archive.blobs.get(doc.sha256)
+    files["data/original.pdf"] = archive.blobs.get_intact(doc.sha256, original_of(doc.id))
     files["data/report.json"] = json.dumps(report, ensure_ascii=False, indent=2).encode()
     files["data/report.vi.txt"] = _text(report, "vi").encode()
     files["data/report.en.txt"] = _text(report, "en").encode()
@@ -46,16 +44,17 @@ def export(archive, ref: str, to: Path) -> Path:
     files["data/audit-head.json"] = json.dumps({"seq": seq, "hash": tip}).encode()
     kept = []
     for item in listing:
-        der = archive.blobs.get(item["sha256"])
+        der = archive.blobs.get_intact(item["sha256"], Phrase(f"bằng chứng {item['kind']} {item['sha256'][:16]}…",
+                                                               f"the {item['kind']} evidence {item['sha256'][:16]}…"))
         if (item["kind"], item["sha256"]) in evidence:
             kept.append((item["kind"], der))
         files[item["file"]] = der
     files["data/evidence.json"] = json.dumps(listing, ensure_ascii=False, indent=2).encode()
     files["data/report.etsi.xml"] = _etsi(report, kept, files["data/original.pdf"])
-    if hashlib.sha256(files["data/original.pdf"]).hexdigest() != doc.sha256:
-        raise ExportError(Phrase(
-            f"bản gốc đã lưu của văn bản {doc.id} không còn nguyên vẹn (mã băm không khớp); hãy chạy 'kyso archive fixity'",
-            f"the stored original of document {doc.id} fails fixity; run 'kyso archive fixity'"))
+    try:  # only now: an original that fails fixity leaves no half-made folder behind
+        (target / "data" / "evidence").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(target, exc) from exc
     manifest = "".join(f"{hashlib.sha256(c).hexdigest()}  {rel}\n" for rel, c in sorted(files.items()))
     try:
         for rel, content in files.items():
