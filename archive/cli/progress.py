@@ -26,7 +26,8 @@ import time
 from contextlib import contextmanager
 from typing import TextIO
 
-# -q (the `kyso` group's option) silences every progress line of the run
+# silence() for a caller that wants no progress whatever the terminal says; `kyso -q` is read
+# from archive.cli.terminal, the one place the group's options are kept
 quiet = False
 
 SLOW = 2.0  # seconds an item may take before its name and elapsed time are shown
@@ -41,9 +42,11 @@ def silence() -> None:
 
 def shown(stream: TextIO | None = None) -> bool:
     """Whether progress is drawn on `stream` (default stderr): a terminal, and not -q."""
+    from archive.cli import terminal
+
     stream = stream or sys.stderr
     try:
-        return not quiet and stream.isatty()
+        return not quiet and not terminal.quiet and stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real stream
         return False
 
