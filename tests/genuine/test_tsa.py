@@ -59,9 +59,11 @@ def test_revoked_signer_timestamped_before_the_revocation_passes(base, trust):
     layer = _layer(report)
     assert (layer.status, report.verdict) == ("PASSED", "VALID"), kit.explain(report)
     assert dt.datetime.fromisoformat(layer.validation_time) == BEFORE
-    validated = [f for f in report.findings if f.code == "VALIDATED_AT_TIMESTAMP"]
-    assert validated and validated[0].params["time"] == BEFORE.isoformat()
-    # the report does not call the certificate unrevoked: it was revoked after the proven time
+    # the report does not call the certificate unrevoked: it was revoked after the proven time,
+    # and says the signature stands because of that time
+    stands = [f for f in report.findings if f.code == "REVOKED_AFTER_PROVEN_TIME"]
+    assert stands and stands[0].params["time"] == BEFORE.isoformat()
+    assert stands[0].params["revoked"].startswith("2022-03-01")
     assert layer.revocation.status == "revoked" and layer.revocation.revoked_at.startswith("2022-03-01")
 
 
