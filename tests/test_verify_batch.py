@@ -12,7 +12,6 @@ import datetime as dt
 import itertools
 import json
 import os
-import pty
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES, manifest
+from tests.terminal import on_a_terminal
 
 TRUST = str(SAMPLES / manifest()["trust"])
 PASSWORD = "mật khẩu 7"
@@ -132,23 +132,9 @@ def test_the_summary_keeps_a_bounded_list_of_files_needing_attention():
 
 def _on_a_terminal(*args: str) -> tuple[int, str, bytes]:
     """kyso with stderr on a pseudo-terminal (stdout a pipe, as `kyso verify … > out.txt`)."""
-    controller, terminal = pty.openpty()
     env = {**os.environ, "KYSO_LANG": "en"}
-    proc = subprocess.Popen([sys.executable, "-m", "archive", *args], stdout=subprocess.PIPE, stderr=terminal, env=env)
-    os.close(terminal)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the terminal closed with the process
-            break
-        if not chunk:
-            break
-        seen += chunk
-    out = proc.stdout.read()
-    proc.wait(timeout=300)
-    os.close(controller)
-    return proc.returncode, seen.decode(errors="replace"), out
+    code, out, seen = on_a_terminal([sys.executable, "-m", "archive", *args], env)
+    return code, seen.decode(errors="replace"), out
 
 
 def test_progress_is_drawn_on_a_terminal_and_never_in_a_pipe(tmp_path):

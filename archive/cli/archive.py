@@ -187,7 +187,7 @@ def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online,
                 outcome = reverify(archive, doc_id, now=as_of_now)
             except StoredObjectError as exc:  # this document's original, not the run: said, counted, next one
                 counts["broken"] += 1
-                click.echo(say("object_problem_line", lang, id=doc_id, problem=exc.text(lang)), err=True)
+                click.echo(say("object_problem_line", lang, id=doc_id, problem=exc.text(lang)))
                 continue
             finally:
                 done += 1
