@@ -361,3 +361,42 @@ def test_the_watcher_refreshes_the_crls_when_online(live_pki, tmp_path, env):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.communicate(timeout=60)
     assert [e["source"].rsplit("/", 2)[-2] for e in crls] == ["root"]
+
+
+def test_a_running_watcher_judges_with_the_crls_imported_while_it_runs(live_pki, tmp_path, env):
+    """Its workers assembled their trust at start; CRLs refreshed or imported later (the upkeep,
+    `kyso certs refresh`, `certs import-crl`) serve the next file without a restart."""
+    store_root(env, live_pki, "root", "ca")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "watch", str(inbox), "--poll", "0.2",
+                             "--stable-seconds", "0.3"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    archived = Path(env["KYSO_HOME"]) / "kyso.sqlite"
+
+    def verdict_of(name: str) -> str:
+        import sqlite3
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if archived.exists():
+                with sqlite3.connect(archived) as db:
+                    row = db.execute("SELECT d.verdict FROM documents d JOIN receipts r ON r.document_id = d.id "
+                                     "WHERE r.name_nfc = ?", (name,)).fetchone()
+                if row:
+                    return row[0]
+            time.sleep(0.3)
+        raise AssertionError(f"{name} was not archived")
+
+    try:
+        (inbox / "before.pdf").write_bytes(live_pki.sign("good"))
+        assert verdict_of("before.pdf") == "INDETERMINATE"  # offline, no CRL: revocation unknown
+        for label in ("root", "ca"):
+            crl = tmp_path / f"{label}.crl"
+            crl.write_bytes(live_pki.arch.service_registry.get_crl(label, live_pki.start).dump())
+            assert kyso(env, "certs", "import-crl", str(crl)).returncode == 0
+        (inbox / "after.pdf").write_bytes(live_pki.sign("good"))
+        assert verdict_of("after.pdf") == "VALID"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=60)

@@ -93,6 +93,15 @@ def _start_observer(inbox: Path, wake: threading.Event):
     return observer
 
 
+def _store_stamp(settings) -> tuple[int, int] | None:
+    """When the trust store last changed: every import, refresh or retirement rewrites its index."""
+    try:
+        st = (settings.trust_store / "index.json").stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def worker_main(cfg: WatchConfig, events, stop) -> None:
     """One worker: recover orphaned claims, then scan, claim and process until told to stop."""
     from verifier.patches import install
@@ -123,6 +132,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
         events.put(("fatal", os.getpid(), exc.text(cfg.lang)))
         return
     archive = Archive(cfg.settings, trust=trust, lang=cfg.lang, via="watch")
+    stamp = _store_stamp(cfg.settings)
     patience = max(30.0, 10 * cfg.settings.stable_seconds) if cfg.once else None
     inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds, patience)
     gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
@@ -137,6 +147,14 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
         return stopping.is_set() or stop.is_set() or os.getppid() != parent
 
     def handle(claim) -> None:
+        nonlocal stamp
+        now = _store_stamp(cfg.settings)
+        if now != stamp:  # CRLs refreshed (the watcher's upkeep, `kyso certs refresh`) or certificates imported
+            try:
+                archive.trust, archive._store_ders = assemble_trust(cfg.trust, cfg.settings), None
+                stamp = now
+            except TrustSetupError as exc:  # keep the trust it had: a half-written store judges nothing
+                log.warning("trust store changed but cannot be read (%s); keeping the earlier trust", exc.text("en"))
         events.put(("busy", pid, claim.id, time.monotonic()))
         outcome = archive.process(claim, inbox.area)  # never raises; its attempts are in the claim record
         if outcome.kind == "returned":  # still being written: back in the inbox, not an outcome
