@@ -85,7 +85,8 @@ def test_certs_refresh_fetches_the_crls_so_revocation_is_known_offline(live_pki,
     first = kyso(env, "certs", "refresh")
     # the intermediate names its root's CRL; the issuing CA's address is only in the signers' certificates
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "refreshed" in first.stdout and live_pki.url_of("crl") in first.stdout and "/root/" in first.stdout
+    root_crl = live_pki.cert("ca").crl_distribution_points[0]["distribution_point"].native[0]  # where the CA says its root's CRL is
+    assert "refreshed" in first.stdout and root_crl in first.stdout
 
     assert kyso(env, "ingest", str(good), "--online").returncode == 0  # the archive keeps the signers' certificates
     second = kyso(env, "certs", "refresh", "--json")
