@@ -179,3 +179,28 @@ def live_pki(_live_pki_session):
     _live_pki_session.all_up()
     yield _live_pki_session
     _live_pki_session.all_up()
+
+
+# --- a real `kyso serve` (tests/serving.py, issue 19) --------------------------------------------
+
+@pytest.fixture(scope="session")
+def _served_template(tmp_path_factory):
+    """An archive with a few documents and the test accounts, made once per test process."""
+    pytest.importorskip("httpx", reason="httpx (test extra) is the HTTP client of the server tests")
+    from tests.serving import prepare
+
+    home = tmp_path_factory.mktemp("served-template") / "home"
+    tokens = prepare(home)
+    return home, tokens
+
+
+@pytest.fixture(scope="module")
+def served(_served_template, tmp_path_factory):
+    """A `kyso serve` of its own for the module, on a copy of the prepared archive."""
+    from tests.serving import Server, copy_home
+
+    template, tokens = _served_template
+    home = copy_home(template, tmp_path_factory.mktemp("served") / "home")
+    server = Server(home, tokens, args=("--workers", "1")).start()
+    yield server
+    server.stop()

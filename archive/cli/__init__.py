@@ -90,7 +90,9 @@ def _register() -> None:
     archive_group.add_command(archive_ltv)
     audit_group.add_command(audit_timestamp)
 
-    for command in (verify, certs, *COMMANDS):
+    from archive.cli.serve import accounts_group, serve  # issue 19 (serve)
+
+    for command in (verify, certs, *COMMANDS, serve, accounts_group):
         _install_before(command)
         main.add_command(command)
     lang_everywhere(main)

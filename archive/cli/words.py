@@ -579,6 +579,63 @@ HELP: dict[str, tuple[str, str]] = {
 HELP.update({"archive search" + key.removeprefix("archive list"): text
              for key, text in list(HELP.items()) if key.startswith("archive list --")})
 
+# issue 19 (serve): the console, the HTTP API and their accounts
+HELP.update({
+    "serve": (
+        """Phục vụ giao diện web (tiếng Việt, có tiếng Anh) và API HTTP của kho lưu trữ.
+
+        Mặc định chỉ nghe trên 127.0.0.1:8080. Nghe trên địa chỉ khác cần --tls-cert và --tls-key, hoặc
+        --behind-proxy khi một reverse proxy phía trước đã dùng HTTPS. Cần có tài khoản: 'kyso accounts add'.
+
+        \b
+        Ví dụ:
+          kyso accounts add van.thu --role clerk
+          kyso serve --trust samples/pki/trust.pem""",
+        """Serve the web console (Vietnamese, English switchable) and the HTTP API of the archive.
+
+        Listens on 127.0.0.1:8080 by default. Any other address needs --tls-cert and --tls-key, or
+        --behind-proxy when a reverse proxy in front terminates HTTPS. Accounts come from 'kyso accounts add'.
+
+        \b
+        Examples:
+          kyso accounts add van.thu --role clerk
+          kyso serve --trust samples/pki/trust.pem"""),
+    "serve --host": ("Địa chỉ để nghe (mặc định 127.0.0.1).", "Address to listen on (default 127.0.0.1)."),
+    "serve --port": ("Cổng để nghe.", "Port to listen on."),
+    "serve --tls-cert": ("Tệp chứng thư số TLS (PEM) để phục vụ qua HTTPS.", "TLS certificate file (PEM) to serve HTTPS."),
+    "serve --tls-key": ("Tệp khóa riêng TLS (PEM) đi cùng --tls-cert.", "TLS private key file (PEM) that goes with --tls-cert."),
+    "serve --behind-proxy": ("Một reverse proxy phía trước đã dùng HTTPS: cookie được đánh dấu Secure và tiêu đề X-Forwarded-* được tin.",
+                             "A reverse proxy in front terminates HTTPS: cookies are marked Secure and X-Forwarded-* headers are trusted."),
+    "serve --workers": ("Số tiến trình kiểm tra chạy sẵn.", "Number of warm verification processes."),
+    "serve --max-upload": ("Kích thước tối đa của một tệp tải lên, MB.", "Largest upload accepted, in MB."),
+    "serve --timeout": ("Số giây tối đa cho một lần kiểm tra; quá thì yêu cầu được trả lời lỗi và máy chủ vẫn chạy.",
+                        "Seconds at most for one verification; beyond it the request gets an error and the server serves on."),
+    "serve --memory-limit": ("Bộ nhớ tối đa của mỗi tiến trình kiểm tra, MB.", "Memory limit of each verification process, in MB."),
+    "serve --inbox": ("Thư mục nhận mà giao diện web cho xem trạng thái (mặc định như 'kyso watch').",
+                      "The watched folder whose state the console shows (default: as 'kyso watch')."),
+    "accounts": ("Tài khoản dùng giao diện web và API: vai trò clerk (văn thư), auditor (kiểm tra), admin (quản trị).",
+                 "Accounts of the web console and the API: roles clerk, auditor, admin."),
+    "accounts add": ("Thêm một tài khoản; mật khẩu được hỏi (không hiện) hoặc đọc từ stdin với --password-stdin.",
+                     "Add an account; the password is asked for (not echoed) or read from stdin with --password-stdin."),
+    "accounts add --role": ("Các vai trò, cách nhau bằng dấu phẩy: clerk, auditor, admin.",
+                            "Roles, comma-separated: clerk, auditor, admin."),
+    "accounts add --account-lang": ("Ngôn ngữ mặc định của tài khoản trên giao diện web.", "The account's default language in the console."),
+    "accounts add --password-stdin": ("Đọc mật khẩu từ dòng đầu của stdin.", "Read the password from the first line of stdin."),
+    "accounts list": ("Liệt kê các tài khoản và vai trò.", "List the accounts and their roles."),
+    "accounts list --json": ("In dưới dạng JSON.", "Print as JSON."),
+    "accounts password": ("Đặt mật khẩu mới cho một tài khoản; các phiên đăng nhập của nó kết thúc.",
+                          "Set an account's password; its sign-in sessions end."),
+    "accounts password --password-stdin": ("Đọc mật khẩu từ dòng đầu của stdin.", "Read the password from the first line of stdin."),
+    "accounts roles": ("Đặt vai trò của một tài khoản (ví dụ: clerk,auditor).", "Set an account's roles (e.g. clerk,auditor)."),
+    "accounts disable": ("Khóa một tài khoản: phiên đăng nhập kết thúc, mã API bị thu hồi.",
+                         "Disable an account: its sessions end and its API tokens are revoked."),
+    "accounts enable": ("Mở lại một tài khoản đã khóa.", "Enable a disabled account again."),
+    "accounts token": ("Cấp một mã truy cập API cho tài khoản (chỉ hiện một lần), hoặc thu hồi với --revoke.",
+                       "Issue an API token for the account (shown once), or revoke with --revoke."),
+    "accounts token --label": ("Tên của mã, để phân biệt các hệ thống dùng nó.", "The token's label, to tell the systems using it apart."),
+    "accounts token --revoke": ("Thu hồi các mã có tên này của tài khoản.", "Revoke the account's tokens with this label."),
+})
+
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # language and dates

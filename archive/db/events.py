@@ -34,7 +34,9 @@ _PENDING = "audit_head_pending"  # Session.info key: the head this transaction w
 
 KINDS = ("received", "stored", "verified", "duplicate", "quarantined", "re-verified", "exported", "fixity-checked",
          # issue 15 (ltv15): a TSA token over the chain head was kept (archive.ltv.chainstamp)
-         "timestamped")
+         "timestamped",
+         # issue 19 (serve): accounts changed (archive.web.accounts), a quarantined file released
+         "account", "released")
 GENESIS = "0" * 64
 
 

@@ -13,6 +13,7 @@ with `_` (`signer.common_name` -> `signer_common_name`), numbers a person reads 
 evidence     certificates, CRLs, OCSP responses and timestamp tokens a verification used
 events       the append-only, hash-chained log; chain_head holds its tip
 chain_timestamps RFC 3161 tokens over the chain head at some event (archive.ltv.chainstamp)
+accounts, web_sessions, api_tokens  who may use `kyso serve`, signed in or by token (archive.web)
 
 Columns ending in `_folded` are the search forms of the columns they are named after, and
 documents.text_folded that of the words `kyso archive search` reads (archive.db.folded): kept
@@ -206,6 +207,48 @@ class ChainTimestamp(Base):
     token: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # the DER TimeStampToken
     token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)  # our clock, for schedules
+
+
+# issue 19 (serve): who may use `kyso serve` (archive.web.accounts, migration 0007)
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)  # NFC, lower-case
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)  # argon2id, with its parameters
+    roles: Mapped[str] = mapped_column(String(64), nullable=False)  # "clerk,auditor" (archive.web.access.ROLES)
+    lang: Mapped[str] = mapped_column(String(2), nullable=False, default="vi")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # failed sign-ins in a row, and until when the next one is refused (archive.web.accounts.THROTTLE)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A console sign-in: the browser holds the token, the archive only its SHA-256, so a copy
+    of the database opens no session. Kept in the database so every server of one archive knows it."""
+    __tablename__ = "web_sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), nullable=False, index=True)
+    csrf: Mapped[str] = mapped_column(String(64), nullable=False)  # the forms' token (archive.web.auth)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ApiToken(Base):
+    """A bearer token of the HTTP API, for another system acting as an account."""
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), nullable=False, index=True)
+    label: Mapped[str] = mapped_column(String(64), nullable=False)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # -- limits checked before the database (archive.db.limits) -----------------------------------

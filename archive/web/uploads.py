@@ -1,0 +1,67 @@
+"""An uploaded file, taken as untrusted: read in pieces up to the limit (a body without a
+Content-Length is still stopped there), a PDF by its content (the %PDF- header within the
+first 1024 bytes, as readers accept it), and its name reduced to a plain last component that
+can be shown and stored, never a path."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from fastapi import UploadFile
+
+from archive.intake.kinds import HEADER_WINDOW, PDF_MAGIC
+from archive.web.problems import Problem
+
+CHUNK = 1024 * 1024
+
+
+def too_large(limit: int) -> Problem:
+    mb = limit // (1024 * 1024)
+    return Problem(413, "too_large", f"tệp tải lên lớn hơn giới hạn {mb} MB", f"the upload is larger than the {mb} MB limit",
+                   "gửi tệp nhỏ hơn, hoặc nhờ quản trị viên tăng --max-upload",
+                   "send a smaller file, or ask an administrator to raise --max-upload")
+
+
+def not_pdf() -> Problem:
+    return Problem(415, "not_pdf", "tệp tải lên không phải PDF (không có phần đầu %PDF-)",
+                   "the upload is not a PDF (no %PDF- header)",
+                   "chọn đúng tệp PDF đã ký số; tệp Word, ảnh hay tệp nén không kiểm tra được",
+                   "choose the signed PDF itself; Word files, pictures and archives cannot be verified")
+
+
+def no_file() -> Problem:
+    return Problem(422, "no_file", "không có tệp nào được gửi lên", "no file was uploaded",
+                   "gửi tệp PDF trong trường 'file' (multipart/form-data)",
+                   "send the PDF in the 'file' field (multipart/form-data)")
+
+
+def plain_name(name: str | None) -> str:
+    """The last component of what the browser said the file was called, NFC, without control
+    characters, at most 200 characters; 'upload.pdf' when nothing is left."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    if name in ("", ".", ".."):
+        return "upload.pdf"
+    return name[:200]
+
+
+async def read_pdf(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
+    """(its plain name, its bytes) of an uploaded PDF; a Problem (413, 415, 422) otherwise."""
+    if upload is None or not hasattr(upload, "read"):
+        raise no_file()
+    parts, size = [], 0
+    while True:
+        chunk = await upload.read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        parts.append(chunk)
+    data = b"".join(parts)
+    if not data:
+        raise no_file()
+    if PDF_MAGIC not in data[:HEADER_WINDOW]:
+        raise not_pdf()
+    return plain_name(upload.filename), data
