@@ -140,8 +140,9 @@ def setup_differences(archive, doc_ids) -> tuple[int, int]:
     return count_trust, count_policy
 
 
-def reverify(archive, doc_id: int, *, now: bool = False, trigger: str = "reverify") -> Outcome:
-    """Re-verify one archived document (module docstring); the runs are recorded."""
+def reverify(archive, doc_id: int, *, now: bool = False, trigger: str = "reverify", by: str | None = None) -> Outcome:
+    """Re-verify one archived document (module docstring); the runs are recorded. `by`, the
+    account that asked (kyso serve), is named in each "re-verified" event."""
     from verifier.document import verify_pdf
 
     with archive.sessions() as s:
@@ -189,7 +190,7 @@ def reverify(archive, doc_id: int, *, now: bool = False, trigger: str = "reverif
             events.append(s, "re-verified", doc.id, verification_id=ver.id, verdict=report.verdict, previous=before,
                           as_of=as_of, validation_time=report.validation_time, decision=decision, standing=doc.verdict,
                           policy=report.policy, trust_fingerprint=report.trust_fingerprint,
-                          evidence=sorted(i.sha256 for i in items))
+                          evidence=sorted(i.sha256 for i in items), **({"by": by} if by else {}))
             outcome.runs.append(Run(as_of, report, ver.id, decision))
         outcome.after = doc.verdict
     return outcome

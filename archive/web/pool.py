@@ -124,7 +124,7 @@ class Pool:
 
         with self._lock:
             archive = Archive(self.config.settings, trust=self._trust, via="web")
-            outcome = reverify(archive, document_id, now=now, trigger="reverify")
+            outcome = reverify(archive, document_id, now=now, trigger="reverify", by=account)
             return {"document_id": outcome.document_id, "before": outcome.before, "after": outcome.after,
                     "decision": outcome.decision, "by": account,
                     "runs": [{"as_of": r.as_of, "verdict": r.report.verdict, "verification_id": r.verification_id,
