@@ -8,6 +8,7 @@ auth       who is asking (console session cookie or API bearer token), CSRF on t
 pool       warm worker processes that verify and ingest, each request within a time and memory budget
 uploads    an uploaded file taken as untrusted: size limit, PDF by content, a plain name
 run        uvicorn: TLS, proxy headers, graceful shut-down
+metrics    /metrics in the Prometheus format: verifications, durations, queue depth, documents, answers
 problems   an error as HTTP status + JSON or page, in the asker's language, never a traceback
 app        the application: middleware, the API and console routers, start-up and shut-down
 api/       the JSON API (/api/...), described by its OpenAPI document (/api/openapi.json)

@@ -145,3 +145,27 @@ def _csrf_refused() -> Problem:
     return Problem(403, "csrf", "biểu mẫu này không đến từ trang của kyso hoặc đã quá hạn",
                    "this form did not come from a kyso page, or it has expired",
                    "tải lại trang rồi gửi lại", "reload the page and submit it again")
+
+
+def action_of(route) -> str | None:
+    """The action a route's need()/page() dependency names (None: the route names none); read
+    by the OpenAPI description and the access test."""
+    def walk(dependant):
+        for dep in getattr(dependant, "dependencies", ()):
+            action = getattr(dep.call, "action", None) or walk(dep)
+            if action:
+                return action
+        return None
+
+    return walk(getattr(route, "dependant", None))
+
+
+def every_route(app) -> list:
+    """Every route of `app`, with its full path (path_format), methods and dependencies. FastAPI
+    0.165 keeps an included router as one branch of app.routes; iter_route_contexts flattens
+    them. Earlier versions copied the routes into app.routes."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))

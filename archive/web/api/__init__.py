@@ -1,12 +1,19 @@
 """The JSON API (/api), described by /api/openapi.json. Each module one resource:
 
-health   is the service up, and what it is (no account needed)
+health     is the service up, and what it is (no account needed)
+verify     verify an uploaded PDF without archiving it (the report by content negotiation)
+documents  search the archive, a document, its verification history, its report, its original
+ingest     archive an uploaded PDF
+reverify   verify an archived document again
+exports    a document's export package and its evidence
+Shared: common (language, problems, documents by reference, downloads), negotiate (Accept),
+shapes (the bodies, for the description), openapi (the token and roles in the description).
 """
 
 from fastapi import APIRouter
 
-from archive.web.api import health
+from archive.web.api import documents, exports, health, ingest, reverify, verify
 
 router = APIRouter()
-for module in (health,):
+for module in (health, verify, documents, ingest, reverify, exports):
     router.include_router(module.router)
