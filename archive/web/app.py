@@ -128,4 +128,9 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
     app.include_router(api_router, prefix="/api")
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("console") / "static"), name="static")
+    from archive.web import metrics
+    from archive.web.api.openapi import describe
+
+    describe(app)
+    metrics.install(app)  # last: its middleware must be the outermost (see metrics.install)
     return app
