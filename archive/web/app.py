@@ -112,6 +112,11 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
     async def on_http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
             return answer(request, Problem(404, "not_found", "không có trang này", "no such page"))
+        if exc.status_code == 400:  # e.g. a body that is not the multipart/form-data it says it is
+            return answer(request, Problem(400, "bad_request", f"yêu cầu không đọc được ({exc.detail})",
+                                           f"the request cannot be read ({exc.detail})",
+                                           "gửi tệp trong trường 'file' của multipart/form-data",
+                                           "send the file in the 'file' field of multipart/form-data"))
         if exc.status_code == 405:
             return answer(request, Problem(405, "method_not_allowed", "phương thức này không dùng được ở đây",
                                            "this method is not allowed here"))

@@ -16,6 +16,7 @@ from archive.web.problems import Problem, request_lang
 
 # what each refusal means, as the description says it
 PROBLEMS = {
+    400: "the body cannot be read (not the multipart/form-data it says it is)",
     401: "no token, or one that is unknown, revoked or of a disabled account",
     403: "the account's roles may not take this action",
     404: "no such document (or evidence of it)",

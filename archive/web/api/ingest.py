@@ -28,7 +28,7 @@ KEPT = ("duplicate", "already")  # the archive holds these bytes already: nothin
     responses={201: {"description": "archived as a new document",
                      "headers": {"Location": {"schema": {"type": "string"}, "description": "the document"}}},
                200: {"model": Ingested, "description": "the archive holds these bytes already"},
-               **problems(401, 403, 413, 415, 503, 504),
+               **problems(400, 401, 403, 413, 415, 503, 504),
                422: {"model": QuarantinedProblem, "description": PROBLEMS[422] + "; or the file went to quarantine "
                                                                                  "(error 'quarantined', with the outcome)"}})
 async def ingest(request: Request, who=Depends(need("ingest")),

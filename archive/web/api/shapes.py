@@ -139,7 +139,8 @@ class Ingested(Shape):
 
 
 class QuarantinedProblem(ProblemBody):
-    outcome: Ingested
+    """A 422 of an ingest: a request that is not valid, or (error 'quarantined') a file that went to quarantine."""
+    outcome: Ingested | None = Field(default=None, description="with 'quarantined': what became of the file")
 
 
 class ReverifyRun(Shape):

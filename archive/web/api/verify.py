@@ -33,7 +33,7 @@ _TEXT = {"schema": {"type": "string"}}
     responses={200: {"description": "the report", "headers": {"Kyso-Verdict": {"schema": {"type": "string"}}},
                      "content": {"text/plain": _TEXT, "text/html": _TEXT, "application/pdf": _BINARY,
                                  "application/xml": _TEXT}},
-               **problems(401, 403, 406, 413, 415, 422, 503, 504)})
+               **problems(400, 401, 403, 406, 413, 415, 422, 503, 504)})
 async def verify(request: Request, who=Depends(need("verify")),
                  file: UploadFile = File(..., description="the signed PDF"), lang: str = Depends(asked_lang)):
     media = choose(request.headers.get("accept"), tuple(FORMS))
