@@ -3,8 +3,9 @@ itself, so a route added later is checked without a line here. Each must name on
 archive.web.access.ACTIONS (or be on the short public list), and a live `kyso serve` must answer
 each role, and no account, exactly as that table says: the API 401 without a token (and to a
 console cookie), 403 to a role without the action; the console 303 to /login when signed out,
-403 to a role without it. Documents are named by an id the archive does not hold, so an allowed
-request is answered (404, 422, …) without changing anything."""
+403 to a role without it (a console form sent with its session's CSRF token, so the role decides).
+Documents are named by an id the archive does not hold, so an allowed request is answered (404,
+422, …) without changing anything."""
 
 from __future__ import annotations
 
@@ -80,12 +81,17 @@ def test_every_route_names_an_action_or_is_public(method, path, action):
 
 @pytest.fixture(scope="module")
 def consoles(served):
+    """role -> (a signed-in console client, its session's CSRF token); None -> signed out."""
     import httpx
 
-    clients = {role: served.signed_in(role) for role in ACCOUNTS}
-    clients[None] = httpx.Client(base_url=served.url, timeout=60, follow_redirects=False)
+    clients = {}
+    for role in ACCOUNTS:
+        client = served.signed_in(role)
+        # every page of a signed-in account carries the token (the sign-out form), a refusal too
+        clients[role] = (client, re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1))
+    clients[None] = (httpx.Client(base_url=served.url, timeout=60, follow_redirects=False), "")
     yield clients
-    for client in clients.values():
+    for client, _ in clients.values():
         client.close()
 
 
@@ -109,7 +115,10 @@ def test_each_role_is_answered_as_the_table_says(served, consoles, method, path,
             client = served.api(caller)
             answer = client.request(method, _url(path))
         else:
-            answer = consoles[caller].request(method, _url(path))
+            # a form with its session's token: refused by the role, not by the CSRF check
+            client, csrf = consoles[caller]
+            form = {"data": {"csrf": csrf}} if method == "POST" else {}
+            answer = client.request(method, _url(path), **form)
         where = f"{method} {path} as {caller or 'no account'}: {answer.status_code} {answer.text[:200]}"
         assert answer.status_code < 500, where
         if caller is None:
@@ -130,7 +139,7 @@ def test_each_role_is_answered_as_the_table_says(served, consoles, method, path,
                          ids=[f"{m} {p}" for m, p, _ in GUARDED if _is_api(p)])
 def test_the_api_takes_no_console_cookie(served, consoles, method, path, action):
     # a signed-in browser on another site's page could otherwise call the API with its cookie
-    answer = consoles["both"].request(method, _url(path))
+    answer = consoles["both"][0].request(method, _url(path))
     assert answer.status_code == 401 and _code(answer) == "unauthenticated", (method, path, answer.text[:200])
 
 
