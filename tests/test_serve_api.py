@@ -43,6 +43,16 @@ def events(served, kind: str) -> list[dict]:
     return [{"document_id": doc, **json.loads(detail)} for doc, detail in rows]
 
 
+def said_as_the_cli_says(outcome: dict) -> None:
+    """An ingest's outcome is the JSON event of `kyso ingest --json` (docs/schemas/events.schema.json)."""
+    import jsonschema
+
+    from tests.conftest import ROOT
+
+    schema = json.loads((ROOT / "docs" / "schemas" / "events.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(outcome, schema)
+
+
 def document_id(served, name: str) -> int:
     found = served.api("both").get("/api/documents", params={"name": name}).json()["documents"]
     assert len(found) == 1, found
@@ -224,7 +234,8 @@ def test_ingest_archives_an_upload_received_from_the_account(served):
     answer = client.post("/api/documents", files=upload("..\\..\\" + name, data))
     assert answer.status_code == 201, answer.text
     out = answer.json()
-    assert out["kind"] == "archived" and out["verdict"] == "VALID" and out["name"] == name
+    assert out["event"] == "archived" and out["verdict"] == "VALID" and out["file"] == name
+    said_as_the_cli_says(out)
     assert answer.headers["location"] == f"/api/documents/{out['document_id']}"
     shown = served.api("auditor").get(answer.headers["location"]).json()
     assert shown["sha256"] == hashlib.sha256(data).hexdigest()
@@ -238,9 +249,10 @@ def test_ingest_archives_an_upload_received_from_the_account(served):
     assert fallback.startswith("Ke hoach 45") and fallback.isascii() and ";" not in fallback
     # the same bytes again: nothing new, 200
     again = client.post("/api/documents", files=upload(name, data))
-    assert again.status_code == 200 and again.json()["kind"] in ("already", "duplicate")
+    assert again.status_code == 200 and again.json()["event"] in ("already", "duplicate")
     renamed = client.post("/api/documents", files=upload("another name.pdf", data))
-    assert renamed.status_code == 200 and renamed.json()["kind"] == "duplicate"
+    assert renamed.status_code == 200 and renamed.json()["event"] == "duplicate"
+    said_as_the_cli_says(renamed.json())
     assert renamed.json()["document_id"] == out["document_id"]
 
 
@@ -250,7 +262,8 @@ def test_an_ingest_that_goes_to_quarantine_is_a_422_with_the_reason(served):
     body = problem(answer, 422, "quarantined")
     assert "PDF" in body["message"] and "quarantine" in body["next"]
     outcome = body["outcome"]
-    assert outcome["kind"] == "quarantined" and outcome["reason"] == body["message"]
+    assert outcome["event"] == "quarantined" and outcome["reason"] == body["message"]
+    said_as_the_cli_says(outcome)
     assert "/" not in outcome["quarantine"] and outcome["quarantine"].endswith("truncated.pdf")
     quarantined = [e for e in events(served, "quarantined") if e.get("sha256") == hashlib.sha256(data).hexdigest()]
     assert quarantined and quarantined[-1]["source"] == "web:van.thu"
@@ -361,3 +374,19 @@ def test_no_answer_ever_carries_a_traceback(served):
     assert odd[1].status_code == 200  # bounds beyond any receipt are no bounds, not an overflow
     assert odd[4].json()["verdict"] == "ERROR"  # a PDF header over nothing readable: a report, not a crash
     assert "Traceback" not in served.log.read_text()
+
+
+# --- the documentation of the API, kept true ------------------------------------------------
+
+def test_docs_api_md_names_every_route_and_metric_and_no_other(served):
+    from tests.conftest import ROOT
+    from tests.test_serve_access import ROUTES
+
+    docs = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    served_routes = {f"{m} {p}" for m, p, _ in ROUTES if p.startswith("/api/") and p != "/api/openapi.json" or p == "/metrics"}
+    documented = set(re.findall(r"`((?:GET|POST|PUT|PATCH|DELETE) /[^`]*)`", docs))
+    assert served_routes - documented == set(), "routes the API serves that docs/api.md does not name"
+    assert documented - served_routes == set(), "routes docs/api.md names that the API does not serve"
+    metrics = served.api("auditor").get("/metrics").text
+    for name in re.findall(r"^# TYPE (kyso_\w+) ", metrics, re.M):  # a counter's TYPE line names it with _total
+        assert f"`{name}{{" in docs or f"`{name}`" in docs, f"{name} is not in docs/api.md"

@@ -36,8 +36,11 @@ _scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kyso_reque
 
 class Metrics:
     def __init__(self, app):
-        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
+        # no *_created series beside each counter and histogram: a scraper of the text format reads
+        # them as more gauges, doubling what it stores for a start time it does not use
+        disable_created_metrics()
         self.app = app
         self._templates = None  # (path regex, template, methods) of every route, made at the first answer
         self.registry = registry = CollectorRegistry()

@@ -1,9 +1,12 @@
 """POST /api/documents: an uploaded PDF archived as `kyso ingest` archives a file, received from
 "web:<account>" (its receipt and the audit chain name the account). 201 for a new document,
-200 when the archive holds it already, 422 with the reason when it went to quarantine."""
+200 when the archive holds it already, 422 with the reason when it went to quarantine. What
+became of the file is said as `kyso ingest --json` says it (docs/schemas/events.schema.json),
+so a system reads one form from the CLI, the watcher and the API."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import PurePath
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -24,7 +27,8 @@ KEPT = ("duplicate", "already")  # the archive holds these bytes already: nothin
     "/documents", status_code=201, summary="Archive an uploaded PDF", response_model=Ingested,
     description="Verified and stored as `kyso ingest` does, received from 'web:<account>'. "
                 "201 and Location for a new document; 200 when the archive holds it already "
-                "(kind duplicate or already); 422 with the reason and the outcome when it went to quarantine.",
+                "(event duplicate or already); 422 with the reason and the outcome when it went to quarantine. What became "
+                "of the file is said as `kyso ingest --json` says it.",
     responses={201: {"description": "archived as a new document",
                      "headers": {"Location": {"schema": {"type": "string"}, "description": "the document"}}},
                200: {"model": Ingested, "description": "the archive holds these bytes already"},
@@ -34,17 +38,16 @@ KEPT = ("duplicate", "already")  # the archive holds these bytes already: nothin
 async def ingest(request: Request, who=Depends(need("ingest")),
                  file: UploadFile = File(..., description="the signed PDF"), lang: str = Depends(asked_lang)):
     name, data = await read_pdf(file, request.app.state.config.max_upload)
-    out = dict(await request.app.state.pool.ingest(data, name, who.name, lang))
-    if out.get("quarantine"):  # the entry's name, not where the server keeps it
-        out["quarantine"] = PurePath(out["quarantine"]).name
+    out = await request.app.state.pool.ingest(data, name, who.name, lang)
+    said = _event(out, lang)
     kind = out.get("kind")
     if kind == "archived":
-        return JSONResponse(out, status_code=201, headers={"Location": f"/api/documents/{out['document_id']}"})
+        return JSONResponse(said, status_code=201, headers={"Location": f"/api/documents/{out['document_id']}"})
     if kind in KEPT:
-        return JSONResponse(out, status_code=200)
-    reason = out.get("reason") or ""
+        return JSONResponse(said, status_code=200)
+    reason = said.get("reason", "")
     if kind in ("quarantined", "skipped"):
-        entry = out.get("quarantine") or ""
+        entry = said.get("quarantine", "")
         vi = (f"tệp được giữ trong khu cách ly ({entry}); sửa hoặc thay tệp rồi gửi lại, hoặc khi nguyên nhân đã được "
               "khắc phục (ví dụ đã nhập chứng thư), văn thư giải phóng nó khỏi khu cách ly")
         en = (f"the file is kept in quarantine ({entry}); fix or replace it and send it again, or once the cause is "
@@ -52,6 +55,19 @@ async def ingest(request: Request, who=Depends(need("ingest")),
         if kind == "skipped":
             vi, en = "gửi tệp PDF đã ký số", "send the signed PDF"
         return JSONResponse({"error": "quarantined" if kind == "quarantined" else "not_archived", "message": reason,
-                             "next": vi if lang == "vi" else en, "outcome": out}, status_code=422)
+                             "next": vi if lang == "vi" else en, "outcome": said}, status_code=422)
     raise Problem(503, "not_archived", f"chưa lưu trữ được tệp: {reason}", f"the file could not be archived yet: {reason}",
                   "thử gửi lại sau ít phút", "send it again in a few minutes")
+
+
+def _event(out: dict, lang: str) -> dict:
+    """The pool's outcome (archive.ingest.Outcome's fields) as the JSON event of `kyso ingest
+    --json`; the quarantine entry by its name, not where the server keeps it."""
+    from archive.ingest import Outcome
+    from archive.intake.outcomes import event
+
+    names = {f.name for f in dataclasses.fields(Outcome)}
+    said = event(Outcome(**{k: v for k, v in out.items() if k in names}), lang)
+    if said.get("quarantine"):
+        said["quarantine"] = PurePath(said["quarantine"]).name
+    return said

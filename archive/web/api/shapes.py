@@ -126,16 +126,18 @@ class EvidenceList(Shape):
 
 
 class Ingested(Shape):
-    """What became of an uploaded document (archive.ingest.Outcome; `reason` in the asker's language)."""
-    kind: str = Field(description="archived | duplicate | already | quarantined | skipped | failed")
-    name: str
+    """What became of an uploaded document, as `kyso ingest --json` says it
+    (docs/schemas/events.schema.json); keys without a value are left out."""
+    time: str
+    event: str = Field(description="archived | duplicate | already | quarantined | skipped | failed")
+    file: str = Field(description="the name it was uploaded under")
     sha256: str | None = None
     verdict: str | None = None
     document_id: int | None = None
-    reason: str | None = None
     number: str | None = None
     issuer: str | None = None
     quarantine: str | None = Field(default=None, description="the quarantine entry's name (it starts with its ID)")
+    reason: str | None = Field(default=None, description="why it was quarantined, in the asker's language")
 
 
 class QuarantinedProblem(ProblemBody):
