@@ -25,7 +25,7 @@ class ProblemBody(Shape):
     next: str = Field(description="what to do next; may be empty")
 
 
-class Verified(Shape):
+class VerifyResult(Shape):
     verdict: str = Field(description="VALID | INVALID | INDETERMINATE | ERROR (ETSI EN 319 102-1)")
     report: dict[str, Any] = Field(description="the report as `kyso verify --json` gives it")
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from archive.web.api.common import asked_lang, attachment, problems
 from archive.web.api.negotiate import choose
-from archive.web.api.shapes import Verified
+from archive.web.api.shapes import VerifyResult
 from archive.web.auth import need
 from archive.web.uploads import read_pdf
 
@@ -26,7 +26,7 @@ _TEXT = {"schema": {"type": "string"}}
 
 
 @router.post(
-    "/verify", summary="Verify an uploaded PDF without archiving it", response_model=Verified,
+    "/verify", summary="Verify an uploaded PDF without archiving it", response_model=VerifyResult,
     description="The report in the form Accept asks for: application/json (default: the verdict and the report "
                 "of `kyso verify --json`), text/plain, text/html, application/pdf, or application/xml (ETSI TS 119 "
                 "102-2). The header Kyso-Verdict carries the verdict in every form.",
