@@ -241,7 +241,7 @@ def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer, ctx=
         if ctx is None or ctx.net is None:
             findings.append(("REVOCATION_UNKNOWN", {}))
         else:
-            findings.append(("REVOCATION_NOT_OBTAINED", {"failures": netfacts.failures_text(ctx)}))
+            findings.append(("REVOCATION_NOT_OBTAINED", netfacts.failures_params(ctx)))
     if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and facts.untrusted_root is None:
         # the chain stops at an issuer nobody provided; one that ends at an unknown root is no gap
         findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer,
