@@ -472,9 +472,11 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     chain's certificates, the CRLs of its issuers, the OCSP responses and the timestamp tokens
     (verifier.report.model.Evidence)."""
     from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
     from verifier.report.model import Evidence
+    from verifier.trust.revinfo import ocsp_serials
 
     number, now = [ctx.layer_count], _iso(ctx.now)
     embedded = {x.dump() for key in ("extra_certs", "extra_crls", "extra_ocsps") for x in extra[key]}
@@ -500,20 +502,10 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
         ev.append(item("ocsp", resp.dump()))
     for _, der in netfacts.fetched_material(ctx, "ocsp"):
-        if _ocsp_serials(der) & serials:
+        if ocsp_serials(asn1_ocsp.OCSPResponse.load(der)) & serials:
             ev.append(item("ocsp", der))
     for token in tokens:
         ev.append(Evidence("timestamp", token.dump(), "embedded", None, now, number))
-
-
-def _ocsp_serials(der: bytes) -> set[int]:
-    from asn1crypto import ocsp as asn1_ocsp
-
-    try:
-        data = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response["tbs_response_data"]
-        return {r["cert_id"]["serial_number"].native for r in data["responses"]}
-    except Exception:
-        return set()
 
 
 def _fetched_certs(ctx: DocumentContext) -> list[x509.Certificate]:
@@ -683,7 +675,7 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
     after it, or None. pyHanko, judging at that moment, rightly takes no revocation dated later
     for one; the report must still not call the certificate unrevoked. Only a CRL signed by the
     issuer on the validated path counts: any other is no evidence of anything."""
-    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
+    from verifier.trust.issued import signed_by
 
     if len(path) < 2 or path[0].dump() != cert.dump():
         return None
@@ -697,10 +689,7 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
             if entry["user_certificate"].native != cert.serial_number or entry["revocation_date"].native <= poe_time \
                     or (reason is not None and reason.native in ("certificate_hold", "remove_from_crl")):
                 continue
-            try:
-                DefaultSignatureValidator().validate_signature(
-                    crl["signature"].native, tbs.dump(), issuer.public_key, crl["signature_algorithm"])
-            except Exception:
+            if not signed_by(issuer, tbs.dump(), crl["signature"].native, crl["signature_algorithm"]):
                 continue
             return entry["revocation_date"].native
     return None
@@ -713,6 +702,7 @@ def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) ->
     from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
+    from verifier.trust.issued import ocsp_issued_for
 
     if len(path) < 2 or path[0].dump() != cert.dump():
         return None
@@ -726,35 +716,11 @@ def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) ->
                 if single["cert_id"]["serial_number"].native != cert.serial_number or status.name != "revoked":
                     continue
                 when = status.chosen["revocation_time"].native
-                if when > poe_time and _ocsp_signed_for(basic, issuer):
+                if when > poe_time and ocsp_issued_for(basic, issuer):
                     return when
         except Exception:
             continue
     return None
-
-
-def _ocsp_signed_for(basic, issuer: x509.Certificate) -> bool:
-    """Whether an OCSP response is signed by the issuer itself, or by a responder certificate in
-    it that the issuer signed for OCSP signing (RFC 6960 §4.2.2.2)."""
-    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
-
-    def signed_by(key, signed: bytes, signature, algorithm) -> bool:
-        try:
-            DefaultSignatureValidator().validate_signature(signature, signed, key, algorithm)
-            return True
-        except Exception:
-            return False
-
-    tbs, sig, alg = basic["tbs_response_data"].dump(), basic["signature"].native, basic["signature_algorithm"]
-    if signed_by(issuer.public_key, tbs, sig, alg):
-        return True
-    for responder in basic["certs"] or ():
-        if "ocsp_signing" in (responder.extended_key_usage_value.native if responder.extended_key_usage_value else ()) \
-                and signed_by(issuer.public_key, responder["tbs_certificate"].dump(), responder["signature_value"].native,
-                              responder["signature_algorithm"]) \
-                and signed_by(responder.public_key, tbs, sig, alg):
-            return True
-    return False
 
 
 def _matching_crls(cert, crls):
