@@ -76,3 +76,22 @@ def test_archive_ltv_offline_uses_the_kept_evidence(live_pki, tmp_path):
     assert made.exit_code == 0, made.stdout + made.stderr
     assert "the copy verified again offline: Valid" in made.stdout
     assert out.read_bytes().startswith(doc.read_bytes()) and os.path.getsize(out) > os.path.getsize(doc)
+
+
+def test_an_online_report_names_the_response_it_rests_on(live_pki):
+    """Online, pyHanko asks the signer's own OCSP responder and leaves the document's CRLs aside;
+    the report says so, with that responder's URL (not the root's, whose response about the CA
+    may carry the same serial number), and not "CRL embedded in the document"."""
+    from verifier.document import verify_pdf
+    from verifier.trust.config import TrustConfig
+
+    trust = TrustConfig(online=True)
+    trust.add_bundle(live_pki.pem("root"))
+    report = verify_pdf(live_pki.sign("good", dss=True), trust)  # the DSS holds the CRLs of the root and the CA
+    [layer] = report.layers
+    responder = live_pki.cert("good").ocsp_urls[0]
+    assert layer.status == "PASSED" and layer.revocation.status == "good"
+    assert layer.revocation.url == responder
+    assert layer.revocation.source.en == f"OCSP response fetched from {responder}"
+    [ocsp] = [e for e in report.evidence if e.kind == "ocsp" and e.url == responder]
+    assert ocsp.source == "fetched" and ocsp.layers == [1]

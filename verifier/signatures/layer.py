@@ -476,7 +476,7 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
 
     from verifier.net import facts as netfacts
     from verifier.report.model import Evidence
-    from verifier.trust.revinfo import ocsp_serials
+    from verifier.trust.revinfo import ocsp_about
 
     number, now = [ctx.layer_count], _iso(ctx.now)
     embedded = {x.dump() for key in ("extra_certs", "extra_crls", "extra_ocsps") for x in extra[key]}
@@ -494,7 +494,6 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     for c in chain:
         ev.append(item("certificate", c.dump(), embedded_default=c is chain[0]))
     issuers = {c.issuer.dump() for c in chain}
-    serials = {c.serial_number for c in chain}
     fetched_crls = [asn1_crl.CertificateList.load(der) for _, der in netfacts.fetched_material(ctx, "crl")]
     for crl in list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls:
         if crl["tbs_cert_list"]["issuer"].dump() in issuers:
@@ -502,7 +501,7 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
         ev.append(item("ocsp", resp.dump()))
     for _, der in netfacts.fetched_material(ctx, "ocsp"):
-        if ocsp_serials(asn1_ocsp.OCSPResponse.load(der)) & serials:
+        if any(ocsp_about(asn1_ocsp.OCSPResponse.load(der), c) for c in chain):
             ev.append(item("ocsp", der))
     for token in tokens:
         ev.append(Evidence("timestamp", token.dump(), "embedded", None, now, number))
@@ -728,22 +727,30 @@ def _matching_crls(cert, crls):
 
 
 def _revinfo_source(cert, extra, ctx: DocumentContext) -> Phrase | None:
-    if _matching_crls(cert, extra["extra_crls"]):
-        return Phrase("CRL nhúng trong tài liệu", "CRL embedded in the document")
-    if _matching_crls(cert, ctx.trust.crls):
-        return Phrase("CRL trong kho tin cậy hoặc từ --crl", "CRL from the trust store or --crl")
-    if extra["extra_ocsps"]:
-        return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
-    if ctx.trust.ocsps:
-        return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
+    # online, pyHanko asks the network for a certificate that names its CRL or OCSP addresses and
+    # leaves what the document or the store holds aside: what was fetched is the source then
     fetched = _fetched_revinfo(cert, ctx)
     if fetched is not None:
         kind, url, _ = fetched
         return Phrase(f"{'phản hồi OCSP' if kind == 'ocsp' else 'CRL'} tải qua mạng từ {url}",
                       f"{'OCSP response' if kind == 'ocsp' else 'CRL'} fetched from {url}")
+    if _matching_crls(cert, extra["extra_crls"]):
+        return Phrase("CRL nhúng trong tài liệu", "CRL embedded in the document")
+    if _matching_crls(cert, ctx.trust.crls):
+        return Phrase("CRL trong kho tin cậy hoặc từ --crl", "CRL from the trust store or --crl")
+    if _ocsps_about(cert, extra["extra_ocsps"]):  # a response about another signer is no source
+        return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
+    if _ocsps_about(cert, ctx.trust.ocsps):
+        return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
     if ctx.trust.online:
         return Phrase("tải qua mạng", "fetched online")
     return None
+
+
+def _ocsps_about(cert, responses) -> list:
+    from verifier.trust.revinfo import ocsp_about
+
+    return [r for r in responses if ocsp_about(r, cert)]
 
 
 def _fetched_revinfo(cert, ctx: DocumentContext):
@@ -756,13 +763,9 @@ def _fetched_revinfo(cert, ctx: DocumentContext):
 
     for f, der in netfacts.fetched_material(ctx, "ocsp"):
         resp = asn1_ocsp.OCSPResponse.load(der)
-        try:
-            data = resp.basic_ocsp_response["tbs_response_data"]
-            if any(r["cert_id"]["serial_number"].native == cert.serial_number for r in data["responses"]):
-                netfacts.used(ctx, f)
-                return "ocsp", f.url, _iso(data["produced_at"].native)
-        except Exception:
-            continue
+        if _ocsps_about(cert, [resp]):
+            netfacts.used(ctx, f)
+            return "ocsp", f.url, _iso(resp.basic_ocsp_response["tbs_response_data"]["produced_at"].native)
     for f, der in netfacts.fetched_material(ctx, "crl"):
         crl = asn1_crl.CertificateList.load(der)
         if crl["tbs_cert_list"]["issuer"] == cert.issuer:
@@ -772,15 +775,15 @@ def _fetched_revinfo(cert, ctx: DocumentContext):
 
 
 def _revinfo_time(cert, extra, ctx: DocumentContext) -> str | None:
+    fetched = _fetched_revinfo(cert, ctx)
+    if fetched is not None:
+        return fetched[2]
     crls = _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls))
     if crls:
         return _iso(max(c["tbs_cert_list"]["this_update"].native for c in crls))
-    fetched = _fetched_revinfo(cert, ctx)
-    return fetched[2] if fetched is not None else None
+    return None
 
 
 def _revinfo_url(cert, extra, ctx: DocumentContext) -> str | None:
-    if _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls)) or extra["extra_ocsps"] or ctx.trust.ocsps:
-        return None
     fetched = _fetched_revinfo(cert, ctx)
     return fetched[1] if fetched is not None else None

@@ -27,6 +27,23 @@ def ocsp_serials(response) -> set[int]:
         return set()
 
 
+def ocsp_about(response, cert) -> bool:
+    """Whether an OCSP response gives a status for `cert`: its serial number under its issuer's
+    name (serial numbers are only unique per issuer: a root's response about its CA may carry
+    the serial number of a signer the CA issued)."""
+    try:
+        data = response.basic_ocsp_response["tbs_response_data"]
+        for single in data["responses"]:
+            cert_id = single["cert_id"]
+            algorithm = cert_id["hash_algorithm"]["algorithm"].native
+            if cert_id["serial_number"].native == cert.serial_number \
+                    and cert_id["issuer_name_hash"].native == getattr(cert.issuer, algorithm):
+                return True
+    except Exception:  # noqa: BLE001 - damaged, unsuccessful, an unknown hash: about nothing we can name
+        return False
+    return False
+
+
 def _about(container, cert) -> bool:
     """Whether one response of an OCSP container is about `cert`; one that cannot be read is
     kept, for pyHanko to say what is wrong with it."""
