@@ -95,3 +95,28 @@ def test_a_vietnamese_report_says_why_a_download_failed_in_vietnamese(live_pki):
                if f["result"] != "ok")  # the JSON keeps the English, as before
     text = render_text(report, "vi", details=True)
     assert "máy chủ từ chối kết nối" in text and "refused" not in text
+
+
+def test_an_answer_that_is_not_http_is_a_failure_said_not_a_crash():
+    """http.client's own errors (not OSErrors) escaped archive.ltv's client before: `kyso certs
+    refresh` against such a server ended as an internal error."""
+    from archive.ltv.net import FetchError, fetch
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def answer():
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/root.crl"
+        with pytest.raises(FetchError) as failed:
+            fetch(url, timeout=5)
+        thread.join(5)
+    assert failed.value.text("en").startswith(f"{url}: the answer is not valid HTTP")
+    assert failed.value.text("vi").startswith(f"{url}: trả lời không phải HTTP hợp lệ")
