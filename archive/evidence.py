@@ -49,10 +49,11 @@ def _get(entry, *names):
     return None
 
 
-def items_of(report, trust, obtained: datetime, store: frozenset[bytes] = frozenset()) -> list[Item]:
+def items_of(report, trust, obtained: datetime, store=frozenset()) -> list[Item]:
     """The report's evidence as Items, one per distinct content (the first says where it came
     from; the layers of all are merged), each with a source, a time and its layers. `store`: the
-    DER of everything the trust store holds."""
+    DER of everything the trust store holds, or a function that reads it, called only for a bare
+    (kind, DER) pair (the verifier's own items say their source: the store is not read again)."""
     out: dict[str, Item] = {}
     for entry in report.evidence:
         if isinstance(entry, tuple):
@@ -72,13 +73,13 @@ def items_of(report, trust, obtained: datetime, store: frozenset[bytes] = frozen
     return list(out.values())
 
 
-def _source(item: Item, trust, store: frozenset[bytes]) -> str | None:
+def _source(item: Item, trust, store) -> str | None:
     if trust is None:
         return None
     pool = {"certificate": [a.cert for a in trust.anchors] + list(trust.intermediates), "crl": trust.crls,
             "ocsp": trust.ocsps}.get(item.kind, ())
     if any(x.dump() == item.der for x in pool):
-        return "store" if item.der in store else "run"
+        return "store" if item.der in (store() if callable(store) else store) else "run"
     return None if trust.online else "embedded"
 
 

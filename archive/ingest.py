@@ -296,19 +296,19 @@ class Archive:
         default)."""
         from archive.evidence import items_of
 
-        items = items_of(report, trust or self.trust, obtained or datetime.now(timezone.utc), self._store_material())
+        items = items_of(report, trust or self.trust, obtained or datetime.now(timezone.utc), self._store_material)
         for item in items:
             self.blobs.put(item.der, item.sha256)
         return items
 
     def _store_material(self) -> frozenset[bytes]:
-        """The DER of everything in the local trust store (to tell its evidence from the run's);
-        read once, as the trust configuration was."""
+        """The DER of everything in the local trust store (to tell its evidence from the run's,
+        for a report whose evidence does not say); read once, when first needed."""
         if getattr(self, "_store_ders", None) is None:
             from archive.trust.store import TrustStore
 
             try:
-                self._store_ders = frozenset(der for ders in TrustStore(self.settings.home / "trust").material()
+                self._store_ders = frozenset(der for ders in TrustStore(self.settings.trust_store).material()
                                              for der in ders)
             except Exception:  # noqa: BLE001 - a store that cannot be read gave this run nothing
                 self._store_ders = frozenset()

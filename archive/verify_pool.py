@@ -108,8 +108,13 @@ def run(job: Job, trust=None) -> Result:
     try:
         if job.error is not None:
             raise job.error
-        size = job.path.stat().st_size
-        data = job.path.read_bytes() if size <= job.max_bytes else None
+        # never more than the limit, whatever the size said: a file that grows meanwhile, or a
+        # device (/dev/zero, a pipe) whose size says nothing, is refused at the limit
+        with open(job.path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(job.max_bytes + 1) if size <= job.max_bytes else None
+        if data is not None and len(data) > job.max_bytes:
+            size, data = len(data), None
     except OSError as exc:  # missing, unreadable, a folder that cannot be listed: this file, not the batch
         from verifier.document import unreadable
         from verifier.report.phrased import os_reason

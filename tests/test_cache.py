@@ -90,3 +90,23 @@ def test_a_kept_report_answers_only_until_its_evidence_or_age_says_otherwise(cou
     verify_pdf(data, trust, file="5", now=NOW, cache=cache)
     verify_pdf(data, trust, file="6", now=NOW + MAX_AGE, cache=cache)  # too old, whatever the evidence says
     assert counted == ["5", "6"]
+
+
+def test_a_password_never_shares_a_kept_report():
+    """What an encrypted document says depends on the password it was opened with: a report read
+    with it must not answer a caller without it (its text and metadata would reach someone who
+    cannot open the file), nor a kept ENCRYPTED answer the caller who has it."""
+    from verifier.document import verify_pdf
+    from verifier.report.cache import ReportCache
+
+    data = (SAMPLES / "encrypted.pdf").read_bytes()  # user password 'secret' (samples/manifest.json)
+    cache = ReportCache()
+    opened = verify_pdf(data, _trust(), cache=cache, now=NOW, password="secret")
+    assert "ENCRYPTED_PASSWORD_GIVEN" in [f.code for f in opened.findings] and opened.metadata
+    refused = verify_pdf(data, _trust(), cache=cache, now=NOW)
+    assert refused.verdict == "ERROR" and [f.code for f in refused.findings] == ["ENCRYPTED"] and not refused.metadata
+
+    cache = ReportCache()
+    assert verify_pdf(data, _trust(), cache=cache, now=NOW).verdict == "ERROR"
+    again = verify_pdf(data, _trust(), cache=cache, now=NOW, password="secret")
+    assert "ENCRYPTED_PASSWORD_GIVEN" in [f.code for f in again.findings]

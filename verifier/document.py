@@ -63,13 +63,16 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
     anything unexpected becomes a finding and a verdict that is not VALID. With a `cache`
     (verifier.report.cache.ReportCache), a report it holds for these bytes, policy and trust, still
     true at `now`, is returned instead (a copy), and a new one is kept. `password` opens an
-    encrypted document (its user password); it goes to the PDF readers only, never into the report."""
+    encrypted document (its user password); it goes to the PDF readers only, never into the report
+    or the cache."""
     if password:
         from verifier.pdf.opening import PASSWORD
 
         token = PASSWORD.set(password)
         try:
-            return verify_pdf(data, trust, file=file, now=now, diff_policy=diff_policy, cache=cache)
+            # never the cache: its key is the bytes, and what they say depends on the password
+            # (a report read with it must not answer a caller without it, nor the reverse)
+            return verify_pdf(data, trust, file=file, now=now, diff_policy=diff_policy)
         finally:
             PASSWORD.reset(token)
     now = now or datetime.now(timezone.utc)

@@ -97,13 +97,13 @@ def audit_timestamps(archive, lang: str, echo: bool = True) -> list[str]:
 @click.argument("ref")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path))
 @_TSA
-@_TIMEOUT
-@trust_options
-def archive_ltv(ref, output, tsa, net_timeout, trust, intermediate, crl, ocsp, online, no_trust_store):
+@trust_options  # its --net-timeout bounds the TSA's answer as it bounds every other download
+def archive_ltv(ref, output, tsa, trust, intermediate, crl, ocsp, online, no_trust_store):
     """Write a PAdES-LTV copy of an archived document (help: archive.cli.words, "archive ltv")."""
     import hashlib
     from dataclasses import replace
 
+    from archive.cli.options import net_option
     from archive.cli.archive import open_archive
     from archive.db import events
     from archive.db.queries import NotFound, find_document
@@ -134,7 +134,7 @@ def archive_ltv(ref, output, tsa, net_timeout, trust, intermediate, crl, ocsp, o
         click.echo(say("ltv_original_damaged", lang, id=doc_id), err=True)
         sys.exit(EXIT_ARCHIVE)
     try:
-        copy = ltv_copy(data, config, stored_material(archive, doc_id), url, net_timeout or ltv.timeout_seconds)
+        copy = ltv_copy(data, config, stored_material(archive, doc_id), url, net_option("net_timeout") or ltv.timeout_seconds)
     except (LtvError, FetchError) as exc:
         click.echo(say("ltv_failed", lang, error=exc.text(lang)), err=True)
         sys.exit(EXIT_TRY_LATER)

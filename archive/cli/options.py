@@ -59,7 +59,8 @@ def _keep_net(ctx, param, value):
     return value
 
 
-def _net_option(name: str) -> float | None:
+def net_option(name: str) -> float | None:
+    """--net-timeout / --net-budget of the running command (trust_options), None when not given."""
     ctx = click.get_current_context(silent=True)
     return ctx.meta.get(f"kyso.{name}") if ctx is not None else None
 
@@ -72,8 +73,8 @@ def trust_request(trust=(), intermediate=(), crl=(), ocsp=(), online=False, no_t
         policy = str(Path(policy).absolute())  # watch workers must find it whatever their directory
     absolute = lambda paths: tuple(Path(p).absolute() for p in paths)  # noqa: E731
     return TrustOptions(absolute(trust), absolute(intermediate), absolute(crl), absolute(ocsp), online,
-                        not no_trust_store, policy, ocr, net_timeout=_net_option("net_timeout"),
-                        net_budget=_net_option("net_budget"))
+                        not no_trust_store, policy, ocr, net_timeout=net_option("net_timeout"),
+                        net_budget=net_option("net_budget"))
 
 
 def trust_config(settings, request):

@@ -26,27 +26,18 @@ import time
 from contextlib import contextmanager
 from typing import TextIO
 
-# silence() for a caller that wants no progress whatever the terminal says; `kyso -q` is read
-# from archive.cli.terminal, the one place the group's options are kept
-quiet = False
-
 SLOW = 2.0  # seconds an item may take before its name and elapsed time are shown
 TICK = 0.5  # seconds between redraws by the ticker
 
 
-def silence() -> None:
-    """`-q`: no progress anywhere in this process."""
-    global quiet
-    quiet = True
-
-
 def shown(stream: TextIO | None = None) -> bool:
-    """Whether progress is drawn on `stream` (default stderr): a terminal, and not -q."""
+    """Whether progress is drawn on `stream` (default stderr): a terminal, and not `kyso -q`
+    (archive.cli.terminal, the one place the group's options are kept)."""
     from archive.cli import terminal
 
     stream = stream or sys.stderr
     try:
-        return not quiet and not terminal.quiet and stream.isatty()
+        return not terminal.quiet and stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real stream
         return False
 

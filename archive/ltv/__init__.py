@@ -1,6 +1,6 @@
 """Long-term validation of the archive (issue 15): evidence that outlives the services it came from.
 
-- net: one small HTTP client (timeouts, size cap, errors that name the URL) for the TSA and CRLs
+- net: the TSA's and the CRLs' downloads through verifier.net.http, errors that name the URL
 - settings: the `[ltv]` table of kyso.toml
 - tsa: RFC 3161 requests to a TSA, and checking a token against an expected imprint
 - chainstamp: timestamps over the audit chain head, taken, kept and checked

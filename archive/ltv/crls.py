@@ -54,15 +54,20 @@ def ca_certificates(store) -> list[x509.Certificate]:
 def crl_addresses(store, cas: list[x509.Certificate], issued: list[x509.Certificate] = ()) -> dict[str, str]:
     """URL -> issuer name of every CRL of the store's CAs known: from the distribution points of
     the CAs' certificates and of `issued` (certificates a store CA issued, e.g. the archive's
-    signers), and the URLs earlier refreshes fetched from."""
+    signers), and the URLs earlier refreshes fetched from. A certificate counts only when the CA
+    it names really signed it: the archive's certificates came in uploaded documents, and a
+    forged one naming a store CA would otherwise have kyso fetch any address it likes, again on
+    every refresh."""
     from verifier.trust.certinfo import format_name
+    from verifier.trust.issued import certificate_issued_by
 
-    subjects = {c.subject.dump(): format_name(c.subject) for c in cas}
+    by_subject = {c.subject.dump(): c for c in cas}
     out: dict[str, str] = {}
     for cert in [*cas, *issued]:
-        if cert.issuer.dump() in subjects:
+        ca = by_subject.get(cert.issuer.dump())
+        if ca is not None and certificate_issued_by(cert, ca):
             for url in _http_urls(cert):
-                out.setdefault(url, subjects[cert.issuer.dump()])
+                out.setdefault(url, format_name(ca.subject))
     for entry in store.entries():
         if entry.kind == "crl" and entry.source.lower().startswith(("http://", "https://")):
             out.setdefault(entry.source, entry.issuer)
@@ -108,6 +113,7 @@ def _one(store, cas, url: str, issuer: str, timeout: float) -> Outcome:
     from archive.trust.store import TrustStoreError
     from verifier.trust import material
     from verifier.trust.certinfo import format_name
+    from verifier.trust.issued import crl_issued_by
 
     try:
         body, _kind = fetch(url, timeout=timeout)
@@ -121,7 +127,7 @@ def _one(store, cas, url: str, issuer: str, timeout: float) -> Outcome:
     for crl in crls:
         ca = next((c for c in cas if c.subject.dump() == crl["tbs_cert_list"]["issuer"].dump()), None)
         named = format_name(crl["tbs_cert_list"]["issuer"])
-        if ca is None or not _signed_by(crl.dump(), ca):
+        if ca is None or not crl_issued_by(crl, ca):
             return Outcome(url, named, "failed", error=Phrase(
                 f"CRL tải về không do một CA trong kho tin cậy ký ({named}); không nhận",
                 f"the CRL downloaded is not signed by a CA of the trust store ({named}); refused"))
@@ -135,15 +141,6 @@ def _one(store, cas, url: str, issuer: str, timeout: float) -> Outcome:
         store.retire_older_crls(entry)
     status = "unchanged" if all(e.sha256 in before for e in entries) else "refreshed"
     return Outcome(url, newest.issuer, status, next_update=newest.not_after)
-
-
-def _signed_by(crl_der: bytes, ca: x509.Certificate) -> bool:
-    from cryptography import x509 as cx509
-
-    try:
-        return cx509.load_der_x509_crl(crl_der).is_signature_valid(cx509.load_der_x509_certificate(ca.dump()).public_key())
-    except Exception:  # an algorithm or key cryptography does not take: not proven, so refused
-        return False
 
 
 def _when(text: str) -> datetime:

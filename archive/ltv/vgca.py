@@ -57,6 +57,7 @@ def read_list(data: bytes, source: str) -> list[x509.Certificate]:
 def import_list(store, data: bytes, source: str) -> Result:
     from certs import pin_for
     from verifier.trust.certinfo import format_name
+    from verifier.trust.issued import certificate_issued_by
     from verifier.trust.material import sha256_fingerprint
 
     candidates = read_list(data, source)
@@ -83,7 +84,7 @@ def import_list(store, data: bytes, source: str) -> Result:
         progress = False
         for cert in list(pending):
             issuer = known.get(cert.issuer.dump())
-            if issuer is None or cert.self_signed == "yes" or not _signed_by(cert, issuer[0]):
+            if issuer is None or cert.self_signed == "yes" or not certificate_issued_by(cert, issuer[0]):
                 continue
             pending.remove(cert)
             progress = True
@@ -95,13 +96,3 @@ def import_list(store, data: bytes, source: str) -> Result:
             "không nối được tới một chứng thư gốc đã ghim (certs/pins.toml) có trong kho tin cậy",
             "it does not chain to a pinned root (certs/pins.toml) in the trust store")))
     return result
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    from cryptography import x509 as cx509
-
-    try:
-        cx509.load_der_x509_certificate(cert.dump()).verify_directly_issued_by(cx509.load_der_x509_certificate(issuer.dump()))
-        return True
-    except Exception:  # wrong key, unsupported algorithm, name mismatch: not proven, not taken
-        return False

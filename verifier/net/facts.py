@@ -16,17 +16,22 @@ def layer_findings(ctx, status: str) -> list[tuple[str, dict]]:
     if net is None:
         return []
     return [("FETCH_FAILED", {"url": f.url, "kind": f.kind, "kind_vi": KINDS[f.kind][0], "kind_en": KINDS[f.kind][1],
-                              "error": f.result}) for f in net.served(ok=False)]
+                              "error": f.result, "error_vi": _vi(f)}) for f in net.served(ok=False)]
 
 
-def failures_text(ctx) -> str:
-    """The failed requests of the layer being validated, as "URL (error); …", or what was
-    not there to ask."""
+def failures_params(ctx) -> dict[str, str]:
+    """REVOCATION_NOT_OBTAINED's params: the failed requests of the layer being validated, as
+    "URL (error); …" in English (`failures`) and Vietnamese (`failures_vi`), or a dash."""
     net = getattr(ctx, "net", None)
     failed = net.served(ok=False) if net is not None else []
     if not failed:
-        return "—"
-    return "; ".join(f"{f.url} ({f.result})" for f in failed)
+        return {"failures": "—", "failures_vi": "—"}
+    return {"failures": "; ".join(f"{f.url} ({f.result})" for f in failed),
+            "failures_vi": "; ".join(f"{f.url} ({_vi(f)})" for f in failed)}
+
+
+def _vi(fetch) -> str:
+    return fetch.reason.vi if fetch.reason is not None else fetch.result
 
 
 def fetched_material(ctx, kind: str) -> list[tuple[object, bytes]]:

@@ -28,6 +28,7 @@ from pyhanko_certvalidator.fetchers.common_utils import (
 from pyhanko_certvalidator.util import get_ocsp_urls, get_relevant_crl_dps, issuer_serial
 
 from verifier.net.session import NetError, NetSession
+from verifier.report.codes import Phrase
 
 MAX_URLS = 10  # of one kind for one certificate: more is a hostile certificate, not a PKI
 
@@ -110,10 +111,8 @@ class SessionOCSPFetcher(OCSPFetcher):
             def parse(data, _ctype, url=url):
                 try:
                     return process_ocsp_response_data(data, ocsp_request=request, ocsp_url=url)
-                except errors.OCSPValidationError as exc:
-                    raise NetError(str(exc)) from None
-                except errors.OCSPFetchError as exc:
-                    raise NetError(str(exc)) from None
+                except (errors.OCSPValidationError, errors.OCSPFetchError) as exc:
+                    raise NetError(Phrase(f"phản hồi OCSP không dùng được ({exc})", str(exc))) from None
             try:
                 response = await _ask(self.session, ("ocsp", url, issuer_serial(cert)), url, "ocsp",
                                       body=request.dump(), content_type="application/ocsp-request",

@@ -2,31 +2,35 @@
 the document's budget, each URL asked at most once per document (a failure too: a responder that
 hung for the first layer is not waited for again by the second), every attempt recorded.
 
-Plain urllib in a worker thread, not aiohttp: pyHanko runs each layer's validation in its own
-event loop (asyncio.run), and an aiohttp session is bound to the loop that made it, so one
-session could not serve the layers of a document.
+Plain urllib (verifier.net.http, kyso's one HTTP client) in a worker thread, not aiohttp:
+pyHanko runs each layer's validation in its own event loop (asyncio.run), and an aiohttp session
+is bound to the loop that made it, so one session could not serve the layers of a document.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+
+from verifier.net import http
+from verifier.report.codes import Phrase
 
 DEFAULT_TIMEOUT = 5.0  # seconds per request: a CA's CRL of a few MB comes in well under it
 # seconds per document: with every service hanging, a document ends after about this long (the
 # root's OCSP and CRL, then the issuing CA's, each waited for once), well under the 30 s a clerk
 # waits before thinking kyso is stuck
 DEFAULT_BUDGET = 15.0
-MAX_BYTES = 64 * 1024 * 1024  # a CRL larger than this is no CRL a clerk's PC should parse
-USER_AGENT = "kyso (pyhanko-certvalidator)"
 
 
 class NetError(Exception):
-    """A request that brought nothing usable; str() is the reason, for the report."""
+    """A request that brought nothing usable: `reason` (a codes.Phrase) says why in both
+    languages, str() in English (pyHanko's messages and the report's `fetched`)."""
+
+    def __init__(self, reason):
+        self.reason = reason if isinstance(reason, Phrase) else Phrase(str(reason), str(reason))
+        super().__init__(self.reason.en)
 
 
 @dataclass
@@ -35,11 +39,12 @@ class Fetch:
 
     url: str
     kind: str  # crl | ocsp | certificate
-    result: str = "ok"  # "ok" or what went wrong
+    result: str = "ok"  # "ok" or what went wrong (English, as the JSON report says it)
     layers: list[int] = field(default_factory=list)  # the layers that asked for it (1-based)
     time: str = ""  # when it was asked (UTC, ISO 8601)
     seconds: float = 0.0  # how long it took
     data: list[bytes] = field(default_factory=list, repr=False)  # DER of what came back and was used
+    reason: object = field(default=None, repr=False)  # what went wrong in both languages (a codes.Phrase)
 
     @property
     def ok(self) -> bool:
@@ -61,7 +66,7 @@ class NetSession:
         self._deadline: float | None = None  # set by the first request
         # a URL that refused or did not answer is not asked again in this document (another
         # certificate's OCSP request to the same responder would only wait as long again)
-        self._dead: dict[str, str] = {}
+        self._dead: dict[str, Phrase] = {}
         self._lock = threading.Lock()
 
     # --- bookkeeping ------------------------------------------------------------------------
@@ -115,51 +120,30 @@ class NetSession:
         limit = min(self.timeout, self.remaining())
         try:
             if url in self._dead:
-                raise NetError(f"not asked again: {self._dead[url]} earlier in this document")
+                dead = self._dead[url]
+                raise NetError(Phrase(f"không hỏi lại: {dead.vi} ở lần hỏi trước trong văn bản này",
+                                      f"not asked again: {dead.en} earlier in this document"))
             if limit <= 0:
-                raise NetError(f"not asked: the document's network budget of {self.budget:g} s was used up")
-            data, ctype = self._http(url, body, content_type, accept, limit)
+                raise NetError(Phrase(f"không hỏi: đã dùng hết {self.budget:g} giây dành cho mạng của văn bản này",
+                                      f"not asked: the document's network budget of {self.budget:g} s was used up"))
+            data, ctype = http.fetch(url, timeout=limit, data=body, content_type=content_type, accept=accept)
             result = parse(data, ctype) if parse is not None else data
         except Exception as exc:  # anything at all: a fetch never breaks a validation
-            error = exc if isinstance(exc, NetError) else NetError(_reason(exc, limit))
-            if isinstance(exc, OSError) and not isinstance(exc, urllib.error.HTTPError):
-                self._dead.setdefault(url, str(error))
-            fetch.result, fetch.seconds = str(error), time.monotonic() - started
+            if isinstance(exc, NetError):
+                error = exc
+            elif isinstance(exc, http.HttpError):
+                error = NetError(exc.reason)
+                if exc.unreachable:
+                    self._dead.setdefault(url, exc.reason)
+            else:  # what came back could not be parsed
+                text = str(exc) or type(exc).__name__
+                error = NetError(Phrase(f"nội dung trả về không đọc được ({text})", f"the answer cannot be read ({text})"))
+            fetch.result, fetch.reason, fetch.seconds = str(error), error.reason, time.monotonic() - started
             self._results[key] = error
             raise error from None
         fetch.seconds = time.monotonic() - started
         self._results[key] = result
         return result
 
-    @staticmethod
-    def _http(url: str, body, content_type, accept, timeout: float) -> tuple[bytes, str | None]:
-        if not url.lower().startswith(("http://", "https://")):
-            raise NetError(f"not asked: only http and https URLs are fetched ({url.split(':', 1)[0]}:)")
-        headers = {"User-Agent": USER_AGENT, "Accept": accept}
-        if content_type:
-            headers["Content-Type"] = content_type
-        req = urllib.request.Request(url, data=body, headers=headers, method="POST" if body is not None else "GET")
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only, checked above
-            data = resp.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                raise NetError(f"the answer is larger than {MAX_BYTES // (1024 * 1024)} MB")
-            return data, resp.headers.get_content_type() if resp.headers.get("Content-Type") else None
-
     def records(self) -> list[dict]:
         return [f.to_dict() for f in self.fetches]
-
-
-def _reason(exc: Exception, timeout: float) -> str:
-    """What went wrong, in words a reader can check against the URL."""
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code} {exc.reason}"
-    if isinstance(exc, urllib.error.URLError):
-        exc = exc.reason if isinstance(exc.reason, Exception) else exc
-    if isinstance(exc, (TimeoutError, OSError)) and "timed out" in str(exc):
-        return f"no answer within {timeout:g} s"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    text = str(exc) or type(exc).__name__
-    return text

@@ -631,12 +631,12 @@ FINDINGS = _codes(
     # revocation after the proven signing time
     Code(
         "FETCH_FAILED", "info",
-        "Không tải được {kind_vi} từ {url}: {error}.",
+        "Không tải được {kind_vi} từ {url}: {error_vi}.",
         "Could not fetch the {kind_en} from {url}: {error}.",
     ),
     Code(
         "REVOCATION_NOT_OBTAINED", "warning",
-        "Không lấy được tình trạng thu hồi của chứng thư số ký qua mạng ({failures}); hãy kiểm tra lại sau, hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp.",
+        "Không lấy được tình trạng thu hồi của chứng thư số ký qua mạng ({failures_vi}); hãy kiểm tra lại sau, hoặc đưa tệp CRL/OCSP bằng --crl/--ocsp.",
         "The revocation status of the signing certificate could not be obtained over the network ({failures}); verify again later, or give CRL/OCSP files with --crl/--ocsp.",
     ),
     Code(
@@ -853,6 +853,11 @@ def finding_text(code: str, lang: str, **params: object) -> str:
     template = c.vi if lang == "vi" else c.en
     if code == "ISSUER_MISSING":  # reports made before issue 18 did not say which: an issuing CA
         params.setdefault("missing", "intermediate")
+    # reports made before review 25 gave a failed download's reason in English only
+    if code == "FETCH_FAILED":
+        params.setdefault("error_vi", params.get("error", ""))
+    if code == "REVOCATION_NOT_OBTAINED":
+        params.setdefault("failures_vi", params.get("failures", ""))
     if params.get("drawn_by") in DRAWN_BY_TEXT:
         params["drawn_by"] = pick(DRAWN_BY_TEXT[params["drawn_by"]], lang)
     if isinstance(params.get("layers"), list):  # layer numbers read as a list: "3, 4"

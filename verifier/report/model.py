@@ -236,16 +236,27 @@ def merge_evidence(items) -> list[Evidence]:
     return list(out.values())
 
 
-def fetched_text(item: dict[str, Any], lang: str) -> str:
-    """One line of the report's `fetched` list for a reader."""
+def fetched_text(item: dict[str, Any], lang: str, said: dict | None = None) -> str:
+    """One line of the report's `fetched` list for a reader; `said` gives a failure's reason in
+    Vietnamese by (url, English reason), as the FETCH_FAILED findings hold it (fetched_lines)."""
     kinds = {"crl": ("CRL", "CRL"), "ocsp": ("OCSP", "OCSP"), "certificate": ("chứng thư số", "certificate")}
     kind = codes.pick(kinds.get(item.get("kind"), (item.get("kind"), item.get("kind"))), lang)
     layers = ", ".join(str(n) for n in item.get("layers") or ())
     result = item.get("result")
     if result == "ok":
         result = codes.pick(("đã tải", "fetched"), lang)
+    elif lang == "vi" and said:
+        result = said.get((item.get("url"), result), result)
     where = codes.pick((f" (chữ ký {layers})", f" (signature {layers})"), lang) if layers else ""
     return f"{kind} {item.get('url')}: {result}{where}"
+
+
+def fetched_lines(report: "DocumentReport", lang: str) -> list[str]:
+    """The report's `fetched` list for a reader, one line each (reports before issue 15 hold
+    plain strings)."""
+    said = {(f.params.get("url"), f.params.get("error")): f.params.get("error_vi")
+            for f in report.findings if f.code == "FETCH_FAILED" and f.params.get("error_vi")}
+    return [fetched_text(item, lang, said) if isinstance(item, dict) else str(item) for item in report.fetched]
 
 
 @dataclass

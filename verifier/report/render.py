@@ -19,7 +19,7 @@ from typing import Any
 
 from verifier.report import codes
 from verifier.report.localtime import ZONE_NOTE, local, local_date
-from verifier.report.model import DocumentReport, Finding, Layer, fetched_text
+from verifier.report.model import DocumentReport, Finding, Layer, fetched_lines
 from verifier.report.summary import PURPOSE_SHORT, Summary, finding_message, summarize
 
 LABELS = {
@@ -290,7 +290,7 @@ def _validation_block(report: DocumentReport, lang: str) -> list[str]:
     out.append(f"  {_l('kyso', lang)}: {report.kyso_version or '-'}")
     if report.fetched:
         out.append(f"  {_l('fetched', lang)}:")
-        out.extend(f"    - {fetched_text(item, lang) if isinstance(item, dict) else item}" for item in report.fetched)
+        out.extend(f"    - {line}" for line in fetched_lines(report, lang))
     return out
 
 

@@ -316,8 +316,7 @@ def _about(report: DocumentReport, lang: str) -> list[tuple[str, str]]:
         (word("pages_revisions", lang), f"{report.pages if report.pages is not None else '-'}, {report.revisions}"),
     ]
     if report.fetched:
-        from verifier.report.model import fetched_text
+        from verifier.report.model import fetched_lines
 
-        rows.append((word("fetched", lang), "; ".join(fetched_text(i, lang) if isinstance(i, dict) else i
-                                                      for i in report.fetched)))
+        rows.append((word("fetched", lang), "; ".join(fetched_lines(report, lang))))
     return rows

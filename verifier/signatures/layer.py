@@ -241,7 +241,7 @@ def _decision_findings(facts: LayerFacts, decision: Decision, layer: Layer, ctx=
         if ctx is None or ctx.net is None:
             findings.append(("REVOCATION_UNKNOWN", {}))
         else:
-            findings.append(("REVOCATION_NOT_OBTAINED", {"failures": netfacts.failures_text(ctx)}))
+            findings.append(("REVOCATION_NOT_OBTAINED", netfacts.failures_params(ctx)))
     if decision.subindication == "NO_CERTIFICATE_CHAIN_FOUND" and facts.untrusted_root is None:
         # the chain stops at an issuer nobody provided; one that ends at an unknown root is no gap
         findings.append(("ISSUER_MISSING", {"issuer": facts.chain_end_issuer,
@@ -472,9 +472,11 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     chain's certificates, the CRLs of its issuers, the OCSP responses and the timestamp tokens
     (verifier.report.model.Evidence)."""
     from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
     from verifier.report.model import Evidence
+    from verifier.trust.revinfo import ocsp_about
 
     number, now = [ctx.layer_count], _iso(ctx.now)
     embedded = {x.dump() for key in ("extra_certs", "extra_crls", "extra_ocsps") for x in extra[key]}
@@ -492,7 +494,6 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     for c in chain:
         ev.append(item("certificate", c.dump(), embedded_default=c is chain[0]))
     issuers = {c.issuer.dump() for c in chain}
-    serials = {c.serial_number for c in chain}
     fetched_crls = [asn1_crl.CertificateList.load(der) for _, der in netfacts.fetched_material(ctx, "crl")]
     for crl in list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls:
         if crl["tbs_cert_list"]["issuer"].dump() in issuers:
@@ -500,20 +501,10 @@ def collect_evidence(ctx: DocumentContext, chain, extra: dict, tokens=()) -> Non
     for resp in list(extra["extra_ocsps"]) + list(ctx.trust.ocsps):
         ev.append(item("ocsp", resp.dump()))
     for _, der in netfacts.fetched_material(ctx, "ocsp"):
-        if _ocsp_serials(der) & serials:
+        if any(ocsp_about(asn1_ocsp.OCSPResponse.load(der), c) for c in chain):
             ev.append(item("ocsp", der))
     for token in tokens:
         ev.append(Evidence("timestamp", token.dump(), "embedded", None, now, number))
-
-
-def _ocsp_serials(der: bytes) -> set[int]:
-    from asn1crypto import ocsp as asn1_ocsp
-
-    try:
-        data = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response["tbs_response_data"]
-        return {r["cert_id"]["serial_number"].native for r in data["responses"]}
-    except Exception:
-        return set()
 
 
 def _fetched_certs(ctx: DocumentContext) -> list[x509.Certificate]:
@@ -683,7 +674,7 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
     after it, or None. pyHanko, judging at that moment, rightly takes no revocation dated later
     for one; the report must still not call the certificate unrevoked. Only a CRL signed by the
     issuer on the validated path counts: any other is no evidence of anything."""
-    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
+    from verifier.trust.issued import signed_by
 
     if len(path) < 2 or path[0].dump() != cert.dump():
         return None
@@ -697,10 +688,7 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
             if entry["user_certificate"].native != cert.serial_number or entry["revocation_date"].native <= poe_time \
                     or (reason is not None and reason.native in ("certificate_hold", "remove_from_crl")):
                 continue
-            try:
-                DefaultSignatureValidator().validate_signature(
-                    crl["signature"].native, tbs.dump(), issuer.public_key, crl["signature_algorithm"])
-            except Exception:
+            if not signed_by(issuer, tbs.dump(), crl["signature"].native, crl["signature_algorithm"]):
                 continue
             return entry["revocation_date"].native
     return None
@@ -713,6 +701,7 @@ def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) ->
     from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
+    from verifier.trust.issued import ocsp_issued_for
 
     if len(path) < 2 or path[0].dump() != cert.dump():
         return None
@@ -726,35 +715,11 @@ def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) ->
                 if single["cert_id"]["serial_number"].native != cert.serial_number or status.name != "revoked":
                     continue
                 when = status.chosen["revocation_time"].native
-                if when > poe_time and _ocsp_signed_for(basic, issuer):
+                if when > poe_time and ocsp_issued_for(basic, issuer):
                     return when
         except Exception:
             continue
     return None
-
-
-def _ocsp_signed_for(basic, issuer: x509.Certificate) -> bool:
-    """Whether an OCSP response is signed by the issuer itself, or by a responder certificate in
-    it that the issuer signed for OCSP signing (RFC 6960 §4.2.2.2)."""
-    from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
-
-    def signed_by(key, signed: bytes, signature, algorithm) -> bool:
-        try:
-            DefaultSignatureValidator().validate_signature(signature, signed, key, algorithm)
-            return True
-        except Exception:
-            return False
-
-    tbs, sig, alg = basic["tbs_response_data"].dump(), basic["signature"].native, basic["signature_algorithm"]
-    if signed_by(issuer.public_key, tbs, sig, alg):
-        return True
-    for responder in basic["certs"] or ():
-        if "ocsp_signing" in (responder.extended_key_usage_value.native if responder.extended_key_usage_value else ()) \
-                and signed_by(issuer.public_key, responder["tbs_certificate"].dump(), responder["signature_value"].native,
-                              responder["signature_algorithm"]) \
-                and signed_by(responder.public_key, tbs, sig, alg):
-            return True
-    return False
 
 
 def _matching_crls(cert, crls):
@@ -762,22 +727,30 @@ def _matching_crls(cert, crls):
 
 
 def _revinfo_source(cert, extra, ctx: DocumentContext) -> Phrase | None:
-    if _matching_crls(cert, extra["extra_crls"]):
-        return Phrase("CRL nhúng trong tài liệu", "CRL embedded in the document")
-    if _matching_crls(cert, ctx.trust.crls):
-        return Phrase("CRL trong kho tin cậy hoặc từ --crl", "CRL from the trust store or --crl")
-    if extra["extra_ocsps"]:
-        return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
-    if ctx.trust.ocsps:
-        return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
+    # online, pyHanko asks the network for a certificate that names its CRL or OCSP addresses and
+    # leaves what the document or the store holds aside: what was fetched is the source then
     fetched = _fetched_revinfo(cert, ctx)
     if fetched is not None:
         kind, url, _ = fetched
         return Phrase(f"{'phản hồi OCSP' if kind == 'ocsp' else 'CRL'} tải qua mạng từ {url}",
                       f"{'OCSP response' if kind == 'ocsp' else 'CRL'} fetched from {url}")
+    if _matching_crls(cert, extra["extra_crls"]):
+        return Phrase("CRL nhúng trong tài liệu", "CRL embedded in the document")
+    if _matching_crls(cert, ctx.trust.crls):
+        return Phrase("CRL trong kho tin cậy hoặc từ --crl", "CRL from the trust store or --crl")
+    if _ocsps_about(cert, extra["extra_ocsps"]):  # a response about another signer is no source
+        return Phrase("phản hồi OCSP nhúng trong tài liệu", "OCSP response embedded in the document")
+    if _ocsps_about(cert, ctx.trust.ocsps):
+        return Phrase("phản hồi OCSP trong kho tin cậy hoặc từ --ocsp", "OCSP response from the trust store or --ocsp")
     if ctx.trust.online:
         return Phrase("tải qua mạng", "fetched online")
     return None
+
+
+def _ocsps_about(cert, responses) -> list:
+    from verifier.trust.revinfo import ocsp_about
+
+    return [r for r in responses if ocsp_about(r, cert)]
 
 
 def _fetched_revinfo(cert, ctx: DocumentContext):
@@ -790,13 +763,9 @@ def _fetched_revinfo(cert, ctx: DocumentContext):
 
     for f, der in netfacts.fetched_material(ctx, "ocsp"):
         resp = asn1_ocsp.OCSPResponse.load(der)
-        try:
-            data = resp.basic_ocsp_response["tbs_response_data"]
-            if any(r["cert_id"]["serial_number"].native == cert.serial_number for r in data["responses"]):
-                netfacts.used(ctx, f)
-                return "ocsp", f.url, _iso(data["produced_at"].native)
-        except Exception:
-            continue
+        if _ocsps_about(cert, [resp]):
+            netfacts.used(ctx, f)
+            return "ocsp", f.url, _iso(resp.basic_ocsp_response["tbs_response_data"]["produced_at"].native)
     for f, der in netfacts.fetched_material(ctx, "crl"):
         crl = asn1_crl.CertificateList.load(der)
         if crl["tbs_cert_list"]["issuer"] == cert.issuer:
@@ -806,15 +775,15 @@ def _fetched_revinfo(cert, ctx: DocumentContext):
 
 
 def _revinfo_time(cert, extra, ctx: DocumentContext) -> str | None:
+    fetched = _fetched_revinfo(cert, ctx)
+    if fetched is not None:
+        return fetched[2]
     crls = _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls))
     if crls:
         return _iso(max(c["tbs_cert_list"]["this_update"].native for c in crls))
-    fetched = _fetched_revinfo(cert, ctx)
-    return fetched[2] if fetched is not None else None
+    return None
 
 
 def _revinfo_url(cert, extra, ctx: DocumentContext) -> str | None:
-    if _matching_crls(cert, list(extra["extra_crls"]) + list(ctx.trust.crls)) or extra["extra_ocsps"] or ctx.trust.ocsps:
-        return None
     fetched = _fetched_revinfo(cert, ctx)
     return fetched[1] if fetched is not None else None

@@ -154,8 +154,10 @@ def timestamp_context(trust: TrustConfig, moment: datetime, *, fetchers=None, **
 def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extra_certs=(), extra_crls=(),
              extra_ocsps=(), retroactive=False, fetchers=None):
     from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.registry import CertificateRegistry
 
     from verifier.signatures.cmscheck import LenientRsaValidator
+    from verifier.trust import revinfo
 
     if trust.online and fetchers is None:
         # never pyHanko's own fetchers (see verifier.net.fetchers): a session of its own
@@ -163,13 +165,16 @@ def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extr
         from verifier.net.session import NetSession
 
         fetchers = fetchers_for(NetSession(trust.net_timeout, trust.net_budget))
+    fetchers = fetchers if trust.online else None
+    registry = CertificateRegistry.build(list(trust.intermediates) + list(extra_certs),
+                                         cert_fetcher=fetchers.cert_fetcher if fetchers is not None else None)
     return ValidationContext(
         trust_roots=[a.cert for a in trust.anchors],
-        other_certs=list(trust.intermediates) + list(extra_certs),
-        crls=list(trust.crls) + list(extra_crls),
-        ocsps=list(trust.ocsps) + list(extra_ocsps),
+        certificate_registry=registry,
+        # each certificate's check sees only the OCSP responses about it (verifier.trust.revinfo)
+        revinfo_manager=revinfo.manager(registry, list(trust.crls) + list(extra_crls),
+                                        list(trust.ocsps) + list(extra_ocsps), fetchers),
         allow_fetching=trust.online,
-        fetchers=fetchers if trust.online else None,
         # online, the moment is the start of the document's verification and an OCSP response
         # fetched seconds later says thisUpdate after it: pyHanko's 1 s would refuse it as not
         # yet valid. The document's budget bounds how much later it can be; a minute more for the
