@@ -450,3 +450,15 @@ def test_a_bad_serve_setting_is_a_sentence_and_exit_code_2(tmp_path, table, said
     done = kyso(home, "serve", "--port", str(free_port()), check=False, KYSO_LANG="en")
     assert done.returncode == 2, done.stderr
     assert said in done.stderr and "kyso.toml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_port_already_taken_is_said_at_once_before_the_workers_start(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        done = kyso(tmp_path / "home", "serve", "--port", str(port), "--workers", "4", check=False, KYSO_LANG="en")
+    assert done.returncode == 2 and f"127.0.0.1:{port}" in done.stderr and "another program" in done.stderr
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
+    assert time.monotonic() - started < 60

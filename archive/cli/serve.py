@@ -64,14 +64,19 @@ def serve(host, port, tls_cert, tls_key, behind_proxy, workers, max_upload_mb, v
     config = ServeConfig(settings=settings, tls_cert=tls_cert, tls_key=tls_key, behind_proxy=behind_proxy,
                          trust=request, inbox=inbox, lang=lang, verbose=terminal.verbose, **chosen)
     from archive.web.app import build_app
-    from archive.web.run import run
+    from archive.web.run import ListenError, listening, run
 
+    try:
+        sock = listening(config)  # a port already taken is said now, not after the workers warmed up
+    except ListenError as exc:
+        raise SetupError(exc.text(lang)) from None
     pool = Pool(config)
     try:
         pool.start()  # warm before the server answers, and no fork of a running event loop
     except PoolError as exc:
+        sock.close()
         raise SetupError(exc.text(lang)) from None
-    run(build_app(config, archive=archive, pool=pool), config)
+    run(build_app(config, archive=archive, pool=pool), config, sock)
 
 
 def _tls_pair():
