@@ -216,7 +216,7 @@ class Pool:
     async def ingest(self, data: bytes, name: str, account: str, lang: str) -> dict:
         """Archive an uploaded file as `kyso ingest` would, received from "web:<account>":
         archive.ingest.Outcome's fields (kind, document_id, verdict, reason as text, ...)."""
-        path = self._upload(data)
+        path = await asyncio.to_thread(self._upload, data)
         try:
             outcome = await self._run(("ingest", str(path), name, account, lang))
         finally:
@@ -228,7 +228,7 @@ class Pool:
             raise self._problem(outcome)
         # its worker was killed or died with the upload claimed: another settles the claim
         why = self._problem(outcome)
-        settled = await self._run(("settle", outcome.claim, why.vi, why.en, lang))
+        settled = await self._run(("settle", outcome.claim, why.vi, why.en, lang), queued=False)
         if settled.kind == "done" and settled.value and settled.value.get("kind") in ("archived", "duplicate", "already"):
             return settled.value  # committed before the kill: the archive has it
         where = settled.value.get("quarantine") if settled.kind == "done" and settled.value else None
@@ -269,15 +269,15 @@ class Pool:
             return Problem(500, "archive_problem", vi, en)
         return internal()
 
-    async def _run(self, job: tuple) -> Outcome:
-        """One job on one worker: wait for an idle one (or be refused at once), then the
-        exchange on a thread, which also gives the worker back or replaces it, so that a client
-        going away mid-job loses no worker."""
+    async def _run(self, job: tuple, queued: bool = True) -> Outcome:
+        """One job on one worker: wait for an idle one (or be refused at once when the queue is
+        full, unless not `queued`), then the exchange on a thread, which also gives the worker
+        back or replaces it, so that a client going away mid-job loses no worker."""
         if self._stopping.is_set() or not self._started:
             return Outcome("stopping")
         loop = asyncio.get_running_loop()
         while True:
-            worker = await self._acquire(loop)
+            worker = await self._acquire(loop, queued)
             try:
                 outcome = await loop.run_in_executor(self._threads, self._exchange, worker, job)
             except RuntimeError:  # the executor is shut down: the server is stopping
@@ -285,11 +285,11 @@ class Pool:
             if outcome.kind != "unsent":  # "unsent": it had died idle a moment ago, the job never started
                 return outcome
 
-    async def _acquire(self, loop) -> Worker:
+    async def _acquire(self, loop, queued: bool = True) -> Worker:
         with self._lock:
             if self._idle:
                 return self._idle.popleft()
-            if len(self._waiters) >= self.config.queue_limit:
+            if queued and len(self._waiters) >= self.config.queue_limit:
                 raise queue_full(self._retry_after())
             future = loop.create_future()
             self._waiters.append(future)
