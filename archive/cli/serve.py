@@ -18,47 +18,65 @@ _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--host")
+@click.option("--port", type=click.IntRange(0, 65535))
 @click.option("--tls-cert", type=_existing, metavar="FILE")
 @click.option("--tls-key", type=_existing, metavar="FILE")
 @click.option("--behind-proxy", is_flag=True)
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True)
-@click.option("--max-upload", "max_upload_mb", type=click.IntRange(min=1, max=4096), default=50, show_default=True,
-              metavar="MB")
-@click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), default=120, show_default=True,
-              metavar="SECONDS")
-@click.option("--memory-limit", "memory_limit_mb", type=click.IntRange(min=256), default=2048, show_default=True,
-              metavar="MB")
+@click.option("--workers", type=click.IntRange(min=1, max=64))
+@click.option("--max-upload", "max_upload_mb", type=click.IntRange(min=1, max=4096), metavar="MB")
+@click.option("--timeout", "verify_timeout", type=click.FloatRange(min=1), metavar="SECONDS")
+@click.option("--memory-limit", "memory_limit_mb", type=click.IntRange(min=256), metavar="MB")
+@click.option("--queue-limit", type=click.IntRange(min=0, max=10000), metavar="N")
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path))
 @trust_options
 @policy_option
-def serve(host, port, tls_cert, tls_key, behind_proxy, workers, max_upload_mb, verify_timeout, memory_limit_mb, inbox,
-          trust, intermediate, crl, ocsp, online, no_trust_store, policy):
+def serve(host, port, tls_cert, tls_key, behind_proxy, workers, max_upload_mb, verify_timeout, memory_limit_mb,
+          queue_limit, inbox, trust, intermediate, crl, ocsp, online, no_trust_store, policy):
     """Serve the console and the HTTP API (help: archive.cli.words, "serve")."""
+    from archive.cli import terminal
     from archive.cli.archive_open import open_archive
+    from archive.cli.options import SetupError
+    from archive.config import ConfigError
     from archive.web import listen
-    from archive.web.config import ServeConfig
+    from archive.web.config import ServeConfig, file_values
+    from archive.web.pool import Pool, PoolError
     from archive.web.problems import Problem
 
     lang = active()
     if (tls_cert is None) != (tls_key is None):
         raise failures.UsageFailure(_tls_pair())
+    settings = _settings()
     try:
-        listen.check(host, tls_cert is not None, behind_proxy)
+        chosen = file_values(settings)  # kyso.toml [serve]; the command line wins
+    except ConfigError as exc:
+        raise SetupError(exc.text(lang)) from None
+    given = {"host": host, "port": port, "workers": workers, "max_upload_mb": max_upload_mb,
+             "verify_timeout": verify_timeout, "memory_limit_mb": memory_limit_mb, "queue_limit": queue_limit}
+    chosen.update({key: value for key, value in given.items() if value is not None})
+    try:
+        listen.check(chosen.get("host", "127.0.0.1"), tls_cert is not None, behind_proxy)
     except Problem as problem:
         raise failures.UsageFailure(f"{problem.message(lang)}; {problem.next(lang)}") from None
-    settings = _settings()
     request = trust_request(trust, intermediate, crl, ocsp, online, no_trust_store, policy)
     trust_config(settings, request)  # the trust is checked here, once, before the workers start
     archive = open_archive(settings)
-    config = ServeConfig(settings=settings, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key,
-                         behind_proxy=behind_proxy, trust=request, workers=workers, max_upload_mb=max_upload_mb,
-                         verify_timeout=verify_timeout, memory_limit_mb=memory_limit_mb, inbox=inbox, lang=lang)
+    config = ServeConfig(settings=settings, tls_cert=tls_cert, tls_key=tls_key, behind_proxy=behind_proxy,
+                         trust=request, inbox=inbox, lang=lang, verbose=terminal.verbose, **chosen)
     from archive.web.app import build_app
-    from archive.web.run import run
+    from archive.web.run import ListenError, listening, run
 
-    run(build_app(config, archive=archive), config)
+    try:
+        sock = listening(config)  # a port already taken is said now, not after the workers warmed up
+    except ListenError as exc:
+        raise SetupError(exc.text(lang)) from None
+    pool = Pool(config)
+    try:
+        pool.start()  # warm before the server answers, and no fork of a running event loop
+    except PoolError as exc:
+        sock.close()
+        raise SetupError(exc.text(lang)) from None
+    run(build_app(config, archive=archive, pool=pool), config, sock)
 
 
 def _tls_pair():

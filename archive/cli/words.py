@@ -636,6 +636,27 @@ HELP.update({
     "accounts token --revoke": ("Thu hồi các mã có tên này của tài khoản.", "Revoke the account's tokens with this label."),
 })
 
+# issue 19 (serve-pool): the limits and the workers, each also a key of kyso.toml [serve]
+HELP.update({
+    "serve --host": ("Địa chỉ để nghe (mặc định 127.0.0.1; kyso.toml [serve] host).",
+                     "Address to listen on (default 127.0.0.1; kyso.toml [serve] host)."),
+    "serve --port": ("Cổng để nghe (mặc định 8080; kyso.toml [serve] port).", "Port to listen on (default 8080; kyso.toml [serve] port)."),
+    "serve --workers": ("Số tiến trình kiểm tra chạy sẵn; mỗi tiến trình xử lý một yêu cầu một lúc (mặc định 2; [serve] workers).",
+                        "Number of warm verification processes, each handling one request at a time (default 2; [serve] workers)."),
+    "serve --max-upload": ("Kích thước tối đa của một tệp tải lên, MB; lớn hơn thì trả lời 413 (mặc định 50; [serve] max_upload_mb).",
+                           "Largest upload accepted, in MB; larger ones are answered 413 (default 50; [serve] max_upload_mb)."),
+    "serve --timeout": ("Số giây tối đa cho một lần kiểm tra; quá thì tiến trình bị dừng và thay, yêu cầu được trả lời lỗi 503 "
+                        "và máy chủ vẫn chạy (mặc định 120; [serve] timeout_seconds).",
+                        "Seconds at most for one verification; beyond it the worker is stopped and replaced, the request gets "
+                        "an error (503) and the server serves on (default 120; [serve] timeout_seconds)."),
+    "serve --memory-limit": ("Bộ nhớ tối đa của mỗi tiến trình kiểm tra, MB (mặc định 2048; [serve] memory_limit_mb).",
+                             "Memory limit of each verification process, in MB (default 2048; [serve] memory_limit_mb)."),
+    "serve --queue-limit": ("Số yêu cầu được chờ tiến trình kiểm tra rảnh; thêm nữa thì trả lời ngay 503 kèm Retry-After "
+                            "(mặc định 32; [serve] queue_limit).",
+                            "Requests that may wait for a free worker; beyond them the answer is 503 with Retry-After at once "
+                            "(default 32; [serve] queue_limit)."),
+})
+
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # language and dates

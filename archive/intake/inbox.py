@@ -543,6 +543,15 @@ class ProcessingArea:
                 out.append(self._reopen(new_id, meta))
         return out
 
+    def take_over(self, cid: str) -> Claim | None:
+        """The one claim `cid` of an owner known to be gone (`kyso serve` killed the worker that
+        held it), taken over as orphans() would; None if it is settled or someone was faster."""
+        try:
+            meta = json.loads(read_small_at(self.fd, f"{cid}.json"))
+        except (OSError, ValueError):
+            return None
+        return self._take_over(cid, meta) if isinstance(meta, dict) and isinstance(meta.get("name"), str) else None
+
     def _foreign(self, data_name: str, cid: str, now: float) -> bool:
         """No record beside it for a while: a claim being taken over renames its record for a
         moment, and a listing may miss a name being renamed, so only old bytes are adopted."""

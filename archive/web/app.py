@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from archive.web.auth import SignIn
 from archive.web.config import ServeConfig
 from archive.web.problems import Problem, internal, request_lang
-from archive.web.uploads import too_large
+from archive.web.uploads import ENVELOPE, BodyLimit, too_large
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,13 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
 
         pool = Pool(config)
     app.state.config, app.state.archive, app.state.pool = config, archive, pool
+    # bodies without a Content-Length too (inside the guard below, whose headers its 413 gets)
+    app.add_middleware(BodyLimit, limit=config.max_upload + ENVELOPE, answer=answer)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > config.max_upload + 64 * 1024):
+        if length is not None and (not length.isdigit() or int(length) > config.max_upload + ENVELOPE):
             return answer(request, too_large(config.max_upload))
         try:
             response = await call_next(request)

@@ -1,6 +1,6 @@
 """An uploaded file, taken as untrusted: read in pieces up to the limit (a body without a
-Content-Length is still stopped there), a PDF by its content (the %PDF- header within the
-first 1024 bytes, as readers accept it), and its name reduced to a plain last component that
+Content-Length is still stopped there: BodyLimit), a PDF by its content (the %PDF- header within
+the first 1024 bytes, as readers accept it), and its name reduced to a plain last component that
 can be shown and stored, never a path."""
 
 from __future__ import annotations
@@ -65,3 +65,59 @@ async def read_pdf(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
     if PDF_MAGIC not in data[:HEADER_WINDOW]:
         raise not_pdf()
     return plain_name(upload.filename), data
+
+
+class BodyLimit:
+    """ASGI middleware: a request body larger than `limit` is answered 413 as soon as it goes
+    over, whether it announced its length or not (chunked transfer encoding). The multipart
+    parser would otherwise spool any amount to disk before a route could look at the file.
+    What the application had begun to answer to the broken body is replaced by the 413 (`answer`
+    makes it: JSON for the API, a page for the console)."""
+
+    def __init__(self, app, limit: int, answer):
+        self.app, self.limit, self.answer = app, limit, answer
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        seen, over, started = 0, False, False
+
+        async def limited():
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    over = True
+                    raise BodyTooLarge()
+            return message
+
+        async def watched(message):
+            nonlocal started
+            if over:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited, watched)
+        except BodyTooLarge:
+            pass
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            from starlette.requests import Request
+
+            response = self.answer(Request(scope), too_large(self.limit - ENVELOPE))
+            await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """Raised into the application from its receive(): the body went over the limit."""
+
+
+ENVELOPE = 64 * 1024  # what a multipart body may hold beyond the file: boundaries, headers, the other fields
