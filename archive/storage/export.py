@@ -23,7 +23,9 @@ class ExportError(PhrasedError):
     an archive.problems.StoredObjectError (exit 5), raised before anything is written."""
 
 
-def export(archive, ref: str, to: Path) -> Path:
+def export(archive, ref: str, to: Path, by: str | None = None) -> Path:
+    """The export folder of document `ref` under `to`; `by` the account that asked (the console),
+    named in the audit event."""
     with archive.sessions() as s:
         doc = find_document(s, ref)
         detail = document_detail(s, doc)
@@ -64,7 +66,7 @@ def export(archive, ref: str, to: Path) -> Path:
     except OSError as exc:
         raise _unwritable(target, exc) from exc
     with transaction(archive.sessions) as s:
-        events.append(s, "exported", doc.id, to=str(target), files=len(files))
+        events.append(s, "exported", doc.id, to=str(target), files=len(files), **({"by": by} if by else {}))
     return target
 
 
