@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 import secrets
+import shutil
 import zipfile
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
-from starlette.background import BackgroundTask
 
 from archive.db.models import Document, LayerRow, Verification
 from archive.web.auth import check_csrf, page
@@ -157,18 +157,22 @@ def export_package(request: Request, document_id: int, csrf: str = Form(""), who
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     out.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+        stream = open(package, "rb")  # read from the open file: the folder goes now, whatever the client does
     except StoredObjectError as exc:
-        shutil.rmtree(work, ignore_errors=True)
         raise _stored_problem(exc) from None
     except ExportError as exc:
-        shutil.rmtree(work, ignore_errors=True)
         raise Problem(500, "export_failed", exc.text("vi"), exc.text("en")) from None
-    except BaseException:
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-        raise
-    return FileResponse(package, media_type="application/zip",
-                        headers={"Content-Disposition": disposition("attachment", package.name)},
-                        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
+
+    def chunks():
+        with stream:
+            while block := stream.read(1024 * 1024):
+                yield block
+
+    return StreamingResponse(chunks(), media_type="application/zip",
+                             headers={"Content-Disposition": disposition("attachment", package.name),
+                                      "Content-Length": str(os.fstat(stream.fileno()).st_size)})
 
 
 @router.post("/documents/{document_id}/reverify")

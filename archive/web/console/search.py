@@ -13,7 +13,8 @@ from archive.web.console.render import show
 
 router = APIRouter()
 
-PAGE = 25  # documents per page
+PAGE = 25  # documents per page, unless the asker says (per=, at most MAX_PER)
+MAX_PER = 100
 MAX_PAGE = 10_000
 FIELDS = ("q", "verdict", "agency", "signer", "number", "type", "issued_from", "issued_to", "received_from",
           "received_to")
@@ -42,6 +43,13 @@ def _filters(form: dict, errors: list[tuple[str, str]]):
                    received_from=dates.get("received_from"), received_to=dates.get("received_to"))
 
 
+def _int(text: str | None, default: int, most: int) -> int:
+    try:
+        return max(1, min(most, int(text or default)))
+    except ValueError:
+        return default
+
+
 @router.get("/search")
 def search(request: Request, who=Depends(page("read"))):
     from archive.db.limits import FilterError
@@ -49,23 +57,22 @@ def search(request: Request, who=Depends(page("read"))):
 
     params = request.query_params
     form = {key: (params.get(key) or "").strip()[:MAX_TEXT] for key in FIELDS}
-    try:
-        number = max(1, min(MAX_PAGE, int(params.get("page") or 1)))
-    except ValueError:
-        number = 1
+    number, per = _int(params.get("page"), 1, MAX_PAGE), _int(params.get("per"), PAGE, MAX_PER)
     errors: list[tuple[str, str]] = []
     filters = _filters(form, errors)
     rows, more = [], False
     if not errors:
         with request.app.state.archive.sessions() as s:
             try:
-                docs = list_documents(s, filters, limit=PAGE + 1, offset=(number - 1) * PAGE)
+                docs = list_documents(s, filters, limit=per + 1, offset=(number - 1) * per)
             except FilterError as exc:  # longer than any column, or not text a database keeps
                 errors.append((exc.text("vi"), exc.text("en")))
                 docs = []
-            more = len(docs) > PAGE
-            rows = [document_summary(s, d) for d in docs[:PAGE]]
+            more = len(docs) > per
+            rows = [document_summary(s, d) for d in docs[:per]]
     kept = {k: v for k, v in form.items() if v}
+    if per != PAGE:
+        kept["per"] = per
 
     def page_link(n: int) -> str:
         return "/search?" + urlencode({**kept, "page": n})
