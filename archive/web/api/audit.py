@@ -46,7 +46,8 @@ class Status(BaseModel):
     latest_events: list[EventRow]
 
 
-@router.get("/audit", response_model=Status, responses={401: {"model": Problem}, 403: {"model": Problem}},
+@router.get("/audit", response_model=Status,
+            responses={401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}},
             summary="The audit chain's state (as 'kyso audit verify'), the last fixity check and the latest events")
 def status(request: Request, limit: int = Query(50, ge=0, le=1000), who=Depends(need("audit"))):
     archive = request.app.state.archive

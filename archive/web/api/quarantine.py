@@ -52,7 +52,7 @@ def listing(request: Request, who=Depends(need("read"))):
 
 
 @router.post("/quarantine/{id}/release", response_model=Released,
-             responses={**ERRORS, 404: {"model": Problem}, 409: {"model": Problem}},
+             responses={**ERRORS, 404: {"model": Problem}, 409: {"model": Problem}, 422: {"model": Problem}},
              summary="Put a quarantined file back into the inbox for the watcher (its ID, or a unique start of at least 4 characters)")
 def release(request: Request, id: str, who=Depends(need("release"))):
     entry, placed = quarantine.release(request.app.state.archive, request.app.state.config.watched, id, who.name)

@@ -42,6 +42,11 @@ def _document(s, document_id: int) -> Document:
     return doc
 
 
+def _exists(archive, document_id: int) -> None:
+    with archive.sessions() as s:
+        _document(s, document_id)
+
+
 def _stored_problem(exc) -> Problem:
     """A stored original (or evidence) missing or altered: the archive's fault, said as the CLI says it."""
     return Problem(500, f"stored_{getattr(exc, 'state', 'object')}", exc.text("vi"), exc.text("en"),
@@ -181,9 +186,10 @@ async def reverify(request: Request, document_id: int, csrf: str = Form(""), who
     what the run decided."""
     from archive.problems import ArchiveProblem
 
+    from starlette.concurrency import run_in_threadpool
+
     check_csrf(request, csrf)
-    with request.app.state.archive.sessions() as s:
-        _document(s, document_id)
+    await run_in_threadpool(_exists, request.app.state.archive, document_id)
     try:
         await request.app.state.pool.reverify(document_id, who.name)
     except ArchiveProblem as exc:  # the stored original is missing or altered

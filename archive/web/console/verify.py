@@ -21,10 +21,16 @@ from archive.web.uploads import read_pdf
 
 router = APIRouter()
 
-# the answer page of /verify: the default policy (archive.web.app.HEADERS) plus the inline styles
-# of the report in its frame, which a srcdoc frame takes from the page around it
-VERIFIED_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-                "object-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'")
+
+
+def verified_csp() -> str:
+    """The answer page's policy: the console's (archive.web.app.HEADERS) plus the inline styles of
+    the report in its frame, which a srcdoc frame takes from the page around it; scripts as before."""
+    from archive.web.app import HEADERS
+
+    directives = dict(part.strip().split(" ", 1) for part in HEADERS["Content-Security-Policy"].split(";") if part.strip())
+    directives["style-src"] = "'self' 'unsafe-inline'"
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
 @router.get("/verify")
@@ -51,7 +57,7 @@ async def verify(request: Request, file: UploadFile | None = File(None), csrf: s
     html = verified.sheets.get("html", b"").decode("utf-8", "replace")
     response = show(request, "verified.html", file_name=name, size=len(data), verdict=verified.verdict, summary=summary,
                     report_html=html, text=verified.text, seconds=verified.seconds)
-    response.headers["Content-Security-Policy"] = VERIFIED_CSP
+    response.headers["Content-Security-Policy"] = verified_csp()
     return response
 
 
