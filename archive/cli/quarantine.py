@@ -1,9 +1,11 @@
 """`kyso quarantine list|show|release`: the files set aside, why, and putting one back for another
 try. Thin: the folder is the truth (what is there now, each beside its reason file), read by
-archive.intake.quarantined.
+archive.intake.quarantined. A release is an event of the audit chain ("released", by "cli"), as
+one from the console or the API is (by the account).
 
 Exit codes: 0 done; 2 usage (no such entry, a name already taken where it would go, a target
-inside the archive's own data, an entry that holds no file to put back).
+inside the archive's own data, an entry that holds no file to put back); 5 the archive's database
+cannot record the release (the file stays in quarantine).
 """
 
 from __future__ import annotations
@@ -90,8 +92,9 @@ def show_cmd(ref, as_json, lang):
 @_LANG
 def release_cmd(ref, to, lang):
     """Put a quarantined file back for another try (help: archive.cli.words, "quarantine release")."""
+    from archive.cli.archive_open import open_archive
     from archive.config import InboxOverlap, check_inbox
-    from archive.intake.quarantined import Clash, NotAFile, release
+    from archive.intake.quarantined import Clash, NotAFile, release_recorded
     from archive.textsafe import for_terminal
 
     lang = resolve(lang)
@@ -104,8 +107,9 @@ def release_cmd(ref, to, lang):
         raise SetupError(exc.message(lang)) from exc
     if not target.is_dir():
         raise SetupError(say("quarantine_no_folder", lang, path=for_terminal(str(target))))
+    archive = open_archive(settings, reading=True)  # the release is written to its audit chain
     try:
-        placed = release(entry, target)
+        placed = release_recorded(archive, entry, target, by="cli")
     except Clash as exc:
         raise SetupError(say("quarantine_clash", lang, path=for_terminal(str(exc.path)))) from exc
     except NotAFile as exc:

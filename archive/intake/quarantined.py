@@ -2,7 +2,8 @@
 file kept, when anything was kept) beside `<same>.reason.txt` (archive.ingest.Archive.quarantine).
 Entries are found by listing the folder, never by a path built from what the user typed, so an ID
 cannot reach outside it; releasing puts the kept file back under its own name without ever
-replacing a file already there.
+replacing a file already there. A release is an event of the audit chain ("released") naming
+who released it, whether a clerk in the console, a system through the API or the command line.
 """
 
 from __future__ import annotations
@@ -186,3 +187,18 @@ def _copy_new(src: Path, dest: Path) -> None:
         shutil.copyfileobj(inp, out)
         out.flush()
         os.fsync(out.fileno())
+
+
+def release_recorded(archive, entry: Entry, target: Path, by: str) -> Path:
+    """`release` as one step of the audit chain: the event "released" (the claim id, the file,
+    where it went, `by` whom) is appended first, inside the transaction that commits it, so a
+    release that fails (Clash, NotAFile, the disk) leaves no event, and a database that cannot
+    take the event leaves the file where it was: no release goes unrecorded."""
+    from archive.db import events
+    from archive.db.session import transaction
+
+    sha = entry.fields.get("sha256")
+    with transaction(archive.sessions) as s:
+        events.append(s, "released", None, entry.id, file=entry.file, to=str(target / _name(entry)),
+                      sha256=sha if sha not in (None, "-") else None, by=by)
+        return release(entry, target)

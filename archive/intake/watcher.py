@@ -301,12 +301,16 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
     from archive.ltv.upkeep import Upkeep  # issue 15 (ltv15): chain timestamps, stale CRLs
 
     upkeep = Upkeep(cfg.settings, cfg.trust.online or cfg.settings.online)
+    from archive.intake.heartbeat import Heartbeat  # issue 19 (serve-console): the console's watcher status
+
+    heartbeat = Heartbeat(cfg.settings.home, cfg.inbox, max(1, workers))
     try:
         for _ in range(max(1, workers)):
             spawn()
         while procs or (respawn_at and not stop.is_set()):
             if not cfg.once:
                 upkeep.poll()
+            heartbeat.beat(status.counts, len(busy), sum(status.waiting.values()))
             try:
                 msg = events.get(timeout=0.5)
             except queue_mod.Empty:
@@ -367,6 +371,7 @@ def run_watch(cfg: WatchConfig, workers: int = 1, lang: str = "vi", stream=None)
                 status.outcome(msg[2])
     finally:
         stop.set()
+        heartbeat.stop()
         for p in procs.values():
             p.join(timeout=30)
         for sig, handler in old.items():

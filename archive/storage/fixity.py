@@ -21,7 +21,8 @@ class FixityReport:
         return not self.problems
 
 
-def check(archive) -> FixityReport:
+def check(archive, by: str | None = None) -> FixityReport:
+    """Every stored object re-hashed; `by` the account that asked (the console), named in the event."""
     report = FixityReport()
     seen: set[str] = set()
     with archive.sessions() as s:
@@ -36,7 +37,8 @@ def check(archive) -> FixityReport:
     for sha, ver_id in reports:
         _one(archive, report, seen, sha, f"HTML report of verification {ver_id}")
     with transaction(archive.sessions) as s:
-        events.append(s, "fixity-checked", checked=report.checked, problems=len(report.problems))
+        events.append(s, "fixity-checked", checked=report.checked, problems=len(report.problems),
+                      **({"by": by} if by else {}))
     return report
 
 

@@ -12,6 +12,8 @@ run        uvicorn: TLS, proxy headers, graceful shut-down
 metrics    /metrics in the Prometheus format: verifications, durations, queue depth, documents, answers
 problems   an error as HTTP status + JSON or page, in the asker's language, never a traceback
 app        the application: middleware, the API and console routers, start-up and shut-down
+quarantine the quarantine as the console and the API show it, and its release (an audit event)
+audit      the audit chain's state, the last fixity check and the latest events, for both
 api/       the JSON API (/api/...), described by its OpenAPI document (/api/openapi.json)
 console/   the server-rendered console (/...), templates and one stylesheet, no JavaScript build
 

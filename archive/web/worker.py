@@ -213,8 +213,6 @@ class Jobs:
         return _plain(self.archive.quarantine(claim, self.area, Phrase(reason_vi, reason_en)), lang)
 
     def do_reverify(self, document_id: int, account: str, now: bool) -> dict:
-        import inspect
-
         from archive.db.models import Document
         from archive.problems import ArchiveProblem
         from archive.reverify import reverify
@@ -223,10 +221,9 @@ class Jobs:
             if s.get(Document, document_id) is None:
                 raise Failed("not_found", Phrase(f"không có văn bản số {document_id} trong kho",
                                                  f"no document {document_id} in the archive"))
-        # the account in the audit event: the keyword arrives with the API's branch (issue 19)
-        by = {"by": account} if "by" in inspect.signature(reverify).parameters else {}
+        # the account goes into the re-verified event's detail
         try:
-            outcome = reverify(self.archive, document_id, now=now, trigger="reverify", **by)
+            outcome = reverify(self.archive, document_id, now=now, trigger="reverify", by=account)
         except ArchiveProblem as exc:  # the stored original missing or altered, the database
             raise Failed("archive", exc.phrase) from exc
         return {"document_id": outcome.document_id, "before": outcome.before, "after": outcome.after,

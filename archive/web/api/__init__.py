@@ -6,14 +6,16 @@ documents  search the archive, a document, its verification history, its report,
 ingest     archive an uploaded PDF
 reverify   verify an archived document again
 exports    a document's export package and its evidence
+quarantine the files set aside and why; their release into the inbox
+audit      the audit chain's state, the last fixity check, the latest events
 Shared: common (language, problems, documents by reference, downloads), negotiate (Accept),
 shapes (the bodies, for the description), openapi (the token and roles in the description).
 """
 
 from fastapi import APIRouter
 
-from archive.web.api import documents, exports, health, ingest, reverify, verify
+from archive.web.api import audit, documents, exports, health, ingest, quarantine, reverify, verify
 
 router = APIRouter()
-for module in (health, verify, documents, ingest, reverify, exports):
+for module in (health, verify, documents, ingest, reverify, exports, quarantine, audit):
     router.include_router(module.router)

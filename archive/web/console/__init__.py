@@ -4,12 +4,18 @@ stylesheet, no JavaScript build. Each module is one part of the clerk's or audit
 render   templates, the language, the page around every answer, problems as pages
 signin   sign-in, sign-out, the language switch
 home     what the archive holds now: counts by verdict, the latest arrivals
+inbox    what arrived and where it went, the files waiting and in process, the watchers, the quarantine and its release
+search   free text and filters over the archive, a page at a time
+documents one document: summary, report, history, evidence, downloads, re-verification
+verify   verify an upload without archiving it; archive an upload
+audit    the audit chain, fixity, the latest events and who caused them
+download the Content-Disposition of a file named by an uploader
 """
 
 from fastapi import APIRouter
 
-from archive.web.console import home, signin
+from archive.web.console import audit, documents, home, inbox, search, signin, verify
 
 router = APIRouter(include_in_schema=False)
-for module in (signin, home):
+for module in (signin, home, inbox, search, documents, verify, audit):
     router.include_router(module.router)
