@@ -175,7 +175,7 @@ def test_uploads_through_both_servers_and_the_inbox_are_each_archived_once(clust
 
     answers = asyncio.run(at_once())
     assert all(a.status_code in (200, 201) for a in answers), [a.text for a in answers]
-    kinds = [a.json()["kind"] for a in answers]
+    kinds = [a.json()["event"] for a in answers]  # the event of `kyso ingest --json`
     assert set(kinds[:2]) <= {"archived", "duplicate"} and kinds[2:] == ["archived"] * 3
     arrivals = 5 + 1  # five uploads and one drop
     cluster.settled(receipts=before + arrivals)
