@@ -147,8 +147,11 @@ def test_document_page_says_the_verdict_first_and_shows_summary_history_evidence
                  "chứng thư số", "CRL", "nhúng trong tệp"):
         assert text in page, text
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", page)  # times as a clerk reads them
-    # the report is shown in a sandboxed frame, from its own address
-    assert re.search(rf'<iframe class="report" sandbox src="/documents/{plan}/report.html"', page)
+    # the report is shown in a sandboxed frame that runs nothing, its markup escaped into srcdoc
+    framed = re.search(r'<iframe class="report" sandbox srcdoc="([^"]*)"', page)
+    assert framed and "&lt;html" in framed.group(1) and "HỢP LỆ — mọi chữ ký số đều đúng" in framed.group(1)
+    assert "unsafe-inline" not in client.get(f"/documents/{plan}").headers["content-security-policy"].split("script-src")[1]
+    # and as a page of its own, to print or keep
     report = client.get(f"/documents/{plan}/report.html")
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
     policy = report.headers["content-security-policy"]

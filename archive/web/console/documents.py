@@ -24,7 +24,7 @@ from sqlalchemy import select
 from archive.db.models import Document, LayerRow, Verification
 from archive.web.auth import check_csrf, page
 from archive.web.console.download import disposition
-from archive.web.console.render import show
+from archive.web.console.render import framed_report_csp, show
 from archive.web.problems import Problem, not_found, request_lang
 
 router = APIRouter()
@@ -82,9 +82,14 @@ def document(request: Request, document_id: int, reverified: int | None = None, 
         s.expunge_all()
     verdict_run = next((v for v in detail["verifications"] if v["id"] == detail["verdict_verification_id"]), None)
     newest = detail["verifications"][-1] if reverified and detail["verifications"] else None
-    return show(request, "document.html", doc=detail, summary=_summary(report, lang), layers=layers,
-                evidence=verdict_run["evidence"] if verdict_run else [], verdict_run=verdict_run,
-                stored=archive.blobs.check(detail["sha256"]), reverified=newest)
+    # shown in a sandboxed srcdoc frame, as the verify page shows its report: a frame of its own
+    # address is a process of its own that some Chromium builds leave unpainted
+    report_page = _report(archive, document_id, None, lang)[1].decode("utf-8", "replace") if doc.latest_verification_id else ""
+    response = show(request, "document.html", doc=detail, summary=_summary(report, lang), layers=layers,
+                    evidence=verdict_run["evidence"] if verdict_run else [], verdict_run=verdict_run,
+                    stored=archive.blobs.check(detail["sha256"]), reverified=newest, report_html=report_page)
+    response.headers["Content-Security-Policy"] = framed_report_csp()
+    return response
 
 
 def _stored_report(archive, sha: str | None) -> bytes | None:
@@ -98,13 +103,9 @@ def _stored_report(archive, sha: str | None) -> bytes | None:
     return content if hashlib.sha256(content).hexdigest() == sha else None
 
 
-@router.get("/documents/{document_id}/report.html")
-def report_html(request: Request, document_id: int, verification: int | None = None, who=Depends(page("read"))):
-    """The HTML report of the document's verdict (or of one run): the one kept in the archive
-    (Vietnamese), made again from the stored JSON report and the original for English or when
-    none was kept."""
-    lang = request_lang(request)
-    archive = request.app.state.archive
+def _report(archive, document_id: int, verification: int | None, lang: str) -> tuple[int, bytes]:
+    """(the run's id, its HTML report): the one kept in the archive (Vietnamese), made again from
+    the stored JSON report and the original for English or when none was kept."""
     with archive.sessions() as s:
         doc = _document(s, document_id)
         ver = s.get(Verification, verification or doc.latest_verification_id or 0)
@@ -122,6 +123,14 @@ def report_html(request: Request, document_id: int, verification: int | None = N
         except Exception:  # noqa: BLE001 - missing or altered: the report without its pictures (the page says why)
             data = None
         content = sheet(report_from_dict(json.loads(stored_json)), data, "html", lang)
+    return ver_id, content
+
+
+@router.get("/documents/{document_id}/report.html")
+def report_html(request: Request, document_id: int, verification: int | None = None, who=Depends(page("read"))):
+    """The report as a page of its own (to print or keep), under a policy that lets it run,
+    fetch and submit nothing."""
+    ver_id, content = _report(request.app.state.archive, document_id, verification, request_lang(request))
     return Response(content, media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy": REPORT_CSP,
                              "Content-Disposition": disposition("inline", f"kyso-report-{document_id}-{ver_id}.html")})

@@ -94,3 +94,13 @@ def problem_page(request: Request, problem: Problem, lang: str | None = None):
     for key, value in (problem.headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def framed_report_csp() -> str:
+    """The policy of a page that shows a report in a sandboxed srcdoc frame (verify, a document): the console's (archive.web.app.HEADERS) plus the inline styles of
+    the report in its frame, which a srcdoc frame takes from the page around it; scripts as before."""
+    from archive.web.app import HEADERS
+
+    directives = dict(part.strip().split(" ", 1) for part in HEADERS["Content-Security-Policy"].split(";") if part.strip())
+    directives["style-src"] = "'self' 'unsafe-inline'"
+    return "; ".join(f"{name} {value}" for name, value in directives.items())

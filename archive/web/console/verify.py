@@ -15,22 +15,12 @@ import json
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from archive.web.auth import check_csrf, page
-from archive.web.console.render import show
+from archive.web.console.render import framed_report_csp, show
 from archive.web.problems import request_lang
 from archive.web.uploads import read_pdf
 
 router = APIRouter()
 
-
-
-def verified_csp() -> str:
-    """The answer page's policy: the console's (archive.web.app.HEADERS) plus the inline styles of
-    the report in its frame, which a srcdoc frame takes from the page around it; scripts as before."""
-    from archive.web.app import HEADERS
-
-    directives = dict(part.strip().split(" ", 1) for part in HEADERS["Content-Security-Policy"].split(";") if part.strip())
-    directives["style-src"] = "'self' 'unsafe-inline'"
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
 @router.get("/verify")
@@ -57,7 +47,7 @@ async def verify(request: Request, file: UploadFile | None = File(None), csrf: s
     html = verified.sheets.get("html", b"").decode("utf-8", "replace")
     response = show(request, "verified.html", file_name=name, size=len(data), verdict=verified.verdict, summary=summary,
                     report_html=html, text=verified.text, seconds=verified.seconds)
-    response.headers["Content-Security-Policy"] = verified_csp()
+    response.headers["Content-Security-Policy"] = framed_report_csp()
     return response
 
 
