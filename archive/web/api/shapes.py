@@ -159,3 +159,59 @@ class Reverified(Shape):
     decision: str = Field(description="same | changed | less_founded | conflict (archive.reverify)")
     by: str = Field(description="the account that asked")
     runs: list[ReverifyRun]
+
+
+class QuarantineEntry(Shape):
+    """A quarantined file as `kyso quarantine list --json` gives it."""
+    id: str = Field(description="the entry's ID (its claim id); a unique start of at least 4 characters names it too")
+    short_id: str
+    file: str = Field(description="the name the file arrived under")
+    quarantined_at: str = Field(description="ISO 8601, Vietnam time")
+    reason: str = Field(description="why it was set aside, in the asker's language where the archive has it")
+    sha256: str | None = None
+    source: str | None = None
+    kept: str | None = Field(default=None, description="where the file is kept on the server; absent when nothing was kept")
+    reason_file: str
+
+
+class QuarantineList(Shape):
+    entries: list[QuarantineEntry] = Field(description="oldest first")
+
+
+class Released(Shape):
+    id: str
+    file: str
+    released_to: str = Field(description="the file's path in the inbox, where `kyso watch` takes it")
+
+
+class AuditHead(Shape):
+    seq: int
+    hash: str
+
+
+class FixityCheck(Shape):
+    seq: int = Field(description="the 'fixity-checked' event")
+    at: str
+    by: str | None = None
+    checked: int | None = None
+    problems: int | None = None
+
+
+class AuditEvent(Shape):
+    seq: int
+    at: str = Field(description="ISO 8601, Vietnam time")
+    kind: str = Field(description="the event kind (archive.db.events.KINDS)")
+    document_id: int | None = None
+    claim_id: str | None = None
+    by: str | None = Field(default=None, description="the account that caused it ('cli' for the command line)")
+    detail: dict[str, Any]
+
+
+class AuditStatus(Shape):
+    """`kyso audit verify --json` (without the archive's name), the last fixity check and the latest events."""
+    ok: bool
+    events: int
+    head: AuditHead
+    problems: list[str]
+    fixity: FixityCheck | None = None
+    latest_events: list[AuditEvent] = Field(description="newest first")
