@@ -69,8 +69,10 @@ PAGES = {  # page -> the roles of tests.serving.ACCOUNTS that may open it
     "/documents/1": {"clerk", "auditor", "both"}, "/documents/1/report.html": {"clerk", "auditor", "both"},
     "/documents/1/original": {"clerk", "auditor", "both"},
     "/verify": {"clerk", "auditor", "admin", "both"}, "/ingest": {"clerk", "both"}, "/audit": {"auditor", "both"},
+    "/trust": {"admin"}, "/accounts": {"admin"},
 }
-NAV = {"/inbox": "read", "/search": "read", "/verify": "verify", "/ingest": "ingest", "/audit": "audit"}
+NAV = {"/inbox": "read", "/search": "read", "/verify": "verify", "/ingest": "ingest", "/audit": "audit",
+       "/trust": "trust", "/accounts": "accounts"}
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))

@@ -215,3 +215,35 @@ class AuditStatus(Shape):
     problems: list[str]
     fixity: FixityCheck | None = None
     latest_events: list[AuditEvent] = Field(description="newest first")
+
+
+class TrustCertificate(Shape):
+    """A CA certificate as `kyso certs list --json` lists it: every pin (imported or not), then the unpinned ones imported."""
+    name: str | None = Field(description="the pin's name (certs/pins.toml); null for an unpinned certificate")
+    subject: str
+    role: str = Field(description="anchor | intermediate")
+    pki: str | None = Field(description="government | public; null when unknown")
+    sha256: str
+    valid_from: str | None
+    valid_to: str | None
+    pinned: bool
+    imported: bool = Field(description="whether the store holds it (a pin not imported is listed with where to get it)")
+    url: str | None
+
+
+class TrustRevocation(Shape):
+    kind: str = Field(description="crl | ocsp")
+    issuer: str
+    sha256: str
+    this_update: str | None = Field(description="a CRL's thisUpdate, an OCSP response's producedAt")
+    next_update: str | None
+    source: str = Field(description="the file's name, or the URL a refresh fetched it from")
+    imported_at: str
+    stale: bool = Field(description="past its next update (or nearly): validation cannot rely on it")
+
+
+class TrustListing(Shape):
+    certificates: list[TrustCertificate]
+    revocations: list[TrustRevocation]
+    online: bool = Field(description="whether this server fetches (kyso serve --online): only then are CRLs refreshed")
+    store_used: bool = Field(description="false when the server was started with --no-trust-store")
