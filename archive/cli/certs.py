@@ -139,6 +139,7 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
     from archive.config import ConfigError
     from archive.ltv import crls
     from archive.ltv.settings import ltv_settings
+    from archive.trust import changes
     from archive.trust.store import TrustStore
 
     lang = active()
@@ -149,7 +150,8 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
         raise SetupError(exc.text(lang)) from exc
     store = TrustStore(settings.trust_store)
     _entries(store, lang)  # a damaged index is said before anything is fetched
-    outcomes = crls.refresh(store, timeout, issued=_archived_certificates(settings))
+    archive, issued = _readable_archive(settings)
+    outcomes = changes.refresh(store, timeout, issued=issued, archive=archive, by="cli")
     left = crls.stale(store)
     if as_json:
         click.echo(json_text(json.dumps({
@@ -174,20 +176,22 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
         ctx.exit(3)  # not a proven problem: the data could not be had now; try again later
 
 
-def _archived_certificates(settings) -> list:
-    """The certificates the archive kept (their CRL addresses name the issuing CAs' CRLs); none
-    when there is no archive yet: refreshing the store must not create one."""
+def _readable_archive(settings) -> tuple:
+    """(the archive, the certificates it kept): their CRL addresses name the issuing CAs' CRLs,
+    and its chain records the refresh (by "cli"). (None, []) when there is none, or it cannot be
+    read: refreshing the store must not create one, and the store's own addresses still serve."""
     from archive.ltv.crls import archived_certificates
 
     db = settings.database_file()
     if db is not None and not db.exists():
-        return []
+        return None, []
     try:
         from archive.ingest import Archive
 
-        return archived_certificates(Archive(settings, auto_upgrade=False))
-    except Exception:  # an archive that cannot be read: the trust store's own addresses still serve
-        return []
+        archive = Archive(settings, auto_upgrade=False)
+        return archive, archived_certificates(archive)
+    except Exception:  # an archive that cannot be read: refreshed unrecorded, as when there is no archive
+        return None, []
 
 
 @certs.command("import-vgca")
