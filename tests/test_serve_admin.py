@@ -1,7 +1,7 @@
 """The administrator's console of `kyso serve` (issue 19), over real HTTP against real servers on
 copies of a real archive (tests/serving.py): where an administrator lands, the trust page (the
 store as `kyso certs list` shows it, an import with the checks of `kyso certs import`, no refresh
-offline), GET /api/trust, the accounts page (add, roles, disable/enable, password, API tokens
+offline, a refresh online), GET /api/trust, the accounts page (add, roles, disable/enable, password, API tokens
 shown once), CSRF on every form, the audit events naming the account, the rule that an
 administrator cannot lock themselves out, and `kyso certs import` writing its event as "cli".
 
@@ -149,6 +149,32 @@ def test_a_crl_is_imported_and_listed_with_its_next_update(own_store):
     refresh = admin.post("/trust/refresh", data={"csrf": token})
     assert refresh.status_code == 409 and 'data-code="offline"' in refresh.text
     assert admin.post("/trust/refresh", data={"csrf": ""}).status_code == 403  # CSRF before anything
+
+
+def test_an_online_server_refreshes_the_crls_as_the_account(live_pki, _served_template, tmp_path):
+    template, tokens = _served_template
+    home = copy_home(template, tmp_path / "home")
+    server = Server(home, tokens, args=("--workers", "1", "--online"), trust=()).start()
+    try:
+        admin = server.signed_in("admin")
+        token = csrf(admin.get("/trust").text)
+        for label in ("root", "ca"):  # the live PKI's CAs: the intermediate names its root's CRL
+            pem = live_pki.write_pem(f"{label}.pem", label).read_bytes()
+            answer = admin.post("/trust/import", data={"csrf": token, "kind": "certificate", "unpinned": "true"},
+                                files={"file": (f"{label}.pem", pem)})
+            assert answer.status_code == 200, answer.text[-500:]
+        assert 'action="/trust/refresh"' in admin.get("/trust").text  # online: the button is there
+        assert admin.post("/trust/refresh", data={"csrf": "x"}).status_code == 403
+        done = admin.post("/trust/refresh", data={"csrf": token})
+        assert done.status_code == 200 and 'id="refreshed"' in done.text and "đã cập nhật" in done.text
+        event = events(home, "trust-changed")[0]
+        assert event["action"] == "refreshed" and event["by"] == "quan.tri"
+        assert [c["status"] for c in event["crls"]] == ["refreshed"]
+        [row] = server.api("admin").get("/api/trust").json()["revocations"]
+        assert row["source"] == event["crls"][0]["url"] and row["stale"] is False
+        assert server.api("admin").get("/api/trust").json()["online"] is True
+    finally:
+        server.stop()
 
 
 def test_kyso_certs_import_writes_the_same_event_by_cli(own_store, tmp_path):

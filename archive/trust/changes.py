@@ -4,9 +4,10 @@
 is a "trust-changed" event naming who made it and what entered the store; material the store
 already held with the same standing changes nothing and is no event.
 
-The database is asked before the store is touched and the event is appended in the transaction
-around the change, so an archive whose database cannot take the event keeps its store as it was
-(a store and a database cannot commit as one; a failure between the two is the one gap left).
+The database is asked before an import touches the store and the event is appended in the
+transaction around the change, so an archive whose database cannot take the event keeps its store
+as it was (a store and a database cannot commit as one; a failure between the two is the one gap
+left). A refresh is recorded after its downloads (see refresh).
 Without an archive (`archive` None: `kyso certs import` before the first ingest) there is no
 chain to record in, and the store changes alone.
 """
@@ -98,13 +99,17 @@ def import_revocation(store: TrustStore, data: bytes, source: str, *, archive=No
 
 def refresh(store: TrustStore, timeout: float, *, issued=(), archive=None, by: str) -> list:
     """`kyso certs refresh`: archive.ltv.crls.refresh, its outcomes; the CRLs it stored are one
-    event ("refreshed", each URL with its status)."""
-    from archive.db import events
+    event ("refreshed", each URL with its status). Recorded after the fetches, not around them:
+    a transaction open that long would hold every ingest back (SQLite's BEGIN IMMEDIATE), and
+    what a refresh stores is only what the store's own CAs signed."""
     from archive.ltv import crls
 
-    with _recorded(archive) as s:
-        outcomes = crls.refresh(store, timeout, issued=issued)
-        if s is not None and any(o.status == "refreshed" for o in outcomes):
+    outcomes = crls.refresh(store, timeout, issued=issued)
+    if archive is not None and any(o.status == "refreshed" for o in outcomes):
+        from archive.db import events
+        from archive.db.session import transaction
+
+        with transaction(archive.sessions) as s:
             events.append(s, KIND, action="refreshed", by=by,
                           crls=[{"url": o.url, "issuer": o.issuer, "status": o.status, "next_update": o.next_update}
                                 for o in outcomes])
