@@ -65,6 +65,9 @@ class Server:
     tokens: dict[str, str]
     args: tuple[str, ...] = ()
     env: dict = field(default_factory=dict)
+    # the trust of every test server: the test PKI, not the archive's trust store; () leaves the
+    # server to the trust store of its KYSO_HOME, as a real one is
+    trust: tuple[str, ...] = ("--trust", str(TRUST), "--no-trust-store")
     port: int = 0
     proc: subprocess.Popen | None = None
     log: Path | None = None
@@ -79,8 +82,7 @@ class Server:
         self.port = self.port or free_port()
         self.log = self.home.parent / f"serve-{self.port}.log"
         out = self.log.open("wb")
-        self.proc = subprocess.Popen([*KYSO, "serve", "--port", str(self.port), "--trust", str(TRUST), "--no-trust-store",
-                                      *self.args], stdout=out, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen([*KYSO, "serve", "--port", str(self.port), *self.trust, *self.args], stdout=out, stderr=subprocess.STDOUT,
                                      env=env_for(self.home, **self.env), cwd=ROOT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

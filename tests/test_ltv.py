@@ -94,6 +94,12 @@ def test_certs_refresh_fetches_the_crls_so_revocation_is_known_offline(live_pki,
     crls = {c["url"].rsplit("/", 2)[-2]: c for c in json.loads(second.stdout)["crls"]}
     assert crls["ca"]["status"] == "refreshed" and crls["ca"]["next_update"]
     assert crls["root"]["status"] == "unchanged"
+    # issue 19 (serve-admin): with an archive, the refresh is an event of its chain, by "cli"
+    with db(env) as conn:
+        [(detail,)] = conn.execute("SELECT detail FROM events WHERE kind = 'trust-changed'").fetchall()
+    changed = json.loads(detail)
+    assert changed["by"] == "cli" and changed["action"] == "refreshed"
+    assert {c["url"]: c["status"] for c in changed["crls"]} == {c["url"]: c["status"] for c in crls.values()}
 
     # every service gone: the refreshed store alone settles both documents
     live_pki.set(crl="down", ocsp="down", certs="down", tsa="down")

@@ -69,8 +69,10 @@ PAGES = {  # page -> the roles of tests.serving.ACCOUNTS that may open it
     "/documents/1": {"clerk", "auditor", "both"}, "/documents/1/report.html": {"clerk", "auditor", "both"},
     "/documents/1/original": {"clerk", "auditor", "both"},
     "/verify": {"clerk", "auditor", "admin", "both"}, "/ingest": {"clerk", "both"}, "/audit": {"auditor", "both"},
+    "/trust": {"admin"}, "/accounts": {"admin"},
 }
-NAV = {"/inbox": "read", "/search": "read", "/verify": "verify", "/ingest": "ingest", "/audit": "audit"}
+NAV = {"/inbox": "read", "/search": "read", "/verify": "verify", "/ingest": "ingest", "/audit": "audit",
+       "/trust": "trust", "/accounts": "accounts"}
 
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))
@@ -451,22 +453,35 @@ def _routes(router):
 def test_every_console_form_carries_the_session_token_and_no_post_goes_without_it(served):
     from archive.web.console import router
 
+    from archive.web.access import allowed
+    from archive.web.auth import action_of
+
     client = served.signed_in("both")
+    admin = served.signed_in("admin")  # the trust and accounts forms are the administrator's
     plan = doc_id(served, "plan.pdf")
-    token = csrf(client.get("/inbox").text)
-    posts = [r.path for r in _routes(router) if "POST" in getattr(r, "methods", ()) and r.path != "/login"]
-    assert len(posts) >= 7, posts
-    for path in posts:
-        url = path.replace("{document_id}", str(plan)).replace("{ref}", "0" * 32)
+    token, admin_token = csrf(client.get("/inbox").text), csrf(admin.get("/trust").text)
+    posts = [r for r in _routes(router) if "POST" in getattr(r, "methods", ()) and r.path != "/login"]
+    assert len(posts) >= 7, [r.path for r in posts]
+    for route in posts:
+        path = route.path
+        action = action_of(route)
+        by_admin = action is not None and not allowed({"clerk", "auditor"}, action)
+        poster, own = (admin, admin_token) if by_admin else (client, token)
+        url = path.replace("{document_id}", str(plan)).replace("{ref}", "0" * 32).replace("{name}", "van.thu")
         files = {"file": ("plan.pdf", (SAMPLES / "plan.pdf").read_bytes(), "application/pdf")}
-        for data, headers in (({}, {}), ({"csrf": "not-the-token"}, {}), ({"csrf": token}, {"Origin": "https://evil.example"})):
-            answer = client.post(url, data=data, files=files if path in ("/verify", "/ingest") else None, headers=headers)
+        for data, headers in (({}, {}), ({"csrf": "not-the-token"}, {}), ({"csrf": own}, {"Origin": "https://evil.example"})):
+            answer = poster.post(url, data=data, files=files if path in ("/verify", "/ingest", "/trust/import") else None,
+                                 headers=headers)
             assert answer.status_code == 403 and 'data-code="csrf"' in answer.text, (path, data, headers)
     # and every form of the pages carries the token
     for page in ("/inbox", f"/documents/{plan}", "/verify", "/ingest", "/audit", "/search"):
         html = client.get(page).text
         for form in re.findall(r'<form[^>]*method="post".*?</form>', html, re.S):
             assert f'name="csrf" value="{token}"' in form, (page, form[:200])
+    for page in ("/trust", "/accounts"):
+        html = admin.get(page).text
+        for form in re.findall(r'<form[^>]*method="post".*?</form>', html, re.S):
+            assert f'name="csrf" value="{admin_token}"' in form, (page, form[:200])
 
 
 # --- the JSON routes --------------------------------------------------------------------------

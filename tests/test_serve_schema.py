@@ -2,7 +2,8 @@
 every operation of /api/openapi.json of a live `kyso serve`, as an account holding both clerk
 and auditor roles, well-formed and malformed, and checks that no answer is a server error and
 that every status code, content type, header and body is one the description declares. A
-second pass names a document the archive holds, so the answers about it are checked too.
+second pass names a document the archive holds (and a quarantined file), so the answers about
+them are checked too.
 
 The operations are driven from inside one test (schemathesis' own pytest loader cannot take a
 schema from a fixture under pytest 9), every failure named with its operation."""
@@ -46,7 +47,16 @@ def test_every_answer_is_as_described(served):
     schema = schemathesis.openapi.from_url(served.url + "/api/openapi.json")
     client = served.api("both")
     auth = {"Authorization": f"Bearer {served.tokens['both']}"}
-    held = {"ref": "1", "sha256": client.get("/api/documents/1/evidence").json()["evidence"][0]["sha256"]}
+    # a quarantined file (truncated.pdf is quarantined) and the inbox its release goes to
+    # (Settings.default_inbox), so a release of a held entry can succeed
+    from tests.conftest import SAMPLES
+
+    served.home.with_name(served.home.name + "-inbox").mkdir(exist_ok=True)
+    sent = client.post("/api/documents", files={"file": ("truncated.pdf", (SAMPLES / "truncated.pdf").read_bytes())})
+    assert sent.status_code == 422 and sent.json()["error"] == "quarantined", sent.text
+    quarantined = client.get("/api/quarantine").json()["entries"]
+    held = {"ref": "1", "sha256": client.get("/api/documents/1/evidence").json()["evidence"][0]["sha256"],
+            "id": next(e["id"] for e in quarantined if e["file"] == "truncated.pdf")}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.label for op in operations} >= {"POST /api/verify", "GET /api/documents", "POST /api/documents",
                                                "GET /api/documents/{ref}", "POST /api/documents/{ref}/reverify",

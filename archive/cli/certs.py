@@ -28,6 +28,7 @@ def certs() -> None:
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None:
     """Import CA certificates into the trust store (help: archive.cli.words, "certs import")."""
+    from archive.trust import changes
     from archive.trust.store import TrustStore, TrustStoreError
     from verifier.trust.certinfo import common_name
     from certs import load_pins
@@ -35,16 +36,20 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
     lang = active()
     store = TrustStore.default()
     pins = {p.name: p for p in load_pins()}
-    known = {e.sha256 for e in _entries(store, lang)}
+    _entries(store, lang)  # a damaged index is said before anything else
+    archive = _archive()
+    known: set[str] = set()
     refused = 0
     for path in files:
         try:
-            entries = store.import_certificates(_read(path), path.name, unpinned=unpinned)
+            change = changes.import_certificates(store, _read(path), path.name, unpinned=unpinned, archive=archive,
+                                                 by="cli")
         except TrustStoreError as exc:
             click.ClickException(exc.text(lang)).show()
             refused += 1
             continue
-        for e in entries:
+        known |= change.before
+        for e in change.entries:
             pin = pins.get(e.pin_name) if e.pin_name else None
             name = pin.name if pin else common_name(e.subject)
             pki = _word("pki", pin.pki, lang) if pin else say("certs_unknown_pki", lang)
@@ -64,32 +69,43 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
         ctx.exit(1)
 
 
+def _archive():
+    """The archive of KYSO_HOME, whose audit chain records the change (by "cli"); None when there
+    is none yet (certificates are usually imported before the first ingest): the store changes
+    alone. An archive that is there but cannot be used ends the command (exit 5) unchanged."""
+    from archive.cli.archive_open import open_archive
+    from archive.cli.options import load_settings
+    from archive.problems import ArchiveProblem
+
+    settings = load_settings()
+    try:
+        return open_archive(settings, reading=True)
+    except ArchiveProblem as exc:
+        if exc.kind == "missing":
+            return None
+        raise
+
+
 @certs.command("import-crl")
 @click.argument("files", nargs=-1, required=True, type=_FILES)
 @click.pass_context
 def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Import CRLs or OCSP responses (help: archive.cli.words, "certs import-crl")."""
+    from archive.trust import changes
     from archive.trust.store import TrustStore, TrustStoreError
 
     store = TrustStore.default()
     lang = active()
+    _entries(store, lang)
+    archive = _archive()
     refused = 0
     for path in files:
         try:
-            data = _read(path)
+            entries = changes.import_revocation(store, _read(path), path.name, archive=archive, by="cli").entries
         except TrustStoreError as exc:
             click.ClickException(exc.text(lang)).show()
             refused += 1
             continue
-        try:
-            entries = store.import_crls(data, path.name)
-        except TrustStoreError as crl_error:
-            try:
-                entries = store.import_ocsp(data, path.name)
-            except TrustStoreError as ocsp_error:
-                click.ClickException(f"{crl_error.text(lang)}; {ocsp_error.text(lang)}").show()
-                refused += 1
-                continue
         for e in entries:
             click.echo(say("certs_crl_line", lang, kind=_word("certs_kind", e.kind, lang), issuer=for_terminal(e.issuer),
                            date=local_date(str(e.not_before)[:10]), sha=e.sha256[:16], file=for_terminal(path.name)))
@@ -101,9 +117,10 @@ def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_(as_json: bool) -> None:
     """List the trust store and the pins not imported yet (help: archive.cli.words, "certs list")."""
+    from archive.trust.listing import certificates
     from archive.trust.store import TrustStore
 
-    rows = _rows(_entries(TrustStore.default(), active()))
+    rows = certificates(_entries(TrustStore.default(), active()))
     if as_json:
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
@@ -122,6 +139,7 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
     from archive.config import ConfigError
     from archive.ltv import crls
     from archive.ltv.settings import ltv_settings
+    from archive.trust import changes
     from archive.trust.store import TrustStore
 
     lang = active()
@@ -132,7 +150,8 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
         raise SetupError(exc.text(lang)) from exc
     store = TrustStore(settings.trust_store)
     _entries(store, lang)  # a damaged index is said before anything is fetched
-    outcomes = crls.refresh(store, timeout, issued=_archived_certificates(settings))
+    archive, issued = _readable_archive(settings)
+    outcomes = changes.refresh(store, timeout, issued=issued, archive=archive, by="cli")
     left = crls.stale(store)
     if as_json:
         click.echo(json_text(json.dumps({
@@ -157,20 +176,22 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
         ctx.exit(3)  # not a proven problem: the data could not be had now; try again later
 
 
-def _archived_certificates(settings) -> list:
-    """The certificates the archive kept (their CRL addresses name the issuing CAs' CRLs); none
-    when there is no archive yet: refreshing the store must not create one."""
+def _readable_archive(settings) -> tuple:
+    """(the archive, the certificates it kept): their CRL addresses name the issuing CAs' CRLs,
+    and its chain records the refresh (by "cli"). (None, []) when there is none, or it cannot be
+    read: refreshing the store must not create one, and the store's own addresses still serve."""
     from archive.ltv.crls import archived_certificates
 
     db = settings.database_file()
     if db is not None and not db.exists():
-        return []
+        return None, []
     try:
         from archive.ingest import Archive
 
-        return archived_certificates(Archive(settings, auto_upgrade=False))
-    except Exception:  # an archive that cannot be read: the trust store's own addresses still serve
-        return []
+        archive = Archive(settings, auto_upgrade=False)
+        return archive, archived_certificates(archive)
+    except Exception:  # an archive that cannot be read: refreshed unrecorded, as when there is no archive
+        return None, []
 
 
 @certs.command("import-vgca")
@@ -194,47 +215,6 @@ def import_vgca(ctx: click.Context, file: Path) -> None:
     click.echo(say("vgca_total", lang, imported=len(result.imported), skipped=result.skipped, refused=len(result.refused)))
     if result.refused:
         ctx.exit(1)
-
-
-def _rows(entries) -> list[dict]:
-    """Pins first in pins.toml order (imported or not), then unpinned certificates."""
-    from verifier.trust.certinfo import common_name
-    from certs import load_pins
-
-    by_hash = {e.sha256: e for e in entries if e.kind in ("anchor", "intermediate")}
-    rows = []
-    for pin in load_pins():
-        entry = by_hash.pop(pin.sha256, None)
-        rows.append(
-            {
-                "name": pin.name,
-                "subject": pin.subject,
-                "role": pin.role,
-                "pki": pin.pki,
-                "sha256": pin.sha256,
-                "valid_from": entry.not_before[:10] if entry else (pin.valid_from or None),
-                "valid_to": entry.not_after[:10] if entry else (pin.valid_to or None),
-                "pinned": True,
-                "imported": entry is not None,
-                "url": pin.url or None,
-            }
-        )
-    for entry in by_hash.values():
-        rows.append(
-            {
-                "name": None,
-                "subject": common_name(entry.subject),
-                "role": entry.kind,
-                "pki": None,
-                "sha256": entry.sha256,
-                "valid_from": entry.not_before[:10],
-                "valid_to": entry.not_after[:10],
-                "pinned": False,
-                "imported": True,
-                "url": None,
-            }
-        )
-    return rows
 
 
 def _entries(store, lang: str):

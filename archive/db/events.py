@@ -36,7 +36,9 @@ KINDS = ("received", "stored", "verified", "duplicate", "quarantined", "re-verif
          # issue 15 (ltv15): a TSA token over the chain head was kept (archive.ltv.chainstamp)
          "timestamped",
          # issue 19 (serve): accounts changed (archive.web.accounts), a quarantined file released
-         "account", "released")
+         "account", "released",
+         # issue 19 (serve-admin): the trust store changed (archive.trust.changes), by an account or "cli"
+         "trust-changed")
 GENESIS = "0" * 64
 
 

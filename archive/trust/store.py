@@ -42,6 +42,10 @@ class TrustStoreError(PhrasedError):
     English) says what to do next."""
 
 
+class NotPinned(TrustStoreError):
+    """A certificate whose fingerprint certs/pins.toml does not list, sent without --unpinned."""
+
+
 @dataclass(frozen=True)
 class Entry:
     kind: str  # anchor | intermediate | crl | ocsp
@@ -86,7 +90,7 @@ class TrustStore:
             fp = sha256_fingerprint(cert)
             pin = pin_for(fp)
             if pin is None and not unpinned:
-                raise TrustStoreError(_not_pinned_message(cert, fp, source_name))
+                raise NotPinned(_not_pinned_message(cert, fp, source_name))
             if pin is not None:
                 kind = pin.role
             else:

@@ -14,6 +14,7 @@ problems   an error as HTTP status + JSON or page, in the asker's language, neve
 app        the application: middleware, the API and console routers, start-up and shut-down
 quarantine the quarantine as the console and the API show it, and its release (an audit event)
 audit      the audit chain's state, the last fixity check and the latest events, for both
+trust      the trust store as both show it, and an administrator's changes to it (archive.trust.changes)
 api/       the JSON API (/api/...), described by its OpenAPI document (/api/openapi.json)
 console/   the server-rendered console (/...), templates and one stylesheet, no JavaScript build
 

@@ -35,19 +35,27 @@ def no_file() -> Problem:
                    "send the PDF in the 'file' field (multipart/form-data)")
 
 
-def plain_name(name: str | None) -> str:
+def plain_name(name: str | None, fallback: str = "upload.pdf") -> str:
     """The last component of what the browser said the file was called, NFC, without control
-    characters, at most 200 characters; 'upload.pdf' when nothing is left."""
+    characters, at most 200 characters; `fallback` when nothing is left."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
     if name in ("", ".", ".."):
-        return "upload.pdf"
+        return fallback
     return name[:200]
 
 
 async def read_pdf(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
     """(its plain name, its bytes) of an uploaded PDF; a Problem (413, 415, 422) otherwise."""
+    name, data = await read_upload(upload, limit)
+    if PDF_MAGIC not in data[:HEADER_WINDOW]:
+        raise not_pdf()
+    return name, data
+
+
+async def read_upload(upload: UploadFile | None, limit: int, fallback: str = "upload.pdf") -> tuple[str, bytes]:
+    """(its plain name, its bytes) of an uploaded file of any kind; a Problem (413, 422) otherwise."""
     if upload is None or not hasattr(upload, "read"):
         raise no_file()
     parts, size = [], 0
@@ -62,9 +70,7 @@ async def read_pdf(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
     data = b"".join(parts)
     if not data:
         raise no_file()
-    if PDF_MAGIC not in data[:HEADER_WINDOW]:
-        raise not_pdf()
-    return plain_name(upload.filename), data
+    return plain_name(upload.filename, fallback), data
 
 
 class BodyLimit:

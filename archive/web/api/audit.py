@@ -5,51 +5,29 @@ the latest events with the account that caused each."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from archive.web import audit
-from archive.web.api.quarantine import Problem
+from archive.web.api.common import asked_lang, problems
+from archive.web.api.shapes import AuditStatus
 from archive.web.auth import need
 
 router = APIRouter(tags=["audit"])
 
 
-class Head(BaseModel):
-    seq: int
-    hash: str
-
-
-class Fixity(BaseModel):
-    seq: int
-    at: str
-    by: str | None = None
-    checked: int | None = None
-    problems: int | None = None
-
-
-class EventRow(BaseModel):
-    seq: int
-    at: str
-    kind: str
-    document_id: int | None = None
-    claim_id: str | None = None
-    by: str | None = None
-    detail: dict
-
-
-class Status(BaseModel):
-    ok: bool
-    events: int
-    head: Head
-    problems: list[str]
-    fixity: Fixity | None = None
-    latest_events: list[EventRow]
-
-
-@router.get("/audit", response_model=Status,
-            responses={401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}},
-            summary="The audit chain's state (as 'kyso audit verify'), the last fixity check and the latest events")
-def status(request: Request, limit: int = Query(50, ge=0, le=1000), who=Depends(need("audit"))):
+@router.get("/audit", summary="The audit chain's state, the last fixity check and the latest events",
+            response_model=AuditStatus,
+            description="The chain re-walked as `kyso audit verify --json` does (it takes time in proportion to the "
+                        "archive), the last fixity check the chain records, and the latest events, newest first, each "
+                        "with the account that caused it.",
+            responses=problems(401, 403, 422))
+async def status(request: Request, who=Depends(need("audit")), lang: str = Depends(asked_lang),
+                 limit: int = Query(50, ge=0, le=1000, description="how many of the latest events")):
     archive = request.app.state.archive
-    return {**audit.chain_status(archive, request.app.state.config.trust), "fixity": audit.last_fixity(archive),
-            "latest_events": audit.latest_events(archive, limit)}
+
+    def gather() -> dict:
+        return {**audit.chain_status(archive, request.app.state.config.trust), "fixity": audit.last_fixity(archive),
+                "latest_events": audit.latest_events(archive, limit)}
+
+    return JSONResponse(await run_in_threadpool(gather))

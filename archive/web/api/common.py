@@ -20,6 +20,7 @@ PROBLEMS = {
     401: "no token, or one that is unknown, revoked or of a disabled account",
     403: "the account's roles may not take this action",
     404: "no such document (or evidence of it)",
+    409: "the archive's state does not allow it now (see `error`: what is in the way, and `next`: what to do)",
     406: "none of the forms this route answers in is acceptable (Accept)",
     413: "the upload is larger than the server's limit",
     415: "the upload is not a PDF",
@@ -30,9 +31,11 @@ PROBLEMS = {
 }
 
 
-def problems(*statuses: int) -> dict:
-    """`responses=` of a route: each status with the problem body."""
-    return {status: {"model": ProblemBody, "description": PROBLEMS[status]} for status in statuses}
+def problems(*statuses: int, said: dict[int, str] | None = None) -> dict:
+    """`responses=` of a route: each status with the problem body; `said` words a status the
+    route's own way (a 404 of the quarantine is no quarantined file, not no document)."""
+    said = said or {}
+    return {status: {"model": ProblemBody, "description": said.get(status, PROBLEMS[status])} for status in statuses}
 
 
 def asked_lang(request: Request,

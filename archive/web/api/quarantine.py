@@ -4,56 +4,36 @@ which does what `kyso quarantine release` does and is an audit event naming the 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from archive.web import quarantine
+from archive.web.api.common import asked_lang, problems
+from archive.web.api.shapes import QuarantineList, Released
 from archive.web.auth import need
-from archive.web.problems import request_lang
 
 router = APIRouter(tags=["quarantine"])
 
-
-class Problem(BaseModel):
-    error: str
-    message: str
-    next: str
+ID = Path(description="the entry's ID, or a unique start of it of at least 4 characters", max_length=quarantine.MAX_REF)
 
 
-class Entry(BaseModel):
-    id: str
-    short_id: str
-    file: str
-    quarantined_at: str
-    reason: str
-    sha256: str | None = None
-    source: str | None = None
-    kept: str | None = None  # where the file is kept on the server; absent when nothing was kept
-    reason_file: str
+@router.get("/quarantine", summary="The quarantined files", response_model=QuarantineList,
+            description="Oldest first, each with why it was set aside (as `kyso quarantine list --json`).",
+            responses=problems(401, 403, 422))
+def listing(request: Request, who=Depends(need("read")), lang: str = Depends(asked_lang)):
+    return JSONResponse({"entries": quarantine.entries(request.app.state.archive, lang)})
 
 
-class Entries(BaseModel):
-    entries: list[Entry]
-
-
-class Released(BaseModel):
-    id: str
-    file: str
-    released_to: str  # the file's path in the inbox
-
-
-ERRORS = {401: {"model": Problem}, 403: {"model": Problem}}
-
-
-@router.get("/quarantine", response_model=Entries, responses=ERRORS,
-            summary="The quarantined files, oldest first, each with why it was set aside")
-def listing(request: Request, who=Depends(need("read"))):
-    return {"entries": quarantine.entries(request.app.state.archive, request_lang(request))}
-
-
-@router.post("/quarantine/{id}/release", response_model=Released,
-             responses={**ERRORS, 404: {"model": Problem}, 409: {"model": Problem}, 422: {"model": Problem}},
-             summary="Put a quarantined file back into the inbox for the watcher (its ID, or a unique start of at least 4 characters)")
-def release(request: Request, id: str, who=Depends(need("release"))):
-    entry, placed = quarantine.release(request.app.state.archive, request.app.state.config.watched, id, who.name)
-    return {"id": entry.id, "file": entry.file, "released_to": str(placed)}
+@router.post("/quarantine/{id}/release", summary="Put a quarantined file back into the inbox", response_model=Released,
+             description="As `kyso quarantine release`: the file goes back into the watched inbox (`kyso serve --inbox`) "
+                         "for `kyso watch`, never replacing a file there; the 'released' event names the account.",
+             responses=problems(401, 403, 404, 409, 422, said={
+                 404: "no quarantined file has that ID",
+                 409: "the ID matches several files (ambiguous_id), there is no inbox (no_inbox) or it lies in the "
+                      "archive's data (inbox_overlap), a file of that name waits there (name_taken), or the entry "
+                      "holds no file (nothing_kept)"}))
+async def release(request: Request, id: str = ID, who=Depends(need("release")), lang: str = Depends(asked_lang)):
+    app = request.app
+    entry, placed = await run_in_threadpool(quarantine.release, app.state.archive, app.state.config.watched, id, who.name)
+    return JSONResponse({"id": entry.id, "file": entry.file, "released_to": str(placed)})

@@ -159,3 +159,91 @@ class Reverified(Shape):
     decision: str = Field(description="same | changed | less_founded | conflict (archive.reverify)")
     by: str = Field(description="the account that asked")
     runs: list[ReverifyRun]
+
+
+class QuarantineEntry(Shape):
+    """A quarantined file as `kyso quarantine list --json` gives it."""
+    id: str = Field(description="the entry's ID (its claim id); a unique start of at least 4 characters names it too")
+    short_id: str
+    file: str = Field(description="the name the file arrived under")
+    quarantined_at: str = Field(description="ISO 8601, Vietnam time")
+    reason: str = Field(description="why it was set aside, in the asker's language where the archive has it")
+    sha256: str | None = None
+    source: str | None = None
+    kept: str | None = Field(default=None, description="where the file is kept on the server; absent when nothing was kept")
+    reason_file: str
+
+
+class QuarantineList(Shape):
+    entries: list[QuarantineEntry] = Field(description="oldest first")
+
+
+class Released(Shape):
+    id: str
+    file: str
+    released_to: str = Field(description="the file's path in the inbox, where `kyso watch` takes it")
+
+
+class AuditHead(Shape):
+    seq: int
+    hash: str
+
+
+class FixityCheck(Shape):
+    seq: int = Field(description="the 'fixity-checked' event")
+    at: str
+    by: str | None = None
+    checked: int | None = None
+    problems: int | None = None
+
+
+class AuditEvent(Shape):
+    seq: int
+    at: str = Field(description="ISO 8601, Vietnam time")
+    kind: str = Field(description="the event kind (archive.db.events.KINDS)")
+    document_id: int | None = None
+    claim_id: str | None = None
+    by: str | None = Field(default=None, description="the account that caused it ('cli' for the command line)")
+    detail: dict[str, Any]
+
+
+class AuditStatus(Shape):
+    """`kyso audit verify --json` (without the archive's name), the last fixity check and the latest events."""
+    ok: bool
+    events: int
+    head: AuditHead
+    problems: list[str]
+    fixity: FixityCheck | None = None
+    latest_events: list[AuditEvent] = Field(description="newest first")
+
+
+class TrustCertificate(Shape):
+    """A CA certificate as `kyso certs list --json` lists it: every pin (imported or not), then the unpinned ones imported."""
+    name: str | None = Field(description="the pin's name (certs/pins.toml); null for an unpinned certificate")
+    subject: str
+    role: str = Field(description="anchor | intermediate")
+    pki: str | None = Field(description="government | public; null when unknown")
+    sha256: str
+    valid_from: str | None
+    valid_to: str | None
+    pinned: bool
+    imported: bool = Field(description="whether the store holds it (a pin not imported is listed with where to get it)")
+    url: str | None
+
+
+class TrustRevocation(Shape):
+    kind: str = Field(description="crl | ocsp")
+    issuer: str
+    sha256: str
+    this_update: str | None = Field(description="a CRL's thisUpdate, an OCSP response's producedAt")
+    next_update: str | None
+    source: str = Field(description="the file's name, or the URL a refresh fetched it from")
+    imported_at: str
+    stale: bool = Field(description="past its next update (or nearly): validation cannot rely on it")
+
+
+class TrustListing(Shape):
+    certificates: list[TrustCertificate]
+    revocations: list[TrustRevocation]
+    online: bool = Field(description="whether this server fetches (kyso serve --online): only then are CRLs refreshed")
+    store_used: bool = Field(description="false when the server was started with --no-trust-store")

@@ -9,13 +9,15 @@ search   free text and filters over the archive, a page at a time
 documents one document: summary, report, history, evidence, downloads, re-verification
 verify   verify an upload without archiving it; archive an upload
 audit    the audit chain, fixity, the latest events and who caused them
+trust    the administrator's trust store: CA certificates, CRLs, imports and refreshes
+accounts the administrator's accounts: roles, disabling, passwords, API tokens
 download the Content-Disposition of a file named by an uploader
 """
 
 from fastapi import APIRouter
 
-from archive.web.console import audit, documents, home, inbox, search, signin, verify
+from archive.web.console import accounts, audit, documents, home, inbox, search, signin, trust, verify
 
 router = APIRouter(include_in_schema=False)
-for module in (signin, home, inbox, search, documents, verify, audit):
+for module in (signin, home, inbox, search, documents, verify, audit, trust, accounts):
     router.include_router(module.router)
