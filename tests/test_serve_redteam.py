@@ -30,3 +30,29 @@ def test_a_document_or_run_beyond_any_id_is_not_found_not_an_internal_error(serv
 def test_a_search_from_the_first_or_to_the_last_day_answers(served, field, day):
     answer = served.signed_in("clerk").get("/search", params={field: day})
     assert answer.status_code == 200, answer.text
+
+
+def _first_answer(served, head: bytes, wait: float = 15.0) -> bytes:
+    """What the server answers to `head` and the start of a body it never gets the rest of."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", served.port)) as sock:
+        sock.sendall(head + b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7\n")
+        sock.settimeout(wait)
+        try:
+            return sock.recv(4096)
+        except TimeoutError:
+            return b""
+
+
+@pytest.mark.parametrize("path", ["/api/verify", "/api/documents", "/verify", "/ingest"])
+@pytest.mark.parametrize("framing", [b"Content-Length: 40000000", b"Transfer-Encoding: chunked"])
+def test_an_upload_by_nobody_is_refused_before_its_body_is_read(served, path, framing):
+    # otherwise anyone who can reach the port has the server parse and spool 50 MB per request
+    # (1000 parts of it in memory) before it says 401
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n".encode()
+            + framing + b"\r\n\r\n")
+    if b"chunked" in framing:
+        head += b"100000\r\n"  # a chunk of 1 MB announced, a few bytes of it sent
+    answer = _first_answer(served, head)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
