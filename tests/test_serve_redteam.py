@@ -56,3 +56,17 @@ def test_an_upload_by_nobody_is_refused_before_its_body_is_read(served, path, fr
         head += b"100000\r\n"  # a chunk of 1 MB announced, a few bytes of it sent
     answer = _first_answer(served, head)
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
+def test_another_site_cannot_sign_a_browser_in_to_an_account_of_its_choosing(served, origin):
+    # login CSRF: the clerk would then archive into, and read from, the attacker's session
+    import httpx
+
+    answer = httpx.post(served.url + "/login", data={"name": "van.thu", "password": PASSWORD, "next": "/"},
+                        headers={"Origin": origin})
+    assert answer.status_code == 403 and "biểu mẫu" in answer.text
+    assert "kyso_session" not in answer.headers.get("set-cookie", "")
+    own = httpx.post(served.url + "/login", data={"name": "van.thu", "password": PASSWORD, "next": "/"},
+                     headers={"Origin": served.url})
+    assert own.status_code == 303 and "kyso_session" in own.headers["set-cookie"]

@@ -32,6 +32,7 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/login")
 def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")):
+    auth.check_origin(request)
     with transaction(request.app.state.archive.sessions) as s:
         account, refused = accounts.authenticate(s, name, password)  # a failure is counted, and kept
     if refused is not None:
