@@ -70,3 +70,46 @@ def test_another_site_cannot_sign_a_browser_in_to_an_account_of_its_choosing(ser
     own = httpx.post(served.url + "/login", data={"name": "van.thu", "password": PASSWORD, "next": "/"},
                      headers={"Origin": served.url})
     assert own.status_code == 303 and "kyso_session" in own.headers["set-cookie"]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    from pathlib import Path
+
+    line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+@pytest.fixture
+def bare_server(tmp_path, database_url):
+    """A server of its own over an archive with the test accounts and no documents, on SQLite
+    and on PostgreSQL."""
+    from tests.serving import Server, kyso, prepare
+
+    home = tmp_path / "home"
+    extra = {"KYSO_DATABASE_URL": database_url} if database_url else {}
+    if database_url:
+        kyso(home, "db", "upgrade", **extra)
+    tokens = prepare(home, ingested=(), database_url=database_url)
+    server = Server(home, tokens, args=("--workers", "1"), env=extra).start()
+    yield server
+    server.stop()
+
+
+def test_many_sign_ins_at_once_cannot_make_the_server_hash_them_all_at_once(bare_server):
+    # each password check is argon2id with 64 MiB: as many at once as the thread pool has threads
+    # (40: 2.5 GB) on PostgreSQL; on SQLite each held the archive's write lock meanwhile
+    import concurrent.futures
+
+    import httpx
+
+    served = bare_server
+    before = _peak_rss_mb(served.proc.pid)
+
+    def attempt(n: int) -> int:
+        return httpx.post(served.url + "/login", data={"name": f"khong.co.{n}", "password": "sai-mat-khau-roi"},
+                          timeout=120).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(24) as pool:
+        statuses = list(pool.map(attempt, range(24)))
+    assert set(statuses) <= {401, 503}, statuses
+    assert _peak_rss_mb(served.proc.pid) - before < 4 * 64, "more than a few password checks ran at once"
