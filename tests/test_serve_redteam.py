@@ -113,3 +113,13 @@ def test_many_sign_ins_at_once_cannot_make_the_server_hash_them_all_at_once(bare
         statuses = list(pool.map(attempt, range(24)))
     assert set(statuses) <= {401, 503}, statuses
     assert _peak_rss_mb(served.proc.pid) - before < 4 * 64, "more than a few password checks ran at once"
+
+
+def test_a_body_the_parser_refuses_is_said_in_vietnamese_only(served):
+    # a part header longer than the multipart parser takes: its English reason was in the Vietnamese answer
+    answer = served.api("clerk").post("/api/verify", files={"file": ("a" * 5000 + ".pdf", b"%PDF-1.7", "application/pdf")})
+    assert answer.status_code == 400 and answer.json()["error"] == "bad_request"
+    assert "không đọc được" in answer.json()["message"] and "Invalid" not in answer.json()["message"]
+    english = served.api("clerk").post("/api/verify?lang=en",
+                                       files={"file": ("a" * 5000 + ".pdf", b"%PDF-1.7", "application/pdf")})
+    assert "cannot be read" in english.json()["message"]

@@ -141,7 +141,8 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
         if exc.status_code == 404:
             return answer(request, Problem(404, "not_found", "không có trang này", "no such page"))
         if exc.status_code == 400:  # e.g. a body that is not the multipart/form-data it says it is
-            return answer(request, Problem(400, "bad_request", f"yêu cầu không đọc được ({exc.detail})",
+            # the parser's reason is English: said only in English
+            return answer(request, Problem(400, "bad_request", "yêu cầu không đọc được (không đúng multipart/form-data)",
                                            f"the request cannot be read ({exc.detail})",
                                            "gửi tệp trong trường 'file' của multipart/form-data",
                                            "send the file in the 'file' field of multipart/form-data"))
