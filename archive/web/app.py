@@ -37,6 +37,23 @@ HEADERS = {
 }
 
 
+BODILESS = ("GET", "HEAD", "OPTIONS")
+
+
+def _signed(request: Request) -> bool:
+    """Whether the request comes from an account: a valid bearer token for the API, a console
+    session elsewhere (the route checks again, and whether the account may)."""
+    from archive.web.auth import api_who, console_who
+
+    if not is_api(request):
+        return console_who(request) is not None
+    try:
+        api_who(request)
+    except Problem:
+        return False
+    return True
+
+
 def is_api(request: Request) -> bool:
     return request.url.path == "/api" or request.url.path.startswith(("/api/", "/metrics"))
 
@@ -82,6 +99,15 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > config.max_upload + ENVELOPE):
             return answer(request, too_large(config.max_upload))
+        if request.method not in BODILESS and (length is None or int(length) > ENVELOPE):
+            # FastAPI reads (and spools) a body before a route's dependencies say who is asking:
+            # an upload is taken only from an account, or anyone could make the server parse 50 MB
+            from starlette.concurrency import run_in_threadpool
+
+            if not await run_in_threadpool(_signed, request):
+                from archive.web.problems import unauthenticated
+
+                return answer(request, unauthenticated())
         try:
             response = await call_next(request)
         except Exception:  # noqa: BLE001 - what reaches here was not foreseen: logged, answered, served on
@@ -115,7 +141,8 @@ def build_app(config: ServeConfig, archive=None, pool=None) -> FastAPI:
         if exc.status_code == 404:
             return answer(request, Problem(404, "not_found", "không có trang này", "no such page"))
         if exc.status_code == 400:  # e.g. a body that is not the multipart/form-data it says it is
-            return answer(request, Problem(400, "bad_request", f"yêu cầu không đọc được ({exc.detail})",
+            # the parser's reason is English: said only in English
+            return answer(request, Problem(400, "bad_request", "yêu cầu không đọc được (không đúng multipart/form-data)",
                                            f"the request cannot be read ({exc.detail})",
                                            "gửi tệp trong trường 'file' của multipart/form-data",
                                            "send the file in the 'file' field of multipart/form-data"))

@@ -132,13 +132,19 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     if found is None:
         raise SignIn()
     _, expected = found
+    check_origin(request)
+    if not submitted or not hmac.compare_digest(submitted.encode(), expected.encode()):
+        raise _csrf_refused()
+
+
+def check_origin(request: Request) -> None:
+    """A form sent from another site's page (its Origin or Referer not ours) is refused; the
+    sign-in form too, which has no session yet to hold a token (login CSRF)."""
     origin = request.headers.get("origin") or request.headers.get("referer")
     if origin:
         own = f"{request.url.scheme}://{request.url.netloc}"
         if not (origin == own or origin.startswith(own + "/")):
             raise _csrf_refused()
-    if not submitted or not hmac.compare_digest(submitted.encode(), expected.encode()):
-        raise _csrf_refused()
 
 
 def _csrf_refused() -> Problem:

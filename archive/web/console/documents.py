@@ -35,7 +35,10 @@ REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; fra
 
 
 def _document(s, document_id: int) -> Document:
-    doc = s.get(Document, document_id)
+    from archive.web.api.common import MAX_ID
+
+    # an id beyond what the column holds is no document, not a database error
+    doc = s.get(Document, document_id) if 0 < document_id <= MAX_ID else None
     if doc is None:
         raise not_found(f"không có văn bản lưu trữ nào có số thứ tự {document_id}",
                         f"no archived document has the id {document_id}")
@@ -106,9 +109,12 @@ def _stored_report(archive, sha: str | None) -> bytes | None:
 def _report(archive, document_id: int, verification: int | None, lang: str) -> tuple[int, bytes]:
     """(the run's id, its HTML report): the one kept in the archive (Vietnamese), made again from
     the stored JSON report and the original for English or when none was kept."""
+    from archive.web.api.common import MAX_ID
+
     with archive.sessions() as s:
         doc = _document(s, document_id)
-        ver = s.get(Verification, verification or doc.latest_verification_id or 0)
+        wanted = verification or doc.latest_verification_id or 0
+        ver = s.get(Verification, wanted) if 0 < wanted <= MAX_ID else None
         if ver is None or ver.document_id != doc.id:
             raise not_found(f"văn bản {document_id} không có lần kiểm tra {verification}",
                             f"document {document_id} has no verification {verification}")

@@ -26,12 +26,14 @@ MAX_TEXT = 500  # characters of one field: a search is words, not a file
 def _filters(form: dict, errors: list[tuple[str, str]]):
     from archive.db.queries import Filters
     from archive.lang import parse_date
+    from archive.web.api.documents import RECEIVED_RANGE
 
     dates = {}
     for key in DATES:
         if form[key]:
             try:
-                dates[key] = parse_date(form[key])
+                # clamped as the API clamps: the day arithmetic of a receipt time stays within a datetime
+                dates[key] = min(max(parse_date(form[key]), RECEIVED_RANGE[0]), RECEIVED_RANGE[1])
             except ValueError:
                 errors.append((f"'{form[key]}' không phải ngày (dd/mm/yyyy)", f"'{form[key]}' is not a date (dd/mm/yyyy)"))
     verdict = form["verdict"].upper() if form["verdict"].upper() in VERDICTS else None

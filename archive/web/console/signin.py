@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from archive.db.session import transaction
 from archive.web import accounts, auth
 from archive.web.console.render import show
-from archive.web.problems import request_lang
+from archive.web.problems import Problem, request_lang
 
 router = APIRouter()
+
+# a password check is argon2id: 64 MiB and ~0.15 s of a core each. Anyone may ask for one, so
+# only this many run at once; the others wait without a thread, and past SIGN_IN_WAIT are told
+# to come back, instead of the server hashing as many as its thread pool holds (40: 2.5 GB)
+SIGN_IN_AT_ONCE = 2
+SIGN_IN_WAIT = 10.0  # seconds
+_checking = asyncio.Semaphore(SIGN_IN_AT_ONCE)
 
 
 def _local(target: str | None) -> str:
@@ -31,7 +40,19 @@ def login_form(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")):
+async def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")):
+    auth.check_origin(request)
+    try:
+        await asyncio.wait_for(_checking.acquire(), SIGN_IN_WAIT)
+    except TimeoutError:
+        raise _busy() from None
+    try:
+        return await run_in_threadpool(_sign_in, request, name, password, next)
+    finally:
+        _checking.release()
+
+
+def _sign_in(request: Request, name: str, password: str, next: str):
     with transaction(request.app.state.archive.sessions) as s:
         account, refused = accounts.authenticate(s, name, password)  # a failure is counted, and kept
     if refused is not None:
@@ -45,6 +66,12 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
     if "kyso_lang" not in request.cookies:
         response.set_cookie("kyso_lang", account.lang, samesite="strict", path="/")
     return response
+
+
+def _busy() -> Problem:
+    return Problem(503, "sign_in_busy", "đang có quá nhiều lượt đăng nhập cùng lúc", "too many sign-ins at once",
+                   "chờ vài giây rồi đăng nhập lại", "wait a few seconds and sign in again",
+                   headers={"Retry-After": "5"})
 
 
 @router.post("/logout")
