@@ -160,35 +160,45 @@ def end_sessions(s: Session, account: Account) -> None:
         s.delete(row)
 
 
-def authenticate(s: Session, name: str, password: str) -> tuple[Account | None, AccountError | None]:
+def authenticate(factory, name: str, password: str) -> tuple[Account | None, AccountError | None]:
     """(the account, None) if the password is its own; (None, AccountError "bad_login" or
-    "throttled") if not, with the failure counted in `s`: the caller commits either way. An
-    unknown name costs the same hash as a known one, and says the same."""
-    account = find(s, name)
+    "throttled") if not, the failure counted. `factory` makes the archive's sessions: the hash
+    (argon2id, ~0.15 s) is checked outside any transaction, since on SQLite a transaction holds
+    the archive's write lock and every ingest would wait for it. An unknown name costs the same
+    hash as a known one, and says the same."""
+    from archive.db.session import transaction
+
+    with factory() as s:
+        account = find(s, name)
+        known = (account.id, account.password_hash, _aware(account.locked_until)) if account is not None else None
     moment = now()
-    if account is not None and _aware(account.locked_until) and _aware(account.locked_until) > moment:
-        wait = int((_aware(account.locked_until) - moment).total_seconds()) + 1
+    if known is not None and known[2] is not None and known[2] > moment:
+        wait = int((known[2] - moment).total_seconds()) + 1
         return None, AccountError("throttled", f"đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {wait} giây",
-                           f"too many failed sign-ins; try again in {wait} s")
+                                  f"too many failed sign-ins; try again in {wait} s")
     ok = False
     try:
-        if account is None:
+        if known is None:
             hasher().hash(password)  # the same time as checking a real hash
         else:
-            ok = hasher().verify(account.password_hash, password)
+            ok = hasher().verify(known[1], password)
     except Exception:  # argon2.exceptions.VerificationError and its kin: a wrong password
         ok = False
-    if account is None or not ok or account.disabled_at is not None:
-        if account is not None and not ok:
-            account.failed_logins += 1
-            if account.failed_logins >= THROTTLE_AFTER:
-                account.locked_until = moment + min(THROTTLE_MAX, THROTTLE_STEP * (account.failed_logins - THROTTLE_AFTER + 1))
-        return None, AccountError("bad_login", "sai tên tài khoản hoặc mật khẩu (hoặc tài khoản đã bị khóa)",
-                           "wrong account name or password (or the account is disabled)")
-    account.failed_logins, account.locked_until = 0, None
-    if hasher().check_needs_rehash(account.password_hash):
-        account.password_hash = hasher().hash(password)
-    return account, None
+    rehashed = hasher().hash(password) if ok and hasher().check_needs_rehash(known[1]) else None
+    with transaction(factory) as s:
+        account = s.get(Account, known[0]) if known is not None else None
+        if account is None or not ok or account.disabled_at is not None:
+            if account is not None and not ok:
+                account.failed_logins += 1
+                if account.failed_logins >= THROTTLE_AFTER:
+                    steps = account.failed_logins - THROTTLE_AFTER + 1
+                    account.locked_until = moment + min(THROTTLE_MAX, THROTTLE_STEP * steps)
+            return None, AccountError("bad_login", "sai tên tài khoản hoặc mật khẩu (hoặc tài khoản đã bị khóa)",
+                                      "wrong account name or password (or the account is disabled)")
+        account.failed_logins, account.locked_until = 0, None
+        if rehashed is not None and account.password_hash == known[1]:
+            account.password_hash = rehashed
+        return account, None
 
 
 def token_sha256(token: str) -> str:

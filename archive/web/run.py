@@ -28,7 +28,7 @@ def listening(config: ServeConfig) -> socket.socket:
     """A socket bound to the configured address and listening."""
     where = f"{config.host}:{config.port}"
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(config.host, config.port, type=socket.SOCK_STREAM,
+        family, kind, proto, _, address = socket.getaddrinfo(config.host.strip("[]"), config.port, type=socket.SOCK_STREAM,
                                                              flags=socket.AI_PASSIVE)[0]
         sock = socket.socket(family, kind, proto)
     except OSError as exc:
@@ -52,7 +52,7 @@ def run(app, config: ServeConfig, sock: socket.socket) -> None:
     import uvicorn
 
     server = uvicorn.Server(uvicorn.Config(
-        app, host=config.host, port=config.port, log_level="warning",
+        app, host=config.host.strip("[]"), port=config.port, log_level="warning",
         ssl_certfile=str(config.tls_cert) if config.tls_cert else None,
         ssl_keyfile=str(config.tls_key) if config.tls_key else None,
         proxy_headers=config.behind_proxy, forwarded_allow_ips="*" if config.behind_proxy else None,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from archive.db.session import transaction
 from archive.web import accounts, auth
 from archive.web.console.render import show
 from archive.web.problems import Problem, request_lang
@@ -53,8 +52,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
 
 
 def _sign_in(request: Request, name: str, password: str, next: str):
-    with transaction(request.app.state.archive.sessions) as s:
-        account, refused = accounts.authenticate(s, name, password)  # a failure is counted, and kept
+    account, refused = accounts.authenticate(request.app.state.archive.sessions, name, password)
     if refused is not None:
         lang = request_lang(request)
         return show(request, "login.html", status=429 if refused.code == "throttled" else 401,
