@@ -48,6 +48,9 @@ def listening(config: ServeConfig) -> socket.socket:
     return sock
 
 
+CONNECTIONS = 512  # open connections at most (uvicorn's limit_concurrency)
+
+
 def run(app, config: ServeConfig, sock: socket.socket) -> None:
     import uvicorn
 
@@ -56,7 +59,9 @@ def run(app, config: ServeConfig, sock: socket.socket) -> None:
         ssl_certfile=str(config.tls_cert) if config.tls_cert else None,
         ssl_keyfile=str(config.tls_key) if config.tls_key else None,
         proxy_headers=config.behind_proxy, forwarded_allow_ips="*" if config.behind_proxy else None,
-        server_header=False, timeout_graceful_shutdown=30))
+        server_header=False, timeout_graceful_shutdown=30,
+        # connections beyond this are answered 503 at once: slow or idle clients cannot take every socket
+        limit_concurrency=CONNECTIONS))
     try:
         server.run(sockets=[sock])
     finally:
