@@ -10,8 +10,10 @@ only a real process shows (the status a shell sees, output before click runs, si
 terminal, worker processes started afresh) stays tested with real subprocesses in each file.
 
 State a command leaves behind in the process (the root logger's handler and level, the active
-language, the lock-wait notice, frozen garbage, signal handlers) is put back after each run, so
-one test's command cannot change what the next one sees.
+language, the lock-wait notice, frozen garbage, signal handlers) is put back after each run, and
+each run starts with no kept reports (archive.verify_pool's cache, empty in a fresh process), so
+one test's command cannot change what the next one sees. What a process caches for its lifetime
+beyond that (whether Tesseract's data is there) is tested with real processes.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class _restored:
         self.cwd = cwd
 
     def __enter__(self):
-        from archive import lang
+        from archive import lang, verify_pool
         from archive.cli import failures, terminal
 
         root = logging.getLogger()
@@ -64,6 +66,7 @@ class _restored:
                           signals={s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)},
                           cwd=os.getcwd())
         failures._archive_url.clear()  # the archive a previous command opened is not this one's
+        verify_pool._cache = None  # a fresh process verifies afresh: no report kept from another test
         if self.cwd is not None:
             os.chdir(self.cwd)
         return self
