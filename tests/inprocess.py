@@ -42,7 +42,7 @@ def kyso(*args, env: Mapping[str, str] | None = None, input: str | bytes | None 
         changes = {k: v for k, v in env.items() if os.environ.get(k) != v}
         changes.update({k: None for k in os.environ if k not in env})
     with _restored(cwd):
-        result = CliRunner().invoke(main, argv, env=changes, input=input)
+        result = CliRunner().invoke(main, argv, env=changes, input=input, prog_name="kyso")  # as the installed script
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     if text:
@@ -66,6 +66,11 @@ class _restored:
                           signals={s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)},
                           cwd=os.getcwd())
         failures._archive_url.clear()  # the archive a previous command opened is not this one's
+        from archive.cli import main
+        from archive.cli.clicklang import walk
+
+        for _path, command in walk(main):  # click keeps each --help option once made, worded in the
+            command._help_option = None  # language of that run; a process speaks one language
         verify_pool._cache = None  # a fresh process verifies afresh: no report kept from another test
         if self.cwd is not None:
             os.chdir(self.cwd)
