@@ -1,9 +1,9 @@
 """Only PDFs are taken, a watched folder that talks, and the quarantine commands (issue 18).
 
 `kyso ingest` and `kyso watch --once` on real folders and real archives (SQLite and PostgreSQL), in
-this process (tests/inprocess.py) and as real processes (a terminal, Ctrl-C, an exit 4): files that are not PDFs are left where they are and never copied, the system
-files of Windows and macOS are not even mentioned, a PDF named .bin is archived, a non-PDF named
-.pdf is quarantined; both commands write the same events (docs/schemas/events.schema.json);
+this process (tests/inprocess.py) and as real processes (a terminal, Ctrl-C, an exit 4): files
+that are not PDFs are left where they are and never copied, the system files of Windows and
+macOS are not even mentioned, a PDF named .bin is archived, a non-PDF named .pdf is quarantined; both commands write the same events (docs/schemas/events.schema.json);
 a re-run ingest adds no receipt; Ctrl-C stops an ingest after the current file with exit 130;
 `kyso quarantine list|show|release` shows why and puts a file back."""
 
