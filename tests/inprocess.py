@@ -13,7 +13,8 @@ State a command leaves behind in the process (the root logger's handler and leve
 language, the lock-wait notice, frozen garbage, signal handlers) is put back after each run, and
 each run starts with no kept reports (archive.verify_pool's cache, empty in a fresh process), so
 one test's command cannot change what the next one sees. What a process caches for its lifetime
-beyond that (whether Tesseract's data is there) is tested with real processes.
+beyond that (whether Tesseract's data is there) is tested with real processes, and so is
+`kyso verify` of several files, whose worker processes are forked from the calling process.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def test_cli_usage_errors_exit_2(tmp_path):
 
 
 def test_json_has_one_line_per_file_with_stable_keys():
-    result = kyso("verify", "--json", str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf"), "--trust", TRUST)
+    result = real_kyso("verify", "--json", str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf"), "--trust", TRUST)
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
     doc = json.loads(lines[0])
