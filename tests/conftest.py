@@ -50,6 +50,27 @@ def sample_trust():
 
 
 @pytest.fixture(scope="session")
+def sample_report(sample_trust):
+    """`sample_report(name, file=name)`: kyso's report of samples/NAME, verified once for the whole
+    run (several modules read every sample's report) and handed out as a copy of its own under the
+    file name asked for: a report's file is its label, as verifier.report.cache hands out kept ones."""
+    import copy
+
+    from verifier.document import verify_pdf
+
+    made = {}
+
+    def get(name: str, file: str | None = None):
+        if name not in made:
+            made[name] = verify_pdf((SAMPLES / name).read_bytes(), sample_trust, file=name)
+        report = copy.deepcopy(made[name])
+        report.file = name if file is None else file
+        return report
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def real_trust():
     """The real anchors and the G2 issuing CA from ../shared/trust, offline, no revocation data."""
     from verifier.trust.config import TrustConfig

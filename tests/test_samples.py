@@ -26,10 +26,8 @@ def real_kyso(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def reports(sample_trust):
-    from verifier.document import verify_pdf
-
-    return {s["file"]: verify_pdf((SAMPLES / s["file"]).read_bytes(), sample_trust, file=s["file"]) for s in SAMPLE_LIST}
+def reports(sample_report):
+    return {s["file"]: sample_report(s["file"]) for s in SAMPLE_LIST}
 
 
 @pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[s["file"] for s in SAMPLE_LIST])
