@@ -14,13 +14,12 @@ import json
 import os
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
 
+from tests import inprocess
 from tests.conftest import ROOT, SAMPLES, manifest
 from verifier.report import codes
 
@@ -207,7 +206,7 @@ def archive_keys(tmp_path_factory) -> dict[str, str]:
     env["KYSO_HOME"] = str(home)
 
     def kyso(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+        result = inprocess.kyso(*args, env=env)
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout
 
