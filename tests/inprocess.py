@@ -14,7 +14,9 @@ language, the lock-wait notice, frozen garbage, signal handlers) is put back aft
 each run starts with no kept reports (archive.verify_pool's cache, empty in a fresh process), so
 one test's command cannot change what the next one sees. What a process caches for its lifetime
 beyond that (whether Tesseract's data is there) is tested with real processes, and so is
-`kyso verify` of several files, whose worker processes are forked from the calling process.
+`kyso verify` of several files, whose worker processes are forked from the calling process, and
+so are the commands of a module whose thread runs an event loop (Playwright's, in
+tests/test_report_files.py), inside which pyHanko cannot run its own.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ class _restored:
 
     def __enter__(self):
         from archive import lang, verify_pool
-        from archive.cli import failures, terminal
+        from archive.cli import failures, main, terminal
+        from archive.cli.clicklang import walk
 
         root = logging.getLogger()
         self.saved = dict(handlers=list(root.handlers), level=root.level, disable=logging.root.manager.disable,
@@ -67,12 +70,9 @@ class _restored:
                           signals={s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)},
                           cwd=os.getcwd())
         failures._archive_url.clear()  # the archive a previous command opened is not this one's
-        from archive.cli import main
-        from archive.cli.clicklang import walk
-
+        verify_pool._cache = None  # a fresh process verifies afresh: no report kept from another test
         for _path, command in walk(main):  # click keeps each --help option once made, worded in the
             command._help_option = None  # language of that run; a process speaks one language
-        verify_pool._cache = None  # a fresh process verifies afresh: no report kept from another test
         if self.cwd is not None:
             os.chdir(self.cwd)
         return self
