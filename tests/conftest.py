@@ -62,20 +62,40 @@ def sample_trust():
     return config
 
 
+def made_once(tmp_path_factory, name: str, make):
+    """`make()`, computed once for the whole run: by the first pytest-xdist worker that asks, the
+    others reading its result (pickled into the folder the workers of one run share, under a lock,
+    as pytest-xdist's documentation shows); without workers, simply `make()`."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make()
+    import fcntl
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, the parent of this worker's popen-gwN/
+    kept = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        value = make()
+        kept.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
-def sample_report(sample_trust):
-    """`sample_report(name, file=name)`: kyso's report of samples/NAME, verified once for the whole
-    run (several modules read every sample's report) and handed out as a copy of its own under the
-    file name asked for: a report's file is its label, as verifier.report.cache hands out kept ones."""
+def sample_report(sample_trust, tmp_path_factory):
+    """`sample_report(name, file=name)`: kyso's report of samples/NAME, every sample verified once
+    for the whole run (several modules read every sample's report) and handed out as a copy of its
+    own under the file name asked for: a report's file is its label, as verifier.report.cache hands
+    out kept ones."""
     import copy
 
     from verifier.document import verify_pdf
 
-    made = {}
+    made = made_once(tmp_path_factory, "sample-reports", lambda: {
+        p.name: verify_pdf(p.read_bytes(), sample_trust, file=p.name) for p in sorted(SAMPLES.glob("*.pdf"))})
 
     def get(name: str, file: str | None = None):
-        if name not in made:
-            made[name] = verify_pdf((SAMPLES / name).read_bytes(), sample_trust, file=name)
         report = copy.deepcopy(made[name])
         report.file = name if file is None else file
         return report
@@ -96,13 +116,14 @@ def real_trust():
 
 
 @pytest.fixture(scope="session")
-def real_reports(real_trust):
+def real_reports(real_trust, tmp_path_factory):
     """kyso's report of every real document, verified once for the whole run (the large ones
     take seconds each); tests read them, never change them."""
     from verifier.document import verify_pdf
 
     need_shared(REALDOCS)
-    return {p.name: verify_pdf(p.read_bytes(), real_trust, file=p.name) for p in sorted(REALDOCS.glob("*.pdf"))}
+    return made_once(tmp_path_factory, "real-reports", lambda: {
+        p.name: verify_pdf(p.read_bytes(), real_trust, file=p.name) for p in sorted(REALDOCS.glob("*.pdf"))})
 
 
 # --- archives on real databases ---------------------------------------------------------------
