@@ -269,7 +269,9 @@ def test_codes_only_behind_details(batch, sample_reports):
 
 
 def test_details_from_the_command_line():
-    result = kyso("verify", "--details", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
+    from tests import inprocess
+
+    result = inprocess.kyso("verify", "--details", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
     assert result.returncode == 1 and result.stdout.startswith("RESULT: NOT VALID —")
     assert "TECHNICAL DETAILS" in result.stdout and "[LAYER_FAILED]" in result.stdout
 
