@@ -67,9 +67,12 @@ def made_once(tmp_path_factory, name: str, make):
     """`make()`, computed once for the whole run: by the first pytest-xdist worker that asks, the
     others reading its result (pickled into the folder the workers of one run share, under a lock,
     as pytest-xdist's documentation shows); without workers, simply `make()`."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each worker makes its own
+        return make()
     if "PYTEST_XDIST_WORKER" not in os.environ:
         return make()
-    import fcntl
     import pickle
 
     shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, the parent of this worker's popen-gwN/
