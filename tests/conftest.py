@@ -24,6 +24,20 @@ def pytest_configure(config):
     install()
 
 
+# The modules that take longest (CPU seconds, measured), run first. The suite runs one module per
+# worker at a time (pyproject.toml: --dist loadfile), so each module's set-up is made once; a long
+# module started last would leave one core working alone at the end.
+SLOW_FIRST = ("test_watch.py", "test_inbox_attack.py", "test_archive.py", "test_broken_archives.py", "test_reverify.py",
+              "test_samples.py", "test_reasons.py", "test_diffpolicy.py", "test_ocr.py", "test_hostile.py",
+              "test_archive_guard.py", "test_redteam16.py", "test_search.py", "test_intake.py", "test_report_files.py",
+              "test_language.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: the others keep their order
+
+
 def manifest() -> dict:
     return json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 
@@ -49,6 +63,50 @@ def sample_trust():
     return config
 
 
+def made_once(tmp_path_factory, name: str, make):
+    """`make()`, computed once for the whole run: by the first pytest-xdist worker that asks, the
+    others reading its result (pickled into the folder the workers of one run share, under a lock,
+    as pytest-xdist's documentation shows); without workers, simply `make()`."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each worker makes its own
+        return make()
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make()
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, the parent of this worker's popen-gwN/
+    kept = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        value = make()
+        kept.write_bytes(pickle.dumps(value))
+        return value
+
+
+@pytest.fixture(scope="session")
+def sample_report(sample_trust, tmp_path_factory):
+    """`sample_report(name, file=name)`: kyso's report of samples/NAME, every sample verified once
+    for the whole run (several modules read every sample's report) and handed out as a copy of its
+    own under the file name asked for: a report's file is its label, as verifier.report.cache hands
+    out kept ones."""
+    import copy
+
+    from verifier.document import verify_pdf
+
+    made = made_once(tmp_path_factory, "sample-reports", lambda: {
+        p.name: verify_pdf(p.read_bytes(), sample_trust, file=p.name) for p in sorted(SAMPLES.glob("*.pdf"))})
+
+    def get(name: str, file: str | None = None):
+        report = copy.deepcopy(made[name])
+        report.file = name if file is None else file
+        return report
+
+    return get
+
+
 @pytest.fixture(scope="session")
 def real_trust():
     """The real anchors and the G2 issuing CA from ../shared/trust, offline, no revocation data."""
@@ -62,13 +120,14 @@ def real_trust():
 
 
 @pytest.fixture(scope="session")
-def real_reports(real_trust):
+def real_reports(real_trust, tmp_path_factory):
     """kyso's report of every real document, verified once for the whole run (the large ones
     take seconds each); tests read them, never change them."""
     from verifier.document import verify_pdf
 
     need_shared(REALDOCS)
-    return {p.name: verify_pdf(p.read_bytes(), real_trust, file=p.name) for p in sorted(REALDOCS.glob("*.pdf"))}
+    return made_once(tmp_path_factory, "real-reports", lambda: {
+        p.name: verify_pdf(p.read_bytes(), real_trust, file=p.name) for p in sorted(REALDOCS.glob("*.pdf"))})
 
 
 # --- archives on real databases ---------------------------------------------------------------

@@ -3,8 +3,9 @@ belongs among the anchors, an issuing CA among the intermediates), a `--trust` f
 root in it is refused at once, and unknown revocation names the commands that get the CRLs and
 where they come from.
 
-Real `kyso verify` processes on the samples and on a document signed here with the test PKI
-(leaf certificate only, no revocation data)."""
+`kyso verify` on the samples and on a document signed here with the test PKI (leaf certificate
+only, no revocation data), in this process (tests/inprocess.py) and, for a refusal and an
+undetermined verdict as a shell sees them, in real processes."""
 
 from __future__ import annotations
 
@@ -14,20 +15,24 @@ import os
 import subprocess
 import sys
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 
 TRUST = str(SAMPLES / manifest()["trust"])
 PKI = SAMPLES / "pki"
 
 
-def kyso(*args: str, lang: str = "en") -> subprocess.CompletedProcess:
+def kyso(*args: str, lang: str = "en", real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
     env = {**os.environ, "KYSO_LANG": lang}
+    if not real:
+        return inprocess.kyso(*args, env=env)
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def test_a_trust_file_without_a_root_is_refused_at_once_saying_where_it_belongs():
     issuing_ca = str(PKI / "ca-g2.pem")
-    result = kyso("verify", "--trust", issuing_ca, str(SAMPLES / "appendix.pdf"))
+    result = kyso("verify", "--trust", issuing_ca, str(SAMPLES / "appendix.pdf"), real=True)
     assert result.returncode == 2, result.stdout
     assert result.stdout == ""  # nothing was verified
     assert "holds no root (self-signed) certificate, only that of the issuing CA “TEST CA phục vụ các cơ quan Nhà nước G2”" \
@@ -75,7 +80,7 @@ def test_unknown_revocation_names_the_commands_that_fetch_crls_and_where_they_co
     signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="Signature1"), signer=signer, output=out)
     pdf = tmp_path / "no-revocation-data.pdf"
     pdf.write_bytes(out.getvalue())
-    result = kyso("verify", "--trust", TRUST, str(pdf))
+    result = kyso("verify", "--trust", TRUST, str(pdf), real=True)
     assert result.returncode == 3
     assert "run again with --online (kyso downloads the CRL from the CRL distribution point and asks the OCSP " \
            "responder written in the certificates)" in result.stdout

@@ -1,6 +1,9 @@
 """The archive against real SQLite and real PostgreSQL, real files, and the real `kyso` command:
 every sample ends archived with its verdict or quarantined with a reason, duplicates are
-receipts, history is kept, tampering shows."""
+receipts, history is kept, tampering shows.
+
+The commands run in this process (tests/inprocess.py); tampering is found by real `kyso`
+processes, whose exit status is what a shell or a cron job sees."""
 
 from __future__ import annotations
 
@@ -14,13 +17,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 
 TRUST = SAMPLES / manifest()["trust"]
 
 
-def kyso(env: dict, *args: str, check_codes=(0,)) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+def kyso(env: dict, *args: str, check_codes=(0,), real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process, or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+    else:
+        result = inprocess.kyso(*args, env=env)
     assert result.returncode in check_codes, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
     return result
 
@@ -164,12 +172,12 @@ def test_tampering_with_a_blob_or_an_event_is_detected(env, archive):
     data = bytearray(blob.read_bytes())
     data[1000] ^= 0x01
     blob.write_bytes(bytes(data))
-    result = kyso(env, "archive", "fixity", check_codes=(1,))
+    result = kyso(env, "archive", "fixity", check_codes=(1,), real=True)
     assert "ALTERED" in result.stdout and sha[:2] in result.stdout
 
     with archive.engine.begin() as conn:
         conn.execute(text("UPDATE events SET detail = replace(detail, 'plan.pdf', 'other.pdf') WHERE kind = 'received'"))
-    result = kyso(env, "audit", "verify", check_codes=(1,))
+    result = kyso(env, "audit", "verify", check_codes=(1,), real=True)
     assert "TAMPERED" in result.stdout and "edited" in result.stdout
 
 

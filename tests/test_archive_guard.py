@@ -11,6 +11,9 @@ first, against the real `kyso` command, real SQLite and PostgreSQL archives and 
 - limits checked before the database: a 124-character document symbol, a 100,000-character
   filter, a database error on one file;
 - bounded work: a million objects no one refers to, added after signing, refused early.
+
+Commands run in this process (tests/inprocess.py) unless a real process is what is tested: the
+bytes a terminal gets, a name no UTF-8 decodes, the time and memory of a refused document.
 """
 
 from __future__ import annotations
@@ -29,14 +32,19 @@ from pathlib import Path
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import REALDOCS, SAMPLES, manifest, need_shared
 from tests.pdfbytes import assemble
 
 TRUST = SAMPLES / manifest()["trust"]
 
 
-def kyso(env: dict, *args: str, codes=(0,), timeout: float = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, env=env, timeout=timeout)
+def kyso(env: dict, *args: str, codes=(0,), timeout: float = 300, real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, env=env, timeout=timeout)
+    else:
+        result = inprocess.kyso(*args, env=env, text=False)
     out = subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode("utf-8", "replace"),
                                       result.stderr.decode("utf-8", "replace"))
     out.raw = result.stdout
@@ -141,9 +149,10 @@ def escaped_archive(tmp_path_factory):
     drop.mkdir()
     (drop / forged).write_bytes((SAMPLES / "content-changed.pdf").read_bytes())
     (drop / "b\x9b31m\u202efdp.exe.pdf").write_bytes((SAMPLES / "plan.pdf").read_bytes())
-    ingested = kyso(env, "ingest", str(drop / forged), str(drop / "b\x9b31m\u202efdp.exe.pdf"), "--trust", str(TRUST))
-    listed = kyso(env, "archive", "list").stdout
-    rows = [json.loads(line) for line in kyso(env, "archive", "list", "--json").stdout.splitlines()]
+    # real processes: the bytes a terminal would get
+    ingested = kyso(env, "ingest", str(drop / forged), str(drop / "b\x9b31m\u202efdp.exe.pdf"), "--trust", str(TRUST), real=True)
+    listed = kyso(env, "archive", "list", real=True).stdout
+    rows = [json.loads(line) for line in kyso(env, "archive", "list", "--json", real=True).stdout.splitlines()]
     return env, ingested, listed, rows
 
 

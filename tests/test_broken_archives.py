@@ -7,7 +7,11 @@ to do next, in Vietnamese and English, and exits with the agreed code (README: E
 Ctrl-C after saying what was done. Never "Traceback".
 
 Real SQLite archives made by `kyso ingest`, real PostgreSQL (tests/conftest.py), real files,
-real subprocesses, real signals and a real terminal (a pty) for the which-archive line.
+real subprocesses, real signals and a real terminal (a pty) for the which-archive line. Every
+command of a case runs in this process (tests/inprocess.py: the same entry point, a second of
+start-up less each); in each case at least one runs as a real process too, where the exit status
+and stderr are what a shell sees, and a read-only home, a held lock, Ctrl-C and the terminal are
+only real processes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 from tests.terminal import on_a_terminal
 
@@ -42,15 +47,23 @@ def env_for(home: Path, lang: str = "en", **extra: str) -> dict:
     return env
 
 
-def run(env: dict, *args: str, code: int, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    result = subprocess.run([*prefix, *command(), *args], capture_output=True, text=True, env=env, timeout=300)
+def run(env: dict, *args: str, code: int, prefix: tuple[str, ...] = (), real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process, or in a real one with `real` or a `prefix` (a real process's
+    privileges)."""
+    if real or prefix:
+        result = subprocess.run([*prefix, *command(), *args], capture_output=True, text=True, env=env, timeout=300)
+    else:
+        result = inprocess.kyso(*args, env=env)
     assert result.returncode == code, (args, result.returncode, result.stdout[-2000:], result.stderr[-3000:])
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr[-3000:]
     return result
 
 
 def each(env: dict, commands: list[tuple[str, ...]], code: int, prefix: tuple[str, ...] = ()) -> dict:
-    """`run` of every command, four at a time (their start-up is most of their time); results by argv."""
+    """`run` of every command, results by argv: in this process, or with a `prefix` in real
+    processes four at a time (their start-up is most of their time)."""
+    if not prefix:
+        return {args: run(env, *args, code=code) for args in commands}
     out = {}
     for start in range(0, len(commands), 4):
         batch = commands[start:start + 4]
@@ -117,7 +130,7 @@ def test_a_reading_command_refuses_an_archive_that_does_not_exist(tmp_path):
     for args, result in each(env_for(missing), reading(tmp_path), code=5).items():
         assert f"there is no archive at {missing}" in result.stderr and "kyso ingest FILE" in result.stderr, args
     assert not missing.exists()  # nothing was created: a mistyped KYSO_HOME is said, not filled
-    vi = run(env_for(missing, "vi"), "archive", "list", code=5)
+    vi = run(env_for(missing, "vi"), "archive", "list", code=5, real=True)
     assert f"Lỗi: không có kho lưu trữ nào ở {missing}" in vi.stderr and "kyso ingest TỆP" in vi.stderr
 
 
@@ -126,7 +139,7 @@ def test_home_that_is_a_file(tmp_path):
     afile.write_text("not a folder")
     for args, result in each(env_for(afile), [*reading(tmp_path), *WRITING], code=5).items():
         assert f"KYSO_HOME {afile} is a file, not a folder" in result.stderr, args
-    vi = run(env_for(afile, "vi"), "ingest", str(SAMPLES / "plan.pdf"), code=5)
+    vi = run(env_for(afile, "vi"), "ingest", str(SAMPLES / "plan.pdf"), code=5, real=True)
     assert f"KYSO_HOME {afile} là một tệp, không phải thư mục" in vi.stderr
 
 
@@ -172,7 +185,7 @@ def test_stored_original_missing_or_altered(home, tmp_path, damage):
     run(env, "archive", "list", code=0)
     run(env, "audit", "verify", code=0)
 
-    vi = run(env_for(home, "vi"), "archive", "export", "1", "--to", str(out), code=5)
+    vi = run(env_for(home, "vi"), "archive", "export", "1", "--to", str(out), code=5, real=True)
     assert f"Lỗi: bản gốc đã lưu của văn bản 1 {vi_said}" in vi.stderr
 
 
@@ -242,6 +255,8 @@ def test_sqlite_schema_too_old_or_too_new(home, tmp_path):
     db.close()
     for args, result in each(env_for(home), [*reading(tmp_path), *WRITING], code=5).items():
         assert "is at schema revision 0999, made by a newer kyso; update kyso" in result.stderr, args
+    upgrade = run(env_for(home), "db", "upgrade", code=5, real=True)
+    assert "is at schema revision 0999, made by a newer kyso; update kyso" in upgrade.stderr
 
 
 def test_postgresql_schema_too_old_and_unreachable(pg_database, tmp_path):
@@ -258,13 +273,15 @@ def test_postgresql_schema_too_old_and_unreachable(pg_database, tmp_path):
     engine.dispose()
     for args, result in each(env, reading(tmp_path), code=5).items():
         assert "is at schema revision 0002, this kyso needs" in result.stderr and "run 'kyso db upgrade'" in result.stderr
-    vi = run(env_for(tmp_path / "home", "vi", KYSO_DATABASE_URL=pg_database), "archive", "list", code=5)
+    vi = run(env_for(tmp_path / "home", "vi", KYSO_DATABASE_URL=pg_database), "archive", "list", code=5, real=True)
     assert "hãy chạy 'kyso db upgrade'" in vi.stderr
 
     down = env_for(tmp_path / "home", KYSO_DATABASE_URL="postgresql+psycopg://kyso:s3cret@127.0.0.1:1/test")
     for args, result in each(down, [*reading(tmp_path), *WRITING], code=5).items():
         assert "cannot reach the archive database" in result.stderr and "KYSO_DATABASE_URL" in result.stderr, args
         assert "s3cret" not in result.stderr
+    real = run(down, "archive", "list", code=5, real=True)
+    assert "cannot reach the archive database" in real.stderr and "s3cret" not in real.stderr
 
 
 # -- kyso's own failure, and Ctrl-C ------------------------------------------------------------
@@ -274,7 +291,7 @@ def test_internal_error_is_one_sentence_and_a_log_file(home):
     db.execute("UPDATE verifications SET report = '{not json' WHERE document_id = 1")
     db.commit()
     db.close()
-    result = run(env_for(home), "archive", "show", "1", code=6)
+    result = run(env_for(home), "archive", "show", "1", code=6, real=True)
     assert result.stderr.startswith("Error: kyso stopped on an internal error (JSONDecodeError")
     assert len(result.stderr.strip().splitlines()) == 1
     log = Path(result.stderr.split("Details are in ")[1].split(";")[0])
@@ -324,7 +341,7 @@ def test_which_archive_is_said_first_on_a_terminal_and_in_json(home):
     assert code == 0 and shown.splitlines()[0] == f"Kho lưu trữ: {home} (SQLite)"
     code, out, shown = _on_a_terminal(env_for(home), "-q", "archive", "list")
     assert code == 0 and "Archive:" not in shown and "plan.pdf" in out
-    piped = run(env_for(home), "archive", "list", code=0)
+    piped = run(env_for(home), "archive", "list", code=0, real=True)
     assert "Archive:" not in piped.stderr  # not for a script reading stderr
     expected = {"home": str(home), "database": str(home / "kyso.sqlite"), "engine": "SQLite"}
     assert all(json.loads(line)["archive"] == expected for line in run(env_for(home), "archive", "list", "--json", code=0).stdout.splitlines())
@@ -335,6 +352,6 @@ def test_which_archive_is_said_first_on_a_terminal_and_in_json(home):
 
 
 def test_version_and_a_bad_option(tmp_path):
-    assert run(env_for(tmp_path / "h"), "--version", code=0).stdout.strip()
-    bad = run(env_for(tmp_path / "h"), "archive", "list", "--no-such-option", code=2)
+    assert run(env_for(tmp_path / "h"), "--version", code=0, real=True).stdout.strip()
+    bad = run(env_for(tmp_path / "h"), "archive", "list", "--no-such-option", code=2, real=True)
     assert "No such option" in bad.stderr

@@ -3,7 +3,8 @@ en` or KYSO_LANG=en, in help, click's own usage errors, the ingest and watch lin
 listings, the quarantine reason files; times in Vietnam local time (dd/mm/yyyy HH:MM), ISO 8601
 with the offset in JSON; date filters as dd/mm/yyyy or yyyy-mm-dd.
 
-Real `kyso` processes on a real SQLite archive in tmp_path."""
+`kyso` in this process (tests/inprocess.py) on a real SQLite archive in tmp_path; the top-level
+help and a bad KYSO_LANG (refused before click runs) from real processes."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from archive.cli import main
+from tests import inprocess
 from archive.cli.clicklang import help_key, walk
 from archive.cli.words import HELP
 
@@ -66,10 +68,17 @@ def env_for(tmp_path: Path, lang: str | None = None) -> dict:
     return env
 
 
-def kyso(env: dict, *args: str, codes=(0,), cwd=None) -> subprocess.CompletedProcess:
+def command() -> list[str]:
     script = shutil.which("kyso", path=str(Path(sys.executable).parent))
-    command = [script] if script else [sys.executable, "-m", "archive"]
-    result = subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300, cwd=cwd)
+    return [script] if script else [sys.executable, "-m", "archive"]
+
+
+def kyso(env: dict, *args: str, codes=(0,), cwd=None, real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([*command(), *args], capture_output=True, text=True, env=env, timeout=300, cwd=cwd)
+    else:
+        result = inprocess.kyso(*args, env=env, cwd=cwd)
     assert result.returncode in codes, (args, result.returncode, result.stdout, result.stderr)
     return result
 
@@ -96,22 +105,14 @@ def test_every_command_and_option_has_help_in_both_languages():
 @pytest.fixture(scope="module")
 def helps(tmp_path_factory):
     """`--help` of every command: by default, with `--lang en` before the command, with
-    KYSO_LANG=en after it; one process each, run together."""
+    KYSO_LANG=en after it; in this process, and `kyso --help` from real processes."""
     tmp = tmp_path_factory.mktemp("help")
-    script = shutil.which("kyso", path=str(Path(sys.executable).parent))
-    command = [script] if script else [sys.executable, "-m", "archive"]
-    procs = {}
+    out = {}
     for path in COMMAND_PATHS:
         words = [] if path == "kyso" else path.split()
         for variant, args, lang in (("vi", [*words, "--help"], None), ("en-flag", ["--lang", "en", *words, "--help"], None),
                                     ("en-env", [*words, "--help"], "en")):
-            procs[(path, variant)] = subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                                      text=True, env=env_for(tmp, lang))
-    out = {}
-    for key, proc in procs.items():
-        stdout, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, (key, stderr)
-        out[key] = stdout
+            out[(path, variant)] = kyso(env_for(tmp, lang), *args, real=path == "kyso").stdout
     return out
 
 
@@ -135,10 +136,10 @@ def test_lang_after_the_command_and_for_the_report(tmp_path):
 
 
 def test_a_bad_kyso_lang_is_a_clear_error(tmp_path):
-    result = kyso(env_for(tmp_path, "fr"), "verify", "--help", codes=(2,))
+    result = kyso(env_for(tmp_path, "fr"), "verify", "--help", codes=(2,), real=True)
     assert "KYSO_LANG='fr'" in result.stderr and "vi" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
-    kyso(env_for(tmp_path, " EN "), "--help")  # case and spaces do not matter
+    kyso(env_for(tmp_path, " EN "), "--help", real=True)  # case and spaces do not matter
 
 
 # -- click's own errors --------------------------------------------------------------------------

@@ -14,13 +14,12 @@ import json
 import os
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
 
+from tests import inprocess
 from tests.conftest import ROOT, SAMPLES, manifest
 from verifier.report import codes
 
@@ -190,14 +189,11 @@ def _keys(obj, path: str, out: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def report_keys(sample_trust) -> dict[str, str]:
+def report_keys(sample_report) -> dict[str, str]:
     """Every key of the JSON report of every sample, with one path where it occurs."""
-    from verifier.document import verify_pdf
-
     out: dict[str, str] = {}
     for pdf in sorted(SAMPLES.glob("*.pdf")):
-        report = verify_pdf(pdf.read_bytes(), sample_trust, file=pdf.name)
-        _keys(report.to_dict("en"), "", out)
+        _keys(sample_report(pdf.name).to_dict("en"), "", out)
     return out
 
 
@@ -210,7 +206,7 @@ def archive_keys(tmp_path_factory) -> dict[str, str]:
     env["KYSO_HOME"] = str(home)
 
     def kyso(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+        result = inprocess.kyso(*args, env=env)
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout
 

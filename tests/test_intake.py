@@ -1,9 +1,9 @@
 """Only PDFs are taken, a watched folder that talks, and the quarantine commands (issue 18).
 
-Real `kyso ingest` and `kyso watch --once` subprocesses on real folders and real archives (SQLite
-and PostgreSQL): files that are not PDFs are left where they are and never copied, the system
-files of Windows and macOS are not even mentioned, a PDF named .bin is archived, a non-PDF named
-.pdf is quarantined; both commands write the same events (docs/schemas/events.schema.json);
+`kyso ingest` and `kyso watch --once` on real folders and real archives (SQLite and PostgreSQL), in
+this process (tests/inprocess.py) and as real processes (a terminal, Ctrl-C, an exit 4): files
+that are not PDFs are left where they are and never copied, the system files of Windows and
+macOS are not even mentioned, a PDF named .bin is archived, a non-PDF named .pdf is quarantined; both commands write the same events (docs/schemas/events.schema.json);
 a re-run ingest adds no receipt; Ctrl-C stops an ingest after the current file with exit 130;
 `kyso quarantine list|show|release` shows why and puts a file back."""
 
@@ -24,6 +24,7 @@ import jsonschema
 import pytest
 from sqlalchemy import func, select
 
+from tests import inprocess
 from tests.conftest import ROOT, SAMPLES, manifest, variants
 
 TRUST = str(SAMPLES / manifest()["trust"])
@@ -44,9 +45,13 @@ def kyso_env(tmp_path: Path, database_url: str | None = None, lang: str = "en") 
     return env
 
 
-def kyso(env: dict, *args, codes=(0,), stdin: str | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "archive", *map(str, args)], capture_output=True, text=True,
-                            env=env, timeout=600, input=stdin)
+def kyso(env: dict, *args, codes=(0,), stdin: str | None = None, real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([sys.executable, "-m", "archive", *map(str, args)], capture_output=True, text=True,
+                                env=env, timeout=600, input=stdin)
+    else:
+        result = inprocess.kyso(*args, env=env, input=stdin)
     assert result.returncode in codes, (args, result.returncode, result.stdout[-3000:], result.stderr[-3000:])
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     return result
@@ -237,7 +242,7 @@ def test_ingest_of_a_named_file_that_is_not_a_pdf_says_so_with_exit_4(tmp_path):
     env = kyso_env(tmp_path)
     note = tmp_path / "cong-van.docx"
     note.write_bytes(OTHERS["cong-van.docx"])
-    result = kyso(env, "ingest", note, "--trust", TRUST, codes=(4,))
+    result = kyso(env, "ingest", note, "--trust", TRUST, codes=(4,), real=True)
     assert result.stdout.startswith("skipped") and "not a PDF" in result.stdout
     assert "1 files that are not PDFs were left where they are" in result.stderr
     assert not any(OTHERS["cong-van.docx"] in data for data in everything_under(tmp_path / "home"))

@@ -50,11 +50,10 @@ def _known(line: str) -> str | None:
 # --- the reports, made once --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample_reports(sample_trust) -> dict[str, object]:
+def sample_reports(sample_trust, sample_report) -> dict[str, object]:
     from verifier.document import verify_pdf
 
-    out = {p.name: verify_pdf(p.read_bytes(), sample_trust, file=str(p.relative_to(SAMPLES.parent)))
-           for p in sorted(SAMPLES.glob("*.pdf"))}
+    out = {p.name: sample_report(p.name, file=str(p.relative_to(SAMPLES.parent))) for p in sorted(SAMPLES.glob("*.pdf"))}
     appended = (SAMPLES / "plan.pdf").read_bytes() + b"12345678"  # 8 bytes after %%EOF
     out["plan+8.pdf"] = verify_pdf(appended, sample_trust, file="plan+8.pdf")
     return out
@@ -270,7 +269,9 @@ def test_codes_only_behind_details(batch, sample_reports):
 
 
 def test_details_from_the_command_line():
-    result = kyso("verify", "--details", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
+    from tests import inprocess
+
+    result = inprocess.kyso("verify", "--details", "--lang", "en", str(SAMPLES / "content-changed.pdf"), "--trust", TRUST)
     assert result.returncode == 1 and result.stdout.startswith("RESULT: NOT VALID —")
     assert "TECHNICAL DETAILS" in result.stdout and "[LAYER_FAILED]" in result.stdout
 

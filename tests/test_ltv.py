@@ -387,9 +387,12 @@ def test_a_running_watcher_judges_with_the_crls_imported_while_it_runs(live_pki,
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if archived.exists():
-                with sqlite3.connect(archived) as db:
-                    row = db.execute("SELECT d.verdict FROM documents d JOIN receipts r ON r.document_id = d.id "
-                                     "WHERE r.name_nfc = ?", (name,)).fetchone()
+                try:
+                    with sqlite3.connect(archived) as db:
+                        row = db.execute("SELECT d.verdict FROM documents d JOIN receipts r ON r.document_id = d.id "
+                                         "WHERE r.name_nfc = ?", (name,)).fetchone()
+                except sqlite3.OperationalError:  # the watcher made the file and has not made its tables yet
+                    row = None
                 if row:
                     return row[0]
             time.sleep(0.3)

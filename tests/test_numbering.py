@@ -8,19 +8,20 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import inspect, select, text
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 
 TRUST = str(SAMPLES / manifest()["trust"])
 
 
 def kyso(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=300)
+    """`kyso ARGS` in this process (tests/inprocess.py)."""
+    return inprocess.kyso(*args)
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +148,8 @@ def test_a_layers_certificate_joins_its_evidence_row(tmp_path, database_url):
 
     env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_DATABASE_URL": database_url, "KYSO_LANG": "en"}
     if not database_url.startswith("sqlite"):  # a shared PostgreSQL is upgraded on purpose
-        subprocess.run([sys.executable, "-m", "archive", "db", "upgrade"], env=env, check=True, capture_output=True)
-    result = subprocess.run([sys.executable, "-m", "archive", "ingest", str(SAMPLES / "plan.pdf"), "--trust", TRUST],
-                            capture_output=True, text=True, timeout=300, env=env)
+        assert inprocess.kyso("db", "upgrade", env=env).returncode == 0
+    result = inprocess.kyso("ingest", str(SAMPLES / "plan.pdf"), "--trust", TRUST, env=env)
     assert result.returncode == 0, result.stderr
     engine = make_engine(database_url)
     with sessions(engine)() as s:

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from tests import inprocess
 from tests.attacks import kit
 from tests.conftest import REALDOCS, ROOT, need_shared
 
@@ -102,7 +103,11 @@ def test_made_scan_read_by_ocr(sample_report):
     assert sample_report.verdict == "VALID"
 
 
-def _kyso(args, env=None, cwd=None):
+def _kyso(args, env=None, cwd=None, real=True):
+    """`kyso ARGS` in a process of its own (Tesseract set up afresh, as a clerk's run has it), or
+    without `real` in this process (tests/inprocess.py)."""
+    if not real:
+        return inprocess.kyso(*args, env={**os.environ, **(env or {})}, cwd=cwd)
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(env or {})}, cwd=cwd)
 
@@ -224,9 +229,9 @@ def test_ingest_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
     shown = {}
     for name, extra in (("on", []), ("off", ["--no-ocr"])):
         env = {"KYSO_HOME": str(tmp_path / name), "KYSO_LANG": "en"}
-        ingested = _kyso(["ingest", "--json", *extra, *trust, str(sample_file)], env, cwd=tmp_path)
+        ingested = _kyso(["ingest", "--json", *extra, *trust, str(sample_file)], env, cwd=tmp_path, real=False)
         assert json.loads(ingested.stdout.splitlines()[0])["event"] == "archived", ingested.stdout + ingested.stderr
-        shown[name] = json.loads(_kyso(["archive", "show", "1", "--json"], env, cwd=tmp_path).stdout)["report"]["metadata"]
+        shown[name] = json.loads(_kyso(["archive", "show", "1", "--json"], env, cwd=tmp_path, real=False).stdout)["report"]["metadata"]
     assert shown["on"]["code_number"]["value"] == "45" and shown["on"]["code_number"]["ocr"] is True
     assert "code_number" not in shown["off"]
     assert not any(isinstance(v, dict) and v.get("ocr") for v in shown["off"].values())

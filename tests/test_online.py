@@ -164,8 +164,13 @@ def test_embedded_evidence_is_valid_offline(live_pki, documents):
     assert all(l.revocation.source.en == "CRL embedded in the document" for l in report.layers)
 
 
-def _kyso(*args, home, **env):
+def _kyso(*args, home, real=True, **env):
+    """`kyso ARGS` in a process of its own, or without `real` in this process (tests/inprocess.py)."""
     full = {**os.environ, "KYSO_HOME": str(home), "KYSO_LANG": "en", **env}
+    if not real:
+        from tests import inprocess
+
+        return inprocess.kyso(*args, env=full)
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=full, timeout=120)
 
 
@@ -179,9 +184,9 @@ def test_cli_online_reports_fetches_and_gives_no_online_advice(live_pki, documen
     assert "Traceback" not in result.stderr
     assert "--online" not in result.stdout  # the run was online: 'run again with --online' helps nobody
     assert "verify again later" in result.stdout
-    result = _kyso("verify", "--online", "--details", "--trust", str(root), str(pdf), home=tmp_path / "home")
+    result = _kyso("verify", "--online", "--details", "--trust", str(root), str(pdf), home=tmp_path / "home", real=False)
     assert live_pki.url_of("crl") in result.stdout and "connection refused" in result.stdout
-    result = _kyso("verify", "--online", "--json", "--trust", str(root), str(pdf), home=tmp_path / "home")
+    result = _kyso("verify", "--online", "--json", "--trust", str(root), str(pdf), home=tmp_path / "home", real=False)
     report = json.loads(result.stdout.splitlines()[0])
     assert report["verdict"] == "INDETERMINATE"
     assert {f["kind"] for f in report["fetched"]} == {"certificate", "ocsp", "crl"}

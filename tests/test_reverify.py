@@ -1,5 +1,6 @@
 """Evidence kept with every verification and re-verification that reuses it (issues 15 and 18),
-against real SQLite and PostgreSQL, the real `kyso` command and the live test PKI on 127.0.0.1:
+against real SQLite and PostgreSQL, the real `kyso` command (in this process, tests/inprocess.py;
+`kyso demo` and an exit 5 as real processes) and the live test PKI on 127.0.0.1:
 a re-verification judges as of the archived validation time with the stored evidence, is a new
 verification beside the earlier ones, and changes a document's verdict only for a result at least
 as well founded."""
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import SAMPLES
 
 PKI = SAMPLES / "pki"
@@ -21,8 +23,12 @@ TRUST = PKI / "trust.pem"
 CRLS = ("--crl", str(PKI / "crl" / "ca-g2.crl"), "--crl", str(PKI / "crl" / "root-g2.crl"))
 
 
-def kyso(env: dict, *args: str, codes=(0,)) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=900)
+def kyso(env: dict, *args: str, codes=(0,), real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=900)
+    else:
+        result = inprocess.kyso(*args, env=env)
     assert result.returncode in codes, (result.returncode, result.stdout[-3000:], result.stderr[-3000:])
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     return result
@@ -133,7 +139,7 @@ def test_a_proven_result_replaces_an_undetermined_one(tmp_path, signed):
 
     # a stored original gone: said for that document, the run goes on, exit 5 (an archive problem)
     (tmp_path / "home" / "objects" / detail["storage_key"]).rename(tmp_path / "away")
-    out = kyso(env, "archive", "reverify", "--all", "--trust", str(TRUST), "--no-trust-store", codes=(5,))
+    out = kyso(env, "archive", "reverify", "--all", "--trust", str(TRUST), "--no-trust-store", codes=(5,), real=True)
     gone = f"the stored original of document {doc['document_id']} is missing from the archive"
     assert gone in out.stdout and "0 re-verified" in out.stdout  # said in its place among the results
     out = kyso(env, "verify", "--archived", str(doc["document_id"]), "--trust", str(TRUST), codes=(5,))
@@ -146,7 +152,7 @@ def test_reverify_after_the_demo_without_its_trust_keeps_every_verdict(tmp_path)
     """Issue 18: after `kyso demo`, `archive reverify --all` without the demo's trust turned every
     VALID into INDETERMINATE and rewrote the archive; now it says the trust differs and keeps them."""
     env = _env(tmp_path)
-    kyso(env, "demo")
+    kyso(env, "demo", real=True)
     before = {d["id"]: d["verdict"] for d in map(json.loads, kyso(env, "archive", "list", "--json", "--limit", "100").stdout.splitlines())}
     assert "VALID" in before.values() and "INVALID" in before.values()
     out = kyso(env, "archive", "reverify", "--all")  # exit 0: nothing changed, nothing contradicts

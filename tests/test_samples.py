@@ -1,5 +1,6 @@
 """Every sample of samples/manifest.json gets its expected verdict, layers and roles, through the
-library and through the real `kyso verify` command."""
+library and through the real `kyso verify` command (in this process, tests/inprocess.py; the exit
+codes of a batch and of usage errors as a shell sees them, from real processes)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 
 SAMPLE_LIST = manifest()["samples"]
@@ -16,14 +18,16 @@ TRUST = str(SAMPLES / manifest()["trust"])
 
 
 def kyso(*args: str) -> subprocess.CompletedProcess:
+    return inprocess.kyso(*args)
+
+
+def real_kyso(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
-def reports(sample_trust):
-    from verifier.document import verify_pdf
-
-    return {s["file"]: verify_pdf((SAMPLES / s["file"]).read_bytes(), sample_trust, file=s["file"]) for s in SAMPLE_LIST}
+def reports(sample_report):
+    return {s["file"]: sample_report(s["file"]) for s in SAMPLE_LIST}
 
 
 @pytest.mark.parametrize("sample", SAMPLE_LIST, ids=[s["file"] for s in SAMPLE_LIST])
@@ -142,7 +146,7 @@ def test_cli_exit_code_per_sample(sample):
 
 def test_cli_exit_code_precedence():
     def code(*names: str) -> int:
-        return kyso("verify", "--json", *[str(SAMPLES / n) for n in names], "--trust", TRUST).returncode
+        return real_kyso("verify", "--json", *[str(SAMPLES / n) for n in names], "--trust", TRUST).returncode
 
     assert code("plan.pdf", "not-a-pdf.pdf", "content-changed.pdf") == 1  # INVALID beats unreadable
     assert code("plan.pdf", "not-a-pdf.pdf", "unsupported-subfilter.pdf") == 4  # unreadable beats indeterminate
@@ -151,17 +155,17 @@ def test_cli_exit_code_precedence():
 
 
 def test_cli_usage_errors_exit_2(tmp_path):
-    assert kyso("verify").returncode == 2
+    assert real_kyso("verify").returncode == 2
     # a missing file is no usage error (issue 18): it is reported in its place, exit 4
-    assert kyso("verify", str(tmp_path / "missing.pdf")).returncode == 4
+    assert real_kyso("verify", str(tmp_path / "missing.pdf")).returncode == 4
     bad = tmp_path / "bad.pem"
     bad.write_text("not a certificate")
-    result = kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad), "--lang", "en")  # the English wording
+    result = real_kyso("verify", str(SAMPLES / "plan.pdf"), "--trust", str(bad), "--lang", "en")  # the English wording
     assert result.returncode == 2 and "not a certificate" in result.stderr.lower() or "neither PEM nor DER" in result.stderr
 
 
 def test_json_has_one_line_per_file_with_stable_keys():
-    result = kyso("verify", "--json", str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf"), "--trust", TRUST)
+    result = real_kyso("verify", "--json", str(SAMPLES / "plan.pdf"), str(SAMPLES / "not-a-pdf.pdf"), "--trust", TRUST)
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
     doc = json.loads(lines[0])

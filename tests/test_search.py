@@ -7,6 +7,8 @@ The archive holds samples ingested by the real `kyso ingest`, and documents writ
 model with the names of the real documents in ../shared/realdocs (BỘ NGOẠI GIAO, CỔNG THÔNG TIN
 ĐIỆN TỬ CHÍNH PHỦ, ỦY BAN VĂN HÓA VÀ XÃ HỘI, Hoàng Văn Thủy), whose verification takes 10–40 s
 each; one of them is ingested for real in test_a_real_document_is_found_by_its_folded_name.
+Commands run in this process (tests/inprocess.py); the table and JSON a shell reads come from
+real processes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Boolean, DateTime, bindparam, insert, inspect, select, text
 
+from tests import inprocess
 from tests.conftest import REALDOCS, SAMPLES, manifest, need_shared, pg_schema
 
 TRUST = str(SAMPLES / manifest()["trust"])
@@ -32,8 +35,12 @@ def nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
 
 
-def kyso(env: dict, *args: str, codes=(0,)) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+def kyso(env: dict, *args: str, codes=(0,), real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if real:
+        result = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
+    else:
+        result = inprocess.kyso(*args, env=env)
     assert result.returncode in codes, (args, result.returncode, result.stdout[-2000:], result.stderr[-2000:])
     return result
 
@@ -189,10 +196,10 @@ def test_search_takes_the_filters_and_pages_of_list(archive_env):
 
 def test_list_and_search_print_a_header_row_and_json(archive_env):
     """Real `kyso` processes: a table with its header row in the reader's language, and JSON."""
-    table = kyso(archive_env, "archive", "search", "Bình Phước", "--type", "kế hoạch").stdout.splitlines()
+    table = kyso(archive_env, "archive", "search", "Bình Phước", "--type", "kế hoạch", real=True).stdout.splitlines()
     assert table[0].split()[:3] == ["ID", "VERDICT", "RECEIVED"] and "NUMBER" in table[0]
     assert any("public-ca-2026.pdf" in line and "45/KH-SGDĐT" in line for line in table[1:])
-    rows = [json.loads(line) for line in kyso(archive_env, "archive", "search", "bo", "ngoai", "giao", "--json").stdout.splitlines()]
+    rows = [json.loads(line) for line in kyso(archive_env, "archive", "search", "bo", "ngoai", "giao", "--json", real=True).stdout.splitlines()]
     assert [r["name"] for r in rows] == ["bo-ngoai-giao.pdf"]
     assert rows[0]["layers"][0]["signer_common_name"] == "BỘ NGOẠI GIAO"  # shown as written, never folded
     vi = run_cli(archive_env, "archive", "list", "--agency", "so giao duc", "--lang", "vi").output.splitlines()

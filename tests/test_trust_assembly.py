@@ -12,12 +12,16 @@ import sys
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 
 TRUST = SAMPLES / manifest()["trust"]
 
 
-def kyso(env: dict, *args: str) -> subprocess.CompletedProcess:
+def kyso(env: dict, *args: str, real: bool = False) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in this process (tests/inprocess.py), or with `real` in a process of its own."""
+    if not real:
+        return inprocess.kyso(*args, env=env)
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, timeout=600)
 
 
@@ -68,7 +72,7 @@ def test_a_bad_anchor_in_kyso_toml_is_a_usage_error(home, env, anchor, problem, 
 
 
 def test_a_bad_trust_option_names_the_option(env):
-    result = kyso(env, "verify", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / "manifest.json"))
+    result = kyso(env, "verify", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / "manifest.json"), real=True)
     assert result.returncode == 2 and "Invalid value for --trust" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -3,8 +3,9 @@ standard input, reports a file it cannot read in its place and goes on, keeps th
 holds a bounded number of jobs and results whatever the batch's size, and shows its progress on
 a terminal only; `--password` opens an encrypted document, and goes into no output.
 
-Real `kyso` processes on copies of the samples in tmp_path, a real pseudo-terminal, a document
-signed here with the test PKI and encrypted with a user password."""
+Real `kyso` processes on copies of the samples in tmp_path (a few runs of one file in this process,
+tests/inprocess.py), a real pseudo-terminal, a document signed here with the test PKI and
+encrypted with a user password."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import inprocess
 from tests.conftest import SAMPLES, manifest
 from tests.terminal import on_a_terminal
 
@@ -26,8 +28,12 @@ TRUST = str(SAMPLES / manifest()["trust"])
 PASSWORD = "mật khẩu 7"
 
 
-def kyso(*args: str, input: bytes | None = None, env_extra: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+def kyso(*args: str, input: bytes | None = None, env_extra: dict | None = None, real: bool = True,
+         **kwargs) -> subprocess.CompletedProcess:
+    """`kyso ARGS` in a process of its own, or without `real` in this process (tests/inprocess.py)."""
     env = {k: v for k, v in os.environ.items() if k != "KYSO_PDF_PASSWORD"} | {"KYSO_LANG": "en", **(env_extra or {})}
+    if not real:
+        return inprocess.kyso(*args, env=env, input=input, text=False, **kwargs)
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, input=input, env=env,
                           timeout=600, **kwargs)
 
@@ -182,10 +188,11 @@ def test_password_opens_an_encrypted_document_and_goes_into_no_output(encrypted)
     assert PASSWORD.encode() not in result.stdout + result.stderr
     assert result.returncode == 0
     # from the environment, as a script would give it
-    env = kyso("verify", "--json", "--trust", TRUST, str(encrypted), env_extra={"KYSO_PDF_PASSWORD": PASSWORD})
+    env = kyso("verify", "--json", "--trust", TRUST, str(encrypted), env_extra={"KYSO_PDF_PASSWORD": PASSWORD}, real=False)
     assert reports(env)[0]["verdict"] == "VALID"
     # '-' from a pipe: the first line is the password
-    piped = kyso("verify", "--json", "--trust", TRUST, "--password", "-", str(encrypted), input=PASSWORD.encode() + b"\n")
+    piped = kyso("verify", "--json", "--trust", TRUST, "--password", "-", str(encrypted), input=PASSWORD.encode() + b"\n",
+                 real=False)
     assert reports(piped)[0]["verdict"] == "VALID"
 
 
@@ -193,12 +200,12 @@ def test_without_or_with_a_wrong_password_the_advice_can_be_followed(encrypted):
     without = kyso("verify", "--trust", TRUST, str(encrypted))
     assert without.returncode == 4
     assert "What to do: Verify it again with its password (kyso verify --password -)" in without.stdout.decode()
-    wrong = kyso("verify", "--json", "--trust", TRUST, "--password", "nope", str(encrypted))
+    wrong = kyso("verify", "--json", "--trust", TRUST, "--password", "nope", str(encrypted), real=False)
     (report,) = reports(wrong)
     assert report["verdict"] == "ERROR" and report["findings"][0]["code"] == "ENCRYPTED_WRONG_PASSWORD"
     assert b"nope" not in wrong.stdout + wrong.stderr  # a wrong one is not echoed either
     assert wrong.returncode == 4
-    both = kyso("verify", "--trust", TRUST, "--password", "-", "-", input=str(encrypted).encode())
+    both = kyso("verify", "--trust", TRUST, "--password", "-", "-", input=str(encrypted).encode(), real=False)
     assert both.returncode == 2 and b"KYSO_PDF_PASSWORD" in both.stderr
 
 
