@@ -15,9 +15,9 @@ import sys
 
 import pytest
 
+from tests.browser import chromium
 from tests.conftest import SAMPLES
 
-CHROMIUM = "/usr/bin/chromium"
 HEADLINE_INVALID = "KHÔNG HỢP LỆ — đã chứng minh được sai phạm (xem các vấn đề dưới đây)."
 HEADLINE_VALID = "HỢP LỆ — mọi chữ ký số đều đúng, do tổ chức được tin cậy cấp, và nội dung đã ký không bị thay đổi."
 A4 = (595.28, 841.89)  # points
@@ -49,21 +49,7 @@ def browser(changed, genuine):
     """Chromium driven by Playwright; in CI (CI=true) it must be there, elsewhere the test skips
     saying what is missing. The reports are made before it starts: Playwright's synchronous API
     runs an event loop in this thread, inside which pyHanko's validation cannot run its own."""
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "playwright is not installed (pip install -e '.[test]')"
-    if missing is None and not os.access(CHROMIUM, os.X_OK):
-        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test must run in CI: {missing}")
-        pytest.skip(missing)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+    yield from chromium()
 
 
 def _open(browser, path):

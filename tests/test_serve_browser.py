@@ -7,15 +7,14 @@ and fit a phone's screen."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
+from tests.browser import chromium
 from tests.conftest import SAMPLES
 from tests.serving import ACCOUNTS, PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 HEADLINE_VALID = "HỢP LỆ — mọi chữ ký số đều đúng, do tổ chức được tin cậy cấp, và nội dung đã ký không bị thay đổi."
 
 
@@ -23,21 +22,7 @@ HEADLINE_VALID = "HỢP LỆ — mọi chữ ký số đều đúng, do tổ ch�
 def browser():
     """Chromium driven by Playwright; in CI (CI=true) it must be there, elsewhere the test skips
     saying what is missing (as tests/test_report_files.py)."""
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "playwright is not installed (pip install -e '.[test]')"
-    if missing is None and not os.access(CHROMIUM, os.X_OK):
-        missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test must run in CI: {missing}")
-        pytest.skip(missing)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+    yield from chromium()
 
 
 def _fits(page) -> bool:

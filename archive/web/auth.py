@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 
 from fastapi import Request
-from sqlalchemy import select
 
 from archive.db.models import Account, WebSession
 from archive.web import accounts

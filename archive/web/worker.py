@@ -120,7 +120,7 @@ class Jobs:
         except MemoryError:
             self._send_failure("memory")
             return True
-        except Exception as exc:  # noqa: BLE001 - the request is answered "internal"; the log has the traceback
+        except Exception:  # noqa: BLE001 - the request is answered "internal"; the log has the traceback
             if _near_memory_limit(self.config.memory_limit_mb):
                 self._send_failure("memory")  # what ran out was memory, whatever the exception says
             else:
