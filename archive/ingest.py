@@ -57,6 +57,12 @@ NEXT_STEP = {
               "'kyso quarantine release {id}' để trả tệp về thư mục nhận và xử lý lại.",
               "fix or replace the file, or once the cause is fixed (e.g. a certificate imported), run "
               "'kyso quarantine release {id}' to put it back into the inbox for another try."),
+    # issue 19: an upload through kyso serve (the console's "Lưu trữ tệp" or POST /api/documents)
+    "web": ("sửa hoặc thay tệp rồi tải lên lại, hoặc nếu lỗi đã được khắc phục (ví dụ đã nhập chứng thư), bấm "
+            "'Trả về thư mục nhận' ở trang Hộp thư đến (hoặc 'kyso quarantine release {id}') để tệp được xử lý lại từ thư mục nhận.",
+            "fix or replace the file and upload it again, or once the cause is fixed (e.g. a certificate imported), "
+            "press 'Release to the inbox' on the Inbox page (or run 'kyso quarantine release {id}') to have it processed again "
+            "from the inbox."),
 }
 
 REASON_FILE = {  # the labels of a reason file

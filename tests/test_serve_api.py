@@ -267,6 +267,9 @@ def test_an_ingest_that_goes_to_quarantine_is_a_422_with_the_reason(served):
     assert "/" not in outcome["quarantine"] and outcome["quarantine"].endswith("truncated.pdf")
     quarantined = [e for e in events(served, "quarantined") if e.get("sha256") == hashlib.sha256(data).hexdigest()]
     assert quarantined and quarantined[-1]["source"] == "web:van.thu"
+    # the reason file beside the kept copy says what a clerk who uploaded it can do (not `kyso ingest`'s step)
+    reason = (served.home / "quarantine" / (outcome["quarantine"] + ".reason.txt")).read_text(encoding="utf-8")
+    assert "upload it again" in reason and "Inbox page" in reason and "kyso ingest" not in reason  # asked in English
 
 
 def test_only_a_clerk_ingests_and_only_an_auditor_reverifies(served):
