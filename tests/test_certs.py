@@ -458,6 +458,26 @@ def test_crl_import(store, tmp_path):
     assert refused.exit_code == 1 and "is not a usable CRL" in refused.stderr
 
 
+def test_a_fresh_crl_retires_only_the_older_crls_of_the_same_issuer_key(store):
+    """`kyso certs refresh` drops a superseded CRL of the issuer it fetched for; a CA re-keyed
+    under the same name keeps the CRL of its other key, which still covers what that key issued."""
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def crl_of(cert, key, when):
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(cert.subject).last_update(when)
+                   .next_update(when + dt.timedelta(days=7))
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False))
+        return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+    old_ca, old_key = self_signed("Test CA kyso")
+    new_ca, new_key = self_signed("Test CA kyso")  # the same name, another key
+    [of_old_key] = store.import_crls(crl_of(old_ca, old_key, now - dt.timedelta(days=2)), "old-key.crl")
+    [superseded] = store.import_crls(crl_of(new_ca, new_key, now - dt.timedelta(days=1)), "new-key-before.crl")
+    [fresh] = store.import_crls(crl_of(new_ca, new_key, now), "new-key.crl")
+    assert {e.sha256 for e in store.retire_older_crls(fresh)} == {superseded.sha256}
+    assert {e.sha256 for e in store.entries()} == {of_old_key.sha256, fresh.sha256}
+
+
 def test_ocsp_response_import(store, tmp_path):
     from cryptography.x509 import ocsp
 

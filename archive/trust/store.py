@@ -202,11 +202,16 @@ class TrustStore:
     # issue 15 (ltv15): CRLs refreshed from the network replace the older ones of their CA
     def retire_older_crls(self, kept: Entry) -> list[Entry]:
         """Drop the CRLs of `kept`'s issuer issued before it (by thisUpdate): a superseded CRL
-        beside the fresh one only makes validation judge stale data. Returns those dropped."""
+        beside the fresh one only makes validation judge stale data. Returns those dropped.
+        The issuer is its name and its key (the CRLs' authority key identifiers): a CA re-keyed
+        under the same name keeps the CRL of its other key, which still speaks for the
+        certificates that key issued."""
         with self._lock():
             index = self._read_index()
+            key = _crl_key(_read_intact(self.root / kept.relpath, kept.sha256))
             gone = [e for e in index.values() if e.kind == "crl" and e.issuer == kept.issuer
-                    and e.sha256 != kept.sha256 and (e.not_before or "") < (kept.not_before or "")]
+                    and e.sha256 != kept.sha256 and (e.not_before or "") < (kept.not_before or "")
+                    and _crl_key(_read_intact(self.root / e.relpath, e.sha256)) == key]
             for entry in gone:
                 del index[entry.sha256]
             self._write_index(index)
@@ -346,6 +351,19 @@ def _pkcs7_certificates(data: bytes) -> list[asn1_x509.Certificate] | None:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _crl_key(der: bytes | None):
+    """The authority key identifier of a CRL (None when it has none); a CRL that cannot be read
+    gets a value no other CRL has, so it is never taken for another's predecessor."""
+    if der is None:
+        return object()
+    try:
+        from asn1crypto import crl as asn1_crl
+
+        return asn1_crl.CertificateList.load(der).authority_key_identifier
+    except Exception:  # noqa: BLE001 - damaged bytes: compared with nothing
+        return object()
 
 
 def _read_intact(path: Path, sha256: str) -> bytes | None:
