@@ -33,6 +33,13 @@ LOCK_WAIT = 30.0  # seconds in all before it gives up (KYSO_LOCK_WAIT)
 _wait_notice: Callable[[str, float], None] | None = None
 
 
+def utc(value):
+    """A datetime read back from a timezone-aware column, as UTC: SQLite returns it without its zone."""
+    from datetime import timezone
+
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
 def set_wait_notice(notice: Callable[[str, float], None] | None) -> None:
     """`notice(where, limit)` is called once per wait for a lock, after LOCK_STEP seconds."""
     global _wait_notice

@@ -7,6 +7,7 @@ accounts   accounts, argon2id password hashes, sign-in throttling, API tokens (t
 auth       who is asking (console session cookie or API bearer token), CSRF on the console's forms
 pool       warm worker processes that verify and ingest, each request within a time and memory budget
 worker     one such process: warmed once, one job at a time, the trust store followed
+download   the Content-Disposition of a file named by an uploader (API and console alike)
 uploads    an uploaded file taken as untrusted: size limit, PDF by content, a plain name
 run        uvicorn: TLS, proxy headers, graceful shut-down
 metrics    /metrics in the Prometheus format: verifications, durations, queue depth, documents, answers

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.db.session import utc
 from archive.db import events
 from archive.db.models import Account, ApiToken
 from archive.web.access import parse_roles
@@ -65,11 +66,6 @@ def who(account: Account) -> Who:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite gives back naive datetimes for timezone-aware columns
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 def clean_name(name: str) -> str:
@@ -170,7 +166,7 @@ def authenticate(factory, name: str, password: str) -> tuple[Account | None, Acc
 
     with factory() as s:
         account = find(s, name)
-        known = (account.id, account.password_hash, _aware(account.locked_until)) if account is not None else None
+        known = (account.id, account.password_hash, utc(account.locked_until)) if account is not None else None
     moment = now()
     if known is not None and known[2] is not None and known[2] > moment:
         wait = int((known[2] - moment).total_seconds()) + 1
@@ -235,6 +231,6 @@ def by_token(s: Session, token: str) -> Account | None:
     if account is None or account.disabled_at is not None:
         return None
     moment = now()
-    if row.last_used is None or moment - _aware(row.last_used) > timedelta(minutes=1):  # not a write per request
+    if row.last_used is None or moment - utc(row.last_used) > timedelta(minutes=1):  # not a write per request
         row.last_used = moment
     return account

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from fastapi import Request
 
+from archive.db.session import utc
 from archive.db.models import Account, WebSession
 from archive.web import accounts
 from archive.web.access import allowed
@@ -49,12 +50,6 @@ def close_session(request: Request) -> None:
             s.delete(row)
 
 
-def _aware(value):
-    from datetime import timezone
-
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def console_who(request: Request) -> tuple[Who, str] | None:
     """The signed-in account of a console request and its session's CSRF token, or None."""
     cached = getattr(request.state, "console_who", False)
@@ -67,12 +62,12 @@ def console_who(request: Request) -> tuple[Who, str] | None:
         with request.app.state.archive.sessions() as s, s.begin():
             row = s.get(WebSession, token_sha256(token))
             if row is not None:
-                if _aware(row.expires_at) <= moment or _aware(row.last_seen) + SESSION_IDLE <= moment:
+                if utc(row.expires_at) <= moment or utc(row.last_seen) + SESSION_IDLE <= moment:
                     s.delete(row)
                 else:
                     account = s.get(Account, row.account_id)
                     if account is not None and account.disabled_at is None:
-                        if moment - _aware(row.last_seen) > timedelta(minutes=1):  # not a write per page
+                        if moment - utc(row.last_seen) > timedelta(minutes=1):  # not a write per page
                             row.last_seen = moment
                         found = (accounts.who(account), row.csrf)
     request.state.console_who = found

@@ -4,10 +4,7 @@ CLI takes, and a download's Content-Disposition."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Literal
-from urllib.parse import quote
 
 from fastapi import Query, Request
 
@@ -86,16 +83,3 @@ def damaged(exc) -> Problem:
     return Problem(500, f"object_{exc.state}", f"tệp lưu trữ {exc.sha256[:16]}… {vi}", f"the stored object {exc.sha256[:16]}… {en}",
                    "báo quản trị viên chạy 'kyso archive fixity' và khôi phục từ bản sao lưu",
                    "ask an administrator to run 'kyso archive fixity' and restore it from a backup")
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-def attachment(name: str) -> str:
-    """Content-Disposition of a download named `name` (RFC 6266): an ASCII fallback for old
-    clients and the exact name as RFC 8187 UTF-8; nothing of it can end the header or name a path."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip() or "download"
-    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
-    plain = _UNSAFE.sub("_", plain).strip(" .") or "download"
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -11,7 +11,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from archive.web.api.common import REF_DESCRIPTION, asked_lang, attachment, damaged, document, problems
+from archive.web.download import disposition
+from archive.web.api.common import REF_DESCRIPTION, asked_lang, damaged, document, problems
 from archive.web.api.negotiate import choose
 from archive.web.api.shapes import DocumentDetail, DocumentList, History
 from archive.web.auth import need
@@ -153,7 +154,7 @@ def report(request: Request, ref: str = Ref, who=Depends(need("read")), lang: st
         content = sheet(facts, _intact(archive, sha), form, lang)
     media = "text/html; charset=utf-8" if form == "html" else "application/pdf"
     return Response(content, media_type=media,
-                    headers={"Content-Disposition": attachment(f"kyso-report-{doc_id}-{ver_id}.{form}")
+                    headers={"Content-Disposition": disposition("attachment", f"kyso-report-{doc_id}-{ver_id}.{form}")
                              .replace("attachment", "inline", 1)})
 
 
@@ -194,4 +195,4 @@ def original(request: Request, ref: str = Ref, who=Depends(need("read")), lang: 
         data = archive.blobs.get_intact(sha, original_of(doc_id))
     except StoredObjectError as exc:
         raise damaged(exc) from None
-    return Response(data, media_type="application/pdf", headers={"Content-Disposition": attachment(name)})
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": disposition("attachment", name)})

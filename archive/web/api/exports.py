@@ -15,7 +15,8 @@ from pathlib import Path as FilePath
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from archive.web.api.common import REF_DESCRIPTION, asked_lang, attachment, damaged, document, problems
+from archive.web.download import disposition
+from archive.web.api.common import REF_DESCRIPTION, asked_lang, damaged, document, problems
 from archive.web.api.shapes import EvidenceList
 from archive.web.auth import need
 from archive.web.problems import Problem
@@ -55,7 +56,7 @@ def export_package(request: Request, ref: str = Ref, who=Depends(need("export"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Response(buffer.getvalue(), media_type="application/zip",
-                    headers={"Content-Disposition": attachment(f"{folder.name}.zip")})
+                    headers={"Content-Disposition": disposition("attachment", f"{folder.name}.zip")})
 
 
 def _listing(request: Request, ref: str) -> tuple[int, list[dict]]:
@@ -99,4 +100,4 @@ def evidence_file(request: Request, ref: str = Ref,
     except StoredObjectError as exc:
         raise damaged(exc) from None
     return Response(der, media_type=MEDIA.get(item["kind"], "application/octet-stream"),
-                    headers={"Content-Disposition": attachment(item["file"].rsplit("/", 1)[-1])})
+                    headers={"Content-Disposition": disposition("attachment", item["file"].rsplit("/", 1)[-1])})

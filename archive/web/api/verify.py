@@ -8,7 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from archive.web.api.common import asked_lang, attachment, problems
+from archive.web.download import disposition
+from archive.web.api.common import asked_lang, problems
 from archive.web.api.negotiate import choose
 from archive.web.api.shapes import VerifyResult
 from archive.web.auth import need
@@ -46,6 +47,6 @@ async def verify(request: Request, who=Depends(need("verify")),
     if form == "text":
         return Response(done.text, media_type="text/plain; charset=utf-8", headers=headers)
     stem = name[:-4] if name.lower().endswith(".pdf") else name
-    headers["Content-Disposition"] = attachment(f"{stem}.report{SUFFIX[form]}").replace("attachment", "inline", 1)
+    headers["Content-Disposition"] = disposition("inline", f"{stem}.report{SUFFIX[form]}", fallback="report")
     media = {"html": "text/html; charset=utf-8", "etsi": "application/xml"}.get(form, media)
     return Response(done.sheets[form], media_type=media, headers=headers)

@@ -11,7 +11,6 @@ verify   verify an upload without archiving it; archive an upload
 audit    the audit chain, fixity, the latest events and who caused them
 trust    the administrator's trust store: CA certificates, CRLs, imports and refreshes
 accounts the administrator's accounts: roles, disabling, passwords, API tokens
-download the Content-Disposition of a file named by an uploader
 """
 
 from fastapi import APIRouter

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from archive.db.models import Document, LayerRow, Verification
 from archive.web.auth import check_csrf, page
-from archive.web.console.download import disposition
+from archive.web.download import disposition
 from archive.web.console.render import framed_report_csp, show
 from archive.web.problems import Problem, not_found, request_lang
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
+from archive.db.session import utc
 from archive.db.models import Document, Event, Receipt
 from archive.web import quarantine
 from archive.web.auth import check_csrf, page
@@ -31,10 +32,6 @@ LISTED = 200  # files of a folder listed by name; beyond that only counted
 COUNTED = 10_000  # entries of the inbox looked at, at most, per page view
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def arrivals(archive, limit: int = ARRIVALS) -> list[dict]:
     """The latest files received, newest first: receipts (archived or duplicate) and quarantines."""
     out = []
@@ -43,7 +40,7 @@ def arrivals(archive, limit: int = ARRIVALS) -> list[dict]:
                          .order_by(Receipt.received_at.desc(), Receipt.id.desc()).limit(limit)).all()
         for receipt, doc in rows:
             number = f"{doc.code_number or ''}/{doc.code_notation}" if doc.code_notation else doc.code_number
-            out.append({"at": _aware(receipt.received_at), "name": receipt.name_nfc, "source": receipt.source,
+            out.append({"at": utc(receipt.received_at), "name": receipt.name_nfc, "source": receipt.source,
                         "went": "duplicate" if receipt.duplicate else "archived", "document_id": doc.id,
                         "verdict": doc.verdict, "number": number, "issuer": doc.organ_name, "claim_id": receipt.claim_id})
         events = s.execute(select(Event).where(Event.kind == "quarantined").order_by(Event.seq.desc()).limit(limit)).scalars()
@@ -52,7 +49,7 @@ def arrivals(archive, limit: int = ARRIVALS) -> list[dict]:
                 detail = json.loads(ev.detail)
             except ValueError:
                 detail = {}
-            out.append({"at": _aware(ev.at), "name": detail.get("name") or "", "source": detail.get("source"),
+            out.append({"at": utc(ev.at), "name": detail.get("name") or "", "source": detail.get("source"),
                         "went": "quarantined", "document_id": None, "verdict": None, "number": None, "issuer": None,
                         "claim_id": ev.claim_id, "reason": detail.get("reason")})
     out.sort(key=lambda a: a["at"], reverse=True)
