@@ -79,6 +79,26 @@ def _begin_immediate(conn, url: str) -> None:
             told = True
 
 
+def _set_wal(cur, url: str) -> None:
+    """PRAGMA journal_mode=WAL, retried: while another connection opens or recovers the WAL,
+    SQLite answers it "database is locked" at once, without calling the busy handler, so
+    several workers starting together on one archive would otherwise fail at random."""
+    import sqlite3
+
+    limit = lock_wait()
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_lock(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise locked(url, limit) from exc
+            time.sleep(0.05)
+
+
 def locked(url: str, waited: float) -> ArchiveProblem:
     place = where(url)
     return ArchiveProblem(Phrase(
@@ -96,10 +116,10 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_setup(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={step_ms}")
+            _set_wal(cur, url)
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA busy_timeout={step_ms}")
             cur.close()
 
         @event.listens_for(engine, "begin")
