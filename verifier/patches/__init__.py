@@ -20,6 +20,7 @@ and kyso verifies as it does with these releases, only slower.
   pathshare  a certificate path is validated once per validation context (PATCHES)
   diffshare  the orphans of a revision are searched once per document (PATCHES)
   usages     the paths to an object a later revision wrote are found from the object (PATCHES)
+  xrefstream a cross-reference stream is read row by row, its widths taken once (PATCHES)
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ PATCHES = (
     ("pyhanko.pdf_utils.reader", "HistoricalResolver._load_reverse_xref_cache", "verifier.patches.usages",
      "load_reverse_xref_cache"),
     ("pyhanko.pdf_utils.reader", "HistoricalResolver._get_usages_of_ref", "verifier.patches.usages", "get_usages_of_ref"),
+    ("pyhanko.pdf_utils.xref", "parse_xref_stream", "verifier.patches.xrefstream", "parse_xref_stream"),
 )
 
 _state = {"installed": False}
