@@ -219,20 +219,44 @@ def _set_mode(raw, obj, mode: int) -> None:
     raw.FPDFTextObj_SetTextRenderMode(obj.raw, mode)
 
 
-def _mask(a, b):
+def _mask(a, b) -> "_Mask":
     from PIL import ImageChops
 
-    return ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL))
+    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)))
 
 
-def _count(mask, px) -> int:
-    return mask.crop(px).histogram()[255]
+class _Mask:
+    """The changed pixels (255, the others 0) of a drawing, counted in pixel boxes on the image's
+    bytes: a page asks for thousands of glyph boxes, and a PIL crop and histogram per box was a
+    fifth of the measurement. Counts as `image.crop(box).histogram()[255]` did: a crop's part
+    outside the image is black there, so the box is clipped to the image."""
+
+    def __init__(self, image):
+        self.image = image
+        self.width, self.height = image.size
+        # most pages: nothing changed at all (the flattened page drawn as the viewer draws it)
+        self.empty = image.getbbox() is None
+        self._bytes = None if self.empty else image.tobytes()
+
+    def count(self, px) -> int:
+        if self.empty:
+            return 0
+        left, top = max(px[0], 0), max(px[1], 0)
+        right, bottom = min(px[2], self.width), min(px[3], self.height)
+        if right <= left or bottom <= top:
+            return 0
+        data, w = self._bytes, self.width
+        return sum(data.count(255, y * w + left, y * w + right) for y in range(top, bottom))
 
 
-def _inked(mask, px) -> bool:
+def _count(mask: _Mask, px) -> int:
+    return mask.count(px)
+
+
+def _inked(mask: _Mask, px) -> bool:
     """Whether enough of a glyph's box changed for the glyph to be painted."""
     area = (px[2] - px[0]) * (px[3] - px[1])
-    return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
+    return mask.count(px) >= max(MIN_PIXELS, MIN_SHARE * area)
 
 
 def _illegible(g) -> bool:
@@ -278,7 +302,8 @@ def _body(g, matrix, size):
 def _clashes(glyphs: list) -> dict[int, set[int]]:
     """For each glyph whose body another glyph reaches into (another character, or the same
     one elsewhere than where a glyph drawn twice would be), the indexes of those others; found
-    through a grid of `cell` points, so that only neighbours are compared."""
+    through a grid of `cell` points, so that only neighbours are compared. (The glyphs' fields
+    are unpacked once: this runs over every pair of neighbours of a page.)"""
     cell = 12.0
     reach: dict[tuple[int, int], list] = {}
     items = []
@@ -290,19 +315,22 @@ def _clashes(glyphs: list) -> dict[int, set[int]]:
         far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
         if not all(abs(v) < 1e7 for v in (*body, *far)):
             continue
-        items.append((i, g, body))
+        items.append((i, g.char, g.x0, g.y, g.size, body))
+        entry = (i, g.char, g.x0, g.y, g.size, *far)
         for key in _cells(far, cell):
-            reach.setdefault(key, []).append((i, g, far))
+            reach.setdefault(key, []).append(entry)
     out: dict[int, set[int]] = {}
-    for i, g, body in items:
+    for i, char, gx, gy, size, body in items:
+        b0, b1, b2, b3 = body
+        same = _SAME * size
         for key in _cells(body, cell):
-            for j, h, far in reach.get(key, ()):
+            for j, other, hx, hy, hsize, f0, f1, f2, f3 in reach.get(key, ()):
                 if j == i:
                     continue
-                if h.char == g.char and abs(h.x0 - g.x0) < _SAME * g.size and abs(h.y - g.y) < _SAME * g.size:
+                if other == char and abs(hx - gx) < same and abs(hy - gy) < same:
                     continue
-                em = _CLASH * min(g.size, h.size)
-                if min(body[3], far[3]) - max(body[1], far[1]) > em and min(body[2], far[2]) - max(body[0], far[0]) > em:
+                em = _CLASH * min(size, hsize)
+                if min(b3, f3) - max(b1, f1) > em and min(b2, f2) - max(b0, f0) > em:
                     out.setdefault(i, set()).add(j)
     return out
 
@@ -320,7 +348,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
-    placed = _placed(raw, textpage)
+    placed = _Near(_placed(raw, textpage))
     units = {_key(o): [o] for o in texts}
     forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
     for obj in page.get_objects(max_depth=0):
@@ -398,14 +426,56 @@ def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
 def _owners(placed, g, same: bool) -> list[int]:
     """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
     origin; else (PDFium reads the character otherwise: another font mapping) the one object it
-    shows anything for there, if only one."""
+    shows anything for there, if only one. `placed`: _placed's list, or a _Near over it (the
+    same answer, looking only at the characters placed near the glyph)."""
     wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
     near = _ORIGIN * max(g.size, 1.0)
     out, there = [], []
-    for char, x, y, key in placed:
+    candidates = placed.around(g.x0, g.y, near) if isinstance(placed, _Near) else placed
+    for char, x, y, key in candidates:
         if abs(x - g.x0) <= near and abs(y - g.y) <= near:
             if char in wanted and key not in out:
                 out.append(key)
             if key not in there:
                 there.append(key)
     return out if same else there if len(there) == 1 else []
+
+
+class _Near:
+    """_placed's characters on a grid of CELL points, so that _owners reads the few placed near
+    a glyph instead of every character of the page (a page of 3,000 characters with 200 glyphs
+    to tell took a tenth of a second). around() gives, in the list's order, every character
+    whose origin can lie within `near` of a point, and others: it cannot miss one, because the
+    cells it reads span the window one cell wider on each side than the window's own cells (a
+    rounding of x - near cannot move a point by a cell), and characters at a position no cell
+    holds (not finite, or beyond MAX_COORD) are always read; a window wider than MAX_CELLS
+    cells, or around a point not finite, reads the whole list."""
+
+    CELL = 8.0
+    MAX_COORD = 1e9
+    MAX_CELLS = 64
+
+    def __init__(self, placed: list):
+        self.placed = placed
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.always: list[int] = []
+        for i, (_, x, y, _) in enumerate(placed):
+            if abs(x) < self.MAX_COORD and abs(y) < self.MAX_COORD:
+                self.cells.setdefault((int(x // self.CELL), int(y // self.CELL)), []).append(i)
+            else:  # inf, nan, or huge: no cell; read for every glyph, as the full scan would
+                self.always.append(i)
+
+    def around(self, x: float, y: float, near: float) -> list:
+        if not (abs(x) < self.MAX_COORD and abs(y) < self.MAX_COORD and 0 <= near < self.MAX_COORD):
+            return self.placed
+        c = self.CELL
+        x0, x1 = int((x - near) // c) - 1, int((x + near) // c) + 1
+        y0, y1 = int((y - near) // c) - 1, int((y + near) // c) + 1
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > self.MAX_CELLS:
+            return self.placed
+        found = list(self.always)
+        for cx in range(x0, x1 + 1):
+            for cy in range(y0, y1 + 1):
+                found.extend(self.cells.get((cx, cy), ()))
+        placed = self.placed
+        return [placed[i] for i in sorted(found)]
