@@ -175,13 +175,13 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         flat = _draw(page, crop)
         if flat.size != shown.size:
             return unknown(glyphs, "the page drawn with its annotations has another size")
-        texts = [o for o in page.get_objects(max_depth=15) if o.type == raw.FPDF_PAGEOBJ_TEXT]
-        modes = {_key(o): raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
+        texts = [_Obj(h) for t, h in _objects(raw, page.raw) if t == raw.FPDF_PAGEOBJ_TEXT]
+        modes = {o.key: raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
         for o in texts:
-            _set_mode(raw, o, _INVISIBLE.get(modes[_key(o)], modes[_key(o)]))
+            _set_mode(raw, o, _INVISIBLE.get(modes[o.key], modes[o.key]))
         bare = _draw(page, crop)
         for o in texts:
-            _set_mode(raw, o, modes[_key(o)])
+            _set_mode(raw, o, modes[o.key])
         changed = _mask(flat, bare)
         differs = _mask(shown, flat)  # where flattening shows otherwise than the viewer
         boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
@@ -192,7 +192,7 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
                 marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
                 marks.append(UNKNOWN if g.upright and not outside[i] else NOT_PAINTED)
-            elif _count(differs, px):
+            elif differs.at_least(px, 1):
                 marks.append(UNKNOWN)
             else:
                 marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
@@ -211,8 +211,49 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
 _MARGIN = 4  # pixels drawn around the glyphs' boxes
 
 
-def _key(obj) -> int:
-    return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
+class _Obj:
+    """A page object's handle and its key: the handle's address, as _placed names the text
+    object of a character."""
+
+    __slots__ = ("raw", "key")
+
+    def __init__(self, handle):
+        self.raw = handle
+        self.key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _objects(raw, parent, form: bool = False, max_depth: int = 15, level: int = 0):
+    """(type, handle) of the objects of a page (or, with `form`, of a form object), in the order
+    of pypdfium2's PdfPage.get_objects with the same max_depth (a form's objects right after
+    it), raising what it raises, without the helper object it makes for each (a tenth of the
+    measurement of a page of a few thousand objects)."""
+    from pypdfium2 import PdfiumError
+
+    count = raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects
+    get = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+    n = count(parent)
+    if n < 0:
+        raise PdfiumError("Failed to get number of pageobjects.")
+    for i in range(n):
+        handle = get(parent, i)
+        if not handle:
+            raise PdfiumError("Failed to get pageobject.")
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+            raise PdfiumError("Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
+        yield kind, handle
+        if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            yield from _objects(raw, handle, True, max_depth, level + 1)
+
+
+def _bounds(raw, handle) -> tuple[float, float, float, float]:
+    """pypdfium2's PdfObject.get_bounds of a handle."""
+    from pypdfium2 import PdfiumError
+
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
+        raise PdfiumError("Failed to locate pageobject.")
+    return left.value, bottom.value, right.value, top.value
 
 
 def _set_mode(raw, obj, mode: int) -> None:
@@ -234,29 +275,34 @@ class _Mask:
     def __init__(self, image):
         self.image = image
         self.width, self.height = image.size
-        # most pages: nothing changed at all (the flattened page drawn as the viewer draws it)
-        self.empty = image.getbbox() is None
-        self._bytes = None if self.empty else image.tobytes()
+        # the box holding every changed pixel (None: none changed, as on most pages the
+        # flattened page drawn against the viewer's): a box outside it counts none
+        self.bbox = image.getbbox()
+        self._bytes = image.tobytes() if self.bbox is not None else b""
 
-    def count(self, px) -> int:
-        if self.empty:
-            return 0
-        left, top = max(px[0], 0), max(px[1], 0)
-        right, bottom = min(px[2], self.width), min(px[3], self.height)
+    def at_least(self, px, wanted: float) -> bool:
+        """Whether count(px) >= wanted, counting rows only until it is."""
+        if wanted <= 0:
+            return True
+        bbox = self.bbox
+        if bbox is None:
+            return False
+        left, top = max(px[0], bbox[0]), max(px[1], bbox[1])
+        right, bottom = min(px[2], bbox[2]), min(px[3], bbox[3])
         if right <= left or bottom <= top:
-            return 0
-        data, w = self._bytes, self.width
-        return sum(data.count(255, y * w + left, y * w + right) for y in range(top, bottom))
-
-
-def _count(mask: _Mask, px) -> int:
-    return mask.count(px)
+            return False
+        data, w, found = self._bytes, self.width, 0
+        for y in range(top, bottom):
+            found += data.count(255, y * w + left, y * w + right)
+            if found >= wanted:
+                return True
+        return False
 
 
 def _inked(mask: _Mask, px) -> bool:
     """Whether enough of a glyph's box changed for the glyph to be painted."""
     area = (px[2] - px[0]) * (px[3] - px[1])
-    return mask.count(px) >= max(MIN_PIXELS, MIN_SHARE * area)
+    return mask.at_least(px, max(MIN_PIXELS, MIN_SHARE * area))
 
 
 def _illegible(g) -> bool:
@@ -349,14 +395,15 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
     placed = _Near(_placed(raw, textpage))
-    units = {_key(o): [o] for o in texts}
+    units = {o.key: [o] for o in texts}
     forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
-    for obj in page.get_objects(max_depth=0):
-        if obj.type == raw.FPDF_PAGEOBJ_FORM:
-            inner = [o for o in page.get_objects(max_depth=15, form=obj) if o.type == raw.FPDF_PAGEOBJ_TEXT]
+    for kind, handle in _objects(raw, page.raw, max_depth=0):
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            inner = [_Obj(h) for t, h in _objects(raw, handle, True) if t == raw.FPDF_PAGEOBJ_TEXT]
             if inner:
-                units[_key(obj)] = inner
-                forms.append((_key(obj), obj.get_bounds()))
+                key = _Obj(handle).key
+                units[key] = inner
+                forms.append((key, _bounds(raw, handle)))
     owners = {}
     for i in {*clashes, *(j for js in clashes.values() for j in js)}:
         g = glyphs[i]
@@ -384,12 +431,12 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
             break
         batch = [o for k, v in colour.items() if v == c and k in units for o in units[k]]
         for obj in batch:
-            _set_mode(raw, obj, _INVISIBLE.get(modes[_key(obj)], modes[_key(obj)]))
+            _set_mode(raw, obj, _INVISIBLE.get(modes[obj.key], modes[obj.key]))
         try:
             masks[c] = _mask(flat, _draw(page, crop))
         finally:
             for obj in batch:
-                _set_mode(raw, obj, modes[_key(obj)])
+                _set_mode(raw, obj, modes[obj.key])
     for i, js in clashes.items():
         own = owners[i]
         if marks[i] == NOT_PAINTED:
