@@ -452,22 +452,40 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
 
 
 def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
-    """(character, origin x, origin y, text object) of every character PDFium reads on the page."""
+    """(character, origin x, origin y, text object) of every character PDFium reads on the page.
+    (Thousands of characters: the calls are bound once, the text object's address comes from a
+    prototype of FPDFText_GetTextObject that returns it as a number rather than a pointer to
+    cast, and each character code is normalised once.)"""
     x, y = ctypes.c_double(), ctypes.c_double()
+    at_x, at_y = ctypes.byref(x), ctypes.byref(y)
+    handle = textpage.raw
+    unicode_of, origin_of, object_of = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, _address_getter(raw)
+    chars: dict[int, str | None] = {}
     out = []
     for i in range(textpage.count_chars()):
-        code = raw.FPDFText_GetUnicode(textpage.raw, i)
-        if not code or not raw.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+        code = unicode_of(handle, i)
+        if not code or not origin_of(handle, i, at_x, at_y):
             continue
-        obj = raw.FPDFText_GetTextObject(textpage.raw, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        key = object_of(handle, i)
         if key:
-            try:
-                char = unicodedata.normalize("NFC", chr(code))
-            except ValueError:
+            char = chars.get(code, "")
+            if char == "":
+                try:
+                    char = unicodedata.normalize("NFC", chr(code))
+                except ValueError:
+                    char = None
+                chars[code] = char
+            if char is None:
                 continue
             out.append((char, x.value, y.value, key))
     return out
+
+
+def _address_getter(raw):
+    """FPDFText_GetTextObject(textpage, index) giving the object's address (None for none), as
+    ctypes.cast(pointer, c_void_p).value gives it."""
+    function = raw.FPDFText_GetTextObject
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 def _owners(placed, g, same: bool) -> list[int]:
