@@ -42,6 +42,7 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import product
 
 from pyhanko.pdf_utils.generic import StreamObject
 
@@ -540,7 +541,8 @@ def _pixels(boxes, area) -> set[tuple[int, int]]:
     out = set()
     for box in boxes:
         left, top, right, bottom = max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])
-        out.update((x, y) for x in range(left, right) for y in range(top, bottom))
+        if right > left and bottom > top:  # the (x, y) pairs made in C, not by a generator
+            out.update(product(range(left, right), range(top, bottom)))
     return out
 
 
