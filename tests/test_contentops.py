@@ -183,3 +183,18 @@ _PLAIN = st.sampled_from([
 def test_generated_plain_streams_read_as_pypdf(parts):
     data = b"".join(t + s for t, s in parts) + b" n"
     assert check(data)
+
+
+def test_the_operations_of_recent_streams_are_given_again():
+    """The passes of one verification read the same page content: the same bytes give the same
+    (read-only) operations without a second reading, bytes of another value their own, and a
+    stream past MAX_RECENT_BYTES is read each time."""
+    from verifier.pdf import contentops
+
+    data = b"BT /F1 12 Tf 72 720 Td (kept) Tj ET"
+    first = contentops.operations_in(data)
+    assert contentops.operations_in(bytes(bytearray(data))) is first
+    assert [(list(o), op) for o, op in first] == [(list(o), op) for o, op in contentops.read(data)]
+    assert contentops.operations_in(data.replace(b"kept", b"else")) is not first
+    large = b"0 0 m\n" * (contentops.MAX_RECENT_BYTES // 6 + 1)
+    assert contentops.operations_in(large) is not contentops.operations_in(large)

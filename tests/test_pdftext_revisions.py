@@ -128,3 +128,40 @@ def test_a_page_tree_that_comes_back_on_itself_is_unreadable():
         except ValueError:
             continue
         raise AssertionError("a cyclic page tree was read")
+
+
+def _keys_both_ways(data: bytes) -> int:
+    """How many pages of earlier revisions of one document were compared."""
+    from verifier.pdf.pdftext import _Objects
+
+    doc = DocumentText(data, painted=False)
+    compared = 0
+    for end in doc.revision_ends():
+        view = doc.reader_at(end)
+        if view is None or view is doc.reader:
+            continue
+        for page in (doc._pages_of(end) or [])[:6]:
+            # the same page dictionary of the view, its references followed by the view itself
+            # (as before _Objects) and by _Objects (the reader's object where no later revision
+            # changed it): the same key, byte for byte
+            assert DocumentText._content_key(page, _Objects(doc.reader, view)) == DocumentText._content_key(page)
+            compared += 1
+    return compared
+
+
+def test_content_keys_read_unchanged_objects_from_the_reader_as_the_view_reads_them():
+    """_Objects (the resources of an earlier revision read without pyHanko's copy of every
+    object no later revision changed) gives the key pyHanko's historical view gives, on every
+    earlier revision of every sample and real document."""
+    from tests.conftest import REALDOCS
+
+    compared = 0
+    paths = sorted(SAMPLES.glob("*.pdf")) + (sorted(REALDOCS.glob("*.pdf")) if REALDOCS.exists() else [])
+    for path in paths:
+        try:
+            compared += _keys_both_ways(path.read_bytes())
+        except AssertionError:
+            raise
+        except Exception:  # a sample no reader opens (damaged on purpose)
+            continue
+    assert compared > 50

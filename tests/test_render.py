@@ -331,3 +331,29 @@ def test_a_page_of_hostile_size_is_drawn_within_the_pixel_budget():
     _, images = render(kit.append_update(base, [(pnum, page)]), [0], 2.0)
     w, h = images[0].image.size
     assert w * h <= MAX_PIXELS and images[0].scale < 1
+
+
+def test_the_comparison_and_the_overlap_check_draw_from_the_same_open_documents():
+    """verifier.render.pages.kept: one open document per revision of the bytes asked for, the
+    same for every pass of the verification; another document's bytes close them, and so does
+    release() (the overlap check, the last to draw, calls it). A revision PDFium cannot open
+    raises each time it is asked."""
+    from verifier.render import pages
+
+    data = (SAMPLES / "plan.pdf").read_bytes()
+    signed = layers(data)[1][0][0]
+    try:
+        final, revision = pages.kept(data), pages.kept(data, signed)
+        assert pages.kept(data) is final and pages.kept(data, len(data) + 10) is final
+        assert pages.kept(data, signed) is revision and revision is not final
+        assert revision.draw(0, 1.0).image.size == pages.render(data[:signed], [0])[1][0].image.size
+        differences(data, [signed])
+        assert pages.kept(data, signed) is revision  # the comparison drew from the kept ones
+        for _ in range(2):
+            with pytest.raises(pages.RenderError):
+                pages.kept(data, 9)
+        other = (SAMPLES / "agency-only.pdf").read_bytes()
+        assert pages.kept(other) is not final and pages.kept(data) is not final  # closed and opened again
+    finally:
+        pages.release()
+    assert pages._KEPT.owner is None and not pages._KEPT.docs

@@ -21,6 +21,8 @@ documents and on generated streams.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 
 from pypdf.generic import (
     ArrayObject,
@@ -89,13 +91,36 @@ def operations(stream_obj, reader) -> list[tuple[list, bytes]]:
 def operations_in(data: bytes, reader=None) -> list[tuple[list, bytes]]:
     """The operations of decoded content `data` (a stream's data, or the parts of an array of
     streams joined), as `operations` gives them for a stream holding it; `reader`: pypdf's
-    reader of the document, if any. Raises what pypdf raises."""
+    reader of the document, if any. Raises what pypdf raises.
+
+    The operations of the last RECENT streams read without a reader are kept and given again
+    for the same bytes: the passes of one verification read the same page content (the
+    metadata of each revision that did not change it, the overlap check's revisions). Callers
+    read them and never change them (the text interpreter only iterates)."""
+    keep = reader is None and type(data) is bytes and len(data) <= MAX_RECENT_BYTES
+    if keep:
+        with _RECENT_LOCK:
+            found = _RECENT.get(data)
+            if found is not None:
+                _RECENT.move_to_end(data)
+                return found
     fast = read(data)
-    if fast is not None:
-        return fast
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return ContentStream(stream, reader).operations
+    if fast is None:
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        fast = ContentStream(stream, reader).operations
+    if keep:
+        with _RECENT_LOCK:
+            _RECENT[data] = fast
+            while len(_RECENT) > RECENT:
+                _RECENT.popitem(last=False)
+    return fast
+
+
+RECENT = 8  # streams whose operations are kept (a page of text: some 100 KB, 10,000 operations)
+MAX_RECENT_BYTES = 256 << 10  # a larger stream's are not kept: at most a few MB of objects held in all
+_RECENT: OrderedDict[bytes, list] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
 
 
 def read(data: bytes) -> list[tuple[list, bytes]] | None:

@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pyhanko.pdf_utils import generic
+
 from verifier.pdf import geometry
 from verifier.pdf.fonts import stream_data
 from verifier.pdf.lines import Line, lines_of, runs_as_rows
@@ -264,7 +266,7 @@ class DocumentText:
             leaves = self._pages_of(at[0])
             if leaves is not None and 0 <= index < len(leaves):
                 page = leaves[index]
-                found = (self._content_key(page) + self._painting_key(at[0]), page)
+                found = (self._content_key(page, self._objects(at[0])) + self._painting_key(at[0]), page)
             self._pages_at[at] = found
         return self._pages_at[at]
 
@@ -419,14 +421,19 @@ class DocumentText:
             try:
                 view = self.reader if end == len(self.data) else self.reader_at(end)
                 if view is not None:
-                    _hash_deep(h, geometry.entry(view.root, "/OCProperties"), 6, set())
+                    _hash_deep(h, geometry.entry(view.root, "/OCProperties"), 6, set(), self._objects(end))
             except Exception:
                 h.update(repr(end).encode())
             self._oc_keys[end] = h.hexdigest()[:16]
         return self._oc_keys[end]
 
+    def _objects(self, end: int) -> _Objects | None:
+        """How _hash_deep reads the revision ending at `end` (None: as its objects' own handler)."""
+        view = self.reader if end == len(self.data) else self.reader_at(end)
+        return _Objects(self.reader, view) if view is not None and view is not self.reader else None
+
     @staticmethod
-    def _content_key(page) -> str:
+    def _content_key(page, objects: _Objects | None = None) -> str:
         h = hashlib.sha256()
         try:
             contents = geometry.entry(page, "/Contents")
@@ -439,7 +446,7 @@ class DocumentText:
             # and forms by their bytes, nested forms' own resources; an update rewriting one draws
             # other text, or paints it, from the same content, and two scanned pages whose content
             # is "/Im0 Do" draw different images
-            _hash_deep(h, geometry.inherited(page, "/Resources"), 8, set())
+            _hash_deep(h, geometry.inherited(page, "/Resources"), 8, set(), objects)
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -596,15 +603,17 @@ def xmp_of(view) -> bytes | None:
         return None
 
 
-def _hash_deep(h, obj, depth: int, seen: set) -> None:
-    """Feed a PDF object, resolved to `depth` levels (streams by their raw bytes), into a key."""
+def _hash_deep(h, obj, depth: int, seen: set, objects: _Objects | None = None) -> None:
+    """Feed a PDF object, resolved to `depth` levels (streams by their raw bytes), into a key.
+    `objects`: how references are read (an earlier revision's, _Objects); None, as the objects'
+    own handler reads them."""
     ref = getattr(obj, "idnum", None)
     if ref is not None:
         if ref in seen:
             h.update(b"R%d" % ref)
             return
         seen.add(ref)
-    obj = geometry.resolved(obj)
+    obj = geometry.resolved(obj) if objects is None else objects.resolved(obj)
     if isinstance(obj, dict):
         raw = getattr(obj, "encoded_data", None)
         if isinstance(raw, bytes):
@@ -613,16 +622,63 @@ def _hash_deep(h, obj, depth: int, seen: set) -> None:
         for key in sorted(obj.keys()):
             h.update(str(key).encode())
             if depth > 0:
-                _hash_deep(h, obj.raw_get(key) if hasattr(obj, "raw_get") else obj[key], depth - 1, seen)
+                item = obj.raw_get(key) if hasattr(obj, "raw_get") else obj[key]
+                if type(item) in _LEAVES:
+                    h.update(repr(item).encode())
+                else:
+                    _hash_deep(h, item, depth - 1, seen, objects)
         h.update(b">>")
     elif isinstance(obj, list):
         h.update(b"[")
-        for item in obj:
-            if depth > 0:
-                _hash_deep(h, item, depth - 1, seen)
+        if depth > 0:
+            for item in obj:
+                if type(item) in _LEAVES:
+                    h.update(repr(item).encode())
+                else:
+                    _hash_deep(h, item, depth - 1, seen, objects)
         h.update(b"]")
     else:
         h.update(repr(obj).encode())
+
+
+class _Objects:
+    """An earlier revision's objects as _hash_deep reads them: what pyHanko's historical view
+    (HistoricalResolver.get_object) gives, without the copy it makes of an object no later
+    revision changed. The view reads such an object from the reader, as the reader has it, and
+    copies it whole to bind its references to the revision (a font's /Widths, a page's
+    resources: thousands of nodes, for each revision and page); here the reader's object is read
+    as it is and every reference met is followed in the revision (`resolved`), which is what the
+    copy's references do. An object a later revision changed, a reference whose history is not
+    known, a read that fails, and every object of an encrypted document (whose proxies the view
+    rebinds) are read through the view itself, exactly as geometry.resolved reads them."""
+
+    def __init__(self, reader, view):
+        self.reader, self.view = reader, view
+        self.revision = view.revision
+        self.plain = not reader.encrypted
+
+    def resolved(self, value):
+        if not isinstance(value, generic.IndirectObject):
+            return geometry.resolved(value)
+        ref = generic.Reference(value.idnum, value.generation)
+        if self.plain:
+            try:
+                last = self.reader.xrefs.get_last_change(ref)
+            except KeyError:
+                last = None
+            if last is not None and last <= self.revision:
+                try:
+                    return geometry.resolved(self.reader.get_object(ref))
+                except Exception:
+                    pass  # as the view reads it, which raises or gives null as it does
+        return geometry.resolved(generic.IndirectObject(value.idnum, value.generation, self.view))
+
+
+# Objects _hash_deep feeds as their repr without a call: pyHanko's direct numbers, names,
+# booleans and null, which have no object number and resolve to themselves (a font's /Widths
+# is hundreds of them, a page's resources thousands).
+_LEAVES = frozenset((generic.NumberObject, generic.FloatObject, generic.NameObject, generic.BooleanObject,
+                     generic.NullObject))
 
 
 def _mark_undecided(lines: list[Line], glyphs) -> None:

@@ -26,7 +26,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from verifier.render.pages import Opened, PageImage, RenderError, opened
+from verifier.render.pages import Opened, PageImage, RenderError, kept
 
 DEFAULT_SCALE = 1.0  # pixels per point (72 dpi) to compare at; chosen by measurement (bench/render_scale.py)
 CROP_SCALE = 2.0  # pixels per point of the crops kept for reports: 12 pt text legible
@@ -73,7 +73,8 @@ def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[in
 
     Each distinct (revision, page) is drawn once, the final document's pages once for all
     revisions; only the page being compared is held (one final and one signed drawing, and
-    their CROP_SCALE drawings when a difference is found, for the crops)."""
+    their CROP_SCALE drawings when a difference is found, for the crops). The documents stay
+    open for the overlap check, which draws the same revisions (verifier.render.pages.kept)."""
     explained = explained or {}
     out: dict[int, list[Region] | Unrenderable] = {}
     # revisions with the same bytes are drawn once; a revision that is the whole file cannot differ
@@ -86,60 +87,57 @@ def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[in
     if not by_end:
         return out
     try:
-        with opened(data) as final:
-            _compare_all(data, final, by_end, explained, pages, scale, out)
+        final = kept(data)  # open for the overlap check after (verifier.render.pages)
     except RenderError as exc:
         for ks in by_end.values():
             for k in ks:
                 out[k] = Unrenderable("final", None, str(exc))
+    else:
+        _compare_all(data, final, by_end, explained, pages, scale, out)
     return dict(sorted(out.items()))
 
 
 def _compare_all(data: bytes, final: Opened, by_end: dict[int, list[int]], explained, pages, scale: float,
                  out: dict) -> None:
-    from contextlib import ExitStack
-
-    view = memoryview(data)
-    with ExitStack() as stack:
-        signed: dict[int, Opened] = {}  # end -> open revision
-        wanted: dict[int, dict[int, list[int]]] = {}  # page -> end -> revisions wanting it
-        for end, ks in by_end.items():
-            try:
-                signed[end] = stack.enter_context(opened(_Window(view[:end])))
-            except RenderError as exc:
-                for k in ks:
-                    out[k] = Unrenderable("signed", None, str(exc))
-                continue
+    signed: dict[int, Opened] = {}  # end -> open revision
+    wanted: dict[int, dict[int, list[int]]] = {}  # page -> end -> revisions wanting it
+    for end, ks in by_end.items():
+        try:
+            signed[end] = kept(data, end)
+        except RenderError as exc:
             for k in ks:
-                out[k] = []
-                count = max(signed[end].count, final.count)
-                asked = range(count) if pages is None or k not in pages else pages[k]
-                extra = range(min(signed[end].count, final.count), count)  # on one side only
-                for p in {*(i for i in asked if 0 <= i < count), *extra}:
-                    wanted.setdefault(p, {}).setdefault(end, []).append(k)
-        for p in sorted(wanted):
-            live = {end: [k for k in ks if not isinstance(out[k], Unrenderable)] for end, ks in wanted[p].items()}
-            live = {end: ks for end, ks in live.items() if ks}
-            if not live:
+                out[k] = Unrenderable("signed", None, str(exc))
+            continue
+        for k in ks:
+            out[k] = []
+            count = max(signed[end].count, final.count)
+            asked = range(count) if pages is None or k not in pages else pages[k]
+            extra = range(min(signed[end].count, final.count), count)  # on one side only
+            for p in {*(i for i in asked if 0 <= i < count), *extra}:
+                wanted.setdefault(p, {}).setdefault(end, []).append(k)
+    for p in sorted(wanted):
+        live = {end: [k for k in ks if not isinstance(out[k], Unrenderable)] for end, ks in wanted[p].items()}
+        live = {end: ks for end, ks in live.items() if ks}
+        if not live:
+            continue
+        after = _draw(final, p, scale, "final", [k for ks in live.values() for k in ks], out)
+        if after is _FAILED:
+            continue
+        after_hi = None
+        for end, ks in live.items():
+            before = _draw(signed[end], p, scale, "signed", ks, out)
+            if before is _FAILED:
                 continue
-            after = _draw(final, p, scale, "final", [k for ks in live.values() for k in ks], out)
-            if after is _FAILED:
-                continue
-            after_hi = None
-            for end, ks in live.items():
-                before = _draw(signed[end], p, scale, "signed", ks, out)
-                if before is _FAILED:
-                    continue
-                before_hi = None
-                for k in ks:
-                    rects = [r for page, r in explained.get(k, ()) if page == p]
-                    found = compare_pages(before, after, rects, p, crops=scale >= CROP_SCALE)
-                    if found and scale < CROP_SCALE:
-                        if before_hi is None:
-                            before_hi = _draw(signed[end], p, CROP_SCALE, "signed", [], {})
-                            after_hi = after_hi or _draw(final, p, CROP_SCALE, "final", [], {})
-                        found = [_recropped(r, before_hi, after_hi) for r in found]
-                    out[k].extend(found)
+            before_hi = None
+            for k in ks:
+                rects = [r for page, r in explained.get(k, ()) if page == p]
+                found = compare_pages(before, after, rects, p, crops=scale >= CROP_SCALE)
+                if found and scale < CROP_SCALE:
+                    if before_hi is None:
+                        before_hi = _draw(signed[end], p, CROP_SCALE, "signed", [], {})
+                        after_hi = after_hi or _draw(final, p, CROP_SCALE, "final", [], {})
+                    found = [_recropped(r, before_hi, after_hi) for r in found]
+                out[k].extend(found)
 
 
 _FAILED = object()
@@ -297,32 +295,3 @@ def _png(shown: PageImage | None, box) -> bytes | None:
     buf = io.BytesIO()
     crop.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()
-
-
-class _Window(io.RawIOBase):
-    """A read-only file over a slice of the document's bytes: a revision is opened without
-    copying the bytes it shares with the final document."""
-
-    def __init__(self, view: memoryview):
-        self._view, self._pos = view, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._pos, 2: len(self._view)}[whence]
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def readinto(self, buffer) -> int:
-        target = memoryview(buffer).cast("B")
-        n = max(0, min(len(target), len(self._view) - self._pos))
-        target[:n] = self._view[self._pos:self._pos + n]
-        self._pos += n
-        return n

@@ -6,11 +6,18 @@ what a reader sees. It is not safe to call from two threads at once (pypdfium2's
 so every call into it holds one lock (a document is opened, drawn and closed under it, and
 callers may hold it across several). A revision is rendered from the bytes up to its end: a
 PDF cut after any of its revisions is that revision as its signer saw it.
+
+The rendered comparison (verifier.render.compare) and the overlap check
+(verifier.structure.overlap) draw the same revisions of one document, mostly the same pages: they
+share the open documents (`kept`), so that PDFium parses each revision's fonts and images once
+(the first drawing of a page in a document costs two to three times the next). PDFium draws the
+same bytes the same way whatever it drew before (the comparison rests on that too).
 """
 
 from __future__ import annotations
 
 import ctypes
+import io
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -111,6 +118,16 @@ class Opened:
 def opened(data) -> Iterator[Opened]:
     """The document `data` (bytes, or a readable binary file) open in PDFium for drawing; raises
     RenderError when PDFium cannot open it (a password, damage beyond its repair)."""
+    doc, handle = _open(data)
+    try:
+        yield handle
+    finally:
+        with _LOCK:
+            doc.close()
+
+
+def _open(data):
+    """(pypdfium2's document, Opened) of `data`; raises RenderError."""
     import pypdfium2 as pdfium
 
     with _LOCK:
@@ -120,15 +137,82 @@ def opened(data) -> Iterator[Opened]:
             raise RenderError(str(exc)) from exc
         try:
             doc.init_forms()
-            handle = Opened(doc)
+            return doc, Opened(doc)
         except Exception as exc:
             doc.close()
             raise RenderError(str(exc)) from exc
-    try:
-        yield handle
-    finally:
-        with _LOCK:
-            doc.close()
+
+
+class _Kept(threading.local):
+    """The documents `kept` holds open, for one document's bytes, in this thread: a verification
+    runs its passes in one thread, and a document is closed in the thread that opened it."""
+
+    def __init__(self):
+        self.owner: bytes | None = None  # held: while it is, no other bytes can be this object
+        self.docs: dict[int, tuple] = {}  # end -> (document, Opened) or the RenderError it raised
+
+
+_KEPT = _Kept()
+
+
+def kept(data: bytes, end: int | None = None) -> Opened:
+    """The revision of the document `data` ending at `end` (the whole document when None or
+    past the end) open in PDFium, opened once for every pass that asks for it with the same
+    bytes object, until release() or until a pass asks for another document's revisions in
+    this thread. Raises RenderError as opened() does, each time it is asked."""
+    end = len(data) if end is None or end > len(data) else end
+    with _LOCK:
+        if _KEPT.owner is not data:
+            release()
+            _KEPT.owner = data
+        if end not in _KEPT.docs:
+            try:
+                # a revision is read through a window on the bytes, not a copy of them
+                _KEPT.docs[end] = _open(data if end == len(data) else _Window(memoryview(data)[:end]))
+            except RenderError as exc:
+                _KEPT.docs[end] = exc
+        found = _KEPT.docs[end]
+        if isinstance(found, RenderError):
+            raise found
+        return found[1]
+
+
+def release() -> None:
+    """Close the documents kept for the document last asked for in this thread."""
+    with _LOCK:
+        docs, _KEPT.docs, _KEPT.owner = _KEPT.docs, {}, None
+        for found in docs.values():
+            if not isinstance(found, RenderError):
+                found[0].close()
+
+
+class _Window(io.RawIOBase):
+    """A read-only file over a slice of the document's bytes: a revision is opened without
+    copying the bytes it shares with the final document."""
+
+    def __init__(self, view: memoryview):
+        self._view, self._pos = view, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._view)}[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        target = memoryview(buffer).cast("B")
+        n = max(0, min(len(target), len(self._view) - self._pos))
+        target[:n] = self._view[self._pos:self._pos + n]
+        self._pos += n
+        return n
 
 
 def _matrix(raw, page, size) -> tuple[float, float, float, float, float, float]:

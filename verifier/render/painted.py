@@ -175,13 +175,13 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         flat = _draw(page, crop)
         if flat.size != shown.size:
             return unknown(glyphs, "the page drawn with its annotations has another size")
-        texts = [o for o in page.get_objects(max_depth=15) if o.type == raw.FPDF_PAGEOBJ_TEXT]
-        modes = {_key(o): raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
+        texts = [_Obj(h) for t, h in _objects(raw, page.raw) if t == raw.FPDF_PAGEOBJ_TEXT]
+        modes = {o.key: raw.FPDFTextObj_GetTextRenderMode(o.raw) for o in texts}
         for o in texts:
-            _set_mode(raw, o, _INVISIBLE.get(modes[_key(o)], modes[_key(o)]))
+            _set_mode(raw, o, _INVISIBLE.get(modes[o.key], modes[o.key]))
         bare = _draw(page, crop)
         for o in texts:
-            _set_mode(raw, o, modes[_key(o)])
+            _set_mode(raw, o, modes[o.key])
         changed = _mask(flat, bare)
         differs = _mask(shown, flat)  # where flattening shows otherwise than the viewer
         boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
@@ -192,7 +192,7 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
                 marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
                 marks.append(UNKNOWN if g.upright and not outside[i] else NOT_PAINTED)
-            elif _count(differs, px):
+            elif differs.at_least(px, 1):
                 marks.append(UNKNOWN)
             else:
                 marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
@@ -211,28 +211,98 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
 _MARGIN = 4  # pixels drawn around the glyphs' boxes
 
 
-def _key(obj) -> int:
-    return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
+class _Obj:
+    """A page object's handle and its key: the handle's address, as _placed names the text
+    object of a character."""
+
+    __slots__ = ("raw", "key")
+
+    def __init__(self, handle):
+        self.raw = handle
+        self.key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _objects(raw, parent, form: bool = False, max_depth: int = 15, level: int = 0):
+    """(type, handle) of the objects of a page (or, with `form`, of a form object), in the order
+    of pypdfium2's PdfPage.get_objects with the same max_depth (a form's objects right after
+    it), raising what it raises, without the helper object it makes for each (a tenth of the
+    measurement of a page of a few thousand objects)."""
+    from pypdfium2 import PdfiumError
+
+    count = raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects
+    get = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+    n = count(parent)
+    if n < 0:
+        raise PdfiumError("Failed to get number of pageobjects.")
+    for i in range(n):
+        handle = get(parent, i)
+        if not handle:
+            raise PdfiumError("Failed to get pageobject.")
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_UNKNOWN:
+            raise PdfiumError("Failed to determine pageobject type, did you pass in a valid FPDF_PAGEOBJECT handle?")
+        yield kind, handle
+        if kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            yield from _objects(raw, handle, True, max_depth, level + 1)
+
+
+def _bounds(raw, handle) -> tuple[float, float, float, float]:
+    """pypdfium2's PdfObject.get_bounds of a handle."""
+    from pypdfium2 import PdfiumError
+
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
+        raise PdfiumError("Failed to locate pageobject.")
+    return left.value, bottom.value, right.value, top.value
 
 
 def _set_mode(raw, obj, mode: int) -> None:
     raw.FPDFTextObj_SetTextRenderMode(obj.raw, mode)
 
 
-def _mask(a, b):
+def _mask(a, b) -> "_Mask":
     from PIL import ImageChops
 
-    return ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL))
+    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)))
 
 
-def _count(mask, px) -> int:
-    return mask.crop(px).histogram()[255]
+class _Mask:
+    """The changed pixels (255, the others 0) of a drawing, counted in pixel boxes on the image's
+    bytes: a page asks for thousands of glyph boxes, and a PIL crop and histogram per box was a
+    fifth of the measurement. Counts as `image.crop(box).histogram()[255]` did: a crop's part
+    outside the image is black there, so the box is clipped to the image."""
+
+    def __init__(self, image):
+        self.image = image
+        self.width, self.height = image.size
+        # the box holding every changed pixel (None: none changed, as on most pages the
+        # flattened page drawn against the viewer's): a box outside it counts none
+        self.bbox = image.getbbox()
+        self._bytes = image.tobytes() if self.bbox is not None else b""
+
+    def at_least(self, px, wanted: float) -> bool:
+        """Whether count(px) >= wanted, counting rows only until it is."""
+        if wanted <= 0:
+            return True
+        bbox = self.bbox
+        if bbox is None:
+            return False
+        left, top = max(px[0], bbox[0]), max(px[1], bbox[1])
+        right, bottom = min(px[2], bbox[2]), min(px[3], bbox[3])
+        if right <= left or bottom <= top:
+            return False
+        data, w, found = self._bytes, self.width, 0
+        for y in range(top, bottom):
+            found += data.count(255, y * w + left, y * w + right)
+            if found >= wanted:
+                return True
+        return False
 
 
-def _inked(mask, px) -> bool:
+def _inked(mask: _Mask, px) -> bool:
     """Whether enough of a glyph's box changed for the glyph to be painted."""
     area = (px[2] - px[0]) * (px[3] - px[1])
-    return _count(mask, px) >= max(MIN_PIXELS, MIN_SHARE * area)
+    return mask.at_least(px, max(MIN_PIXELS, MIN_SHARE * area))
 
 
 def _illegible(g) -> bool:
@@ -278,7 +348,8 @@ def _body(g, matrix, size):
 def _clashes(glyphs: list) -> dict[int, set[int]]:
     """For each glyph whose body another glyph reaches into (another character, or the same
     one elsewhere than where a glyph drawn twice would be), the indexes of those others; found
-    through a grid of `cell` points, so that only neighbours are compared."""
+    through a grid of `cell` points, so that only neighbours are compared. (The glyphs' fields
+    are unpacked once: this runs over every pair of neighbours of a page.)"""
     cell = 12.0
     reach: dict[tuple[int, int], list] = {}
     items = []
@@ -290,19 +361,22 @@ def _clashes(glyphs: list) -> dict[int, set[int]]:
         far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
         if not all(abs(v) < 1e7 for v in (*body, *far)):
             continue
-        items.append((i, g, body))
+        items.append((i, g.char, g.x0, g.y, g.size, body))
+        entry = (i, g.char, g.x0, g.y, g.size, *far)
         for key in _cells(far, cell):
-            reach.setdefault(key, []).append((i, g, far))
+            reach.setdefault(key, []).append(entry)
     out: dict[int, set[int]] = {}
-    for i, g, body in items:
+    for i, char, gx, gy, size, body in items:
+        b0, b1, b2, b3 = body
+        same = _SAME * size
         for key in _cells(body, cell):
-            for j, h, far in reach.get(key, ()):
+            for j, other, hx, hy, hsize, f0, f1, f2, f3 in reach.get(key, ()):
                 if j == i:
                     continue
-                if h.char == g.char and abs(h.x0 - g.x0) < _SAME * g.size and abs(h.y - g.y) < _SAME * g.size:
+                if other == char and abs(hx - gx) < same and abs(hy - gy) < same:
                     continue
-                em = _CLASH * min(g.size, h.size)
-                if min(body[3], far[3]) - max(body[1], far[1]) > em and min(body[2], far[2]) - max(body[0], far[0]) > em:
+                em = _CLASH * min(size, hsize)
+                if min(b3, f3) - max(b1, f1) > em and min(b2, f2) - max(b0, f0) > em:
                     out.setdefault(i, set()).add(j)
     return out
 
@@ -320,15 +394,16 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
-    placed = _placed(raw, textpage)
-    units = {_key(o): [o] for o in texts}
+    placed = _Near(_placed(raw, textpage))
+    units = {o.key: [o] for o in texts}
     forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
-    for obj in page.get_objects(max_depth=0):
-        if obj.type == raw.FPDF_PAGEOBJ_FORM:
-            inner = [o for o in page.get_objects(max_depth=15, form=obj) if o.type == raw.FPDF_PAGEOBJ_TEXT]
+    for kind, handle in _objects(raw, page.raw, max_depth=0):
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            inner = [_Obj(h) for t, h in _objects(raw, handle, True) if t == raw.FPDF_PAGEOBJ_TEXT]
             if inner:
-                units[_key(obj)] = inner
-                forms.append((_key(obj), obj.get_bounds()))
+                key = _Obj(handle).key
+                units[key] = inner
+                forms.append((key, _bounds(raw, handle)))
     owners = {}
     for i in {*clashes, *(j for js in clashes.values() for j in js)}:
         g = glyphs[i]
@@ -356,12 +431,12 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
             break
         batch = [o for k, v in colour.items() if v == c and k in units for o in units[k]]
         for obj in batch:
-            _set_mode(raw, obj, _INVISIBLE.get(modes[_key(obj)], modes[_key(obj)]))
+            _set_mode(raw, obj, _INVISIBLE.get(modes[obj.key], modes[obj.key]))
         try:
             masks[c] = _mask(flat, _draw(page, crop))
         finally:
             for obj in batch:
-                _set_mode(raw, obj, modes[_key(obj)])
+                _set_mode(raw, obj, modes[obj.key])
     for i, js in clashes.items():
         own = owners[i]
         if marks[i] == NOT_PAINTED:
@@ -377,35 +452,95 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
 
 
 def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
-    """(character, origin x, origin y, text object) of every character PDFium reads on the page."""
+    """(character, origin x, origin y, text object) of every character PDFium reads on the page.
+    (Thousands of characters: the calls are bound once, the text object's address comes from a
+    prototype of FPDFText_GetTextObject that returns it as a number rather than a pointer to
+    cast, and each character code is normalised once.)"""
     x, y = ctypes.c_double(), ctypes.c_double()
+    at_x, at_y = ctypes.byref(x), ctypes.byref(y)
+    handle = textpage.raw
+    unicode_of, origin_of, object_of = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, _address_getter(raw)
+    chars: dict[int, str | None] = {}
     out = []
     for i in range(textpage.count_chars()):
-        code = raw.FPDFText_GetUnicode(textpage.raw, i)
-        if not code or not raw.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+        code = unicode_of(handle, i)
+        if not code or not origin_of(handle, i, at_x, at_y):
             continue
-        obj = raw.FPDFText_GetTextObject(textpage.raw, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        key = object_of(handle, i)
         if key:
-            try:
-                char = unicodedata.normalize("NFC", chr(code))
-            except ValueError:
+            char = chars.get(code, "")
+            if char == "":
+                try:
+                    char = unicodedata.normalize("NFC", chr(code))
+                except ValueError:
+                    char = None
+                chars[code] = char
+            if char is None:
                 continue
             out.append((char, x.value, y.value, key))
     return out
 
 
+def _address_getter(raw):
+    """FPDFText_GetTextObject(textpage, index) giving the object's address (None for none), as
+    ctypes.cast(pointer, c_void_p).value gives it."""
+    function = raw.FPDFText_GetTextObject
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
 def _owners(placed, g, same: bool) -> list[int]:
     """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
     origin; else (PDFium reads the character otherwise: another font mapping) the one object it
-    shows anything for there, if only one."""
+    shows anything for there, if only one. `placed`: _placed's list, or a _Near over it (the
+    same answer, looking only at the characters placed near the glyph)."""
     wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
     near = _ORIGIN * max(g.size, 1.0)
     out, there = [], []
-    for char, x, y, key in placed:
+    candidates = placed.around(g.x0, g.y, near) if isinstance(placed, _Near) else placed
+    for char, x, y, key in candidates:
         if abs(x - g.x0) <= near and abs(y - g.y) <= near:
             if char in wanted and key not in out:
                 out.append(key)
             if key not in there:
                 there.append(key)
     return out if same else there if len(there) == 1 else []
+
+
+class _Near:
+    """_placed's characters on a grid of CELL points, so that _owners reads the few placed near
+    a glyph instead of every character of the page (a page of 3,000 characters with 200 glyphs
+    to tell took a tenth of a second). around() gives, in the list's order, every character
+    whose origin can lie within `near` of a point, and others: it cannot miss one, because the
+    cells it reads span the window one cell wider on each side than the window's own cells (a
+    rounding of x - near cannot move a point by a cell), and characters at a position no cell
+    holds (not finite, or beyond MAX_COORD) are always read; a window wider than MAX_CELLS
+    cells, or around a point not finite, reads the whole list."""
+
+    CELL = 8.0
+    MAX_COORD = 1e9
+    MAX_CELLS = 64
+
+    def __init__(self, placed: list):
+        self.placed = placed
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.always: list[int] = []
+        for i, (_, x, y, _) in enumerate(placed):
+            if abs(x) < self.MAX_COORD and abs(y) < self.MAX_COORD:
+                self.cells.setdefault((int(x // self.CELL), int(y // self.CELL)), []).append(i)
+            else:  # inf, nan, or huge: no cell; read for every glyph, as the full scan would
+                self.always.append(i)
+
+    def around(self, x: float, y: float, near: float) -> list:
+        if not (abs(x) < self.MAX_COORD and abs(y) < self.MAX_COORD and 0 <= near < self.MAX_COORD):
+            return self.placed
+        c = self.CELL
+        x0, x1 = int((x - near) // c) - 1, int((x + near) // c) + 1
+        y0, y1 = int((y - near) // c) - 1, int((y + near) // c) + 1
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > self.MAX_CELLS:
+            return self.placed
+        found = list(self.always)
+        for cx in range(x0, x1 + 1):
+            for cy in range(y0, y1 + 1):
+                found.extend(self.cells.get((cx, cy), ()))
+        placed = self.placed
+        return [placed[i] for i in sorted(found)]

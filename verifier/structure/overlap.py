@@ -42,6 +42,7 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import product
 
 from pyhanko.pdf_utils.generic import StreamObject
 
@@ -110,7 +111,18 @@ class Overlay:
 def check(layout: Layout, first_signed: int | None,
           exempt: Callable[[Overlay], dict | None] | None = None) -> list[tuple[str, dict]]:
     """The findings about annotations drawn after the first signature. `exempt(overlay)` gives
-    the params of OVERLAY_AS_PRESCRIBED for a placement Decree 30 prescribes, else None."""
+    the params of OVERLAY_AS_PRESCRIBED for a placement Decree 30 prescribes, else None. The
+    last pass to draw the document's revisions: the documents the rendered comparison and this
+    check kept open are closed when it ends (verifier.render.pages.kept)."""
+    from verifier.render.pages import release
+
+    try:
+        return _check(layout, first_signed, exempt)
+    finally:
+        release()
+
+
+def _check(layout: Layout, first_signed: int | None, exempt) -> list[tuple[str, dict]]:
     if first_signed is None or first_signed + 1 >= len(layout.sections):
         return []
     listed: dict[int, dict[tuple, _Listed]] = {}
@@ -300,7 +312,7 @@ def _name(annot, default: str) -> str:
 
 def measure(layout: Layout, overlays: list[Overlay], listed: dict[int, dict[tuple, _Listed]]) -> None:
     """Fill in what each overlay lies over, and what it draws, from the revision before it."""
-    from verifier.render.pages import RenderError, render
+    from verifier.render.pages import RenderError, kept
 
     data = layout.data
     reader = layout.reader
@@ -331,7 +343,9 @@ def measure(layout: Layout, overlays: list[Overlay], listed: dict[int, dict[tupl
             continue
         budget -= len(pages)
         try:
-            _, drawn = render(data[:end], pages, inkmod.SCALE)
+            # the revision as the rendered comparison opened it, if it did (verifier.render.pages)
+            doc = kept(data, end)
+            drawn = {index: doc.draw(index, inkmod.SCALE) for index in sorted({i for i in pages if 0 <= i < doc.count})}
         except RenderError as exc:
             failed[section] = f"PDFium cannot draw revision {layout.revision_number(section)}: {exc}"
             continue
@@ -527,7 +541,8 @@ def _pixels(boxes, area) -> set[tuple[int, int]]:
     out = set()
     for box in boxes:
         left, top, right, bottom = max(box[0], area[0]), max(box[1], area[1]), min(box[2], area[2]), min(box[3], area[3])
-        out.update((x, y) for x in range(left, right) for y in range(top, bottom))
+        if right > left and bottom > top:  # the (x, y) pairs made in C, not by a generator
+            out.update(product(range(left, right), range(top, bottom)))
     return out
 
 
