@@ -15,6 +15,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from pyhanko.pdf_utils import generic
+
 from verifier.pdf import linearized, rawpdf
 
 EOF_MARKER = re.compile(rb"%%EOF")
@@ -116,9 +118,11 @@ class Layout:
         xrefs = reader.xrefs
         self.sections = [_section(i, s, data) for i, s in enumerate(xrefs._xref_sections)]
         self._objects: dict[int, rawpdf.IndirectObject | Exception] = {}
-        self._objstm: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
-        self._objstm_data: dict[tuple[int, int], bytes] = {}
+        self._objstm: dict[tuple[int, int], rawpdf.ObjectStream | Exception] = {}
+        self._objstm_values: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
         self._objstm_at: dict[tuple, tuple[int, int]] = {}  # (stream, its location) -> first key read
+        self._fetched: dict[tuple[int, int], tuple] = {}
+        self._locations: dict[tuple[int, int, int], object] = {}
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -210,13 +214,15 @@ class Layout:
         return None
 
     def location(self, revision: int, num: int, gen: int = 0):
-        """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent)."""
-        from pyhanko.pdf_utils import generic
-
-        try:
-            return self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
-        except Exception:
-            return None
+        """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent). Remembered:
+        the checks ask about the same objects revision after revision."""
+        key = (revision, num, gen)
+        if key not in self._locations:
+            try:
+                self._locations[key] = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
+            except Exception:
+                self._locations[key] = None
+        return self._locations[key]
 
     def value(self, revision: int, num: int, gen: int = 0) -> rawpdf.Value | None:
         """The raw value of object `num` as revision `revision` resolves it, or None."""
@@ -226,42 +232,87 @@ class Layout:
         if isinstance(loc, int):
             obj = self.object_at(loc)
             return obj.value if isinstance(obj, rawpdf.IndirectObject) and obj.num == num else None
-        objects = self.object_stream(revision, loc.obj_stream_id)
-        return objects.get(num) if isinstance(objects, dict) else None
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        return objects.value(num) if isinstance(objects, rawpdf.ObjectStream) else None
+
+    def span(self, revision: int, num: int, gen: int = 0) -> tuple[bytes, int, int] | None:
+        """(data, start, end): the bytes `value()` reads object `num` from, found without parsing
+        an object stream's objects; None exactly when `value()` is None. A check that looks for
+        something only a few objects hold can search these bytes first and parse only the
+        objects whose bytes hold it."""
+        loc = self.location(revision, num, gen)
+        if loc is None:
+            return None
+        if isinstance(loc, int):
+            obj = self.object_at(loc)
+            if not isinstance(obj, rawpdf.IndirectObject) or obj.num != num:
+                return None
+            return self.data, obj.value.start, obj.value.end
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        if not isinstance(objects, rawpdf.ObjectStream):
+            return None
+        where = objects.span(num)
+        return None if where is None else (objects.data, *where)
 
     def value_data(self, revision: int, num: int, gen: int = 0) -> bytes:
         """The bytes a value of `value()` was read from (the file, or a decoded object stream)."""
         loc = self.location(revision, num, gen)
         if loc is None or isinstance(loc, int):
             return self.data
-        return self._objstm_data.get((revision, loc.obj_stream_id), b"")
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        return objects.data if isinstance(objects, rawpdf.ObjectStream) else b""
 
     def object_stream(self, revision: int, stream_num: int):
         """The objects of object stream `stream_num` as of `revision`, parsed from its decoded
-        data (decoded by pyHanko, with its decompression limits and decryption)."""
+        data (decoded by pyHanko, with its decompression limits and decryption): a dict by
+        number, or the exception reading it raised."""
+        key = (revision, stream_num)
+        if key not in self._objstm_values:
+            objects = self._object_stream(revision, stream_num)
+            self._objstm_values[key] = objects.values() if isinstance(objects, rawpdf.ObjectStream) else objects
+        return self._objstm_values[key]
+
+    def _object_stream(self, revision: int, stream_num: int) -> rawpdf.ObjectStream | Exception:
         key = (revision, stream_num)
         if key not in self._objstm:
-            from pyhanko.pdf_utils import generic
-            from pyhanko.pdf_utils.decode_limits import DecodePurpose
-
             # the revisions that resolve the stream to the same place read the same bytes: it is
-            # decoded and parsed once for all of them (structure checks ask per revision)
+            # decoded and read once for all of them (structure checks ask per revision)
             where = (stream_num, self.location(revision, stream_num))
             same = self._objstm_at.get(where)
             if same is not None:
                 self._objstm[key] = self._objstm[same]
-                if same in self._objstm_data:
-                    self._objstm_data[key] = self._objstm_data[same]
                 return self._objstm[key]
             self._objstm_at[where] = key
+            stream, decoded = self.fetch_object_stream(revision, stream_num)
             try:
-                stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
-                decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
-                self._objstm_data[key] = decoded
-                self._objstm[key] = rawpdf.parse_object_stream(decoded, int(stream["/First"]), int(stream["/N"]))
+                if isinstance(stream, Exception):
+                    raise stream
+                if isinstance(decoded, Exception):
+                    raise decoded
+                self._objstm[key] = rawpdf.ObjectStream(decoded, int(stream["/First"]), int(stream["/N"]))
             except Exception as exc:
                 self._objstm[key] = exc
         return self._objstm[key]
+
+    def fetch_object_stream(self, revision: int, stream_num: int):
+        """(pyHanko's object `stream_num` as of `revision`, its data decoded for an object
+        stream), either an exception where reading or decoding failed (the decoded data None
+        when there is no object). Fetched once per revision and number for the checks that
+        read object streams (here and verifier.structure.objstreams)."""
+        key = (revision, stream_num)
+        if key not in self._fetched:
+            from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+            try:
+                stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
+            except Exception as exc:
+                self._fetched[key] = (exc, None)
+            else:
+                try:
+                    self._fetched[key] = (stream, stream.read_data(DecodePurpose.OBJECT_STREAM))
+                except Exception as exc:
+                    self._fetched[key] = (stream, exc)
+        return self._fetched[key]
 
     # --- byte regions ---------------------------------------------------------------------
 

@@ -262,6 +262,61 @@ def _walk_literal(data: bytes, pos: int) -> String:
             out += ch
 
 
+# --- recognising a value without building it ------------------------------------------------
+#
+# Most objects of an object stream are small dictionaries and arrays of names, numbers,
+# references and short strings. `value_end` finds where such a value ends with one regular
+# expression (run in C) instead of one `parse_value` call per token. It accepts a subset of what
+# `parse_value` accepts, token for token:
+# - each token pattern below is parse_value's own (possessive where the parser's would only
+#   backtrack into a match that then fails: a shorter digit run or name is followed by a digit
+#   or regular character, which the next part refuses), tried in parse_value's order (a reference
+#   before a number) in an atomic group, so a position reads as the same kind of token with the
+#   same end;
+# - what the subset leaves out (a literal string with nested parentheses, a bare word, an odd
+#   hexadecimal character, nesting deeper than _NESTING) makes the match fail, never read
+#   differently: each alternative starts with its own first character, so a failed one leaves
+#   nothing else to match there;
+# - a token that matches always converts (int, float, unhexlify, name and string escapes cannot
+#   fail on what the patterns allow).
+# So where `value_end` answers an offset, `parse_value` at the same position succeeds and its
+# value ends at that offset (tests/test_rawpdf.py compares both on every object of the test
+# documents); where it answers None, only parse_value can tell.
+
+_NESTING = 5  # dictionaries and arrays inside one another; deeper values are parsed
+_R = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+_W = rb"[\x00\t\n\x0c\r ]"
+_SK = rb"(?:" + _W + rb"++|%[^\r\n]*+)*+"  # SKIP, possessive: it takes all there is either way
+_SCALARS = [
+    rb"/" + _R + rb"*+",  # name
+    rb"<(?!<)[0-9A-Fa-f\x00\t\n\x0c\r ]*+>",  # hexadecimal string (digits and spaces only)
+    rb"\((?:[^()\\]++|\\[\s\S])*+\)",  # literal string without nested parentheses (_FLAT_LITERAL)
+    rb"\d++" + _W + rb"++\d++" + _W + rb"++R(?!" + _R + rb")",  # reference (_REF)
+    rb"[+-]?+(?:\d++\.?+\d*+|\.\d++)(?!" + _R + rb")",  # number (_NUMBER)
+    rb"(?:true|false|null)(?!" + _R + rb")",  # the keywords a dictionary may hold
+]
+
+
+def _simple_value(depth: int) -> bytes:
+    if depth == 0:
+        return rb"(?>" + rb"|".join(_SCALARS) + rb")"
+    inner = _simple_value(depth - 1)
+    array = rb"\[" + _SK + rb"(?:" + inner + _SK + rb")*+\]"
+    dictionary = rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + inner + _SK + rb")*+>>"
+    name, hex_, literal, ref, number, keyword = _SCALARS
+    return rb"(?>" + rb"|".join((name, dictionary, hex_, literal, array, ref, number, keyword)) + rb")"
+
+
+_SIMPLE_VALUE = re.compile(_simple_value(_NESTING))
+
+
+def value_end(data: bytes, pos: int) -> int | None:
+    """Where the value `parse_value(data, pos)` reads ends, when it is a simple one (see above);
+    None when only parsing it can tell (it may still parse)."""
+    m = _SIMPLE_VALUE.match(data, pos)
+    return m.end() if m else None
+
+
 class IndirectObject:
     """`N G obj value [stream ... endstream] endobj` read at an offset."""
 
@@ -333,22 +388,58 @@ def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
 def parse_object_stream(decoded: bytes, first: int, count: int) -> dict[int, Value]:
     """The objects of an object stream's decoded data, by object number: the header's first
     entry for a number wins, as in pyHanko's lookup."""
-    out: dict[int, Value] = {}
-    p = 0
-    pairs = []
-    for _ in range(count):
-        p = skip(decoded, p)
-        m = _PAIR.match(decoded, p)
-        if m is None:
-            break
-        pairs.append((int(m.group(1)), int(m.group(2))))
-        p = m.end()
-    for num, rel in pairs:
-        if num in out:
-            continue
-        pos = skip(decoded, first + rel)
-        out[num] = parse_value(decoded, pos)
-    return out
+    return ObjectStream(decoded, first, count).values()
+
+
+class ObjectStream:
+    """An object stream's decoded data and where each of its objects lies, each object parsed
+    when first asked for. Reading one answers as `parse_object_stream` would: the header's first
+    entry for a number wins, and an object that does not parse makes the whole stream
+    unreadable (the constructor raises what parsing it raises). The objects that `value_end`
+    recognises are known to parse, so only the others are parsed up front, in header order:
+    the first of them that fails is the object a full parse would have failed on."""
+
+    def __init__(self, decoded: bytes, first: int, count: int):
+        self.data = decoded
+        self.starts: dict[int, int] = {}  # number -> where its value starts, in header order
+        self.ends: dict[int, int] = {}
+        self._values: dict[int, Value] = {}
+        p = 0
+        pairs = []
+        for _ in range(count):
+            p = skip(decoded, p)
+            m = _PAIR.match(decoded, p)
+            if m is None:
+                break
+            pairs.append((int(m.group(1)), int(m.group(2))))
+            p = m.end()
+        for num, rel in pairs:
+            if num in self.starts:
+                continue
+            pos = skip(decoded, first + rel)
+            end = value_end(decoded, pos)
+            if end is None:
+                value = parse_value(decoded, pos)
+                self._values[num] = value
+                end = value.end
+            self.starts[num], self.ends[num] = pos, end
+
+    def value(self, num: int) -> Value | None:
+        if num not in self.starts:
+            return None
+        value = self._values.get(num)
+        if value is None:
+            value = self._values[num] = parse_value(self.data, self.starts[num])
+        return value
+
+    def span(self, num: int) -> tuple[int, int] | None:
+        """[start, end) of the object's value in `data`, without parsing it."""
+        if num not in self.starts:
+            return None
+        return self.starts[num], self.ends[num]
+
+    def values(self) -> dict[int, Value]:
+        return {num: self.value(num) for num in self.starts}
 
 
 def duplicate_keys(value: Value, depth: int = 0):

@@ -88,20 +88,19 @@ class _Reading:
 
     def _read(self, index: int, stream_num: int) -> _Header:
         from pyhanko.pdf_utils import generic
-        from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
-        try:
-            stream = self.layout.reader.get_object(generic.Reference(stream_num, 0), revision=index)
-        except Exception as exc:  # unreadable here is unreadable for the readers that follow the entry too
+        # fetched and decoded once with the layout's reading of the same stream
+        stream, decoded = self.layout.fetch_object_stream(index, stream_num)
+        if isinstance(stream, Exception):  # unreadable here is unreadable for the readers that follow the entry too
+            exc = stream
             return _Header(problem=f"object {stream_num} cannot be read ({type(exc).__name__}: {exc})")
         if not isinstance(stream, generic.StreamObject) or stream.get("/Type") != "/ObjStm":
             return _Header(problem=f"object {stream_num} is not an object stream")
         count, first = stream.get("/N"), stream.get("/First")
         if not isinstance(count, int) or not isinstance(first, int) or count < 0 or first < 0:
             return _Header(problem=f"object stream {stream_num} has no valid /N and /First")
-        try:
-            decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
-        except Exception as exc:
+        if isinstance(decoded, Exception):
+            exc = decoded
             return _Header(problem=f"object stream {stream_num} cannot be decoded ({type(exc).__name__}: {exc})")
         header = _Header(decoded=decoded, first=int(first))
         p = 0
@@ -185,14 +184,19 @@ def _unreadable_objects(header: _Header) -> list[str]:
     problems = []
     for i, (num, offset) in enumerate(header.pairs):
         pos = rawpdf.skip(header.decoded, header.first + offset)
-        try:
-            value = rawpdf.parse_value(header.decoded, pos)
-        except (rawpdf.RawSyntaxError, ValueError, IndexError) as exc:
-            problems.append(f"object {num} (index {i}) cannot be read: {exc}")
-            continue
-        if isinstance(value, rawpdf.Ref):
-            problems.append(f"object {num} (index {i}) is a bare reference")
-        elif _STREAM_KEYWORD.match(header.decoded, rawpdf.skip(header.decoded, value.end)):
+        # a dictionary or array rawpdf recognises parses (rawpdf.value_end): nothing to build
+        end = rawpdf.value_end(header.decoded, pos) if header.decoded.startswith((b"<<", b"["), pos) else None
+        if end is None:
+            try:
+                value = rawpdf.parse_value(header.decoded, pos)
+            except (rawpdf.RawSyntaxError, ValueError, IndexError) as exc:
+                problems.append(f"object {num} (index {i}) cannot be read: {exc}")
+                continue
+            if isinstance(value, rawpdf.Ref):
+                problems.append(f"object {num} (index {i}) is a bare reference")
+                continue
+            end = value.end
+        if _STREAM_KEYWORD.match(header.decoded, rawpdf.skip(header.decoded, end)):
             problems.append(f"object {num} (index {i}) is a stream, which an object stream cannot hold")
     return problems
 
