@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout
+from verifier.structure import rawscan
 
 # /S values of actions that run, fetch, or change what is displayed
 ACTION_KINDS = {
@@ -28,6 +29,9 @@ ACTION_KINDS = {
 KEY_KINDS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "AA", "/XFA": "XFA",
              "/RichMediaContent": "RichMedia", "/RichMediaSettings": "RichMedia"}
 MAX_DEPTH = 32
+# every name _items looks for: an object whose bytes hold none of them yields nothing
+_ACTIVE_NAMES = rawscan.name_pattern({*ACTION_KINDS, "/URI", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D",
+                                      *KEY_KINDS, "/OpenAction"})
 
 
 def _items(layout: Layout, revision: int, value: rawpdf.Value, data: bytes, path: str = "", depth: int = 0):
@@ -92,9 +96,11 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
         for num, gen in _written(layout, revision):
             if layout.sections[revision].stream_ref == (num, gen):
                 continue  # the xref stream itself
-            value = layout.value(revision, num, gen)
-            if value is None:
+            span = layout.span(revision, num, gen)
+            # only an object whose bytes name an action or an active key can hold one (rawscan)
+            if span is None or not rawscan.may_hold_name(_ACTIVE_NAMES, *span):
                 continue
+            value = layout.value(revision, num, gen)
             data = layout.value_data(revision, num, gen)
             items = set(_items(layout, revision, value, data))
             if not items:

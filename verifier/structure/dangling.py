@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
+from verifier.structure import rawscan
 
 # the trailer keys readers follow; a dangling /Info, say, changes the properties shown
 READER_TRAILER_KEYS = frozenset({"/Root", "/Info", "/Encrypt", "/ID", "/Prev", "/XRefStm", "/Size"})
@@ -54,10 +55,13 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     later = {ref: index for ref, index in defined_at.items() if index > first_signed}
     if not later:
         return found
+    # only an object whose bytes refer to one of those numbers is parsed (rawscan)
+    numbers = rawscan.numbers_as_written({num for num, _ in later})
     for num, gen in sorted(_numbers(signed)):
-        value = layout.value(first_signed, num, gen)
-        if value is None:
+        span = layout.span(first_signed, num, gen)
+        if span is None or not rawscan.may_refer(numbers, *span):
             continue
+        value = layout.value(first_signed, num, gen)
         for ref in _refs(value):
             index = later.get((ref.num, ref.gen))
             if index is not None:

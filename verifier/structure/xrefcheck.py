@@ -35,6 +35,7 @@ from collections import Counter
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
+from verifier.structure import rawscan
 
 STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "/Size"})
 
@@ -63,9 +64,11 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[
         written |= set(section.hybrid.entries) | set(section.hybrid.compressed)
     for num in sorted(written):
         gen = section.entries.get(num, (0, 0))[0]
-        value = layout.value(section.index, num, gen)
-        if value is None:
+        span = layout.span(section.index, num, gen)
+        # nearly every object repeats no name at all: only the others are parsed (rawscan)
+        if span is None or not rawscan.may_repeat_key(*span):
             continue
+        value = layout.value(section.index, num, gen)
         data = layout.value_data(section.index, num, gen)
         for key, values in rawpdf.duplicate_keys(value):
             if all(rawpdf.same_value(values[0], v, data) for v in values[1:]):
