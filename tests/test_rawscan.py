@@ -57,9 +57,10 @@ def _compare(data: bytes, monkeypatch) -> dict:
     fast = _findings(data)
     with monkeypatch.context() as m:
         m.setattr(rawscan, "may_repeat_key", lambda *_: True)
-        m.setattr(rawscan, "may_hold_name", lambda *_: True)
-        m.setattr(rawscan, "may_refer", lambda *_: True)
+        m.setattr(rawscan.NameSearch, "may_hold", lambda *_: True)
+        m.setattr(rawscan.ReferenceSearch, "may_refer", lambda *_, **__: True)
         m.setattr(rawpdf, "value_end", lambda *_: None)
+        m.setattr(rawpdf, "skip_to_simple_value", lambda *_: None)
         full = _findings(data)
     assert fast == full
     return fast
@@ -266,6 +267,10 @@ def test_value_end_ends_where_the_parser_ends():
     vouched = 0
     for text in [*_values(20, 30000), *_pdf_values(22, 30000)]:
         end = rawpdf.value_end(text, 0)
+        spaced = b" %c\n" + text
+        pos = rawpdf.skip(spaced, 0)
+        spaced_end = rawpdf.value_end(spaced, pos)
+        assert rawpdf.skip_to_simple_value(spaced, 0) == (None if spaced_end is None else (pos, spaced_end))
         if end is None:
             continue
         vouched += 1
@@ -282,24 +287,31 @@ def _refs(value):
 
 
 def test_byte_searches_never_miss_what_the_parser_finds():
-    active = rawscan.name_pattern({"/JS", "/A"})
-    numbers = rawscan.numbers_as_written({12, 1})
-    seen = {"repeat": 0, "name": 0, "refer": 0}
+    seen = {"repeat": 0, "flat": 0, "name": 0, "refer": 0}
     for text in [*_values(21, 20000), *_pdf_values(23, 40000)]:
-        try:
-            value = rawpdf.parse_value(text, 0)
-        except (rawpdf.RawSyntaxError, ValueError, IndexError):
-            continue
-        span = (text, value.start, value.end)
-        if list(rawpdf.duplicate_keys(value)):
-            seen["repeat"] += 1
-            assert rawscan.may_repeat_key(*span), text
-        if any(k in ("/JS", "/A") for k in _keys_and_names(value)):
-            seen["name"] += 1
-            assert rawscan.may_hold_name(active, *span), text
-        if any(r.num in (12, 1) for r in _refs(value)):
-            seen["refer"] += 1
-            assert rawscan.may_refer(numbers, *span), text
+        # each value also read where a digit, a name or a reference precedes it in the data, as
+        # in an object stream whose objects are written without a space between them
+        for before in (b"", b"7", b"/S", b"1 0 R"):
+            data = before + text
+            try:
+                value = rawpdf.parse_value(data, len(before))
+            except (rawpdf.RawSyntaxError, ValueError, IndexError):
+                continue
+            span = (data, value.start, value.end)
+            keys = rawpdf.flat_dict_keys(*span)
+            if keys is not None:
+                seen["flat"] += 1
+                assert keys == value.keys(), data
+            if list(rawpdf.duplicate_keys(value)):
+                seen["repeat"] += 1
+                assert rawscan.may_repeat_key(*span), data
+            if any(k in ("/JS", "/A") for k in _keys_and_names(value)):
+                seen["name"] += 1
+                assert rawscan.NameSearch({"/JS", "/A"}).may_hold(*span), data
+            if any(r.num in (12, 1) for r in _refs(value)):
+                seen["refer"] += 1
+                assert rawscan.ReferenceSearch({12, 1}).may_refer(*span), data
+                assert rawscan.ReferenceSearch({12, 1}).may_refer(*span, anywhere=False), data
     assert min(seen.values()) > 100, seen
 
 
@@ -321,8 +333,8 @@ def test_a_long_digit_run_is_searched_in_linear_time():
 
     text = b"<< /Contents <" + b"0" * 200_000 + b"> /A 1 0 R >>"
     t = time.process_time()
-    assert rawscan.may_refer(rawscan.numbers_as_written({1}), text, 0, len(text))
-    assert not rawscan.may_refer(rawscan.numbers_as_written({2}), text, 0, len(text))
+    assert rawscan.ReferenceSearch({1}).may_refer(text, 0, len(text))
+    assert not rawscan.ReferenceSearch({2}).may_refer(text, 0, len(text))
     assert not rawscan.may_repeat_key(text, 0, len(text))
     assert rawpdf.value_end(text, 0) == len(text)
     assert time.process_time() - t < 0.5

@@ -19,6 +19,7 @@ from pyhanko.pdf_utils import generic
 
 from verifier.pdf import linearized, rawpdf
 
+_UNKNOWN = object()
 EOF_MARKER = re.compile(rb"%%EOF")
 _EOL = re.compile(rb"\r\n|\n|\r")
 # A header preceded by a delimiter or whitespace (or the start of the file), not a digit run.
@@ -123,6 +124,7 @@ class Layout:
         self._objstm_at: dict[tuple, tuple[int, int]] = {}  # (stream, its location) -> first key read
         self._fetched: dict[tuple[int, int], tuple] = {}
         self._locations: dict[tuple[int, int, int], object] = {}
+        self._listed_numbers: dict[int, set[int]] = {}
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -217,12 +219,39 @@ class Layout:
         """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent). Remembered:
         the checks ask about the same objects revision after revision."""
         key = (revision, num, gen)
-        if key not in self._locations:
+        loc = self._locations.get(key, _UNKNOWN)
+        if loc is not _UNKNOWN:
+            return loc
+        # pyHanko looks the reference up section by section from `revision` back, passing over
+        # each section that lists the number nowhere (its try_resolve raises KeyError): the
+        # answer is the one for the newest revision that lists it, asked once for all the
+        # revisions after it (tests/test_rawscan.py compares with pyHanko's every answer)
+        listed = revision
+        while listed >= 0 and num not in self._listed(listed):
+            listed -= 1
+        if listed < 0:
+            loc = None
+        elif listed != revision:
+            loc = self.location(listed, num, gen)
+        else:
             try:
-                self._locations[key] = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
+                loc = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
             except Exception:
-                self._locations[key] = None
-        return self._locations[key]
+                loc = None
+        self._locations[key] = loc
+        return loc
+
+    def _listed(self, index: int) -> set[int]:
+        """Every object number section `index` has an entry for: in use, compressed or free, in
+        its table or its hybrid stream."""
+        if index not in self._listed_numbers:
+            xd = self.reader.xrefs._xref_sections[index].xref_data
+            numbers = set()
+            while xd is not None:
+                numbers.update(xd.standard_xrefs, xd.xrefs_in_objstm, xd.freed)
+                xd = xd.hybrid.xref_data if xd.hybrid is not None else None
+            self._listed_numbers[index] = numbers
+        return self._listed_numbers[index]
 
     def value(self, revision: int, num: int, gen: int = 0) -> rawpdf.Value | None:
         """The raw value of object `num` as revision `revision` resolves it, or None."""

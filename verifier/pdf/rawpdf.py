@@ -31,6 +31,7 @@ _LITERAL_SPECIAL = re.compile(rb"[()\\]")
 OBJ_HEADER = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")")
 _OCTAL = re.compile(rb"[0-7]{1,3}")
 _PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
+_SKIPPED_PAIR = re.compile(rb"(?:[\x00\t\n\x0c\r ]++|%[^\r\n]*+)*+(\d++)[\x00\t\n\x0c\r ]++(\d++)")
 _STREAM_EOL = re.compile(rb"[ \t]*(?:\r\n|\n|\r)?")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -307,14 +308,39 @@ def _simple_value(depth: int) -> bytes:
     return rb"(?>" + rb"|".join((name, dictionary, hex_, literal, array, ref, number, keyword)) + rb")"
 
 
-_SIMPLE_VALUE = re.compile(_simple_value(_NESTING))
+# whitespace and comments (as `skip` passes over them), then a simple value
+_SIMPLE_VALUE = re.compile(_SK + rb"(" + _simple_value(_NESTING) + rb")")
+# a dictionary of simple values holding arrays at most two deep, and each of its entries
+_FLAT_VALUE = _simple_value(2)
+_FLAT_DICT = re.compile(rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + _FLAT_VALUE + _SK + rb")*+>>")
+_FLAT_ENTRY = re.compile(rb"/(" + _R + rb"*+)" + _SK + _FLAT_VALUE)
 
 
 def value_end(data: bytes, pos: int) -> int | None:
     """Where the value `parse_value(data, pos)` reads ends, when it is a simple one (see above);
     None when only parsing it can tell (it may still parse)."""
     m = _SIMPLE_VALUE.match(data, pos)
-    return m.end() if m else None
+    return m.end() if m and m.start(1) == pos else None
+
+
+def skip_to_simple_value(data: bytes, pos: int) -> tuple[int, int] | None:
+    """[start, end) of the simple value after whitespace and comments from `pos`: what
+    `value_end(data, skip(data, pos))` answers, in one search; None as value_end."""
+    m = _SIMPLE_VALUE.match(data, pos)
+    return m.span(1) if m else None
+
+
+def flat_dict_keys(data: bytes, start: int, end: int) -> list[str] | None:
+    """The keys, in order and decoded, of the dictionary `parse_value` reads from exactly
+    data[start:end], when it is a simple one (see above) holding no other dictionary and no
+    comment; None otherwise. With no comment and no other '<<' in those bytes, every match of
+    an entry found from the first key on is the next entry as the parser reads it: each is
+    matched whole, strings and arrays included, by the patterns the dictionary matched."""
+    if not data.startswith(b"<<", start) or data.count(b"<<", start, end) != 1 or data.find(b"%", start, end) >= 0:
+        return None
+    if _FLAT_DICT.fullmatch(data, start, end) is None:
+        return None
+    return [_decode_name(raw) for raw in _FLAT_ENTRY.findall(data, start + 2, end - 2)]
 
 
 class IndirectObject:
@@ -404,25 +430,28 @@ class ObjectStream:
         self.starts: dict[int, int] = {}  # number -> where its value starts, in header order
         self.ends: dict[int, int] = {}
         self._values: dict[int, Value] = {}
-        p = 0
         pairs = []
-        for _ in range(count):
-            p = skip(decoded, p)
-            m = _PAIR.match(decoded, p)
-            if m is None:
-                break
-            pairs.append((int(m.group(1)), int(m.group(2))))
-            p = m.end()
+        if count > 0:
+            # the header as parse_object_stream's loop reads it: `count` pairs, each right after
+            # whitespace and comments, until one is missing
+            p = 0
+            for m in _SKIPPED_PAIR.finditer(decoded):
+                if m.start() != p:
+                    break
+                pairs.append((int(m.group(1)), int(m.group(2))))
+                p = m.end()
+                if len(pairs) == count:
+                    break
         for num, rel in pairs:
             if num in self.starts:
                 continue
-            pos = skip(decoded, first + rel)
-            end = value_end(decoded, pos)
-            if end is None:
+            where = skip_to_simple_value(decoded, first + rel)
+            if where is None:
+                pos = skip(decoded, first + rel)
                 value = parse_value(decoded, pos)
                 self._values[num] = value
-                end = value.end
-            self.starts[num], self.ends[num] = pos, end
+                where = (pos, value.end)
+            self.starts[num], self.ends[num] = where
 
     def value(self, num: int) -> Value | None:
         if num not in self.starts:

@@ -30,8 +30,8 @@ KEY_KINDS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "AA", "/XF
              "/RichMediaContent": "RichMedia", "/RichMediaSettings": "RichMedia"}
 MAX_DEPTH = 32
 # every name _items looks for: an object whose bytes hold none of them yields nothing
-_ACTIVE_NAMES = rawscan.name_pattern({*ACTION_KINDS, "/URI", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D",
-                                      *KEY_KINDS, "/OpenAction"})
+_ACTIVE_NAMES = frozenset({*ACTION_KINDS, "/URI", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D",
+                           *KEY_KINDS, "/OpenAction"})
 
 
 def _items(layout: Layout, revision: int, value: rawpdf.Value, data: bytes, path: str = "", depth: int = 0):
@@ -92,13 +92,14 @@ def _listing(numbers: list[int], limit: int = 10) -> str:
 def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     present: dict[str, list[tuple[int, int]]] = {}  # kind -> (object, revision)
     added: list[tuple[str, dict]] = []
+    search = rawscan.NameSearch(_ACTIVE_NAMES)
     for revision in range(len(layout.sections)):
         for num, gen in _written(layout, revision):
             if layout.sections[revision].stream_ref == (num, gen):
                 continue  # the xref stream itself
             span = layout.span(revision, num, gen)
             # only an object whose bytes name an action or an active key can hold one (rawscan)
-            if span is None or not rawscan.may_hold_name(_ACTIVE_NAMES, *span):
+            if span is None or not search.may_hold(*span):
                 continue
             value = layout.value(revision, num, gen)
             data = layout.value_data(revision, num, gen)

@@ -56,10 +56,10 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     if not later:
         return found
     # only an object whose bytes refer to one of those numbers is parsed (rawscan)
-    numbers = rawscan.numbers_as_written({num for num, _ in later})
+    search = rawscan.ReferenceSearch({num for num, _ in later})
     for num, gen in sorted(_numbers(signed)):
         span = layout.span(first_signed, num, gen)
-        if span is None or not rawscan.may_refer(numbers, *span):
+        if span is None or not search.may_refer(*span, anywhere=span[0] is not layout.data):
             continue
         value = layout.value(first_signed, num, gen)
         for ref in _refs(value):

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from verifier.pdf import rawpdf
+
 _REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
 _WS = rb"[\x00\t\n\x0c\r ]"
 _NAME = re.compile(rb"/" + _REGULAR + rb"*")
@@ -49,43 +51,90 @@ def names(data: bytes, start: int, end: int) -> list[bytes]:
 
 def may_repeat_key(data: bytes, start: int, end: int) -> bool:
     """False only if no dictionary in the value read from data[start:end] repeats a key: no name
-    occurs twice in its bytes, and a dictionary's keys are names in its bytes."""
+    occurs twice in its bytes (a dictionary's keys are names in its bytes), or the value is one
+    dictionary whose keys rawpdf reads without parsing (a structure element's /S /P beside its
+    /P, a value and a key, would otherwise send thousands of objects to the parser)."""
     found = names(data, start, end)
-    return len(set(found)) < len(found)
-
-
-def name_pattern(wanted) -> re.Pattern:
-    """A search for any of the names `wanted` (strings with '/', as rawpdf gives them) as a whole
-    name token, and for any name written with an escape (which could decode to one of them)."""
-    alternatives = sorted({re.escape(n.encode("latin-1")[1:]) for n in wanted}, key=len, reverse=True)
-    return re.compile(rb"/(?:(?:" + b"|".join(alternatives) + rb")(?!" + _REGULAR + rb")|[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*+#)")
-
-
-def may_hold_name(pattern: re.Pattern, data: bytes, start: int, end: int) -> bool:
-    """False only if the value read from data[start:end] holds none of the names `pattern`
-    (from `name_pattern`) looks for."""
-    return pattern.search(data, start, end) is not None
-
-
-# Searched in a copy of the value's bytes, so that the look-behind sees its first byte as a
-# start: it keeps a search from trying every digit of a long run (a signature's hexadecimal
-# /Contents), which without it costs the square of the run's length.
-_REF_NUMBER = re.compile(rb"(?<![0-9])(\d++)" + _WS + rb"++\d++" + _WS + rb"++R(?!" + _REGULAR + rb")")
-_ZERO_REF = re.compile(rb"(?<![0-9])0\d++" + _WS + rb"++\d++" + _WS + rb"++R(?!" + _REGULAR + rb")")
-
-
-def numbers_as_written(numbers) -> frozenset[bytes]:
-    """Object numbers as `may_refer` compares them."""
-    return frozenset(str(n).encode() for n in numbers)
-
-
-def may_refer(numbers: frozenset[bytes], data: bytes, start: int, end: int) -> bool:
-    """False only if the value read from data[start:end] holds no reference to one of `numbers`
-    (from `numbers_as_written`; generations are not looked at). A number written with leading
-    zeros, which the parser reads as the same number, makes the answer yes."""
-    if not numbers:
+    if len(set(found)) == len(found):
         return False
-    value = data[start:end]
-    if not numbers.isdisjoint(_REF_NUMBER.findall(value)):
-        return True
-    return _ZERO_REF.search(value) is not None
+    keys = rawpdf.flat_dict_keys(data, start, end)
+    return keys is None or len(set(keys)) < len(keys)
+
+
+class NameSearch:
+    """Looks for any of the names `wanted` (strings with '/', as rawpdf gives them) as a whole
+    name token, or for any name written with an escape (which could decode to one of them)."""
+
+    def __init__(self, wanted):
+        alternatives = sorted({re.escape(n.encode("latin-1")[1:]) for n in wanted}, key=len, reverse=True)
+        self.pattern = re.compile(rb"/(?:(?:" + b"|".join(alternatives) + rb")(?!" + _REGULAR + rb")|"
+                                  rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*+#)")
+        self._anywhere: dict[int, tuple[bytes, bool]] = {}
+
+    def may_hold(self, data: bytes, start: int, end: int) -> bool:
+        """False only if the value read from data[start:end] holds none of the names. A name is
+        read alike whatever bytes surround it (it starts at its '/'), so data that holds none
+        anywhere (a decoded object stream, searched once) holds none in any of its values."""
+        if not self._holds_anywhere(data):
+            return False
+        return self.pattern.search(data, start, end) is not None
+
+    def _holds_anywhere(self, data: bytes) -> bool:
+        known = self._anywhere.get(id(data))
+        if known is None or known[0] is not data:
+            known = self._anywhere[id(data)] = (data, self.pattern.search(data) is not None)
+        return known[1]
+
+
+# A reference's first number is searched only where no digit precedes it (in a copy of the
+# value's bytes, or in data searched whole, see ReferenceSearch.may_refer), so that a search does
+# not try every digit of a long run (a signature's hexadecimal /Contents), which costs the square
+# of the run's length. The numbers sought are one alternative per digit (a trie), each tried only
+# as far as the digits go.
+
+
+def _digit_trie(numbers: list[bytes]) -> bytes:
+    """A pattern matching exactly the digit strings `numbers`, one digit at a time."""
+    branches = []
+    for digit in sorted({n[:1] for n in numbers if n}):
+        branches.append(re.escape(digit) + _digit_trie([n[1:] for n in numbers if n[:1] == digit]))
+    if not branches:
+        return b""
+    body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+    return b"(?:" + body + b")?" if b"" in numbers else body
+
+
+def _reference_to(numbers: frozenset[int]) -> re.Pattern:
+    """`N G R` whose N reads (as int() reads it, leading zeros allowed) as one of `numbers`."""
+    positive = _digit_trie(sorted(str(n).encode() for n in numbers if n > 0))
+    number = [b"0*+" + positive] if positive else []
+    if 0 in numbers:
+        number.append(b"0++")
+    return re.compile(rb"(?<![0-9])(?:" + b"|".join(number) + rb")" + _WS + rb"++\d++" + _WS + rb"++R(?!" + _REGULAR + rb")")
+
+
+class ReferenceSearch:
+    """Looks for a reference `N G R` to any of the object numbers `numbers` (its generation is
+    not looked at)."""
+
+    def __init__(self, numbers):
+        numbers = frozenset(numbers)
+        self._pattern = _reference_to(numbers) if numbers else None
+        self._anywhere: dict[int, tuple[bytes, bool]] = {}
+
+    def may_refer(self, data: bytes, start: int, end: int, *, anywhere: bool = True) -> bool:
+        """False only if the value read from data[start:end] holds no such reference.
+        `anywhere`: first search all of `data` once (a decoded object stream, not the file,
+        whose bytes after signing hold such references): the look-behind reads a reference alike
+        there unless a digit precedes it, which only a value's first token can have."""
+        if self._pattern is None:
+            return False
+        if anywhere and not self._refers_anywhere(data) and not (start > 0 and 48 <= data[start - 1] <= 57):
+            return False
+        return self._pattern.search(data[start:end]) is not None
+
+    def _refers_anywhere(self, data: bytes) -> bool:
+        known = self._anywhere.get(id(data))
+        if known is None or known[0] is not data:
+            known = self._anywhere[id(data)] = (data, self._pattern.search(data) is not None)
+        return known[1]
