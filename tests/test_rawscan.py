@@ -39,12 +39,14 @@ def _layout(data: bytes) -> Layout | None:
 
 
 def _findings(data: bytes) -> dict:
-    """Every check's findings with each section in turn taken as the first signed one."""
+    """Every check's findings with no signature and with several sections (the oldest ones,
+    one in the middle, the newest ones) taken as the first signed one."""
     layout = _layout(data)
     if layout is None:
         return {}
     out = {}
-    for first_signed in (None, *range(len(layout.sections))):
+    count = len(layout.sections)
+    for first_signed in sorted({0, 1, count // 2, count - 2, count - 1} & set(range(count))) + [None]:
         for check in CHECKS:
             try:
                 out[check.__module__, first_signed] = check(layout, first_signed)
@@ -128,6 +130,32 @@ def _objects_read_alike(data: bytes) -> int:
     return vouched
 
 
+def _locations_alike(data: bytes) -> int:
+    """Layout.location, which answers a revision that does not list an object from the
+    revision before, gives pyHanko's answer for every object number, generation and revision,
+    asked newest revision first and oldest first."""
+    from pyhanko.pdf_utils.generic import Reference
+
+    layout = _layout(data)
+    if layout is None:
+        return 0
+    asked = set()
+    for section in layout.sections:
+        for part in (section, section.hybrid) if section.hybrid is not None else (section,):
+            asked |= {(num, gen) for num, (gen, _) in part.entries.items()}
+            asked |= {(num, 0) for num in part.compressed} | {(num, 0) for num in part.freed}
+            asked |= {(num, gen - 1) for num, gen in part.freed.items() if gen > 0}
+    asked |= {(max(n for n, _ in asked) + 1, 0)} if asked else set()
+    revisions = range(len(layout.sections))
+    for order in (reversed(revisions), revisions):
+        fresh = Layout(data, layout.reader)
+        for revision in order:
+            for num, gen in sorted(asked):
+                assert fresh.location(revision, num, gen) == \
+                    layout.reader.xrefs.get_historical_ref(Reference(num, gen), revision), (revision, num, gen)
+    return len(asked)
+
+
 # --- every test document ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.pdf")))
@@ -135,6 +163,7 @@ def test_samples_checked_alike(name, monkeypatch):
     data = (SAMPLES / name).read_bytes()
     _compare(data, monkeypatch)
     _objects_read_alike(data)
+    _locations_alike(data)
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -142,6 +171,7 @@ def test_real_documents_checked_alike(name, monkeypatch):
     data = need_shared(REALDOCS / name).read_bytes()
     _compare(data, monkeypatch)
     _objects_read_alike(data)
+    _locations_alike(data)
 
 
 def test_tagged_decree_objects_mostly_vouched_for():
@@ -201,6 +231,7 @@ def test_repeated_keys_in_both_sections_of_a_hybrid_update(signed, monkeypatch):
     data = hybrid_update(signed, bodies, table={size: "body:0"}, stream={size + 1: "body:1"})
     findings = _compare(data, monkeypatch)
     assert _repeated_keys(findings) == {(size, "/Type"), (size + 1, "/S")}
+    assert _locations_alike(data)
 
 
 def test_active_content_and_late_references_in_an_object_stream(signed, monkeypatch):
