@@ -130,6 +130,27 @@ def _objects_read_alike(data: bytes) -> int:
     return vouched
 
 
+def _tables_alike(data: bytes) -> None:
+    """Every classic table reads as pyHanko's parse_xref_table reads it."""
+    import io
+
+    from pyhanko.pdf_utils.xref import parse_xref_table
+
+    from verifier.pdf.layout import _standard_table_numbers
+
+    layout = _layout(data)
+    for section in layout.sections if layout is not None else ():
+        if section.kind in ("STANDARD", "HYBRID_MAIN"):
+            fast = _standard_table_numbers(data, section.start)
+            stream = io.BytesIO(data)
+            stream.seek(section.start)
+            try:
+                full = [e.idnum for e in parse_xref_table(stream, strict=False)]
+            except Exception:
+                full = None
+            assert fast is None or fast == full
+
+
 def _locations_alike(data: bytes) -> int:
     """Layout.location, which answers a revision that does not list an object from the
     revision before, gives pyHanko's answer for every object number, generation and revision,
@@ -164,6 +185,7 @@ def test_samples_checked_alike(name, monkeypatch):
     _compare(data, monkeypatch)
     _objects_read_alike(data)
     _locations_alike(data)
+    _tables_alike(data)
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -172,6 +194,7 @@ def test_real_documents_checked_alike(name, monkeypatch):
     _compare(data, monkeypatch)
     _objects_read_alike(data)
     _locations_alike(data)
+    _tables_alike(data)
 
 
 def test_tagged_decree_objects_mostly_vouched_for():
@@ -369,3 +392,45 @@ def test_a_long_digit_run_is_searched_in_linear_time():
     assert not rawscan.may_repeat_key(text, 0, len(text))
     assert rawpdf.value_end(text, 0) == len(text)
     assert time.process_time() - t < 0.5
+
+
+# --- classic tables read as pyHanko reads them -------------------------------------------------
+
+def _line(offset: int, gen: int = 0, marker: bytes = b"n", eol: bytes = b"\r\n") -> bytes:
+    return b"%010d %05d %s%s" % (offset, gen, marker, eol)
+
+
+TABLES = [
+    b"0 3\n" + _line(0, 65535, b"f") + _line(17) + _line(98),
+    b"0 2\r\n" + _line(0, 65535, b"f", b" \n") + _line(17, eol=b" \r") + b"5 1\n" + _line(400),
+    b"3 2\n" + _line(1) + _line(2) + b"4 2\n" + _line(3) + _line(4),  # 4 listed twice
+    b"0 2\n" + _line(0, 65535, b"f", b"\n") + _line(17, eol=b"\n"),  # 19-byte lines
+    b"0 1 % a comment\n" + _line(0, 65535, b"f"),
+    b"0 1\n" + _line(0, 65535, b"x"),  # unknown marker
+    b"0 1\n" + b"     17 0 n\r\n",  # space-padded
+    b"0 2\n" + _line(17),  # one line short
+    b"0 1\n" + _line(17) + b"xref",
+    b"1.0 1\n" + _line(17),
+    b"0 1\n" + _line(17) + b"%%\ntrailer",
+    b"0 0\n",
+]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=range(len(TABLES)))
+def test_classic_tables_numbered_as_pyhanko_numbers_them(table):
+    import io
+
+    from pyhanko.pdf_utils.xref import parse_xref_table
+
+    from verifier.pdf.layout import _standard_table_numbers
+
+    data = b"xref\n" + table + (b"" if b"trailer" in table else b"trailer\n<< /Size 5 >>\n")
+    fast = _standard_table_numbers(data, 4)
+    stream = io.BytesIO(data)
+    stream.seek(4)
+    try:
+        full = [e.idnum for e in parse_xref_table(stream, strict=False)]
+    except Exception:
+        full = None
+    assert fast is None or fast == full
+    assert (fast is not None) == (TABLES.index(table) in (0, 1, 2, 11))  # the standard ones take the short way

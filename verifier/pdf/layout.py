@@ -276,7 +276,7 @@ class Layout:
             obj = self.object_at(loc)
             if not isinstance(obj, rawpdf.IndirectObject) or obj.num != num:
                 return None
-            return self.data, obj.value.start, obj.value.end
+            return (self.data, *obj.value_span)
         objects = self._object_stream(revision, loc.obj_stream_id)
         if not isinstance(objects, rawpdf.ObjectStream):
             return None
@@ -389,9 +389,51 @@ class Layout:
             yield pos, num, gen
 
     def table_entries(self, section: Section) -> list[int]:
-        """Object numbers of a classic table in the order written (repeats kept)."""
+        """Object numbers of a classic table in the order written (repeats kept), as pyHanko's
+        parse_xref_table reads them."""
+        numbers = _standard_table_numbers(self.data, section.start)
+        if numbers is not None:
+            return numbers
         from pyhanko.pdf_utils.xref import parse_xref_table
 
         stream = io.BytesIO(self.data)
         stream.seek(section.start)
         return [e.idnum for e in parse_xref_table(stream, strict=False)]
+
+
+# A classic table as ISO 32000-1 §7.5.4 writes it: subsection headers of two plain integers,
+# then 20-byte lines `oooooooooo ggggg n` ending in " \r", " \n" or "\r\n", and `trailer`.
+_PDF_SPACE = re.compile(rb"[ \n\r\t\f\x00]*")  # pyHanko's read_non_whitespace, comments aside
+_TABLE_INTEGER = re.compile(rb"\d+(?![+,\-.0-9])")  # what NumberObject.read_from_stream reads, an integer
+_TABLE_LINES = re.compile(rb"(?:\d{10} \d{5} [nf](?: \r| \n|\r\n))*")
+
+
+def _standard_table_numbers(data: bytes, pos: int) -> list[int] | None:
+    """The numbers parse_xref_table(strict=False) yields for the table at `pos`, when the table
+    is written as the standard writes it; None for any other table (parse_xref_table reads it).
+    On such a table pyHanko's reader reads each subsection's integers where these patterns do,
+    takes 20 bytes per line without moving back or forth (a line starts with a digit and ends
+    with an end of line), and yields every line (its marker is n or f), numbered from the
+    subsection's first number; it stops at `trailer` (tests/test_rawscan.py compares both)."""
+    numbers: list[int] = []
+    p = _PDF_SPACE.match(data, pos).end()
+    while True:
+        values = []
+        for _ in range(2):
+            if data.startswith(b"%", p):
+                return None
+            m = _TABLE_INTEGER.match(data, p)
+            if m is None:
+                return None
+            values.append(int(m.group()))
+            p = _PDF_SPACE.match(data, m.end()).end()
+        first, count = values
+        end = p + 20 * count
+        if end > len(data) or _TABLE_LINES.fullmatch(data, p, end) is None:
+            return None
+        numbers.extend(range(first, first + count))
+        p = _PDF_SPACE.match(data, end).end()
+        if p >= len(data) or data.startswith(b"%", p):
+            return None
+        if data.startswith(b"trailer", p):
+            return numbers

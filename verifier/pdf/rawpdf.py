@@ -302,7 +302,11 @@ def _simple_value(depth: int) -> bytes:
     if depth == 0:
         return rb"(?>" + rb"|".join(_SCALARS) + rb")"
     inner = _simple_value(depth - 1)
-    array = rb"\[" + _SK + rb"(?:" + inner + _SK + rb")*+\]"
+    # an array of references and numbers only (a structure tree's /K, /Nums, /Kids) is tried
+    # first, each item read as the general array after it reads it (a reference before a
+    # number): long arrays are read without trying every other kind of value at each item
+    numbers = rb"\[" + _SK + rb"(?:(?>" + _SCALARS[3] + rb"|" + _SCALARS[4] + rb")" + _SK + rb")*+\]"
+    array = numbers + rb"|\[" + _SK + rb"(?:" + inner + _SK + rb")*+\]"
     dictionary = rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + inner + _SK + rb")*+>>"
     name, hex_, literal, ref, number, keyword = _SCALARS
     return rb"(?>" + rb"|".join((name, dictionary, hex_, literal, array, ref, number, keyword)) + rb")"
@@ -344,15 +348,27 @@ def flat_dict_keys(data: bytes, start: int, end: int) -> list[str] | None:
 
 
 class IndirectObject:
-    """`N G obj value [stream ... endstream] endobj` read at an offset."""
+    """`N G obj value [stream ... endstream] endobj` read at an offset. A value that
+    `value_end` recognises is parsed when first asked for (it is known to parse): most bodies
+    are only delimited (verifier.pdf.layout), never read."""
 
-    __slots__ = ("num", "gen", "start", "value", "stream", "end", "problems")
+    __slots__ = ("num", "gen", "start", "_value", "_data", "value_span", "stream", "end", "problems")
 
-    def __init__(self, num, gen, start, value, stream, end, problems):
-        self.num, self.gen, self.start, self.value = num, gen, start, value
+    def __init__(self, num, gen, start, value, stream, end, problems, *, data: bytes | None = None,
+                 span: tuple[int, int] | None = None):
+        self.num, self.gen, self.start, self._value = num, gen, start, value
+        self._data = data  # where a value not parsed yet is read from
+        self.value_span = (value.start, value.end) if value is not None else span
         self.stream = stream  # (data start, data end) or None
         self.end = end  # just past `endobj` (or past the value when `endobj` is missing)
         self.problems = problems  # what a strict reader would object to
+
+    @property
+    def value(self) -> Value:
+        if self._value is None:
+            self._value = parse_value(self._data, self.value_span[0])
+            self._data = None
+        return self._value
 
 
 LengthResolver = Callable[[int, int], "int | None"]
@@ -367,12 +383,18 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
     if m is None:
         raise RawSyntaxError("no object header", start)
     num, gen = int(m.group(1)), int(m.group(2))
-    p = skip(data, m.end())
-    value = parse_value(data, p)
+    value_start = skip(data, m.end())
+    value, value_stop = None, value_end(data, value_start)
+    if value_stop is None:
+        value = parse_value(data, value_start)
+        value_stop = value.end
     problems: list[str] = []
-    p = skip(data, value.end)
+    p = skip(data, value_stop)
     stream = None
-    if data.startswith(b"stream", p) and isinstance(value, Dict):
+    # a stream's dictionary (parse_value reads one where "<<" starts) is read for its /Length
+    if data.startswith(b"stream", p) and data.startswith(b"<<", value_start):
+        if value is None:
+            value = parse_value(data, value_start)
         data_start = p + 6
         # pyHanko skips spaces after the keyword and stops after one end of line
         data_start = _STREAM_EOL.match(data, data_start).end()
@@ -397,7 +419,7 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
     else:
         problems.append("endobj missing")
         end = p
-    return IndirectObject(num, gen, start, value, stream, end, problems)
+    return IndirectObject(num, gen, start, value, stream, end, problems, data=data, span=(value_start, value_stop))
 
 
 def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
