@@ -125,6 +125,7 @@ class Layout:
         self._fetched: dict[tuple[int, int], tuple] = {}
         self._locations: dict[tuple[int, int, int], object] = {}
         self._listed_numbers: dict[int, set[int]] = {}
+        self._chains: dict[int, list] = {}
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -234,24 +235,56 @@ class Layout:
         elif listed != revision:
             loc = self.location(listed, num, gen)
         else:
-            try:
-                loc = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
-            except Exception:
-                loc = None
+            loc = self._own_answer(listed, num, gen)
+            if loc is _UNKNOWN:  # the section passes it on: pyHanko reads older ones
+                try:
+                    loc = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
+                except Exception:
+                    loc = None
         self._locations[key] = loc
         return loc
+
+    def _chain(self, index: int) -> list:
+        """pyHanko's data of section `index`: its table or stream, then its hybrid stream."""
+        chain = self._chains.get(index)
+        if chain is None:
+            xd = self.reader.xrefs._xref_sections[index].xref_data
+            chain = self._chains[index] = []
+            while xd is not None:
+                chain.append(xd)
+                xd = xd.hybrid.xref_data if xd.hybrid is not None else None
+        return chain
 
     def _listed(self, index: int) -> set[int]:
         """Every object number section `index` has an entry for: in use, compressed or free, in
         its table or its hybrid stream."""
         if index not in self._listed_numbers:
-            xd = self.reader.xrefs._xref_sections[index].xref_data
             numbers = set()
-            while xd is not None:
+            for xd in self._chain(index):
                 numbers.update(xd.standard_xrefs, xd.xrefs_in_objstm, xd.freed)
-                xd = xd.hybrid.xref_data if xd.hybrid is not None else None
             self._listed_numbers[index] = numbers
         return self._listed_numbers[index]
+
+    def _own_answer(self, index: int, num: int, gen: int):
+        """What section `index` itself answers for (num, gen), as pyHanko's
+        XRefSectionData.try_resolve does for its table or stream and then its hybrid stream: a
+        compressed entry for generation 0 first, then an entry in use (of that generation, or
+        the section passes the object on to older sections), then a free entry naming the next
+        generation (free: None); _UNKNOWN when it passes the object on. Asked of the section's
+        data directly, without building a Reference per object (tests/test_rawscan.py compares
+        Layout.location with get_historical_ref everywhere)."""
+        for xd in self._chain(index):
+            if gen == 0:
+                compressed = xd.xrefs_in_objstm.get(num)
+                if compressed is not None:
+                    return compressed
+            in_use = xd.standard_xrefs.get(num)
+            if in_use is not None:
+                return in_use[1] if in_use[0] == gen else _UNKNOWN
+            next_gen = xd.freed.get(num)
+            if next_gen is not None and gen == next_gen - 1:
+                return None
+        return _UNKNOWN
 
     def value(self, revision: int, num: int, gen: int = 0) -> rawpdf.Value | None:
         """The raw value of object `num` as revision `revision` resolves it, or None."""

@@ -439,6 +439,25 @@ def parse_object_stream(decoded: bytes, first: int, count: int) -> dict[int, Val
     return ObjectStream(decoded, first, count).values()
 
 
+def object_stream_pairs(decoded: bytes, count: int, first: int | None = None) -> tuple[list[tuple[int, int]], bool]:
+    """(pairs, whole): the header of an object stream's decoded data, up to `count` pairs
+    (object number, offset), each read after whitespace and comments (as `skip` then `_PAIR`
+    would read it, in one search), stopping at a missing one or, when `first` is given, at one
+    that ends past `first`; `whole` when all `count` were read."""
+    pairs: list[tuple[int, int]] = []
+    if count <= 0:
+        return pairs, True
+    p = 0
+    for m in _SKIPPED_PAIR.finditer(decoded):
+        if m.start() != p or (first is not None and m.end() > first):
+            break
+        pairs.append((int(m.group(1)), int(m.group(2))))
+        p = m.end()
+        if len(pairs) == count:
+            return pairs, True
+    return pairs, False
+
+
 class ObjectStream:
     """An object stream's decoded data and where each of its objects lies, each object parsed
     when first asked for. Reading one answers as `parse_object_stream` would: the header's first
@@ -452,18 +471,7 @@ class ObjectStream:
         self.starts: dict[int, int] = {}  # number -> where its value starts, in header order
         self.ends: dict[int, int] = {}
         self._values: dict[int, Value] = {}
-        pairs = []
-        if count > 0:
-            # the header as parse_object_stream's loop reads it: `count` pairs, each right after
-            # whitespace and comments, until one is missing
-            p = 0
-            for m in _SKIPPED_PAIR.finditer(decoded):
-                if m.start() != p:
-                    break
-                pairs.append((int(m.group(1)), int(m.group(2))))
-                p = m.end()
-                if len(pairs) == count:
-                    break
+        pairs, _ = object_stream_pairs(decoded, count)
         for num, rel in pairs:
             if num in self.starts:
                 continue

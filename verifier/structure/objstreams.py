@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
 
-_PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
 _STREAM_KEYWORD = re.compile(rb"stream(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
 
 
@@ -103,16 +102,11 @@ class _Reading:
             exc = decoded
             return _Header(problem=f"object stream {stream_num} cannot be decoded ({type(exc).__name__}: {exc})")
         header = _Header(decoded=decoded, first=int(first))
-        p = 0
-        for i in range(int(count)):
-            m = _PAIR.match(decoded, rawpdf.skip(decoded, p))
-            if m is None or m.end() > first:
-                header.problem = f"the header of object stream {stream_num} lists {i} of the {count} objects it declares"
-                break
-            num = int(m.group(1))
-            header.pairs.append((num, int(m.group(2))))
+        header.pairs, whole = rawpdf.object_stream_pairs(decoded, int(count), int(first))
+        if not whole:
+            header.problem = f"the header of object stream {stream_num} lists {len(header.pairs)} of the {count} objects it declares"
+        for i, (num, _) in enumerate(header.pairs):
             header.positions.setdefault(num, []).append(i)
-            p = m.end()
         return header
 
 
