@@ -59,8 +59,11 @@ def _compare(data: bytes, monkeypatch) -> dict:
     fast = _findings(data)
     with monkeypatch.context() as m:
         m.setattr(rawscan, "may_repeat_key", lambda *_: True)
-        m.setattr(rawscan.NameSearch, "may_hold", lambda *_: True)
+        m.setattr(rawscan.NameSearch, "may_hold", lambda *_, **__: True)
+        m.setattr(rawscan.NameSearch, "anywhere", lambda *_: True)
         m.setattr(rawscan.ReferenceSearch, "may_refer", lambda *_, **__: True)
+        m.setattr(rawscan.ReferenceSearch, "may_refer_anywhere", lambda *_: True)
+        m.setattr(objstreams, "_known_ends", lambda *_: {})
         m.setattr(rawpdf, "value_end", lambda *_: None)
         m.setattr(rawpdf, "skip_to_simple_value", lambda *_: None)
         full = _findings(data)
@@ -168,6 +171,11 @@ def _locations_alike(data: bytes) -> int:
             asked |= {(num, gen - 1) for num, gen in part.freed.items() if gen > 0}
     asked |= {(max(n for n, _ in asked) + 1, 0)} if asked else set()
     revisions = range(len(layout.sections))
+    for revision in revisions:
+        for stream, numbers in layout.own_compressed(revision).items():
+            for num in numbers:
+                loc = layout.reader.xrefs.get_historical_ref(Reference(num, 0), revision)
+                assert not isinstance(loc, int) and loc is not None and loc.obj_stream_id == stream, (revision, num)
     for order in (reversed(revisions), revisions):
         fresh = Layout(data, layout.reader)
         for revision in order:
@@ -434,3 +442,39 @@ def test_classic_tables_numbered_as_pyhanko_numbers_them(table):
         full = None
     assert fast is None or fast == full
     assert (fast is not None) == (TABLES.index(table) in (0, 1, 2, 11))  # the standard ones take the short way
+
+
+def _glued_objstm(num: int, objects: list[tuple[int, bytes]]) -> bytes:
+    """An object stream whose objects are written with nothing between them: a value can start
+    right after the previous one's last digit."""
+    header, body = [], b""
+    for n, text in objects:
+        header.append(b"%d %d" % (n, len(body)))
+        body += text
+    head = b" ".join(header) + b"\n"
+    data = head + body
+    return b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+        num, len(objects), len(head), len(data), data)
+
+
+@pytest.mark.parametrize("glued", [False, True])
+def test_references_resolved_after_signing_from_an_object_stream(signed, monkeypatch, glued):
+    """Objects of a signed object stream naming an object only a later update defines, by a
+    reference inside a dictionary, with leading zeros, or as the whole value right after
+    another object's last digit."""
+    from tests.attacks.test_strict import objstm, write_update
+
+    _, size, _ = kit.trailer_info(signed)
+    later, stream = size + 5, size + 3
+    # glued: the reference is the whole value, right after the digit 7 (which reads as part of
+    # object size + 1, a reference to 7<later>): nothing else in the stream names `later`
+    objects = [(size, b"<< /A 1 0 R >>" if glued else b"<< /A [ 0%d 0 R ] >>" % later), (size + 1, b"7"),
+               (size + 2, b"%d 0 R" % later)]
+    body = _glued_objstm(stream, objects) if glued else objstm(stream, objects)
+    data = write_update(signed, [(stream, body)], {num: (stream, i) for i, (num, _) in enumerate(objects)}, "hybrid")
+    data = kit.append_update(data, [(later, b"<< /Forged true >>")])
+    findings = _compare(data, monkeypatch)
+    layout = _layout(data)
+    first_signed = len(layout.sections) - 2
+    resolved = {f[1]["object"] for f in findings[dangling.__name__, first_signed] if f[0] == "REFERENCE_RESOLVED_AFTER_SIGNING"}
+    assert resolved == ({f"{size + 2} 0"} if glued else {f"{size} 0", f"{size + 2} 0"})

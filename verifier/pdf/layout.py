@@ -126,6 +126,7 @@ class Layout:
         self._locations: dict[tuple[int, int, int], object] = {}
         self._listed_numbers: dict[int, set[int]] = {}
         self._chains: dict[int, list] = {}
+        self._own_compressed: dict[int, dict[int, set[int]]] = {}
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -264,6 +265,27 @@ class Layout:
                 numbers.update(xd.standard_xrefs, xd.xrefs_in_objstm, xd.freed)
             self._listed_numbers[index] = numbers
         return self._listed_numbers[index]
+
+    def own_compressed(self, index: int) -> dict[int, set[int]]:
+        """Object stream number -> the objects whose location in section `index` (generation 0)
+        is the section's own compressed entry naming that stream: `_own_answer` for all of them
+        at once. A check that needs nothing from an object stream whose bytes hold nothing it
+        looks for can pass over all these objects without resolving each."""
+        if index not in self._own_compressed:
+            out: dict[int, set[int]] = {}
+            decided: set[int] = set()
+            for xd in self._chain(index):
+                for num, ref in xd.xrefs_in_objstm.items():
+                    if num not in decided:
+                        out.setdefault(ref.obj_stream_id, set()).add(num)
+                decided.update(xd.xrefs_in_objstm, xd.standard_xrefs)  # in use: an offset, or passed on
+                decided.update(num for num, next_gen in xd.freed.items() if next_gen == 1)  # free: None
+            self._own_compressed[index] = out
+        return self._own_compressed[index]
+
+    def object_stream_reading(self, revision: int, stream_num: int) -> rawpdf.ObjectStream | Exception:
+        """Object stream `stream_num` as `value()` reads it in `revision` (or why it cannot)."""
+        return self._object_stream(revision, stream_num)
 
     def _own_answer(self, index: int, num: int, gen: int):
         """What section `index` itself answers for (num, gen), as pyHanko's

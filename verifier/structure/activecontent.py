@@ -94,12 +94,21 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     added: list[tuple[str, dict]] = []
     search = rawscan.NameSearch(_ACTIVE_NAMES)
     for revision in range(len(layout.sections)):
+        # the objects of the section's own object streams whose bytes name nothing active: an
+        # object (generation 0) the section lists there is read from there
+        quiet = set()
+        for stream, numbers in layout.own_compressed(revision).items():
+            objects = layout.object_stream_reading(revision, stream)
+            if not isinstance(objects, rawpdf.ObjectStream) or not search.anywhere(objects.data):
+                quiet |= numbers
         for num, gen in _written(layout, revision):
+            if gen == 0 and num in quiet:
+                continue
             if layout.sections[revision].stream_ref == (num, gen):
                 continue  # the xref stream itself
             span = layout.span(revision, num, gen)
             # only an object whose bytes name an action or an active key can hold one (rawscan)
-            if span is None or not search.may_hold(*span):
+            if span is None or not search.may_hold(*span, anywhere=span[0] is not layout.data):
                 continue
             value = layout.value(revision, num, gen)
             data = layout.value_data(revision, num, gen)

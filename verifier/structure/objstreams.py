@@ -71,8 +71,15 @@ class _Reading:
     def __init__(self, layout: Layout):
         self.layout = layout
         self._by_body: dict[int, _Header] = {}
+        self._asked: dict[tuple[int, int], _Header] = {}
 
     def header(self, index: int, stream: int) -> _Header:
+        key = (index, stream)
+        if key not in self._asked:  # asked once per entry of the revision
+            self._asked[key] = self._header(index, stream)
+        return self._asked[key]
+
+    def _header(self, index: int, stream: int) -> _Header:
         loc = self.layout.location(index, stream)
         if loc is None:
             return _Header(problem=f"object {stream} is not defined")
@@ -149,7 +156,7 @@ def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str
                 # (MuPDF's repair does), the way an orphaned body is (UNREFERENCED_OBJECT)
                 found.append(("OBJECT_STREAM_UNREFERENCED", {"revision": revision, "stream": stream, "object": num,
                                                              "index": at[0]}))
-        for reason in _unreadable_objects(header):
+        for reason in _unreadable_objects(header, _known_ends(layout, section.index, stream, header)):
             found.append(("OBJECT_STREAM_MALFORMED", {"revision": revision, "stream": stream, "reason": reason}))
     return found
 
@@ -172,14 +179,28 @@ def _conflicts(reading: _Reading, index: int, revision: int, entries: dict[int, 
     return found
 
 
-def _unreadable_objects(header: _Header) -> list[str]:
+def _known_ends(layout: Layout, index: int, stream: int, header: _Header) -> dict[int, int]:
+    """Where the dictionaries and arrays the layout already read from the same bytes end, by
+    where they start: each of them parses (an object stream the layout reads has only objects
+    that parse, rawpdf.ObjectStream)."""
+    objects = layout.object_stream_reading(index, stream)
+    if not isinstance(objects, rawpdf.ObjectStream) or objects.data != header.decoded:
+        return {}
+    data = objects.data
+    return {start: objects.ends[num] for num, start in objects.starts.items() if data.startswith((b"<<", b"["), start)}
+
+
+def _unreadable_objects(header: _Header, known: dict[int, int]) -> list[str]:
     """What a strict reader refuses in the objects of a stream: a value that does not parse, a
-    stream (which an object stream cannot hold) or a bare reference."""
+    stream (which an object stream cannot hold) or a bare reference. `known`: the ends of
+    dictionaries and arrays known to parse, by start."""
     problems = []
     for i, (num, offset) in enumerate(header.pairs):
         pos = rawpdf.skip(header.decoded, header.first + offset)
         # a dictionary or array rawpdf recognises parses (rawpdf.value_end): nothing to build
-        end = rawpdf.value_end(header.decoded, pos) if header.decoded.startswith((b"<<", b"["), pos) else None
+        end = known.get(pos)
+        if end is None and header.decoded.startswith((b"<<", b"["), pos):
+            end = rawpdf.value_end(header.decoded, pos)
         if end is None:
             try:
                 value = rawpdf.parse_value(header.decoded, pos)

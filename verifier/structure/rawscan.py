@@ -71,11 +71,17 @@ class NameSearch:
                                   rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%#]*+#)")
         self._anywhere: dict[int, tuple[bytes, bool]] = {}
 
-    def may_hold(self, data: bytes, start: int, end: int) -> bool:
+    def anywhere(self, data: bytes) -> bool:
+        """Whether `data` holds one of the names anywhere: False only if no value read from it
+        holds one."""
+        return self._holds_anywhere(data)
+
+    def may_hold(self, data: bytes, start: int, end: int, *, anywhere: bool = True) -> bool:
         """False only if the value read from data[start:end] holds none of the names. A name is
         read alike whatever bytes surround it (it starts at its '/'), so data that holds none
-        anywhere (a decoded object stream, searched once) holds none in any of its values."""
-        if not self._holds_anywhere(data):
+        anywhere holds none in any of its values: `anywhere` searches all of `data` once first
+        (a decoded object stream; not the file, whose binary stream data names everything)."""
+        if anywhere and not self._holds_anywhere(data):
             return False
         return self.pattern.search(data, start, end) is not None
 
@@ -132,6 +138,13 @@ class ReferenceSearch:
         if anywhere and not self._refers_anywhere(data) and not (start > 0 and 48 <= data[start - 1] <= 57):
             return False
         return self._pattern.search(data[start:end]) is not None
+
+    def may_refer_anywhere(self, data: bytes, starts) -> bool:
+        """False only if no value starting at one of `starts` in `data` (a decoded object
+        stream) holds such a reference."""
+        if self._pattern is None:
+            return False
+        return self._refers_anywhere(data) or any(start > 0 and 48 <= data[start - 1] <= 57 for start in starts)
 
     def _refers_anywhere(self, data: bytes) -> bool:
         known = self._anywhere.get(id(data))

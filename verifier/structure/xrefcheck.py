@@ -42,6 +42,7 @@ STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "
 
 def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     found: list[tuple[str, dict]] = []
+    suspects: dict = {}
     if layout.linearization is not None:
         found += _linearized(layout)
     for section in layout.sections:
@@ -53,22 +54,34 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             found += _repeated_entries(layout, section)
         found += _trailer_keys(layout, section)
         after = first_signed is not None and layout.revision_number(section.index) > layout.revision_number(first_signed)
-        found += _object_keys(layout, section, after_signing=after)
+        found += _object_keys(layout, section, after, suspects)
     return found
 
 
-def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[tuple[str, dict]]:
+def _object_keys(layout: Layout, section: Section, after_signing: bool, suspects: dict) -> list[tuple[str, dict]]:
     found = []
     written = set(section.entries) | set(section.compressed)
     if section.hybrid is not None:
         written |= set(section.hybrid.entries) | set(section.hybrid.compressed)
-    for num in sorted(written):
+    # nearly every object repeats no name at all: only the others are parsed (rawscan). The
+    # objects the section's own object streams hold are searched stream by stream (`suspects`:
+    # the objects of each stream that may repeat a key, found once however many sections read it)
+    candidates, owned = set(), set()
+    for stream, numbers in layout.own_compressed(section.index).items():
+        numbers = numbers - section.entries.keys()  # those are asked for at the table's generation
+        owned |= numbers
+        objects = layout.object_stream_reading(section.index, stream)
+        if isinstance(objects, rawpdf.ObjectStream):  # else no object of it has a value
+            candidates |= numbers & _repeat_suspects(objects, suspects)
+    for num in written - owned:
+        span = layout.span(section.index, num, section.entries.get(num, (0, 0))[0])
+        if span is not None and rawscan.may_repeat_key(*span):
+            candidates.add(num)
+    for num in sorted(candidates):
         gen = section.entries.get(num, (0, 0))[0]
-        span = layout.span(section.index, num, gen)
-        # nearly every object repeats no name at all: only the others are parsed (rawscan)
-        if span is None or not rawscan.may_repeat_key(*span):
-            continue
         value = layout.value(section.index, num, gen)
+        if value is None:
+            continue
         data = layout.value_data(section.index, num, gen)
         for key, values in rawpdf.duplicate_keys(value):
             if all(rawpdf.same_value(values[0], v, data) for v in values[1:]):
@@ -77,6 +90,15 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[
                       "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
             found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
     return found
+
+
+def _repeat_suspects(objects: rawpdf.ObjectStream, cache: dict) -> set[int]:
+    known = cache.get(id(objects))
+    if known is None or known[0] is not objects:
+        data = objects.data
+        known = cache[id(objects)] = (objects, {num for num, start in objects.starts.items()
+                                                if rawscan.may_repeat_key(data, start, objects.ends[num])})
+    return known[1]
 
 
 def _view(section: Section, num: int):
