@@ -478,3 +478,27 @@ def test_references_resolved_after_signing_from_an_object_stream(signed, monkeyp
     first_signed = len(layout.sections) - 2
     resolved = {f[1]["object"] for f in findings[dangling.__name__, first_signed] if f[0] == "REFERENCE_RESOLVED_AFTER_SIGNING"}
     assert resolved == ({f"{size + 2} 0"} if glued else {f"{size} 0", f"{size + 2} 0"})
+
+
+def _header_by_the_loop(decoded: bytes, count: int, first: int | None):
+    """An object stream's header read pair by pair, as the readers did before
+    rawpdf.object_stream_pairs."""
+    pairs, p = [], 0
+    for _ in range(count):
+        m = rawpdf._PAIR.match(decoded, rawpdf.skip(decoded, p))
+        if m is None or (first is not None and m.end() > first):
+            return pairs, False
+        pairs.append((int(m.group(1)), int(m.group(2))))
+        p = m.end()
+    return pairs, True
+
+
+def test_object_stream_headers_read_as_the_loop_reads_them():
+    rng = random.Random(24)
+    parts = [b"12", b"0", b"345", b" ", b"\n", b"\r\n", b"%c\n", b"%7 8", b"<<", b"/A", b"1.5", b"-3"]
+    for _ in range(20000):
+        decoded = b"".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        count = rng.randint(-1, 6)
+        first = rng.choice([None, rng.randint(0, len(decoded) + 2)])
+        assert rawpdf.object_stream_pairs(decoded, count, first) == _header_by_the_loop(decoded, count, first), \
+            (decoded, count, first)

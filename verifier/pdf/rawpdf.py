@@ -31,6 +31,7 @@ _LITERAL_SPECIAL = re.compile(rb"[()\\]")
 OBJ_HEADER = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")")
 _OCTAL = re.compile(rb"[0-7]{1,3}")
 _PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
+_PAIR_RUN = re.compile(rb"(?:(?:[\x00\t\n\x0c\r ]++|%[^\r\n]*+)*+\d++[\x00\t\n\x0c\r ]++\d++)*+")
 _SKIPPED_PAIR = re.compile(rb"(?:[\x00\t\n\x0c\r ]++|%[^\r\n]*+)*+(\d++)[\x00\t\n\x0c\r ]++(\d++)")
 _STREAM_EOL = re.compile(rb"[ \t]*(?:\r\n|\n|\r)?")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
@@ -442,20 +443,19 @@ def parse_object_stream(decoded: bytes, first: int, count: int) -> dict[int, Val
 def object_stream_pairs(decoded: bytes, count: int, first: int | None = None) -> tuple[list[tuple[int, int]], bool]:
     """(pairs, whole): the header of an object stream's decoded data, up to `count` pairs
     (object number, offset), each read after whitespace and comments (as `skip` then `_PAIR`
-    would read it, in one search), stopping at a missing one or, when `first` is given, at one
-    that ends past `first`; `whole` when all `count` were read."""
-    pairs: list[tuple[int, int]] = []
+    would read it), stopping at a missing one or, when `first` is given, at one that ends past
+    `first`; `whole` when all `count` were read. The run of pairs is found with one search and
+    its pairs listed with another: each pair of the run is the next match from where the one
+    before ended."""
     if count <= 0:
-        return pairs, True
-    p = 0
-    for m in _SKIPPED_PAIR.finditer(decoded):
-        if m.start() != p or (first is not None and m.end() > first):
-            break
-        pairs.append((int(m.group(1)), int(m.group(2))))
-        p = m.end()
-        if len(pairs) == count:
-            return pairs, True
-    return pairs, False
+        return [], True
+    end = len(decoded) if first is None else min(first, len(decoded))
+    run = _PAIR_RUN.match(decoded, 0, end).end()
+    found = _SKIPPED_PAIR.findall(decoded, 0, run)
+    if found and run == end < len(decoded) and 48 <= decoded[end] <= 57:
+        found.pop()  # its last digits lie past `first`: the pair ends past it
+    pairs = [(int(num), int(offset)) for num, offset in found[:count]]
+    return pairs, len(pairs) == count
 
 
 class ObjectStream:

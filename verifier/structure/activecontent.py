@@ -73,15 +73,16 @@ def _is_action(layout: Layout, revision: int, value: rawpdf.Value) -> bool:
     return True
 
 
-def _written(layout: Layout, revision: int) -> list[tuple[int, int]]:
-    """(number, generation) of each object the revision's xref section lists as in use."""
+def _written(layout: Layout, revision: int, quiet: set[int] = frozenset()) -> list[tuple[int, int]]:
+    """(number, generation) of each object the revision's xref section lists as in use, but
+    generation 0 of the numbers `quiet`."""
     section = layout.sections[revision]
     out = set()
     for part in (section, section.hybrid):
         if part is None:
             continue
-        out |= {(num, gen) for num, (gen, _) in part.entries.items()}
-        out |= {(num, 0) for num in part.compressed}
+        out |= {(num, gen) for num, (gen, _) in part.entries.items() if gen or num not in quiet}
+        out |= {(num, 0) for num in part.compressed.keys() - quiet}
     return sorted(out)
 
 
@@ -101,9 +102,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             objects = layout.object_stream_reading(revision, stream)
             if not isinstance(objects, rawpdf.ObjectStream) or not search.anywhere(objects.data):
                 quiet |= numbers
-        for num, gen in _written(layout, revision):
-            if gen == 0 and num in quiet:
-                continue
+        for num, gen in _written(layout, revision, quiet):
             if layout.sections[revision].stream_ref == (num, gen):
                 continue  # the xref stream itself
             span = layout.span(revision, num, gen)

@@ -29,7 +29,6 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     if first_signed is None:
         return []
     found: list[tuple[str, dict]] = []
-    defined_at = _first_definitions(layout)
     signed = layout.sections[:first_signed + 1]
     seen = set()
     for section in signed:
@@ -41,7 +40,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                 if layout.location(section.index, ref.num, ref.gen) is not None or (key, ref.num, ref.gen) in seen:
                     continue
                 seen.add((key, ref.num, ref.gen))  # later trailers repeat what the first said
-                where = defined_at.get((ref.num, ref.gen))
+                where = _first_definition(layout, (ref.num, ref.gen))
                 if key in READER_TRAILER_KEYS and where is not None and where > first_signed:
                     found.append(("REFERENCE_RESOLVED_AFTER_SIGNING", {
                         "object": f"trailer {key}", "reference": f"{ref.num} {ref.gen}",
@@ -52,12 +51,15 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                     "object": f"{ref.num} {ref.gen}",
                     "defined_in": layout.revision_number(where) if where is not None else "none"}))
     # object numbers first defined after signing: usually none, and then nothing is read
-    later = {ref: index for ref, index in defined_at.items() if index > first_signed}
+    numbers = _numbers(signed)
+    later: dict[tuple[int, int], int] = {}
+    for section in layout.sections[first_signed + 1:]:
+        for ref in _numbers([section]) - numbers:
+            later.setdefault(ref, section.index)
     if not later:
         return found
     # only an object whose bytes refer to one of those numbers is parsed (rawscan)
     search = rawscan.ReferenceSearch({num for num, _ in later})
-    numbers = _numbers(signed)
     if _streams_refer(layout, signed, first_signed, search):
         asked = sorted(numbers)
     else:
@@ -105,13 +107,14 @@ def _numbers(sections) -> set[tuple[int, int]]:
     return out
 
 
-def _first_definitions(layout: Layout) -> dict[tuple[int, int], int]:
-    """(number, generation) -> index of the first section that gives the object a body."""
-    out: dict[tuple[int, int], int] = {}
+def _first_definition(layout: Layout, ref: tuple[int, int]) -> int | None:
+    """The index of the first section that gives the object (number, generation) a body."""
+    num, gen = ref
     for section in layout.sections:
-        for ref in _numbers([section]):
-            out.setdefault(ref, section.index)
-    return out
+        for part in _parts(section):
+            if part.entries.get(num, (None,))[0] == gen or (gen == 0 and num in part.compressed):
+                return section.index
+    return None
 
 
 def _trailer(layout: Layout, section: Section) -> rawpdf.Dict | None:
