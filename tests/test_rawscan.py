@@ -64,6 +64,8 @@ def _compare(data: bytes, monkeypatch) -> dict:
         m.setattr(rawscan.ReferenceSearch, "may_refer", lambda *_, **__: True)
         m.setattr(rawscan.ReferenceSearch, "may_refer_anywhere", lambda *_: True)
         m.setattr(objstreams, "_known_ends", lambda *_: {})
+        m.setattr(objstreams, "_pairs", lambda _l, _i, _s, decoded, count, first:
+                  rawpdf.object_stream_pairs(decoded, count, first))
         m.setattr(rawpdf, "value_end", lambda *_: None)
         m.setattr(rawpdf, "skip_to_simple_value", lambda *_: None)
         full = _findings(data)

@@ -447,15 +447,22 @@ def object_stream_pairs(decoded: bytes, count: int, first: int | None = None) ->
     `first`; `whole` when all `count` were read. The run of pairs is found with one search and
     its pairs listed with another: each pair of the run is the next match from where the one
     before ended."""
+    pairs, whole, _ = _header(decoded, count, first)
+    return pairs, whole
+
+
+def _header(decoded: bytes, count: int, first: int | None):
+    """object_stream_pairs, and where the last pair read ends when that is known."""
     if count <= 0:
-        return [], True
+        return [], True, 0
     end = len(decoded) if first is None else min(first, len(decoded))
     run = _PAIR_RUN.match(decoded, 0, end).end()
     found = _SKIPPED_PAIR.findall(decoded, 0, run)
     if found and run == end < len(decoded) and 48 <= decoded[end] <= 57:
         found.pop()  # its last digits lie past `first`: the pair ends past it
+        return [(int(num), int(offset)) for num, offset in found[:count]], len(found) >= count, None
     pairs = [(int(num), int(offset)) for num, offset in found[:count]]
-    return pairs, len(pairs) == count
+    return pairs, len(pairs) == count, run if len(found) <= count else None
 
 
 class ObjectStream:
@@ -471,7 +478,11 @@ class ObjectStream:
         self.starts: dict[int, int] = {}  # number -> where its value starts, in header order
         self.ends: dict[int, int] = {}
         self._values: dict[int, Value] = {}
-        pairs, _ = object_stream_pairs(decoded, count)
+        # the header as read here, kept for verifier.structure.objstreams: `header_end` is where
+        # its last pair ends (None when more pairs follow than /N declares)
+        self.count = count
+        self.pairs, self.whole, self.header_end = _header(decoded, count, None)
+        pairs = self.pairs
         for num, rel in pairs:
             if num in self.starts:
                 continue

@@ -72,6 +72,17 @@ class _Reading:
         self.layout = layout
         self._by_body: dict[int, _Header] = {}
         self._asked: dict[tuple[int, int], _Header] = {}
+        self._named: dict[int, list[tuple[int, int]]] | None = None
+
+    def named(self) -> dict[int, list[tuple[int, int]]]:
+        """Object stream -> (section index, number) of every type-2 entry naming it."""
+        if self._named is None:
+            self._named = {}
+            for section in self.layout.sections:
+                for part in _parts(section):
+                    for num, (stream, _) in part.compressed.items():
+                        self._named.setdefault(stream, []).append((section.index, num))
+        return self._named
 
     def header(self, index: int, stream: int) -> _Header:
         key = (index, stream)
@@ -109,12 +120,22 @@ class _Reading:
             exc = decoded
             return _Header(problem=f"object stream {stream_num} cannot be decoded ({type(exc).__name__}: {exc})")
         header = _Header(decoded=decoded, first=int(first))
-        header.pairs, whole = rawpdf.object_stream_pairs(decoded, int(count), int(first))
+        header.pairs, whole = _pairs(self.layout, index, stream_num, decoded, int(count), int(first))
         if not whole:
             header.problem = f"the header of object stream {stream_num} lists {len(header.pairs)} of the {count} objects it declares"
         for i, (num, _) in enumerate(header.pairs):
             header.positions.setdefault(num, []).append(i)
         return header
+
+
+def _pairs(layout: Layout, index: int, stream: int, decoded: bytes, count: int, first: int):
+    """The header's pairs that end before /First (rawpdf.object_stream_pairs): those the
+    layout read from the same bytes when the last of them ends there."""
+    objects = layout.object_stream_reading(index, stream)
+    if isinstance(objects, rawpdf.ObjectStream) and objects.header_end is not None and objects.header_end <= first \
+            and objects.count == count and objects.data == decoded:
+        return list(objects.pairs), objects.whole
+    return rawpdf.object_stream_pairs(decoded, count, first)
 
 
 def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str, dict]]:
@@ -130,7 +151,7 @@ def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str
 
     # the object streams this revision writes, and the older entries that now read from them
     written = {num for part in _parts(section) for num in part.entries}
-    pointing = _pointing_into(layout, section.index, written)
+    pointing = _pointing_into(reading, section.index, written)
     streams = {num for num in written if _declares_object_stream(layout, section.index, num)}
     streams |= {stream for stream, _ in pointing.values()}
     entries = {**pointing, **entries}
@@ -241,12 +262,13 @@ def _declares_object_stream(layout: Layout, index: int, num: int) -> bool:
     return isinstance(kind, rawpdf.Name) and kind.value == "/ObjStm"
 
 
-def _pointing_into(layout: Layout, index: int, streams: set[int]) -> dict[int, tuple[int, int]]:
+def _pointing_into(reading: _Reading, index: int, streams: set[int]) -> dict[int, tuple[int, int]]:
     """The entries in effect at section `index` (older ones included) that name one of `streams`."""
     if not streams:
         return {}
-    candidates = {num for s in layout.sections[:index + 1] for part in _parts(s)
-                  for num, (stream, _) in part.compressed.items() if stream in streams}
+    layout = reading.layout
+    named = reading.named()
+    candidates = {num for stream in streams for section, num in named.get(stream, ()) if section <= index}
     out = {}
     for num in candidates:
         loc = layout.location(index, num)
