@@ -22,12 +22,12 @@ from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout
 from verifier.pdf.opening import open_pdf
 from verifier.report.model import DocumentReport
-from verifier.structure import activecontent, dangling, objstreams, rawscan, xrefcheck
+from verifier.structure import activecontent, dangling, objstreams, rawscan, revisions, xrefcheck
 
 REAL = ["03-vbhn-bkhcn.pdf", "1009-ttg.signed.pdf", "143-qd.signed.pdf", "19-bkhcn.pdf", "385.signed.signed.pdf",
         "49-2026-ND-CP.pdf", "4cae3b9afe54435faf53f3c8f237776c.pdf", "50-2026-ND-CP.pdf",
         "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf", "duthaototrinh-luat-ks.pdf"]
-CHECKS = (xrefcheck.check, objstreams.check, activecontent.check, dangling.check)
+CHECKS = (revisions.check, xrefcheck.check, objstreams.check, activecontent.check, dangling.check)
 
 
 def _layout(data: bytes) -> Layout | None:
@@ -68,6 +68,7 @@ def _compare(data: bytes, monkeypatch) -> dict:
                   rawpdf.object_stream_pairs(decoded, count, first))
         m.setattr(rawpdf, "value_end", lambda *_: None)
         m.setattr(rawpdf, "skip_to_simple_value", lambda *_: None)
+        m.setattr(rawpdf, "flat_dict_find", lambda *_: False)
         full = _findings(data)
     assert fast == full
     return fast
@@ -366,6 +367,9 @@ def test_byte_searches_never_miss_what_the_parser_finds():
             if keys is not None:
                 seen["flat"] += 1
                 assert keys == value.keys(), data
+                for key in {*keys, "/Length"}:  # where each key's first value starts, or None
+                    found = rawpdf.flat_dict_find(*span, key)
+                    assert found == (value.get(key).start if value.get(key) is not None else None), (data, key)
             if list(rawpdf.duplicate_keys(value)):
                 seen["repeat"] += 1
                 assert rawscan.may_repeat_key(*span), data

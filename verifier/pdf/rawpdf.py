@@ -319,6 +319,7 @@ _SIMPLE_VALUE = re.compile(_SK + rb"(" + _simple_value(_NESTING) + rb")")
 _FLAT_VALUE = _simple_value(2)
 _FLAT_DICT = re.compile(rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + _FLAT_VALUE + _SK + rb")*+>>")
 _FLAT_ENTRY = re.compile(rb"/(" + _R + rb"*+)" + _SK + _FLAT_VALUE)
+_FLAT_ENTRY_AT = re.compile(rb"/(" + _R + rb"*+)" + _SK + rb"(?=" + _FLAT_VALUE + rb")")
 
 
 def value_end(data: bytes, pos: int) -> int | None:
@@ -346,6 +347,22 @@ def flat_dict_keys(data: bytes, start: int, end: int) -> list[str] | None:
     if _FLAT_DICT.fullmatch(data, start, end) is None:
         return None
     return [_decode_name(raw) for raw in _FLAT_ENTRY.findall(data, start + 2, end - 2)]
+
+
+def flat_dict_find(data: bytes, start: int, end: int, key: str) -> int | None | bool:
+    """Where the value of `key`'s first entry starts in the dictionary data[start:end], read as
+    `flat_dict_keys` reads its keys (None when it has no such key); False when the dictionary
+    is not one flat_dict_keys reads."""
+    if flat_dict_keys(data, start, end) is None:
+        return False
+    p = start + 2
+    while True:
+        m = _FLAT_ENTRY.search(data, p, end - 2)
+        if m is None:
+            return None
+        if _decode_name(m.group(1)) == key:
+            return _FLAT_ENTRY_AT.match(data, m.start()).end()
+        p = m.end()
 
 
 class IndirectObject:
@@ -394,12 +411,10 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
     stream = None
     # a stream's dictionary (parse_value reads one where "<<" starts) is read for its /Length
     if data.startswith(b"stream", p) and data.startswith(b"<<", value_start):
-        if value is None:
-            value = parse_value(data, value_start)
         data_start = p + 6
         # pyHanko skips spaces after the keyword and stops after one end of line
         data_start = _STREAM_EOL.match(data, data_start).end()
-        length = _length(value.get("/Length"), resolve_length)
+        length = _length(_first_entry(data, value, value_start, value_stop, "/Length"), resolve_length)
         data_end = None
         if length is not None and 0 <= length <= len(data) - data_start:
             end_kw = skip(data, data_start + length)
@@ -421,6 +436,19 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
         problems.append("endobj missing")
         end = p
     return IndirectObject(num, gen, start, value, stream, end, problems, data=data, span=(value_start, value_stop))
+
+
+def _first_entry(data: bytes, value: Dict | None, start: int, end: int, key: str) -> Value | None:
+    """`value.get(key)` of the dictionary data[start:end], reading only that entry when the
+    dictionary is a flat one (flat_dict_find) and is not parsed yet."""
+    if value is None:
+        at = flat_dict_find(data, start, end, key)
+        if at is None:
+            return None
+        if at is not False:
+            return parse_value(data, at)
+        value = parse_value(data, start)
+    return value.get(key)
 
 
 def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
