@@ -78,13 +78,16 @@ def check_overlaps(data: bytes, reader, report: DocumentReport, signatures: list
         layout = _layout(data, reader)
     except Exception:
         return
+    finally:  # the last check that reads it: its object caches go with it
+        if getattr(reader, "_kyso_layout", None) is not None:
+            reader._kyso_layout = None
     for code, params in _run("overlap", overlap.check, layout, _first_signed(layout, signatures), exempt):
         report.add(code, layer=_layer_of(code, params, signatures), **params)
 
 
 def _layout(data: bytes, reader) -> Layout:
     """The document's layout, built once: `check_overlaps` reads the one `check` built (kept
-    on the reader, which pyHanko opened for this document alone)."""
+    on the reader, which pyHanko opened for this document alone, until check_overlaps is done)."""
     layout = getattr(reader, "_kyso_layout", None)
     if layout is None or layout.data is not data:
         layout = Layout(data, reader)
