@@ -46,7 +46,7 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
     """Every structure check. `overlaps=False` leaves the overlap check out, for the caller to
     run it with `check_overlaps` once it knows each layer's purpose (verifier.document)."""
     try:
-        layout = Layout(data, reader)
+        layout = _layout(data, reader)
     except Exception as exc:  # pyHanko read the file; if its sections make no sense here, say so
         log.exception("layout")
         report.add("STRUCTURE_UNREADABLE", reason=f"{type(exc).__name__}: {exc}")
@@ -75,11 +75,27 @@ def check_overlaps(data: bytes, reader, report: DocumentReport, signatures: list
     """The overlap check alone, with `exempt` (verifier.decree30.placement.judge) telling the
     placements Decree 30 prescribes. A file whose layout cannot be read was reported by `check`."""
     try:
-        layout = Layout(data, reader)
+        layout = _layout(data, reader)
     except Exception:
         return
+    finally:  # the last check that reads it: its object caches go with it
+        if getattr(reader, "_kyso_layout", None) is not None:
+            reader._kyso_layout = None
     for code, params in _run("overlap", overlap.check, layout, _first_signed(layout, signatures), exempt):
         report.add(code, layer=_layer_of(code, params, signatures), **params)
+
+
+def _layout(data: bytes, reader) -> Layout:
+    """The document's layout, built once: `check_overlaps` reads the one `check` built (kept
+    on the reader, which pyHanko opened for this document alone, until check_overlaps is done)."""
+    layout = getattr(reader, "_kyso_layout", None)
+    if layout is None or layout.data is not data:
+        layout = Layout(data, reader)
+        try:
+            reader._kyso_layout = layout
+        except AttributeError:  # a reader that takes no attribute: built again when asked
+            pass
+    return layout
 
 
 def _first_signed(layout: Layout, signatures: list[SignatureRef]) -> int | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
+from verifier.structure import rawscan
 
 # the trailer keys readers follow; a dangling /Info, say, changes the properties shown
 READER_TRAILER_KEYS = frozenset({"/Root", "/Info", "/Encrypt", "/ID", "/Prev", "/XRefStm", "/Size"})
@@ -28,7 +29,6 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     if first_signed is None:
         return []
     found: list[tuple[str, dict]] = []
-    defined_at = _first_definitions(layout)
     signed = layout.sections[:first_signed + 1]
     seen = set()
     for section in signed:
@@ -40,7 +40,7 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                 if layout.location(section.index, ref.num, ref.gen) is not None or (key, ref.num, ref.gen) in seen:
                     continue
                 seen.add((key, ref.num, ref.gen))  # later trailers repeat what the first said
-                where = defined_at.get((ref.num, ref.gen))
+                where = _first_definition(layout, (ref.num, ref.gen))
                 if key in READER_TRAILER_KEYS and where is not None and where > first_signed:
                     found.append(("REFERENCE_RESOLVED_AFTER_SIGNING", {
                         "object": f"trailer {key}", "reference": f"{ref.num} {ref.gen}",
@@ -51,13 +51,28 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                     "object": f"{ref.num} {ref.gen}",
                     "defined_in": layout.revision_number(where) if where is not None else "none"}))
     # object numbers first defined after signing: usually none, and then nothing is read
-    later = {ref: index for ref, index in defined_at.items() if index > first_signed}
+    numbers = _numbers(signed)
+    later: dict[tuple[int, int], int] = {}
+    for section in layout.sections[first_signed + 1:]:
+        for ref in _numbers([section]) - numbers:
+            later.setdefault(ref, section.index)
     if not later:
         return found
-    for num, gen in sorted(_numbers(signed)):
-        value = layout.value(first_signed, num, gen)
-        if value is None:
+    # only an object whose bytes refer to one of those numbers is parsed (rawscan)
+    search = rawscan.ReferenceSearch({num for num, _ in later})
+    if _streams_refer(layout, signed, first_signed, search):
+        asked = sorted(numbers)
+    else:
+        # an object the signed sections list only in object streams resolves (at the first
+        # signed revision, from the newest section that answers for it) into one of the object
+        # streams they name, or to nothing; none of those refers to the numbers anywhere
+        in_use = {num for section in signed for part in _parts(section) for num in part.entries}
+        asked = sorted(ref for ref in numbers if ref[0] in in_use)
+    for num, gen in asked:
+        span = layout.span(first_signed, num, gen)
+        if span is None or not search.may_refer(*span, anywhere=span[0] is not layout.data):
             continue
+        value = layout.value(first_signed, num, gen)
         for ref in _refs(value):
             index = later.get((ref.num, ref.gen))
             if index is not None:
@@ -65,6 +80,18 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                     "object": f"{num} {gen}", "reference": f"{ref.num} {ref.gen}",
                     "revision": layout.revision_number(index)}))
     return found
+
+
+def _streams_refer(layout: Layout, signed, first_signed: int, search: rawscan.ReferenceSearch) -> bool:
+    """Whether an object stream the signed sections name may hold a reference `search` looks
+    for, as the first signed revision reads the stream; one whose objects cannot be read holds
+    no value at all."""
+    streams = {stream for section in signed for part in _parts(section) for stream, _ in part.compressed.values()}
+    for stream in sorted(streams):
+        objects = layout.object_stream_reading(first_signed, stream)
+        if isinstance(objects, rawpdf.ObjectStream) and search.may_refer_anywhere(objects.data, objects.starts.values()):
+            return True
+    return False
 
 
 def _parts(section: Section):
@@ -80,13 +107,14 @@ def _numbers(sections) -> set[tuple[int, int]]:
     return out
 
 
-def _first_definitions(layout: Layout) -> dict[tuple[int, int], int]:
-    """(number, generation) -> index of the first section that gives the object a body."""
-    out: dict[tuple[int, int], int] = {}
+def _first_definition(layout: Layout, ref: tuple[int, int]) -> int | None:
+    """The index of the first section that gives the object (number, generation) a body."""
+    num, gen = ref
     for section in layout.sections:
-        for ref in _numbers([section]):
-            out.setdefault(ref, section.index)
-    return out
+        for part in _parts(section):
+            if part.entries.get(num, (None,))[0] == gen or (gen == 0 and num in part.compressed):
+                return section.index
+    return None
 
 
 def _trailer(layout: Layout, section: Section) -> rawpdf.Dict | None:
