@@ -8,10 +8,14 @@ revision (`_load_reverse_xref_cache`): on a tagged Word document of 50,000 objec
 that is 97 % of the verification (issue 20). Only the objects a revision wrote are ever asked
 about, and what a revision wrote is known from its cross-reference section.
 
-So the answer is found backwards, from the object asked about: an index of who refers to whom
-(with the keys on the way), built once per document from a light copy of every object version
-(each version parsed once, shared by every revision that still holds it), gives the referrers of
-an object in a revision; the paths to the object are its referrers' paths, extended. The rules
+So the answer is found backwards, from the object asked about: an index of who refers to whom,
+built once per document from a light copy of every object version (each version read once,
+shared by every revision that still holds it), gives the referrers of an object in a revision;
+the paths to the object are its referrers' paths, extended. The keys from a referrer to the
+reference are found when the referrer is visited. The plain objects of object streams (nearly
+every object of a tagged Word document) are read by verifier.patches.quickread, which reads
+exactly what pyHanko's parser reads or leaves the object to it; every other object is read by
+pyHanko. So the index holds every reference pyHanko would read in every version: none is missed. The rules
 of pyHanko's walk are kept exactly:
 
 - a path never passes an object twice, and never a `/Parent` key;
@@ -39,6 +43,9 @@ import weakref
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
+from pyhanko.pdf_utils.xref import ObjStreamRef
+
+from verifier.patches import quickread
 
 _load_reverse_xref_cache = HistoricalResolver._load_reverse_xref_cache
 _get_usages_of_ref = HistoricalResolver._get_usages_of_ref
@@ -52,13 +59,7 @@ class _Fallback(Exception):
     """The revision is answered by pyHanko's own mapping."""
 
 
-class _R:
-    """An indirect reference inside a light copy."""
-
-    __slots__ = ('key',)
-
-    def __init__(self, key):
-        self.key = key
+_R = quickread.Ref  # an indirect reference inside a light copy
 
 
 def _light(obj):
@@ -92,7 +93,7 @@ def _edges(light, rel=(), out=None):
 
 
 class _Document:
-    """Every object version of one reader, parsed once, and who refers to whom."""
+    """Every object version of one reader, read once, and who may refer to whom."""
 
     def __init__(self, reader):
         if reader.security_handler is not None:
@@ -105,32 +106,64 @@ class _Document:
             for ref in xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision):
                 self.writes.setdefault((ref.idnum, ref.generation), []).append(revision)
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
-        self.referrers: dict[tuple, list[tuple]] = {}  # key -> [(source key, its version, keys)]
+        # key -> [(source key, its version)] for every reference to the key in a version: the
+        # keys on the way (and whether a /Parent is on it) are found when the source is visited
+        self.referrers: dict[tuple, list[tuple]] = {}
+        self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
         for key, revisions in self.writes.items():
             for written in revisions:
-                light = self._read(key, written)
-                for rel, target in _edges(light):
-                    self.referrers.setdefault(target, []).append((key, written, rel))
+                for target in self._load(key, written):
+                    self.referrers.setdefault(target, []).append((key, written))
 
-    def _read(self, key, revision):
-        """The object as pyHanko's historical resolver for `revision` reads it."""
-        written = self.version(key, revision)
-        try:
-            return self.objects[(key, written)]
-        except KeyError:
-            pass
+    def _load(self, key, revision) -> list:
+        """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
+        objects of object streams by verifier.patches.quickread, which reads them as pyHanko
+        does); the keys of the references in it."""
         ref = generic.Reference(*key, pdf=self.reader)
         xrefs = self.reader.xrefs
+        try:
+            # Where pyHanko's get_object finds the version: `revision` lists the object, so its
+            # historical place there is its newest place too when no later revision changed it
+            # (both look from there down to the first section that resolves it).
+            marker = xrefs.get_historical_ref(ref, revision)
+            if marker is None:  # not found: pyHanko substitutes null (and logs it)
+                self.objects[(key, revision)] = generic.NullObject()
+                return []
+            if isinstance(marker, ObjStreamRef):
+                light, targets = quickread.read_member(
+                    self.reader, key[0], marker.obj_stream_id, marker.ix_in_stream)
+                self.objects[(key, revision)] = light
+                return targets
+        except quickread.Unread:
+            pass
+        except Exception:  # noqa: BLE001 - pyHanko's own reading below meets it and says what it says
+            pass
         try:
             last = xrefs.get_last_change(ref)
         except KeyError:
             last = None
-        if last is not None and last <= revision:
+        latest = last is not None and last <= revision
+        if latest:
             obj = self.reader.get_object(ref, transparent_decrypt=False)
         else:
             obj = self.reader.get_object(ref, revision, transparent_decrypt=False)
-        light = self.objects[(key, written)] = _light(obj)
-        return light
+        light = self.objects[(key, revision)] = _light(obj)
+        return [target for _, target in _edges(light)]
+
+    def _read(self, key, revision):
+        """The object as pyHanko's historical resolver for `revision` reads it (every version
+        was read when the document was)."""
+        return self.objects[(key, self.version(key, revision))]
+
+    def rels(self, source, written, target) -> list[tuple]:
+        """The keys from version `written` of `source` to each reference to `target` in it, but
+        none through a /Parent key."""
+        found = self._rels.get((source, written))
+        if found is None:
+            found = self._rels[(source, written)] = {}
+            for rel, to in _edges(self.objects[(source, written)]):
+                found.setdefault(to, []).append(rel)
+        return found.get(target, ())
 
     def version(self, key, revision):
         """The revision that wrote the object as `revision` holds it, None if none did."""
@@ -276,9 +309,12 @@ class _Revision:
         for rel in self.trailer_edges.get(key, ()):
             yield _TRAILER, rel
         doc, revision = self.doc, self.revision
-        for source, written, rel in doc.referrers.get(key, ()):
-            if doc.version(source, revision) == written:
-                yield source, rel
+        seen = set()
+        for source, written in doc.referrers.get(key, ()):
+            if (source, written) not in seen and doc.version(source, revision) == written:
+                seen.add((source, written))
+                for rel in doc.rels(source, written, key):
+                    yield source, rel
 
     def _recorded(self, key, active: set):
         """Every (path, objects on it before the end) under which pyHanko's walk records `key`;
