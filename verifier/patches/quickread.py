@@ -286,13 +286,21 @@ def read_value(text: _Text, pos: int, strict: bool) -> tuple[object, list]:
             pos = _entries(text, top, pos, strict, targets)
 
 
-def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
-    """(light copy, reference keys) of object `idnum` at `index_in_stream` of object stream
-    `stream_num`, found as KysoPdfFileReader._get_object_from_stream finds it (the stream as the
-    reader's newest revision holds it, its header parsed once); Unread wherever that method
-    would not simply read the value at the offset its header gives (a missing or broken
-    header entry, an index out of range, an entry at another index in a strict reader), and
-    for any other reader."""
+class _Stream:
+    """An object stream as KysoPdfFileReader._get_object_from_stream finds it: the stream object
+    (the reader's newest version, from its cache), its /N and /First, its header index (the
+    reader's own, shared) and its decoded text."""
+
+    __slots__ = ('stream', 'count', 'first', 'index', 'text')
+
+
+def _stream(reader, stream_num: int) -> _Stream:
+    prepared = reader.__dict__.setdefault("_kyso_quickread", {})
+    entry = prepared.get(stream_num)
+    # the reader fetches the stream from its object cache each time: while that holds the same
+    # object, everything below (read from it) is the same
+    if entry is not None and reader.cache_get_indirect_object(0, stream_num) is entry.stream:
+        return entry
     from verifier.pdf import reader as kyso_reader
 
     if type(reader)._get_object_from_stream is not kyso_reader.KysoPdfFileReader._get_object_from_stream:
@@ -300,8 +308,8 @@ def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
     stream = generic.Reference(stream_num, 0, reader).get_object()
     if not isinstance(stream, generic.StreamObject) or stream.get("/Type") != "/ObjStm":
         raise Unread
-    count = stream["/N"]
-    if not (0 <= index_in_stream < count):
+    count, first = stream["/N"], stream["/First"]
+    if type(count) is not generic.NumberObject or type(first) is not generic.NumberObject:
         raise Unread
     cache = reader.__dict__.setdefault("_kyso_objstm", {})
     cached = cache.get(stream_num)
@@ -310,21 +318,32 @@ def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
 
         cached = (stream, kyso_reader._StreamIndex(stream.read_data(DecodePurpose.OBJECT_STREAM), count))
         cache[stream_num] = cached
-    index = cached[1]
-    found = index.first.get(int(idnum))
+    entry = _Stream()
+    entry.stream, entry.count, entry.first, entry.index = stream, int(count), int(first), cached[1]
+    entry.text = _Text(entry.index.data)
+    if reader.cache_get_indirect_object(0, stream_num) is stream:
+        prepared[stream_num] = entry
+    return entry
+
+
+def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
+    """(light copy, reference keys) of object `idnum` at `index_in_stream` of object stream
+    `stream_num`, found as KysoPdfFileReader._get_object_from_stream finds it (the stream as the
+    reader's newest revision holds it, its header parsed once); Unread wherever that method
+    would not simply read the value at the offset its header gives (a missing or broken
+    header entry, an index out of range, an entry at another index in a strict reader), and
+    for any other reader."""
+    entry = _stream(reader, stream_num)
+    if not (0 <= index_in_stream < entry.count):
+        raise Unread
+    index = entry.index
+    found = index.first.get(idnum)
     if found is None or (index.broken_at is not None and index.broken_at <= found[0]):
         raise Unread
     i, offset = found
     if reader.strict and i != index_in_stream:
         raise Unread
-    texts = reader.__dict__.setdefault("_kyso_quickread", {})
-    text = texts.get(stream_num)
-    if text is None or text.data is not index.data:
-        text = texts[stream_num] = _Text(index.data)
-    first = stream["/First"]
-    if type(first) is not generic.NumberObject:
-        raise Unread
-    start = first + offset
+    start = entry.first + offset
     if not (0 <= start < len(index.data)):
         raise Unread
-    return read_value(text, start, reader.strict)
+    return read_value(entry.text, start, reader.strict)

@@ -39,6 +39,8 @@ verifier.patches.install() is called; importing this module changes nothing.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import weakref
 
 from pyhanko.pdf_utils import generic
@@ -110,10 +112,12 @@ class _Document:
         # keys on the way (and whether a /Parent is on it) are found when the source is visited
         self.referrers: dict[tuple, list[tuple]] = {}
         self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
-        for key, revisions in self.writes.items():
-            for written in revisions:
-                for target in self._load(key, written):
-                    self.referrers.setdefault(target, []).append((key, written))
+        self.trees: dict[tuple, list] = {}  # see _Revision._shared
+        with _collector_paused():
+            for key, revisions in self.writes.items():
+                for written in revisions:
+                    for target in self._load(key, written):
+                        self.referrers.setdefault(target, []).append((key, written))
 
     def _load(self, key, revision) -> list:
         """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
@@ -150,11 +154,6 @@ class _Document:
         light = self.objects[(key, revision)] = _light(obj)
         return [target for _, target in _edges(light)]
 
-    def _read(self, key, revision):
-        """The object as pyHanko's historical resolver for `revision` reads it (every version
-        was read when the document was)."""
-        return self.objects[(key, self.version(key, revision))]
-
     def rels(self, source, written, target) -> list[tuple]:
         """The keys from version `written` of `source` to each reference to `target` in it, but
         none through a /Parent key."""
@@ -172,6 +171,22 @@ class _Document:
             return None
         i = bisect.bisect_right(revisions, revision)
         return revisions[i - 1] if i else None
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the index is built, a revision's trees are
+    found or a path is searched: each makes tens of thousands of small dicts, lists and tuples
+    that live as long as the document (light copies, memos) and no cycles, so the collector's
+    passes, which then also walk the whole verification's objects, would free nothing (a third
+    of this module's time on a tagged decree). It runs again, as it did, on the way out."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _documents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -202,9 +217,12 @@ class _Revision:
         self.trailer_edges: dict[tuple, list[tuple]] = {}
         for rel, target in _edges(self.trailer):
             self.trailer_edges.setdefault(target, []).append(rel)
-        self.canonical = self._page_tree()
-        self.struct = self._struct_tree()
+        self.read: dict | None = None  # key -> version of each object get() reads, while kept
+        root = self._root()
+        self.canonical = self._shared(self._page_tree, root, '/Pages')
+        self.struct = self._shared(self._struct_tree, root, '/StructTreeRoot')
         self.entered_memo: dict[tuple, list] = {}
+        self.referrer_memo: dict[tuple, list] = {}
         self.answers: dict[tuple, set] = {}
         self.steps = 0
         del doc, revision
@@ -212,10 +230,34 @@ class _Revision:
     def get(self, light):
         """A light value resolved in this revision."""
         if isinstance(light, _R):
-            if self.doc.version(light.key, self.revision) is None:
+            version = self.doc.version(light.key, self.revision)
+            if version is None:
                 raise _Fallback  # pyHanko resolves what no section holds its own way
-            return self.doc._read(light.key, self.revision)
+            if self.read is not None:
+                self.read[light.key] = version
+            return self.doc.objects[(light.key, version)]
         return light
+
+    def _shared(self, find, root: dict, entry: str):
+        """What `find(root)` (the page tree or the structure tree) gives in this revision: the
+        answer of an earlier revision whose catalog had the same reference at `entry` (the
+        one entry of the catalog `find` reads) and where every object `find` read is the same
+        version as here: `find` reads nothing else, so it would read the same and give the
+        same. Else found here. Each signature's revision writes a new catalog; the trees stay."""
+        value = root.get(entry)
+        if not isinstance(value, _R):
+            return find(root)
+        key = (find.__name__, value.key)
+        for read, answer in self.doc.trees.get(key, ()):
+            if all(self.doc.version(k, self.revision) == v for k, v in read.items()):
+                return answer
+        self.read = {}
+        try:
+            answer = find(root)
+            self.doc.trees.setdefault(key, []).append((self.read, answer))
+        finally:
+            self.read = None
+        return answer
 
     def _root(self):
         root = self.get(self.trailer.get('/Root'))
@@ -225,8 +267,8 @@ class _Revision:
 
     # -- the trees, as pyHanko's _load_reverse_xref_cache finds them -----------------------
 
-    def _page_tree(self) -> dict[tuple, tuple]:
-        pages_ref = self._root().get('/Pages')
+    def _page_tree(self, root: dict) -> dict[tuple, tuple]:
+        pages_ref = root.get('/Pages')
         nodes: dict[tuple, tuple] = {}
         path = ('/Root', '/Pages')
         if isinstance(pages_ref, _R):
@@ -260,8 +302,7 @@ class _Revision:
         walk(self.get(pages_ref), path)
         return nodes
 
-    def _struct_tree(self) -> set:
-        root = self._root()
+    def _struct_tree(self, root: dict) -> set:
         if '/StructTreeRoot' not in root:
             return set()
         nodes: set = set()
@@ -301,20 +342,26 @@ class _Revision:
     def usages(self, key) -> set:
         found = self.answers.get(key)
         if found is None:
-            paths, _ = self._recorded(key, set())
-            found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
+            with _collector_paused():
+                paths, _ = self._recorded(key, set())
+                found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
         return found
 
-    def _referrers(self, key):
-        for rel in self.trailer_edges.get(key, ()):
-            yield _TRAILER, rel
+    def _referrers(self, key) -> list:
+        """(source, keys from it) of every reference to `key` in this revision, the trailer's
+        first (the same list each time a search meets the key: kept)."""
+        found = self.referrer_memo.get(key)
+        if found is not None:
+            return found
+        found = [(_TRAILER, rel) for rel in self.trailer_edges.get(key, ())]
         doc, revision = self.doc, self.revision
         seen = set()
         for source, written in doc.referrers.get(key, ()):
             if (source, written) not in seen and doc.version(source, revision) == written:
                 seen.add((source, written))
-                for rel in doc.rels(source, written, key):
-                    yield source, rel
+                found.extend((source, rel) for rel in doc.rels(source, written, key))
+        self.referrer_memo[key] = found
+        return found
 
     def _recorded(self, key, active: set):
         """Every (path, objects on it before the end) under which pyHanko's walk records `key`;
@@ -407,7 +454,8 @@ def load_reverse_xref_cache(self) -> None:
     if self._indirect_object_access_cache is not None or '_kyso_usages' in self.__dict__:
         return
     try:
-        self.__dict__['_kyso_usages'] = _Revision(self)
+        with _collector_paused():
+            self.__dict__['_kyso_usages'] = _Revision(self)
     except _Fallback:
         _load_reverse_xref_cache(self)
     except Exception:  # noqa: BLE001 - pyHanko's own mapping meets it and says what it says
