@@ -103,16 +103,20 @@ class _Document:
         xrefs = reader.xrefs
         self.reader = reader
         self.writes: dict[tuple, list[int]] = {}
+        self.written: list[set] = []  # revision -> the objects it writes
         for revision in range(xrefs.total_revisions):
             # an object freed reads as null from that revision on: a version too
+            self.written.append(set())
             for ref in xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision):
                 self.writes.setdefault((ref.idnum, ref.generation), []).append(revision)
+                self.written[revision].add((ref.idnum, ref.generation))
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
         # key -> [(source key, its version)] for every reference to the key in a version: the
         # keys on the way (and whether a /Parent is on it) are found when the source is visited
         self.referrers: dict[tuple, list[tuple]] = {}
         self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
-        self.trees: dict[tuple, list] = {}  # see _Revision._shared
+        self.elements: dict[tuple, list] = {}  # see _Revision._element
+        self._changed: dict[tuple, set] = {}
         with _collector_paused():
             for key, revisions in self.writes.items():
                 for written in revisions:
@@ -163,6 +167,17 @@ class _Document:
             for rel, to in _edges(self.objects[(source, written)]):
                 found.setdefault(to, []).append(rel)
         return found.get(target, ())
+
+    def changed(self, a: int, b: int) -> set:
+        """The objects whose version differs between revisions a and b: those written after
+        the older and up to the newer."""
+        lo, hi = min(a, b), max(a, b)
+        found = self._changed.get((lo, hi))
+        if found is None:
+            found = self._changed[(lo, hi)] = set()
+            for revision in range(lo + 1, hi + 1):
+                found |= self.written[revision]
+        return found
 
     def version(self, key, revision):
         """The revision that wrote the object as `revision` holds it, None if none did."""
@@ -217,10 +232,9 @@ class _Revision:
         self.trailer_edges: dict[tuple, list[tuple]] = {}
         for rel, target in _edges(self.trailer):
             self.trailer_edges.setdefault(target, []).append(rel)
-        self.read: dict | None = None  # key -> version of each object get() reads, while kept
         root = self._root()
-        self.canonical = self._shared(self._page_tree, root, '/Pages')
-        self.struct = self._shared(self._struct_tree, root, '/StructTreeRoot')
+        self.canonical = self._page_tree(root)
+        self.struct = self._struct_tree(root)
         self.entered_memo: dict[tuple, list] = {}
         self.referrer_memo: dict[tuple, list] = {}
         self.answers: dict[tuple, set] = {}
@@ -233,31 +247,8 @@ class _Revision:
             version = self.doc.version(light.key, self.revision)
             if version is None:
                 raise _Fallback  # pyHanko resolves what no section holds its own way
-            if self.read is not None:
-                self.read[light.key] = version
             return self.doc.objects[(light.key, version)]
         return light
-
-    def _shared(self, find, root: dict, entry: str):
-        """What `find(root)` (the page tree or the structure tree) gives in this revision: the
-        answer of an earlier revision whose catalog had the same reference at `entry` (the
-        one entry of the catalog `find` reads) and where every object `find` read is the same
-        version as here: `find` reads nothing else, so it would read the same and give the
-        same. Else found here. Each signature's revision writes a new catalog; the trees stay."""
-        value = root.get(entry)
-        if not isinstance(value, _R):
-            return find(root)
-        key = (find.__name__, value.key)
-        for read, answer in self.doc.trees.get(key, ()):
-            if all(self.doc.version(k, self.revision) == v for k, v in read.items()):
-                return answer
-        self.read = {}
-        try:
-            answer = find(root)
-            self.doc.trees.setdefault(key, []).append((self.read, answer))
-        finally:
-            self.read = None
-        return answer
 
     def _root(self):
         root = self.get(self.trailer.get('/Root'))
@@ -306,36 +297,71 @@ class _Revision:
         if '/StructTreeRoot' not in root:
             return set()
         nodes: set = set()
-        stack = [self.get(root['/StructTreeRoot'])]
-        while stack:  # pyHanko's recursive walk, depth first; only membership matters here
-            elem = stack.pop()
-            if not isinstance(elem, dict):
-                raise _Fallback
-            if '/K' not in elem:
-                continue
-            children = elem['/K']
-            if isinstance(children, _R):
-                children = self.get(children)
-            if not isinstance(children, list):
-                children = (children,)
-            for child in children:
-                child_key = None
-                if isinstance(child, _R):
-                    child_key = child.key
-                    child = self.get(child)
-                if not isinstance(child, dict):
-                    continue
-                kind = child.get('/Type', '/StructElem')
-                if isinstance(kind, _R):
-                    raise _Fallback
-                if kind != '/StructElem':
-                    continue
-                if child_key is not None:
-                    if child_key in nodes:
-                        raise _Fallback  # pyHanko: circular reference in the structure tree
-                    nodes.add(child_key)
-                stack.append(child)
+        yielded, _ = self._collect(self.get(root['/StructTreeRoot']), set())
+        for key in yielded:
+            if key in nodes:
+                raise _Fallback  # pyHanko: circular reference in the structure tree
+            nodes.add(key)
         return nodes
+
+    def _collect(self, elem, active: set) -> tuple[list, set]:
+        """The structure elements pyHanko's walk yields below `elem` (every time it meets one)
+        and the objects read to find them."""
+        if not isinstance(elem, dict):
+            raise _Fallback
+        if '/K' not in elem:
+            return [], set()
+        out, read = [], set()
+        children = elem['/K']
+        if isinstance(children, _R):
+            read.add(children.key)
+            children = self.get(children)
+        if not isinstance(children, list):
+            children = (children,)
+        for child in children:
+            if isinstance(child, _R):
+                below, more = self._element(child.key, active)
+                read |= more
+                if below is not None:
+                    out.append(child.key)
+                    out += below
+            elif isinstance(child, dict) and self._is_element(child):
+                below, more = self._collect(child, active)
+                out += below
+                read |= more
+        return out, read
+
+    def _element(self, key, active: set) -> tuple[list | None, frozenset]:
+        """What the walk yields below the object `key` (None if it is no structure element) and
+        the objects read to find it. Kept per document with the revision it was found in, and
+        given again to any revision where none of those objects is another version: the walk
+        would read the same objects and yield the same. Each signature's revision writes a new
+        structure tree root and the element its widget joins; the rest is found once."""
+        doc = self.doc
+        for found_in, read, below in doc.elements.get(key, ()):
+            if read.isdisjoint(doc.changed(found_in, self.revision)):
+                return below, read
+        if key in active:
+            raise _Fallback  # pyHanko: circular reference in the structure tree
+        active.add(key)
+        try:
+            child = self.get(_R(key))
+            below, read = None, {key}
+            if isinstance(child, dict) and self._is_element(child):
+                below, more = self._collect(child, active)
+                read |= more
+        finally:
+            active.discard(key)
+        read = frozenset(read)
+        doc.elements.setdefault(key, []).append((self.revision, read, below))
+        return below, read
+
+    @staticmethod
+    def _is_element(child: dict) -> bool:
+        kind = child.get('/Type', '/StructElem')
+        if isinstance(kind, _R):
+            raise _Fallback
+        return kind == '/StructElem'
 
     # -- the paths ------------------------------------------------------------------------
 
