@@ -269,6 +269,37 @@ def _object_stream_document() -> bytes:
     return bytes(out)
 
 
+def _update(data: bytes, members: dict[int, bytes], stream_num: int, size: int) -> bytes:
+    """`data` and one more revision: `members` in a new object stream `stream_num`, its xref
+    stream `stream_num + 1`."""
+    prev = int(data.rstrip().rsplit(b"startxref", 1)[1].split()[0])
+    out = bytearray(data)
+    at_stream = len(out)
+    out += b"%d 0 obj\n" % stream_num + _objstm(members) + b"\nendobj\n"
+    at_xref = len(out)
+    entries = {n: (2, stream_num, i) for i, n in enumerate(members)}
+    entries.update({stream_num: (1, at_stream, 0), stream_num + 1: (1, at_xref, 0)})
+    out += b"%d 0 obj\n" % (stream_num + 1) + _xref_stream(entries, size, 1, prev=prev)
+    out += b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % at_xref
+    return bytes(out)
+
+
+def test_a_structure_element_reached_twice_in_a_later_revision_stops_the_review_as_in_pyhanko():
+    """The elements found in one revision are given again to the next where they did not
+    change; an element the next revision's root names twice still stops the walk, as pyHanko's."""
+    data = _object_stream_document()
+    twice = _update(data, {5: b"<</Type/StructTreeRoot/K[7 0 R 7 0 R]>>"}, 12, 14)
+    later = _update(twice, {6: b"<</Type/Annot/Subtype/Text/Rect[0 0 3 3]/P 3 0 R/StructParent 1>>"}, 14, 16)
+    reader = _reader(later)
+    assert reader.xrefs.total_revisions == 4
+    assert _compare(reader) == 2  # revisions 0 and 1 answered backwards; 2 stops in both
+    with pytest.raises(Exception, match="Circular reference in structure tree"):
+        usages._load_reverse_xref_cache(HistoricalResolver(reader, 2))
+    with pytest.raises(usages._Fallback):  # found here, not only by pyHanko's mapping after it
+        usages._Revision(HistoricalResolver(reader, 2))
+    assert [found_in for found_in, _, _ in usages._document(reader).elements[(7, 0)]] == [0]  # kept since 0
+
+
 def test_object_streams_written_by_hand_get_pyhankos_paths():
     reader = _reader(_object_stream_document())
     assert reader.xrefs.total_revisions == 2
