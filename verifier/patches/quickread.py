@@ -195,9 +195,10 @@ def _ref_run(data: bytes, top: list, pos: int, targets: list) -> int:
     return m.end()
 
 
-def read_value(text: _Text, pos: int, strict: bool) -> tuple[object, list]:
-    """The light copy of the value at `pos` and the keys of the references in it (all, even
-    under a key the light copy drops), or Unread."""
+def read_value(text: _Text, pos: int, strict: bool, stream_ok: bool = False) -> tuple[object, list, int]:
+    """The light copy of the value at `pos`, the keys of the references in it (all, even under
+    a key the light copy drops) and where it ends; or Unread. With `stream_ok`, the value may be
+    a stream's dictionary (the caller reads on)."""
     data, names = text.data, text.names
     if data[pos] in _SPACE:
         raise Unread  # pyHanko's read_object does not skip whitespace first
@@ -239,7 +240,7 @@ def read_value(text: _Text, pos: int, strict: bool) -> tuple[object, list]:
                 if not stack or type(stack[-1]) is not _Dict or stack[-1].key is not None:
                     raise Unread
                 value = stack.pop().d
-                if _AFTER_DICT.match(data, pos):
+                if _AFTER_DICT.match(data, pos) and (stack or not stream_ok):
                     raise Unread
             elif kind == _NUMBER:
                 t = m[5]
@@ -264,10 +265,8 @@ def read_value(text: _Text, pos: int, strict: bool) -> tuple[object, list]:
                 value = _KEYWORDS[m[11]]()
         if not stack:
             if isinstance(value, Ref):
-                raise Unread  # a bare reference in an object stream: pyHanko's own rules
-            if _AFTER_OBJECT.match(data, pos):
-                raise Unread
-            return value, targets
+                raise Unread  # a bare reference as an object: pyHanko's own rules
+            return value, targets, pos
         top = stack[-1]
         if type(top) is list:
             top.append(value)
@@ -346,4 +345,53 @@ def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
     start = entry.first + offset
     if not (0 <= start < len(index.data)):
         raise Unread
-    return read_value(entry.text, start, reader.strict)
+    value, targets, end = read_value(entry.text, start, reader.strict)
+    if _AFTER_OBJECT.match(index.data, end):
+        raise Unread
+    return value, targets
+
+
+# what pyHanko's _read_object reads around a value in the file, in the plain form read here:
+# `N G obj` (one space each, as pyHanko's header reader is sure to read them), whitespace
+_FILE_HEADER = re.compile(rb"(\d+) (\d+) obj[\t\n\x0c\r ]*")
+# after a stream's dictionary: `stream`, then spaces up to one end of line (pyHanko's
+# skip_over_whitespace(stop_after_eol=True) on these bytes)
+_STREAM_START = re.compile(rb"[\x00\t\n\x0c\r ]*stream[ \t\x00\x0c]*(?:\r\n|\n|\r)?")
+_STREAM_END = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+# after the value: `endobj`, then something to stop at (pyHanko fails at the end of the file)
+_ENDOBJ = re.compile(rb"[\x00\t\n\x0c\r ]*endobj[\x00\t\n\x0c\r ]*[^\x00\t\n\x0c\r %]")
+
+
+def read_file_object(reader, idnum: int, generation: int, offset: int):
+    """(light copy, reference keys) of the object at `offset` of the file, as pyHanko's
+    _read_object reads it there (header, value, a stream's data by a direct /Length, `endobj`),
+    for the plain forms of each; Unread for any other (a comment, an indirect /Length, a
+    stream whose `endstream` is not where /Length says, a header that names another object,
+    no `endobj` after the value) and for an encrypted file: pyHanko reads those."""
+    if reader.encrypted:
+        raise Unread
+    text = reader.__dict__.get("_kyso_quickfile")
+    if text is None:
+        stream = reader.stream
+        if not isinstance(stream, BytesIO):
+            raise Unread
+        text = reader.__dict__["_kyso_quickfile"] = _Text(stream.getvalue())
+    data = text.data
+    m = _FILE_HEADER.match(data, offset)
+    if m is None or int(m[1]) != idnum or int(m[2]) != generation or m.end() >= len(data):
+        raise Unread
+    value, targets, pos = read_value(text, m.end(), reader.strict, stream_ok=True)
+    if type(value) is dict:
+        s = _STREAM_START.match(data, pos)
+        if s is not None:  # a stream: its data as long as a direct /Length says, then endstream
+            length = value.get("/Length")
+            if type(length) is not generic.NumberObject or length < 0 or s.end() + length > len(data):
+                raise Unread
+            e = _STREAM_END.match(data, s.end() + length)
+            if e is None:
+                raise Unread
+            pos = e.end()
+    if _ENDOBJ.match(data, pos) is None:
+        raise Unread
+    return value, targets
+

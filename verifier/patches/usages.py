@@ -39,6 +39,7 @@ verifier.patches.install() is called; importing this module changes nothing.
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import gc
 import weakref
@@ -48,6 +49,7 @@ from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from verifier.patches import quickread
+from verifier.pdf.reader import KysoPdfFileReader
 
 _load_reverse_xref_cache = HistoricalResolver._load_reverse_xref_cache
 _get_usages_of_ref = HistoricalResolver._get_usages_of_ref
@@ -113,20 +115,22 @@ class _Document:
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
         # key -> [(source key, its version)] for every reference to the key in a version: the
         # keys on the way (and whether a /Parent is on it) are found when the source is visited
-        self.referrers: dict[tuple, list[tuple]] = {}
+        self.referrers: dict[tuple, list[tuple]] = collections.defaultdict(list)
         self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
         self.elements: dict[tuple, list] = {}  # see _Revision._element
         self._changed: dict[tuple, set] = {}
         with _collector_paused():
+            referrers = self.referrers
             for key, revisions in self.writes.items():
                 for written in revisions:
+                    version = (key, written)
                     for target in self._load(key, written):
-                        self.referrers.setdefault(target, []).append((key, written))
+                        referrers[target].append(version)
 
     def _load(self, key, revision) -> list:
         """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
-        objects of object streams by verifier.patches.quickread, which reads them as pyHanko
-        does); the keys of the references in it."""
+        objects by verifier.patches.quickread, which reads them as pyHanko does, the others by
+        pyHanko); the keys of the references in it."""
         ref = generic.Reference(*key, pdf=self.reader)
         xrefs = self.reader.xrefs
         try:
@@ -134,14 +138,17 @@ class _Document:
             # historical place there is its newest place too when no later revision changed it
             # (both look from there down to the first section that resolves it).
             marker = xrefs.get_historical_ref(ref, revision)
-            if marker is None:  # not found: pyHanko substitutes null (and logs it)
+            if marker is None and (not self.reader.strict or isinstance(self.reader, KysoPdfFileReader)):
+                # not found: pyHanko substitutes null (and logs it); so does kyso's strict reader
                 self.objects[(key, revision)] = generic.NullObject()
                 return []
             if isinstance(marker, ObjStreamRef):
                 light, targets = quickread.read_member(
                     self.reader, key[0], marker.obj_stream_id, marker.ix_in_stream)
-                self.objects[(key, revision)] = light
-                return targets
+            else:
+                light, targets = quickread.read_file_object(self.reader, key[0], key[1], marker)
+            self.objects[(key, revision)] = light
+            return targets
         except quickread.Unread:
             pass
         except Exception:  # noqa: BLE001 - pyHanko's own reading below meets it and says what it says
