@@ -49,7 +49,6 @@ from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from verifier.patches import quickread
-from verifier.pdf.reader import KysoPdfFileReader
 
 _load_reverse_xref_cache = HistoricalResolver._load_reverse_xref_cache
 _get_usages_of_ref = HistoricalResolver._get_usages_of_ref
@@ -96,6 +95,12 @@ def _edges(light, rel=(), out=None):
     return out
 
 
+def _kyso_reader(reader) -> bool:
+    from verifier.pdf.reader import KysoPdfFileReader  # here: verifier.pdf.reader imports the patches
+
+    return isinstance(reader, KysoPdfFileReader)
+
+
 class _Document:
     """Every object version of one reader, read once, and who may refer to whom."""
 
@@ -138,7 +143,7 @@ class _Document:
             # historical place there is its newest place too when no later revision changed it
             # (both look from there down to the first section that resolves it).
             marker = xrefs.get_historical_ref(ref, revision)
-            if marker is None and (not self.reader.strict or isinstance(self.reader, KysoPdfFileReader)):
+            if marker is None and (not self.reader.strict or _kyso_reader(self.reader)):
                 # not found: pyHanko substitutes null (and logs it); so does kyso's strict reader
                 self.objects[(key, revision)] = generic.NullObject()
                 return []
