@@ -1,13 +1,18 @@
-"""The light copy of an object in an object stream (verifier.patches.usages), read straight from
-the stream's decoded bytes when the object is written in a plain subset of PDF syntax, where
-pyHanko's reader is known to read exactly the same values; None otherwise, and the object is
-then read by pyHanko as before.
+"""The light copy of an object (verifier.patches.usages), read straight from the bytes (an object
+stream's decoded data, or the file) when the object is written in a plain subset of PDF syntax,
+where pyHanko's reader is known to read exactly the same values; Unread otherwise, and the object
+is then read by pyHanko as before.
 
 Why: the reverse-reference index of verifier.patches.usages needs the keys and references of
 every object version of the document. Reading them with pyHanko (one Python call per byte of
 whitespace, a BytesIO, a generic object per value) cost 2.6 s on a tagged decree of 20,000
 object versions, nearly all small dictionaries in object streams (structure elements). One
-compiled regex per token does the same in a few microseconds per object.
+compiled regex per token (per dictionary entry, per run of references) does the same in a few
+microseconds per object.
+
+A missed reference would be a path the difference review never clears, so this reader gives up
+(Unread) at the first byte it is not certain of, and never guesses; a reference's text inside a
+string or a stream's data is not read as one, as pyHanko does not.
 
 The subset, token by token, and why pyHanko (generic.read_object, 0.38; kyso's tokens.py gives
 the same answers) reads each the same way:
@@ -38,7 +43,8 @@ the same answers) reads each the same way:
 - at most MAX_DEPTH nested containers (pyHanko reads recursively and may run out of stack).
 
 After the value, pyHanko's object-stream reader skips whitespace and comments: a `%` there sends
-the object to pyHanko. tests/test_usages.py compares both readings on every object of every
+the object to pyHanko. In the file, read_file_object reads the header, a stream's data and
+`endobj` around the value as pyHanko's _read_object does (its docstring says which forms). tests/test_usages.py compares both readings on every object of every
 test document and on the edge cases above.
 """
 

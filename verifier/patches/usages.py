@@ -12,11 +12,11 @@ So the answer is found backwards, from the object asked about: an index of who r
 built once per document from a light copy of every object version (each version read once,
 shared by every revision that still holds it), gives the referrers of an object in a revision;
 the paths to the object are its referrers' paths, extended. The keys from a referrer to the
-reference are found when the referrer is visited. The plain objects of object streams (nearly
-every object of a tagged Word document) are read by verifier.patches.quickread, which reads
-exactly what pyHanko's parser reads or leaves the object to it; every other object is read by
-pyHanko. So the index holds every reference pyHanko would read in every version: none is missed. The rules
-of pyHanko's walk are kept exactly:
+reference are found when the referrer is visited. Objects written in the plain form nearly every
+writer uses (all but a few of a tagged Word document's) are read by verifier.patches.quickread,
+which reads exactly what pyHanko's parser reads or leaves the object to it; the others are read
+by pyHanko. So the index holds every reference pyHanko would read in every version: none is
+missed. The rules of pyHanko's walk are kept exactly:
 
 - a path never passes an object twice, and never a `/Parent` key;
 - a page-tree node is recorded under every path but only continued through its canonical
@@ -26,7 +26,8 @@ of pyHanko's walk are kept exactly:
 
 An object continued through (entered) keeps its paths, so the structure tree's chain is walked
 once, not once per object below it. The page tree and the structure tree are found as pyHanko
-finds them, in the same order, when the review starts; whatever pyHanko would stop on there
+finds them when the review starts (each structure element's part once per document, while
+nothing it read changes: _Revision._element); whatever pyHanko would stop on there
 (a circular tree, a missing /Kids, an encrypted file, a form of the trees
 this code does not mirror) and any search over PATH_BUDGET steps hands the revision to pyHanko's
 own mapping, which then answers or raises as it always did. tests/test_usages.py compares both on
