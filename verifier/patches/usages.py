@@ -41,8 +41,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import contextlib
-import gc
 import weakref
 
 from pyhanko.pdf_utils import generic
@@ -125,13 +123,12 @@ class _Document:
         self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
         self.elements: dict[tuple, list] = {}  # see _Revision._element
         self._changed: dict[tuple, set] = {}
-        with _collector_paused():
-            referrers = self.referrers
-            for key, revisions in self.writes.items():
-                for written in revisions:
-                    version = (key, written)
-                    for target in self._load(key, written):
-                        referrers[target].append(version)
+        referrers = self.referrers
+        for key, revisions in self.writes.items():
+            for written in revisions:
+                version = (key, written)
+                for target in self._load(key, written):
+                    referrers[target].append(version)
 
     def _load(self, key, revision) -> list:
         """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
@@ -199,22 +196,6 @@ class _Document:
             return None
         i = bisect.bisect_right(revisions, revision)
         return revisions[i - 1] if i else None
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while the index is built, a revision's trees are
-    found or a path is searched: each makes tens of thousands of small dicts, lists and tuples
-    that live as long as the document (light copies, memos) and no cycles, so the collector's
-    passes, which then also walk the whole verification's objects, would free nothing (a third
-    of this module's time on a tagged decree). It runs again, as it did, on the way out."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _documents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -381,9 +362,8 @@ class _Revision:
     def usages(self, key) -> set:
         found = self.answers.get(key)
         if found is None:
-            with _collector_paused():
-                paths, _ = self._recorded(key, set())
-                found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
+            paths, _ = self._recorded(key, set())
+            found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
         return found
 
     def _referrers(self, key) -> list:
@@ -493,8 +473,7 @@ def load_reverse_xref_cache(self) -> None:
     if self._indirect_object_access_cache is not None or '_kyso_usages' in self.__dict__:
         return
     try:
-        with _collector_paused():
-            self.__dict__['_kyso_usages'] = _Revision(self)
+        self.__dict__['_kyso_usages'] = _Revision(self)
     except _Fallback:
         _load_reverse_xref_cache(self)
     except Exception:  # noqa: BLE001 - pyHanko's own mapping meets it and says what it says
