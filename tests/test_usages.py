@@ -323,7 +323,7 @@ def test_quickread_file_objects_edge_cases():
         b"<</Type/Catalog/Pages 2 0 R>>",
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]/Contents 4 0 R>>",
-        b"<</Length 11>>stream\r\nq 1 0 0 1 Q\r\nendstream",  # read: a direct /Length
+        b"<</Length 9>>stream\r\nq 9 0 R Q\r\nendstream",  # read: a direct /Length; no reference in data
         b"<</Length 9 0 R>>stream\nq Q\nendstream",  # an indirect /Length: pyHanko's
         b"<</Length 5>>stream\nq Q\nendstream",  # one byte too long: pyHanko's own recovery
         b"<</A 1 0 R>> % a comment",  # a comment after the value: pyHanko's
