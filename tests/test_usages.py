@@ -88,6 +88,35 @@ def test_the_review_no_longer_maps_every_path(monkeypatch, real_trust):
     assert mapped == [] and backwards == [1]  # the first seal's revision, pyHanko's numbering
 
 
+_WORKER = """
+import gc, sys
+from pathlib import Path
+from verifier.patches import install, usages
+assert install()
+from verifier.document import verify_pdf
+from verifier.trust.config import TrustConfig
+data = Path(sys.argv[1]).read_bytes()
+for _ in range(3):
+    verify_pdf(data, TrustConfig())
+    gc.collect()
+    print(sum(isinstance(o, usages._Document) for o in gc.get_objects()))
+"""
+
+
+def test_a_documents_index_is_freed_with_its_reader():
+    """A warm worker verifies document after document: the index of each (hundreds of thousands
+    of small objects on a tagged decree) must go when its reader goes, not pile up. Run in a
+    process of its own, as a worker is: pytest's log capture keeps pyHanko's tracebacks, whose
+    frames hold readers."""
+    import subprocess
+    import sys
+
+    path = need_shared(REALDOCS / "385.signed.signed.pdf")
+    done = subprocess.run([sys.executable, "-c", _WORKER, str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "0", "0"]
+
+
 # --- verifier.patches.quickread: the plain objects of object streams read as pyHanko reads them ---
 
 from io import BytesIO  # noqa: E402

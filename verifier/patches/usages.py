@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import weakref
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
@@ -198,11 +197,12 @@ class _Document:
         return revisions[i - 1] if i else None
 
 
-_documents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _document(reader) -> _Document:
-    doc = _documents.get(reader)
+    # Kept on the reader, not in a weak-keyed table: the index holds objects that pyHanko read
+    # (their container_ref names the reader), and a table's value that holds its key keeps both
+    # alive for ever, every document a warm worker verified. On the reader, the two form a cycle
+    # that goes with the reader.
+    doc = reader.__dict__.get("_kyso_usages_document")
     if doc is None:
         try:
             doc = _Document(reader)
@@ -210,7 +210,7 @@ def _document(reader) -> _Document:
             doc = False
         except Exception:  # noqa: BLE001 - pyHanko's own mapping meets it and says what it says
             doc = False
-        _documents[reader] = doc
+        reader.__dict__["_kyso_usages_document"] = doc
     if doc is False:
         raise _Fallback
     return doc
