@@ -15,13 +15,14 @@ of jobs and results at a time, never the million.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from archive.collector import settle
 
 
 @dataclass(frozen=True)
@@ -190,10 +191,7 @@ def results(jobs: Iterable[Job], trust, workers: int, waiting: Callable[[Job], N
     for a job's result (its progress line names it)."""
     import verifier.document  # noqa: F401  (imported once here, inherited by every worker)
 
-    # What exists now (modules, the trust) lives as long as the process: out of the cyclic
-    # collector's scans, which otherwise walk it again and again (a tenth of a document's time
-    # on the 10-layer benchmark), and, in forked workers, out of copy-on-write.
-    gc.freeze()
+    settle()  # what exists now lives as long as the process (archive.collector)
     jobs = iter(jobs)
     first = list(itertools.islice(jobs, 2))
     if workers <= 1 or len(first) <= 1:

@@ -428,7 +428,9 @@ def main() -> int:
     for fn in warm.values():  # first-call imports and the CRL's index are not part of any document's cost
         fn("p001-l01", data["p001-l01"])
     warm["kyso 1 core"](WITH_CRL, data[WITH_CRL])
-    gc.freeze()  # as kyso's workers do after start-up (archive/verify_pool.py)
+    from archive.collector import settle
+
+    settle()  # as kyso's workers do after start-up (archive.collector)
 
     def slow(name, side):
         return times.get((name, side)) and min(times[(name, side)]) > SLOW_MS

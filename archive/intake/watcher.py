@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 
-import gc
 import json
 import logging
 import multiprocessing
@@ -27,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.collector import settle
 from archive.config import Settings
 from archive.textsafe import for_file
 from archive.trust.assembly import TrustOptions
@@ -135,7 +135,7 @@ def worker_main(cfg: WatchConfig, events, stop) -> None:
     stamp = _store_stamp(cfg.settings)
     patience = max(30.0, 10 * cfg.settings.stable_seconds) if cfg.once else None
     inbox = Inbox(cfg.inbox, cfg.settings.stable_seconds, patience)
-    gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
+    settle()  # modules and trust live as long as the worker (archive.collector)
     wake = threading.Event()
     observer = None if cfg.poll else _start_observer(cfg.inbox, wake)
     pid = os.getpid()

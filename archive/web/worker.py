@@ -16,13 +16,13 @@ then ("done", result) or ("failed", code, vi, en, retire) for each job.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
 import signal
 from pathlib import Path
 
+from archive.collector import settle
 from verifier.report.codes import Phrase
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def main(config, conn) -> None:
             log.exception("a kyso serve worker could not start")
             conn.send(("fatal", f"{type(exc).__name__}: {exc}", f"{type(exc).__name__}: {exc}"))
         return
-    gc.freeze()  # modules and trust live as long as the worker: kept out of the cyclic collector's scans
+    settle()  # modules and trust live as long as the worker (archive.collector)
     conn.send(("ready", os.getpid()))
     parent = os.getppid()
     while True:
