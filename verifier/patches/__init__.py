@@ -19,7 +19,8 @@ and kyso verifies as it does with these releases, only slower.
   nameprep   certificate names are prepared (RFC 4518) once per encoding (PATCHES)
   pathshare  a certificate path is validated once per validation context (PATCHES)
   diffshare  the orphans of a revision are searched once per document (PATCHES)
-  usages     the paths to an object a later revision wrote are found from the object (PATCHES)
+  usages     the paths to an object a later revision wrote are found from the object (PATCHES);
+             its index reads plain objects with quickread, exactly as pyHanko's parser does
   xrefstream a cross-reference stream is read row by row, its widths taken once (PATCHES)
 """
 

@@ -8,11 +8,15 @@ revision (`_load_reverse_xref_cache`): on a tagged Word document of 50,000 objec
 that is 97 % of the verification (issue 20). Only the objects a revision wrote are ever asked
 about, and what a revision wrote is known from its cross-reference section.
 
-So the answer is found backwards, from the object asked about: an index of who refers to whom
-(with the keys on the way), built once per document from a light copy of every object version
-(each version parsed once, shared by every revision that still holds it), gives the referrers of
-an object in a revision; the paths to the object are its referrers' paths, extended. The rules
-of pyHanko's walk are kept exactly:
+So the answer is found backwards, from the object asked about: an index of who refers to whom,
+built once per document from a light copy of every object version (each version read once,
+shared by every revision that still holds it), gives the referrers of an object in a revision;
+the paths to the object are its referrers' paths, extended. The keys from a referrer to the
+reference are found when the referrer is visited. Objects written in the plain form nearly every
+writer uses (all but a few of a tagged Word document's) are read by verifier.patches.quickread,
+which reads exactly what pyHanko's parser reads or leaves the object to it; the others are read
+by pyHanko. So the index holds every reference pyHanko would read in every version: none is
+missed. The rules of pyHanko's walk are kept exactly:
 
 - a path never passes an object twice, and never a `/Parent` key;
 - a page-tree node is recorded under every path but only continued through its canonical
@@ -22,7 +26,8 @@ of pyHanko's walk are kept exactly:
 
 An object continued through (entered) keeps its paths, so the structure tree's chain is walked
 once, not once per object below it. The page tree and the structure tree are found as pyHanko
-finds them, in the same order, when the review starts; whatever pyHanko would stop on there
+finds them when the review starts (each structure element's part once per document, while
+nothing it read changes: _Revision._element); whatever pyHanko would stop on there
 (a circular tree, a missing /Kids, an encrypted file, a form of the trees
 this code does not mirror) and any search over PATH_BUDGET steps hands the revision to pyHanko's
 own mapping, which then answers or raises as it always did. tests/test_usages.py compares both on
@@ -35,10 +40,16 @@ verifier.patches.install() is called; importing this module changes nothing.
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
+import gc
 import weakref
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
+from pyhanko.pdf_utils.xref import ObjStreamRef
+
+from verifier.patches import quickread
 
 _load_reverse_xref_cache = HistoricalResolver._load_reverse_xref_cache
 _get_usages_of_ref = HistoricalResolver._get_usages_of_ref
@@ -52,13 +63,7 @@ class _Fallback(Exception):
     """The revision is answered by pyHanko's own mapping."""
 
 
-class _R:
-    """An indirect reference inside a light copy."""
-
-    __slots__ = ('key',)
-
-    def __init__(self, key):
-        self.key = key
+_R = quickread.Ref  # an indirect reference inside a light copy
 
 
 def _light(obj):
@@ -91,8 +96,14 @@ def _edges(light, rel=(), out=None):
     return out
 
 
+def _kyso_reader(reader) -> bool:
+    from verifier.pdf.reader import KysoPdfFileReader  # here: verifier.pdf.reader imports the patches
+
+    return isinstance(reader, KysoPdfFileReader)
+
+
 class _Document:
-    """Every object version of one reader, parsed once, and who refers to whom."""
+    """Every object version of one reader, read once, and who may refer to whom."""
 
     def __init__(self, reader):
         if reader.security_handler is not None:
@@ -100,37 +111,86 @@ class _Document:
         xrefs = reader.xrefs
         self.reader = reader
         self.writes: dict[tuple, list[int]] = {}
+        self.written: list[set] = []  # revision -> the objects it writes
         for revision in range(xrefs.total_revisions):
             # an object freed reads as null from that revision on: a version too
+            self.written.append(set())
             for ref in xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision):
                 self.writes.setdefault((ref.idnum, ref.generation), []).append(revision)
+                self.written[revision].add((ref.idnum, ref.generation))
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
-        self.referrers: dict[tuple, list[tuple]] = {}  # key -> [(source key, its version, keys)]
-        for key, revisions in self.writes.items():
-            for written in revisions:
-                light = self._read(key, written)
-                for rel, target in _edges(light):
-                    self.referrers.setdefault(target, []).append((key, written, rel))
+        # key -> [(source key, its version)] for every reference to the key in a version: the
+        # keys on the way (and whether a /Parent is on it) are found when the source is visited
+        self.referrers: dict[tuple, list[tuple]] = collections.defaultdict(list)
+        self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
+        self.elements: dict[tuple, list] = {}  # see _Revision._element
+        self._changed: dict[tuple, set] = {}
+        with _collector_paused():
+            referrers = self.referrers
+            for key, revisions in self.writes.items():
+                for written in revisions:
+                    version = (key, written)
+                    for target in self._load(key, written):
+                        referrers[target].append(version)
 
-    def _read(self, key, revision):
-        """The object as pyHanko's historical resolver for `revision` reads it."""
-        written = self.version(key, revision)
-        try:
-            return self.objects[(key, written)]
-        except KeyError:
-            pass
+    def _load(self, key, revision) -> list:
+        """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
+        objects by verifier.patches.quickread, which reads them as pyHanko does, the others by
+        pyHanko); the keys of the references in it."""
         ref = generic.Reference(*key, pdf=self.reader)
         xrefs = self.reader.xrefs
+        try:
+            # Where pyHanko's get_object finds the version: `revision` lists the object, so its
+            # historical place there is its newest place too when no later revision changed it
+            # (both look from there down to the first section that resolves it).
+            marker = xrefs.get_historical_ref(ref, revision)
+            if marker is None and (not self.reader.strict or _kyso_reader(self.reader)):
+                # not found: pyHanko substitutes null (and logs it); so does kyso's strict reader
+                self.objects[(key, revision)] = generic.NullObject()
+                return []
+            if isinstance(marker, ObjStreamRef):
+                light, targets = quickread.read_member(
+                    self.reader, key[0], marker.obj_stream_id, marker.ix_in_stream)
+            else:
+                light, targets = quickread.read_file_object(self.reader, key[0], key[1], marker)
+            self.objects[(key, revision)] = light
+            return targets
+        except quickread.Unread:
+            pass
+        except Exception:  # noqa: BLE001 - pyHanko's own reading below meets it and says what it says
+            pass
         try:
             last = xrefs.get_last_change(ref)
         except KeyError:
             last = None
-        if last is not None and last <= revision:
+        latest = last is not None and last <= revision
+        if latest:
             obj = self.reader.get_object(ref, transparent_decrypt=False)
         else:
             obj = self.reader.get_object(ref, revision, transparent_decrypt=False)
-        light = self.objects[(key, written)] = _light(obj)
-        return light
+        light = self.objects[(key, revision)] = _light(obj)
+        return [target for _, target in _edges(light)]
+
+    def rels(self, source, written, target) -> list[tuple]:
+        """The keys from version `written` of `source` to each reference to `target` in it, but
+        none through a /Parent key."""
+        found = self._rels.get((source, written))
+        if found is None:
+            found = self._rels[(source, written)] = {}
+            for rel, to in _edges(self.objects[(source, written)]):
+                found.setdefault(to, []).append(rel)
+        return found.get(target, ())
+
+    def changed(self, a: int, b: int) -> set:
+        """The objects whose version differs between revisions a and b: those written after
+        the older and up to the newer."""
+        lo, hi = min(a, b), max(a, b)
+        found = self._changed.get((lo, hi))
+        if found is None:
+            found = self._changed[(lo, hi)] = set()
+            for revision in range(lo + 1, hi + 1):
+                found |= self.written[revision]
+        return found
 
     def version(self, key, revision):
         """The revision that wrote the object as `revision` holds it, None if none did."""
@@ -139,6 +199,22 @@ class _Document:
             return None
         i = bisect.bisect_right(revisions, revision)
         return revisions[i - 1] if i else None
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the index is built, a revision's trees are
+    found or a path is searched: each makes tens of thousands of small dicts, lists and tuples
+    that live as long as the document (light copies, memos) and no cycles, so the collector's
+    passes, which then also walk the whole verification's objects, would free nothing (a third
+    of this module's time on a tagged decree). It runs again, as it did, on the way out."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _documents: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -169,9 +245,11 @@ class _Revision:
         self.trailer_edges: dict[tuple, list[tuple]] = {}
         for rel, target in _edges(self.trailer):
             self.trailer_edges.setdefault(target, []).append(rel)
-        self.canonical = self._page_tree()
-        self.struct = self._struct_tree()
+        root = self._root()
+        self.canonical = self._page_tree(root)
+        self.struct = self._struct_tree(root)
         self.entered_memo: dict[tuple, list] = {}
+        self.referrer_memo: dict[tuple, list] = {}
         self.answers: dict[tuple, set] = {}
         self.steps = 0
         del doc, revision
@@ -179,9 +257,10 @@ class _Revision:
     def get(self, light):
         """A light value resolved in this revision."""
         if isinstance(light, _R):
-            if self.doc.version(light.key, self.revision) is None:
+            version = self.doc.version(light.key, self.revision)
+            if version is None:
                 raise _Fallback  # pyHanko resolves what no section holds its own way
-            return self.doc._read(light.key, self.revision)
+            return self.doc.objects[(light.key, version)]
         return light
 
     def _root(self):
@@ -192,8 +271,8 @@ class _Revision:
 
     # -- the trees, as pyHanko's _load_reverse_xref_cache finds them -----------------------
 
-    def _page_tree(self) -> dict[tuple, tuple]:
-        pages_ref = self._root().get('/Pages')
+    def _page_tree(self, root: dict) -> dict[tuple, tuple]:
+        pages_ref = root.get('/Pages')
         nodes: dict[tuple, tuple] = {}
         path = ('/Root', '/Pages')
         if isinstance(pages_ref, _R):
@@ -227,58 +306,101 @@ class _Revision:
         walk(self.get(pages_ref), path)
         return nodes
 
-    def _struct_tree(self) -> set:
-        root = self._root()
+    def _struct_tree(self, root: dict) -> set:
         if '/StructTreeRoot' not in root:
             return set()
         nodes: set = set()
-        stack = [self.get(root['/StructTreeRoot'])]
-        while stack:  # pyHanko's recursive walk, depth first; only membership matters here
-            elem = stack.pop()
-            if not isinstance(elem, dict):
-                raise _Fallback
-            if '/K' not in elem:
-                continue
-            children = elem['/K']
-            if isinstance(children, _R):
-                children = self.get(children)
-            if not isinstance(children, list):
-                children = (children,)
-            for child in children:
-                child_key = None
-                if isinstance(child, _R):
-                    child_key = child.key
-                    child = self.get(child)
-                if not isinstance(child, dict):
-                    continue
-                kind = child.get('/Type', '/StructElem')
-                if isinstance(kind, _R):
-                    raise _Fallback
-                if kind != '/StructElem':
-                    continue
-                if child_key is not None:
-                    if child_key in nodes:
-                        raise _Fallback  # pyHanko: circular reference in the structure tree
-                    nodes.add(child_key)
-                stack.append(child)
+        yielded, _ = self._collect(self.get(root['/StructTreeRoot']), set())
+        for key in yielded:
+            if key in nodes:
+                raise _Fallback  # pyHanko: circular reference in the structure tree
+            nodes.add(key)
         return nodes
+
+    def _collect(self, elem, active: set) -> tuple[list, set]:
+        """The structure elements pyHanko's walk yields below `elem` (every time it meets one)
+        and the objects read to find them."""
+        if not isinstance(elem, dict):
+            raise _Fallback
+        if '/K' not in elem:
+            return [], set()
+        out, read = [], set()
+        children = elem['/K']
+        if isinstance(children, _R):
+            read.add(children.key)
+            children = self.get(children)
+        if not isinstance(children, list):
+            children = (children,)
+        for child in children:
+            if isinstance(child, _R):
+                below, more = self._element(child.key, active)
+                read |= more
+                if below is not None:
+                    out.append(child.key)
+                    out += below
+            elif isinstance(child, dict) and self._is_element(child):
+                below, more = self._collect(child, active)
+                out += below
+                read |= more
+        return out, read
+
+    def _element(self, key, active: set) -> tuple[list | None, frozenset]:
+        """What the walk yields below the object `key` (None if it is no structure element) and
+        the objects read to find it. Kept per document with the revision it was found in, and
+        given again to any revision where none of those objects is another version: the walk
+        would read the same objects and yield the same. Each signature's revision writes a new
+        structure tree root and the element its widget joins; the rest is found once."""
+        doc = self.doc
+        for found_in, read, below in doc.elements.get(key, ()):
+            if read.isdisjoint(doc.changed(found_in, self.revision)):
+                return below, read
+        if key in active:
+            raise _Fallback  # pyHanko: circular reference in the structure tree
+        active.add(key)
+        try:
+            child = self.get(_R(key))
+            below, read = None, {key}
+            if isinstance(child, dict) and self._is_element(child):
+                below, more = self._collect(child, active)
+                read |= more
+        finally:
+            active.discard(key)
+        read = frozenset(read)
+        doc.elements.setdefault(key, []).append((self.revision, read, below))
+        return below, read
+
+    @staticmethod
+    def _is_element(child: dict) -> bool:
+        kind = child.get('/Type', '/StructElem')
+        if isinstance(kind, _R):
+            raise _Fallback
+        return kind == '/StructElem'
 
     # -- the paths ------------------------------------------------------------------------
 
     def usages(self, key) -> set:
         found = self.answers.get(key)
         if found is None:
-            paths, _ = self._recorded(key, set())
-            found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
+            with _collector_paused():
+                paths, _ = self._recorded(key, set())
+                found = self.answers[key] = {RawPdfPath(*path) for path, _ in paths}
         return found
 
-    def _referrers(self, key):
-        for rel in self.trailer_edges.get(key, ()):
-            yield _TRAILER, rel
+    def _referrers(self, key) -> list:
+        """(source, keys from it) of every reference to `key` in this revision, the trailer's
+        first (the same list each time a search meets the key: kept)."""
+        found = self.referrer_memo.get(key)
+        if found is not None:
+            return found
+        found = [(_TRAILER, rel) for rel in self.trailer_edges.get(key, ())]
         doc, revision = self.doc, self.revision
-        for source, written, rel in doc.referrers.get(key, ()):
-            if doc.version(source, revision) == written:
-                yield source, rel
+        seen = set()
+        for source, written in doc.referrers.get(key, ()):
+            if (source, written) not in seen and doc.version(source, revision) == written:
+                seen.add((source, written))
+                found.extend((source, rel) for rel in doc.rels(source, written, key))
+        self.referrer_memo[key] = found
+        return found
 
     def _recorded(self, key, active: set):
         """Every (path, objects on it before the end) under which pyHanko's walk records `key`;
@@ -371,7 +493,8 @@ def load_reverse_xref_cache(self) -> None:
     if self._indirect_object_access_cache is not None or '_kyso_usages' in self.__dict__:
         return
     try:
-        self.__dict__['_kyso_usages'] = _Revision(self)
+        with _collector_paused():
+            self.__dict__['_kyso_usages'] = _Revision(self)
     except _Fallback:
         _load_reverse_xref_cache(self)
     except Exception:  # noqa: BLE001 - pyHanko's own mapping meets it and says what it says
