@@ -12,13 +12,13 @@ def test_object_streams_parsed_once(monkeypatch, real_trust):
     from verifier.document import verify_pdf
 
     parsed: list[bytes] = []
-    original = rawpdf.parse_object_stream
+    original = rawpdf.ObjectStream.__init__
 
-    def counting(data, first, count):
+    def counting(self, data, first, count):
         parsed.append(bytes(data))
-        return original(data, first, count)
+        original(self, data, first, count)
 
-    monkeypatch.setattr(rawpdf, "parse_object_stream", counting)
+    monkeypatch.setattr(rawpdf.ObjectStream, "__init__", counting)
     report = verify_pdf(need_shared(REALDOCS / "03-vbhn-bkhcn.pdf").read_bytes(), real_trust)
     assert report.verdict == "INDETERMINATE" and len(report.layers) == 5
     assert len(parsed) == len(set(parsed)) >= 10

@@ -15,8 +15,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from pyhanko.pdf_utils import generic
+
 from verifier.pdf import linearized, rawpdf
 
+_UNKNOWN = object()
 EOF_MARKER = re.compile(rb"%%EOF")
 _EOL = re.compile(rb"\r\n|\n|\r")
 # A header preceded by a delimiter or whitespace (or the start of the file), not a digit run.
@@ -116,9 +119,14 @@ class Layout:
         xrefs = reader.xrefs
         self.sections = [_section(i, s, data) for i, s in enumerate(xrefs._xref_sections)]
         self._objects: dict[int, rawpdf.IndirectObject | Exception] = {}
-        self._objstm: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
-        self._objstm_data: dict[tuple[int, int], bytes] = {}
+        self._objstm: dict[tuple[int, int], rawpdf.ObjectStream | Exception] = {}
+        self._objstm_values: dict[tuple[int, int], dict[int, rawpdf.Value] | Exception] = {}
         self._objstm_at: dict[tuple, tuple[int, int]] = {}  # (stream, its location) -> first key read
+        self._fetched: dict[tuple[int, int], tuple] = {}
+        self._locations: dict[tuple[int, int, int], object] = {}
+        self._listed_numbers: dict[int, set[int]] = {}
+        self._chains: dict[int, list] = {}
+        self._own_compressed: dict[int, dict[int, set[int]]] = {}
         # every offset an xref entry (or a startxref / /XRefStm pointer) gives, and who gave it
         self.referenced: dict[int, tuple[int, int, int]] = {}  # offset -> (num, gen, section)
         for s in self.sections:
@@ -210,13 +218,95 @@ class Layout:
         return None
 
     def location(self, revision: int, num: int, gen: int = 0):
-        """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent)."""
-        from pyhanko.pdf_utils import generic
+        """pyHanko's answer: an offset, an ObjStreamRef, or None (free or absent). Remembered:
+        the checks ask about the same objects revision after revision."""
+        key = (revision, num, gen)
+        loc = self._locations.get(key, _UNKNOWN)
+        if loc is not _UNKNOWN:
+            return loc
+        # pyHanko looks the reference up section by section from `revision` back, passing over
+        # each section that lists the number nowhere (its try_resolve raises KeyError): the
+        # answer is the one for the newest revision that lists it, asked once for all the
+        # revisions after it (tests/test_rawscan.py compares with pyHanko's every answer)
+        listed = revision
+        while listed >= 0 and num not in self._listed(listed):
+            listed -= 1
+        if listed < 0:
+            loc = None
+        elif listed != revision:
+            loc = self.location(listed, num, gen)
+        else:
+            loc = self._own_answer(listed, num, gen)
+            if loc is _UNKNOWN:  # the section passes it on: pyHanko reads older ones
+                try:
+                    loc = self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
+                except Exception:
+                    loc = None
+        self._locations[key] = loc
+        return loc
 
-        try:
-            return self.reader.xrefs.get_historical_ref(generic.Reference(num, gen), revision)
-        except Exception:
-            return None
+    def _chain(self, index: int) -> list:
+        """pyHanko's data of section `index`: its table or stream, then its hybrid stream."""
+        chain = self._chains.get(index)
+        if chain is None:
+            xd = self.reader.xrefs._xref_sections[index].xref_data
+            chain = self._chains[index] = []
+            while xd is not None:
+                chain.append(xd)
+                xd = xd.hybrid.xref_data if xd.hybrid is not None else None
+        return chain
+
+    def _listed(self, index: int) -> set[int]:
+        """Every object number section `index` has an entry for: in use, compressed or free, in
+        its table or its hybrid stream."""
+        if index not in self._listed_numbers:
+            numbers = set()
+            for xd in self._chain(index):
+                numbers.update(xd.standard_xrefs, xd.xrefs_in_objstm, xd.freed)
+            self._listed_numbers[index] = numbers
+        return self._listed_numbers[index]
+
+    def own_compressed(self, index: int) -> dict[int, set[int]]:
+        """Object stream number -> the objects whose location in section `index` (generation 0)
+        is the section's own compressed entry naming that stream: `_own_answer` for all of them
+        at once. A check that needs nothing from an object stream whose bytes hold nothing it
+        looks for can pass over all these objects without resolving each."""
+        if index not in self._own_compressed:
+            out: dict[int, set[int]] = {}
+            decided: set[int] = set()
+            for xd in self._chain(index):
+                for num, ref in xd.xrefs_in_objstm.items():
+                    if num not in decided:
+                        out.setdefault(ref.obj_stream_id, set()).add(num)
+                decided.update(xd.xrefs_in_objstm, xd.standard_xrefs)  # in use: an offset, or passed on
+                decided.update(num for num, next_gen in xd.freed.items() if next_gen == 1)  # free: None
+            self._own_compressed[index] = out
+        return self._own_compressed[index]
+
+    def object_stream_reading(self, revision: int, stream_num: int) -> rawpdf.ObjectStream | Exception:
+        """Object stream `stream_num` as `value()` reads it in `revision` (or why it cannot)."""
+        return self._object_stream(revision, stream_num)
+
+    def _own_answer(self, index: int, num: int, gen: int):
+        """What section `index` itself answers for (num, gen), as pyHanko's
+        XRefSectionData.try_resolve does for its table or stream and then its hybrid stream: a
+        compressed entry for generation 0 first, then an entry in use (of that generation, or
+        the section passes the object on to older sections), then a free entry naming the next
+        generation (free: None); _UNKNOWN when it passes the object on. Asked of the section's
+        data directly, without building a Reference per object (tests/test_rawscan.py compares
+        Layout.location with get_historical_ref everywhere)."""
+        for xd in self._chain(index):
+            if gen == 0:
+                compressed = xd.xrefs_in_objstm.get(num)
+                if compressed is not None:
+                    return compressed
+            in_use = xd.standard_xrefs.get(num)
+            if in_use is not None:
+                return in_use[1] if in_use[0] == gen else _UNKNOWN
+            next_gen = xd.freed.get(num)
+            if next_gen is not None and gen == next_gen - 1:
+                return None
+        return _UNKNOWN
 
     def value(self, revision: int, num: int, gen: int = 0) -> rawpdf.Value | None:
         """The raw value of object `num` as revision `revision` resolves it, or None."""
@@ -226,42 +316,87 @@ class Layout:
         if isinstance(loc, int):
             obj = self.object_at(loc)
             return obj.value if isinstance(obj, rawpdf.IndirectObject) and obj.num == num else None
-        objects = self.object_stream(revision, loc.obj_stream_id)
-        return objects.get(num) if isinstance(objects, dict) else None
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        return objects.value(num) if isinstance(objects, rawpdf.ObjectStream) else None
+
+    def span(self, revision: int, num: int, gen: int = 0) -> tuple[bytes, int, int] | None:
+        """(data, start, end): the bytes `value()` reads object `num` from, found without parsing
+        an object stream's objects; None exactly when `value()` is None. A check that looks for
+        something only a few objects hold can search these bytes first and parse only the
+        objects whose bytes hold it."""
+        loc = self.location(revision, num, gen)
+        if loc is None:
+            return None
+        if isinstance(loc, int):
+            obj = self.object_at(loc)
+            if not isinstance(obj, rawpdf.IndirectObject) or obj.num != num:
+                return None
+            return (self.data, *obj.value_span)
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        if not isinstance(objects, rawpdf.ObjectStream):
+            return None
+        where = objects.span(num)
+        return None if where is None else (objects.data, *where)
 
     def value_data(self, revision: int, num: int, gen: int = 0) -> bytes:
         """The bytes a value of `value()` was read from (the file, or a decoded object stream)."""
         loc = self.location(revision, num, gen)
         if loc is None or isinstance(loc, int):
             return self.data
-        return self._objstm_data.get((revision, loc.obj_stream_id), b"")
+        objects = self._object_stream(revision, loc.obj_stream_id)
+        return objects.data if isinstance(objects, rawpdf.ObjectStream) else b""
 
     def object_stream(self, revision: int, stream_num: int):
         """The objects of object stream `stream_num` as of `revision`, parsed from its decoded
-        data (decoded by pyHanko, with its decompression limits and decryption)."""
+        data (decoded by pyHanko, with its decompression limits and decryption): a dict by
+        number, or the exception reading it raised."""
+        key = (revision, stream_num)
+        if key not in self._objstm_values:
+            objects = self._object_stream(revision, stream_num)
+            self._objstm_values[key] = objects.values() if isinstance(objects, rawpdf.ObjectStream) else objects
+        return self._objstm_values[key]
+
+    def _object_stream(self, revision: int, stream_num: int) -> rawpdf.ObjectStream | Exception:
         key = (revision, stream_num)
         if key not in self._objstm:
-            from pyhanko.pdf_utils import generic
-            from pyhanko.pdf_utils.decode_limits import DecodePurpose
-
             # the revisions that resolve the stream to the same place read the same bytes: it is
-            # decoded and parsed once for all of them (structure checks ask per revision)
+            # decoded and read once for all of them (structure checks ask per revision)
             where = (stream_num, self.location(revision, stream_num))
             same = self._objstm_at.get(where)
             if same is not None:
                 self._objstm[key] = self._objstm[same]
-                if same in self._objstm_data:
-                    self._objstm_data[key] = self._objstm_data[same]
                 return self._objstm[key]
             self._objstm_at[where] = key
+            stream, decoded = self.fetch_object_stream(revision, stream_num)
             try:
-                stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
-                decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
-                self._objstm_data[key] = decoded
-                self._objstm[key] = rawpdf.parse_object_stream(decoded, int(stream["/First"]), int(stream["/N"]))
+                if isinstance(stream, Exception):
+                    raise stream
+                if isinstance(decoded, Exception):
+                    raise decoded
+                self._objstm[key] = rawpdf.ObjectStream(decoded, int(stream["/First"]), int(stream["/N"]))
             except Exception as exc:
                 self._objstm[key] = exc
         return self._objstm[key]
+
+    def fetch_object_stream(self, revision: int, stream_num: int):
+        """(pyHanko's object `stream_num` as of `revision`, its data decoded for an object
+        stream), either an exception where reading or decoding failed (the decoded data None
+        when there is no object). Fetched once per revision and number for the checks that
+        read object streams (here and verifier.structure.objstreams)."""
+        key = (revision, stream_num)
+        if key not in self._fetched:
+            from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+            try:
+                stream = self.reader.get_object(generic.Reference(stream_num, 0), revision=revision)
+            except Exception as exc:
+                self._fetched[key] = (exc, None)
+            else:
+                try:
+                    self._fetched[key] = (stream, stream.read_data(DecodePurpose.OBJECT_STREAM))
+                except Exception as exc:
+                    self._fetched[key] = (stream, exc)
+        return self._fetched[key]
 
     # --- byte regions ---------------------------------------------------------------------
 
@@ -309,9 +444,51 @@ class Layout:
             yield pos, num, gen
 
     def table_entries(self, section: Section) -> list[int]:
-        """Object numbers of a classic table in the order written (repeats kept)."""
+        """Object numbers of a classic table in the order written (repeats kept), as pyHanko's
+        parse_xref_table reads them."""
+        numbers = _standard_table_numbers(self.data, section.start)
+        if numbers is not None:
+            return numbers
         from pyhanko.pdf_utils.xref import parse_xref_table
 
         stream = io.BytesIO(self.data)
         stream.seek(section.start)
         return [e.idnum for e in parse_xref_table(stream, strict=False)]
+
+
+# A classic table as ISO 32000-1 §7.5.4 writes it: subsection headers of two plain integers,
+# then 20-byte lines `oooooooooo ggggg n` ending in " \r", " \n" or "\r\n", and `trailer`.
+_PDF_SPACE = re.compile(rb"[ \n\r\t\f\x00]*")  # pyHanko's read_non_whitespace, comments aside
+_TABLE_INTEGER = re.compile(rb"\d+(?![+,\-.0-9])")  # what NumberObject.read_from_stream reads, an integer
+_TABLE_LINES = re.compile(rb"(?:\d{10} \d{5} [nf](?: \r| \n|\r\n))*")
+
+
+def _standard_table_numbers(data: bytes, pos: int) -> list[int] | None:
+    """The numbers parse_xref_table(strict=False) yields for the table at `pos`, when the table
+    is written as the standard writes it; None for any other table (parse_xref_table reads it).
+    On such a table pyHanko's reader reads each subsection's integers where these patterns do,
+    takes 20 bytes per line without moving back or forth (a line starts with a digit and ends
+    with an end of line), and yields every line (its marker is n or f), numbered from the
+    subsection's first number; it stops at `trailer` (tests/test_rawscan.py compares both)."""
+    numbers: list[int] = []
+    p = _PDF_SPACE.match(data, pos).end()
+    while True:
+        values = []
+        for _ in range(2):
+            if data.startswith(b"%", p):
+                return None
+            m = _TABLE_INTEGER.match(data, p)
+            if m is None:
+                return None
+            values.append(int(m.group()))
+            p = _PDF_SPACE.match(data, m.end()).end()
+        first, count = values
+        end = p + 20 * count
+        if end > len(data) or _TABLE_LINES.fullmatch(data, p, end) is None:
+            return None
+        numbers.extend(range(first, first + count))
+        p = _PDF_SPACE.match(data, end).end()
+        if p >= len(data) or data.startswith(b"%", p):
+            return None
+        if data.startswith(b"trailer", p):
+            return numbers

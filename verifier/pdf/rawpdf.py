@@ -31,6 +31,7 @@ _LITERAL_SPECIAL = re.compile(rb"[()\\]")
 OBJ_HEADER = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")")
 _OCTAL = re.compile(rb"[0-7]{1,3}")
 _PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
+_SKIPPED_PAIR = re.compile(rb"(?:[\x00\t\n\x0c\r ]++|%[^\r\n]*+)*+(\d++)[\x00\t\n\x0c\r ]++(\d++)")
 _STREAM_EOL = re.compile(rb"[ \t]*(?:\r\n|\n|\r)?")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -262,16 +263,112 @@ def _walk_literal(data: bytes, pos: int) -> String:
             out += ch
 
 
+# --- recognising a value without building it ------------------------------------------------
+#
+# Most objects of an object stream are small dictionaries and arrays of names, numbers,
+# references and short strings. `value_end` finds where such a value ends with one regular
+# expression (run in C) instead of one `parse_value` call per token. It accepts a subset of what
+# `parse_value` accepts, token for token:
+# - each token pattern below is parse_value's own (possessive where the parser's would only
+#   backtrack into a match that then fails: a shorter digit run or name is followed by a digit
+#   or regular character, which the next part refuses), tried in parse_value's order (a reference
+#   before a number) in an atomic group, so a position reads as the same kind of token with the
+#   same end;
+# - what the subset leaves out (a literal string with nested parentheses, a bare word, an odd
+#   hexadecimal character, nesting deeper than _NESTING) makes the match fail, never read
+#   differently: each alternative starts with its own first character, so a failed one leaves
+#   nothing else to match there;
+# - a token that matches always converts (int, float, unhexlify, name and string escapes cannot
+#   fail on what the patterns allow).
+# So where `value_end` answers an offset, `parse_value` at the same position succeeds and its
+# value ends at that offset (tests/test_rawpdf.py compares both on every object of the test
+# documents); where it answers None, only parse_value can tell.
+
+_NESTING = 5  # dictionaries and arrays inside one another; deeper values are parsed
+_R = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+_W = rb"[\x00\t\n\x0c\r ]"
+_SK = rb"(?:" + _W + rb"++|%[^\r\n]*+)*+"  # SKIP, possessive: it takes all there is either way
+_SCALARS = [
+    rb"/" + _R + rb"*+",  # name
+    rb"<(?!<)[0-9A-Fa-f\x00\t\n\x0c\r ]*+>",  # hexadecimal string (digits and spaces only)
+    rb"\((?:[^()\\]++|\\[\s\S])*+\)",  # literal string without nested parentheses (_FLAT_LITERAL)
+    rb"\d++" + _W + rb"++\d++" + _W + rb"++R(?!" + _R + rb")",  # reference (_REF)
+    rb"[+-]?+(?:\d++\.?+\d*+|\.\d++)(?!" + _R + rb")",  # number (_NUMBER)
+    rb"(?:true|false|null)(?!" + _R + rb")",  # the keywords a dictionary may hold
+]
+
+
+def _simple_value(depth: int) -> bytes:
+    if depth == 0:
+        return rb"(?>" + rb"|".join(_SCALARS) + rb")"
+    inner = _simple_value(depth - 1)
+    # an array of references and numbers only (a structure tree's /K, /Nums, /Kids) is tried
+    # first, each item read as the general array after it reads it (a reference before a
+    # number): long arrays are read without trying every other kind of value at each item
+    numbers = rb"\[" + _SK + rb"(?:(?>" + _SCALARS[3] + rb"|" + _SCALARS[4] + rb")" + _SK + rb")*+\]"
+    array = numbers + rb"|\[" + _SK + rb"(?:" + inner + _SK + rb")*+\]"
+    dictionary = rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + inner + _SK + rb")*+>>"
+    name, hex_, literal, ref, number, keyword = _SCALARS
+    return rb"(?>" + rb"|".join((name, dictionary, hex_, literal, array, ref, number, keyword)) + rb")"
+
+
+# whitespace and comments (as `skip` passes over them), then a simple value
+_SIMPLE_VALUE = re.compile(_SK + rb"(" + _simple_value(_NESTING) + rb")")
+# a dictionary of simple values holding arrays at most two deep, and each of its entries
+_FLAT_VALUE = _simple_value(2)
+_FLAT_DICT = re.compile(rb"<<" + _SK + rb"(?:" + _SCALARS[0] + _SK + _FLAT_VALUE + _SK + rb")*+>>")
+_FLAT_ENTRY = re.compile(rb"/(" + _R + rb"*+)" + _SK + _FLAT_VALUE)
+
+
+def value_end(data: bytes, pos: int) -> int | None:
+    """Where the value `parse_value(data, pos)` reads ends, when it is a simple one (see above);
+    None when only parsing it can tell (it may still parse)."""
+    m = _SIMPLE_VALUE.match(data, pos)
+    return m.end() if m and m.start(1) == pos else None
+
+
+def skip_to_simple_value(data: bytes, pos: int) -> tuple[int, int] | None:
+    """[start, end) of the simple value after whitespace and comments from `pos`: what
+    `value_end(data, skip(data, pos))` answers, in one search; None as value_end."""
+    m = _SIMPLE_VALUE.match(data, pos)
+    return m.span(1) if m else None
+
+
+def flat_dict_keys(data: bytes, start: int, end: int) -> list[str] | None:
+    """The keys, in order and decoded, of the dictionary `parse_value` reads from exactly
+    data[start:end], when it is a simple one (see above) holding no other dictionary and no
+    comment; None otherwise. With no comment and no other '<<' in those bytes, every match of
+    an entry found from the first key on is the next entry as the parser reads it: each is
+    matched whole, strings and arrays included, by the patterns the dictionary matched."""
+    if not data.startswith(b"<<", start) or data.count(b"<<", start, end) != 1 or data.find(b"%", start, end) >= 0:
+        return None
+    if _FLAT_DICT.fullmatch(data, start, end) is None:
+        return None
+    return [_decode_name(raw) for raw in _FLAT_ENTRY.findall(data, start + 2, end - 2)]
+
+
 class IndirectObject:
-    """`N G obj value [stream ... endstream] endobj` read at an offset."""
+    """`N G obj value [stream ... endstream] endobj` read at an offset. A value that
+    `value_end` recognises is parsed when first asked for (it is known to parse): most bodies
+    are only delimited (verifier.pdf.layout), never read."""
 
-    __slots__ = ("num", "gen", "start", "value", "stream", "end", "problems")
+    __slots__ = ("num", "gen", "start", "_value", "_data", "value_span", "stream", "end", "problems")
 
-    def __init__(self, num, gen, start, value, stream, end, problems):
-        self.num, self.gen, self.start, self.value = num, gen, start, value
+    def __init__(self, num, gen, start, value, stream, end, problems, *, data: bytes | None = None,
+                 span: tuple[int, int] | None = None):
+        self.num, self.gen, self.start, self._value = num, gen, start, value
+        self._data = data  # where a value not parsed yet is read from
+        self.value_span = (value.start, value.end) if value is not None else span
         self.stream = stream  # (data start, data end) or None
         self.end = end  # just past `endobj` (or past the value when `endobj` is missing)
         self.problems = problems  # what a strict reader would object to
+
+    @property
+    def value(self) -> Value:
+        if self._value is None:
+            self._value = parse_value(self._data, self.value_span[0])
+            self._data = None
+        return self._value
 
 
 LengthResolver = Callable[[int, int], "int | None"]
@@ -286,12 +383,18 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
     if m is None:
         raise RawSyntaxError("no object header", start)
     num, gen = int(m.group(1)), int(m.group(2))
-    p = skip(data, m.end())
-    value = parse_value(data, p)
+    value_start = skip(data, m.end())
+    value, value_stop = None, value_end(data, value_start)
+    if value_stop is None:
+        value = parse_value(data, value_start)
+        value_stop = value.end
     problems: list[str] = []
-    p = skip(data, value.end)
+    p = skip(data, value_stop)
     stream = None
-    if data.startswith(b"stream", p) and isinstance(value, Dict):
+    # a stream's dictionary (parse_value reads one where "<<" starts) is read for its /Length
+    if data.startswith(b"stream", p) and data.startswith(b"<<", value_start):
+        if value is None:
+            value = parse_value(data, value_start)
         data_start = p + 6
         # pyHanko skips spaces after the keyword and stops after one end of line
         data_start = _STREAM_EOL.match(data, data_start).end()
@@ -316,7 +419,7 @@ def read_indirect(data: bytes, offset: int, resolve_length: LengthResolver | Non
     else:
         problems.append("endobj missing")
         end = p
-    return IndirectObject(num, gen, start, value, stream, end, problems)
+    return IndirectObject(num, gen, start, value, stream, end, problems, data=data, span=(value_start, value_stop))
 
 
 def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
@@ -333,22 +436,69 @@ def _length(value: Value | None, resolve: LengthResolver | None) -> int | None:
 def parse_object_stream(decoded: bytes, first: int, count: int) -> dict[int, Value]:
     """The objects of an object stream's decoded data, by object number: the header's first
     entry for a number wins, as in pyHanko's lookup."""
-    out: dict[int, Value] = {}
+    return ObjectStream(decoded, first, count).values()
+
+
+def object_stream_pairs(decoded: bytes, count: int, first: int | None = None) -> tuple[list[tuple[int, int]], bool]:
+    """(pairs, whole): the header of an object stream's decoded data, up to `count` pairs
+    (object number, offset), each read after whitespace and comments (as `skip` then `_PAIR`
+    would read it, in one search), stopping at a missing one or, when `first` is given, at one
+    that ends past `first`; `whole` when all `count` were read."""
+    pairs: list[tuple[int, int]] = []
+    if count <= 0:
+        return pairs, True
     p = 0
-    pairs = []
-    for _ in range(count):
-        p = skip(decoded, p)
-        m = _PAIR.match(decoded, p)
-        if m is None:
+    for m in _SKIPPED_PAIR.finditer(decoded):
+        if m.start() != p or (first is not None and m.end() > first):
             break
         pairs.append((int(m.group(1)), int(m.group(2))))
         p = m.end()
-    for num, rel in pairs:
-        if num in out:
-            continue
-        pos = skip(decoded, first + rel)
-        out[num] = parse_value(decoded, pos)
-    return out
+        if len(pairs) == count:
+            return pairs, True
+    return pairs, False
+
+
+class ObjectStream:
+    """An object stream's decoded data and where each of its objects lies, each object parsed
+    when first asked for. Reading one answers as `parse_object_stream` would: the header's first
+    entry for a number wins, and an object that does not parse makes the whole stream
+    unreadable (the constructor raises what parsing it raises). The objects that `value_end`
+    recognises are known to parse, so only the others are parsed up front, in header order:
+    the first of them that fails is the object a full parse would have failed on."""
+
+    def __init__(self, decoded: bytes, first: int, count: int):
+        self.data = decoded
+        self.starts: dict[int, int] = {}  # number -> where its value starts, in header order
+        self.ends: dict[int, int] = {}
+        self._values: dict[int, Value] = {}
+        pairs, _ = object_stream_pairs(decoded, count)
+        for num, rel in pairs:
+            if num in self.starts:
+                continue
+            where = skip_to_simple_value(decoded, first + rel)
+            if where is None:
+                pos = skip(decoded, first + rel)
+                value = parse_value(decoded, pos)
+                self._values[num] = value
+                where = (pos, value.end)
+            self.starts[num], self.ends[num] = where
+
+    def value(self, num: int) -> Value | None:
+        if num not in self.starts:
+            return None
+        value = self._values.get(num)
+        if value is None:
+            value = self._values[num] = parse_value(self.data, self.starts[num])
+        return value
+
+    def span(self, num: int) -> tuple[int, int] | None:
+        """[start, end) of the object's value in `data`, without parsing it."""
+        if num not in self.starts:
+            return None
+        return self.starts[num], self.ends[num]
+
+    def values(self) -> dict[int, Value]:
+        return {num: self.value(num) for num in self.starts}
 
 
 def duplicate_keys(value: Value, depth: int = 0):

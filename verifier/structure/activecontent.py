@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout
+from verifier.structure import rawscan
 
 # /S values of actions that run, fetch, or change what is displayed
 ACTION_KINDS = {
@@ -28,6 +29,9 @@ ACTION_KINDS = {
 KEY_KINDS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "AA", "/XFA": "XFA",
              "/RichMediaContent": "RichMedia", "/RichMediaSettings": "RichMedia"}
 MAX_DEPTH = 32
+# every name _items looks for: an object whose bytes hold none of them yields nothing
+_ACTIVE_NAMES = frozenset({*ACTION_KINDS, "/URI", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D",
+                           *KEY_KINDS, "/OpenAction"})
 
 
 def _items(layout: Layout, revision: int, value: rawpdf.Value, data: bytes, path: str = "", depth: int = 0):
@@ -88,13 +92,25 @@ def _listing(numbers: list[int], limit: int = 10) -> str:
 def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     present: dict[str, list[tuple[int, int]]] = {}  # kind -> (object, revision)
     added: list[tuple[str, dict]] = []
+    search = rawscan.NameSearch(_ACTIVE_NAMES)
     for revision in range(len(layout.sections)):
+        # the objects of the section's own object streams whose bytes name nothing active: an
+        # object (generation 0) the section lists there is read from there
+        quiet = set()
+        for stream, numbers in layout.own_compressed(revision).items():
+            objects = layout.object_stream_reading(revision, stream)
+            if not isinstance(objects, rawpdf.ObjectStream) or not search.anywhere(objects.data):
+                quiet |= numbers
         for num, gen in _written(layout, revision):
+            if gen == 0 and num in quiet:
+                continue
             if layout.sections[revision].stream_ref == (num, gen):
                 continue  # the xref stream itself
-            value = layout.value(revision, num, gen)
-            if value is None:
+            span = layout.span(revision, num, gen)
+            # only an object whose bytes name an action or an active key can hold one (rawscan)
+            if span is None or not search.may_hold(*span, anywhere=span[0] is not layout.data):
                 continue
+            value = layout.value(revision, num, gen)
             data = layout.value_data(revision, num, gen)
             items = set(_items(layout, revision, value, data))
             if not items:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
+from verifier.structure import rawscan
 
 # the trailer keys readers follow; a dangling /Info, say, changes the properties shown
 READER_TRAILER_KEYS = frozenset({"/Root", "/Info", "/Encrypt", "/ID", "/Prev", "/XRefStm", "/Size"})
@@ -54,10 +55,22 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     later = {ref: index for ref, index in defined_at.items() if index > first_signed}
     if not later:
         return found
-    for num, gen in sorted(_numbers(signed)):
-        value = layout.value(first_signed, num, gen)
-        if value is None:
+    # only an object whose bytes refer to one of those numbers is parsed (rawscan)
+    search = rawscan.ReferenceSearch({num for num, _ in later})
+    numbers = _numbers(signed)
+    if _streams_refer(layout, signed, first_signed, search):
+        asked = sorted(numbers)
+    else:
+        # an object the signed sections list only in object streams resolves (at the first
+        # signed revision, from the newest section that answers for it) into one of the object
+        # streams they name, or to nothing; none of those refers to the numbers anywhere
+        in_use = {num for section in signed for part in _parts(section) for num in part.entries}
+        asked = sorted(ref for ref in numbers if ref[0] in in_use)
+    for num, gen in asked:
+        span = layout.span(first_signed, num, gen)
+        if span is None or not search.may_refer(*span, anywhere=span[0] is not layout.data):
             continue
+        value = layout.value(first_signed, num, gen)
         for ref in _refs(value):
             index = later.get((ref.num, ref.gen))
             if index is not None:
@@ -65,6 +78,18 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
                     "object": f"{num} {gen}", "reference": f"{ref.num} {ref.gen}",
                     "revision": layout.revision_number(index)}))
     return found
+
+
+def _streams_refer(layout: Layout, signed, first_signed: int, search: rawscan.ReferenceSearch) -> bool:
+    """Whether an object stream the signed sections name may hold a reference `search` looks
+    for, as the first signed revision reads the stream; one whose objects cannot be read holds
+    no value at all."""
+    streams = {stream for section in signed for part in _parts(section) for stream, _ in part.compressed.values()}
+    for stream in sorted(streams):
+        objects = layout.object_stream_reading(first_signed, stream)
+        if isinstance(objects, rawpdf.ObjectStream) and search.may_refer_anywhere(objects.data, objects.starts.values()):
+            return True
+    return False
 
 
 def _parts(section: Section):

@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
 
-_PAIR = re.compile(rb"(\d+)[\x00\t\n\x0c\r ]+(\d+)")
 _STREAM_KEYWORD = re.compile(rb"stream(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
 
 
@@ -72,8 +71,15 @@ class _Reading:
     def __init__(self, layout: Layout):
         self.layout = layout
         self._by_body: dict[int, _Header] = {}
+        self._asked: dict[tuple[int, int], _Header] = {}
 
     def header(self, index: int, stream: int) -> _Header:
+        key = (index, stream)
+        if key not in self._asked:  # asked once per entry of the revision
+            self._asked[key] = self._header(index, stream)
+        return self._asked[key]
+
+    def _header(self, index: int, stream: int) -> _Header:
         loc = self.layout.location(index, stream)
         if loc is None:
             return _Header(problem=f"object {stream} is not defined")
@@ -88,32 +94,26 @@ class _Reading:
 
     def _read(self, index: int, stream_num: int) -> _Header:
         from pyhanko.pdf_utils import generic
-        from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
-        try:
-            stream = self.layout.reader.get_object(generic.Reference(stream_num, 0), revision=index)
-        except Exception as exc:  # unreadable here is unreadable for the readers that follow the entry too
+        # fetched and decoded once with the layout's reading of the same stream
+        stream, decoded = self.layout.fetch_object_stream(index, stream_num)
+        if isinstance(stream, Exception):  # unreadable here is unreadable for the readers that follow the entry too
+            exc = stream
             return _Header(problem=f"object {stream_num} cannot be read ({type(exc).__name__}: {exc})")
         if not isinstance(stream, generic.StreamObject) or stream.get("/Type") != "/ObjStm":
             return _Header(problem=f"object {stream_num} is not an object stream")
         count, first = stream.get("/N"), stream.get("/First")
         if not isinstance(count, int) or not isinstance(first, int) or count < 0 or first < 0:
             return _Header(problem=f"object stream {stream_num} has no valid /N and /First")
-        try:
-            decoded = stream.read_data(DecodePurpose.OBJECT_STREAM)
-        except Exception as exc:
+        if isinstance(decoded, Exception):
+            exc = decoded
             return _Header(problem=f"object stream {stream_num} cannot be decoded ({type(exc).__name__}: {exc})")
         header = _Header(decoded=decoded, first=int(first))
-        p = 0
-        for i in range(int(count)):
-            m = _PAIR.match(decoded, rawpdf.skip(decoded, p))
-            if m is None or m.end() > first:
-                header.problem = f"the header of object stream {stream_num} lists {i} of the {count} objects it declares"
-                break
-            num = int(m.group(1))
-            header.pairs.append((num, int(m.group(2))))
+        header.pairs, whole = rawpdf.object_stream_pairs(decoded, int(count), int(first))
+        if not whole:
+            header.problem = f"the header of object stream {stream_num} lists {len(header.pairs)} of the {count} objects it declares"
+        for i, (num, _) in enumerate(header.pairs):
             header.positions.setdefault(num, []).append(i)
-            p = m.end()
         return header
 
 
@@ -156,7 +156,7 @@ def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str
                 # (MuPDF's repair does), the way an orphaned body is (UNREFERENCED_OBJECT)
                 found.append(("OBJECT_STREAM_UNREFERENCED", {"revision": revision, "stream": stream, "object": num,
                                                              "index": at[0]}))
-        for reason in _unreadable_objects(header):
+        for reason in _unreadable_objects(header, _known_ends(layout, section.index, stream, header)):
             found.append(("OBJECT_STREAM_MALFORMED", {"revision": revision, "stream": stream, "reason": reason}))
     return found
 
@@ -179,20 +179,39 @@ def _conflicts(reading: _Reading, index: int, revision: int, entries: dict[int, 
     return found
 
 
-def _unreadable_objects(header: _Header) -> list[str]:
+def _known_ends(layout: Layout, index: int, stream: int, header: _Header) -> dict[int, int]:
+    """Where the dictionaries and arrays the layout already read from the same bytes end, by
+    where they start: each of them parses (an object stream the layout reads has only objects
+    that parse, rawpdf.ObjectStream)."""
+    objects = layout.object_stream_reading(index, stream)
+    if not isinstance(objects, rawpdf.ObjectStream) or objects.data != header.decoded:
+        return {}
+    data = objects.data
+    return {start: objects.ends[num] for num, start in objects.starts.items() if data.startswith((b"<<", b"["), start)}
+
+
+def _unreadable_objects(header: _Header, known: dict[int, int]) -> list[str]:
     """What a strict reader refuses in the objects of a stream: a value that does not parse, a
-    stream (which an object stream cannot hold) or a bare reference."""
+    stream (which an object stream cannot hold) or a bare reference. `known`: the ends of
+    dictionaries and arrays known to parse, by start."""
     problems = []
     for i, (num, offset) in enumerate(header.pairs):
         pos = rawpdf.skip(header.decoded, header.first + offset)
-        try:
-            value = rawpdf.parse_value(header.decoded, pos)
-        except (rawpdf.RawSyntaxError, ValueError, IndexError) as exc:
-            problems.append(f"object {num} (index {i}) cannot be read: {exc}")
-            continue
-        if isinstance(value, rawpdf.Ref):
-            problems.append(f"object {num} (index {i}) is a bare reference")
-        elif _STREAM_KEYWORD.match(header.decoded, rawpdf.skip(header.decoded, value.end)):
+        # a dictionary or array rawpdf recognises parses (rawpdf.value_end): nothing to build
+        end = known.get(pos)
+        if end is None and header.decoded.startswith((b"<<", b"["), pos):
+            end = rawpdf.value_end(header.decoded, pos)
+        if end is None:
+            try:
+                value = rawpdf.parse_value(header.decoded, pos)
+            except (rawpdf.RawSyntaxError, ValueError, IndexError) as exc:
+                problems.append(f"object {num} (index {i}) cannot be read: {exc}")
+                continue
+            if isinstance(value, rawpdf.Ref):
+                problems.append(f"object {num} (index {i}) is a bare reference")
+                continue
+            end = value.end
+        if _STREAM_KEYWORD.match(header.decoded, rawpdf.skip(header.decoded, end)):
             problems.append(f"object {num} (index {i}) is a stream, which an object stream cannot hold")
     return problems
 

@@ -35,12 +35,14 @@ from collections import Counter
 
 from verifier.pdf import rawpdf
 from verifier.pdf.layout import Layout, Section
+from verifier.structure import rawscan
 
 STRUCTURAL_TRAILER_KEYS = frozenset({"/Root", "/Prev", "/XRefStm", "/Encrypt", "/Size"})
 
 
 def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
     found: list[tuple[str, dict]] = []
+    suspects: dict = {}
     if layout.linearization is not None:
         found += _linearized(layout)
     for section in layout.sections:
@@ -52,16 +54,30 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
             found += _repeated_entries(layout, section)
         found += _trailer_keys(layout, section)
         after = first_signed is not None and layout.revision_number(section.index) > layout.revision_number(first_signed)
-        found += _object_keys(layout, section, after_signing=after)
+        found += _object_keys(layout, section, after, suspects)
     return found
 
 
-def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[tuple[str, dict]]:
+def _object_keys(layout: Layout, section: Section, after_signing: bool, suspects: dict) -> list[tuple[str, dict]]:
     found = []
     written = set(section.entries) | set(section.compressed)
     if section.hybrid is not None:
         written |= set(section.hybrid.entries) | set(section.hybrid.compressed)
-    for num in sorted(written):
+    # nearly every object repeats no name at all: only the others are parsed (rawscan). The
+    # objects the section's own object streams hold are searched stream by stream (`suspects`:
+    # the objects of each stream that may repeat a key, found once however many sections read it)
+    candidates, owned = set(), set()
+    for stream, numbers in layout.own_compressed(section.index).items():
+        numbers = numbers - section.entries.keys()  # those are asked for at the table's generation
+        owned |= numbers
+        objects = layout.object_stream_reading(section.index, stream)
+        if isinstance(objects, rawpdf.ObjectStream):  # else no object of it has a value
+            candidates |= numbers & _repeat_suspects(objects, suspects)
+    for num in written - owned:
+        span = layout.span(section.index, num, section.entries.get(num, (0, 0))[0])
+        if span is not None and rawscan.may_repeat_key(*span):
+            candidates.add(num)
+    for num in sorted(candidates):
         gen = section.entries.get(num, (0, 0))[0]
         value = layout.value(section.index, num, gen)
         if value is None:
@@ -74,6 +90,15 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool) -> list[
                       "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
             found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
     return found
+
+
+def _repeat_suspects(objects: rawpdf.ObjectStream, cache: dict) -> set[int]:
+    known = cache.get(id(objects))
+    if known is None or known[0] is not objects:
+        data = objects.data
+        known = cache[id(objects)] = (objects, {num for num, start in objects.starts.items()
+                                                if rawscan.may_repeat_key(data, start, objects.ends[num])})
+    return known[1]
 
 
 def _view(section: Section, num: int):
