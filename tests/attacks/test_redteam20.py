@@ -249,3 +249,31 @@ def test_a_slot_the_signer_left_empty_filled_after_signing_is_found(trust, spell
     assert report.verdict == "INVALID", kit.explain(report)
     assert "REFERENCE_RESOLVED_AFTER_SIGNING" in kit.codes(report) or any(
         f.code.startswith("DANGLING") for f in report.findings), kit.explain(report)
+
+
+def test_a_repeated_key_in_a_later_generation_only_the_hybrid_stream_lists(trust):
+    """Object 7 is freed before signing (next generation 1); after signing a hybrid update's
+    /XRefStm stream alone lists `7 1 obj`, a square whose /Rect is [0 0 0 0] for pyHanko and
+    over the amount for a reader that takes the last key. The repeated-key check read the object
+    at generation 0 (the classic table's default), found nothing, and said nothing."""
+    from tests.attacks.test_xref import _xref_stream
+
+    base = kit.base_pdf()
+    _, size, _ = kit.trailer_info(base)
+    num = size
+    signed = kit.sign(kit.append_update(base, [], extra_entries={num: (0, 1, "f")}, size=num + 1))
+    root, size, ids = kit.trailer_info(signed)
+    out = bytearray(signed)
+    at = len(out)
+    out += b"%d 1 obj\n<< /Type /Annot /Subtype /Square /Rect [0 0 0 0] /Rect %s /IC [1 1 1] >>\nendobj\n" % (
+        num, kit.rect(kit.AMOUNT_BOX))
+    stream_at = len(out)
+    out += _xref_stream(size, {num: (1, at, 1)}, size + 1, stream_at)
+    table_at = len(out)
+    out += kit.xref_table({})
+    out += b"trailer\n<< /Size %d /Root %s /Prev %d %s /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size + 1, root, kit.last_startxref(signed), ids, stream_at, table_at)
+    report = kit.verify(bytes(out), trust)
+    _refused(report, "DICT_KEY_CONFLICT")
+    assert any(f.params.get("key") == "/Rect" and f.params.get("object") == num
+               for f in report.findings if f.code == "DICT_KEY_CONFLICT"), kit.explain(report)
