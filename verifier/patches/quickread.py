@@ -26,7 +26,9 @@ the same answers) reads each the same way:
   there sends the object to pyHanko.
 - a name: `/` then printable ASCII but delimiters and `#`; pyHanko reads to the next
   whitespace or delimiter and decodes such bytes as they are. Any other byte after the name
-  (NUL, `#`, 8-bit, vertical tab) is not a token here, so the object goes to pyHanko.
+  (NUL, `#`, 8-bit, vertical tab) is not a token here, so the object goes to pyHanko; a name
+  or number that is the whole object is followed by nothing read here, so the byte after it
+  is checked instead (_ends_alone).
 - a reference `N G R`: pyHanko reads one where INDIRECT_PATTERN `(\\d+)\\s+(\\d+)\\s+R[^a-zA-Z]`
   matches the 20 bytes at a digit. Here the whitespace is the plain kind above (a subset of
   `\\s`), the `R` must be followed by a non-letter, and the match plus that byte must fit in
@@ -201,11 +203,26 @@ def _ref_run(data: bytes, top: list, pos: int, targets: list) -> int:
     return m.end()
 
 
+def _ends_alone(data: bytes, start: int, end: int) -> bool:
+    """Whether a name or number read as the whole object at `start` ends at `end` for pyHanko
+    too. Inside a container the next token decides (an odd byte there is no token here), but
+    the object's value is returned before anything after it is read: pyHanko reads a name on
+    through any byte that is not whitespace or a delimiter (`#`, 8-bit, vertical tab), and at
+    a digit tries INDIRECT_PATTERN over 20 bytes, whose `\\s` takes a vertical tab too."""
+    if data[start] == 0x2F:  # a name
+        return end >= len(data) or data[end] in _NAME_END
+    return generic.INDIRECT_PATTERN.match(data[start:start + 20]) is None
+
+
+_NAME_END = frozenset(b" \t\n\r\x0c\x00()<>[]{}/%")
+
+
 def read_value(text: _Text, pos: int, strict: bool, stream_ok: bool = False) -> tuple[object, list, int]:
     """The light copy of the value at `pos`, the keys of the references in it (all, even under
     a key the light copy drops) and where it ends; or Unread. With `stream_ok`, the value may be
     a stream's dictionary (the caller reads on)."""
     data, names = text.data, text.names
+    start = pos
     if data[pos] in _SPACE:
         raise Unread  # pyHanko's read_object does not skip whitespace first
     match = TOKEN.match
@@ -272,6 +289,8 @@ def read_value(text: _Text, pos: int, strict: bool, stream_ok: bool = False) -> 
         if not stack:
             if isinstance(value, Ref):
                 raise Unread  # a bare reference as an object: pyHanko's own rules
+            if isinstance(value, (generic.NameObject, int)) and not _ends_alone(data, start, pos):
+                raise Unread
             return value, targets, pos
         top = stack[-1]
         if type(top) is list:

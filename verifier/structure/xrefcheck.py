@@ -74,11 +74,11 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool, suspects
         if isinstance(objects, rawpdf.ObjectStream):  # else no object of it has a value
             candidates |= numbers & _repeat_suspects(objects, suspects)
     for num in written - owned:
-        span = layout.span(section.index, num, section.entries.get(num, (0, 0))[0])
+        span = layout.span(section.index, num, _generation(section, num))
         if span is not None and rawscan.may_repeat_key(*span):
             candidates.add(num)
     for num in sorted(candidates):
-        gen = section.entries.get(num, (0, 0))[0]
+        gen = _generation(section, num)
         value = layout.value(section.index, num, gen)
         if value is None:
             continue
@@ -90,6 +90,17 @@ def _object_keys(layout: Layout, section: Section, after_signing: bool, suspects
                       "values": ", ".join(v.text(data).decode("latin-1")[:40] for v in values)}
             found.append(("DICT_KEY_CONFLICT" if after_signing else "DICT_DUPLICATE_KEY", params))
     return found
+
+
+def _generation(section: Section, num: int) -> int:
+    """The generation the section lists object `num` in use at: its table's (or main stream's)
+    entry, else its hybrid stream's (which pyHanko reads when the table does not list the
+    number: an object only the /XRefStm stream lists at generation 1 was read at 0, as nothing),
+    else 0 (a compressed entry)."""
+    for part in (section, section.hybrid):
+        if part is not None and num in part.entries:
+            return part.entries[num][0]
+    return 0
 
 
 def _repeat_suspects(objects: rawpdf.ObjectStream, cache: dict) -> set[int]:
