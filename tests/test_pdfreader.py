@@ -217,3 +217,40 @@ def test_pyhanko_reads_names_and_operators_through_kyso():
     stream = io.BytesIO(b"/" + b"N" * 100 + b"/Next")
     assert generic.read_object(stream, generic.Reference(1, 0)) == "/" + "N" * 100
     assert stream.read() == b"/Next"
+
+
+_reference_bytes = st.lists(st.sampled_from([b"0", b"1", b"7", b"12", b"0" * 70, b" ", b"\n", b"\r", b"\t", b"\x0b", b"\x0c",
+                                             b"\x00", b"R", b"%c\n", b"-", b"a", b"/", b"]"]), max_size=9)
+
+
+def _reference_outcome(fn, data: bytes):
+    from pyhanko.pdf_utils import generic
+
+    stream = io.BytesIO(data)
+    try:
+        value = fn(stream, generic.Reference(1, 0))
+    except Exception as exc:
+        return "raises", type(exc).__name__
+    return value.idnum, value.generation, stream.tell()
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=_reference_bytes)
+def test_references_read_exactly_as_pyhanko_reads_them(parts):
+    """`N G R` read in one match gives pyHanko's numbers and stream position, or its error,
+    whatever the whitespace (vertical tab and NUL are not the same whitespace to pyHanko's two
+    loops), comments, object 0 or the end of the data."""
+    from verifier.patches import tokens
+
+    for data in (b"".join(parts), b"5 0 R" + b"".join(parts), b"".join(parts) + b" 3 0 R]", b" 12\x0b0\x00R"):
+        assert _reference_outcome(tokens.read_reference, data) == _reference_outcome(tokens._pyhanko_read_reference, data)
+
+
+def test_pyhanko_reads_references_through_kyso():
+    from pyhanko.pdf_utils import generic
+
+    from verifier.patches import tokens
+
+    assert generic.IndirectObject.read_from_stream is tokens.read_reference
+    stream = io.BytesIO(b"[12 0 R 13\n0\rR]")
+    assert [(r.idnum, r.generation) for r in generic.read_object(stream, generic.Reference(1, 0))] == [(12, 0), (13, 0)]

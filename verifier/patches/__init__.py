@@ -49,6 +49,7 @@ PATCHES = (
     ("pyhanko.pdf_utils.generic", "_read_string_literal_bytes", "verifier.patches.tokens", "read_literal_bytes"),
     ("pyhanko.pdf_utils.generic", "_decode_name", "verifier.patches.tokens", "decode_name"),
     ("pyhanko.pdf_utils.generic", "read_until_delimiter", "verifier.patches.tokens", "read_until_delimiter"),
+    ("pyhanko.pdf_utils.generic", "IndirectObject.read_from_stream", "verifier.patches.tokens", "read_reference"),
     ("pyhanko_certvalidator.revinfo.validate_crl", "find_cert_in_list", "verifier.patches.crlindex", "find_cert_in_list"),
     ("asn1crypto.x509", "RelativeDistinguishedName._get_values", "verifier.patches.nameprep", "_get_values"),
     ("pyhanko.sign.validation.generic_cms", "find_valid_path", "verifier.patches.pathshare", "find_valid_path"),

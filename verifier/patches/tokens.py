@@ -7,7 +7,9 @@ literal without nested parentheses, whose escapes are ones pyHanko accepts); any
 comment, an escape, a stray byte, the end of the data) is handed to pyHanko's own function from
 the same position, so every edge case, error and final stream position stays pyHanko's. Names
 without escapes are decoded in one step too, and a token (a name, an operator) is read to its
-end by chunks, not by a generator yielding one byte at a time.
+end by chunks, not by a generator yielding one byte at a time. A reference `N G R` is read with
+one match where pyHanko reads it a byte at a time (a structure tree's arrays hold tens of
+thousands of them).
 
 pyHanko's parser looks these functions up in `pyhanko.pdf_utils.generic` on every call;
 verifier.patches.install() puts the ones below there (PATCHES). Importing this module changes
@@ -135,3 +137,27 @@ def read_until_delimiter(stream) -> bytes:
         if not chunk:
             return b"".join(parts)
         parts.append(chunk)
+
+
+_pyhanko_read_reference = generic.IndirectObject.read_from_stream
+# pyHanko's reading of a reference, in one match: whitespace (bytes.isspace) before the number,
+# the number to the first whitespace byte, which is consumed, the generation likewise, then PDF
+# whitespace (misc.PDF_WHITESPACE: no comment) up to the `R`. Digits only: anything else in a
+# number (which pyHanko's int() refuses), a comment before the `R`, or a reference longer than
+# the chunk read goes to pyHanko's own reader from the same position.
+_REFERENCE = re.compile(rb"[ \t\n\r\x0b\x0c]*([0-9]+)[ \t\n\r\x0b\x0c][ \t\n\r\x0b\x0c]*([0-9]+)[ \t\n\r\x0b\x0c]"
+                        rb"[ \n\r\t\x0c\x00]*R")
+_REFERENCE_CHUNK = 64
+
+
+def read_reference(stream, container_ref):
+    """`generic.IndirectObject.read_from_stream`, in one step for the plain case (see above)."""
+    if not isinstance(stream, BytesIO):
+        return _pyhanko_read_reference(stream, container_ref)
+    start = stream.tell()
+    m = _REFERENCE.match(stream.read(_REFERENCE_CHUNK))
+    if m is None or int(m.group(1)) <= 0:  # pyHanko raises its own error for object 0
+        stream.seek(start)
+        return _pyhanko_read_reference(stream, container_ref)
+    stream.seek(start + m.end())
+    return generic.IndirectObject(int(m.group(1)), int(m.group(2)), container_ref.get_pdf_handler())
