@@ -28,6 +28,8 @@ from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.commons import compare_dicts
 from pyhanko.sign.diff_analysis.rules_api import Context, QualifiedWhitelistRule, ReferenceUpdate
 
+from verifier.signatures.diff.held import held
+
 __all__ = ['SignatureStructTreeRule']
 
 
@@ -139,6 +141,16 @@ def _same_item(a, b) -> bool:
 
 def _resolve(raw):
     return raw.get_object() if isinstance(raw, generic.IndirectObject) else raw
+
+
+def _resolve_held(raw, resolver):
+    """`_resolve(raw)` as the reader holds it, uncopied (verifier.signatures.diff.held): for
+    values whose entries are only compared. A reference to a reference is followed as
+    `_resolve` follows it."""
+    if not isinstance(raw, generic.IndirectObject):
+        return raw
+    obj = held(resolver, raw.reference)
+    return raw.get_object() if isinstance(obj, generic.IndirectObject) else obj
 
 
 def _as_list(raw_k) -> list:
@@ -328,8 +340,8 @@ class SignatureStructTreeRule(QualifiedWhitelistRule):
             if key not in new_entries:
                 _fail(f"parent tree entry {key} was removed")
             new_raw = new_entries[key]
-            old_val = _resolve(old_raw)
-            new_val = _resolve(new_raw)
+            old_val = _resolve_held(old_raw, old)  # compared, never followed
+            new_val = _resolve_held(new_raw, new)
             if isinstance(old_val, generic.ArrayObject):
                 if not isinstance(new_val, generic.ArrayObject) or not _same_item(
                     old_val, new_val
