@@ -134,9 +134,24 @@ def _same_item(a, b) -> bool:
             isinstance(a, generic.ArrayObject)
             and isinstance(b, generic.ArrayObject)
             and len(a) == len(b)
-            and all(_same_item(x, y) for x, y in zip(a, b))
+            and _same_items(a, b)
         )
     return type(a) is type(b) and a == b
+
+
+def _same_items(a, b) -> bool:
+    """`all(_same_item(x, y) for x, y in zip(a, b))`, with two references (all of a parent tree
+    array, thousands of entries, compared for every pair of revisions) compared here by number
+    and generation, which is what Reference equality compares."""
+    indirect = generic.IndirectObject
+    for x, y in zip(a, b):
+        if type(x) is indirect and type(y) is indirect:
+            x, y = x.reference, y.reference
+            if x.idnum != y.idnum or x.generation != y.generation:
+                return False
+        elif not _same_item(x, y):
+            return False
+    return True
 
 
 def _resolve(raw):
