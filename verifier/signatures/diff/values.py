@@ -26,6 +26,7 @@ decoded again.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils import generic
@@ -40,6 +41,8 @@ BACK_POINTERS = frozenset({'/Parent', '/P', '/Pg'})
 _STREAM_CODING = frozenset({'/Length', '/Filter', '/DecodeParms', '/DL'})
 _STRINGS = (generic.TextStringObject, generic.ByteStringObject)
 _NUMBERS = (generic.NumberObject, generic.FloatObject)
+# exact types compared by their Python equality (int, str), which is what _eq_resolved asks
+_PLAIN = frozenset({generic.NumberObject, generic.NameObject})
 
 
 class _Exceeded(Exception):
@@ -60,6 +63,29 @@ class Sameness:
 
 def _key(ref: generic.Reference) -> tuple[int, int]:
     return ref.idnum, ref.generation
+
+
+_UNREADABLE = object()
+# Where each object of a revision is written: a function of the file's cross-reference sections,
+# asked of the same objects by every comparison of that revision (twice per pair of keys:
+# to order a dictionary's keys, then to compare them), answered once per resolver.
+_places: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _place(rev, ref):
+    """pyHanko's `get_historical_ref(ref, revision)` of `rev`'s revision, or _UNREADABLE."""
+    known = _places.get(rev)
+    if known is None:
+        known = _places[rev] = {}
+    key = _key(ref)
+    place = known.get(key, known)
+    if place is known:
+        try:
+            place = rev.reader.xrefs.get_historical_ref(ref, rev.revision)
+        except Exception:  # noqa: BLE001 - an unreadable xref entry
+            place = _UNREADABLE
+        known[key] = place
+    return place
 
 
 class Comparison:
@@ -89,11 +115,8 @@ class Comparison:
         """The same object at the same offset of the file in both revisions: the same bytes."""
         if self.old_rev is None or self.new_rev is None or _key(old_ref) != _key(new_ref):
             return False
-        xrefs = self.old_rev.reader.xrefs
-        try:
-            here = xrefs.get_historical_ref(old_ref, self.old_rev.revision)
-            there = xrefs.get_historical_ref(new_ref, self.new_rev.revision)
-        except Exception:  # noqa: BLE001 - an unreadable xref entry: compare the values instead
+        here, there = _place(self.old_rev, old_ref), _place(self.new_rev, new_ref)
+        if here is _UNREADABLE or there is _UNREADABLE:  # compare the values instead
             return False
         # an object inside an object stream is only "the same place" if the stream is; not assumed
         return isinstance(here, int) and here == there
@@ -133,7 +156,7 @@ class Comparison:
             return isinstance(b, generic.NullObject)
         if isinstance(a, generic.ArrayObject):
             return (isinstance(b, generic.ArrayObject) and len(a) == len(b)
-                    and all(self._eq(x, y, depth + 1) for x, y in zip(a, b)))
+                    and all(self._eq_plain(x, y, depth + 1) for x, y in zip(a, b)))
         if isinstance(a, generic.StreamObject):
             return (isinstance(b, generic.StreamObject)
                     and self._eq_dicts(a, b, depth, ignore | _STREAM_CODING)
@@ -164,9 +187,21 @@ class Comparison:
                         and _key(x.reference) == _key(y.reference)):
                     return False
                 continue
-            if not self._eq(x, y, depth + 1):
+            if not self._eq_plain(x, y, depth + 1):
                 return False
         return True
+
+    def _eq_plain(self, a, b, depth: int) -> bool:
+        """`_eq(a, b, depth)`, with two integers or two names (most of a font's widths, of a
+        page's resources) compared here: the same count against the bounds, the same answer as
+        `_eq_resolved`'s for them (int and str equality), without its chain of type tests."""
+        kind = type(a)
+        if kind is type(b) and kind in _PLAIN:
+            self._nodes += 1
+            if self._nodes > self.max_nodes or depth > MAX_DEPTH:
+                raise _Exceeded
+            return a == b
+        return self._eq(a, b, depth)
 
     def _eq_stream_data(self, a: generic.StreamObject, b: generic.StreamObject) -> bool:
         def as_written() -> bool:  # the same bytes under the same coding: the same, for every reader

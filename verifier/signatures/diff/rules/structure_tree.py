@@ -28,6 +28,8 @@ from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.commons import compare_dicts
 from pyhanko.sign.diff_analysis.rules_api import Context, QualifiedWhitelistRule, ReferenceUpdate
 
+from verifier.signatures.diff.held import held
+
 __all__ = ['SignatureStructTreeRule']
 
 
@@ -132,13 +134,38 @@ def _same_item(a, b) -> bool:
             isinstance(a, generic.ArrayObject)
             and isinstance(b, generic.ArrayObject)
             and len(a) == len(b)
-            and all(_same_item(x, y) for x, y in zip(a, b))
+            and _same_items(a, b)
         )
     return type(a) is type(b) and a == b
 
 
+def _same_items(a, b) -> bool:
+    """`all(_same_item(x, y) for x, y in zip(a, b))`, with two references (all of a parent tree
+    array, thousands of entries, compared for every pair of revisions) compared here by number
+    and generation, which is what Reference equality compares."""
+    indirect = generic.IndirectObject
+    for x, y in zip(a, b):
+        if type(x) is indirect and type(y) is indirect:
+            x, y = x.reference, y.reference
+            if x.idnum != y.idnum or x.generation != y.generation:
+                return False
+        elif not _same_item(x, y):
+            return False
+    return True
+
+
 def _resolve(raw):
     return raw.get_object() if isinstance(raw, generic.IndirectObject) else raw
+
+
+def _resolve_held(raw, resolver):
+    """`_resolve(raw)` as the reader holds it, uncopied (verifier.signatures.diff.held): for
+    values whose entries are only compared. A reference to a reference is followed as
+    `_resolve` follows it."""
+    if not isinstance(raw, generic.IndirectObject):
+        return raw
+    obj = held(resolver, raw.reference)
+    return raw.get_object() if isinstance(obj, generic.IndirectObject) else obj
 
 
 def _as_list(raw_k) -> list:
@@ -328,8 +355,8 @@ class SignatureStructTreeRule(QualifiedWhitelistRule):
             if key not in new_entries:
                 _fail(f"parent tree entry {key} was removed")
             new_raw = new_entries[key]
-            old_val = _resolve(old_raw)
-            new_val = _resolve(new_raw)
+            old_val = _resolve_held(old_raw, old)  # compared, never followed
+            new_val = _resolve_held(new_raw, new)
             if isinstance(old_val, generic.ArrayObject):
                 if not isinstance(new_val, generic.ArrayObject) or not _same_item(
                     old_val, new_val
