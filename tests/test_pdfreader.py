@@ -254,3 +254,52 @@ def test_pyhanko_reads_references_through_kyso():
     assert generic.IndirectObject.read_from_stream is tokens.read_reference
     stream = io.BytesIO(b"[12 0 R 13\n0\rR]")
     assert [(r.idnum, r.generation) for r in generic.read_object(stream, generic.Reference(1, 0))] == [(12, 0), (13, 0)]
+
+
+_array_items = st.lists(st.sampled_from([b"12 0 R", b"7 0 R", b"0 0 R", b"3", b"007", b"-4", b"2.5", b"1 2", b"/N", b"(s)",
+                                         b"<</A 1 0 R>>", b"[5 0 R]", b" ", b"\n", b"\r\n", b"\x00", b"\x0b", b"\x0c", b"%c\n",
+                                         b"R", b"9" * 12, b"123456 00000 R", b"12 0\x0bR", b"12 0 \x00R", b"12\x0b0 R"]),
+                        max_size=12)
+
+
+def _array_outcome(fn, data: bytes):
+    from pyhanko.pdf_utils import generic
+
+    container = generic.Reference(1, 0)
+    stream = io.BytesIO(data)
+    try:
+        value = fn(stream, container)
+    except Exception as exc:
+        return "raises", type(exc).__name__
+
+    def shape(v):
+        if isinstance(v, generic.IndirectObject):
+            return ("ref", v.idnum, v.generation, v.container_ref is container)
+        if isinstance(v, list):
+            return [shape(x) for x in v]
+        return (type(v).__name__, repr(v), getattr(v, "container_ref", None) is container)
+
+    return shape(value), stream.tell()
+
+
+@settings(max_examples=500, deadline=None)
+@given(items=_array_items, closed=st.booleans(), after=st.sampled_from([b"", b" 5 0 R", b"R", b" /Next"]))
+def test_arrays_read_exactly_as_pyhanko_reads_them(items, closed, after):
+    """An array's references and integers read by matches give pyHanko's elements (types,
+    values, container), stream position and errors: whitespace pyHanko's two readers see
+    differently, comments, object 0, a reference past the 20 bytes pyHanko peeks at, floats,
+    nested arrays and dictionaries, the end of the data."""
+    from verifier.patches import tokens
+
+    data = b"[" + b" ".join(items) + (b"]" if closed else b"") + after
+    assert _array_outcome(tokens.read_array, data) == _array_outcome(tokens._pyhanko_read_array, data)
+
+
+def test_pyhanko_reads_arrays_through_kyso():
+    from pyhanko.pdf_utils import generic
+
+    from verifier.patches import tokens
+
+    assert generic.ArrayObject.read_from_stream is tokens.read_array
+    value = generic.read_object(io.BytesIO(b"[1 0 R 2 3 0 R /N]"), generic.Reference(1, 0))
+    assert [type(v).__name__ for v in value] == ["IndirectObject", "NumberObject", "IndirectObject", "NameObject"]

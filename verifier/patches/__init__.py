@@ -50,6 +50,7 @@ PATCHES = (
     ("pyhanko.pdf_utils.generic", "_decode_name", "verifier.patches.tokens", "decode_name"),
     ("pyhanko.pdf_utils.generic", "read_until_delimiter", "verifier.patches.tokens", "read_until_delimiter"),
     ("pyhanko.pdf_utils.generic", "IndirectObject.read_from_stream", "verifier.patches.tokens", "read_reference"),
+    ("pyhanko.pdf_utils.generic", "ArrayObject.read_from_stream", "verifier.patches.tokens", "read_array"),
     ("pyhanko_certvalidator.revinfo.validate_crl", "find_cert_in_list", "verifier.patches.crlindex", "find_cert_in_list"),
     ("asn1crypto.x509", "RelativeDistinguishedName._get_values", "verifier.patches.nameprep", "_get_values"),
     ("pyhanko.sign.validation.generic_cms", "find_valid_path", "verifier.patches.pathshare", "find_valid_path"),

@@ -9,7 +9,8 @@ the same position, so every edge case, error and final stream position stays pyH
 without escapes are decoded in one step too, and a token (a name, an operator) is read to its
 end by chunks, not by a generator yielding one byte at a time. A reference `N G R` is read with
 one match where pyHanko reads it a byte at a time (a structure tree's arrays hold tens of
-thousands of them).
+thousands of them), and an array's references and integers are read in a loop of matches over
+the stream's bytes, every other element by pyHanko's read_object as before.
 
 pyHanko's parser looks these functions up in `pyhanko.pdf_utils.generic` on every call;
 verifier.patches.install() puts the ones below there (PATCHES). Importing this module changes
@@ -161,3 +162,63 @@ def read_reference(stream, container_ref):
         return _pyhanko_read_reference(stream, container_ref)
     stream.seek(start + m.end())
     return generic.IndirectObject(int(m.group(1)), int(m.group(2)), container_ref.get_pdf_handler())
+
+
+_pyhanko_read_array = generic.ArrayObject.read_from_stream
+# One element of an array as pyHanko's loop reads it (read_non_whitespace, then read_object),
+# where it is a reference or an integer: PDF whitespace before it (no comment); a reference
+# where INDIRECT_PATTERN (`\s` between the parts, a non-letter after the `R`) and read_reference
+# above both take it, so between the generation and the `R` one `\s` byte then PDF whitespace
+# that is also `\s`; an integer is digits followed by a byte that ends pyHanko's number
+# (NumberObject.NumberPattern), and is only taken where INDIRECT_PATTERN fails on the same 20
+# bytes pyHanko peeks at. Anything else, or a reference whose match runs past those 20 bytes,
+# is read by pyHanko's own code from the same position.
+_ELEMENT = re.compile(
+    rb"[ \n\r\t\x0c\x00]*(?:"
+    rb"([0-9]+)[ \t\n\r\x0b\x0c]+([0-9]+)[ \t\n\r\x0b\x0c][ \n\r\t\x0c]*R(?=[^A-Za-z])"
+    rb"|([0-9]+)(?=[^+,\-.0-9])"
+    rb"|(\]))"
+)
+_PEEK = 20  # the bytes generic.read_object matches INDIRECT_PATTERN against
+
+
+def read_array(stream, container_ref, in_content_stream=generic.ContentOpReading.NO):
+    """`generic.ArrayObject.read_from_stream`: references and integers in one match each (see above)."""
+    if in_content_stream or not isinstance(stream, BytesIO):
+        return _pyhanko_read_array(stream, container_ref, in_content_stream)
+    arr = generic.ArrayObject()
+    if stream.read(1) != b"[":
+        raise misc.PdfReadError("Could not read array")
+    handler = None
+    data = stream.getbuffer()
+    try:
+        while True:
+            pos = stream.tell()
+            m = _ELEMENT.match(data, pos)
+            if m is not None:
+                if m.group(4) is not None:
+                    stream.seek(m.end())
+                    return arr
+                if m.group(1) is not None:
+                    idnum = int(m.group(1))
+                    if idnum > 0 and m.end() + 1 - m.start(1) <= _PEEK:
+                        if handler is None:
+                            handler = container_ref.get_pdf_handler()
+                        value = generic.IndirectObject(idnum, int(m.group(2)), handler)
+                        value.container_ref = container_ref
+                        arr.append(value)
+                        stream.seek(m.end())
+                        continue
+                elif generic.INDIRECT_PATTERN.match(data[m.start(3):m.start(3) + _PEEK]) is None:
+                    value = generic.NumberObject(int(m.group(3)))
+                    value.container_ref = container_ref
+                    arr.append(value)
+                    stream.seek(m.end())
+                    continue
+            # pyHanko's own loop, for this one element
+            if misc.read_non_whitespace(stream) == b"]":
+                return arr
+            stream.seek(-1, 1)
+            arr.append(generic.read_object(stream, container_ref, in_content_stream=in_content_stream))
+    finally:
+        data.release()
