@@ -26,7 +26,6 @@ decoded again.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils import generic
@@ -66,17 +65,18 @@ def _key(ref: generic.Reference) -> tuple[int, int]:
 
 
 _UNREADABLE = object()
-# Where each object of a revision is written: a function of the file's cross-reference sections,
-# asked of the same objects by every comparison of that revision (twice per pair of keys:
-# to order a dictionary's keys, then to compare them), answered once per resolver.
-_places: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _place(rev, ref):
-    """pyHanko's `get_historical_ref(ref, revision)` of `rev`'s revision, or _UNREADABLE."""
-    known = _places.get(rev)
+    """pyHanko's `get_historical_ref(ref, revision)` of `rev`'s revision, or _UNREADABLE.
+
+    Where each object of a revision is written is a function of the file's cross-reference
+    sections, asked of the same objects by every comparison of that revision (twice per pair
+    of keys: to order a dictionary's keys, then to compare them): answered once per resolver,
+    and kept on it (it lives as long as its reader), not in a table that could outlive it."""
+    known = rev.__dict__.get("_kyso_places")
     if known is None:
-        known = _places[rev] = {}
+        known = rev.__dict__["_kyso_places"] = {}
     key = _key(ref)
     place = known.get(key, known)
     if place is known:
