@@ -231,6 +231,10 @@ def results(jobs: Iterable[Job], trust, workers: int, waiting: Callable[[Job], N
                 fill()
                 yield result
         except KeyboardInterrupt:  # the command says what was done; the jobs in flight are dropped now
+            # The terminated workers break the pool, and the executor's own thread then fails
+            # every pending future: cancelling them here as well races with it, and Python 3.11's
+            # thread dies printing InvalidStateError's traceback (half the Ctrl-Cs of a batch).
+            flight.clear()
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             raise

@@ -27,7 +27,7 @@ from tests.conftest import REALDOCS, SAMPLES, need_shared
 from tests.conftest import ROOT
 from tests.serving import KYSO, TRUST, Server, copy_home, env_for, free_port, kyso
 
-SLOW = REALDOCS / "50-2026-ND-CP.pdf"  # seconds of CPU however fast the machine: past any 2 s budget
+SLOW = REALDOCS / "50-2026-ND-CP.pdf"  # the slowest real document: 1.4 s of CPU or more since issue 20, past a 1 s budget
 QUICK = SAMPLES / "appendix.pdf"  # a fraction of a second
 PLAN = SAMPLES / "plan.pdf"
 
@@ -91,11 +91,11 @@ def alive(pid: int) -> bool:
 
 def test_a_verification_past_its_budget_is_an_error_and_the_next_is_served(tmp_path):
     need_shared(SLOW)
-    with pool_of(tmp_path / "home", verify_timeout=2) as pool:
+    with pool_of(tmp_path / "home", verify_timeout=1) as pool:
         first = pool.pids()
         problem = run(problem_of(pool.verify(SLOW.read_bytes(), SLOW.name, "vi")))
         assert problem.status == 503 and problem.code == "verify_timeout"
-        assert "2 giây" in problem.message("vi") and "--timeout" in problem.next("en")
+        assert "1 giây" in problem.message("vi") and "--timeout" in problem.next("en")
         served = run(pool.verify(QUICK.read_bytes(), QUICK.name, "en"))
         assert served.verdict == "VALID" and served.report["verdict"] == "VALID"
         assert pool.pids() != first and len(pool.pids()) == 1  # the worker that ran over was replaced
@@ -137,20 +137,20 @@ def test_a_worker_killed_while_idle_is_replaced_before_it_is_needed(tmp_path):
 
 def test_a_verification_past_its_memory_budget_is_an_error_and_the_next_is_served(tmp_path):
     need_shared(SLOW)
-    # 256 MB holds a warm worker and a small document, not this one (it needs about 330 MB);
-    # what fails first varies (a MemoryError, an allocation refused in C that ends the process):
-    # each is an error answer, none a hang or a report
-    with pool_of(tmp_path / "home", memory_limit_mb=256, verify_timeout=30) as pool:
+    # 160 MB of address space holds a warm worker and a small document, not this one (it needs
+    # about 250 MB since issue 20, 330 MB before); what fails first varies (a MemoryError, an
+    # allocation refused in C that ends the process): each is an error answer, none a hang or a report
+    with pool_of(tmp_path / "home", memory_limit_mb=160, verify_timeout=30) as pool:
         problem = run(problem_of(pool.verify(SLOW.read_bytes(), SLOW.name, "vi")))
         assert problem.status == 503 and problem.code in ("verify_memory", "worker_died", "verify_timeout"), problem
         if problem.code == "verify_memory":
-            assert "256 MB" in problem.message("en") and "--memory-limit" in problem.next("en")
+            assert "160 MB" in problem.message("en") and "--memory-limit" in problem.next("en")
         assert run(pool.verify(QUICK.read_bytes(), QUICK.name, "vi")).verdict == "VALID"
 
 
 def test_a_full_queue_is_refused_at_once_with_retry_after(tmp_path):
     need_shared(SLOW)
-    with pool_of(tmp_path / "home", verify_timeout=3, queue_limit=1) as pool:
+    with pool_of(tmp_path / "home", verify_timeout=1, queue_limit=1) as pool:
 
         async def crowd():
             busy = asyncio.ensure_future(pool.verify(SLOW.read_bytes(), SLOW.name, "vi"))
@@ -232,13 +232,13 @@ def test_ingest_in_a_worker_is_received_from_the_account_and_leaves_no_upload_be
 def test_an_ingest_past_its_budget_is_quarantined_with_the_reason_not_left_half_done(tmp_path):
     need_shared(SLOW)
     home = tmp_path / "home"
-    with pool_of(home, verify_timeout=2) as pool:
+    with pool_of(home, verify_timeout=1) as pool:
         problem = run(problem_of(pool.ingest(SLOW.read_bytes(), SLOW.name, "van.thu", "vi")))
         assert problem.code == "verify_timeout" and "cách ly" in problem.message("vi")
         assert "kyso quarantine release" in problem.next("en")
         assert run(pool.ingest(QUICK.read_bytes(), QUICK.name, "van.thu", "vi"))["kind"] == "archived"
     [event] = _events(home, "quarantined")
-    assert event["source"] == "web:van.thu" and event["name"] == SLOW.name and "2 seconds" in event["reason"]
+    assert event["source"] == "web:van.thu" and event["name"] == SLOW.name and "1 seconds" in event["reason"]
     kept = [p.name for p in (home / "quarantine").iterdir()]
     assert any(n.endswith(SLOW.name) for n in kept) and any(n.endswith(".reason.txt") for n in kept)
     assert list((home / "tmp").iterdir()) == [] and list((home / "processing").iterdir()) == []
@@ -259,10 +259,10 @@ def test_reverify_in_a_worker_names_the_account_and_says_an_unknown_document(tmp
 
 @pytest.fixture(scope="module")
 def server(_served_template, tmp_path_factory):
-    """Two warm workers, a 2 MB upload limit and a 3 s budget."""
+    """Two warm workers, a 2 MB upload limit and a 1 s budget."""
     template, tokens = _served_template
     home = copy_home(template, tmp_path_factory.mktemp("pool") / "home")
-    running = Server(home, tokens, args=("--workers", "2", "--max-upload", "2", "--timeout", "3")).start()
+    running = Server(home, tokens, args=("--workers", "2", "--max-upload", "2", "--timeout", "1")).start()
     yield running
     running.stop()
 
@@ -380,7 +380,7 @@ def test_verify_over_http_refuses_a_non_pdf_and_answers_past_the_budget(server):
     started = time.monotonic()
     slow = client.post("/api/verify?lang=en", files={"file": (SLOW.name, SLOW.read_bytes(), "application/pdf")})
     assert slow.status_code == 503 and slow.json()["error"] == "verify_timeout"
-    assert "3 seconds" in slow.json()["message"] and time.monotonic() - started < 30
+    assert "1 seconds" in slow.json()["message"] and time.monotonic() - started < 30
     served = client.post("/api/verify", files={"file": (QUICK.name, QUICK.read_bytes(), "application/pdf")})
     assert served.status_code == 200 and served.json()["verdict"] == "VALID"
 
@@ -401,7 +401,7 @@ def test_concurrent_verifications_over_http_are_all_answered(server):
 
     expected = {s["file"]: s["verdict"] for s in manifest()["samples"]}
     answers = run(all_at_once())
-    # with a 3 s budget a busy machine may stop one: each is answered, none hangs, none is a 500
+    # with a 1 s budget a busy machine may stop one: each is answered, none hangs, none is a 500
     assert all(a.status_code in (200, 503) for a in answers), [a.text for a in answers]
     assert [a.json()["verdict"] for a in answers if a.status_code == 200] == \
         [expected[n] for n, a in zip(names, answers) if a.status_code == 200]

@@ -169,7 +169,7 @@ def test_a_file_over_the_time_budget_is_quarantined_and_the_rest_flows(env, tmp_
     inbox.mkdir()
     (inbox / "slow.pdf").write_bytes(slow.read_bytes())
     variants(SAMPLES / "appendix.pdf", 5, inbox, prefix="quick")
-    result = run_once(env, inbox, "--timeout", "1.5", "--workers", "1")
+    result = run_once(env, inbox, "--timeout", "1", "--workers", "1")
     assert result.returncode == 4, result.stderr[-3000:]
     reasons = list((Path(env["KYSO_HOME"]) / "quarantine").glob("*slow.pdf.reason.txt"))
     assert len(reasons) == 1 and "stopped its worker 2 times" in reasons[0].read_text(encoding="utf-8")
