@@ -118,10 +118,15 @@ class Dict(Value):
         return [k for k, _ in self.entries]
 
 
-def _decode_name(raw: bytes) -> str:
+def name_bytes(raw: bytes) -> bytes:
+    """A name's bytes with each #xx replaced by the byte it names."""
     if b"#" not in raw:  # nearly every name: nothing to substitute
-        return "/" + raw.decode("latin-1")
-    return "/" + _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+        return raw
+    return _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+def _decode_name(raw: bytes) -> str:
+    return "/" + name_bytes(raw).decode("latin-1")
 
 
 def skip(data: bytes, pos: int) -> int:

@@ -29,15 +29,9 @@ import re
 
 from verifier.pdf import rawpdf
 
-_REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
-_WS = rb"[\x00\t\n\x0c\r ]"
+_REGULAR = rawpdf._REGULAR  # the raw reader's token classes, so that both read the same bytes alike
+_WS = b"[" + rawpdf._WS + b"]"
 _NAME = re.compile(rb"/" + _REGULAR + rb"*")
-_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-
-
-def _decoded(raw: bytes) -> bytes:
-    # as rawpdf._decode_name: each #xx is the byte it names
-    return _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw
 
 
 def names(data: bytes, start: int, end: int) -> list[bytes]:
@@ -45,7 +39,7 @@ def names(data: bytes, start: int, end: int) -> list[bytes]:
     and perhaps others (a '/' inside a string or stream data reads as a name here)."""
     found = _NAME.findall(data, start, end)
     if data.find(b"#", start, end) >= 0:
-        found = [_decoded(n) for n in found]
+        found = [rawpdf.name_bytes(n) for n in found]
     return found
 
 
