@@ -401,8 +401,11 @@ def test_concurrent_verifications_over_http_are_all_answered(server):
 
     expected = {s["file"]: s["verdict"] for s in manifest()["samples"]}
     answers = run(all_at_once())
-    # with a 1 s budget a busy machine may stop one: each is answered, none hangs, none is a 500
+    # with a 1 s budget a busy machine may stop one: each is answered, none hangs, none is a 500,
+    # and what is not answered is stopped by its budget alone (the queue holds 32), never all of them
     assert all(a.status_code in (200, 503) for a in answers), [a.text for a in answers]
+    assert all(a.json()["error"] == "verify_timeout" for a in answers if a.status_code == 503), [a.text for a in answers]
+    assert sum(a.status_code == 200 for a in answers) >= len(answers) // 2, [a.text for a in answers]
     assert [a.json()["verdict"] for a in answers if a.status_code == 200] == \
         [expected[n] for n, a in zip(names, answers) if a.status_code == 200]
 
