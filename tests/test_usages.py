@@ -513,3 +513,85 @@ def test_entry_reads_any_dictionary_as_the_token_by_token_reading(entries, end, 
     data = b"<<" + b"".join(k + g + v + h for k, g, v, h in entries) + end + b" \n"
     fast, reference = _both_readings(data, strict)
     assert fast == reference
+
+
+# --- quickread.stream_index: an object stream's header, read as the reader's _StreamIndex reads it ---
+
+def _index_alike(data: bytes, count) -> str:
+    """'fast' where stream_index read the header itself, 'reader' where it left it to the reader's
+    class; fails where the two indexes (or their exceptions) differ."""
+    from verifier.pdf.reader import _StreamIndex
+
+    try:
+        theirs = vars(_StreamIndex(data, count))
+    except Exception as exc:  # noqa: BLE001
+        with pytest.raises(type(exc)):
+            quickread.stream_index(data, count)
+        return "reader"
+    built = []
+    init = _StreamIndex.__init__
+
+    def counted(self, *args):
+        built.append(1)
+        init(self, *args)
+
+    _StreamIndex.__init__ = counted
+    try:
+        ours = vars(quickread.stream_index(data, count))
+    finally:
+        _StreamIndex.__init__ = init
+    assert ours == theirs
+    return "reader" if built else "fast"
+
+
+@pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
+                                  "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
+def test_stream_index_reads_real_headers_as_the_reader(name):
+    reader = _reader(need_shared(REALDOCS / name).read_bytes())
+    usages._Document(reader)
+    kinds = [_index_alike(e.index.data, e.stream["/N"]) for e in reader.__dict__.get("_kyso_quickread", {}).values()]
+    if name.startswith(("50", "03")):
+        assert kinds and set(kinds) == {"fast"}, kinds
+
+
+def test_stream_index_reads_sample_headers_as_the_reader():
+    from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+    for p in sorted(SAMPLES.glob("*.pdf")):
+        if p.name in ("not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf"):
+            continue
+        reader = _reader(p.read_bytes())
+        for revision in range(reader.xrefs.total_revisions):
+            for ref in reader.xrefs.object_streams_used_in(revision):
+                stream = reader.get_object(ref)
+                _index_alike(stream.read_data(DecodePurpose.OBJECT_STREAM), stream["/N"])
+
+
+_HEADER_EDGES = [
+    (b"1 0 2 5 <<>>[]", 2, "fast"), (b"  1 0\n2 5\r\n<<>>[]", 2, "fast"), (b"1 0 1 5 <<>>", 2, "fast"),
+    (b"007 0 2 05 <<>>", 2, "fast"), (b"1 0 2 5<<>>", 2, "fast"), (b"1 0 2 5/N", 2, "fast"),
+    (b"1 0 2 5 <<>>", 1, "reader"),  # fewer pairs asked than written: left to the reader
+    (b"1 0 2 5 <<>>", 3, "reader"), (b"1 0 2 5", 2, "reader"), (b"1 0 2 5 ", 2, "reader"),
+    (b"1 0 2 5 %c\n<<>>", 2, "reader"), (b"1 0 2 5 \x00<<>>", 2, "reader"), (b"1 0 %c\n2 5 <<>>", 2, "reader"),
+    (b"1 0 2 5.<<>>", 2, "reader"), (b"1 0 2 +5 <<>>", 2, "reader"), (b"1 0 2 5 6 <<>>", 2, "reader"),
+    (b"1 0 2 5-<<>>", 2, "reader"), (b"1 0 2 5,<<>>", 2, "reader"), (b"1 0\x002 5 <<>>", 2, "reader"),
+    (b"1 0 2 5 <<>>", 0, "reader"), (b"1 0 2 5 <<>>", -1, "reader"), (b"1 0 2 5 <<>>", 10**9, "reader"),
+    (b"1 0 2 5 <<>>", generic.NumberObject(2), "fast"), (b"1 0 2 5 <<>>", generic.FloatObject("2"), "reader"),
+]
+
+
+@pytest.mark.parametrize("data,count,kind", _HEADER_EDGES, ids=[repr(e[:2]) for e in _HEADER_EDGES])
+def test_stream_index_edge_cases(data, count, kind):
+    assert _index_alike(data, count) == kind
+
+
+_HEADER_GAP = st.sampled_from([b" "] * 40 + [b"", b"\n", b"\r\n", b"  ", b"\x00", b"%c\n", b"+", b"."])
+_HEADER_NUM = st.sampled_from([b"0", b"1", b"12", b"007", b"5"] * 8 + [b"+1", b"1.5", b"-", b"x"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.tuples(_HEADER_GAP, _HEADER_NUM, _HEADER_GAP, _HEADER_NUM), max_size=6),
+       st.sampled_from([b" <<>>", b"<<", b"[", b"/N", b" ", b"", b" %c\n<<", b" 5", b".", b" \x00["]),
+       st.integers(-1, 1))
+def test_stream_index_reads_any_header_as_the_reader(pairs, tail, more):
+    _index_alike(b"".join(a + b + c + d for a, b, c, d in pairs) + tail, len(pairs) + more)

@@ -376,7 +376,7 @@ def _stream(reader, stream_num: int) -> _Stream:
     if cached is None or cached[0] is not stream:  # as the reader builds it, for the reader
         from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
-        cached = (stream, kyso_reader._StreamIndex(stream.read_data(DecodePurpose.OBJECT_STREAM), count))
+        cached = (stream, stream_index(stream.read_data(DecodePurpose.OBJECT_STREAM), count))
         cache[stream_num] = cached
     entry = _Stream()
     entry.stream, entry.count, entry.first, entry.index = stream, int(count), int(first), cached[1]
@@ -384,6 +384,43 @@ def _stream(reader, stream_num: int) -> _Stream:
     if reader.cache_get_indirect_object(0, stream_num) is stream:
         prepared[stream_num] = entry
     return entry
+
+
+# the header of an object stream in its plain form: `count` pairs of unsigned integers, each
+# number followed by whitespace, and the last by a byte that is no whitespace, comment or part
+# of a number (the first object). Possessive: no digit run is split, and pairs are apart.
+_HEADER_WS = rb"[\t\n\x0c\r ]"
+_HEADER_PAIR = re.compile(_HEADER_WS + rb"*(\d+)" + _HEADER_WS + rb"+(\d+)")
+_HEADER_PAIRS = _HEADER_WS + rb"*+\d++" + _HEADER_WS + rb"++\d++"
+_HEADER_AFTER = rb"(?=" + _HEADER_WS + rb"*[^\t\n\x0c\r \x00%+,\-.0-9])"
+
+
+def stream_index(data: bytes, count):
+    """`verifier.pdf.reader._StreamIndex(data, count)`, the reader's own index of an object
+    stream's header, which it finds in its cache and uses as its own.
+
+    The reader reads each number of the header with pyHanko's NumberObject.read_from_stream
+    (ten Python calls a number, a fifth of the index's build on a tagged decree). In the plain
+    form above it reads exactly these numbers: its read_non_whitespace skips the whitespace
+    (plain whitespace only: no NUL, no comment) and stops at a digit; the number read stops at
+    the whitespace after the digits (not one of `+,-./0-9`), so it is the digit run, never a
+    float and never a failure; the last skip stops at the first object's byte (there is one:
+    no end of data). So `first` is theirs and nothing breaks. Any other header (signs, dots,
+    comments, too few pairs) is read by the reader's own class."""
+    from verifier.pdf.reader import _StreamIndex
+
+    n = int(count) if isinstance(count, int) else -1
+    if not (0 < n <= len(data) // 4):  # a pair and its whitespace take four bytes at least
+        return _StreamIndex(data, count)
+    m = re.match(rb"(?:" + _HEADER_PAIRS + rb"){%d}+" % n + _HEADER_AFTER, data)
+    if m is None:
+        return _StreamIndex(data, count)
+    first: dict[int, tuple[int, int]] = {}
+    for i, (objnum, offset) in enumerate(_HEADER_PAIR.findall(data, 0, m.end())):
+        first.setdefault(int(objnum), (i, int(offset)))
+    index = _StreamIndex.__new__(_StreamIndex)
+    index.data, index.first, index.broken_at = data, first, None
+    return index
 
 
 def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):
