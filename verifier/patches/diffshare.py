@@ -19,6 +19,12 @@ either way - the objects the revision overwrote and the new objects they reach -
 copies are never needed: a copy holds exactly the references, in the same order, of the
 object it copies.
 
+Where verifier.patches.usages holds its index of the document (every object version read once,
+as the revision's resolver reads it), the walk follows the index's light copies instead: the
+same references in the same order, with nothing parsed again (the reader would parse each
+revision's new parent tree for the walk alone; 50/2026/NĐ-CP's seven walks: 190 ms CPU, or 70
+when the reader holds the objects already, against 45 from the index).
+
 Replaces `pyhanko.sign.diff_analysis.policies._find_orphans` once verifier.patches.install() is
 called; importing this module changes nothing.
 """
