@@ -192,3 +192,70 @@ def test_a_held_object_has_the_shape_of_pyhankos_copy(name):
 def test_held_objects_of_the_samples_have_the_shape_of_pyhankos_copies():
     paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
     assert sum(_held_like_copies(_reader(p.read_bytes())) for p in paths) > 1000
+
+
+def _compare_indexed(reader) -> int:
+    """Revisions the index's walk answered itself (not deferred); fails on the first answer that
+    differs from pyHanko's, or on an index walk that answers where pyHanko fails."""
+    answered = 0
+    for revision in range(1, reader.xrefs.total_revisions):
+        theirs, error = _pyhankos(reader, revision)
+        ours = HistoricalResolver(reader, revision)
+        try:
+            found = diffshare._search(ours, diffshare._indexed_reach(ours, sys.getrecursionlimit() - 200))
+        except diffshare._Deferred:
+            continue
+        assert error is None, (revision, error)
+        assert found == theirs and list(found) == list(theirs), revision
+        answered += 1
+    return answered
+
+
+def test_the_index_walk_answers_pyhankos_orphans_on_real_documents():
+    paths = sorted(need_shared(REALDOCS).glob("*.pdf"))
+    by_name = {p.name: _compare_indexed(_reader(p.read_bytes())) for p in paths}
+    assert by_name["50-2026-ND-CP.pdf"] == 7 and by_name["03-vbhn-bkhcn.pdf"] == 6, by_name  # every revision
+    assert sum(by_name.values()) >= 20
+
+
+def test_the_index_walk_answers_pyhankos_orphans_on_samples_and_benchmarks():
+    sys.path.insert(0, str(SAMPLES.parent / "bench"))
+    import corpus
+
+    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    assert sum(_compare_indexed(_reader(p.read_bytes())) for p in paths) >= 10
+    assert _compare_indexed(_reader(corpus.build(5, 10).read_bytes())) == 10
+
+
+def test_the_index_walk_defers_what_the_index_does_not_answer_as_the_resolver_would():
+    """A reference to a reference (the resolver follows it) and a reference to an object no
+    section holds (the resolver's null): the reader's objects answer, as pyHanko does."""
+    def build(w):
+        target = w.add_object(generic.DictionaryObject({generic.NameObject('/T'): generic.NumberObject(1)}))
+        pointer = w.add_object(target)
+        w.add_object(generic.DictionaryObject())  # an orphan, so that the walk runs
+        w.root[generic.NameObject('/KysoTest')] = generic.ArrayObject(
+            [pointer, generic.IndirectObject(9999, 0, w)])
+        w.update_root()
+
+    reader = _reader(_revised(build))
+    hist = HistoricalResolver(reader, 1)
+    with pytest.raises(diffshare._Deferred):
+        diffshare._search(hist, diffshare._indexed_reach(hist, 900))
+    assert _compare(reader) == 1
+
+
+def test_an_orphan_that_only_a_string_or_a_stream_names_stays_an_orphan():
+    """An attacker's new object named only in text that looks like a reference (a string, a
+    stream's data) is no dependency for pyHanko: nor for the index's walk."""
+    def build(w):
+        lost = w.add_object(generic.DictionaryObject({generic.NameObject('/Lost'): generic.NumberObject(1)}))
+        text = "%d %d R" % (lost.idnum, lost.generation)
+        holder = w.add_object(generic.StreamObject(
+            {generic.NameObject('/Note'): generic.TextStringObject(text)}, stream_data=text.encode()))
+        w.root[generic.NameObject('/KysoTest')] = holder
+        w.update_root()
+
+    reader = _reader(_revised(build))
+    assert _compare_indexed(reader) == 1
+    assert len(diffshare.orphans(HistoricalResolver(reader, 1))) == 1

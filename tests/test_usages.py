@@ -376,3 +376,222 @@ def test_quickread_file_objects_edge_cases():
     assert read == {1: [(2, 0)], 2: [(3, 0)], 3: [(2, 0), (4, 0)], 4: [], 8: [(1, 0), (3, 0)], 9: []}
     with pytest.raises(quickread.Unread):  # a header naming another object: pyHanko's error
         quickread.read_file_object(reader, 7, 0, offsets[1])
+
+
+# --- quickread.ENTRY: whole entries (strings, keywords, arrays of integers or of references) read
+# in one step are read as the token-by-token reading (SCALAR_ENTRY then TOKEN) reads them ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _both_readings(data: bytes, strict: bool = False):
+    """(ENTRY's reading, the token-by-token reading): each (shape, targets, end) or 'Unread'."""
+    def read():
+        try:
+            quick, targets, end = quickread.read_value(quickread._Text(data), 0, strict=strict)
+        except quickread.Unread:
+            return "Unread"
+        return _shape(quick), targets, end
+
+    fast = read()
+    entry = quickread.ENTRY
+    quickread.ENTRY = quickread.SCALAR_ENTRY
+    try:
+        reference = read()
+    finally:
+        quickread.ENTRY = entry
+    return fast, reference
+
+
+_ENTRY_EDGES = [
+    b"<</P 2370 0 R/S/Span/Type/StructElem/Lang(nb) /K[ 0] /Pg 38 0 R>>",
+    b"<</K[ 12 0 R 13 0 R]/Alt()/A true/B false/C null>>",
+    b"<</K[]/L[ ]/M[1 2 3]/N[\t1\r\n2 ]>>",
+    b"<</K[1 0 R 5]/L[5 1 0 R]/M[1 0 R2 0 R]>>",  # mixed: the token-by-token reading
+    b"<</K[0 0 R]>>",  # object 0: left to pyHanko either way
+    b"<</K[1 0 Rx]>>", b"<</K[1 0 R", b"<</K[1 2", b"<</K[1 2]", b"<</K[+1 -2]/L[1.5]>>",
+    b"<</K[1  0 R]/L[1 0  R]>>", b"<</K[12345678901 0 R]>>", b"<</K[1 123456 R]>>",
+    b"<</A(5 0 R)/B(a\\)b)/C(a(b)c)/D(x>>",  # a reference's text in a string; escapes; nesting
+    b"<</A truex/B nul>>", b"<</A/B/A(x)/A[1 0 R]>>",  # repeated keys keep the first value
+    b"<</K[1 0 R]>>stream\r\n", b"<</K(x)>> %", b"<</K[0]>>",
+    b"<</A<</B[1 2]/C(x)>>/D[3 0 R]>>",
+    b"[" * 31 + b"<</K[1 0 R]/L[2]>>" + b"]" * 31,  # the array at MAX_DEPTH: read
+    b"[" * 32 + b"<</K[1 0 R]/L[2]>>" + b"]" * 32,  # past MAX_DEPTH: left to pyHanko
+]
+
+
+@pytest.mark.parametrize("text", _ENTRY_EDGES, ids=[repr(t[:24]) for t in _ENTRY_EDGES])
+def test_entry_reads_as_the_token_by_token_reading(text):
+    data = text + b" \n"
+    fast, reference = _both_readings(data)
+    assert fast == reference
+    assert _both_readings(data, strict=True)[0] == _both_readings(data, strict=True)[1]
+    if fast != "Unread":
+        slow = generic.read_object(BytesIO(data), generic.Reference(1, 0, _Handler()))
+        assert fast[0] == _shape(usages._light(slow))
+
+
+def test_entry_takes_the_whole_entries_it_reads():
+    """The test above would pass with ENTRY reading only scalars: these entries are ENTRY's."""
+    for entry in (b"/Lang(nb)", b"/K[ 0]", b"/K[ 12 0 R 13 0 R]", b"/A true", b"/K[]"):
+        m = quickread.ENTRY.match(entry + b">>")
+        assert m is not None and m.end() == len(entry), entry
+        assert quickread.SCALAR_ENTRY.match(entry + b">>") is None
+
+
+_PIECES = st.sampled_from([
+    b"/K", b"/P", b"/A#20", b"/", b" ", b"\n", b"\r\n", b"\t", b"\x0b", b"\x00", b"%c\n",
+    b"1", b"0", b"12", b"+3", b"-4", b"5.", b".5", b"1,2", b"R", b"Rx", b"R]", b"0 R", b"1 0 R",
+    b"3 0 R", b"0 0 R", b"1  0 R", b"[", b"]", b"[ ", b" ]", b"<<", b">>", b"(", b")", b"\\",
+    b"(5 0 R)", b"(nb)", b"()", b"<48>", b"true", b"false", b"null", b"nul", b"stream",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=24), st.booleans())
+def test_entry_reads_any_sequence_as_the_token_by_token_reading(pieces, strict):
+    data = b"<</K" + b"".join(pieces) + b" \n"
+    fast, reference = _both_readings(data, strict)
+    assert fast == reference
+
+
+def _members_read_alike(reader) -> int:
+    """Every member of every object stream, read both ways; how many ENTRY read."""
+    from verifier.patches.usages import _Document
+
+    _Document(reader)  # every object stream the index reads, prepared
+    read = 0
+    for entry in reader.__dict__.get("_kyso_quickread", {}).values():
+        for _, offset in entry.index.first.values():
+            pos = entry.first + offset
+            if 0 <= pos < len(entry.index.data):
+                fast, reference = _both_readings(entry.index.data[pos:])
+                assert fast == reference, entry.index.data[pos:pos + 200]
+                read += fast != "Unread"
+    return read
+
+
+@pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
+                                  "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
+def test_entry_reads_real_members_as_the_token_by_token_reading(name):
+    read = _members_read_alike(_reader(need_shared(REALDOCS / name).read_bytes()))
+    assert read > 100 or name.startswith(("385", "6666"))
+
+
+# mostly what writers write, now and then what only pyHanko reads (or fails on)
+_GAP = st.sampled_from([b""] * 6 + [b" "] * 12 + [b"\n", b"\r\n", b"\t", b"  ", b"\x0c", b"\x0b", b"\x00"])
+_NUM = st.sampled_from([b"0", b"1", b"12", b"7", b"24"] * 4 + [b"007", b"+3", b"-4", b"5.", b".5", b"1,2", b"12345678901"])
+
+
+@st.composite
+def _value(draw, depth=0):
+    kind = draw(st.integers(0, 8 if depth < 2 else 5))
+    gap = lambda: draw(_GAP)  # noqa: E731
+    if kind == 0:
+        return draw(st.sampled_from([b"/N", b"/Span", b"/A#20"]))
+    if kind == 1:
+        return draw(_NUM)
+    if kind == 2:
+        return draw(_NUM) + gap() + draw(_NUM) + gap() + draw(st.sampled_from([b"R"] * 8 + [b"Rx"]))
+    if kind == 3:
+        return b"(" + draw(st.sampled_from([b"", b"nb", b"5 0 R", b"a\\)b", b"a(b)c", b"x>>"])) + b")"
+    if kind == 4:
+        return draw(st.sampled_from([b"true", b"false", b"null", b"nul"]))
+    if kind == 5:
+        return draw(st.sampled_from([b"<48>", b"<<>>", b"[]"]))
+    items = draw(st.lists(_value(depth + 1), max_size=5))
+    if kind in (6, 7):
+        return b"[" + b"".join(gap() + v for v in items) + gap() + b"]"
+    return b"<<" + b"".join(gap() + b"/K" + gap() + v for v in items) + gap() + b">>"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([b"/K", b"/P", b"/K", b"/Lang"]), _GAP, _value(), _GAP), max_size=8),
+       st.sampled_from([b">>"] * 8 + [b">> stream", b">>%", b""]), st.booleans())
+def test_entry_reads_any_dictionary_as_the_token_by_token_reading(entries, end, strict):
+    data = b"<<" + b"".join(k + g + v + h for k, g, v, h in entries) + end + b" \n"
+    fast, reference = _both_readings(data, strict)
+    assert fast == reference
+
+
+# --- quickread.stream_index: an object stream's header, read as the reader's _StreamIndex reads it ---
+
+def _index_alike(data: bytes, count) -> str:
+    """'fast' where stream_index read the header itself, 'reader' where it left it to the reader's
+    class; fails where the two indexes (or their exceptions) differ."""
+    from verifier.pdf.reader import _StreamIndex
+
+    try:
+        theirs = vars(_StreamIndex(data, count))
+    except Exception as exc:  # noqa: BLE001
+        with pytest.raises(type(exc)):
+            quickread.stream_index(data, count)
+        return "reader"
+    built = []
+    init = _StreamIndex.__init__
+
+    def counted(self, *args):
+        built.append(1)
+        init(self, *args)
+
+    _StreamIndex.__init__ = counted
+    try:
+        ours = vars(quickread.stream_index(data, count))
+    finally:
+        _StreamIndex.__init__ = init
+    assert ours == theirs
+    return "reader" if built else "fast"
+
+
+@pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
+                                  "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
+def test_stream_index_reads_real_headers_as_the_reader(name):
+    reader = _reader(need_shared(REALDOCS / name).read_bytes())
+    usages._Document(reader)
+    kinds = [_index_alike(e.index.data, e.stream["/N"]) for e in reader.__dict__.get("_kyso_quickread", {}).values()]
+    if name.startswith(("50", "03")):
+        assert kinds and set(kinds) == {"fast"}, kinds
+
+
+def test_stream_index_reads_sample_headers_as_the_reader():
+    from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+    for p in sorted(SAMPLES.glob("*.pdf")):
+        if p.name in ("not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf"):
+            continue
+        reader = _reader(p.read_bytes())
+        for revision in range(reader.xrefs.total_revisions):
+            for ref in reader.xrefs.object_streams_used_in(revision):
+                stream = reader.get_object(ref)
+                _index_alike(stream.read_data(DecodePurpose.OBJECT_STREAM), stream["/N"])
+
+
+_HEADER_EDGES = [
+    (b"1 0 2 5 <<>>[]", 2, "fast"), (b"  1 0\n2 5\r\n<<>>[]", 2, "fast"), (b"1 0 1 5 <<>>", 2, "fast"),
+    (b"007 0 2 05 <<>>", 2, "fast"), (b"1 0 2 5<<>>", 2, "fast"), (b"1 0 2 5/N", 2, "fast"),
+    (b"1 0 2 5 <<>>", 1, "reader"),  # fewer pairs asked than written: left to the reader
+    (b"1 0 2 5 <<>>", 3, "reader"), (b"1 0 2 5", 2, "reader"), (b"1 0 2 5 ", 2, "reader"),
+    (b"1 0 2 5 %c\n<<>>", 2, "reader"), (b"1 0 2 5 \x00<<>>", 2, "reader"), (b"1 0 %c\n2 5 <<>>", 2, "reader"),
+    (b"1 0 2 5.<<>>", 2, "reader"), (b"1 0 2 +5 <<>>", 2, "reader"), (b"1 0 2 5 6 <<>>", 2, "reader"),
+    (b"1 0 2 5-<<>>", 2, "reader"), (b"1 0 2 5,<<>>", 2, "reader"), (b"1 0\x002 5 <<>>", 2, "reader"),
+    (b"1 0 2 5 <<>>", 0, "reader"), (b"1 0 2 5 <<>>", -1, "reader"), (b"1 0 2 5 <<>>", 10**9, "reader"),
+    (b"1 0 2 5 <<>>", generic.NumberObject(2), "fast"), (b"1 0 2 5 <<>>", generic.FloatObject("2"), "reader"),
+]
+
+
+@pytest.mark.parametrize("data,count,kind", _HEADER_EDGES, ids=[repr(e[:2]) for e in _HEADER_EDGES])
+def test_stream_index_edge_cases(data, count, kind):
+    assert _index_alike(data, count) == kind
+
+
+_HEADER_GAP = st.sampled_from([b" "] * 40 + [b"", b"\n", b"\r\n", b"  ", b"\x00", b"%c\n", b"+", b"."])
+_HEADER_NUM = st.sampled_from([b"0", b"1", b"12", b"007", b"5"] * 8 + [b"+1", b"1.5", b"-", b"x"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.tuples(_HEADER_GAP, _HEADER_NUM, _HEADER_GAP, _HEADER_NUM), max_size=6),
+       st.sampled_from([b" <<>>", b"<<", b"[", b"/N", b" ", b"", b" %c\n<<", b" 5", b".", b" \x00["]),
+       st.integers(-1, 1))
+def test_stream_index_reads_any_header_as_the_reader(pairs, tail, more):
+    _index_alike(b"".join(a + b + c + d for a, b, c, d in pairs) + tail, len(pairs) + more)

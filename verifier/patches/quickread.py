@@ -79,16 +79,31 @@ TOKEN = re.compile(
 _NAME, _REF, _NUMBER, _DICT, _DICT_END, _ARRAY, _ARRAY_END, _STRING, _KEYWORD = 1, 4, 5, 6, 7, 8, 9, 10, 11
 # a dictionary entry whose value is a name, a reference or a number, read in one step where a
 # key is due; the key's name is possessive (*+), so no shorter key can let the rest match
-ENTRY = re.compile(
+_ENTRY_HEAD = (
     _WS + rb"*(/" + _NAME_CLASS + rb"*+)" + _WS + rb"*(?:"
     rb"(/" + _NAME_CLASS + rb"*)"  # 2: name
     rb"|((\d+)" + _WS + rb"+(\d+)" + _WS + rb"+R)(?=[^A-Za-z])"  # 3 (4, 5): reference
     rb"|([+-]?(?:\d+\.?\d*|\.\d+))(?![+,\-.0-9])"  # 6: number
-    rb")"
 )
+SCALAR_ENTRY = re.compile(_ENTRY_HEAD + rb")")
 # a run of references in an array, each written `N G R` with one whitespace byte between the
 # parts (so at most 18 bytes: inside pyHanko's 20-byte look-ahead with the byte after `R`)
-REF_RUN = re.compile(rb"(?:" + _WS + rb"*\d{1,10}" + _WS + rb"\d{1,5}" + _WS + rb"R(?=[^A-Za-z]))+")
+_REF_RUN = rb"(?:" + _WS + rb"*\d{1,10}" + _WS + rb"\d{1,5}" + _WS + rb"R(?=[^A-Za-z]))"
+REF_RUN = re.compile(_REF_RUN + rb"+")
+# ENTRY: SCALAR_ENTRY, and also the other values a tagged document's structure elements hold
+# (`/Lang(nb) /K[ 0] /K[ 12 0 R 13 0 R]/Alt()`), each the exact token sequence the
+# token-by-token reading in read_value reads the same way. Possessive throughout: a digit run is
+# one token there (a number), never split.
+ENTRY = re.compile(
+    _ENTRY_HEAD
+    + rb"|\(([^()\\]*)\)"  # 7: plain literal string, as TOKEN's 10
+    + rb"|(true|false|null)"  # 8: as TOKEN's 11
+    + rb"|\[((?:" + _WS + rb"*+\d++)*+)" + _WS + rb"*\]"  # 9: unsigned integers: no R, no ref
+    # 10: references, as _ref_run reads them (possessive: giving one back leaves a digit, no `]`)
+    + rb"|\[(" + _REF_RUN + rb"++)" + _WS + rb"*\]"
+    + rb")"
+)
+_DIGITS = re.compile(rb"\d+")
 _RUN_REF = re.compile(rb"(\d+)" + _WS + rb"(\d+)")
 _SPACE = frozenset(b"\t\n\x0c\r ")
 _SKIP = re.compile(_WS + rb"*")
@@ -152,9 +167,10 @@ class _Text:
         return value, self.io.tell()
 
 
-def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list) -> int:
-    """Reads the entries of the open dictionary `top` from `pos` while they are a key and a
-    name, reference or number (the same values read_value reads); where the next begins."""
+def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list, nest: bool) -> int:
+    """Reads the entries of the open dictionary `top` from `pos` while ENTRY reads them (the
+    same values read_value reads token by token: tests/test_usages.py compares both); where the
+    next begins. `nest`: whether an array may open inside `top` (MAX_DEPTH)."""
     data, names, d = text.data, text.names, top.d
     entry = ENTRY.match
     while True:
@@ -174,12 +190,32 @@ def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list) -> 
         elif kind == 6:
             t = m[6]
             value = generic.FloatObject(t.decode("ascii")) if b"." in t else generic.NumberObject(int(t))
-        else:
+        elif kind == 3:
             ref = (int(m[4]), int(m[5]))
             if ref[0] == 0 or len(m[3]) >= 20:
                 raise Unread
             targets.append(ref)
             value = Ref(ref)
+        elif kind == 7:
+            raw = m[7]
+            value = text.strings.get(raw)
+            if value is None:
+                value = text.strings[raw] = generic.pdf_string(raw)
+        elif kind == 8:
+            value = _KEYWORDS[m[8]]()
+        else:
+            if not nest:
+                raise Unread  # read_value: an array past MAX_DEPTH
+            if kind == 9:
+                value = [generic.NumberObject(int(t)) for t in _DIGITS.findall(m[9])]
+            else:
+                value = []
+                for n, g in _RUN_REF.findall(m[10]):
+                    ref = (int(n), int(g))
+                    if ref[0] == 0:
+                        raise Unread
+                    targets.append(ref)
+                    value.append(Ref(ref))
         if key in d:
             if strict:
                 raise Unread
@@ -257,7 +293,7 @@ def read_value(text: _Text, pos: int, strict: bool, stream_ok: bool = False) -> 
                 stack.append(top)
                 if len(stack) > MAX_DEPTH:
                     raise Unread
-                pos = _entries(text, top, pos, strict, targets)
+                pos = _entries(text, top, pos, strict, targets, len(stack) < MAX_DEPTH)
                 continue
             elif kind == _DICT_END:
                 if not stack or type(stack[-1]) is not _Dict or stack[-1].key is not None:
@@ -307,7 +343,7 @@ def read_value(text: _Text, pos: int, strict: bool, stream_ok: bool = False) -> 
             else:
                 top.d[top.key] = value
             top.key = None
-            pos = _entries(text, top, pos, strict, targets)
+            pos = _entries(text, top, pos, strict, targets, len(stack) < MAX_DEPTH)
 
 
 class _Stream:
@@ -340,7 +376,7 @@ def _stream(reader, stream_num: int) -> _Stream:
     if cached is None or cached[0] is not stream:  # as the reader builds it, for the reader
         from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
-        cached = (stream, kyso_reader._StreamIndex(stream.read_data(DecodePurpose.OBJECT_STREAM), count))
+        cached = (stream, stream_index(stream.read_data(DecodePurpose.OBJECT_STREAM), count))
         cache[stream_num] = cached
     entry = _Stream()
     entry.stream, entry.count, entry.first, entry.index = stream, int(count), int(first), cached[1]
@@ -348,6 +384,43 @@ def _stream(reader, stream_num: int) -> _Stream:
     if reader.cache_get_indirect_object(0, stream_num) is stream:
         prepared[stream_num] = entry
     return entry
+
+
+# the header of an object stream in its plain form: `count` pairs of unsigned integers, each
+# number followed by whitespace, and the last by a byte that is no whitespace, comment or part
+# of a number (the first object). Possessive: no digit run is split, and pairs are apart.
+_HEADER_WS = rb"[\t\n\x0c\r ]"
+_HEADER_PAIR = re.compile(_HEADER_WS + rb"*(\d+)" + _HEADER_WS + rb"+(\d+)")
+_HEADER_PAIRS = _HEADER_WS + rb"*+\d++" + _HEADER_WS + rb"++\d++"
+_HEADER_AFTER = rb"(?=" + _HEADER_WS + rb"*[^\t\n\x0c\r \x00%+,\-.0-9])"
+
+
+def stream_index(data: bytes, count):
+    """`verifier.pdf.reader._StreamIndex(data, count)`, the reader's own index of an object
+    stream's header, which it finds in its cache and uses as its own.
+
+    The reader reads each number of the header with pyHanko's NumberObject.read_from_stream
+    (ten Python calls a number, a fifth of the index's build on a tagged decree). In the plain
+    form above it reads exactly these numbers: its read_non_whitespace skips the whitespace
+    (plain whitespace only: no NUL, no comment) and stops at a digit; the number read stops at
+    the whitespace after the digits (not one of `+,-./0-9`), so it is the digit run, never a
+    float and never a failure; the last skip stops at the first object's byte (there is one:
+    no end of data). So `first` is theirs and nothing breaks. Any other header (signs, dots,
+    comments, too few pairs) is read by the reader's own class."""
+    from verifier.pdf.reader import _StreamIndex
+
+    n = int(count) if isinstance(count, int) else -1
+    if not (0 < n <= len(data) // 4):  # a pair and its whitespace take four bytes at least
+        return _StreamIndex(data, count)
+    m = re.match(rb"(?:" + _HEADER_PAIRS + rb"){%d}+" % n + _HEADER_AFTER, data)
+    if m is None:
+        return _StreamIndex(data, count)
+    first: dict[int, tuple[int, int]] = {}
+    for i, (objnum, offset) in enumerate(_HEADER_PAIR.findall(data, 0, m.end())):
+        first.setdefault(int(objnum), (i, int(offset)))
+    index = _StreamIndex.__new__(_StreamIndex)
+    index.data, index.first, index.broken_at = data, first, None
+    return index
 
 
 def read_member(reader, idnum: int, stream_num: int, index_in_stream: int):

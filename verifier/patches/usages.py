@@ -122,6 +122,7 @@ class _Document:
         self._rels: dict[tuple, dict[tuple, list[tuple]]] = {}  # (source, version) -> target -> keys
         self.elements: dict[tuple, list] = {}  # see _Revision._element
         self._changed: dict[tuple, set] = {}
+        self._introducing: dict[tuple, int] = {}
         referrers = self.referrers
         for key, revisions in self.writes.items():
             for written in revisions:
@@ -186,6 +187,15 @@ class _Document:
             found = self._changed[(lo, hi)] = set()
             for revision in range(lo + 1, hi + 1):
                 found |= self.written[revision]
+        return found
+
+    def introducing(self, key) -> int:
+        """`xrefs.get_introducing_revision` of the object (its KeyError too), asked once: the
+        walk for orphans (verifier.patches.diffshare) asks it of every reference it meets, in
+        every revision."""
+        found = self._introducing.get(key)
+        if found is None:
+            found = self._introducing[key] = self.reader.xrefs.get_introducing_revision(generic.Reference(*key))
         return found
 
     def version(self, key, revision):
