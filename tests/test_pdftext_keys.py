@@ -1,0 +1,153 @@
+"""Content keys made with kept subtrees (pdftext._Subtrees) are the keys a full read of every
+object makes, byte for byte, on every page of every revision: of the samples, the real
+documents, and crafted updates that rewrite, free or add one object deep in what pages share."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import REALDOCS, SAMPLES
+from tests.pdfbytes import assemble
+from verifier.pdf.pdftext import DocumentText
+
+
+def _full_key(doc: DocumentText, index: int, end: int) -> str | None:
+    """The key of a page as made before kept subtrees: every object read."""
+    leaves = doc._pages_of(end)
+    if leaves is None or not 0 <= index < len(leaves):
+        return None
+    return DocumentText._content_key(leaves[index], doc._objects(end)) + doc._painting_key(end)
+
+
+def _ends(doc: DocumentText) -> list[int]:
+    """Every place a revision of the file ends (each cross-reference section), and the
+    revisions the signatures sign."""
+    xrefs = doc.reader.xrefs
+    ends = {xrefs.get_xref_container_info(i).end_location for i in range(xrefs.total_revisions)}
+    ends |= set(doc.revision_ends())
+    return sorted(e for e in ends if isinstance(e, int) and 0 < e <= len(doc.data))
+
+
+def _compare(data: bytes, *, newest_first: bool) -> tuple[int, int]:
+    """(pages compared, subtrees replayed) over every revision of one document, its revisions
+    asked newest first or oldest first (what is kept depends on the order)."""
+    doc = DocumentText(data, painted=False)
+    compared = 0
+    ends = _ends(doc)
+    for end in (reversed(ends) if newest_first else ends):
+        if doc.reader_at(end) is None:
+            continue
+        pages = list(range(doc.page_count(end)))
+        assert list(doc.content_keys(pages, end)) == [_full_key(doc, i, end) for i in pages]
+        compared += len(pages)
+    return compared, (doc._subtrees.replayed if doc._subtrees is not None else 0)
+
+
+def _documents():
+    paths = sorted(SAMPLES.glob("*.pdf")) + (sorted(REALDOCS.glob("*.pdf")) if REALDOCS.exists() else [])
+    return [p for p in paths if p.stat().st_size < 8_000_000]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_kept_subtrees_give_the_keys_of_a_full_read_on_every_document(newest_first):
+    compared = replayed = 0
+    for path in _documents():
+        try:
+            doc_pages, doc_replayed = _compare(path.read_bytes(), newest_first=newest_first)
+        except AssertionError:
+            raise AssertionError(f"{path.name}: a key differs from the full read's")
+        except Exception:  # a sample no reader opens (damaged on purpose)
+            continue
+        compared += doc_pages
+        replayed += doc_replayed
+    assert compared > 200 and replayed > 100  # the memo was used, and agreed
+
+
+# --- crafted updates ------------------------------------------------------------------------
+
+_CONTENT = b"BT /F1 12 Tf 100 700 Td (Hello) Tj /F2 12 Tf (Again) Tj ET /X1 Do"
+_FORM = b"BT /F1 10 Tf 10 10 Td (Form) Tj ET"
+_CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF>"
+         b" endcodespacerange 1 beginbfchar <48> <%s> endbfchar endcmap end end")
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), extra, data)
+
+
+def _base(extra: bool = False) -> bytes:
+    """Two pages sharing font 5 (under two names, the second met as `R5`), its ToUnicode (7)
+    and descriptor (8), and form 9 whose own resources name font 5 again; page 2's resources
+    are an indirect dictionary (10); font 5's /Widths is object 11. With `extra`, the form
+    names object 12, which only the update defines (until then a reference to nothing, null)."""
+    resources = b"<< /Font << /F1 5 0 R /F2 5 0 R >> /XObject << /X1 9 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s /Contents 6 0 R >>" % resources,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 10 0 R /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /Arial /FirstChar 72 /LastChar 72 /Widths 11 0 R"
+        b" /ToUnicode 7 0 R /FontDescriptor 8 0 R >>",
+        _stream(_CONTENT),
+        _stream(_CMAP % b"0048"),
+        b"<< /Type /FontDescriptor /FontName /Arial /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0"
+        b" /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>",
+        _stream(_FORM, b"/Type /XObject /Subtype /Form /BBox [0 0 100 100] %s/Resources << /Font << /F1 5 0 R >> >> " % (b"/Extra 12 0 R " if extra else b"")),
+        resources,
+        b"[600]",
+    ]
+    return assemble(objects)
+
+
+def _update(data: bytes, objects: dict[int, bytes | None]) -> bytes:
+    """`data` with an incremental update writing `objects` (None: freed)."""
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    size = max(int(re.findall(rb"/Size (\d+)", data)[-1]), max(objects) + 1)
+    out = bytearray(data)
+    offsets = {}
+    for number, body in sorted(objects.items()):
+        if body is not None:
+            offsets[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n"
+    for number in sorted(objects):
+        if number in offsets:
+            out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+        else:
+            out += b"%d 1\n0000000000 00001 f \n" % number
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, prev, xref)
+    return bytes(out)
+
+
+_CASES = {
+    "nothing shared": ({13: b"<< /Unrelated true >>"}, (True, True)),
+    "ToUnicode rewritten": ({7: _stream(_CMAP % b"0049")}, (False, False)),
+    "descriptor rewritten": ({8: b"<< /Type /FontDescriptor /FontName /Arial /Flags 4 >>"}, (False, False)),
+    "form rewritten": ({9: _stream(b"BT /F1 10 Tf (Forged) Tj ET", b"/Subtype /Form /BBox [0 0 9 9] ")}, (False, False)),
+    "widths rewritten": ({11: b"[500]"}, (False, False)),
+    "object added": ({12: b"<< /Now true >>"}, (False, False)),
+    "ToUnicode freed": ({7: None}, (False, False)),
+    "page 2 resources": ({10: b"<< /Font << /F1 5 0 R >> >>"}, (True, False)),
+    "same bytes rewritten": ({7: _stream(_CMAP % b"0048")}, (True, True)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CASES))
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_an_update_deep_in_shared_resources_changes_the_keys_it_must(case, newest_first):
+    """Each update changes (or not) one object the pages' resources meet: the kept keys are the
+    full read's, so a page whose font, form or resources an update rewrote, freed or defined
+    never keeps its signed revision's key (which would take the update's text as signed)."""
+    objects, same = _CASES[case]
+    signed = _base(extra=case == "object added")
+    data = _update(signed, objects)
+    compared, replayed = _compare(data, newest_first=newest_first)
+    assert compared >= 4 and replayed > 0
+    doc = DocumentText(data, painted=False)
+    ends = [len(signed), len(data)] if not newest_first else [len(data), len(signed)]
+    keys = {end: doc.content_keys([0, 1], end) for end in ends}
+    assert tuple(a == b for a, b in zip(keys[len(signed)], keys[len(data)])) == same
+    assert doc._subtrees.replayed > 0
