@@ -151,3 +151,68 @@ def test_an_update_deep_in_shared_resources_changes_the_keys_it_must(case, newes
     keys = {end: doc.content_keys([0, 1], end) for end in ends}
     assert tuple(a == b for a, b in zip(keys[len(signed)], keys[len(data)])) == same
     assert doc._subtrees.replayed > 0
+
+
+# --- the page trees of earlier revisions ----------------------------------------------------
+
+def _walks_agree(data: bytes) -> int:
+    """How many earlier revisions' page lists were compared with _leaves (the walk through the
+    revision's view): the same objects, in order, or both unreadable."""
+    from verifier.pdf import pdftext
+
+    doc = DocumentText(data, painted=False)
+    fast = 0
+    for end in _ends(doc):
+        view = doc.reader_at(end)
+        if view is None or view is doc.reader:
+            continue
+        got = doc._pages_of(end)
+        try:
+            expected = pdftext._leaves(view)
+        except Exception:
+            expected = None
+        if expected is None:
+            assert got is None
+            continue
+        assert got is not None and len(got) == len(expected)
+        assert all(a is b for a, b in zip(got, expected))
+        assert [p is q for p, q in zip(got[1:3], expected[1:3])] == [True] * len(expected[1:3])
+        fast += isinstance(got, pdftext._Pages)
+    return fast
+
+
+def test_earlier_page_trees_walked_through_objects_are_the_views_on_every_document():
+    fast = 0
+    for path in _documents():
+        try:
+            DocumentText(path.read_bytes(), painted=False)
+        except Exception:
+            continue
+        fast += _walks_agree(path.read_bytes())
+    assert fast > 10
+
+
+_TREES = {
+    "page added": {2: b"<< /Type /Pages /Kids [3 0 R 4 0 R 13 0 R] /Count 3 >>",
+                   13: b"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>"},
+    "pages swapped": {2: b"<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 >>"},
+    "page made a node": {4: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+    "page made null": {4: b"null"},
+    "page freed": {4: None},
+    "tree made a cycle": {3: b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"},
+    "page rewritten": {3: b"<< /Type /Page /Parent 2 0 R /Contents 6 0 R /Annots [] >>"},
+    "kids indirect": {2: b"<< /Type /Pages /Kids 13 0 R /Count 2 >>", 13: b"[4 0 R 3 0 R]"},
+    "direct page": {2: b"<< /Type /Pages /Kids [3 0 R << /Type /Page /Contents 6 0 R >>] /Count 2 >>"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(_TREES))
+def test_an_update_to_the_page_tree_is_walked_as_the_view_walks_it(case):
+    """The signed revision, read after an update rewrote its tree, is walked as its view walks
+    it; and so is the update's own tree when a later update follows."""
+    signed = _base()
+    later = {14: b"<< /Later true >>"}
+    if case == "tree made a cycle":  # the last revision's tree must read: the cycle is undone
+        later = {3: b"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>"}
+    data = _update(_update(signed, _TREES[case]), later)
+    assert _walks_agree(data) >= 1

@@ -150,6 +150,29 @@ def _leaves(view) -> list:
     return [page for page, _ in geometry.pages(pages)]
 
 
+class _Pages:
+    """The page dictionaries of an earlier revision, as _leaves gives them, each read through the
+    revision's view only when asked (pyHanko's view copies every object it gives: reading them
+    all, for each revision, cost more than what is then done with one or two of them)."""
+
+    def __init__(self, view, refs: list[tuple[int, int]]) -> None:
+        self.view, self.refs = view, refs
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.refs)))]
+        idnum, generation = self.refs[index]
+        # what the walk's resolved(kid) gives: the kid is a reference of the view, which keeps
+        # the object it reads for it
+        return geometry.resolved(generic.IndirectObject(idnum, generation, self.view))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.refs)))
+
+
 def _open(data: bytes):
     from verifier.pdf.opening import open_for_reading
 
@@ -222,11 +245,33 @@ class DocumentText:
             leaves = None
             if view is not None:
                 try:
-                    leaves = _leaves(view)
+                    leaves = self._walk(end, view)
                 except Exception:
                     log.debug("page tree of the revision ending at %d unreadable", end, exc_info=True)
             self._leaves[end] = leaves
         return self._leaves[end]
+
+    def _walk(self, end: int, view):
+        """_leaves(view), walking the page tree of an earlier revision through _Objects.
+
+        The walk (geometry.pages) decides from what the nodes hold and from which node is which
+        (a cycle is a node met again: one object per reference); _Objects reads an earlier
+        revision's objects as its view reads them (the reader's object where no later revision
+        changed it, the view's otherwise, one object for each reference), so the walk meets the
+        same tree, gives the same leaves in order and raises where it raises, without the view's
+        copy of every node and page. The leaves are then read through the view when asked
+        (_Pages): the objects _leaves gives. A tree with a page written inside its parent (no
+        reference to read it by) is walked through the view."""
+        objects = self._objects(end)
+        if objects is None or not objects.plain:
+            return _leaves(view)
+        pages = geometry.raw(view.root, "/Pages")
+        if not hasattr(geometry.resolved(pages), "keys"):
+            raise ValueError("the catalog's /Pages is not a dictionary")
+        refs = [ref for _, ref in geometry.pages(pages, resolve=objects.resolved)]
+        if None in refs:
+            return _leaves(view)
+        return _Pages(view, refs)
 
     def page_count(self, end: int | None = None) -> int:
         return len(self._pages_of(len(self.data) if end is None else end) or ())
