@@ -216,3 +216,50 @@ def test_an_update_to_the_page_tree_is_walked_as_the_view_walks_it(case):
         later = {3: b"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>"}
     data = _update(_update(signed, _TREES[case]), later)
     assert _walks_agree(data) >= 1
+
+
+def _relist(data: bytes, numbers: list[int]) -> bytes:
+    """`data` with a cross-reference section that lists `numbers` again where they already are
+    (what the two sections that begin a linearized file do), writing no object."""
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    out = bytearray(data)
+    xref = len(out)
+    out += b"xref\n"
+    for number in numbers:
+        offset = data.index(b"\n%d 0 obj" % number) + 1
+        out += b"%d 1\n%010d 00000 n \n" % (number, offset)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, prev, xref)
+    return bytes(out)
+
+
+def test_an_object_listed_again_at_its_place_is_read_from_the_reader_as_the_view_reads_it():
+    """A later section listing the page tree, the pages and the font again where they are: the
+    earlier revision reads them from the reader (no copy, no second parse), and its page list
+    and keys are the view's own, byte for byte; an object a later revision rewrote elsewhere is
+    still read through the view."""
+    from pyhanko.pdf_utils import generic
+    from verifier.pdf.pdftext import _Objects
+
+    signed = _base()
+    data = _update(_relist(signed, [2, 3, 4, 5, 10]), {7: _stream(_CMAP % b"0049")})
+    doc = DocumentText(data, painted=False)
+    view = doc.reader_at(len(signed))
+    assert view is not doc.reader and view.revision == 0
+    objects = _Objects(doc.reader, view)
+    for number in (2, 3, 5, 10):  # listed again at the same place: the reader's object
+        assert objects.resolved(generic.IndirectObject(number, 0, view)) is doc.reader.get_object(
+            generic.Reference(number, 0))
+    rewritten = objects.resolved(generic.IndirectObject(7, 0, view))
+    assert rewritten is not doc.reader.get_object(generic.Reference(7, 0)) and b"0048" in rewritten.data
+    leaves = DocumentText._pages_of(doc, len(signed))
+    assert [p is q for p, q in zip(leaves, _leaves_of(view))] == [True, True]
+    for index, page in enumerate(_leaves_of(view)):
+        assert doc.content_keys([index], len(signed))[0].startswith(DocumentText._content_key(page)[:64])
+    assert doc.content_keys([0, 1], len(signed)) != doc.content_keys([0, 1])
+
+
+def _leaves_of(view) -> list:
+    from verifier.pdf.pdftext import _leaves
+
+    return _leaves(view)

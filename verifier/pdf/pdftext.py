@@ -818,9 +818,13 @@ class _Objects:
     copies it whole to bind its references to the revision (a font's /Widths, a page's
     resources: thousands of nodes, for each revision and page); here the reader's object is read
     as it is and every reference met is followed in the revision (`resolved`), which is what the
-    copy's references do. An object a later revision changed, a reference whose history is not
-    known, a read that fails, and every object of an encrypted document (whose proxies the view
-    rebinds) are read through the view itself, exactly as geometry.resolved reads them."""
+    copy's references do. So is an object a later revision wrote again at the same place (a
+    cross-reference section that lists again what an earlier one listed, as in the two sections
+    that begin a linearized file): the view reads it from that place (reader.get_object with the
+    revision: _read_object of get_historical_ref), as the reader did, the same bytes as the same
+    object. An object a later revision changed, a reference whose history is not known, a read
+    that fails, and every object of an encrypted document (whose proxies the view rebinds) are
+    read through the view itself, exactly as geometry.resolved reads them."""
 
     def __init__(self, reader, view):
         self.reader, self.view = reader, view
@@ -836,12 +840,21 @@ class _Objects:
                 last = self.reader.xrefs.get_last_change(ref)
             except KeyError:
                 last = None
-            if last is not None and last <= self.revision:
+            if last is not None and (last <= self.revision or self._same_place(ref)):
                 try:
                     return geometry.resolved(self.reader.get_object(ref))
                 except Exception:
                     pass  # as the view reads it, which raises or gives null as it does
         return geometry.resolved(generic.IndirectObject(value.idnum, value.generation, self.view))
+
+    def _same_place(self, ref) -> bool:
+        """Whether the revision's cross-reference puts the object where the last one does."""
+        xrefs = self.reader.xrefs
+        try:
+            here = xrefs.get_historical_ref(ref, self.revision)
+            return here is not None and here == xrefs.get_historical_ref(ref, xrefs.total_revisions - 1)
+        except Exception:
+            return False
 
 
 # Objects _hash_deep feeds as their repr without a call: pyHanko's direct numbers, names and
