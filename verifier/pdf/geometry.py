@@ -91,32 +91,36 @@ def inherited(node, key):
     return None
 
 
-def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = None):
+def pages(pages_root, depth: int = 0, above: tuple = (), budget: list | None = None, resolve=resolved):
     """(page, reference) of the page tree's leaves in order, counted as they are, whatever /Count
     says. /Type says what a node is (/Pages an intermediate node, /Page a page, anything else
     neither); without it, a node with /Kids is an intermediate node, any other a page. A kid
     that is no dictionary, or an empty one, is skipped (as pypdf's flattening did). A tree that
     comes back to a node above, or that lists more than MAX_KIDS kids in all (a few nodes
-    listing each other many times), raises ValueError: no page list can be trusted then."""
-    node = resolved(pages_root)
+    listing each other many times), raises ValueError: no page list can be trusted then.
+    `resolve`: how a value is read (`resolved`, or one that reads a revision's objects as
+    `resolved` reads them, one object for each reference)."""
+    node = resolve(pages_root)
     if node is None or depth > MAX_DEPTH:
         return
     above = above + (id(node),)
     budget = budget if budget is not None else [MAX_KIDS]
-    for kid in entry(node, "/Kids") or ():
+    kids = node.get("/Kids")
+    for kid in (resolve(kids) if kids is not None else None) or ():
         budget[0] -= 1
         if budget[0] < 0:
             raise ValueError("the page tree lists too many kids")
-        obj = resolved(kid)
+        obj = resolve(kid)
         if not hasattr(obj, "keys") or not obj:
             continue  # a null, a number, an empty dictionary: nothing to draw, as pypdf skipped them
         if id(obj) in above:
             raise ValueError("the page tree comes back to a node above")
-        kind = entry(obj, "/Type")
+        kind = obj.get("/Type")
+        kind = resolve(kind) if kind is not None else None
         if kind is None:
             kind = "/Pages" if "/Kids" in obj else "/Page"
         if kind == "/Pages":
-            yield from pages(obj, depth + 1, above, budget)
+            yield from pages(obj, depth + 1, above, budget, resolve)
         elif kind == "/Page":
             yield obj, reference(kid)
 

@@ -150,6 +150,29 @@ def _leaves(view) -> list:
     return [page for page, _ in geometry.pages(pages)]
 
 
+class _Pages:
+    """The page dictionaries of an earlier revision, as _leaves gives them, each read through the
+    revision's view only when asked (pyHanko's view copies every object it gives: reading them
+    all, for each revision, cost more than what is then done with one or two of them)."""
+
+    def __init__(self, view, refs: list[tuple[int, int]]) -> None:
+        self.view, self.refs = view, refs
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.refs)))]
+        idnum, generation = self.refs[index]
+        # what the walk's resolved(kid) gives: the kid is a reference of the view, which keeps
+        # the object it reads for it
+        return geometry.resolved(generic.IndirectObject(idnum, generation, self.view))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.refs)))
+
+
 def _open(data: bytes):
     from verifier.pdf.opening import open_for_reading
 
@@ -187,6 +210,8 @@ class DocumentText:
         self._scans: dict[str, tuple[int, list[str] | None]] = {}
         self._widgets: list[Widget] | None = None
         self._oc_keys: dict[int, str] = {}
+        # what the content keys of the pages fed, kept to be fed again (_Subtrees)
+        self._subtrees = _Subtrees(self.reader) if not self.reader.encrypted else None
         # the last revision's page tree must read: a document without pages has no text to speak of
         self._leaves[len(data)] = _leaves(self.reader)
         self.pages = len(self._leaves[len(data)])
@@ -220,11 +245,33 @@ class DocumentText:
             leaves = None
             if view is not None:
                 try:
-                    leaves = _leaves(view)
+                    leaves = self._walk(end, view)
                 except Exception:
                     log.debug("page tree of the revision ending at %d unreadable", end, exc_info=True)
             self._leaves[end] = leaves
         return self._leaves[end]
+
+    def _walk(self, end: int, view):
+        """_leaves(view), walking the page tree of an earlier revision through _Objects.
+
+        The walk (geometry.pages) decides from what the nodes hold and from which node is which
+        (a cycle is a node met again: one object per reference); _Objects reads an earlier
+        revision's objects as its view reads them (the reader's object where no later revision
+        changed it, the view's otherwise, one object for each reference), so the walk meets the
+        same tree, gives the same leaves in order and raises where it raises, without the view's
+        copy of every node and page. The leaves are then read through the view when asked
+        (_Pages): the objects _leaves gives. A tree with a page written inside its parent (no
+        reference to read it by) is walked through the view."""
+        objects = self._objects(end)
+        if objects is None or not objects.plain:
+            return _leaves(view)
+        pages = geometry.raw(view.root, "/Pages")
+        if not hasattr(geometry.resolved(pages), "keys"):
+            raise ValueError("the catalog's /Pages is not a dictionary")
+        refs = [ref for _, ref in geometry.pages(pages, resolve=objects.resolved)]
+        if None in refs:
+            return _leaves(view)
+        return _Pages(view, refs)
 
     def page_count(self, end: int | None = None) -> int:
         return len(self._pages_of(len(self.data) if end is None else end) or ())
@@ -266,7 +313,8 @@ class DocumentText:
             leaves = self._pages_of(at[0])
             if leaves is not None and 0 <= index < len(leaves):
                 page = leaves[index]
-                found = (self._content_key(page, self._objects(at[0])) + self._painting_key(at[0]), page)
+                key = self._content_key(page, self._objects(at[0]), self._subtrees)
+                found = (key + self._painting_key(at[0]), page)
             self._pages_at[at] = found
         return self._pages_at[at]
 
@@ -433,7 +481,7 @@ class DocumentText:
         return _Objects(self.reader, view) if view is not None and view is not self.reader else None
 
     @staticmethod
-    def _content_key(page, objects: _Objects | None = None) -> str:
+    def _content_key(page, objects: _Objects | None = None, memo: _Subtrees | None = None) -> str:
         h = hashlib.sha256()
         try:
             contents = geometry.entry(page, "/Contents")
@@ -446,7 +494,7 @@ class DocumentText:
             # and forms by their bytes, nested forms' own resources; an update rewriting one draws
             # other text, or paints it, from the same content, and two scanned pages whose content
             # is "/Im0 Do" draw different images
-            _hash_deep(h, geometry.inherited(page, "/Resources"), 8, set(), objects)
+            _hash_deep(h, geometry.inherited(page, "/Resources"), 8, set(), objects, memo)
         except Exception:
             h.update(repr(id(page)).encode())
         return h.hexdigest()
@@ -603,42 +651,164 @@ def xmp_of(view) -> bytes | None:
         return None
 
 
-def _hash_deep(h, obj, depth: int, seen: set, objects: _Objects | None = None) -> None:
+def _hash_deep(h, obj, depth: int, seen: set, objects: _Objects | None = None,
+               memo: _Subtrees | None = None) -> None:
     """Feed a PDF object, resolved to `depth` levels (streams by their raw bytes), into a key.
     `objects`: how references are read (an earlier revision's, _Objects); None, as the objects'
-    own handler reads them."""
+    own handler reads them. `seen`: the object numbers already fed (each is fed once, then as
+    `R<number>`). `memo`: subtrees fed before, replayed where that gives the same bytes
+    (_Subtrees); None, every object is read."""
+    walk = _Walk(seen, memo, objects)
+    _feed(walk, obj, depth)
+    h.update(b"".join(walk.out))
+    seen.update(walk.order)
+
+
+class _Walk:
+    """One _hash_deep: the bytes fed so far (`out`), the objects met in the order met (`order`,
+    object number -> position; `refs`, their references), and the subtrees being recorded for
+    the memo (`frames`: [position in out, position in refs, met an object from outside])."""
+
+    __slots__ = ("out", "order", "refs", "frames", "memo", "objects", "revision")
+
+    def __init__(self, seen: set, memo: _Subtrees | None, objects: _Objects | None) -> None:
+        self.out: list[bytes] = []
+        self.order: dict[int, int] = dict.fromkeys(seen, -1)  # met before this walk: outside every frame
+        self.refs: list[tuple[int, int]] = []
+        self.frames: list[list] = []
+        self.memo, self.objects = memo, objects
+        self.revision = memo.revision_of(objects) if memo is not None else None
+
+
+def _feed(walk: _Walk, obj, depth: int) -> None:
+    """_hash_deep's recursion: what one object, and what it refers to, feeds into the key."""
+    out = walk.out
     ref = getattr(obj, "idnum", None)
     if ref is not None:
-        if ref in seen:
-            h.update(b"R%d" % ref)
+        met = walk.order.get(ref)
+        if met is not None:
+            out.append(b"R%d" % ref)
+            for frame in reversed(walk.frames):  # a subtree that meets an object met before it
+                if frame[1] <= met:              # began feeds what depends on where it is met
+                    break
+                frame[2] = True
             return
-        seen.add(ref)
+        memo = walk.memo
+        key = (ref, getattr(obj, "generation", 0), depth)
+        if memo is not None and memo.replay(walk, key):
+            return
+        walk.order[ref] = len(walk.refs)
+        walk.refs.append(key[:2])
+        if memo is not None:
+            walk.frames.append([len(out), len(walk.refs) - 1, False])
+            _feed_object(walk, obj, depth)
+            start, first, outside = walk.frames.pop()
+            if not outside:
+                memo.record(walk, key, b"".join(out[start:]), walk.refs[first:])
+            return
+    _feed_object(walk, obj, depth)
+
+
+def _feed_object(walk: _Walk, obj, depth: int) -> None:
+    out = walk.out
+    objects = walk.objects
     obj = geometry.resolved(obj) if objects is None else objects.resolved(obj)
     if isinstance(obj, dict):
         raw = getattr(obj, "encoded_data", None)
         if isinstance(raw, bytes):
-            h.update(hashlib.sha256(raw).digest())
-        h.update(b"<<")
+            out.append(hashlib.sha256(raw).digest())
+        out.append(b"<<")
         for key in sorted(obj.keys()):
-            h.update(str(key).encode())
+            out.append(str(key).encode())
             if depth > 0:
                 item = obj.raw_get(key) if hasattr(obj, "raw_get") else obj[key]
                 if type(item) in _LEAVES:
-                    h.update(repr(item).encode())
+                    out.append(repr(item).encode())
                 else:
-                    _hash_deep(h, item, depth - 1, seen, objects)
-        h.update(b">>")
+                    _feed(walk, item, depth - 1)
+        out.append(b">>")
     elif isinstance(obj, list):
-        h.update(b"[")
+        out.append(b"[")
         if depth > 0:
             for item in obj:
                 if type(item) in _LEAVES:
-                    h.update(repr(item).encode())
+                    out.append(repr(item).encode())
                 else:
-                    _hash_deep(h, item, depth - 1, seen, objects)
-        h.update(b"]")
+                    _feed(walk, item, depth - 1)
+        out.append(b"]")
     else:
-        h.update(repr(obj).encode())
+        out.append(repr(obj).encode())
+        if type(obj).__repr__ is object.__repr__:
+            # a null: its repr is its address, another in each read, so no key holding one
+            # equals another; the subtrees feeding it are not kept, to stay so
+            for frame in walk.frames:
+                frame[2] = True
+
+
+class _Subtrees:
+    """What the objects a key reads fed into it, kept per (object, generation, depth) with the
+    references of every object the subtree met, to be fed again without reading them: the pages
+    of a document share their fonts (a font file, its widths and ToUnicode: most of a page's
+    resources), and its revisions share all but the few objects each update writes.
+
+    A subtree's bytes are a function of the objects it meets, each as the revision being read
+    has it, and of `depth`; nothing else, when it met no object from outside it (one met
+    before it began, fed as `R<number>`: such a subtree is not kept). pyHanko reads an object
+    of a revision from where that revision's cross-reference puts it (xrefs.get_historical_ref,
+    its "marker": an offset, or a place in an object stream, which is read as the last revision
+    has it whichever revision asks), whether through the reader (an object no later revision
+    changed) or the historical view, and the reference it follows in it in the revision again.
+    So a kept subtree gives the same bytes in a revision where every object it met has the
+    marker it had where it was kept, and where none of them was fed yet in the key being made
+    (else the walk would feed `R<number>` there). Where a marker differs (an update rewrote
+    or freed the object, or added one that was missing), the subtree is read again.
+
+    Only for documents that are not encrypted (an encrypted document's objects are read through
+    the view, as _Objects does)."""
+
+    def __init__(self, reader) -> None:
+        self.xrefs = reader.xrefs
+        self.last = reader.xrefs.total_revisions - 1
+        self.kept: dict[tuple[int, int, int], list[tuple[int, list, bytes]]] = {}
+        self._markers: dict[tuple[int, int, int], object] = {}
+        self.replayed = 0  # subtrees fed again (tests: the memo is used)
+
+    def revision_of(self, objects: _Objects | None) -> int:
+        return self.last if objects is None else objects.revision
+
+    def marker(self, ref: tuple[int, int], revision: int):
+        key = (ref[0], ref[1], revision)
+        if key not in self._markers:
+            try:
+                self._markers[key] = self.xrefs.get_historical_ref(generic.Reference(*ref), revision)
+            except Exception:  # an unreadable entry: equal to no other revision's
+                self._markers[key] = object()
+        return self._markers[key]
+
+    def record(self, walk: _Walk, key: tuple, data: bytes, refs: list) -> None:
+        entries = self.kept.setdefault(key, [])
+        if len(entries) < MAX_KEPT and not any(self._same(r, refs, walk.revision) for r, refs, _ in entries):
+            entries.append((walk.revision, list(refs), data))
+
+    def _same(self, revision: int, refs: list, now: int) -> bool:
+        """Whether every object of `refs` is where it was in `revision` in revision `now`."""
+        return revision == now or all(self.marker(r, revision) == self.marker(r, now) for r in refs)
+
+    def replay(self, walk: _Walk, key: tuple) -> bool:
+        """Feed a kept subtree of `key` when it gives the same bytes here (see the class)."""
+        for revision, refs, data in self.kept.get(key, ()):
+            if any(r[0] in walk.order for r in refs) or not self._same(revision, refs, walk.revision):
+                continue
+            walk.out.append(data)
+            self.replayed += 1
+            for r in refs:
+                walk.order[r[0]] = len(walk.refs)
+                walk.refs.append(r)
+            return True
+        return False
+
+
+MAX_KEPT = 8  # versions of one subtree kept (one per revision that changed what it meets)
 
 
 class _Objects:
@@ -648,9 +818,13 @@ class _Objects:
     copies it whole to bind its references to the revision (a font's /Widths, a page's
     resources: thousands of nodes, for each revision and page); here the reader's object is read
     as it is and every reference met is followed in the revision (`resolved`), which is what the
-    copy's references do. An object a later revision changed, a reference whose history is not
-    known, a read that fails, and every object of an encrypted document (whose proxies the view
-    rebinds) are read through the view itself, exactly as geometry.resolved reads them."""
+    copy's references do. So is an object a later revision wrote again at the same place (a
+    cross-reference section that lists again what an earlier one listed, as in the two sections
+    that begin a linearized file): the view reads it from that place (reader.get_object with the
+    revision: _read_object of get_historical_ref), as the reader did, the same bytes as the same
+    object. An object a later revision changed, a reference whose history is not known, a read
+    that fails, and every object of an encrypted document (whose proxies the view rebinds) are
+    read through the view itself, exactly as geometry.resolved reads them."""
 
     def __init__(self, reader, view):
         self.reader, self.view = reader, view
@@ -666,19 +840,27 @@ class _Objects:
                 last = self.reader.xrefs.get_last_change(ref)
             except KeyError:
                 last = None
-            if last is not None and last <= self.revision:
+            if last is not None and (last <= self.revision or self._same_place(ref)):
                 try:
                     return geometry.resolved(self.reader.get_object(ref))
                 except Exception:
                     pass  # as the view reads it, which raises or gives null as it does
         return geometry.resolved(generic.IndirectObject(value.idnum, value.generation, self.view))
 
+    def _same_place(self, ref) -> bool:
+        """Whether the revision's cross-reference puts the object where the last one does."""
+        xrefs = self.reader.xrefs
+        try:
+            here = xrefs.get_historical_ref(ref, self.revision)
+            return here is not None and here == xrefs.get_historical_ref(ref, xrefs.total_revisions - 1)
+        except Exception:
+            return False
 
-# Objects _hash_deep feeds as their repr without a call: pyHanko's direct numbers, names,
-# booleans and null, which have no object number and resolve to themselves (a font's /Widths
-# is hundreds of them, a page's resources thousands).
-_LEAVES = frozenset((generic.NumberObject, generic.FloatObject, generic.NameObject, generic.BooleanObject,
-                     generic.NullObject))
+
+# Objects _hash_deep feeds as their repr without a call: pyHanko's direct numbers, names and
+# booleans, which have no object number and resolve to themselves (a font's /Widths is hundreds
+# of them, a page's resources thousands). Not null, whose repr _feed_object must see.
+_LEAVES = frozenset((generic.NumberObject, generic.FloatObject, generic.NameObject, generic.BooleanObject))
 
 
 def _mark_undecided(lines: list[Line], glyphs) -> None:
