@@ -127,7 +127,7 @@ def _document(updates: list[dict[int, bytes]]) -> bytes:
             out += b"0 1\n0000000000 65535 f \n"
         for number, offset in sorted(offsets.items()):
             out += b"%d 1\n%010d 00000 n \n" % (number, offset)
-        out += b"trailer\n<< /Size 7 /Root 1 0 R"
+        out += b"trailer\n<< /Size 10 /Root 1 0 R"
         out += b" /Prev %d >>\n" % prev if prev is not None else b" >>\n"
         out += b"startxref\n%d\n%%%%EOF\n" % xref
         prev = xref
@@ -211,3 +211,62 @@ def test_every_pair_in_any_order_gets_a_fresh_comparisons_answer(updates, order)
     for k, j in pairs:
         for shared, fresh in _both(reader, k, j):
             assert shared == fresh, (k, j)
+
+
+# --- the form of a revision, walked once (verifier.signatures.diff.history) ----------------
+
+from verifier.signatures.diff import history  # noqa: E402
+
+
+def _walked_find(resolver, name):
+    """find_field as it was: a walk of the form for each question."""
+    return next((ref for n, ref in history._fields(resolver) if n == name), None)
+
+
+def _outcome(call):
+    try:
+        return "ok", call()
+    except Exception as exc:  # noqa: BLE001
+        return "error", type(exc), str(exc)
+
+
+def _same_fields_found(data: bytes) -> int:
+    reader = _reader(data)
+    asked = 0
+    for revision in range(reader.xrefs.total_revisions):
+        walked = history._fields(reader.get_historical_resolver(revision))
+        names = [n for n, _ in walked] + ["no such field"]
+        for name in names:
+            fresh = reader.get_historical_resolver(revision)
+            theirs = _outcome(lambda: _walked_find(fresh, name))
+            assert _outcome(lambda: history.find_field(fresh, name)) == theirs, (revision, name)
+            asked += 1
+        fresh = reader.get_historical_resolver(revision)
+        assert _outcome(lambda: history.timestamp_fields(fresh)) == _outcome(lambda: history._timestamp_fields(fresh))
+    return asked
+
+
+def test_fields_are_found_as_by_a_walk_for_each_name():
+    sys.path.insert(0, str(SAMPLES.parent / "bench"))
+    import corpus
+
+    paths = sorted(need_shared(REALDOCS).glob("*.pdf")) + [
+        p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    assert sum(_same_fields_found(p.read_bytes()) for p in paths) + _same_fields_found(corpus.build(5, 5).read_bytes()) > 100
+
+
+def test_a_form_that_breaks_mid_walk_fails_only_for_names_past_the_break(monkeypatch):
+    # field A, then a field whose name is object 9, which the file writes under another number:
+    # the walk fails after A
+    update = {1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R 8 0 R] >> >>",
+              7: b"<< /T (A) /FT /Tx >>", 8: b"<< /T 9 0 R /FT /Tx >>", 9: b"(B)"}
+    data = _document([update]).replace(b"\n9 0 obj\n", b"\n5 0 obj\n")
+    reader = _reader(data)
+    walks = []
+    real_fields = history._fields
+    monkeypatch.setattr(history, "_fields", lambda r: walks.append(1) or real_fields(r))
+    resolver = reader.get_historical_resolver(1)
+    for name in ("A", "B", "C"):
+        assert _outcome(lambda: history.find_field(resolver, name)) == _outcome(lambda: _walked_find(resolver, name))
+    assert history.find_field(resolver, "A") is not None
+    assert len(walks) == 1 + 3  # the form walked once for find_field; the rest by the reference
