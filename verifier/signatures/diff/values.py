@@ -277,11 +277,11 @@ def same_value(old, new, *, old_rev=None, new_rev=None, ignore: frozenset[str] =
     return Comparison(old_rev, new_rev).run(old, new, ignore)
 
 
-
 # --- one comparison for every signed revision that shows it the same objects ----------------
 #
 # pyHanko reviews each signed revision k against every later revision j, and kyso's rules make
-# the same comparison in each pair: page j against page k (rules.widgets). For a document of n
+# the same comparison in each pair: page j against page k (rules.widgets), a field, the form's
+# /DR, an object written again (rules.field_values, display, unchanged). For a document of n
 # layers that is n(n-1)/2 comparisons, of objects that between two signed revisions are mostly
 # the very same bytes of the file: the page of revision 3 differs from that of revision 2 by its
 # /Annots only, which the comparison leaves out.
@@ -302,6 +302,12 @@ def same_value(old, new, *, old_rev=None, new_rev=None, ignore: frozenset[str] =
 # by another resolver than the older revision's, a reference to a reference, a stream whose coding
 # is held in other objects (read by a comparison of its own), an unreadable place - leaves no
 # record, and every later comparison of that pair is made as before.
+#
+# What a forger controls is the file, not where an offset points: two revisions that list an
+# object at the same offset (or the same index of the same object stream, which the reader reads
+# from that stream's newest version whatever the revision) list the same bytes. A forged object
+# behind an unchanged page is written somewhere else, its place differs, and the page is compared
+# anew (tests/test_diff_repeated.py, a font changed before the page was).
 #
 # One difference remains, in how much is decoded: a comparison decodes the data of a stream it
 # meets written elsewhere in the other revision, and the document's decoding budget
