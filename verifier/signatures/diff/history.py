@@ -52,7 +52,33 @@ def _get(d, key):
 
 def find_field(resolver, name: str):
     """The field called `name` in that revision, or None."""
-    return next((ref for n, ref in _fields(resolver) if n == name), None)
+    first, error = _listing(resolver)
+    ref = first.get(name)
+    if ref is None and error is not None:
+        raise error  # the walk failed before it met the name, as a walk for it alone would
+    return ref
+
+
+def _listing(resolver) -> tuple[dict, Exception | None]:
+    """The first field of each name in `_fields(resolver)`, and the exception that ended the
+    walk early, if one did: once per revision.
+
+    Every layer's review asks for fields by name in the same revisions (`_changed_at`), and each
+    question walked the form again. A revision's resolver is one view of the file, the same for
+    as long as its reader lives (pyHanko keeps one per revision), so its walk is kept on it. A
+    search for one name returned the first field so named, or failed where the walk failed before
+    meeting it: the first of each name, up to the failure, and the failure, answer the same."""
+    known = resolver.__dict__.get("_kyso_fields")
+    if known is None:
+        first: dict = {}
+        error = None
+        try:
+            for name, ref in _fields(resolver):
+                first.setdefault(name, ref)
+        except Exception as exc:  # noqa: BLE001 - kept, and raised for a name not met before it
+            error = exc
+        known = resolver.__dict__["_kyso_fields"] = (first, error)
+    return known
 
 
 # Whether a field differs between a revision and the one before depends on the document only, and
@@ -86,7 +112,23 @@ def last_changes(reader, base_revision: int, names: Iterable[str]) -> dict[str, 
 
 
 def timestamp_fields(resolver) -> frozenset[str]:
-    """Signature fields whose value is a document timestamp: proof of time, not of a signer."""
+    """Signature fields whose value is a document timestamp: proof of time, not of a signer.
+
+    Every layer's review asks it of the newest revision: answered once per resolver (a fixed
+    view of the file, see `_listing`), its failure too."""
+    known = resolver.__dict__.get("_kyso_timestamps")
+    if known is None:
+        try:
+            known = (_timestamp_fields(resolver), None)
+        except Exception as exc:  # noqa: BLE001 - raised again to every review that asks
+            known = (None, exc)
+        resolver.__dict__["_kyso_timestamps"] = known
+    if known[1] is not None:
+        raise known[1]
+    return known[0]
+
+
+def _timestamp_fields(resolver) -> frozenset[str]:
     names = set()
     for name, ref in _fields(resolver):
         field = ref.get_object()

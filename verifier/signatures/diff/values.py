@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils import generic
 
-__all__ = ['BACK_POINTERS', 'Comparison', 'Sameness', 'same_value']
+__all__ = ['BACK_POINTERS', 'Comparison', 'Sameness', 'same_value', 'shared_same_value']
 
 MAX_NODES = 50_000
 MAX_DEPTH = 64
@@ -102,6 +102,17 @@ class Comparison:
         self._stream_bytes = 0
         self._assumed: set[tuple] = set()
         self._new_refs: set[generic.Reference] = set()
+        self.reads: set[generic.Reference] | None = set() if old_rev is not None else None
+        """The older side's references whose place or object the comparison read (see
+        shared_same_value), or None where it read something else of that revision."""
+
+    def _read(self, ref) -> None:
+        """Record that the older side's object `ref` was read."""
+        if self.reads is not None:
+            if ref.pdf is self.old_rev:
+                self.reads.add(ref)
+            else:
+                self.reads = None
 
     def run(self, old, new, ignore: frozenset[str] = frozenset()) -> Sameness:
         """Compare `old` with `new`; keys in `ignore` are left out of the top-level dictionaries."""
@@ -115,6 +126,7 @@ class Comparison:
         """The same object at the same offset of the file in both revisions: the same bytes."""
         if self.old_rev is None or self.new_rev is None or _key(old_ref) != _key(new_ref):
             return False
+        self._read(old_ref)
         here, there = _place(self.old_rev, old_ref), _place(self.new_rev, new_ref)
         if here is _UNREADABLE or there is _UNREADABLE:  # compare the values instead
             return False
@@ -139,6 +151,10 @@ class Comparison:
             if b_ref is not None:
                 self._new_refs.add(b_ref)
             unchanged = a_ref is not None and b_ref is not None and self._unchanged(a_ref, b_ref)
+            if a_ref is not None:
+                self._read(a_ref)
+                if self.reads is not None and isinstance(self.old_rev.get_object(a_ref), generic.IndirectObject):
+                    self.reads = None  # a reference to a reference: the next one is read unrecorded
             a = a.get_object() if a_ref is not None else a
             b = b.get_object() if b_ref is not None else b
         return self._eq_resolved(a, b, depth, ignore, unchanged)
@@ -204,6 +220,8 @@ class Comparison:
         return self._eq(a, b, depth)
 
     def _eq_stream_data(self, a: generic.StreamObject, b: generic.StreamObject) -> bool:
+        if self.reads is not None and any(_holds_reference(a.get(k)) for k in ('/Filter', '/DecodeParms')):
+            self.reads = None  # its coding is read from other objects, by a comparison of its own
         def as_written() -> bool:  # the same bytes under the same coding: the same, for every reader
             try:
                 return a.encoded_data == b.encoded_data and all(
@@ -226,6 +244,17 @@ class Comparison:
         return x == y
 
 
+def _holds_reference(value, depth: int = 0) -> bool:
+    """Whether a direct value is or holds a reference (an unreadably deep one counts as one)."""
+    if isinstance(value, generic.IndirectObject) or depth > MAX_DEPTH:
+        return True
+    if isinstance(value, generic.DictionaryObject):
+        return any(_holds_reference(value.raw_get(k), depth + 1) for k in value.keys())
+    if isinstance(value, generic.ArrayObject):
+        return any(_holds_reference(v, depth + 1) for v in value)
+    return False
+
+
 def _plainly_decoded(stream) -> bool:
     """Whether pyHanko decodes `stream` as every reader does: no filter, or FlateDecode only,
     with no parameters (a predictor, colours, bits) for pyHanko to get wrong."""
@@ -246,3 +275,118 @@ def same_value(old, new, *, old_rev=None, new_rev=None, ignore: frozenset[str] =
     """Whether `old` (read in the older revision) and `new` (in the newer) have the same
     value; `ignore` names keys of the top-level dictionaries left out."""
     return Comparison(old_rev, new_rev).run(old, new, ignore)
+
+
+# --- one comparison for every signed revision that shows it the same objects ----------------
+#
+# pyHanko reviews each signed revision k against every later revision j, and kyso's rules make
+# the same comparison in each pair: page j against page k (rules.widgets), a field, the form's
+# /DR, an object written again (rules.field_values, display, unchanged). For a document of n
+# layers that is n(n-1)/2 comparisons, of objects that between two signed revisions are mostly
+# the very same bytes of the file: the page of revision 3 differs from that of revision 2 by its
+# /Annots only, which the comparison leaves out.
+#
+# A comparison is a function of what it reads. Of the newer side it reads the objects of that
+# revision; of the older side, the value passed in (its kind, its keys in their order, its direct
+# values: its `_shape`) and, for each reference it follows or locates, where the older revision
+# has that object written (`_place`: an offset of the file, an object stream and index, or
+# nothing) and the object read from there. The object read from a place is a function of the
+# place: pyHanko's resolver reads an offset's bytes, an object stream's current value, or null
+# for nothing (pyhanko.pdf_utils.reader._read_object; the reader caches by reference only what
+# its newest revision holds, the same bytes). So a comparison of the same newer object with an
+# older value of the same shape, in a revision that has every reference the first comparison
+# read at the same place, reads the same things step by step and gives the same Sameness: the
+# same answer, the same count against the bounds, the same objects met, in the same order.
+#
+# `Comparison.reads` records those references. A read it cannot vouch for - a reference resolved
+# by another resolver than the older revision's, a reference to a reference, a stream whose coding
+# is held in other objects (read by a comparison of its own), an unreadable place - leaves no
+# record, and every later comparison of that pair is made as before.
+#
+# What a forger controls is the file, not where an offset points: two revisions that list an
+# object at the same offset (or the same index of the same object stream, which the reader reads
+# from that stream's newest version whatever the revision) list the same bytes. A forged object
+# behind an unchanged page is written somewhere else, its place differs, and the page is compared
+# anew (tests/test_diff_repeated.py, a font changed before the page was).
+#
+# One difference remains, in how much is decoded: a comparison decodes the data of a stream it
+# meets written elsewhere in the other revision, and the document's decoding budget
+# (verifier.pdf.budget) counts each decoding. An answer given again decodes nothing, so the
+# budget runs out later or not at all; the answer is the one the same comparison gave within the
+# budget, the answer of the comparison with budget to spare, never a pass it would not give.
+
+
+def _shape(value, rev, budget: list, depth: int = 0, ignore: frozenset[str] = frozenset()):
+    """The direct value `value` as a hashable tuple: kinds exact, dictionary keys in their order,
+    references by number (they must resolve in `rev`). Keys in `ignore` keep their place, not
+    their value: the comparison lists the keys (with them) before it leaves them out."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise _NoShape
+    kind = type(value)
+    atom = _DIRECT_ATOMS.get(kind)
+    if atom is not None:
+        return kind, atom(value)
+    if kind is generic.IndirectObject:
+        ref = value.reference
+        if ref.pdf is not rev:  # it would resolve elsewhere than in the older revision
+            raise _NoShape
+        return kind, ref.idnum, ref.generation
+    if kind is generic.ArrayObject:
+        return kind, tuple(_shape(v, rev, budget, depth + 1) for v in value)
+    if kind is generic.DictionaryObject:
+        return kind, tuple((k, None if k in ignore else _shape(value.raw_get(k), rev, budget, depth + 1))
+                           for k in value.keys())
+    raise _NoShape  # a stream passed resolved has no place to be read from; other kinds never compare
+
+
+class _NoShape(Exception):
+    """The value holds something its shape cannot vouch for."""
+
+
+_DIRECT_ATOMS = {
+    generic.NumberObject: int,
+    generic.FloatObject: str,  # the number as written: stricter than its value, never looser
+    generic.NameObject: str,
+    generic.TextStringObject: lambda s: s.original_bytes,
+    generic.ByteStringObject: lambda s: s.original_bytes,
+    generic.BooleanObject: lambda b: bool(b.value),
+    generic.NullObject: lambda n: None,
+}
+
+
+_HOLDERS = (generic.IndirectObject, generic.DictionaryObject, generic.ArrayObject)
+
+
+def shared_same_value(old, new, *, old_rev=None, new_rev=None, ignore: frozenset[str] = frozenset()) -> Sameness:
+    """`same_value(old, new, old_rev=old_rev, new_rev=new_rev, ignore=ignore)`, answered again
+    without comparing for an older revision that shows the comparison what an earlier one showed
+    it (see above). The answers are kept on the newer revision's resolver, with `new` itself, so
+    that its identity stays its own."""
+    if (old_rev is None or new_rev is None or old_rev.reader is not new_rev.reader
+            or not isinstance(old, _HOLDERS) or not isinstance(new, _HOLDERS)):
+        # two numbers, names or strings are compared quicker than an answer is looked up
+        return same_value(old, new, old_rev=old_rev, new_rev=new_rev, ignore=ignore)
+    try:
+        shape = _shape(old, old_rev, [MAX_NODES], ignore=ignore)
+    except _NoShape:
+        shape = None
+    if shape is None:
+        return same_value(old, new, old_rev=old_rev, new_rev=new_rev, ignore=ignore)
+    table = new_rev.__dict__.get("_kyso_same")
+    if table is None:
+        table = new_rev.__dict__["_kyso_same"] = {}
+    key = (id(new), ignore)
+    kept = table.get(key)
+    if kept is None or kept[0] is not new:
+        kept = table[key] = (new, [])
+    for known_shape, reads, answer in kept[1]:
+        if known_shape == shape and all(_place(old_rev, ref) == place for ref, place in reads):
+            return answer
+    comparison = Comparison(old_rev, new_rev)
+    answer = comparison.run(old, new, ignore)
+    if comparison.reads is not None:
+        reads = tuple((ref, _place(old_rev, ref)) for ref in comparison.reads)
+        if all(place is not _UNREADABLE for _, place in reads):
+            kept[1].append((shape, reads, answer))
+    return answer

@@ -45,7 +45,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
 from pyhanko.sign.diff_analysis.form_rules_api import FieldComparisonContext, FieldMDPRule, FormUpdate
 
-from verifier.signatures.diff.values import same_value
+from verifier.signatures.diff.values import shared_same_value
 
 __all__ = ['DisplayPropertiesRule', 'da_font_names']
 
@@ -69,7 +69,7 @@ def _same(old_dict, new_dict, key: str, old, new) -> bool:
     if (key in old_dict) != (key in new_dict):
         return False
     return key not in old_dict or bool(
-        same_value(old_dict.raw_get(key), new_dict.raw_get(key), old_rev=old, new_rev=new))
+        shared_same_value(old_dict.raw_get(key), new_dict.raw_get(key), old_rev=old, new_rev=new))
 
 
 def da_font_names(da) -> set[str]:
@@ -162,7 +162,7 @@ def _check_resources(old_form, new_form, da_fonts: set[str] | None, old, new) ->
     old_dr = _get(old_form, '/DR') if '/DR' in old_form else generic.DictionaryObject()
     new_dr = _get(new_form, '/DR')
     if not (_is_dict(old_dr) and _is_dict(new_dr)):
-        if not same_value(old_dr, new_dr, old_rev=old, new_rev=new):
+        if not shared_same_value(old_dr, new_dr, old_rev=old, new_rev=new):
             raise SuspiciousModification("The form's default resources (/DR) were replaced after signing.")
         return
     for category in old_dr:
@@ -170,7 +170,7 @@ def _check_resources(old_form, new_form, da_fonts: set[str] | None, old, new) ->
             raise SuspiciousModification(f"{category} of the form's default resources (/DR) was removed after signing.")
         old_cat, new_cat = _get(old_dr, category), _get(new_dr, category)
         if not (_is_dict(old_cat) and _is_dict(new_cat)):
-            if not same_value(old_dr.raw_get(category), new_dr.raw_get(category), old_rev=old, new_rev=new):
+            if not shared_same_value(old_dr.raw_get(category), new_dr.raw_get(category), old_rev=old, new_rev=new):
                 raise SuspiciousModification(
                     f"{category} of the form's default resources (/DR) was replaced after signing.")
             continue
@@ -178,7 +178,7 @@ def _check_resources(old_form, new_form, da_fonts: set[str] | None, old, new) ->
             if name not in new_cat:
                 raise SuspiciousModification(
                     f"{category} {name} of the form's default resources (/DR) was removed after signing.")
-            if not same_value(old_cat.raw_get(name), new_cat.raw_get(name), old_rev=old, new_rev=new):
+            if not shared_same_value(old_cat.raw_get(name), new_cat.raw_get(name), old_rev=old, new_rev=new):
                 raise SuspiciousModification(
                     f"{category} {name} of the form's default resources (/DR) was replaced after signing: "
                     "fields drawn anew would use other glyphs or images than when signed.")

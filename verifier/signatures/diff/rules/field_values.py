@@ -30,7 +30,7 @@ from pyhanko.sign.diff_analysis.constants import VALUE_UPDATE_KEYS
 from pyhanko.sign.diff_analysis.form_rules_api import FormUpdate
 from pyhanko.sign.diff_analysis.rules.form_field_rules import GenericFieldModificationRule
 
-from verifier.signatures.diff.values import same_value
+from verifier.signatures.diff.values import shared_same_value
 
 __all__ = ['FieldValueRule', 'same_entry']
 
@@ -41,7 +41,7 @@ def same_entry(old_dict, new_dict, key: str, *, old_rev=None, new_rev=None) -> b
         return False
     if key not in old_dict:
         return True
-    return bool(same_value(old_dict.raw_get(key), new_dict.raw_get(key), old_rev=old_rev, new_rev=new_rev))
+    return bool(shared_same_value(old_dict.raw_get(key), new_dict.raw_get(key), old_rev=old_rev, new_rev=new_rev))
 
 
 class FieldValueRule(GenericFieldModificationRule):
@@ -69,7 +69,7 @@ class FieldValueRule(GenericFieldModificationRule):
             if value_same and not same_entry(old_field, new_field, key, **revs):
                 raise SuspiciousModification(
                     f"The appearance ({key}) of form field '{fq_name}' was changed without its value (/V).")
-        unchanged = bool(same_value(old_field, new_field, **revs))
+        unchanged = bool(shared_same_value(old_field, new_field, **revs))
         for level, update in super().check_form_field(fq_name, spec, context):
             if unchanged and update.field_name == fq_name and not update.valid_when_locked:
                 update = dataclasses.replace(update, valid_when_locked=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis.rules_api import ReferenceUpdate, WhitelistRule
 
-from verifier.signatures.diff.values import same_value
+from verifier.signatures.diff.values import shared_same_value
 
 __all__ = ['UnchangedValueRule']
 
@@ -33,7 +33,7 @@ class UnchangedValueRule(WhitelistRule):
         for ref in sorted(new.explicit_refs_in_revision(), key=lambda r: (r.idnum, r.generation)):
             if (ref.idnum, ref.generation) == root or old.is_ref_unassignable(ref) or xrefs.get_historical_ref(ref, old.revision) is None:
                 continue
-            sameness = same_value(old(ref), new(ref), old_rev=old, new_rev=new)
+            sameness = shared_same_value(old(ref), new(ref), old_rev=old, new_rev=new)
             if not sameness:
                 continue
             yield ReferenceUpdate(ref)

@@ -29,7 +29,7 @@ from pyhanko.sign.diff_analysis.form_rules_api import FormUpdate
 from pyhanko.sign.diff_analysis.rules.form_field_rules import _arr_to_refs
 from pyhanko.sign.diff_analysis.rules_api import RelativeContext
 
-from verifier.signatures.diff.values import same_value
+from verifier.signatures.diff.values import shared_same_value
 
 __all__ = ['new_widget_names', 'walk_page_tree_annots']
 
@@ -117,7 +117,7 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
         if unknown:
             raise SuspiciousModification(f"The newly added annotations {unknown} were not recognised.")
         field_name = names[added[0]] if len(added) == 1 else None
-        sameness = same_value(old_kid, new_kid, old_rev=old, new_rev=new, ignore=frozenset({'/Annots'}))
+        sameness = shared_same_value(old_kid, new_kid, old_rev=old, new_rev=new, ignore=frozenset({'/Annots'}))
         if not sameness:
             raise SuspiciousModification(
                 f"Page {old_kid_ref.idnum} was changed beyond its /Annots when signature fields were added.")
