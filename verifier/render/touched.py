@@ -255,9 +255,27 @@ class _Bound(Exception):
 
 def _plain(value):
     """A decrypted proxy as the object it stands for."""
-    from pyhanko.pdf_utils.generic import DecryptedObjectProxy
+    return value.decrypted if isinstance(value, _proxy()) else value
 
-    return value.decrypted if isinstance(value, DecryptedObjectProxy) else value
+
+_PROXY: list = []  # pyHanko's DecryptedObjectProxy, imported once (not at each of thousands of calls)
+
+
+def _proxy():
+    if not _PROXY:
+        from pyhanko.pdf_utils.generic import DecryptedObjectProxy
+
+        _PROXY.append(DecryptedObjectProxy)
+    return _PROXY[0]
+
+
+def _leaves() -> frozenset:
+    """pyHanko's value types that are no reference, no container and no decrypted proxy: a value
+    of exactly one of these types (not a subclass) reaches nothing."""
+    from pyhanko.pdf_utils import generic
+
+    return frozenset({generic.NumberObject, generic.FloatObject, generic.NameObject, generic.TextStringObject,
+                      generic.ByteStringObject, generic.BooleanObject, generic.NullObject})
 
 
 def _page_refs(root) -> list[tuple[int, int]] | None:
@@ -341,6 +359,7 @@ def _refs_in(value) -> list[tuple]:
     deep), skipping the entries no page displays; a direct dictionary's /Parent is a field's."""
     out: list[tuple] = []
     stack = [(value, 0)]
+    leaves = _LEAVES or _LEAVES.update(_leaves()) or _LEAVES
     while stack:
         value, depth = stack.pop()
         value = _plain(value)
@@ -358,8 +377,16 @@ def _refs_in(value) -> list[tuple]:
                 elif k not in _SKIP:
                     stack.append((v, depth + 1))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            if depth + 1 <= MAX_NESTING:
+                # a leaf (a font's thousands of widths) would be popped to add nothing: at this
+                # depth it cannot raise _Bound either, so it is not pushed (the rest keep their order)
+                stack.extend((v, depth + 1) for v in value if type(v) not in leaves)
+            else:
+                stack.extend((v, depth + 1) for v in value)
     return out
+
+
+_LEAVES: set = set()  # _leaves(), filled at first use (pyHanko imported late, as everywhere here)
 
 
 def _shape(value, depth: int = 0):
