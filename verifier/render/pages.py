@@ -47,7 +47,12 @@ class PageImage:
     def to_px(self, rect) -> tuple[int, int, int, int]:
         """The pixel box (left, top, right, bottom; right and bottom exclusive) holding a user-space
         rectangle, clipped to the image."""
-        xs, ys = zip(*(self._apply(x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])))
+        # the four corners mapped by _apply's own expressions (the same floats), without a
+        # generator and a zip per rectangle: the overlap check asks thousands of times
+        a, b, c, d, e, f = self.matrix
+        x1, y1, x2, y2 = rect[0], rect[1], rect[2], rect[3]
+        xs = (a * x1 + c * y1 + e, a * x1 + c * y2 + e, a * x2 + c * y1 + e, a * x2 + c * y2 + e)
+        ys = (b * x1 + d * y1 + f, b * x1 + d * y2 + f, b * x2 + d * y1 + f, b * x2 + d * y2 + f)
         w, h = self.image.size
         left, top = max(0, int(min(xs))), max(0, int(min(ys)))
         right, bottom = min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)
