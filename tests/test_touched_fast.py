@@ -159,3 +159,94 @@ def test_leaves_are_not_visited_one_by_one(monkeypatch):
                                      generic.NameObject("/FontDescriptor"): generic.IndirectObject(9, 0, None)})
     assert touched._refs_in(font) == [((9, 0), _OBJECT)]
     assert len(calls) < 10
+
+
+# -- the page graph read from the difference review's light copies ---------------------------------
+
+def _indexed_reader(data: bytes):
+    """A reader of `data` with the difference review's index built (verifier.patches.usages)."""
+    from verifier.patches import usages
+    from verifier.pdf.opening import open_for_reading
+
+    reader = open_for_reading(data)
+    try:
+        usages._document(reader)
+    except usages._Fallback:
+        return reader, False
+    return reader, True
+
+
+def _graph_both_ways(data: bytes, monkeypatch):
+    from verifier.patches import usages
+    from verifier.pdf.opening import open_for_reading
+
+    reader, indexed = _indexed_reader(data)
+    light = touched.PageGraph(reader)
+    with monkeypatch.context() as m:
+        m.setattr(usages, "newest_light", lambda reader, key: None)
+        plain = touched.PageGraph(open_for_reading(data))
+    assert light.failure == plain.failure and light.widget_pages == plain.widget_pages
+    assert light.edges == plain.edges and light.unreadable == plain.unreadable
+    revisions = range(reader.xrefs.total_revisions)
+    assert light.touched_all(revisions) == plain.touched_all(revisions)
+    return indexed
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_graphs_from_light_copies(name, monkeypatch):
+    assert _graph_both_ways(need_shared(REALDOCS / name).read_bytes(), monkeypatch)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.pdf")), ids=lambda p: p.name)
+def test_sample_graphs_from_light_copies(path, monkeypatch):
+    from verifier.pdf.opening import Unreadable
+
+    try:
+        _graph_both_ways(path.read_bytes(), monkeypatch)
+    except Unreadable:
+        pass
+
+
+def test_crafted_graphs_from_light_copies(monkeypatch):
+    """Values a light copy holds as pyHanko does, where the graph reads them: an indirect /Type
+    (no stop either way), an indirect /Resources and /Parent on a page, a field's /Parent, an
+    object freed after signing, a reference to nothing, a stream's dictionary."""
+    from tests.attacks import kit
+
+    signed = kit.sign(kit.base_pdf(text_field=True))
+    import re
+
+    page = kit.page_ref(signed)
+    body = kit.raw_dict(signed, page)
+    annots = re.search(rb"/Annots\s*\[([^\]]*)\]", body)
+    body = re.sub(rb"/Annots\s*\[[^\]]*\]", b"", body).replace(b"/Type /Page", b"/Type 900 0 R")
+    listed = (annots.group(1) if annots else b"") + b" 901 0 R 902 0 R 903 0 R"
+    forged = kit.append_update(signed, [
+        (900, b"/Page"),
+        (page, body[:-2] + b" /Annots [" + listed + b"] >>"),
+        (901, b"<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /Parent 904 0 R /AP << /N 905 0 R >> >>"),
+        (902, b"<< /Type 900 0 R /Subtype /Link /Rect [0 0 5 5] /Dest [ 1 0 R /XYZ 0 0 0 ] >>"),
+        (903, b"<< /Subtype /Widget /Rect [1 1 2 2] /AP << /N 999 0 R >> /MK << /BG [ 1 0 0 ] >> >>"),
+        (904, b"<< /FT /Tx /T (Field) /DA 906 0 R /Kids [ 901 0 R ] >>"),
+        (905, b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /Font << /F 907 0 R >> >> /Length 0 >>\nstream\n\nendstream"),
+        (906, b"(/Helv 0 Tf 0 g)"),
+        (907, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Widths [ 1 2 3 4 5 6 7 8 ] >>"),
+    ])
+    assert _graph_both_ways(forged, monkeypatch)
+    from verifier.patches import usages  # the light copies were read: the graph is whole
+    reader, _ = _indexed_reader(forged)
+    graph = touched.PageGraph(reader)
+    assert graph.failure is None and usages.newest_light(reader, (901, 0)) is not None
+    assert ((906, 0), touched._OBJECT) in [n for outs in graph.edges.values() for n in outs]
+
+
+def test_the_index_is_read_not_pyhanko(monkeypatch):
+    """The shortcut itself: with the index built, the graph of a real document asks pyHanko for
+    none of the objects the index holds."""
+    reader, indexed = _indexed_reader(need_shared(REALDOCS / "385.signed.signed.pdf").read_bytes())
+    assert indexed
+    asked = []
+    original = type(reader).get_object
+    monkeypatch.setattr(type(reader), "get_object", lambda self, ref, *a, **k: asked.append(ref) or original(self, ref, *a, **k))
+    graph = touched.PageGraph(reader)
+    assert len(graph.edges) > 50 and len(asked) < len(graph.edges) // 2

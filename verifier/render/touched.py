@@ -104,6 +104,8 @@ class PageGraph:
         edges, get = self.edges, self.reader.get_object
         from pyhanko.pdf_utils.generic import Reference
 
+        from verifier.patches.usages import newest_light
+
         while todo:
             node = todo.pop()
             if node in edges:
@@ -111,6 +113,16 @@ class PageGraph:
             if len(edges) >= self.max_objects:
                 raise _Bound()
             (idnum, gen), kind = node
+            # The light copy the difference review's index read of the object's newest version,
+            # if it did: its keys, references and values are pyHanko's own reading
+            # (verifier.patches.quickread; tests/test_usages.py), which is all _children reads,
+            # and an object is in the index only if it was read without error
+            light = newest_light(self.reader, (idnum, gen))
+            if light is not None:
+                out = _children(light, kind)
+                edges[node] = out
+                todo.extend(n for n in out if n not in edges)
+                continue
             try:
                 obj = _plain(get(Reference(idnum, gen, self.reader)))
             except Exception:  # damaged in the file: what it reached is unknown, so it counts as changed
@@ -351,7 +363,22 @@ def _children(obj, kind: str) -> list[tuple]:
 
 def _ref_of(value) -> tuple[int, int] | None:
     idnum = getattr(value, "idnum", None)
-    return (idnum, value.generation) if idnum is not None else None
+    if idnum is not None:
+        return idnum, value.generation
+    if type(value) is _light_ref():  # a reference in a light copy (verifier.patches.quickread.Ref)
+        return value.key
+    return None
+
+
+_LIGHT_REF: list = []
+
+
+def _light_ref():
+    if not _LIGHT_REF:
+        from verifier.patches.quickread import Ref
+
+        _LIGHT_REF.append(Ref)
+    return _LIGHT_REF[0]
 
 
 def _refs_in(value) -> list[tuple]:
