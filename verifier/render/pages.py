@@ -95,7 +95,7 @@ class Opened:
     such a drawing on 03-vbhn-bkhcn). A page drawn on a loaded page is the page drawn on one
     loaded again: the same bytes are drawn the same way whatever was drawn before (the premise
     of the module), and what loading does (parsing the page's content, the form environment's
-    view of its widgets) is done on the same bytes; tests/test_render.py compares every
+    view of its widgets) is done on the same bytes; tests/test_render_kept.py compares every
     drawing the passes make with a drawing from a document opened for it alone, on the
     samples, the real documents and a form whose appearances PDFium generates."""
 

@@ -12,7 +12,9 @@ names another page: following them would make every page reach every other).
 The objects reachable from all pages are read once into one graph (shared fonts and images are
 read once), bounded by MAX_OBJECTS indirect objects and MAX_NESTING levels of direct nesting;
 per signed revision, the objects written after it are marked and the pages that reach a mark are
-found by one walk of the reversed graph. Past a bound, or when the page tree cannot be read,
+found by one walk of the reversed graph. An object the difference review's index already
+read (verifier.patches.usages, its light copy of the newest version) is not read again, and an
+array's leaves are passed over in one step. Past a bound, or when the page tree cannot be read,
 every page is to be compared: the answer is never "none" for want of looking.
 
 Every page is also compared when the page tree's leaves (their objects, in order) differ between
@@ -386,7 +388,7 @@ def _refs_in(value) -> list[tuple]:
     deep), skipping the entries no page displays; a direct dictionary's /Parent is a field's."""
     out: list[tuple] = []
     stack = [(value, 0)]
-    leaves = _LEAVES or _LEAVES.update(_leaves()) or _LEAVES
+    leaves = _LEAVES or _fill(_LEAVES, _leaves())
     while stack:
         value, depth = stack.pop()
         value = _plain(value)
@@ -414,6 +416,11 @@ def _refs_in(value) -> list[tuple]:
 
 
 _LEAVES: set = set()  # _leaves(), filled at first use (pyHanko imported late, as everywhere here)
+
+
+def _fill(target: set, values) -> set:
+    target.update(values)
+    return target
 
 
 def _shape(value, depth: int = 0):
