@@ -207,6 +207,17 @@ class _Document:
         return revisions[i - 1] if i else None
 
 
+def newest_light(reader, key: tuple[int, int]):
+    """The light copy of object `key` as the reader's newest revision holds it, when the
+    reader's index has been built and read it (verifier.render.touched reads the page graph
+    from it); None otherwise. Never builds the index."""
+    doc = reader.__dict__.get("_kyso_usages_document")
+    if not doc:
+        return None
+    version = doc.version(key, reader.xrefs.total_revisions - 1)
+    return None if version is None else doc.objects.get((key, version))
+
+
 def _document(reader) -> _Document:
     # Kept on the reader, not in a weak-keyed table: the index holds objects that pyHanko read
     # (their container_ref names the reader), and a table's value that holds its key keeps both

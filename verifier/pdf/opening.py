@@ -77,15 +77,49 @@ def open_pdf(data: bytes, report: DocumentReport):
     if strict_error is None and reader.xrefs.hybrid_xrefs_present:
         # pyHanko refuses to validate hybrid files in strict mode; MS Word and the VGCA tools
         # write them in every revision, so they are read leniently and the report says so.
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
+            reader = PdfFileReader(io.BytesIO(data), strict=False)
             _decrypt_empty(reader, report, quiet=True)
+        else:
+            lenient(reader)
     report.hybrid_xref = bool(reader.xrefs.hybrid_xrefs_present)
     if report.hybrid_xref:
         report.add("HYBRID_XREF")
     # a strict-parse failure is reported by structure.check, which can tell whether it is in
     # the signed bytes or was introduced after the first signature
     return reader, strict_error
+
+
+def lenient(reader) -> None:
+    """Turn a reader that read `data` strictly, without error, into the reader
+    PdfFileReader(data, strict=False) would be, without reading the cross-references again (a
+    third of the opening of a tagged Word decree, which is hybrid in every revision).
+
+    Why it is that reader: the strict and the lenient reading of the cross-references differ
+    only where the strict one raises. pyHanko 0.38's parse_xref_table re-splits an entry only
+    when its marker is longer than one byte, which the strict reading refuses as an unknown
+    marker; parse_xref_stream (and kyso's verifier/patches/xrefstream.py) returns defaults for a
+    short entry and ignores trailing data only where strict raises; process_entries skips a
+    generation over 65535 where strict raises; a table allocating past /Size, a repeated
+    dictionary key in a trailer, a startxref that needed correcting and the consistency check
+    of the sections raise in strict mode and change nothing otherwise; an object header's
+    superfluous whitespace is only logged. So when the strict reading finished, the sections,
+    trailers and offsets are the ones the lenient reading builds from the same bytes. What
+    was read after the cross-references (the catalog, and anything read through it) was read
+    strictly: every cache of read objects is emptied, so each object is read again leniently
+    when asked, as a fresh lenient reader reads it. The memos of each object's history
+    (verifier.pdf.reader._remember_history) depend on the sections alone and stay. The
+    decoding budget the document shares (verifier.pdf.budget) is charged once for the
+    cross-reference streams, not twice. An encrypted file is opened again (its security
+    handler was built and authenticated by the strict reader). tests/test_opening.py compares
+    the reader this gives with a fresh lenient one on the samples and real documents."""
+    reader.strict = False
+    reader.resolved_objects = {}
+    reader._historical_resolver_cache = {}
+    reader._input_version = None
+    reader._embedded_signatures = None
+    for name in [n for n in vars(reader) if n.startswith("_kyso")]:
+        delattr(reader, name)  # kyso's caches of objects read (object stream headers)
 
 
 def open_for_reading(data: bytes):

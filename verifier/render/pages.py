@@ -47,7 +47,12 @@ class PageImage:
     def to_px(self, rect) -> tuple[int, int, int, int]:
         """The pixel box (left, top, right, bottom; right and bottom exclusive) holding a user-space
         rectangle, clipped to the image."""
-        xs, ys = zip(*(self._apply(x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])))
+        # the four corners mapped by _apply's own expressions (the same floats), without a
+        # generator and a zip per rectangle: the overlap check asks thousands of times
+        a, b, c, d, e, f = self.matrix
+        x1, y1, x2, y2 = rect[0], rect[1], rect[2], rect[3]
+        xs = (a * x1 + c * y1 + e, a * x1 + c * y2 + e, a * x2 + c * y1 + e, a * x2 + c * y2 + e)
+        ys = (b * x1 + d * y1 + f, b * x1 + d * y2 + f, b * x2 + d * y1 + f, b * x2 + d * y2 + f)
         w, h = self.image.size
         left, top = max(0, int(min(xs))), max(0, int(min(ys)))
         right, bottom = min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)
@@ -81,11 +86,23 @@ def render(data: bytes, pages: Iterable[int] | None = None, scale: float = 1.0) 
 
 class Opened:
     """A document open in PDFium, its forms initialised: pages drawn one at a time, so that a
-    caller comparing several documents holds two images, not every page of each."""
+    caller comparing several documents holds two images, not every page of each.
+
+    The page last drawn stays loaded until another page of the document is drawn or the
+    document is closed (close_page): PDFium keeps the images it decoded for a page with the
+    loaded page, so the overlap check's grey drawing of a page the rendered comparison drew in
+    colour, and the comparison's crops at CROP_SCALE, do not decode its scan again (a third of
+    such a drawing on 03-vbhn-bkhcn). A page drawn on a loaded page is the page drawn on one
+    loaded again: the same bytes are drawn the same way whatever was drawn before (the premise
+    of the module), and what loading does (parsing the page's content, the form environment's
+    view of its widgets) is done on the same bytes; tests/test_render_kept.py compares every
+    drawing the passes make with a drawing from a document opened for it alone, on the
+    samples, the real documents and a form whose appearances PDFium generates."""
 
     def __init__(self, doc):
         self._doc = doc
         self.count = len(doc)
+        self._loaded: tuple[int, object] | None = None  # (index, pypdfium2 page) last drawn
 
     def draw(self, index: int, scale: float, colour: bool = False, forms: bool = True) -> PageImage:
         """Page `index` (from 0) as displayed, in grey levels or, with `colour`, in RGB (two
@@ -97,10 +114,7 @@ class Opened:
         import pypdfium2.raw as raw
 
         with _LOCK:
-            try:
-                page = self._doc[index]
-            except Exception as exc:
-                raise RenderError(f"page {index + 1}: {exc}") from exc
+            page = self._page(index)
             try:
                 w, h = page.get_size()
                 if w * h * scale * scale > MAX_PIXELS:
@@ -109,9 +123,27 @@ class Opened:
                 image = bitmap.to_pil().convert("RGB" if colour else "L")
                 return PageImage(index, image, scale, _matrix(raw, page, image.size))
             except Exception as exc:
+                self.close_page()  # a page that failed is loaded afresh if asked again
                 raise RenderError(f"page {index + 1}: {exc}") from exc
-            finally:
-                page.close()
+
+    def _page(self, index: int):
+        """The loaded page `index` (the one kept, or loaded now in its place); RenderError."""
+        if self._loaded is not None and self._loaded[0] == index:
+            return self._loaded[1]
+        self.close_page()
+        try:
+            page = self._doc[index]
+        except Exception as exc:
+            raise RenderError(f"page {index + 1}: {exc}") from exc
+        self._loaded = (index, page)
+        return page
+
+    def close_page(self) -> None:
+        """Unload the page kept loaded (before the document closes, or to free its images)."""
+        with _LOCK:
+            loaded, self._loaded = self._loaded, None
+            if loaded is not None:
+                loaded[1].close()
 
 
 @contextmanager
@@ -123,6 +155,7 @@ def opened(data) -> Iterator[Opened]:
         yield handle
     finally:
         with _LOCK:
+            handle.close_page()
             doc.close()
 
 
@@ -183,6 +216,7 @@ def release() -> None:
         docs, _KEPT.docs, _KEPT.owner = _KEPT.docs, {}, None
         for found in docs.values():
             if not isinstance(found, RenderError):
+                found[1].close_page()
                 found[0].close()
 
 

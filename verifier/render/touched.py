@@ -12,7 +12,9 @@ names another page: following them would make every page reach every other).
 The objects reachable from all pages are read once into one graph (shared fonts and images are
 read once), bounded by MAX_OBJECTS indirect objects and MAX_NESTING levels of direct nesting;
 per signed revision, the objects written after it are marked and the pages that reach a mark are
-found by one walk of the reversed graph. Past a bound, or when the page tree cannot be read,
+found by one walk of the reversed graph. An object the difference review's index already
+read (verifier.patches.usages, its light copy of the newest version) is not read again, and an
+array's leaves are passed over in one step. Past a bound, or when the page tree cannot be read,
 every page is to be compared: the answer is never "none" for want of looking.
 
 Every page is also compared when the page tree's leaves (their objects, in order) differ between
@@ -104,6 +106,8 @@ class PageGraph:
         edges, get = self.edges, self.reader.get_object
         from pyhanko.pdf_utils.generic import Reference
 
+        from verifier.patches.usages import newest_light
+
         while todo:
             node = todo.pop()
             if node in edges:
@@ -111,6 +115,16 @@ class PageGraph:
             if len(edges) >= self.max_objects:
                 raise _Bound()
             (idnum, gen), kind = node
+            # The light copy the difference review's index read of the object's newest version,
+            # if it did: its keys, references and values are pyHanko's own reading
+            # (verifier.patches.quickread; tests/test_usages.py), which is all _children reads,
+            # and an object is in the index only if it was read without error
+            light = newest_light(self.reader, (idnum, gen))
+            if light is not None:
+                out = _children(light, kind)
+                edges[node] = out
+                todo.extend(n for n in out if n not in edges)
+                continue
             try:
                 obj = _plain(get(Reference(idnum, gen, self.reader)))
             except Exception:  # damaged in the file: what it reached is unknown, so it counts as changed
@@ -255,9 +269,27 @@ class _Bound(Exception):
 
 def _plain(value):
     """A decrypted proxy as the object it stands for."""
-    from pyhanko.pdf_utils.generic import DecryptedObjectProxy
+    return value.decrypted if isinstance(value, _proxy()) else value
 
-    return value.decrypted if isinstance(value, DecryptedObjectProxy) else value
+
+_PROXY: list = []  # pyHanko's DecryptedObjectProxy, imported once (not at each of thousands of calls)
+
+
+def _proxy():
+    if not _PROXY:
+        from pyhanko.pdf_utils.generic import DecryptedObjectProxy
+
+        _PROXY.append(DecryptedObjectProxy)
+    return _PROXY[0]
+
+
+def _leaves() -> frozenset:
+    """pyHanko's value types that are no reference, no container and no decrypted proxy: a value
+    of exactly one of these types (not a subclass) reaches nothing."""
+    from pyhanko.pdf_utils import generic
+
+    return frozenset({generic.NumberObject, generic.FloatObject, generic.NameObject, generic.TextStringObject,
+                      generic.ByteStringObject, generic.BooleanObject, generic.NullObject})
 
 
 def _page_refs(root) -> list[tuple[int, int]] | None:
@@ -333,7 +365,22 @@ def _children(obj, kind: str) -> list[tuple]:
 
 def _ref_of(value) -> tuple[int, int] | None:
     idnum = getattr(value, "idnum", None)
-    return (idnum, value.generation) if idnum is not None else None
+    if idnum is not None:
+        return idnum, value.generation
+    if type(value) is _light_ref():  # a reference in a light copy (verifier.patches.quickread.Ref)
+        return value.key
+    return None
+
+
+_LIGHT_REF: list = []
+
+
+def _light_ref():
+    if not _LIGHT_REF:
+        from verifier.patches.quickread import Ref
+
+        _LIGHT_REF.append(Ref)
+    return _LIGHT_REF[0]
 
 
 def _refs_in(value) -> list[tuple]:
@@ -341,6 +388,7 @@ def _refs_in(value) -> list[tuple]:
     deep), skipping the entries no page displays; a direct dictionary's /Parent is a field's."""
     out: list[tuple] = []
     stack = [(value, 0)]
+    leaves = _LEAVES or _fill(_LEAVES, _leaves())
     while stack:
         value, depth = stack.pop()
         value = _plain(value)
@@ -358,8 +406,21 @@ def _refs_in(value) -> list[tuple]:
                 elif k not in _SKIP:
                     stack.append((v, depth + 1))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            if depth + 1 <= MAX_NESTING:
+                # a leaf (a font's thousands of widths) would be popped to add nothing: at this
+                # depth it cannot raise _Bound either, so it is not pushed (the rest keep their order)
+                stack.extend((v, depth + 1) for v in value if type(v) not in leaves)
+            else:
+                stack.extend((v, depth + 1) for v in value)
     return out
+
+
+_LEAVES: set = set()  # _leaves(), filled at first use (pyHanko imported late, as everywhere here)
+
+
+def _fill(target: set, values) -> set:
+    target.update(values)
+    return target
 
 
 def _shape(value, depth: int = 0):
