@@ -1,0 +1,230 @@
+"""verifier.render.painted's shortcuts against the plain code they replaced: the same answers on
+the glyphs of every page of the samples and of the real documents (../shared/realdocs, read in
+place), on crafted edge cases and on random glyphs."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REALDOCS, SAMPLES, need_shared
+from verifier.pdf.text import Glyph
+from verifier.render import painted
+from verifier.render.painted import _BODY, _CLASH, _REACH, _SAME
+
+
+# --- the reference: _clashes as it was, a grid of 12-point cells -------------------------------
+
+def reference_clashes(glyphs: list) -> dict[int, set[int]]:
+    cell = 12.0
+    reach: dict[tuple[int, int], list] = {}
+    items = []
+    for i, g in enumerate(glyphs):
+        if not g.upright or g.char.isspace() or not g.size > 0:
+            continue
+        x0, x1 = sorted((g.x0, g.x1))
+        body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
+        far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
+        if not all(abs(v) < 1e7 for v in (*body, *far)):
+            continue
+        items.append((i, g.char, g.x0, g.y, g.size, body))
+        entry = (i, g.char, g.x0, g.y, g.size, *far)
+        for key in _cells(far, cell):
+            reach.setdefault(key, []).append(entry)
+    out: dict[int, set[int]] = {}
+    for i, char, gx, gy, size, body in items:
+        b0, b1, b2, b3 = body
+        same = _SAME * size
+        for key in _cells(body, cell):
+            for j, other, hx, hy, hsize, f0, f1, f2, f3 in reach.get(key, ()):
+                if j == i:
+                    continue
+                if other == char and abs(hx - gx) < same and abs(hy - gy) < same:
+                    continue
+                em = _CLASH * min(size, hsize)
+                if min(b3, f3) - max(b1, f1) > em and min(b2, f2) - max(b0, f0) > em:
+                    out.setdefault(i, set()).add(j)
+    return out
+
+
+def _cells(box, cell: float):
+    for cx in range(int(box[0] // cell), int(box[2] // cell) + 1):
+        for cy in range(int(box[1] // cell), int(box[3] // cell) + 1):
+            yield cx, cy
+
+
+def reference_pairs(glyphs: list) -> dict[int, set[int]]:
+    """The reference without its grid: every pair put to its test. The grid is exact (two
+    boxes that overlap share a point, whose cell both are in), so this is its answer, on
+    glyphs the grid would spend minutes on (a far box over millions of cells)."""
+    items = []
+    for i, g in enumerate(glyphs):
+        if not g.upright or g.char.isspace() or not g.size > 0:
+            continue
+        x0, x1 = sorted((g.x0, g.x1))
+        body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
+        far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
+        if all(abs(v) < 1e7 for v in (*body, *far)):
+            items.append((i, g.char, g.x0, g.y, g.size, body, far))
+    out: dict[int, set[int]] = {}
+    for i, char, gx, gy, size, (b0, b1, b2, b3), _ in items:
+        for j, other, hx, hy, hsize, _, (f0, f1, f2, f3) in items:
+            if j == i or (other == char and abs(hx - gx) < _SAME * size and abs(hy - gy) < _SAME * size):
+                continue
+            em = _CLASH * min(size, hsize)
+            if min(b3, f3) - max(b1, f1) > em and min(b2, f2) - max(b0, f0) > em:
+                out.setdefault(i, set()).add(j)
+    return out
+
+
+def _grid_cells(glyphs: list) -> float:
+    """How many cells the reference grid would fill (to leave it out where it would take minutes)."""
+    total = 0.0
+    for g in glyphs:
+        if g.upright and g.size > 0 and all(abs(v) < 1e7 for v in (g.x0, g.x1, g.y, g.size)):
+            total += (abs(g.x1 - g.x0) / 12 + 2) * (1.25 * g.size / 12 + 2)
+    return total
+
+
+def same_clashes(glyphs: list, grid: bool = True) -> None:
+    got = painted._clashes(glyphs)
+    wants = [reference_clashes(glyphs)] if grid else [reference_pairs(glyphs)]
+    if not grid and _grid_cells(glyphs) < 200_000:
+        wants.append(reference_clashes(glyphs))
+    for want in wants:
+        assert got == want
+        assert list(got) == list(want)  # the keys in the glyphs' order, as _apart reads them
+
+
+# --- the glyph lists measure is asked for, on real pages ------------------------------------------
+
+def _asked(data: bytes, monkeypatch) -> list[list]:
+    """The glyphs of every page of every revision of a document, as verification asks
+    painted.measure for them (paint_glyphs: the page's own and its shown appearances)."""
+    from verifier.pdf.pdftext import DocumentText
+
+    asked = []
+
+    def record(_data, requests):
+        asked.extend(list(g) for g in requests.values())
+        return {i: painted.unknown(g, "not drawn in this test") for i, g in requests.items()}
+
+    monkeypatch.setattr(painted, "measure", record)
+    try:
+        doc = DocumentText(data)
+    except Exception:  # an encrypted or broken sample: verification reads no text of it either
+        return []
+    for end in doc.revision_ends():
+        for index in range(doc.page_count(end)):
+            glyphs = doc.paint_glyphs(index, end)
+            if glyphs and glyphs not in asked:
+                asked.append(glyphs)
+    return asked
+
+
+def _documents(folder, pattern):
+    return sorted(folder.glob(pattern))
+
+
+@pytest.mark.parametrize("path", _documents(SAMPLES, "**/*.pdf"), ids=lambda p: p.name)
+def test_clashes_are_the_grids_on_every_sample_page(path, monkeypatch):
+    pages = _asked(path.read_bytes(), monkeypatch)
+    for glyphs in pages:
+        same_clashes(glyphs)
+
+
+@pytest.mark.parametrize("name", [p.name for p in _documents(REALDOCS, "*.pdf")] or ["(none)"])
+def test_clashes_are_the_grids_on_every_real_page(name, monkeypatch):
+    pages = _asked(need_shared(REALDOCS / name).read_bytes(), monkeypatch)
+    for glyphs in pages:
+        same_clashes(glyphs)
+    assert pages  # every real document has text to measure (its own, or its signatures')
+
+
+# --- crafted edge cases: what an attacker draws over genuine text ---------------------------------
+
+def _g(x0, y, size=11.0, char="a", width=None, upright=True):
+    width = 0.5 * size if width is None else width
+    return Glyph(x0, x0 + width, y, size, char, False, "page", upright)
+
+
+def _line(x, y, text, size=11.0):
+    return [_g(x + k * 0.5 * size, y, size, c) for k, c in enumerate(text)]
+
+
+CRAFTED = {
+    "a digit drawn over a digit": _line(100, 700, "1.000.000") + [_g(100 + 0.5 * 11, 700, 11, "7")],
+    "fake bold: the same glyph twice, nearly in place": _line(100, 700, "abc") + [_g(100.5, 700.3, 11, "a")],
+    "the same character a little further": _line(100, 700, "abc") + [_g(103, 700, 11, "a")],
+    "a giant glyph over a paragraph": [g for k in range(20) for g in _line(72, 700 - 14 * k, "hop dong so 123")]
+    + [_g(80, 500, 400, "X")],
+    "a glyph stretched over a line": _line(72, 700, "tong kinh phi 1.000.000 dong") + [_g(60, 699, 11, "8", width=600)],
+    "a glyph stretched a page wide and tall": [g for k in range(10) for g in _line(72, 700 - 14 * k, "so 45")]
+    + [_g(-5e6, 100, 50_000, "W", width=9e6)],
+    "glyphs on row boundaries": [_g(16.0 * k, 16.0 * r - 11 * _BODY[0], 11, "ab"[k % 2]) for k in range(-4, 4)
+                                 for r in range(-3, 3)] + [_g(0.0, 0.0, 16.0, "c"), _g(-16.0, -16.0, 16.0, "d")],
+    "boxes just meeting": [_g(0, 0, 10, "a"), _g(5 - 0.2 + 1e-9, 0, 10, "b"), _g(5 - 0.2, 0, 10, "c")],
+    "reversed glyphs (x1 before x0)": [Glyph(110, 100, 700, 11, "a", False, "page", True),
+                                       Glyph(104, 114, 700, 11, "b", False, "page", True)],
+    "coordinates near the limit": [_g(9_999_990, 0, 11, "a"), _g(9_999_992, 0, 11, "b"), _g(-9_999_995, -9_999_990, 1, "c"),
+                                   _g(-9_999_995, -9_999_990, 1, "d")],
+    "not finite": [_g(math.nan, 0), _g(0, math.inf), _g(0, 0, math.inf), _g(0, 0, math.nan), _g(0, 0, 11, "b"),
+                   Glyph(0, math.inf, 0, 11, "x", False, "page", True)],
+    "not upright, spaces, no size": [_g(0, 0, upright=False), _g(1, 0, char=" "), _g(2, 0, 0.0), _g(3, 0, -11.0),
+                                     _g(4, 0, 11, "\u00a0"), _g(2, 0, 11, "z")],
+    "tiny and huge sizes together": [_g(100, 100, 0.01, "a"), _g(100, 100, 0.01, "b"), _g(99, 90, 80, "Q"),
+                                     _g(100.001, 100.001, 1e-6, "c")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_clashes_are_the_grids_on_crafted_pages(name):
+    same_clashes(CRAFTED[name], grid=False)
+
+
+def test_a_digit_drawn_over_a_digit_is_a_clash():
+    glyphs = CRAFTED["a digit drawn over a digit"]
+    assert painted._clashes(glyphs)[len(glyphs) - 1] == {1}
+
+
+def test_one_stretched_glyph_does_not_make_the_page_quadratic():
+    """A glyph stretched over the page is compared with every glyph, not put in every row and
+    window: 6,000 glyphs with one over them all are told in well under a second."""
+    glyphs = [g for k in range(120) for g in _line(30, 800 - 6.5 * k, "x" * 50, 6.0)]
+    glyphs.append(_g(-1e6, -1e6, 1.5e6, "W", width=5e6))
+    start = time.process_time()
+    found = painted._clashes(glyphs)
+    assert time.process_time() - start < 1.0
+    assert len(found) == len(glyphs)  # everything meets the giant, and the giant everything
+
+
+# --- random glyphs -----------------------------------------------------------------------------
+
+_COORD = st.one_of(
+    st.floats(-40, 40),
+    st.sampled_from([0.0, -0.0, 16.0, -16.0, 12.0, 24.0, 32.0, 15.999999, 16.000001, -8.0, 1e7 - 1, -1e7 + 1, 1e7]),
+    st.integers(-3, 3).map(lambda k: 16.0 * k),
+    st.floats(-2e7, 2e7),
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+)
+_SIZE = st.one_of(st.floats(0.5, 30), st.sampled_from([0.0, -11.0, 1e-9, 11.0, 14.0, 64.0, 150.0, 1e5, math.inf, math.nan]))
+_WIDTH = st.one_of(st.floats(0, 12), st.sampled_from([0.0, -6.0, 47.9, 48.0, 48.1, 60.0, 1e4]))
+_GLYPH = st.builds(lambda x, w, y, s, c, u: Glyph(x, x + w, y, s, c, False, "page", u),
+                   _COORD, _WIDTH, _COORD, _SIZE, st.sampled_from(list("aaáb1 .")), st.sampled_from([True, True, True, False]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_GLYPH, max_size=40))
+def test_clashes_are_the_grids_on_random_glyphs(glyphs):
+    same_clashes(glyphs, grid=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(lambda x, y, s, c, w: _g(x, y, s, c, w), st.floats(0, 60), st.floats(0, 60),
+                          st.floats(1, 30), st.sampled_from(list("ab1")), st.floats(0.1, 20)), max_size=60))
+def test_clashes_are_the_grids_on_crowded_random_glyphs(glyphs):
+    same_clashes(glyphs, grid=False)
