@@ -228,3 +228,109 @@ def test_clashes_are_the_grids_on_random_glyphs(glyphs):
                           st.floats(1, 30), st.sampled_from(list("ab1")), st.floats(0.1, 20)), max_size=60))
 def test_clashes_are_the_grids_on_crowded_random_glyphs(glyphs):
     same_clashes(glyphs, grid=False)
+
+
+# --- _boxes: one pass for the three functions it replaced -------------------------------------
+
+def reference_body(g, matrix, size):
+    if not g.upright:
+        return None
+    x0, x1 = sorted((g.x0, g.x1))
+    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
+    a, b, c, d, e, f = matrix
+    xs, ys = [], []
+    for x in (x0, x1):
+        for y in (y0, y1):
+            xs.append(a * x + c * y + e)
+            ys.append(b * x + d * y + f)
+    w, h = size
+    left, top = max(0, int(min(xs))), max(0, int(min(ys)))
+    right, bottom = min(w, int(max(xs) + 0.999)), min(h, int(max(ys) + 0.999))
+    if right <= left or bottom <= top:
+        return None
+    return left, top, right, bottom
+
+
+def reference_outside(g, matrix, size) -> bool:
+    x0, x1 = sorted((g.x0, g.x1))
+    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
+    if not (x1 > x0 and y1 > y0):
+        return False
+    a, b, c, d, e, f = matrix
+    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
+    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
+    w, h = size
+    return max(xs) <= 0 or min(xs) >= w or max(ys) <= 0 or min(ys) >= h
+
+
+def reference_illegible(g) -> bool:
+    import unicodedata
+
+    if not unicodedata.category(g.char[:1] or " ").startswith(("L", "N")):
+        return False
+    return abs(g.size) < painted.MIN_LEGIBLE or abs(g.x1 - g.x0) < painted.MIN_ASPECT * abs(g.size)
+
+
+def reference_boxes(glyphs, matrix, size):
+    """As _page read them: the boxes, then outside for the upright glyphs without one, then
+    spaces and illegible glyphs (outside is not read for those: False there)."""
+    full = [reference_body(g, matrix, size) if not g.char.isspace() else None for g in glyphs]
+    outside = [b is None and g.upright and reference_outside(g, matrix, size) for g, b in zip(glyphs, full)]
+    hidden = [g.char.isspace() or reference_illegible(g) for g in glyphs]
+    outside = [False if gone and g.char.isspace() else out for g, out, gone in zip(glyphs, outside, hidden)]
+    return full, outside, hidden
+
+
+def same_boxes(glyphs, matrix, size) -> None:
+    try:
+        want = reference_boxes(glyphs, matrix, size)
+    except (ValueError, OverflowError) as exc:  # int() of a coordinate not finite: the page is not measured
+        with pytest.raises(type(exc), match=str(exc)):
+            painted._boxes(glyphs, matrix, size)
+        return
+    assert painted._boxes(glyphs, matrix, size) == want
+
+
+# A4 drawn as _matrix gives it at SCALE: upright, cropped (the crop box's corner not at 0),
+# rotated a quarter and a half turn
+A4 = (595.0, 842.0)
+MATRICES = [((2.0, 0.0, 0.0, -2.0, 0.0, 1684.0), (1190, 1684)),
+            ((2.0, 0.0, 0.0, -2.0, -100.0, 1500.0), (1000, 1400)),
+            ((0.0, 2.0, 2.0, 0.0, 0.0, 0.0), (1684, 1190)),
+            ((-2.0, 0.0, 0.0, 2.0, 1190.0, 0.0), (1190, 1684))]
+
+
+@pytest.mark.parametrize("name", [p.name for p in _documents(REALDOCS, "*.pdf")] or ["(none)"])
+def test_boxes_are_the_three_functions_on_every_real_page(name, monkeypatch):
+    for glyphs in _asked(need_shared(REALDOCS / name).read_bytes(), monkeypatch):
+        for matrix, size in MATRICES:
+            same_boxes(glyphs, matrix, size)
+
+
+def test_boxes_are_the_three_functions_on_every_sample_page(monkeypatch):
+    for path in _documents(SAMPLES, "**/*.pdf"):
+        for glyphs in _asked(path.read_bytes(), monkeypatch):
+            for matrix, size in MATRICES:
+                same_boxes(glyphs, matrix, size)
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_boxes_are_the_three_functions_on_crafted_pages(name):
+    for matrix, size in MATRICES:
+        same_boxes(CRAFTED[name], matrix, size)
+
+
+_LEGIBILITY = st.builds(lambda x, w, y, s, c, u: Glyph(x, x + w, y, s, c, False, "page", u),
+                        st.floats(-700, 1300), st.one_of(st.floats(-20, 20), st.sampled_from([0.0, 0.1, 0.12, 1e-9])),
+                        st.floats(-700, 1300), st.one_of(st.floats(-30, 30), st.sampled_from([1.5, -1.5, 1.4999, 0.0])),
+                        st.sampled_from(["a", "1", "Ấ", ".", "\u0301", " ", "\u00a0", "", "ab", "\u2028"]),
+                        st.sampled_from([True, True, False]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_LEGIBILITY, _GLYPH), max_size=30), st.sampled_from(MATRICES),
+       st.tuples(*[st.floats(-3, 3)] * 4, st.floats(-2000, 2000), st.floats(-2000, 2000)))
+def test_boxes_are_the_three_functions_on_random_glyphs(glyphs, drawn, other):
+    matrix, size = drawn
+    same_boxes(glyphs, matrix, size)
+    same_boxes(glyphs, other, size)  # any matrix, sheared too

@@ -24,7 +24,7 @@ the pixels of its box differ between the two (what the text adds to the page, as
   painted when that changes its box. More such objects than MAX_ISOLATIONS per page: unknown.
 
 A glyph of a letter or a digit too small or too narrow to be read as that character
-(_illegible: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
+(_boxes: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
 drawn at 1 point, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
 painted either: a viewer puts ink there, but no reader sees that character.
 
@@ -147,14 +147,11 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
             return unknown(glyphs, "the page is too large to draw")
         size = (math.ceil(w * SCALE), math.ceil(h * SCALE))
         matrix = _matrix(raw, page, size)
-        full = [_body(g, matrix, size) if not g.char.isspace() else None for g in glyphs] \
-            if glyphs else []
-        # no viewer draws anything of the page outside its crop box
-        outside = [b is None and g.upright and _outside(g, matrix, size) for g, b in zip(glyphs, full)]
+        full, outside, hidden = _boxes(glyphs, matrix, size)
         inked = [b for b in full if b is not None]
         if not inked:
-            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or _illegible(g) or not g.upright or out
-                                        else UNKNOWN for g, out in zip(glyphs, outside)])
+            return PagePaint(MEASURED, [NOT_PAINTED if gone or not g.upright or out else UNKNOWN
+                                        for g, out, gone in zip(glyphs, outside, hidden)])
         left = max(0, min(b[0] for b in inked) - _MARGIN)
         top = max(0, min(b[1] for b in inked) - _MARGIN)
         right = min(size[0], max(b[2] for b in inked) + _MARGIN)
@@ -187,12 +184,13 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
         marks = []
         clashes = _clashes(glyphs)
-        for i, (g, px) in enumerate(zip(glyphs, boxes)):
-            if g.char.isspace() or _illegible(g):
+        over = differs.bbox is not None  # else no box of it changed: the test below is False
+        for g, px, out, gone in zip(glyphs, boxes, outside, hidden):
+            if gone:
                 marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
-                marks.append(UNKNOWN if g.upright and not outside[i] else NOT_PAINTED)
-            elif differs.at_least(px, 1):
+                marks.append(UNKNOWN if g.upright and not out else NOT_PAINTED)
+            elif over and differs.at_least(px, 1):
                 marks.append(UNKNOWN)
             else:
                 marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
@@ -305,44 +303,56 @@ def _inked(mask: _Mask, px) -> bool:
     return mask.at_least(px, max(MIN_PIXELS, MIN_SHARE * area))
 
 
-def _illegible(g) -> bool:
-    """A letter or a digit drawn too small or too narrow for anyone to read it as that character."""
-    if not unicodedata.category(g.char[:1] or " ").startswith(("L", "N")):
-        return False  # punctuation, marks: their ink is small by nature
-    return abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)
+def _boxes(glyphs: list, matrix, size) -> tuple[list, list[bool], list[bool]]:
+    """For each glyph: the pixel box of its body (None when it has none: a space, not upright,
+    no width, or wholly off the drawing); whether that body lies wholly outside the page as
+    drawn (its crop box: no viewer draws there); whether it has nothing to read (a space, or a
+    letter or a digit too small or too narrow for anyone to read it as that character: its
+    ink is small by nature for punctuation and marks).
 
-
-def _outside(g, matrix, size) -> bool:
-    """Whether a glyph's body, of some size, lies wholly outside the page as drawn (its crop box)."""
-    x0, x1 = sorted((g.x0, g.x1))
-    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
-    if not (x1 > x0 and y1 > y0):
-        return False
+    One pass with the matrix unpacked once: a page has thousands of glyphs, and three
+    functions a glyph with their lists of corners were a tenth of the measurement. Each value
+    is computed by the same expressions as those functions (kept in tests/test_painted.py,
+    which compares on every page of the samples and real documents and random glyphs): the
+    corners in the same order to the same min and max (the same answer for any floats), the
+    same int() that raises on a coordinate not finite. Whether the body is outside is only
+    asked of an upright glyph without a box, never of a space (for the others: False)."""
     a, b, c, d, e, f = matrix
-    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
-    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
     w, h = size
-    return max(xs) <= 0 or min(xs) >= w or max(ys) <= 0 or min(ys) >= h
-
-
-def _body(g, matrix, size):
-    """The pixel box of a glyph's body, or None when it has none (not upright, no width)."""
-    if not g.upright:
-        return None
-    x0, x1 = sorted((g.x0, g.x1))
-    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
-    a, b, c, d, e, f = matrix
-    xs, ys = [], []
-    for x in (x0, x1):
-        for y in (y0, y1):
-            xs.append(a * x + c * y + e)
-            ys.append(b * x + d * y + f)
-    w, h = size
-    left, top = max(0, int(min(xs))), max(0, int(min(ys)))
-    right, bottom = min(w, int(max(xs) + 0.999)), min(h, int(max(ys) + 0.999))
-    if right <= left or bottom <= top:
-        return None
-    return left, top, right, bottom
+    low, high = _BODY
+    full, outside, hidden = [], [], []
+    letters: dict[str, bool] = {}
+    for g in glyphs:
+        char = g.char
+        if char.isspace():
+            full.append(None)
+            outside.append(False)
+            hidden.append(True)
+            continue
+        first = char[:1] or " "
+        letter = letters.get(first)
+        if letter is None:
+            letter = letters[first] = unicodedata.category(first).startswith(("L", "N"))
+        hidden.append(letter and (abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)))
+        if not g.upright:
+            full.append(None)
+            outside.append(False)
+            continue
+        x0, x1 = (g.x1, g.x0) if g.x1 < g.x0 else (g.x0, g.x1)
+        y0, y1 = g.y + low * g.size, g.y + high * g.size
+        p0, p1, p2, p3 = a * x0 + c * y0 + e, a * x0 + c * y1 + e, a * x1 + c * y0 + e, a * x1 + c * y1 + e
+        q0, q1, q2, q3 = b * x0 + d * y0 + f, b * x0 + d * y1 + f, b * x1 + d * y0 + f, b * x1 + d * y1 + f
+        left, top = max(0, int(min(p0, p1, p2, p3))), max(0, int(min(q0, q1, q2, q3)))
+        right, bottom = min(w, int(max(p0, p1, p2, p3) + 0.999)), min(h, int(max(q0, q1, q2, q3) + 0.999))
+        if right <= left or bottom <= top:
+            full.append(None)
+            # outside the crop box only if there is a body at all (of some size)
+            outside.append(x1 > x0 and y1 > y0 and (max(p0, p1, p2, p3) <= 0 or min(p0, p1, p2, p3) >= w
+                                                     or max(q0, q1, q2, q3) <= 0 or min(q0, q1, q2, q3) >= h))
+        else:
+            full.append((left, top, right, bottom))
+            outside.append(False)
+    return full, outside, hidden
 
 
 _ROW = 16.0  # points: the height of _clashes's rows (a line of text and a bit: fewer windows to read)
