@@ -334,3 +334,78 @@ def test_boxes_are_the_three_functions_on_random_glyphs(glyphs, drawn, other):
     matrix, size = drawn
     same_boxes(glyphs, matrix, size)
     same_boxes(glyphs, other, size)  # any matrix, sheared too
+
+
+# --- _owned and _placed's windows: the characters PDFium places near a glyph ------------------
+
+def reference_owners(placed, g, same: bool) -> list[int]:
+    import unicodedata
+
+    wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
+    near = painted._ORIGIN * max(g.size, 1.0)
+    out, there = [], []
+    for char, x, y, key in placed:
+        if abs(x - g.x0) <= near and abs(y - g.y) <= near:
+            if char in wanted and key not in out:
+                out.append(key)
+            if key not in there:
+                there.append(key)
+    return out if same else there if len(there) == 1 else []
+
+
+def same_owners(placed: list, glyphs: list, asked: list) -> None:
+    """_owned over the characters _placed keeps for the glyphs `asked` (a _Near over them)
+    says for each of those glyphs what the reference says over every character."""
+    holds = painted._Windows(asked).holds
+    kept = painted._Near([p for p in placed if holds(p[1], p[2])])
+    for g in asked:
+        want = (reference_owners(placed, g, True), reference_owners(placed, g, False))
+        assert painted._owned(kept, g) == want
+        assert painted._owned(placed, g) == want
+
+
+def _real_pages(data: bytes, monkeypatch):
+    """(page index, glyphs measure is asked for) of the last revision of a document."""
+    from verifier.pdf.pdftext import DocumentText
+
+    monkeypatch.setattr(painted, "measure", lambda _d, r: {i: painted.unknown(g, "-") for i, g in r.items()})
+    doc = DocumentText(data)
+    return [(i, doc.paint_glyphs(i)) for i in range(doc.page_count())]
+
+
+@pytest.mark.parametrize("name", [p.name for p in _documents(REALDOCS, "*.pdf")] or ["(none)"])
+def test_owners_from_the_kept_characters_on_every_real_page(name, monkeypatch):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    data = need_shared(REALDOCS / name).read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for index, glyphs in _real_pages(data, monkeypatch)[:4]:
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                placed = painted._placed(raw, textpage)
+                asked = glyphs[::max(1, len(glyphs) // 80)]  # spread over the page, and the signatures'
+                same_owners(placed, glyphs, asked)
+                # _placed with the windows keeps what the filter above keeps, in order
+                windows = painted._Windows(asked)
+                assert painted._placed(raw, textpage, windows) == [p for p in placed if windows.holds(p[1], p[2])]
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+
+
+_PLACE = st.one_of(st.floats(-50, 50), st.sampled_from([0.0, 8.0, -8.0, 16.0, 7.999999, 1e9, -1e9, 2e9, math.nan, math.inf]))
+_PLACED = st.lists(st.tuples(st.sampled_from(["a", "á", "b", "1", "A\u0301"]), _PLACE, _PLACE, st.integers(1, 6)), max_size=40)
+_ASKED = st.lists(st.builds(lambda x, y, s, c: Glyph(x, x + 5, y, s, c, False, "page", True),
+                            _PLACE, _PLACE, st.one_of(st.floats(0, 40), st.sampled_from([1e8, 1e10, math.inf, math.nan, -5.0])),
+                            st.sampled_from(["a", "á", "a\u0301", "b", "1"])), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PLACED, _ASKED)
+def test_owners_from_the_kept_characters_on_random_places(placed, asked):
+    same_owners(placed, asked, asked)

@@ -40,6 +40,7 @@ glyphs, and says which pages could not be measured.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -477,7 +478,8 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
-    placed = _Near(_placed(raw, textpage))
+    asked = {*clashes, *(j for js in clashes.values() for j in js)}
+    placed = _Near(_placed(raw, textpage, _Windows([glyphs[i] for i in asked])))
     units = {o.key: [o] for o in texts}
     forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
     for kind, handle in _objects(raw, page.raw, max_depth=0):
@@ -488,13 +490,14 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
                 units[key] = inner
                 forms.append((key, _bounds(raw, handle)))
     owners = {}
-    for i in {*clashes, *(j for js in clashes.values() for j in js)}:
+    for i in asked:
         g = glyphs[i]
         # PDFium reads no character there (text of a form it does not extract): the form drawing it
         m = _ORIGIN * max(g.size, 1.0)  # a form's bounds are its ink's: a glyph's origin lies a little outside
-        owners[i] = (_owners(placed, g, True)
+        same, sole = _owned(placed, g)
+        owners[i] = (same
                      or [k for k, (l, b, r, t) in forms if l - m <= g.x0 <= r + m and b - m <= g.y <= t + m][-1:]
-                     or _owners(placed, g, False))
+                     or sole)
     conflicts: dict[int, set[int]] = {}
     for i, js in clashes.items():
         for o in owners[i]:
@@ -534,20 +537,28 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         marks[i] = PAINTED if shown else NOT_PAINTED
 
 
-def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
-    """(character, origin x, origin y, text object) of every character PDFium reads on the page.
-    (Thousands of characters: the calls are bound once, the text object's address comes from a
-    prototype of FPDFText_GetTextObject that returns it as a number rather than a pointer to
-    cast, and each character code is normalised once.)"""
+def _placed(raw, textpage, windows: "_Windows | None" = None) -> list[tuple[str, float, float, int]]:
+    """(character, origin x, origin y, text object) of every character PDFium reads on the page
+    whose origin `windows` may hold (all without). (Thousands of characters: the calls are
+    bound once, the origin is read first so that a character no glyph asked about costs one
+    call, the text object's address comes from a prototype of FPDFText_GetTextObject that
+    returns it as a number rather than a pointer to cast, and each character code is
+    normalised once.) The characters kept are in the page's order, as all of them were: what
+    _owned reads of them, near a glyph asked, is the same."""
     x, y = ctypes.c_double(), ctypes.c_double()
     at_x, at_y = ctypes.byref(x), ctypes.byref(y)
     handle = textpage.raw
     unicode_of, origin_of, object_of = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, _address_getter(raw)
+    holds = windows.holds if windows is not None else None
     chars: dict[int, str | None] = {}
     out = []
     for i in range(textpage.count_chars()):
+        if not origin_of(handle, i, at_x, at_y):
+            continue
+        if holds is not None and not holds(x.value, y.value):
+            continue
         code = unicode_of(handle, i)
-        if not code or not origin_of(handle, i, at_x, at_y):
+        if not code:
             continue
         key = object_of(handle, i)
         if key:
@@ -564,6 +575,39 @@ def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
     return out
 
 
+class _Windows:
+    """The cells of _Near.CELL points that windows of _ORIGIN em around the glyphs' origins
+    reach (as _owned looks around a glyph), so that _placed keeps only characters whose origin
+    may be in one. holds() can only say yes too often: a point within `near` of an origin lies
+    in a cell between those of the window's corners (floor is monotone), and one more cell
+    each side covers rounding. A glyph at a position
+    no cell holds (not finite, beyond _Near.MAX_COORD) or with a window over more than
+    _Near.MAX_CELLS cells keeps every character; so does a character at such a position."""
+
+    def __init__(self, glyphs: list):
+        c, limit = _Near.CELL, _Near.MAX_COORD
+        self.every = False
+        self.cells: set[tuple[int, int]] = set()
+        for g in glyphs:
+            near = _ORIGIN * max(g.size, 1.0)
+            if not (abs(g.x0) < limit and abs(g.y) < limit and 0 <= near < limit):
+                self.every = True
+                return
+            # one cell more each side, as _Near.around reads (a rounding cannot move a point a cell)
+            x0, x1 = int((g.x0 - near) // c) - 1, int((g.x0 + near) // c) + 1
+            y0, y1 = int((g.y - near) // c) - 1, int((g.y + near) // c) + 1
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > _Near.MAX_CELLS:
+                self.every = True
+                return
+            self.cells.update((cx, cy) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1))
+
+    def holds(self, x: float, y: float) -> bool:
+        limit, c = _Near.MAX_COORD, _Near.CELL
+        if self.every or not (abs(x) < limit and abs(y) < limit):
+            return True
+        return (int(x // c), int(y // c)) in self.cells
+
+
 def _address_getter(raw):
     """FPDFText_GetTextObject(textpage, index) giving the object's address (None for none), as
     ctypes.cast(pointer, c_void_p).value gives it."""
@@ -571,26 +615,36 @@ def _address_getter(raw):
     return ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-def _owners(placed, g, same: bool) -> list[int]:
-    """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
-    origin; else (PDFium reads the character otherwise: another font mapping) the one object it
-    shows anything for there, if only one. `placed`: _placed's list, or a _Near over it (the
-    same answer, looking only at the characters placed near the glyph)."""
-    wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
+def _owned(placed, g) -> tuple[list[int], list[int]]:
+    """The text objects PDFium shows the glyph's character for at the glyph's origin; and (for
+    when PDFium reads the character otherwise: another font mapping) the one object it shows
+    anything for there, if only one, else []. `placed`: _placed's list, or a _Near over it
+    (the same answer, looking only at the characters placed near the glyph). Both answers
+    from one reading of the characters near the origin, in their order (two readings, and
+    two normalisations of the character per glyph, were a tenth of the measurement of a page
+    of five signatures over its text; tests/test_painted.py compares with them)."""
+    wanted = _forms_of(g.char)
+    gx, gy = g.x0, g.y
     near = _ORIGIN * max(g.size, 1.0)
     out, there = [], []
-    candidates = placed.around(g.x0, g.y, near) if isinstance(placed, _Near) else placed
+    candidates = placed.around(gx, gy, near) if isinstance(placed, _Near) else placed
     for char, x, y, key in candidates:
-        if abs(x - g.x0) <= near and abs(y - g.y) <= near:
+        if abs(x - gx) <= near and abs(y - gy) <= near:
             if char in wanted and key not in out:
                 out.append(key)
             if key not in there:
                 there.append(key)
-    return out if same else there if len(there) == 1 else []
+    return out, there if len(there) == 1 else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms_of(char: str) -> frozenset:
+    """The characters PDFium may read for a glyph's: its composed form and its base letter."""
+    return frozenset((unicodedata.normalize("NFC", char), unicodedata.normalize("NFD", char)[:1]))
 
 
 class _Near:
-    """_placed's characters on a grid of CELL points, so that _owners reads the few placed near
+    """_placed's characters on a grid of CELL points, so that _owned reads the few placed near
     a glyph instead of every character of the page (a page of 3,000 characters with 200 glyphs
     to tell took a tenth of a second). around() gives, in the list's order, every character
     whose origin can lie within `near` of a point, and others: it cannot miss one, because the
