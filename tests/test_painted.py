@@ -344,7 +344,8 @@ def reference_owners(placed, g, same: bool) -> list[int]:
     wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
     near = painted._ORIGIN * max(g.size, 1.0)
     out, there = [], []
-    for char, x, y, key in placed:
+    candidates = placed.around(g.x0, g.y, near) if isinstance(placed, painted._Near) else placed
+    for char, x, y, key in candidates:
         if abs(x - g.x0) <= near and abs(y - g.y) <= near:
             if char in wanted and key not in out:
                 out.append(key)
@@ -409,3 +410,79 @@ _ASKED = st.lists(st.builds(lambda x, y, s, c: Glyph(x, x + 5, y, s, c, False, "
 @given(_PLACED, _ASKED)
 def test_owners_from_the_kept_characters_on_random_places(placed, asked):
     same_owners(placed, asked, asked)
+
+
+# --- _Mask over a region of the drawing ---------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.data())
+def test_a_mask_of_a_region_counts_as_the_whole_in_the_boxes_within_it(w, h, data):
+    from PIL import Image
+
+    a = Image.frombytes("L", (w, h), bytes(data.draw(st.lists(st.sampled_from([0, 10, 200, 255]), min_size=w * h, max_size=w * h))))
+    b = Image.frombytes("L", (w, h), bytes(data.draw(st.lists(st.sampled_from([0, 30, 255]), min_size=w * h, max_size=w * h))))
+    whole = painted._mask(a, b)
+    side = st.integers(-5, 35)
+    boxes = data.draw(st.lists(st.tuples(side, side, side, side), min_size=1, max_size=6))
+    clipped = [(max(p[0], 0), max(p[1], 0), min(p[2], w), min(p[3], h)) for p in boxes]
+    inside = [c for c in clipped if c[2] > c[0] and c[3] > c[1]]
+    region = (min(c[0] for c in inside), min(c[1] for c in inside), max(c[2] for c in inside),
+              max(c[3] for c in inside)) if inside else (0, 0, 0, 0)
+    part = painted._mask(a, b, region)
+    for px in boxes:
+        for wanted in (1, 2, 3, 5.5, 40):
+            assert part.at_least(px, wanted) == whole.at_least(px, wanted)
+
+
+# --- the whole measurement against the reference pieces -----------------------------------------
+
+def _reference_pieces(monkeypatch) -> None:
+    """painted with each shortcut replaced by the code it replaced."""
+    mask = painted._mask
+    monkeypatch.setattr(painted, "_clashes", reference_clashes)
+    monkeypatch.setattr(painted, "_boxes", reference_boxes)
+    monkeypatch.setattr(painted, "_owned", lambda placed, g: (reference_owners(placed, g, True),
+                                                               reference_owners(placed, g, False)))
+    monkeypatch.setattr(painted, "_Windows", type("Every", (), {"__init__": lambda self, g: None,
+                                                               "holds": lambda self, x, y: True}))
+    monkeypatch.setattr(painted, "_mask", lambda a, b, region=None: mask(a, b))
+
+
+def _marks_both_ways(data: bytes, monkeypatch) -> int:
+    pages = _real_pages(data, monkeypatch)
+    monkeypatch.undo()
+    requests = {i: g for i, g in pages[:8] if g}  # a document's first pages: a long one takes a minute
+    inked = painted._inked
+    asked = {"fast": [], "slow": []}
+
+    def measured(way: str):
+        # every box asked of a mask, told at several thresholds: the masks must count alike,
+        # not only give the same marks
+        def told(mask, px):
+            asked[way].append([mask.at_least(px, k) for k in (1, 2, 4, 8, 16, 32, 64)])
+            return inked(mask, px)
+        with monkeypatch.context() as m:
+            m.setattr(painted, "_inked", told)
+            return {i: (r.state, r.marks, r.reason) for i, r in painted.measure(data, requests).items()}
+
+    fast = measured("fast")
+    with monkeypatch.context() as m:
+        _reference_pieces(m)
+        slow = measured("slow")
+    assert fast == slow
+    assert asked["fast"] == asked["slow"]
+    return sum(len(marks) for _, marks, _ in fast.values())
+
+
+@pytest.mark.parametrize("name", [p.name for p in _documents(REALDOCS, "*.pdf")] or ["(none)"])
+def test_marks_are_the_reference_pieces_on_every_real_page(name, monkeypatch):
+    assert _marks_both_ways(need_shared(REALDOCS / name).read_bytes(), monkeypatch)
+
+
+def test_marks_are_the_reference_pieces_on_every_sample_page(monkeypatch):
+    for path in _documents(SAMPLES, "**/*.pdf"):
+        try:
+            _marks_both_ways(path.read_bytes(), monkeypatch)
+        except Exception as exc:  # not readable as text (encrypted, broken): not measured
+            if type(exc).__name__ != "Unreadable" and not isinstance(exc, ValueError):
+                raise

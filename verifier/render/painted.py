@@ -259,24 +259,39 @@ def _set_mode(raw, obj, mode: int) -> None:
     raw.FPDFTextObj_SetTextRenderMode(obj.raw, mode)
 
 
-def _mask(a, b) -> "_Mask":
+def _mask(a, b, region=None) -> "_Mask":
+    """The pixels that differ between two drawings of the same size; with `region` (a pixel
+    box), only those within it (a box asked of the mask counts the same where its part inside
+    the drawing lies within the region)."""
     from PIL import ImageChops
 
-    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)))
+    origin = (0, 0)
+    if region is not None:
+        left, top, right, bottom = region
+        if right <= left or bottom <= top:
+            left = top = right = bottom = 0
+        a, b, origin = a.crop((left, top, right, bottom)), b.crop((left, top, right, bottom)), (left, top)
+    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)), origin)
 
 
 class _Mask:
     """The changed pixels (255, the others 0) of a drawing, counted in pixel boxes on the image's
     bytes: a page asks for thousands of glyph boxes, and a PIL crop and histogram per box was a
     fifth of the measurement. Counts as `image.crop(box).histogram()[255]` did: a crop's part
-    outside the image is black there, so the box is clipped to the image."""
+    outside the image is black there, so the box is clipped to the image. `origin`: where the
+    image lies in the drawing (a region of it); boxes are in the drawing's pixels."""
 
-    def __init__(self, image):
+    def __init__(self, image, origin=(0, 0)):
         self.image = image
         self.width, self.height = image.size
         # the box holding every changed pixel (None: none changed, as on most pages the
         # flattened page drawn against the viewer's): a box outside it counts none
-        self.bbox = image.getbbox()
+        bbox = image.getbbox()
+        if bbox is not None and origin != (0, 0):
+            x, y = origin
+            bbox = (bbox[0] + x, bbox[1] + y, bbox[2] + x, bbox[3] + y)
+        self.bbox = bbox
+        self.origin = origin
         self._bytes = image.tobytes() if self.bbox is not None else b""
 
     def at_least(self, px, wanted: float) -> bool:
@@ -291,6 +306,8 @@ class _Mask:
         if right <= left or bottom <= top:
             return False
         data, w, found = self._bytes, self.width, 0
+        x, y = self.origin
+        left, right, top, bottom = left - x, right - x, top - y, bottom - y
         for y in range(top, bottom):
             found += data.count(255, y * w + left, y * w + right)
             if found >= wanted:
@@ -512,6 +529,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
     by_key = units
     masks: dict[int, object] = {}
+    asked = _asked_regions(clashes, owners, colour, boxes, flat.size)
     for c in sorted(set(colour.values())):
         if c >= MAX_ISOLATIONS:
             break
@@ -519,7 +537,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         for obj in batch:
             _set_mode(raw, obj, _INVISIBLE.get(modes[obj.key], modes[obj.key]))
         try:
-            masks[c] = _mask(flat, _draw(page, crop))
+            masks[c] = _mask(flat, _draw(page, crop), asked.get(c, (0, 0, 0, 0)))
         finally:
             for obj in batch:
                 _set_mode(raw, obj, modes[obj.key])
@@ -535,6 +553,30 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
             continue
         shown = any(_inked(masks[colour[o]], boxes[i]) for o in own)
         marks[i] = PAINTED if shown else NOT_PAINTED
+
+
+def _asked_regions(clashes, owners, colour, boxes, size) -> dict[int, tuple[int, int, int, int]]:
+    """For each batch, the pixel box holding every glyph box its mask can be asked about (those
+    of the glyphs one of whose own objects is of that colour), within the drawing of `size`:
+    the difference is made there only (the drawing against the flattened page, several times a
+    page), and counts the same pixels in each of those boxes (see _Mask)."""
+    out: dict[int, tuple[int, int, int, int]] = {}
+    w, h = size
+    for i in clashes:
+        px = boxes[i]
+        if px is None:
+            continue  # never asked: a glyph without a box is not painted here
+        left, top, right, bottom = max(px[0], 0), max(px[1], 0), min(px[2], w), min(px[3], h)
+        if right <= left or bottom <= top:
+            continue  # no pixel of the drawing: counts none in any mask
+        for o in owners[i]:
+            c = colour.get(o)
+            if c is None:
+                continue
+            had = out.get(c)
+            out[c] = (left, top, right, bottom) if had is None else (
+                min(had[0], left), min(had[1], top), max(had[2], right), max(had[3], bottom))
+    return out
 
 
 def _placed(raw, textpage, windows: "_Windows | None" = None) -> list[tuple[str, float, float, int]]:
@@ -580,9 +622,9 @@ class _Windows:
     reach (as _owned looks around a glyph), so that _placed keeps only characters whose origin
     may be in one. holds() can only say yes too often: a point within `near` of an origin lies
     in a cell between those of the window's corners (floor is monotone), and one more cell
-    each side covers rounding. A glyph at a position
-    no cell holds (not finite, beyond _Near.MAX_COORD) or with a window over more than
-    _Near.MAX_CELLS cells keeps every character; so does a character at such a position."""
+    each side covers rounding. A glyph at a position no cell holds (not finite, beyond
+    _Near.MAX_COORD) or with a window over more than _Near.MAX_CELLS cells keeps every
+    character; so does a character at such a position."""
 
     def __init__(self, glyphs: list):
         c, limit = _Near.CELL, _Near.MAX_COORD
