@@ -305,13 +305,16 @@ class _Mask:
         right, bottom = min(px[2], bbox[2]), min(px[3], bbox[3])
         if right <= left or bottom <= top:
             return False
-        data, w, found = self._bytes, self.width, 0
+        count, w, found = self._bytes.count, self.width, 0
         x, y = self.origin
-        left, right, top, bottom = left - x, right - x, top - y, bottom - y
-        for y in range(top, bottom):
-            found += data.count(255, y * w + left, y * w + right)
+        start = (top - y) * w + left - x  # the box's first row in the image's bytes, then row by row
+        stop = start + right - left
+        for _ in range(bottom - top):
+            found += count(255, start, stop)
             if found >= wanted:
                 return True
+            start += w
+            stop += w
         return False
 
 
