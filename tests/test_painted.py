@@ -452,31 +452,44 @@ def _marks_both_ways(data: bytes, monkeypatch) -> int:
     pages = _real_pages(data, monkeypatch)
     monkeypatch.undo()
     requests = {i: g for i, g in pages[:8] if g}  # a document's first pages: a long one takes a minute
-    inked = painted._inked
-    asked = {"fast": [], "slow": []}
+    mask = painted._mask
+    told = []
 
-    def measured(way: str):
-        # every box asked of a mask, told at several thresholds: the masks must count alike,
-        # not only give the same marks
-        def told(mask, px):
-            asked[way].append([mask.at_least(px, k) for k in (1, 2, 4, 8, 16, 32, 64)])
-            return inked(mask, px)
-        with monkeypatch.context() as m:
-            m.setattr(painted, "_inked", told)
-            return {i: (r.state, r.marks, r.reason) for i, r in painted.measure(data, requests).items()}
+    def checked(a, b, region=None):
+        # a mask of a region answers, for every box the measurement asks of it, as the mask
+        # of the whole drawing at every threshold (in this very run: which objects share a
+        # batch follows their addresses, so two runs may batch them otherwise)
+        part = mask(a, b, region)
+        if region is None:
+            return part
+        whole = mask(a, b)
 
-    fast = measured("fast")
+        class Both:
+            bbox = part.bbox
+
+            def at_least(self, px, wanted):
+                answers = [(part.at_least(px, k), whole.at_least(px, k)) for k in (1, 2, 4, 8, 16, 32, 64, wanted)]
+                assert all(p == w for p, w in answers), (px, region, answers)
+                told.append(px)
+                return part.at_least(px, wanted)
+
+        return Both()
+
+    with monkeypatch.context() as m:
+        m.setattr(painted, "_mask", checked)
+        fast = {i: (r.state, r.marks, r.reason) for i, r in painted.measure(data, requests).items()}
     with monkeypatch.context() as m:
         _reference_pieces(m)
-        slow = measured("slow")
+        slow = {i: (r.state, r.marks, r.reason) for i, r in painted.measure(data, requests).items()}
     assert fast == slow
-    assert asked["fast"] == asked["slow"]
-    return sum(len(marks) for _, marks, _ in fast.values())
+    return len(told)
 
 
 @pytest.mark.parametrize("name", [p.name for p in _documents(REALDOCS, "*.pdf")] or ["(none)"])
 def test_marks_are_the_reference_pieces_on_every_real_page(name, monkeypatch):
-    assert _marks_both_ways(need_shared(REALDOCS / name).read_bytes(), monkeypatch)
+    told = _marks_both_ways(need_shared(REALDOCS / name).read_bytes(), monkeypatch)
+    if name.startswith(("49-2026", "6666eaf3")):
+        assert told > 100  # signatures drawn over the text: many boxes asked of the batches' masks
 
 
 def test_marks_are_the_reference_pieces_on_every_sample_page(monkeypatch):
