@@ -24,7 +24,7 @@ the pixels of its box differ between the two (what the text adds to the page, as
   painted when that changes its box. More such objects than MAX_ISOLATIONS per page: unknown.
 
 A glyph of a letter or a digit too small or too narrow to be read as that character
-(_illegible: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
+(_boxes: under MIN_LEGIBLE points high, or narrower than MIN_ASPECT of its height: a number
 drawn at 1 point, or squeezed by the horizontal scaling or the text matrix into a smudge) is not
 painted either: a viewer puts ink there, but no reader sees that character.
 
@@ -40,6 +40,7 @@ glyphs, and says which pages could not be measured.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -147,14 +148,11 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
             return unknown(glyphs, "the page is too large to draw")
         size = (math.ceil(w * SCALE), math.ceil(h * SCALE))
         matrix = _matrix(raw, page, size)
-        full = [_body(g, matrix, size) if not g.char.isspace() else None for g in glyphs] \
-            if glyphs else []
-        # no viewer draws anything of the page outside its crop box
-        outside = [b is None and g.upright and _outside(g, matrix, size) for g, b in zip(glyphs, full)]
+        full, outside, hidden = _boxes(glyphs, matrix, size)
         inked = [b for b in full if b is not None]
         if not inked:
-            return PagePaint(MEASURED, [NOT_PAINTED if g.char.isspace() or _illegible(g) or not g.upright or out
-                                        else UNKNOWN for g, out in zip(glyphs, outside)])
+            return PagePaint(MEASURED, [NOT_PAINTED if gone or not g.upright or out else UNKNOWN
+                                        for g, out, gone in zip(glyphs, outside, hidden)])
         left = max(0, min(b[0] for b in inked) - _MARGIN)
         top = max(0, min(b[1] for b in inked) - _MARGIN)
         right = min(size[0], max(b[2] for b in inked) + _MARGIN)
@@ -187,12 +185,13 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
         boxes = [(b[0] - left, b[1] - top, b[2] - left, b[3] - top) if b is not None else None for b in full]
         marks = []
         clashes = _clashes(glyphs)
-        for i, (g, px) in enumerate(zip(glyphs, boxes)):
-            if g.char.isspace() or _illegible(g):
+        over = differs.bbox is not None  # else no box of it changed: the test below is False
+        for g, px, out, gone in zip(glyphs, boxes, outside, hidden):
+            if gone:
                 marks.append(NOT_PAINTED)  # no ink to paint (lines_of leaves spaces out), or none to read
             elif px is None:
-                marks.append(UNKNOWN if g.upright and not outside[i] else NOT_PAINTED)
-            elif differs.at_least(px, 1):
+                marks.append(UNKNOWN if g.upright and not out else NOT_PAINTED)
+            elif over and differs.at_least(px, 1):
                 marks.append(UNKNOWN)
             else:
                 marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
@@ -260,24 +259,39 @@ def _set_mode(raw, obj, mode: int) -> None:
     raw.FPDFTextObj_SetTextRenderMode(obj.raw, mode)
 
 
-def _mask(a, b) -> "_Mask":
+def _mask(a, b, region=None) -> "_Mask":
+    """The pixels that differ between two drawings of the same size; with `region` (a pixel
+    box), only those within it (a box asked of the mask counts the same where its part inside
+    the drawing lies within the region)."""
     from PIL import ImageChops
 
-    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)))
+    origin = (0, 0)
+    if region is not None:
+        left, top, right, bottom = region
+        if right <= left or bottom <= top:
+            left = top = right = bottom = 0
+        a, b, origin = a.crop((left, top, right, bottom)), b.crop((left, top, right, bottom)), (left, top)
+    return _Mask(ImageChops.difference(a, b).point([0] * (CHANGE_LEVEL + 1) + [255] * (255 - CHANGE_LEVEL)), origin)
 
 
 class _Mask:
     """The changed pixels (255, the others 0) of a drawing, counted in pixel boxes on the image's
     bytes: a page asks for thousands of glyph boxes, and a PIL crop and histogram per box was a
     fifth of the measurement. Counts as `image.crop(box).histogram()[255]` did: a crop's part
-    outside the image is black there, so the box is clipped to the image."""
+    outside the image is black there, so the box is clipped to the image. `origin`: where the
+    image lies in the drawing (a region of it); boxes are in the drawing's pixels."""
 
-    def __init__(self, image):
+    def __init__(self, image, origin=(0, 0)):
         self.image = image
         self.width, self.height = image.size
         # the box holding every changed pixel (None: none changed, as on most pages the
         # flattened page drawn against the viewer's): a box outside it counts none
-        self.bbox = image.getbbox()
+        bbox = image.getbbox()
+        if bbox is not None and origin != (0, 0):
+            x, y = origin
+            bbox = (bbox[0] + x, bbox[1] + y, bbox[2] + x, bbox[3] + y)
+        self.bbox = bbox
+        self.origin = origin
         self._bytes = image.tobytes() if self.bbox is not None else b""
 
     def at_least(self, px, wanted: float) -> bool:
@@ -291,11 +305,16 @@ class _Mask:
         right, bottom = min(px[2], bbox[2]), min(px[3], bbox[3])
         if right <= left or bottom <= top:
             return False
-        data, w, found = self._bytes, self.width, 0
-        for y in range(top, bottom):
-            found += data.count(255, y * w + left, y * w + right)
+        count, w, found = self._bytes.count, self.width, 0
+        x, y = self.origin
+        start = (top - y) * w + left - x  # the box's first row in the image's bytes, then row by row
+        stop = start + right - left
+        for _ in range(bottom - top):
+            found += count(255, start, stop)
             if found >= wanted:
                 return True
+            start += w
+            stop += w
         return False
 
 
@@ -305,86 +324,171 @@ def _inked(mask: _Mask, px) -> bool:
     return mask.at_least(px, max(MIN_PIXELS, MIN_SHARE * area))
 
 
-def _illegible(g) -> bool:
-    """A letter or a digit drawn too small or too narrow for anyone to read it as that character."""
-    if not unicodedata.category(g.char[:1] or " ").startswith(("L", "N")):
-        return False  # punctuation, marks: their ink is small by nature
-    return abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)
+def _boxes(glyphs: list, matrix, size) -> tuple[list, list[bool], list[bool]]:
+    """For each glyph: the pixel box of its body (None when it has none: a space, not upright,
+    no width, or wholly off the drawing); whether that body lies wholly outside the page as
+    drawn (its crop box: no viewer draws there); whether it has nothing to read (a space, or a
+    letter or a digit too small or too narrow for anyone to read it as that character: its
+    ink is small by nature for punctuation and marks).
 
-
-def _outside(g, matrix, size) -> bool:
-    """Whether a glyph's body, of some size, lies wholly outside the page as drawn (its crop box)."""
-    x0, x1 = sorted((g.x0, g.x1))
-    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
-    if not (x1 > x0 and y1 > y0):
-        return False
+    One pass with the matrix unpacked once: a page has thousands of glyphs, and three
+    functions a glyph with their lists of corners were a tenth of the measurement. Each value
+    is computed by the same expressions as those functions (kept in tests/test_painted.py,
+    which compares on every page of the samples and real documents and random glyphs): the
+    corners in the same order to the same min and max (the same answer for any floats), the
+    same int() that raises on a coordinate not finite. Whether the body is outside is only
+    asked of an upright glyph without a box, never of a space (for the others: False)."""
     a, b, c, d, e, f = matrix
-    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
-    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
     w, h = size
-    return max(xs) <= 0 or min(xs) >= w or max(ys) <= 0 or min(ys) >= h
+    low, high = _BODY
+    full, outside, hidden = [], [], []
+    letters: dict[str, bool] = {}
+    for g in glyphs:
+        char = g.char
+        if char.isspace():
+            full.append(None)
+            outside.append(False)
+            hidden.append(True)
+            continue
+        first = char[:1] or " "
+        letter = letters.get(first)
+        if letter is None:
+            letter = letters[first] = unicodedata.category(first).startswith(("L", "N"))
+        hidden.append(letter and (abs(g.size) < MIN_LEGIBLE or abs(g.x1 - g.x0) < MIN_ASPECT * abs(g.size)))
+        if not g.upright:
+            full.append(None)
+            outside.append(False)
+            continue
+        x0, x1 = (g.x1, g.x0) if g.x1 < g.x0 else (g.x0, g.x1)
+        y0, y1 = g.y + low * g.size, g.y + high * g.size
+        p0, p1, p2, p3 = a * x0 + c * y0 + e, a * x0 + c * y1 + e, a * x1 + c * y0 + e, a * x1 + c * y1 + e
+        q0, q1, q2, q3 = b * x0 + d * y0 + f, b * x0 + d * y1 + f, b * x1 + d * y0 + f, b * x1 + d * y1 + f
+        left, top = max(0, int(min(p0, p1, p2, p3))), max(0, int(min(q0, q1, q2, q3)))
+        right, bottom = min(w, int(max(p0, p1, p2, p3) + 0.999)), min(h, int(max(q0, q1, q2, q3) + 0.999))
+        if right <= left or bottom <= top:
+            full.append(None)
+            # outside the crop box only if there is a body at all (of some size)
+            outside.append(x1 > x0 and y1 > y0 and (max(p0, p1, p2, p3) <= 0 or min(p0, p1, p2, p3) >= w
+                                                     or max(q0, q1, q2, q3) <= 0 or min(q0, q1, q2, q3) >= h))
+        else:
+            full.append((left, top, right, bottom))
+            outside.append(False)
+    return full, outside, hidden
 
 
-def _body(g, matrix, size):
-    """The pixel box of a glyph's body, or None when it has none (not upright, no width)."""
-    if not g.upright:
-        return None
-    x0, x1 = sorted((g.x0, g.x1))
-    y0, y1 = g.y + _BODY[0] * g.size, g.y + _BODY[1] * g.size
-    a, b, c, d, e, f = matrix
-    xs, ys = [], []
-    for x in (x0, x1):
-        for y in (y0, y1):
-            xs.append(a * x + c * y + e)
-            ys.append(b * x + d * y + f)
-    w, h = size
-    left, top = max(0, int(min(xs))), max(0, int(min(ys)))
-    right, bottom = min(w, int(max(xs) + 0.999)), min(h, int(max(ys) + 0.999))
-    if right <= left or bottom <= top:
-        return None
-    return left, top, right, bottom
+_ROW = 16.0  # points: the height of _clashes's rows (a line of text and a bit: fewer windows to read)
+_TALL = 8  # rows: a glyph whose box spans more is compared with every glyph, not by rows
+_WIDE = 48.0  # points: and one wider than this (a glyph stretched over a line)
+_FAR = 1e7  # a glyph with a coordinate this large (or not finite) is left out, as drawn nowhere
 
 
 def _clashes(glyphs: list) -> dict[int, set[int]]:
     """For each glyph whose body another glyph reaches into (another character, or the same
-    one elsewhere than where a glyph drawn twice would be), the indexes of those others; found
-    through a grid of `cell` points, so that only neighbours are compared. (The glyphs' fields
-    are unpacked once: this runs over every pair of neighbours of a page.)"""
-    cell = 12.0
-    reach: dict[tuple[int, int], list] = {}
-    items = []
-    for i, g in enumerate(glyphs):
-        if not g.upright or g.char.isspace() or not g.size > 0:
+    one elsewhere than where a glyph drawn twice would be), the indexes of those others, keys
+    in the order of the glyphs.
+
+    Every pair of glyphs is told by one exact test (_meets); only which pairs are put to it is
+    chosen, by a sweep: the glyphs' far boxes are put in rows of _ROW points (each in every row
+    it spans), sorted by their left edge, and a glyph's body is compared only with the boxes
+    of the rows it spans whose left edge lies in [its left - the row's widest box - 1, its
+    right). That cannot leave out a pair the test accepts: boxes overlapping by more than a
+    positive em both ways share a point (max of the bottoms, max of the lefts), whose row both
+    span (floor is monotone); there the other's left edge is below this body's right edge, and
+    its right edge beyond this body's left, so its left beyond that minus its width (the point
+    of slack covers rounding, coordinates being under _FAR). A glyph taller than _TALL rows or
+    wider than _WIDE points is compared with every glyph, both ways, so that one stretched
+    glyph cannot widen every window of its rows or fill thousands of rows. A pair found in two
+    rows is tested twice: the answer is a set. (tests/test_painted.py compares this with the
+    12-point grid it replaced, on every page of the samples and real documents and on random
+    glyphs; a sort and a bisect per row cost a fifth of the grid's Python loops.)"""
+    from bisect import bisect_left
+
+    items = _clash_items(glyphs)
+    rows: dict[int, list] = {}
+    big = []
+    for item in items:
+        f1, f3 = item[7], item[8]
+        r0, r1 = int(f1 // _ROW), int(f3 // _ROW)
+        if r1 - r0 > _TALL or item[6] - item[5] > _WIDE:
+            big.append(item)
             continue
-        x0, x1 = sorted((g.x0, g.x1))
-        body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
-        far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
-        if not all(abs(v) < 1e7 for v in (*body, *far)):
-            continue
-        items.append((i, g.char, g.x0, g.y, g.size, body))
-        entry = (i, g.char, g.x0, g.y, g.size, *far)
-        for key in _cells(far, cell):
-            reach.setdefault(key, []).append(entry)
+        for r in range(r0, r1 + 1):
+            rows.setdefault(r, []).append(item)
+    index = {}
+    for r, row in rows.items():
+        row.sort(key=_LEFT)
+        index[r] = (row, [it[5] for it in row], max(it[6] - it[5] for it in row) + 1.0)
     out: dict[int, set[int]] = {}
-    for i, char, gx, gy, size, body in items:
-        b0, b1, b2, b3 = body
-        same = _SAME * size
-        for key in _cells(body, cell):
-            for j, other, hx, hy, hsize, f0, f1, f2, f3 in reach.get(key, ()):
-                if j == i:
+    for item in items:
+        i, char, gx, gy, size, b0, b2, _, _, b1, b3 = item
+        r0, r1 = int(b1 // _ROW), int(b3 // _ROW)
+        if r1 - r0 > _TALL or b2 - b0 > _WIDE:
+            found = _meeting(item, items)
+        else:
+            found = _meeting(item, big) if big else None
+            same = _SAME * size
+            for r in range(r0, r1 + 1):
+                entry = index.get(r)
+                if entry is None:
                     continue
-                if other == char and abs(hx - gx) < same and abs(hy - gy) < same:
-                    continue
-                em = _CLASH * min(size, hsize)
-                if min(b3, f3) - max(b1, f1) > em and min(b2, f2) - max(b0, f0) > em:
-                    out.setdefault(i, set()).add(j)
+                row, lefts, width = entry
+                # _meeting's test, inline: this is the loop over every pair of neighbours
+                for k in range(bisect_left(lefts, b0 - width), bisect_left(lefts, b2)):
+                    j, other, hx, hy, hsize, f0, f2, f1, f3, _, _ = row[k]
+                    em = _CLASH * (size if size <= hsize else hsize)
+                    if ((f3 if f3 < b3 else b3) - (f1 if f1 > b1 else b1) > em
+                            and (f2 if f2 < b2 else b2) - (f0 if f0 > b0 else b0) > em and j != i
+                            and not (other == char and abs(hx - gx) < same and abs(hy - gy) < same)):
+                        if found is None:
+                            found = {j}
+                        else:
+                            found.add(j)
+        if found:
+            out[i] = found
     return out
 
 
-def _cells(box, cell: float):
-    for cx in range(int(box[0] // cell), int(box[2] // cell) + 1):
-        for cy in range(int(box[1] // cell), int(box[3] // cell) + 1):
-            yield cx, cy
+def _LEFT(item):
+    return item[5]
+
+
+def _clash_items(glyphs: list) -> list[tuple]:
+    """(index, char, x0 as given, y, size, left, right, far bottom, far top, body bottom, body
+    top) of the glyphs _clashes compares: upright, not spaces, of a positive size, every
+    coordinate of their boxes under _FAR. The boxes are computed as the grid computed them."""
+    items = []
+    b_low, b_high = _BODY
+    f_low, f_high = _REACH
+    for i, g in enumerate(glyphs):
+        x0, x1, y, size, char = g.x0, g.x1, g.y, g.size, g.char
+        if not g.upright or char.isspace() or not size > 0:
+            continue
+        left, right = (x1, x0) if x1 < x0 else (x0, x1)  # sorted((x0, x1))
+        body_bottom, body_top = y + b_low * size, y + b_high * size
+        far_bottom, far_top = y + f_low * size, y + f_high * size
+        if (abs(left) < _FAR and abs(right) < _FAR and abs(body_bottom) < _FAR and abs(body_top) < _FAR
+                and abs(far_bottom) < _FAR and abs(far_top) < _FAR):
+            items.append((i, char, x0, y, size, left, right, far_bottom, far_top, body_bottom, body_top))
+    return items
+
+
+def _meeting(item, others) -> set[int] | None:
+    """The indexes of `others` whose far box `item`'s body meets (the exact test: overlapping
+    by more than _CLASH of the smaller size both ways, not the same character at the same
+    place, not itself), or None."""
+    i, char, gx, gy, size, b0, b2, _, _, b1, b3 = item
+    same = _SAME * size
+    found = None
+    for j, other, hx, hy, hsize, f0, f2, f1, f3, _, _ in others:
+        em = _CLASH * (size if size <= hsize else hsize)
+        if ((f3 if f3 < b3 else b3) - (f1 if f1 > b1 else b1) > em
+                and (f2 if f2 < b2 else b2) - (f0 if f0 > b0 else b0) > em and j != i
+                and not (other == char and abs(hx - gx) < same and abs(hy - gy) < same)):
+            if found is None:
+                found = {j}
+            else:
+                found.add(j)
+    return found
 
 
 def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes, marks) -> None:
@@ -394,7 +498,8 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
     object PDFium does not show, or that meets a glyph of its own object, keeps the mark of
     all text at once only when that says not painted, else is unknown; past MAX_ISOLATIONS
     batches, unknown."""
-    placed = _Near(_placed(raw, textpage))
+    asked = {*clashes, *(j for js in clashes.values() for j in js)}
+    placed = _Near(_placed(raw, textpage, _Windows([glyphs[i] for i in asked])))
     units = {o.key: [o] for o in texts}
     forms = []  # the page's own forms (an annotation's appearance, once flattened, is one)
     for kind, handle in _objects(raw, page.raw, max_depth=0):
@@ -405,13 +510,14 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
                 units[key] = inner
                 forms.append((key, _bounds(raw, handle)))
     owners = {}
-    for i in {*clashes, *(j for js in clashes.values() for j in js)}:
+    for i in asked:
         g = glyphs[i]
         # PDFium reads no character there (text of a form it does not extract): the form drawing it
         m = _ORIGIN * max(g.size, 1.0)  # a form's bounds are its ink's: a glyph's origin lies a little outside
-        owners[i] = (_owners(placed, g, True)
+        same, sole = _owned(placed, g)
+        owners[i] = (same
                      or [k for k, (l, b, r, t) in forms if l - m <= g.x0 <= r + m and b - m <= g.y <= t + m][-1:]
-                     or _owners(placed, g, False))
+                     or sole)
     conflicts: dict[int, set[int]] = {}
     for i, js in clashes.items():
         for o in owners[i]:
@@ -426,6 +532,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
     by_key = units
     masks: dict[int, object] = {}
+    asked = _asked_regions(clashes, owners, colour, boxes, flat.size)
     for c in sorted(set(colour.values())):
         if c >= MAX_ISOLATIONS:
             break
@@ -433,7 +540,7 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         for obj in batch:
             _set_mode(raw, obj, _INVISIBLE.get(modes[obj.key], modes[obj.key]))
         try:
-            masks[c] = _mask(flat, _draw(page, crop))
+            masks[c] = _mask(flat, _draw(page, crop), asked.get(c, (0, 0, 0, 0)))
         finally:
             for obj in batch:
                 _set_mode(raw, obj, modes[obj.key])
@@ -451,20 +558,52 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
         marks[i] = PAINTED if shown else NOT_PAINTED
 
 
-def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
-    """(character, origin x, origin y, text object) of every character PDFium reads on the page.
-    (Thousands of characters: the calls are bound once, the text object's address comes from a
-    prototype of FPDFText_GetTextObject that returns it as a number rather than a pointer to
-    cast, and each character code is normalised once.)"""
+def _asked_regions(clashes, owners, colour, boxes, size) -> dict[int, tuple[int, int, int, int]]:
+    """For each batch, the pixel box holding every glyph box its mask can be asked about (those
+    of the glyphs one of whose own objects is of that colour), within the drawing of `size`:
+    the difference is made there only (the drawing against the flattened page, several times a
+    page), and counts the same pixels in each of those boxes (see _Mask)."""
+    out: dict[int, tuple[int, int, int, int]] = {}
+    w, h = size
+    for i in clashes:
+        px = boxes[i]
+        if px is None:
+            continue  # never asked: a glyph without a box is not painted here
+        left, top, right, bottom = max(px[0], 0), max(px[1], 0), min(px[2], w), min(px[3], h)
+        if right <= left or bottom <= top:
+            continue  # no pixel of the drawing: counts none in any mask
+        for o in owners[i]:
+            c = colour.get(o)
+            if c is None:
+                continue
+            had = out.get(c)
+            out[c] = (left, top, right, bottom) if had is None else (
+                min(had[0], left), min(had[1], top), max(had[2], right), max(had[3], bottom))
+    return out
+
+
+def _placed(raw, textpage, windows: "_Windows | None" = None) -> list[tuple[str, float, float, int]]:
+    """(character, origin x, origin y, text object) of every character PDFium reads on the page
+    whose origin `windows` may hold (all without). (Thousands of characters: the calls are
+    bound once, the origin is read first so that a character no glyph asked about costs one
+    call, the text object's address comes from a prototype of FPDFText_GetTextObject that
+    returns it as a number rather than a pointer to cast, and each character code is
+    normalised once.) The characters kept are in the page's order, as all of them were: what
+    _owned reads of them, near a glyph asked, is the same."""
     x, y = ctypes.c_double(), ctypes.c_double()
     at_x, at_y = ctypes.byref(x), ctypes.byref(y)
     handle = textpage.raw
     unicode_of, origin_of, object_of = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, _address_getter(raw)
+    holds = windows.holds if windows is not None else None
     chars: dict[int, str | None] = {}
     out = []
     for i in range(textpage.count_chars()):
+        if not origin_of(handle, i, at_x, at_y):
+            continue
+        if holds is not None and not holds(x.value, y.value):
+            continue
         code = unicode_of(handle, i)
-        if not code or not origin_of(handle, i, at_x, at_y):
+        if not code:
             continue
         key = object_of(handle, i)
         if key:
@@ -481,6 +620,39 @@ def _placed(raw, textpage) -> list[tuple[str, float, float, int]]:
     return out
 
 
+class _Windows:
+    """The cells of _Near.CELL points that windows of _ORIGIN em around the glyphs' origins
+    reach (as _owned looks around a glyph), so that _placed keeps only characters whose origin
+    may be in one. holds() can only say yes too often: a point within `near` of an origin lies
+    in a cell between those of the window's corners (floor is monotone), and one more cell
+    each side covers rounding. A glyph at a position no cell holds (not finite, beyond
+    _Near.MAX_COORD) or with a window over more than _Near.MAX_CELLS cells keeps every
+    character; so does a character at such a position."""
+
+    def __init__(self, glyphs: list):
+        c, limit = _Near.CELL, _Near.MAX_COORD
+        self.every = False
+        self.cells: set[tuple[int, int]] = set()
+        for g in glyphs:
+            near = _ORIGIN * max(g.size, 1.0)
+            if not (abs(g.x0) < limit and abs(g.y) < limit and 0 <= near < limit):
+                self.every = True
+                return
+            # one cell more each side, as _Near.around reads (a rounding cannot move a point a cell)
+            x0, x1 = int((g.x0 - near) // c) - 1, int((g.x0 + near) // c) + 1
+            y0, y1 = int((g.y - near) // c) - 1, int((g.y + near) // c) + 1
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > _Near.MAX_CELLS:
+                self.every = True
+                return
+            self.cells.update((cx, cy) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1))
+
+    def holds(self, x: float, y: float) -> bool:
+        limit, c = _Near.MAX_COORD, _Near.CELL
+        if self.every or not (abs(x) < limit and abs(y) < limit):
+            return True
+        return (int(x // c), int(y // c)) in self.cells
+
+
 def _address_getter(raw):
     """FPDFText_GetTextObject(textpage, index) giving the object's address (None for none), as
     ctypes.cast(pointer, c_void_p).value gives it."""
@@ -488,26 +660,36 @@ def _address_getter(raw):
     return ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-def _owners(placed, g, same: bool) -> list[int]:
-    """With `same`, the text objects PDFium shows the glyph's character for at the glyph's
-    origin; else (PDFium reads the character otherwise: another font mapping) the one object it
-    shows anything for there, if only one. `placed`: _placed's list, or a _Near over it (the
-    same answer, looking only at the characters placed near the glyph)."""
-    wanted = {unicodedata.normalize("NFC", g.char), unicodedata.normalize("NFD", g.char)[:1]}
+def _owned(placed, g) -> tuple[list[int], list[int]]:
+    """The text objects PDFium shows the glyph's character for at the glyph's origin; and (for
+    when PDFium reads the character otherwise: another font mapping) the one object it shows
+    anything for there, if only one, else []. `placed`: _placed's list, or a _Near over it
+    (the same answer, looking only at the characters placed near the glyph). Both answers
+    from one reading of the characters near the origin, in their order (two readings, and
+    two normalisations of the character per glyph, were a tenth of the measurement of a page
+    of five signatures over its text; tests/test_painted.py compares with them)."""
+    wanted = _forms_of(g.char)
+    gx, gy = g.x0, g.y
     near = _ORIGIN * max(g.size, 1.0)
     out, there = [], []
-    candidates = placed.around(g.x0, g.y, near) if isinstance(placed, _Near) else placed
+    candidates = placed.around(gx, gy, near) if isinstance(placed, _Near) else placed
     for char, x, y, key in candidates:
-        if abs(x - g.x0) <= near and abs(y - g.y) <= near:
+        if abs(x - gx) <= near and abs(y - gy) <= near:
             if char in wanted and key not in out:
                 out.append(key)
             if key not in there:
                 there.append(key)
-    return out if same else there if len(there) == 1 else []
+    return out, there if len(there) == 1 else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms_of(char: str) -> frozenset:
+    """The characters PDFium may read for a glyph's: its composed form and its base letter."""
+    return frozenset((unicodedata.normalize("NFC", char), unicodedata.normalize("NFD", char)[:1]))
 
 
 class _Near:
-    """_placed's characters on a grid of CELL points, so that _owners reads the few placed near
+    """_placed's characters on a grid of CELL points, so that _owned reads the few placed near
     a glyph instead of every character of the page (a page of 3,000 characters with 200 glyphs
     to tell took a tenth of a second). around() gives, in the list's order, every character
     whose origin can lie within `near` of a point, and others: it cannot miss one, because the
