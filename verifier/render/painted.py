@@ -527,7 +527,13 @@ def _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, clashes
                         conflicts.setdefault(o, set()).add(other)
                         conflicts.setdefault(other, set()).add(o)
     colour: dict[int, int] = {}
-    for o in sorted({o for i in clashes for o in owners[i]}, key=lambda o: -len(conflicts.get(o, ()))):
+    # ties broken by the first glyph an object owns, not by its handle's address, which changes
+    # from run to run: the same page is batched, and so measured, the same way every time
+    first: dict[int, tuple[int, int]] = {}
+    for i in sorted(clashes):
+        for n, o in enumerate(owners[i]):
+            first.setdefault(o, (i, n))
+    for o in sorted(first, key=lambda o: (-len(conflicts.get(o, ())), first[o])):
         taken = {colour[n] for n in conflicts.get(o, ()) if n in colour}
         colour[o] = next(c for c in range(len(taken) + 1) if c not in taken)
     by_key = units
