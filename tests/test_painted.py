@@ -19,9 +19,8 @@ from verifier.render.painted import _BODY, _CLASH, _REACH, _SAME
 
 # --- the reference: _clashes as it was, a grid of 12-point cells -------------------------------
 
-def reference_clashes(glyphs: list) -> dict[int, set[int]]:
-    cell = 12.0
-    reach: dict[tuple[int, int], list] = {}
+def _reference_items(glyphs: list) -> list[tuple]:
+    """(index, char, x0, y, size, body, far) of the glyphs the reference compares."""
     items = []
     for i, g in enumerate(glyphs):
         if not g.upright or g.char.isspace() or not g.size > 0:
@@ -29,14 +28,21 @@ def reference_clashes(glyphs: list) -> dict[int, set[int]]:
         x0, x1 = sorted((g.x0, g.x1))
         body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
         far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
-        if not all(abs(v) < 1e7 for v in (*body, *far)):
-            continue
-        items.append((i, g.char, g.x0, g.y, g.size, body))
-        entry = (i, g.char, g.x0, g.y, g.size, *far)
+        if all(abs(v) < 1e7 for v in (*body, *far)):
+            items.append((i, g.char, g.x0, g.y, g.size, body, far))
+    return items
+
+
+def reference_clashes(glyphs: list) -> dict[int, set[int]]:
+    cell = 12.0
+    reach: dict[tuple[int, int], list] = {}
+    items = _reference_items(glyphs)
+    for i, char, gx, gy, size, _, far in items:
+        entry = (i, char, gx, gy, size, *far)
         for key in _cells(far, cell):
             reach.setdefault(key, []).append(entry)
     out: dict[int, set[int]] = {}
-    for i, char, gx, gy, size, body in items:
+    for i, char, gx, gy, size, body, _ in items:
         b0, b1, b2, b3 = body
         same = _SAME * size
         for key in _cells(body, cell):
@@ -61,15 +67,7 @@ def reference_pairs(glyphs: list) -> dict[int, set[int]]:
     """The reference without its grid: every pair put to its test. The grid is exact (two
     boxes that overlap share a point, whose cell both are in), so this is its answer, on
     glyphs the grid would spend minutes on (a far box over millions of cells)."""
-    items = []
-    for i, g in enumerate(glyphs):
-        if not g.upright or g.char.isspace() or not g.size > 0:
-            continue
-        x0, x1 = sorted((g.x0, g.x1))
-        body = (x0, g.y + _BODY[0] * g.size, x1, g.y + _BODY[1] * g.size)
-        far = (x0, g.y + _REACH[0] * g.size, x1, g.y + _REACH[1] * g.size)
-        if all(abs(v) < 1e7 for v in (*body, *far)):
-            items.append((i, g.char, g.x0, g.y, g.size, body, far))
+    items = _reference_items(glyphs)
     out: dict[int, set[int]] = {}
     for i, char, gx, gy, size, (b0, b1, b2, b3), _ in items:
         for j, other, hx, hy, hsize, _, (f0, f1, f2, f3) in items:
