@@ -27,7 +27,7 @@ def pytest_configure(config):
 # The modules that take longest (CPU seconds, measured), run first. The suite runs one module per
 # worker at a time (pyproject.toml: --dist loadfile), so each module's set-up is made once; a long
 # module started last would leave one core working alone at the end.
-SLOW_FIRST = ("test_watch.py", "test_inbox_attack.py", "test_serve_pool.py", "test_serve_schema.py", "test_archive.py",
+SLOW_FIRST = ("test_watch.py", "test_inbox_attack.py", "test_serve_pool.py", "test_serve_schema.py", "test_archive.py", "test_painted.py",
               "test_serve_console.py", "test_serve_api.py", "test_serve_redteam.py", "test_serve_admin.py", "test_broken_archives.py", "test_reverify.py",
               "test_samples.py", "test_reasons.py", "test_diffpolicy.py", "test_ocr.py", "test_hostile.py",
               "test_archive_guard.py", "test_redteam16.py", "test_search.py", "test_intake.py", "test_report_files.py",

@@ -506,7 +506,7 @@ def _value(draw, depth=0):
     return b"<<" + b"".join(gap() + b"/K" + gap() + v for v in items) + gap() + b">>"
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([b"/K", b"/P", b"/K", b"/Lang"]), _GAP, _value(), _GAP), max_size=8),
        st.sampled_from([b">>"] * 8 + [b">> stream", b">>%", b""]), st.booleans())
 def test_entry_reads_any_dictionary_as_the_token_by_token_reading(entries, end, strict):
