@@ -420,31 +420,19 @@ def _clashes(glyphs: list) -> dict[int, set[int]]:
         index[r] = (row, [it[5] for it in row], max(it[6] - it[5] for it in row) + 1.0)
     out: dict[int, set[int]] = {}
     for item in items:
-        i, char, gx, gy, size, b0, b2, _, _, b1, b3 = item
+        b0, b2, b1, b3 = item[5], item[6], item[9], item[10]
         r0, r1 = int(b1 // _ROW), int(b3 // _ROW)
         if r1 - r0 > _TALL or b2 - b0 > _WIDE:
             found = _meeting(item, items)
         else:
             found = _meeting(item, big) if big else None
-            same = _SAME * size
             for r in range(r0, r1 + 1):
                 entry = index.get(r)
-                if entry is None:
-                    continue
-                row, lefts, width = entry
-                # _meeting's test, inline: this is the loop over every pair of neighbours
-                for k in range(bisect_left(lefts, b0 - width), bisect_left(lefts, b2)):
-                    j, other, hx, hy, hsize, f0, f2, f1, f3, _, _ = row[k]
-                    em = _CLASH * (size if size <= hsize else hsize)
-                    if ((f3 if f3 < b3 else b3) - (f1 if f1 > b1 else b1) > em
-                            and (f2 if f2 < b2 else b2) - (f0 if f0 > b0 else b0) > em and j != i
-                            and not (other == char and abs(hx - gx) < same and abs(hy - gy) < same)):
-                        if found is None:
-                            found = {j}
-                        else:
-                            found.add(j)
+                if entry is not None:
+                    row, lefts, width = entry
+                    found = _meeting(item, row, bisect_left(lefts, b0 - width), bisect_left(lefts, b2), found)
         if found:
-            out[i] = found
+            out[item[0]] = found
     return out
 
 
@@ -472,14 +460,15 @@ def _clash_items(glyphs: list) -> list[tuple]:
     return items
 
 
-def _meeting(item, others) -> set[int] | None:
-    """The indexes of `others` whose far box `item`'s body meets (the exact test: overlapping
-    by more than _CLASH of the smaller size both ways, not the same character at the same
-    place, not itself), or None."""
+def _meeting(item, others, lo: int = 0, hi: int | None = None, found: set[int] | None = None) -> set[int] | None:
+    """`found` (None: none yet) with the indexes of `others[lo:hi]` whose far box `item`'s body
+    meets (the exact test: overlapping by more than _CLASH of the smaller size both ways, not
+    the same character at the same place, not itself). The range is walked by index, not
+    sliced: this is the loop over every pair of neighbours of a page."""
     i, char, gx, gy, size, b0, b2, _, _, b1, b3 = item
     same = _SAME * size
-    found = None
-    for j, other, hx, hy, hsize, f0, f2, f1, f3, _, _ in others:
+    for k in range(lo, len(others) if hi is None else hi):
+        j, other, hx, hy, hsize, f0, f2, f1, f3, _, _ = others[k]
         em = _CLASH * (size if size <= hsize else hsize)
         if ((f3 if f3 < b3 else b3) - (f1 if f1 > b1 else b1) > em
                 and (f2 if f2 < b2 else b2) - (f0 if f0 > b0 else b0) > em and j != i
