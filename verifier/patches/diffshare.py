@@ -127,12 +127,7 @@ def _held_reach(hist_rev, limit):
     def is_new(key):
         return introduced(generic.Reference(*key)) >= revision
 
-    def reach(root):
-        if isinstance(root, generic.Reference):
-            root = value((root.idnum, root.generation))
-        return _dependencies(root, is_new, value, limit)
-
-    return reach
+    return _reach(value, is_new, limit)
 
 
 def _indexed_reach(hist_rev, limit):
@@ -166,6 +161,13 @@ def _indexed_reach(hist_rev, limit):
 
     def is_new(key):
         return introducing(key) >= revision
+
+    return _reach(value, is_new, limit)
+
+
+def _reach(value, is_new, limit):
+    """`reach(root)` for _search: what pyHanko's walk collects from a root (the trailer, or a
+    reference read by `value`)."""
 
     def reach(root):
         if isinstance(root, generic.Reference):

@@ -28,6 +28,7 @@ from pyhanko.pdf_utils import generic
 from verifier.pdf import geometry
 from verifier.pdf.fonts import stream_data
 from verifier.pdf.lines import Line, lines_of, runs_as_rows
+from verifier.pdf.reader import UNREADABLE, place
 from verifier.pdf.text import Drawn, Glyph, _Shared, drawn_by, page_drawn, page_scanned
 
 log = logging.getLogger(__name__)
@@ -754,36 +755,27 @@ class _Subtrees:
     A subtree's bytes are a function of the objects it meets, each as the revision being read
     has it, and of `depth`; nothing else, when it met no object from outside it (one met
     before it began, fed as `R<number>`: such a subtree is not kept). pyHanko reads an object
-    of a revision from where that revision's cross-reference puts it (xrefs.get_historical_ref,
+    of a revision from where that revision's cross-reference puts it (verifier.pdf.reader.place,
     its "marker": an offset, or a place in an object stream, which is read as the last revision
     has it whichever revision asks), whether through the reader (an object no later revision
     changed) or the historical view, and the reference it follows in it in the revision again.
     So a kept subtree gives the same bytes in a revision where every object it met has the
     marker it had where it was kept, and where none of them was fed yet in the key being made
     (else the walk would feed `R<number>` there). Where a marker differs (an update rewrote
-    or freed the object, or added one that was missing), the subtree is read again.
+    or freed the object, or added one that was missing) or cannot be read, the subtree is read
+    again.
 
     Only for documents that are not encrypted (an encrypted document's objects are read through
     the view, as _Objects does)."""
 
     def __init__(self, reader) -> None:
-        self.xrefs = reader.xrefs
+        self.reader = reader
         self.last = reader.xrefs.total_revisions - 1
         self.kept: dict[tuple[int, int, int], list[tuple[int, list, bytes]]] = {}
-        self._markers: dict[tuple[int, int, int], object] = {}
         self.replayed = 0  # subtrees fed again (tests: the memo is used)
 
     def revision_of(self, objects: _Objects | None) -> int:
         return self.last if objects is None else objects.revision
-
-    def marker(self, ref: tuple[int, int], revision: int):
-        key = (ref[0], ref[1], revision)
-        if key not in self._markers:
-            try:
-                self._markers[key] = self.xrefs.get_historical_ref(generic.Reference(*ref), revision)
-            except Exception:  # an unreadable entry: equal to no other revision's
-                self._markers[key] = object()
-        return self._markers[key]
 
     def record(self, walk: _Walk, key: tuple, data: bytes, refs: list) -> None:
         entries = self.kept.setdefault(key, [])
@@ -792,7 +784,12 @@ class _Subtrees:
 
     def _same(self, revision: int, refs: list, now: int) -> bool:
         """Whether every object of `refs` is where it was in `revision` in revision `now`."""
-        return revision == now or all(self.marker(r, revision) == self.marker(r, now) for r in refs)
+        reader = self.reader
+        for r in refs:
+            here = place(reader, r[0], r[1], revision)
+            if here is UNREADABLE or here != place(reader, r[0], r[1], now):
+                return revision == now
+        return True
 
     def replay(self, walk: _Walk, key: tuple) -> bool:
         """Feed a kept subtree of `key` when it gives the same bytes here (see the class)."""

@@ -160,3 +160,27 @@ def _remembered(lookup, undefined=KeyError):
         return answer
 
     return remembered
+
+
+UNREADABLE = object()  # place() of an entry the cross-reference sections cannot give
+
+
+def place(reader, idnum: int, generation: int, revision: int):
+    """pyHanko's `xrefs.get_historical_ref` of the object in `revision`: where that revision has
+    it written (an offset, a place in an object stream, or None), UNREADABLE for an entry it
+    cannot read. pyHanko reads an object of a revision from there, so an object at the same
+    place in two revisions is read the same in both (the difference analysis and the content
+    keys share work on that ground). A function of the sections alone, asked again and again:
+    answered once per reader, and kept on it."""
+    known = reader.__dict__.get("_kyso_places")
+    if known is None:
+        known = reader.__dict__["_kyso_places"] = {}
+    key = (idnum, generation, revision)
+    found = known.get(key, known)
+    if found is known:
+        try:
+            found = reader.xrefs.get_historical_ref(generic.Reference(idnum, generation), revision)
+        except Exception:  # noqa: BLE001 - an unreadable xref entry
+            found = UNREADABLE
+        known[key] = found
+    return found

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from pyhanko.pdf_utils import generic
 
+from verifier.pdf.reader import UNREADABLE as _UNREADABLE, place
+
 __all__ = ['BACK_POINTERS', 'Comparison', 'Sameness', 'same_value', 'shared_same_value']
 
 MAX_NODES = 50_000
@@ -64,28 +66,10 @@ def _key(ref: generic.Reference) -> tuple[int, int]:
     return ref.idnum, ref.generation
 
 
-_UNREADABLE = object()
-
-
 def _place(rev, ref):
-    """pyHanko's `get_historical_ref(ref, revision)` of `rev`'s revision, or _UNREADABLE.
-
-    Where each object of a revision is written is a function of the file's cross-reference
-    sections, asked of the same objects by every comparison of that revision (twice per pair
-    of keys: to order a dictionary's keys, then to compare them): answered once per resolver,
-    and kept on it (it lives as long as its reader), not in a table that could outlive it."""
-    known = rev.__dict__.get("_kyso_places")
-    if known is None:
-        known = rev.__dict__["_kyso_places"] = {}
-    key = _key(ref)
-    place = known.get(key, known)
-    if place is known:
-        try:
-            place = rev.reader.xrefs.get_historical_ref(ref, rev.revision)
-        except Exception:  # noqa: BLE001 - an unreadable xref entry
-            place = _UNREADABLE
-        known[key] = place
-    return place
+    """Where `rev`'s revision has the object written (verifier.pdf.reader.place), or
+    _UNREADABLE."""
+    return place(rev.reader, ref.idnum, ref.generation, rev.revision)
 
 
 class Comparison:
