@@ -235,3 +235,43 @@ def test_ingest_reads_scans_and_no_ocr_turns_it_off(sample_file, tmp_path):
     assert shown["on"]["code_number"]["value"] == "45" and shown["on"]["code_number"]["ocr"] is True
     assert "code_number" not in shown["off"]
     assert not any(isinstance(v, dict) and v.get("ocr") for v in shown["off"].values())
+
+
+# -- a blank page is not given to Tesseract ------------------------------------------------------
+
+def _tesseract_itself(image, monkeypatch) -> list:
+    """What Tesseract reads without the shortcut: on a page with nothing on it, tesserocr says
+    "No text returned" (verifier.ocr.text then logged a failure and read no text)."""
+    from verifier.ocr import engine
+
+    with monkeypatch.context() as m:
+        m.setattr(engine, "blank", lambda image: False)
+        try:
+            return engine.read(image)
+        except RuntimeError as exc:
+            assert "No text returned" in str(exc)
+            return []
+
+
+@pytest.mark.parametrize("level,size,mode", [(255, (833, 833), "L"), (0, (600, 900), "L"), (128, (2480, 3508), "L"),
+                                             ((255, 255, 255), (400, 300), "RGB")])
+def test_a_page_of_one_grey_level_reads_nothing_as_tesseract_reads_nothing(level, size, mode, monkeypatch):
+    from PIL import Image
+
+    from verifier.ocr import engine
+
+    image = Image.new(mode, size, level)
+    assert engine.blank(image)
+    assert engine.read(image) == [] == _tesseract_itself(image, monkeypatch)
+
+
+def test_one_mark_on_a_blank_page_is_read():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from verifier.ocr import engine
+
+    image = Image.new("L", (900, 300), 255)
+    image.putpixel((450, 150), 254)
+    assert not engine.blank(image)  # one pixel a level darker: Tesseract decides
+    ImageDraw.Draw(image).text((60, 100), "SO 45", fill=0, font=ImageFont.load_default(size=80))
+    assert "45" in " ".join(w.text for w in engine.read(image))

@@ -91,7 +91,7 @@ def test_a_file_still_being_written_is_waited_for(env, tmp_path):
 
 def test_kill_9_at_random_moments_loses_and_duplicates_nothing(env, tmp_path):
     inbox = tmp_path / "inbox"
-    files = variants(SAMPLES / "appendix.pdf", 100, inbox, prefix="phu-luc")
+    files = variants(SAMPLES / "appendix.pdf", 60, inbox, prefix="phu-luc")  # the kills land within the first 50
     rng = random.Random(20261126)
     archive = open_archive(env)
     kills = 0
@@ -107,7 +107,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(env, tmp_path):
         proc.wait(timeout=30)
         kills += 1
     before = sum(receipts_by_name(archive).values())
-    assert 0 < before < 100, before  # the kills did land in the middle of the work
+    assert 0 < before < 60, before  # the kills did land in the middle of the work
     result = run_once(env, inbox)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = receipts_by_name(archive)
@@ -118,7 +118,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(env, tmp_path):
     from archive.db.models import Document
 
     with archive.sessions() as s:
-        assert s.scalar(select(func.count(Document.id))) == 100
+        assert s.scalar(select(func.count(Document.id))) == 60
         assert set(s.execute(select(Document.verdict)).scalars()) == {"VALID"}
     assert check(archive).ok
     from archive.db.events import verify_chain
@@ -132,7 +132,7 @@ def test_three_workers_on_postgresql_archive_each_file_once(env, tmp_path, pg_da
     env = {**env, "KYSO_DATABASE_URL": pg_database}
     subprocess.run([sys.executable, "-m", "archive", "db", "upgrade"], env=env, check=True, capture_output=True)
     inbox = tmp_path / "inbox"
-    files = variants(SAMPLES / "appendix.pdf", 300, inbox, prefix="bc")
+    files = variants(SAMPLES / "appendix.pdf", 120, inbox, prefix="bc")  # every file raced for by the three
     # three independent watchers (as on three machines), each with its own worker
     procs = [subprocess.Popen([sys.executable, "-m", "archive", "watch", str(inbox), "--once", "--trust", str(TRUST),
                                "--poll", "0.2", "--stable-seconds", "0.2"], env=env, stdout=subprocess.PIPE,
@@ -141,10 +141,10 @@ def test_three_workers_on_postgresql_archive_each_file_once(env, tmp_path, pg_da
     assert [p.returncode for p in procs] == [0, 0, 0], [o[1][-2000:] for o in outputs]
     archive = open_archive(env)
     counts = receipts_by_name(archive)
-    assert len(counts) == 300 and set(counts.values()) == {1}
+    assert len(counts) == 120 and set(counts.values()) == {1}
     assert sorted(counts) == sorted(p.name for p in files)
     per_worker = [o[1].decode().count('"event": "archived"') for o in outputs]
-    assert sum(per_worker) == 300 and sum(1 for n in per_worker if n) >= 2, per_worker  # the work was shared
+    assert sum(per_worker) == 120 and sum(1 for n in per_worker if n) >= 2, per_worker  # the work was shared
     assert leftovers(inbox) == []
 
 
