@@ -83,12 +83,12 @@ def _peak_rss_mb(pid: int) -> float:
 def bare_server(tmp_path, database_url):
     """A server of its own over an archive with the test accounts and no documents, on SQLite
     and on PostgreSQL."""
-    from tests.serving import Server, kyso, prepare
+    from tests.serving import Server, prepare, set_up
 
     home = tmp_path / "home"
     extra = {"KYSO_DATABASE_URL": database_url} if database_url else {}
     if database_url:
-        kyso(home, "db", "upgrade", **extra)
+        set_up(home, "db", "upgrade", **extra)
     tokens = prepare(home, ingested=(), database_url=database_url)
     server = Server(home, tokens, args=("--workers", "1"), env=extra).start()
     yield server
