@@ -139,7 +139,8 @@ class Archive:
         from archive.db.session import current_revision, head_revision, is_empty
 
         if self.settings.database_url.startswith("sqlite") or is_empty(self.engine):
-            upgrade(self.engine)
+            if is_empty(self.engine) or current_revision(self.engine) != head_revision():
+                upgrade(self.engine)  # at the head already, Alembic would do nothing but be imported
         elif current_revision(self.engine) is None:
             raise RuntimeError("the database has tables but no kyso schema version; run 'kyso db upgrade'")
         elif current_revision(self.engine) != head_revision():
