@@ -140,7 +140,10 @@ class Archive:
 
         if self.settings.database_url.startswith("sqlite") or is_empty(self.engine):
             if is_empty(self.engine) or current_revision(self.engine) != head_revision():
-                upgrade(self.engine)  # at the head already, Alembic would do nothing but be imported
+                upgrade(self.engine)
+            else:  # at the head, Alembic would only be imported; its transaction is still taken, so
+                with self.engine.begin():  # that a read-only or locked SQLite archive says so here
+                    pass
         elif current_revision(self.engine) is None:
             raise RuntimeError("the database has tables but no kyso schema version; run 'kyso db upgrade'")
         elif current_revision(self.engine) != head_revision():
