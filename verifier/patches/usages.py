@@ -116,6 +116,9 @@ class _Document:
                 self.writes.setdefault((ref.idnum, ref.generation), []).append(revision)
                 self.written[revision].add((ref.idnum, ref.generation))
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
+        # the versions quickread read from an object stream: never a stream, their light copy
+        # pyHanko's reading entry for entry, type for type (verifier.signatures.diff.held)
+        self.plain: set[tuple] = set()
         # key -> [(source key, its version)] for every reference to the key in a version: the
         # keys on the way (and whether a /Parent is on it) are found when the source is visited
         self.referrers: dict[tuple, list[tuple]] = collections.defaultdict(list)
@@ -148,6 +151,7 @@ class _Document:
             if isinstance(marker, ObjStreamRef):
                 light, targets = quickread.read_member(
                     self.reader, key[0], marker.obj_stream_id, marker.ix_in_stream)
+                self.plain.add((key, revision))
             else:
                 light, targets = quickread.read_file_object(self.reader, key[0], key[1], marker)
             self.objects[(key, revision)] = light
@@ -205,6 +209,19 @@ class _Document:
             return None
         i = bisect.bisect_right(revisions, revision)
         return revisions[i - 1] if i else None
+
+
+def plain_light(reader, key: tuple[int, int], revision: int):
+    """The light copy of object `key` as `revision` holds it, when the reader's index holds one
+    that quickread read from an object stream (a dictionary, array, reference or value, never a
+    stream, typed as pyHanko types it); None otherwise. Never builds the index."""
+    doc = reader.__dict__.get("_kyso_usages_document")
+    if not doc:
+        return None
+    version = doc.version(key, revision)
+    if version is None or (key, version) not in doc.plain:
+        return None
+    return doc.objects.get((key, version))
 
 
 def newest_light(reader, key: tuple[int, int]):
