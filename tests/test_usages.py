@@ -595,3 +595,36 @@ _HEADER_NUM = st.sampled_from([b"0", b"1", b"12", b"007", b"5"] * 8 + [b"+1", b"
        st.integers(-1, 1))
 def test_stream_index_reads_any_header_as_the_reader(pairs, tail, more):
     _index_alike(b"".join(a + b + c + d for a, b, c, d in pairs) + tail, len(pairs) + more)
+
+
+# --- the versions the index reads, from the sections' own data -----------------------------------
+
+def _sections_as_pyhanko(reader) -> int:
+    """Every revision: the keys usages reads from the section's data are pyHanko's explicit and
+    freed references, in the same order, and the place it finds each version at is
+    get_historical_ref's. (versions compared)"""
+    xrefs, compared = reader.xrefs, 0
+    for revision in range(xrefs.total_revisions):
+        theirs = xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision)
+        ours = usages._explicit_or_freed(xrefs, revision)
+        assert list(ours) == [(r.idnum, r.generation) for r in theirs], revision
+        section = xrefs.get_xref_data(revision)
+        for ref in theirs:
+            expected = xrefs.get_historical_ref(ref, revision)
+            try:
+                found = section.try_resolve(usages._Key((ref.idnum, ref.generation)))
+            except KeyError:
+                continue  # _load asks get_historical_ref itself then
+            assert found == expected, (revision, ref)
+            compared += 1
+    return compared
+
+
+@pytest.mark.parametrize("name", [n for n, _ in REAL] + ["03-vbhn-bkhcn.pdf", "49-2026-ND-CP.pdf"])
+def test_the_index_reads_versions_from_the_sections_as_pyhanko(name):
+    assert _sections_as_pyhanko(_reader(need_shared(REALDOCS / name).read_bytes())) > 10
+
+
+def test_the_index_reads_versions_from_the_sample_sections_as_pyhanko():
+    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    assert sum(_sections_as_pyhanko(_reader(p.read_bytes())) for p in paths) > 100

@@ -112,9 +112,9 @@ class _Document:
         for revision in range(xrefs.total_revisions):
             # an object freed reads as null from that revision on: a version too
             self.written.append(set())
-            for ref in xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision):
-                self.writes.setdefault((ref.idnum, ref.generation), []).append(revision)
-                self.written[revision].add((ref.idnum, ref.generation))
+            for key in _explicit_or_freed(xrefs, revision):
+                self.writes.setdefault(key, []).append(revision)
+                self.written[revision].add(key)
         self.objects: dict[tuple, object] = {}  # (key, revision written) -> light copy
         # the versions quickread read from an object stream: never a stream, their light copy
         # pyHanko's reading entry for entry, type for type (verifier.signatures.diff.held)
@@ -127,23 +127,30 @@ class _Document:
         self._changed: dict[tuple, set] = {}
         self._introducing: dict[tuple, int] = {}
         referrers = self.referrers
+        sections = [xrefs.get_xref_data(revision) for revision in range(xrefs.total_revisions)]
         for key, revisions in self.writes.items():
             for written in revisions:
                 version = (key, written)
-                for target in self._load(key, written):
+                for target in self._load(key, written, sections[written]):
                     referrers[target].append(version)
 
-    def _load(self, key, revision) -> list:
+    def _load(self, key, revision, section) -> list:
         """Reads the object as pyHanko's historical resolver for `revision` reads it (the plain
         objects by verifier.patches.quickread, which reads them as pyHanko does, the others by
-        pyHanko); the keys of the references in it."""
-        ref = generic.Reference(*key, pdf=self.reader)
+        pyHanko); the keys of the references in it. `section`: the revision's cross-reference
+        data (xrefs.get_xref_data)."""
+        ref = _Key(key)
         xrefs = self.reader.xrefs
         try:
             # Where pyHanko's get_object finds the version: `revision` lists the object, so its
             # historical place there is its newest place too when no later revision changed it
-            # (both look from there down to the first section that resolves it).
-            marker = xrefs.get_historical_ref(ref, revision)
+            # (both look from there down to the first section that resolves it). That is this
+            # revision's own section unless it cannot resolve the object (get_historical_ref's
+            # first step, taken here without a Reference made for every version).
+            try:
+                marker = section.try_resolve(ref)
+            except KeyError:
+                marker = xrefs.get_historical_ref(generic.Reference(*key, pdf=self.reader), revision)
             if marker is None and (not self.reader.strict or _kyso_reader(self.reader)):
                 # not found: pyHanko substitutes null (and logs it); so does kyso's strict reader
                 self.objects[(key, revision)] = generic.NullObject()
@@ -160,6 +167,7 @@ class _Document:
             pass
         except Exception:  # noqa: BLE001 - pyHanko's own reading below meets it and says what it says
             pass
+        ref = generic.Reference(*key, pdf=self.reader)
         try:
             last = xrefs.get_last_change(ref)
         except KeyError:
@@ -222,6 +230,31 @@ def plain_light(reader, key: tuple[int, int], revision: int):
     if version is None or (key, version) not in doc.plain:
         return None
     return doc.objects.get((key, version))
+
+
+class _Key:
+    """An object's number and generation as XRefSectionData.try_resolve reads them (it reads
+    nothing else of a Reference, and names it in the KeyError it raises)."""
+
+    __slots__ = ('idnum', 'generation')
+
+    def __init__(self, key):
+        self.idnum, self.generation = key
+
+    def __repr__(self):
+        return "%d %d R" % (self.idnum, self.generation)
+
+
+def _explicit_or_freed(xrefs, revision: int) -> set[tuple]:
+    """The keys of `xrefs.explicit_refs_in_revision(revision) | xrefs.refs_freed_in_revision(revision)`,
+    read from the section's data as those methods read it, without a Reference made for each
+    (and in the same order: the same keys, with the same hashes, put in the same order)."""
+    data = xrefs.get_xref_data(revision)
+    result = {(idnum, generation) for idnum, generation in data.explicit_refs_in_revision}
+    hybrid = data.hybrid
+    if hybrid is not None:
+        result |= {(idnum, generation) for idnum, generation in hybrid.xref_data.explicit_refs_in_revision}
+    return result | {(idnum, gen - 1) for idnum, gen in data.freed.items() if gen > 0}
 
 
 def newest_light(reader, key: tuple[int, int]):
