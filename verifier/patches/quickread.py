@@ -209,13 +209,11 @@ def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list, nes
             if kind == 9:
                 value = [generic.NumberObject(int(t)) for t in _DIGITS.findall(m[9])]
             else:
-                value = []
-                for n, g in _RUN_REF.findall(m[10]):
-                    ref = (int(n), int(g))
-                    if ref[0] == 0:
-                        raise Unread
-                    targets.append(ref)
-                    value.append(Ref(ref))
+                keys = [(int(n), int(g)) for n, g in _RUN_REF.findall(m[10])]
+                if min(keys)[0] == 0:
+                    raise Unread
+                targets += keys
+                value = list(map(Ref, keys))
         if key in d:
             if strict:
                 raise Unread
@@ -230,12 +228,11 @@ def _ref_run(data: bytes, top: list, pos: int, targets: list) -> int:
     m = REF_RUN.match(data, pos)
     if m is None:
         return pos
-    for n, g in _RUN_REF.findall(m[0]):
-        key = (int(n), int(g))
-        if key[0] == 0:
-            raise Unread
-        targets.append(key)
-        top.append(Ref(key))
+    keys = [(int(n), int(g)) for n, g in _RUN_REF.findall(m[0])]
+    if min(keys)[0] == 0:  # the least object number (a parent tree's run is thousands long)
+        raise Unread
+    targets += keys
+    top += map(Ref, keys)
     return m.end()
 
 
