@@ -172,13 +172,17 @@ class Comparison:
             return False
 
         def cost(k):
-            # the likely differences first: direct values and other objects, then an object written
-            # again between the revisions; objects left where they were (likely equal, costly) last
+            # the likely differences first, the cheap ones before the deep: direct numbers, names
+            # and strings, then arrays and other objects, then direct dictionaries (a page's
+            # /Resources after its /Annots), then an object written again between the
+            # revisions; objects left where they were (likely equal, costly) last. Ties by key:
+            # the same order in every process (a set's order follows the hash seed, and a page
+            # compared /Resources first took 20 times longer to be found changed)
             x, y = a.raw_get(k), b.raw_get(k)
             if not (isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject)
                     and _key(x.reference) == _key(y.reference)):
-                return 0
-            return 2 if self._unchanged(x.reference, y.reference) else 1
+                return 0, max(_depth_rank(x), _depth_rank(y)), k
+            return (2 if self._unchanged(x.reference, y.reference) else 1), 0, k
 
         for k in sorted(keys, key=cost):
             x, y = a.raw_get(k), b.raw_get(k)
@@ -226,6 +230,16 @@ class Comparison:
         if self._stream_bytes > MAX_STREAM_BYTES:
             raise _Exceeded
         return x == y
+
+
+def _depth_rank(value) -> int:
+    """How deep a comparison of a direct value may go: 0 for a number, name, string, boolean
+    or null, 1 for an array or a reference, 2 for a dictionary."""
+    if isinstance(value, generic.DictionaryObject):
+        return 2
+    if isinstance(value, (generic.ArrayObject, generic.IndirectObject)):
+        return 1
+    return 0
 
 
 def _holds_reference(value, depth: int = 0) -> bool:
