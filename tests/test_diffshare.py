@@ -293,3 +293,57 @@ def test_an_orphan_that_only_a_string_or_a_stream_names_stays_an_orphan():
     reader = _reader(_revised(build))
     assert _compare_indexed(reader) == 1
     assert len(diffshare.orphans(HistoricalResolver(reader, 1))) == 1
+
+
+# --- a new object's dependencies, walked over the index ---------------------------------------------
+
+WALKS_PER_REVISION = 150  # a tagged decree's revision writes thousands of objects: the first ones
+
+
+def _dependencies_as_pyhanko(reader) -> int:
+    """Every object each revision wrote, walked from as the form rule walks a new signature's
+    appearance (since the revision before): the references collected over the index are
+    pyHanko's, bound to the same resolver, in pyHanko's order. (walks that found references)"""
+    from pyhanko.pdf_utils import generic as g
+
+    found = 0
+    for revision in range(1, reader.xrefs.total_revisions):
+        resolver = HistoricalResolver(reader, revision)
+        written = sorted(reader.xrefs.explicit_refs_in_revision(revision), key=lambda r: (r.idnum, r.generation))
+        for ref in written[:WALKS_PER_REVISION]:
+            root = g.IndirectObject(ref.idnum, ref.generation, resolver)
+            try:
+                theirs = diffshare._collect_dependencies(resolver, root, since_revision=revision)
+            except Exception as exc:  # noqa: BLE001
+                with pytest.raises(type(exc)):
+                    diffshare.collect_dependencies(HistoricalResolver(reader, revision), root, since_revision=revision)
+                continue
+            deferred = []
+            pyhankos = diffshare._collect_dependencies
+            diffshare._collect_dependencies = lambda *args, **kwargs: deferred.append(1) or pyhankos(*args, **kwargs)
+            try:
+                ours = diffshare.collect_dependencies(resolver, root, since_revision=revision)
+            finally:
+                diffshare._collect_dependencies = pyhankos
+            assert list(ours) == list(theirs), (revision, ref)
+            assert all(r.pdf is resolver for r in ours)
+            found += bool(ours) and not deferred  # answered over the index, not by pyHanko
+    return found
+
+
+@pytest.mark.parametrize("name", ["385.signed.signed.pdf", "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf",
+                                  "19-bkhcn.pdf", "03-vbhn-bkhcn.pdf"])
+def test_dependencies_walked_over_the_index_are_pyhankos(name):
+    assert _dependencies_as_pyhanko(_reader(need_shared(REALDOCS / name).read_bytes())) > 5
+
+
+def test_dependencies_walked_over_the_index_are_pyhankos_on_samples_and_benchmarks():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import corpus
+
+    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths += [p for p in corpus.corpus() if p.stem in ("p005-l10", "p001-l03")]
+    assert sum(_dependencies_as_pyhanko(_reader(p.read_bytes())) for p in paths) > 50

@@ -34,12 +34,14 @@ from __future__ import annotations
 import sys
 
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import policies
 
 from verifier.patches.quickread import Ref
 from verifier.signatures.diff.held import held
 
 _find_orphans = policies._find_orphans
+_collect_dependencies = HistoricalResolver.collect_dependencies
 
 # pyHanko's walk is recursive: one frame per value it descends into, and at its deepest point
 # the frames that read the next object (the resolver, then the parser and the copy, at most
@@ -70,6 +72,28 @@ def orphans(hist_rev) -> set:
         return _walk(hist_rev, _depth() + _SPARE_FRAMES)
     except Exception:  # noqa: BLE001 - pyHanko's answer, or its own exception, instead
         return _find_orphans(hist_rev)
+
+
+def collect_dependencies(self, obj, since_revision=None) -> set:
+    """pyHanko's `HistoricalResolver.collect_dependencies(obj, since_revision)`: the references
+    introduced in `since_revision` or later that `obj` reaches through such references, as
+    pyHanko's walk finds them (the same walk as the orphans', in its order, over the index's light
+    copies of the revision's objects instead of the resolver's copies of them), as References
+    bound to the resolver, put in the set in the order pyHanko puts them. A new signature's
+    appearance, fonts and images are walked so by the form rule for every later revision; the
+    copies were most of that rule's time. Without `since_revision` (every reference, old ones
+    walked into), and wherever the index cannot answer as the resolver would, pyHanko's method
+    answers, and fails as it fails."""
+    if since_revision is None:
+        return _collect_dependencies(self, obj, since_revision)
+    try:
+        value, introducing = _indexed_values(self)
+        order: list = []
+        _dependencies(obj, lambda key: introducing(key) >= since_revision, value,
+                      sys.getrecursionlimit() - (_depth() + _SPARE_FRAMES), order)
+    except Exception:  # noqa: BLE001 - _Deferred, or what pyHanko's own walk meets and says
+        return _collect_dependencies(self, obj, since_revision)
+    return {generic.Reference(idnum, generation, pdf=self) for idnum, generation in order}
 
 
 def _depth() -> int:
@@ -140,6 +164,20 @@ def _indexed_reach(hist_rev, limit):
     cannot answer as the resolver would: no index (an encrypted or unreadable document), an
     object no section holds (the resolver's null) or one whose value is a reference (which the
     resolver follows): the walk over the reader's objects answers then."""
+    value, introducing = _indexed_values(hist_rev)
+    revision = hist_rev.revision
+
+    def is_new(key):
+        return introducing(key) >= revision
+
+    return _reach(value, is_new, limit)
+
+
+def _indexed_values(hist_rev):
+    """(value, introducing) over verifier.patches.usages' index of the resolver's reader:
+    `value(key)` the light copy of the object as the resolver's revision holds it, _Deferred
+    where the resolver would read otherwise (see _indexed_reach); `introducing(key)` the
+    revision that introduced it."""
     from verifier.patches import usages  # here: usages imports quickread, which imports the reader lazily
 
     try:
@@ -148,7 +186,6 @@ def _indexed_reach(hist_rev, limit):
         raise _Deferred from None
     revision = hist_rev.revision
     objects, version = doc.objects, doc.version
-    introducing = doc.introducing
 
     def value(key):
         written = version(key, revision)
@@ -159,10 +196,7 @@ def _indexed_reach(hist_rev, limit):
             raise _Deferred
         return light
 
-    def is_new(key):
-        return introducing(key) >= revision
-
-    return _reach(value, is_new, limit)
+    return value, doc.introducing
 
 
 def _reach(value, is_new, limit):
@@ -177,7 +211,7 @@ def _reach(value, is_new, limit):
     return reach
 
 
-def _dependencies(obj, is_new, value, limit) -> set:
+def _dependencies(obj, is_new, value, limit, order: list | None = None) -> set:
     """pyHanko's `collect_dependencies(obj, since_revision)` of a resolved object, as the keys
     (number, generation) of the references met, in pyHanko's order, that the revision or a
     later one introduced (`is_new`), followed into their values (`value`). The object is a
@@ -201,6 +235,8 @@ def _dependencies(obj, is_new, value, limit) -> set:
             if key in seen or not is_new(key):
                 continue
             seen.add(key)
+            if order is not None:
+                order.append(key)
             v = value(key)
         if isinstance(v, dict):  # a DictionaryObject (a StreamObject too) or a light dict
             stack.append(iter(v.values()))
