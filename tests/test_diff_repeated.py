@@ -301,9 +301,9 @@ print(comparison._nodes, len(met))
 
 def test_a_page_with_another_annotation_is_found_changed_before_its_resources_are_compared():
     """A page an update rewrote to add an annotation differs in its /Annots: the comparison
-    looks at the page's direct numbers, names and arrays before its dictionaries (the fonts of
-    its /Resources, thousands of values), in the same order whatever the process's hash seed
-    (the keys' order in a set). With the keys in a set's order, some processes compared the
+    sees arrays of other lengths before it reads anything deeper (the fonts of its /Resources,
+    thousands of values), and goes on in the same order whatever the process's hash seed (the
+    keys' order in a set). With the keys in a set's order, some processes compared the
     resources first: 03-vbhn-bkhcn's unchanged-value rule took 2 ms or 45 ms by the seed."""
     import os
     import subprocess
@@ -313,4 +313,25 @@ def test_a_page_with_another_annotation_is_found_changed_before_its_resources_ar
                               env={**os.environ, "PYTHONHASHSEED": seed})
         assert done.returncode == 0, done.stderr[-2000:]
         nodes, dicts = map(int, done.stdout.split())
-        assert (nodes, dicts) == (5, 1), (seed, nodes, dicts)  # the page, its three names and numbers, /Annots
+        assert (nodes, dicts) == (1, 1), (seed, nodes, dicts)  # the page alone: /Annots differs in length
+
+
+def test_a_difference_seen_at_a_values_own_level_is_the_comparisons_answer():
+    """values._shallow_differs decides only where the whole comparison says "not the same"."""
+    from pyhanko.pdf_utils import generic as g
+
+    N, num = g.NameObject, g.NumberObject
+    arr = lambda *v: g.ArrayObject(list(v))  # noqa: E731
+    dct = lambda **kv: g.DictionaryObject({N('/' + k): v for k, v in kv.items()})  # noqa: E731
+    stream = g.StreamObject({N('/A'): num(1)}, stream_data=b"x")
+    values_ = [num(1), num(2), g.FloatObject("1.0"), N('/A'), N('/B'), g.TextStringObject("a"),
+               g.ByteStringObject(b"a"), g.BooleanObject(True), g.NullObject(), arr(), arr(num(1)),
+               arr(num(1), num(2)), arr(g.FloatObject("1.0")), dct(), dct(A=num(1)), dct(A=num(2)), dct(B=num(1)),
+               stream, g.IndirectObject(5, 0, None)]
+    decided = 0
+    for x in values_:
+        for y in values_:
+            if values._shallow_differs(x, y):
+                decided += 1
+                assert not values.Comparison()._eq(x, y, 0), (x, y)
+    assert decided > 150

@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import HistoricalResolver
 
 from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.patches import diffshare
+from verifier.patches import dependencies, diffshare
 from verifier.signatures.diff.held import held
 from verifier.pdf.opening import open_pdf
 from verifier.report.model import DocumentReport
@@ -313,18 +313,18 @@ def _dependencies_as_pyhanko(reader) -> int:
         for ref in written[:WALKS_PER_REVISION]:
             root = g.IndirectObject(ref.idnum, ref.generation, resolver)
             try:
-                theirs = diffshare._collect_dependencies(resolver, root, since_revision=revision)
+                theirs = dependencies._collect_dependencies(resolver, root, since_revision=revision)
             except Exception as exc:  # noqa: BLE001
                 with pytest.raises(type(exc)):
-                    diffshare.collect_dependencies(HistoricalResolver(reader, revision), root, since_revision=revision)
+                    dependencies.collect_dependencies(HistoricalResolver(reader, revision), root, since_revision=revision)
                 continue
             deferred = []
-            pyhankos = diffshare._collect_dependencies
-            diffshare._collect_dependencies = lambda *args, **kwargs: deferred.append(1) or pyhankos(*args, **kwargs)
+            pyhankos = dependencies._collect_dependencies
+            dependencies._collect_dependencies = lambda *args, **kwargs: deferred.append(1) or pyhankos(*args, **kwargs)
             try:
-                ours = diffshare.collect_dependencies(resolver, root, since_revision=revision)
+                ours = dependencies.collect_dependencies(resolver, root, since_revision=revision)
             finally:
-                diffshare._collect_dependencies = pyhankos
+                dependencies._collect_dependencies = pyhankos
             assert list(ours) == list(theirs), (revision, ref)
             assert all(r.pdf is resolver for r in ours)
             found += bool(ours) and not deferred  # answered over the index, not by pyHanko

@@ -18,8 +18,8 @@ and kyso verifies as it does with these releases, only slower.
   crlindex   a certificate is looked up in a CRL by serial number (PATCHES)
   nameprep   certificate names are prepared (RFC 4518) once per encoding (PATCHES)
   pathshare  a certificate path is validated once per validation context (PATCHES)
-  diffshare  the orphans of a revision are searched once per document, and a new object's
-             dependencies walked, over the usages index's light copies (PATCHES)
+  diffshare  the orphans of a revision are searched once per document (PATCHES)
+  dependencies  a new object's dependencies are walked over the usages index's light copies (PATCHES)
   usages     the paths to an object a later revision wrote are found from the object (PATCHES);
              its index reads plain objects with quickread, exactly as pyHanko's parser does
   xrefstream a cross-reference stream is read row by row, its widths taken once (PATCHES)
@@ -56,7 +56,7 @@ PATCHES = (
     ("asn1crypto.x509", "RelativeDistinguishedName._get_values", "verifier.patches.nameprep", "_get_values"),
     ("pyhanko.sign.validation.generic_cms", "find_valid_path", "verifier.patches.pathshare", "find_valid_path"),
     ("pyhanko.sign.diff_analysis.policies", "_find_orphans", "verifier.patches.diffshare", "find_orphans"),
-    ("pyhanko.pdf_utils.reader", "HistoricalResolver.collect_dependencies", "verifier.patches.diffshare",
+    ("pyhanko.pdf_utils.reader", "HistoricalResolver.collect_dependencies", "verifier.patches.dependencies",
      "collect_dependencies"),
     ("pyhanko.pdf_utils.reader", "HistoricalResolver._load_reverse_xref_cache", "verifier.patches.usages",
      "load_reverse_xref_cache"),

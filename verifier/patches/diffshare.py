@@ -34,14 +34,12 @@ from __future__ import annotations
 import sys
 
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import policies
 
 from verifier.patches.quickread import Ref
 from verifier.signatures.diff.held import held
 
 _find_orphans = policies._find_orphans
-_collect_dependencies = HistoricalResolver.collect_dependencies
 
 # pyHanko's walk is recursive: one frame per value it descends into, and at its deepest point
 # the frames that read the next object (the resolver, then the parser and the copy, at most
@@ -72,28 +70,6 @@ def orphans(hist_rev) -> set:
         return _walk(hist_rev, _depth() + _SPARE_FRAMES)
     except Exception:  # noqa: BLE001 - pyHanko's answer, or its own exception, instead
         return _find_orphans(hist_rev)
-
-
-def collect_dependencies(self, obj, since_revision=None) -> set:
-    """pyHanko's `HistoricalResolver.collect_dependencies(obj, since_revision)`: the references
-    introduced in `since_revision` or later that `obj` reaches through such references, as
-    pyHanko's walk finds them (the same walk as the orphans', in its order, over the index's light
-    copies of the revision's objects instead of the resolver's copies of them), as References
-    bound to the resolver, put in the set in the order pyHanko puts them. A new signature's
-    appearance, fonts and images are walked so by the form rule for every later revision; the
-    copies were most of that rule's time. Without `since_revision` (every reference, old ones
-    walked into), and wherever the index cannot answer as the resolver would, pyHanko's method
-    answers, and fails as it fails."""
-    if since_revision is None:
-        return _collect_dependencies(self, obj, since_revision)
-    try:
-        value, introducing = _indexed_values(self)
-        order: list = []
-        _dependencies(obj, lambda key: introducing(key) >= since_revision, value,
-                      sys.getrecursionlimit() - (_depth() + _SPARE_FRAMES), order)
-    except Exception:  # noqa: BLE001 - _Deferred, or what pyHanko's own walk meets and says
-        return _collect_dependencies(self, obj, since_revision)
-    return {generic.Reference(idnum, generation, pdf=self) for idnum, generation in order}
 
 
 def _depth() -> int:

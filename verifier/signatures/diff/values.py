@@ -184,7 +184,11 @@ class Comparison:
                 return 0, max(_depth_rank(x), _depth_rank(y)), k
             return (2 if self._unchanged(x.reference, y.reference) else 1), 0, k
 
-        for k in sorted(keys, key=cost):
+        ordered = sorted(keys, key=cost)
+        for k in ordered:  # a difference seen without reading anything answers first
+            if _shallow_differs(a.raw_get(k), b.raw_get(k)):
+                return False
+        for k in ordered:
             x, y = a.raw_get(k), b.raw_get(k)
             if k in BACK_POINTERS and (isinstance(x, generic.IndirectObject) or isinstance(y, generic.IndirectObject)):
                 if not (isinstance(x, generic.IndirectObject) and isinstance(y, generic.IndirectObject)
@@ -230,6 +234,29 @@ class Comparison:
         if self._stream_bytes > MAX_STREAM_BYTES:
             raise _Exceeded
         return x == y
+
+
+def _shallow_differs(x, y) -> bool:
+    """Whether two direct values differ by what they show at their own level, which _eq would
+    find before reading anything: an array and no array, arrays of other lengths, a dictionary
+    and no dictionary, dictionaries of other keys, two numbers or names apart. Only values of
+    the exact kinds _eq_resolved tells apart are decided here; a reference on either side (which
+    the comparison follows), a stream or any other kind never is."""
+    kx, ky = type(x), type(y)
+    if kx not in _KINDS or ky not in _KINDS:
+        return False
+    if kx is generic.ArrayObject or ky is generic.ArrayObject:
+        return kx is not ky or len(x) != len(y)
+    if kx is generic.DictionaryObject or ky is generic.DictionaryObject:
+        return kx is not ky or x.keys() != y.keys()
+    if kx is ky and kx in _PLAIN:
+        return x != y
+    return False
+
+
+_KINDS = frozenset({generic.ArrayObject, generic.DictionaryObject, generic.NumberObject, generic.FloatObject,
+                    generic.NameObject, generic.TextStringObject, generic.ByteStringObject,
+                    generic.BooleanObject, generic.NullObject})
 
 
 def _depth_rank(value) -> int:
