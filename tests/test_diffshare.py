@@ -62,7 +62,7 @@ def test_real_documents_get_pyhankos_orphans():
 
 
 def test_samples_get_pyhankos_orphans():
-    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths = _readable_samples()
     assert sum(_compare(_reader(p.read_bytes())) for p in paths) >= 10
 
 
@@ -164,6 +164,11 @@ def _shape(obj):
     return (type(obj).__name__, repr(obj))
 
 
+def _readable_samples() -> list:
+    """The samples a reader opens (not the broken, truncated or password-protected ones)."""
+    return [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+
+
 def _held_like_copies(reader, indexed: bool = False) -> int:
     """Objects compared; fails on the first held value whose shape differs from the copy's. With
     `indexed`, the difference review's index of the document is built first, and held values
@@ -208,7 +213,7 @@ def test_a_held_object_has_the_shape_of_pyhankos_copy(name):
 
 
 def test_held_objects_of_the_samples_have_the_shape_of_pyhankos_copies():
-    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths = _readable_samples()
     assert sum(_held_like_copies(_reader(p.read_bytes())) for p in paths) > 1000
 
 
@@ -224,7 +229,7 @@ def test_a_held_object_made_from_the_index_has_the_shape_of_pyhankos_copy(name):
 
 
 def test_held_objects_of_the_samples_made_from_the_index_have_the_shape_of_pyhankos_copies():
-    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths = _readable_samples()
     assert sum(_held_like_copies(_reader(p.read_bytes()), indexed=True) for p in paths) > 1000
 
 
@@ -256,7 +261,7 @@ def test_the_index_walk_answers_pyhankos_orphans_on_samples_and_benchmarks():
     sys.path.insert(0, str(SAMPLES.parent / "bench"))
     import corpus
 
-    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths = _readable_samples()
     assert sum(_compare_indexed(_reader(p.read_bytes())) for p in paths) >= 10
     assert _compare_indexed(_reader(corpus.build(5, 10).read_bytes())) == 10
 
@@ -344,6 +349,6 @@ def test_dependencies_walked_over_the_index_are_pyhankos_on_samples_and_benchmar
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import corpus
 
-    paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
+    paths = _readable_samples()
     paths += [p for p in corpus.corpus() if p.stem in ("p005-l10", "p001-l03")]
     assert sum(_dependencies_as_pyhanko(_reader(p.read_bytes())) for p in paths) > 50

@@ -26,13 +26,12 @@ _collect_dependencies = HistoricalResolver.collect_dependencies
 def collect_dependencies(self, obj, since_revision=None) -> set:
     """pyHanko's `HistoricalResolver.collect_dependencies(obj, since_revision)`: the references
     introduced in `since_revision` or later that `obj` reaches through such references, as
-    pyHanko's walk finds them (the same walk as the orphans', in its order, over the index's light
+    pyHanko's walk finds them (the orphans' walk, in pyHanko's order, over the index's light
     copies of the revision's objects instead of the resolver's copies of them), as References
-    bound to the resolver, put in the set in the order pyHanko puts them. A new signature's
-    appearance, fonts and images are walked so by the form rule for every later revision; the
-    copies were half of the walk's time (p005-l10: 8.5 -> 4 ms a verification). Without `since_revision` (every reference, old ones
-    walked into), and wherever the index cannot answer as the resolver would, pyHanko's method
-    answers, and fails as it fails."""
+    bound to the resolver, put in the set in the order pyHanko puts them. The copies were half
+    of the walk's time (p005-l10: 8.5 -> 4 ms a verification). Without `since_revision` (every
+    reference, old ones walked into), and wherever the index cannot answer as the resolver
+    would, pyHanko's method answers, and fails as it fails."""
     if since_revision is None:
         return _collect_dependencies(self, obj, since_revision)
     from verifier.patches import diffshare  # here: it imports pyhanko.sign, which imports this reader
