@@ -138,16 +138,18 @@ class Archive:
         purpose (`kyso db upgrade`), so a worker never migrates under another's feet."""
         from archive.db.session import current_revision, head_revision, is_empty
 
-        if self.settings.database_url.startswith("sqlite") or is_empty(self.engine):
-            if is_empty(self.engine) or current_revision(self.engine) != head_revision():
+        empty = is_empty(self.engine)
+        current = None if empty else current_revision(self.engine)
+        if self.settings.database_url.startswith("sqlite") or empty:
+            if empty or current != head_revision():
                 upgrade(self.engine)
             else:  # at the head, Alembic would only be imported; its transaction is still taken, so
                 with self.engine.begin():  # that a read-only or locked SQLite archive says so here
                     pass
-        elif current_revision(self.engine) is None:
+        elif current is None:
             raise RuntimeError("the database has tables but no kyso schema version; run 'kyso db upgrade'")
-        elif current_revision(self.engine) != head_revision():
-            raise RuntimeError(f"the database schema is at revision {current_revision(self.engine)}, this kyso "
+        elif current != head_revision():
+            raise RuntimeError(f"the database schema is at revision {current}, this kyso "
                                f"needs {head_revision()}; run 'kyso db upgrade'")
 
     # -- verification ----------------------------------------------------------------------

@@ -21,14 +21,9 @@ def _alembic_current(engine):
 
 
 def test_the_head_named_is_alembics_head():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    from archive.db.session import head_revision, migration_scripts
 
-    from archive.db.session import MIGRATIONS, head_revision
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+    assert head_revision() == migration_scripts().get_current_head()
 
 
 def test_the_revision_read_is_alembics_in_every_state(database_url):

@@ -149,24 +149,31 @@ def transaction(factory: sessionmaker[Session]):
             yield session
 
 
-def alembic_config(connection):
+def alembic_config(connection=None):
+    """Alembic's configuration of MIGRATIONS, run on `connection` when one is given."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = connection
+    if connection is not None:
+        cfg.attributes["connection"] = connection
     return cfg
+
+
+def migration_scripts():
+    """Alembic's ScriptDirectory of MIGRATIONS (imports Alembic: the rare paths only)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def upgrade(engine: Engine) -> str:
     """Bring the schema to the newest revision; returns it."""
     from alembic import command
-    from alembic.script import ScriptDirectory
 
     with engine.begin() as conn:
-        cfg = alembic_config(conn)
-        command.upgrade(cfg, "head")
-        return ScriptDirectory.from_config(cfg).get_current_head()
+        command.upgrade(alembic_config(conn), "head")
+    return migration_scripts().get_current_head()
 
 
 def head_revision() -> str:
@@ -205,12 +212,7 @@ def schema_state(engine: Engine) -> tuple[str, str | None, str]:
         return "unversioned", None, newest
     if current == newest:
         return "current", current, newest
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    known = {rev.revision for rev in migration_scripts().walk_revisions()}
     return ("older" if current in known else "unknown"), current, newest
 
 

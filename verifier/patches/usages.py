@@ -223,11 +223,17 @@ def plain_light(reader, key: tuple[int, int], revision: int):
     """The light copy of object `key` as `revision` holds it, when the reader's index holds one
     that quickread read from an object stream (a dictionary, array, reference or value, never a
     stream, typed as pyHanko types it); None otherwise. Never builds the index."""
+    return _indexed_light(reader, key, revision, plain=True)
+
+
+def _indexed_light(reader, key: tuple[int, int], revision: int, plain: bool = False):
+    """The index's light copy of object `key` as `revision` holds it (with `plain`, only one
+    quickread read from an object stream), None when the index is not built or holds none."""
     doc = reader.__dict__.get("_kyso_usages_document")
     if not doc:
         return None
     version = doc.version(key, revision)
-    if version is None or (key, version) not in doc.plain:
+    if version is None or (plain and (key, version) not in doc.plain):
         return None
     return doc.objects.get((key, version))
 
@@ -261,11 +267,7 @@ def newest_light(reader, key: tuple[int, int]):
     """The light copy of object `key` as the reader's newest revision holds it, when the
     reader's index has been built and read it (verifier.render.touched reads the page graph
     from it); None otherwise. Never builds the index."""
-    doc = reader.__dict__.get("_kyso_usages_document")
-    if not doc:
-        return None
-    version = doc.version(key, reader.xrefs.total_revisions - 1)
-    return None if version is None else doc.objects.get((key, version))
+    return _indexed_light(reader, key, reader.xrefs.total_revisions - 1)
 
 
 def _document(reader) -> _Document:
