@@ -19,7 +19,7 @@ from pyhanko.sign.diff_analysis.rules.form_field_rules import SigFieldModificati
 from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
-from verifier.signatures.diff import history
+from verifier.signatures.diff import clearing, history
 from verifier.signatures.diff.rules.dangling_usage import DanglingTrailerUsageRule
 from verifier.signatures.diff.rules.field_names import DottedNameFormRule
 from verifier.signatures.diff.rules import (
@@ -81,14 +81,12 @@ class KysoDiffPolicy(StandardDiffPolicy):
         field_mdp_spec: FieldMDPSpec | None = None,
         doc_mdp: MDPPerm | None = None,
     ) -> DiffResult:
+        policy = self
         if doc_mdp == MDPPerm.FILL_FORMS:
             # a shallow copy, so that concurrent reviews never see a swapped rule
             policy = copy.copy(self)
             policy.form_rule = self.form_rule_fill_forms
-            return StandardDiffPolicy.apply(
-                policy, old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp
-            )
-        return super().apply(old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
+        return clearing.apply(policy, old, new, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
 
     def review_file(self, reader, base_revision, field_mdp_spec=None, doc_mdp=None):
         result = super().review_file(reader, base_revision, field_mdp_spec=field_mdp_spec, doc_mdp=doc_mdp)
