@@ -133,6 +133,15 @@ def _verify_within(data: bytes, trust: TrustConfig, now: datetime, diff_policy, 
         report.add("UNREADABLE_LAST_REVISION", offset=len(recovered), count=len(data) - len(recovered),
                    reason=exc.params.get("reason", exc.code))
         data = recovered
+    try:
+        _verify_opened(reader, strict_error, data, trust, now, diff_policy, report)
+    finally:
+        # what the passes built is in cycles with the reader: freed now, not by the collector
+        reader.release()
+
+
+def _verify_opened(reader, strict_error, data: bytes, trust: TrustConfig, now: datetime, diff_policy,
+                   report: DocumentReport) -> None:
     signatures: list[SignatureRef] = []
     try:
         signatures = _verify_layers(reader, data, trust, now, report, diff_policy)

@@ -107,6 +107,7 @@ class _Document:
             raise _Fallback
         xrefs = reader.xrefs
         self.reader = reader
+        self.released = False
         self.writes: dict[tuple, list[int]] = {}
         self.written: list[set] = []  # revision -> the objects it writes
         for revision in range(xrefs.total_revisions):
@@ -179,6 +180,16 @@ class _Document:
             obj = self.reader.get_object(ref, revision, transparent_decrypt=False)
         light = self.objects[(key, revision)] = _light(obj)
         return [target for _, target in _edges(light)]
+
+    def release(self) -> None:
+        """Empties the index (KysoPdfFileReader.release): its light copies are most of what a
+        verification of a tagged document builds. Asked again, the reader builds a new index
+        (_document); a view of a revision that kept this one answers with pyHanko's own
+        mapping (_Revision.usages)."""
+        self.released = True
+        for table in (self.writes, self.written, self.objects, self.plain, self.referrers, self._rels,
+                      self.elements, self._changed, self._introducing):
+            table.clear()
 
     def rels(self, source, written, target) -> list[tuple]:
         """The keys from version `written` of `source` to each reference to `target` in it, but
@@ -276,7 +287,7 @@ def _document(reader) -> _Document:
     # alive for ever, every document a warm worker verified. On the reader, the two form a cycle
     # that goes with the reader.
     doc = reader.__dict__.get("_kyso_usages_document")
-    if doc is None:
+    if doc is None or (doc is not False and doc.released):
         try:
             doc = _Document(reader)
         except _Fallback:
@@ -432,7 +443,16 @@ class _Revision:
 
     # -- the paths ------------------------------------------------------------------------
 
+    def release(self) -> None:
+        """Empties the memos (KysoPdfFileReader.release); the index is released with the reader."""
+        self.doc.release()
+        for memo in (self.trailer_edges, self.canonical, self.struct, self.entered_memo, self.referrer_memo,
+                     self.answers):
+            memo.clear()
+
     def usages(self, key) -> set:
+        if self.doc.released:
+            raise _Fallback
         found = self.answers.get(key)
         if found is None:
             paths, _ = self._recorded(key, set())
