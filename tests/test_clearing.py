@@ -21,10 +21,10 @@ from verifier.report.model import DocumentReport
 from verifier.signatures.diff import clearing
 from verifier.signatures.diff.policy import build_diff_policy
 
-# the 50,000-object decree is compared from its last signed revisions: pyHanko's eager apply
-# finds every path of every object, seconds a pair
+# the tagged decree is compared from its last signed revision: pyHanko's eager apply finds every
+# path of every object, seconds a pair (03-vbhn-bkhcn, of the same making, is left to the snapshot)
 REAL = [("6666eaf3ddc0f657141fd114381d1fae559e9575.pdf", 0), ("19-bkhcn.pdf", 0), ("385.signed.signed.pdf", 0),
-        ("03-vbhn-bkhcn.pdf", 4), ("50-2026-ND-CP.pdf", 5), ("49-2026-ND-CP.pdf", 0)]
+        ("50-2026-ND-CP.pdf", 5), ("49-2026-ND-CP.pdf", 0)]
 
 
 def _reader(data: bytes):
@@ -120,11 +120,12 @@ def test_every_order_of_approvals_gets_pyhankos_table():
     outcomes = set()
     for name in ("plan.pdf", "annotation-added.pdf"):
         data = (SAMPLES / name).read_bytes()
-        total = _reader(data).xrefs.total_revisions
+        # the first two later revisions: each overwrites a page, the form and the catalog
+        laters = range(2, min(_reader(data).xrefs.total_revisions, 4))
         for shift in range(len(_Scripted.SCRIPTS)):
             for finish in (None, _Scripted.LTA, _Scripted.FORM):
                 policy = StandardDiffPolicy(global_rules=[_Scripted(shift, finish)], form_rule=None)
-                for later in range(2, total):
+                for later in laters:
                     outcome = _outcome(StandardDiffPolicy.apply, policy, data, 1, later)
                     assert _outcome(clearing.apply, policy, data, 1, later) == outcome, (name, shift, finish, later)
                     outcomes.add(outcome[0] if isinstance(outcome[0], str) else outcome[0].name)
