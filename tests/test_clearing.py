@@ -1,8 +1,8 @@
 """kyso's review of a later revision against a signed one (verifier.signatures.diff.clearing), which
 finds an overwritten object's paths in the signed revision only when an approval needs them, gives
 pyHanko's own `StandardDiffPolicy.apply` answer: the same level and changed fields, or the same
-failure with the same message. Compared on every pair of revisions of the real documents, the
-samples (forgeries among them) and a benchmark document, with kyso's rules; and with scripted
+failure with the same message. Compared on the pairs of revisions of real documents, of the
+samples (forgeries among them) and of a benchmark document, with kyso's rules; and with scripted
 rules that approve each object in every order the table can meet (blanket approvals rising and
 falling, paths and contexts after a blanket approval, nothing at all)."""
 
