@@ -62,6 +62,23 @@ def need_shared(path: Path) -> Path:
     return path
 
 
+UNREADABLE_SAMPLES = ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")
+
+
+def readable_samples() -> list[Path]:
+    """The samples a reader opens (not the broken, truncated or password-protected ones)."""
+    return [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in UNREADABLE_SAMPLES]
+
+
+def opened(data: bytes):
+    """kyso's reader of a PDF, opened as a verification opens it (verifier.pdf.opening)."""
+    from verifier.pdf.opening import open_pdf
+    from verifier.report.model import DocumentReport
+
+    reader, _ = open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))
+    return reader
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     """Every test gets an empty KYSO_HOME so nobody's local trust store leaks in."""

@@ -15,9 +15,7 @@ from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import ModificationLevel, StandardDiffPolicy
 from pyhanko.sign.diff_analysis.rules_api import Context, QualifiedWhitelistRule, ReferenceUpdate
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared
-from verifier.pdf.opening import open_pdf
-from verifier.report.model import DocumentReport
+from tests.conftest import REALDOCS, SAMPLES, need_shared, opened, readable_samples
 from verifier.signatures.diff import clearing
 from verifier.signatures.diff.policy import build_diff_policy
 
@@ -27,14 +25,9 @@ REAL = [("6666eaf3ddc0f657141fd114381d1fae559e9575.pdf", 0), ("19-bkhcn.pdf", 0)
         ("50-2026-ND-CP.pdf", 5), ("49-2026-ND-CP.pdf", 0)]
 
 
-def _reader(data: bytes):
-    reader, _ = open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))
-    return reader
-
-
 def _outcome(apply, policy, data: bytes, base: int, later: int):
     """(level, changed fields) of one review on a reader of its own, or (error type, message)."""
-    reader = _reader(data)
+    reader = opened(data)
     old, new = HistoricalResolver(reader, base), HistoricalResolver(reader, later)
     try:
         result = apply(policy, old, new)
@@ -45,7 +38,7 @@ def _outcome(apply, policy, data: bytes, base: int, later: int):
 
 def _compare(data: bytes, policy, first: int = 0) -> tuple[int, int]:
     """(pairs compared, of which failed); fails on the first outcome that differs from pyHanko's."""
-    total = _reader(data).xrefs.total_revisions
+    total = opened(data).xrefs.total_revisions
     pairs = failed = 0
     for base in range(first, total - 1):
         for later in range(base + 1, total):
@@ -65,9 +58,7 @@ def test_real_documents_get_pyhankos_review(name, first):
 
 def test_samples_get_pyhankos_review():
     pairs = failed = 0
-    for path in sorted(SAMPLES.glob("*.pdf")):
-        if path.name in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf"):
-            continue
+    for path in readable_samples():
         p, f = _compare(path.read_bytes(), build_diff_policy())
         pairs, failed = pairs + p, failed + f
     assert pairs >= 60 and failed >= 3  # forgeries among them: the failure messages are compared too
@@ -121,7 +112,7 @@ def test_every_order_of_approvals_gets_pyhankos_table():
     for name in ("plan.pdf", "annotation-added.pdf"):
         data = (SAMPLES / name).read_bytes()
         # the first two later revisions: each overwrites a page, the form and the catalog
-        laters = range(2, min(_reader(data).xrefs.total_revisions, 4))
+        laters = range(2, min(opened(data).xrefs.total_revisions, 4))
         for shift in range(len(_Scripted.SCRIPTS)):
             for finish in (None, _Scripted.LTA, _Scripted.FORM):
                 policy = StandardDiffPolicy(global_rules=[_Scripted(shift, finish)], form_rule=None)
@@ -138,7 +129,7 @@ def test_a_page_approved_whole_is_not_searched():
     data = (SAMPLES / "plan.pdf").read_bytes()
     asked = {}
     for side, apply in (("pyhanko", StandardDiffPolicy.apply), ("kyso", clearing.apply)):
-        reader = _reader(data)
+        reader = opened(data)
         old, new = HistoricalResolver(reader, 1), HistoricalResolver(reader, 2)
         apply(build_diff_policy(), old, new)
         asked[side] = set(old.__dict__["_kyso_usages"].answers)  # the index's answers (verifier.patches.usages)

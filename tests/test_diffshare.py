@@ -14,16 +14,9 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import HistoricalResolver
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared
+from tests.conftest import REALDOCS, SAMPLES, need_shared, opened, readable_samples
 from verifier.patches import dependencies, diffshare
 from verifier.signatures.diff.held import held
-from verifier.pdf.opening import open_pdf
-from verifier.report.model import DocumentReport
-
-
-def _reader(data: bytes):
-    reader, _ = open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))
-    return reader
 
 
 def _pyhankos(reader, revision):
@@ -58,19 +51,19 @@ def _compare(reader) -> int:
 
 def test_real_documents_get_pyhankos_orphans():
     paths = sorted(need_shared(REALDOCS).glob("*.pdf"))
-    assert sum(_compare(_reader(p.read_bytes())) for p in paths) >= 20
+    assert sum(_compare(opened(p.read_bytes())) for p in paths) >= 20
 
 
 def test_samples_get_pyhankos_orphans():
-    paths = _readable_samples()
-    assert sum(_compare(_reader(p.read_bytes())) for p in paths) >= 10
+    paths = readable_samples()
+    assert sum(_compare(opened(p.read_bytes())) for p in paths) >= 10
 
 
 def test_benchmark_documents_get_pyhankos_orphans():
     sys.path.insert(0, str(SAMPLES.parent / "bench"))
     import corpus
 
-    assert _compare(_reader(corpus.build(5, 10).read_bytes())) == 10
+    assert _compare(opened(corpus.build(5, 10).read_bytes())) == 10
 
 
 def _revised(build) -> bytes:
@@ -94,7 +87,7 @@ def test_an_orphan_reached_only_through_new_objects_is_no_orphan():
         w.root[generic.NameObject('/KysoTest')] = middle
         w.update_root()
 
-    reader = _reader(_revised(build))
+    reader = opened(_revised(build))
     assert _compare(reader) == 1
     assert len(diffshare.orphans(HistoricalResolver(reader, 1))) == 1
 
@@ -107,7 +100,7 @@ def test_a_reference_to_a_reference_is_walked_as_pyhanko_walks_it():
         w.root[generic.NameObject('/KysoTest')] = pointer
         w.update_root()
 
-    assert _compare(_reader(_revised(build))) == 1
+    assert _compare(opened(_revised(build))) == 1
 
 
 def test_a_chain_too_deep_for_pyhankos_recursion_fails_as_pyhanko_fails(monkeypatch):
@@ -119,7 +112,7 @@ def test_a_chain_too_deep_for_pyhankos_recursion_fails_as_pyhanko_fails(monkeypa
         w.root[generic.NameObject('/KysoTest')] = link
         w.update_root()
 
-    reader = _reader(_revised(build))
+    reader = opened(_revised(build))
     monkeypatch.setattr(sys, "getrecursionlimit", lambda: 600)  # what the walk assumes
     deferred = []
     monkeypatch.setattr(diffshare, "_find_orphans", lambda r: deferred.append(r) or set())
@@ -137,7 +130,7 @@ def test_a_chain_pyhanko_walks_or_fails_on_is_answered_alike():
             w.root[generic.NameObject('/KysoTest')] = link
             w.update_root()
 
-        reader = _reader(_revised(build))
+        reader = opened(_revised(build))
         theirs, error = _pyhankos(reader, 1)
         if error is None:
             assert diffshare.orphans(HistoricalResolver(reader, 1)) == theirs
@@ -162,11 +155,6 @@ def _shape(obj):
     if isinstance(obj, generic.NullObject):
         return ("null",)
     return (type(obj).__name__, repr(obj))
-
-
-def _readable_samples() -> list:
-    """The samples a reader opens (not the broken, truncated or password-protected ones)."""
-    return [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
 
 
 def _held_like_copies(reader, indexed: bool = False) -> int:
@@ -209,12 +197,12 @@ def _held_like_copies(reader, indexed: bool = False) -> int:
 @pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
                                   "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
 def test_a_held_object_has_the_shape_of_pyhankos_copy(name):
-    assert _held_like_copies(_reader(need_shared(REALDOCS / name).read_bytes())) > 100
+    assert _held_like_copies(opened(need_shared(REALDOCS / name).read_bytes())) > 100
 
 
 def test_held_objects_of_the_samples_have_the_shape_of_pyhankos_copies():
-    paths = _readable_samples()
-    assert sum(_held_like_copies(_reader(p.read_bytes())) for p in paths) > 1000
+    paths = readable_samples()
+    assert sum(_held_like_copies(opened(p.read_bytes())) for p in paths) > 1000
 
 
 @pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf"])
@@ -222,15 +210,15 @@ def test_a_held_object_made_from_the_index_has_the_shape_of_pyhankos_copy(name):
     """The tagged decrees' structure elements and parent-tree arrays, which the index read from
     their object streams, made again from its light copies: the same kind, keys, references and
     values, in the same order, as the revision's copy, in every revision."""
-    reader = _reader(need_shared(REALDOCS / name).read_bytes())
+    reader = opened(need_shared(REALDOCS / name).read_bytes())
     assert _held_like_copies(reader, indexed=True) > 100
     made, _ = reader.__dict__["_kyso_held"]
     assert len(made) > 100  # the light copies were used, not the reader's parse
 
 
 def test_held_objects_of_the_samples_made_from_the_index_have_the_shape_of_pyhankos_copies():
-    paths = _readable_samples()
-    assert sum(_held_like_copies(_reader(p.read_bytes()), indexed=True) for p in paths) > 1000
+    paths = readable_samples()
+    assert sum(_held_like_copies(opened(p.read_bytes()), indexed=True) for p in paths) > 1000
 
 
 def _compare_indexed(reader) -> int:
@@ -252,7 +240,7 @@ def _compare_indexed(reader) -> int:
 
 def test_the_index_walk_answers_pyhankos_orphans_on_real_documents():
     paths = sorted(need_shared(REALDOCS).glob("*.pdf"))
-    by_name = {p.name: _compare_indexed(_reader(p.read_bytes())) for p in paths}
+    by_name = {p.name: _compare_indexed(opened(p.read_bytes())) for p in paths}
     assert by_name["50-2026-ND-CP.pdf"] == 7 and by_name["03-vbhn-bkhcn.pdf"] == 6, by_name  # every revision
     assert sum(by_name.values()) >= 20
 
@@ -261,9 +249,9 @@ def test_the_index_walk_answers_pyhankos_orphans_on_samples_and_benchmarks():
     sys.path.insert(0, str(SAMPLES.parent / "bench"))
     import corpus
 
-    paths = _readable_samples()
-    assert sum(_compare_indexed(_reader(p.read_bytes())) for p in paths) >= 10
-    assert _compare_indexed(_reader(corpus.build(5, 10).read_bytes())) == 10
+    paths = readable_samples()
+    assert sum(_compare_indexed(opened(p.read_bytes())) for p in paths) >= 10
+    assert _compare_indexed(opened(corpus.build(5, 10).read_bytes())) == 10
 
 
 def test_the_index_walk_defers_what_the_index_does_not_answer_as_the_resolver_would():
@@ -277,7 +265,7 @@ def test_the_index_walk_defers_what_the_index_does_not_answer_as_the_resolver_wo
             [pointer, generic.IndirectObject(9999, 0, w)])
         w.update_root()
 
-    reader = _reader(_revised(build))
+    reader = opened(_revised(build))
     hist = HistoricalResolver(reader, 1)
     with pytest.raises(diffshare._Deferred):
         diffshare._search(hist, diffshare._indexed_reach(hist, 900))
@@ -295,7 +283,7 @@ def test_an_orphan_that_only_a_string_or_a_stream_names_stays_an_orphan():
         w.root[generic.NameObject('/KysoTest')] = holder
         w.update_root()
 
-    reader = _reader(_revised(build))
+    reader = opened(_revised(build))
     assert _compare_indexed(reader) == 1
     assert len(diffshare.orphans(HistoricalResolver(reader, 1))) == 1
 
@@ -339,7 +327,7 @@ def _dependencies_as_pyhanko(reader) -> int:
 @pytest.mark.parametrize("name", ["385.signed.signed.pdf", "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf",
                                   "19-bkhcn.pdf", "03-vbhn-bkhcn.pdf"])
 def test_dependencies_walked_over_the_index_are_pyhankos(name):
-    assert _dependencies_as_pyhanko(_reader(need_shared(REALDOCS / name).read_bytes())) > 5
+    assert _dependencies_as_pyhanko(opened(need_shared(REALDOCS / name).read_bytes())) > 5
 
 
 def test_dependencies_walked_over_the_index_are_pyhankos_on_samples_and_benchmarks():
@@ -349,6 +337,6 @@ def test_dependencies_walked_over_the_index_are_pyhankos_on_samples_and_benchmar
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import corpus
 
-    paths = _readable_samples()
+    paths = readable_samples()
     paths += [p for p in corpus.corpus() if p.stem in ("p005-l10", "p001-l03")]
-    assert sum(_dependencies_as_pyhanko(_reader(p.read_bytes())) for p in paths) > 50
+    assert sum(_dependencies_as_pyhanko(opened(p.read_bytes())) for p in paths) > 50

@@ -10,9 +10,7 @@ import sys
 
 from pyhanko.pdf_utils.generic import Reference
 
-from tests.conftest import REAL_TRUST, REALDOCS, ROOT, SAMPLES, need_shared
-from verifier.pdf.opening import open_pdf
-from verifier.report.model import DocumentReport
+from tests.conftest import REAL_TRUST, REALDOCS, ROOT, SAMPLES, need_shared, opened
 
 
 # one verification in a process of its own, as kyso's workers verify: pyHanko's changes installed,
@@ -47,7 +45,7 @@ def test_a_tagged_decree_leaves_little_to_the_collector():
 
 def test_a_released_reader_answers_as_before():
     data = (SAMPLES / "plan.pdf").read_bytes()
-    reader, _ = open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))
+    reader = opened(data)
     kept = reader.get_historical_resolver(1)  # a view of a revision someone kept
     kept._load_reverse_xref_cache()
     written = sorted(reader.xrefs.explicit_refs_in_revision(2), key=lambda r: r.idnum)

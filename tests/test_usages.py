@@ -9,20 +9,13 @@ import pytest
 from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared
+from tests.conftest import REALDOCS, SAMPLES, need_shared, opened
 from verifier.patches import install, usages
-from verifier.pdf.opening import open_pdf
-from verifier.report.model import DocumentReport
 
 # (file, the earliest revision compared: the 50,000-object decree is compared on its last signed
 # revision only, pyHanko's full mapping of it costing seconds)
 REAL = [("6666eaf3ddc0f657141fd114381d1fae559e9575.pdf", 0), ("19-bkhcn.pdf", 0),
         ("385.signed.signed.pdf", 0), ("50-2026-ND-CP.pdf", 5)]
-
-
-def _reader(data: bytes):
-    reader, _ = open_pdf(data, DocumentReport(file=None, sha256="", size=len(data)))
-    return reader
 
 
 def _compare(reader, first: int = 0) -> int:
@@ -55,11 +48,11 @@ def _compare(reader, first: int = 0) -> int:
 @pytest.mark.parametrize("name,first", REAL, ids=[n for n, _ in REAL])
 def test_real_documents_get_pyhankos_paths(name, first):
     path = need_shared(REALDOCS / name)
-    assert _compare(_reader(path.read_bytes()), first) >= 1
+    assert _compare(opened(path.read_bytes()), first) >= 1
 
 
 def test_samples_get_pyhankos_paths():
-    answered = sum(_compare(_reader(p.read_bytes())) for p in sorted(SAMPLES.glob("*.pdf"))
+    answered = sum(_compare(opened(p.read_bytes())) for p in sorted(SAMPLES.glob("*.pdf"))
                    if p.name not in ("not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf"))
     assert answered >= 5
 
@@ -103,7 +96,7 @@ for _ in range(3):
 """
 
 
-def test_a_documents_index_is_freed_with_its_reader():
+def test_a_documents_index_is_freed_with_itsopened():
     """A warm worker verifies document after document: the index of each (hundreds of thousands
     of small objects on a tagged decree) must go when its reader goes, not pile up. Run in a
     process of its own, as a worker is: pytest's log capture keeps pyHanko's tracebacks, whose
@@ -178,14 +171,14 @@ def _quick_versions_match(reader) -> tuple[int, int]:
 
 @pytest.mark.parametrize("name", [n for n, _ in REAL] + ["03-vbhn-bkhcn.pdf"])
 def test_quickread_reads_real_objects_as_pyhanko(name):
-    read, left = _quick_versions_match(_reader(need_shared(REALDOCS / name).read_bytes()))
+    read, left = _quick_versions_match(opened(need_shared(REALDOCS / name).read_bytes()))
     assert read >= 2 * left  # nearly all plain
 
 
 def test_quickread_reads_sample_objects_as_pyhanko():
     for p in sorted(SAMPLES.glob("*.pdf")):
         if p.name not in ("not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf"):
-            _quick_versions_match(_reader(p.read_bytes()))
+            _quick_versions_match(opened(p.read_bytes()))
 
 
 class _Handler:
@@ -322,7 +315,7 @@ def test_a_structure_element_reached_twice_in_a_later_revision_stops_the_review_
     data = _object_stream_document()
     twice = _update(data, {5: b"<</Type/StructTreeRoot/K[7 0 R 7 0 R]>>"}, 12, 14)
     later = _update(twice, {6: b"<</Type/Annot/Subtype/Text/Rect[0 0 3 3]/P 3 0 R/StructParent 1>>"}, 14, 16)
-    reader = _reader(later)
+    reader = opened(later)
     assert reader.xrefs.total_revisions == 4
     assert _compare(reader) == 2  # revisions 0 and 1 answered backwards; 2 stops in both
     with pytest.raises(Exception, match="Circular reference in structure tree"):
@@ -333,7 +326,7 @@ def test_a_structure_element_reached_twice_in_a_later_revision_stops_the_review_
 
 
 def test_object_streams_written_by_hand_get_pyhankos_paths():
-    reader = _reader(_object_stream_document())
+    reader = opened(_object_stream_document())
     assert reader.xrefs.total_revisions == 2
     assert _quick_versions_match(reader) == (12, 0)  # 8 in object streams, the streams themselves
     assert _compare(reader) == 1
@@ -360,7 +353,7 @@ def test_quickread_file_objects_edge_cases():
         b"3",
     ]
     data = assemble(objects)
-    reader = _reader(data)
+    reader = opened(data)
     offsets = {n: data.index(b"\n%d 0 obj" % n) + 1 for n in range(2, len(objects) + 1)}
     offsets[1] = data.index(b"1 0 obj")
     read = {}
@@ -475,7 +468,7 @@ def _members_read_alike(reader) -> int:
 @pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
                                   "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
 def test_entry_reads_real_members_as_the_token_by_token_reading(name):
-    read = _members_read_alike(_reader(need_shared(REALDOCS / name).read_bytes()))
+    read = _members_read_alike(opened(need_shared(REALDOCS / name).read_bytes()))
     assert read > 100 or name.startswith(("385", "6666"))
 
 
@@ -546,21 +539,21 @@ def _index_alike(data: bytes, count) -> str:
 
 @pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
                                   "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
-def test_stream_index_reads_real_headers_as_the_reader(name):
-    reader = _reader(need_shared(REALDOCS / name).read_bytes())
+def test_stream_index_reads_real_headers_as_theopened(name):
+    reader = opened(need_shared(REALDOCS / name).read_bytes())
     usages._Document(reader)
     kinds = [_index_alike(e.index.data, e.stream["/N"]) for e in reader.__dict__.get("_kyso_quickread", {}).values()]
     if name.startswith(("50", "03")):
         assert kinds and set(kinds) == {"fast"}, kinds
 
 
-def test_stream_index_reads_sample_headers_as_the_reader():
+def test_stream_index_reads_sample_headers_as_theopened():
     from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
     for p in sorted(SAMPLES.glob("*.pdf")):
         if p.name in ("not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf"):
             continue
-        reader = _reader(p.read_bytes())
+        reader = opened(p.read_bytes())
         for revision in range(reader.xrefs.total_revisions):
             for ref in reader.xrefs.object_streams_used_in(revision):
                 stream = reader.get_object(ref)
@@ -593,7 +586,7 @@ _HEADER_NUM = st.sampled_from([b"0", b"1", b"12", b"007", b"5"] * 8 + [b"+1", b"
 @given(st.lists(st.tuples(_HEADER_GAP, _HEADER_NUM, _HEADER_GAP, _HEADER_NUM), max_size=6),
        st.sampled_from([b" <<>>", b"<<", b"[", b"/N", b" ", b"", b" %c\n<<", b" 5", b".", b" \x00["]),
        st.integers(-1, 1))
-def test_stream_index_reads_any_header_as_the_reader(pairs, tail, more):
+def test_stream_index_reads_any_header_as_theopened(pairs, tail, more):
     _index_alike(b"".join(a + b + c + d for a, b, c, d in pairs) + tail, len(pairs) + more)
 
 
@@ -622,9 +615,9 @@ def _sections_as_pyhanko(reader) -> int:
 
 @pytest.mark.parametrize("name", [n for n, _ in REAL] + ["03-vbhn-bkhcn.pdf", "49-2026-ND-CP.pdf"])
 def test_the_index_reads_versions_from_the_sections_as_pyhanko(name):
-    assert _sections_as_pyhanko(_reader(need_shared(REALDOCS / name).read_bytes())) > 10
+    assert _sections_as_pyhanko(opened(need_shared(REALDOCS / name).read_bytes())) > 10
 
 
 def test_the_index_reads_versions_from_the_sample_sections_as_pyhanko():
     paths = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")]
-    assert sum(_sections_as_pyhanko(_reader(p.read_bytes())) for p in paths) > 100
+    assert sum(_sections_as_pyhanko(opened(p.read_bytes())) for p in paths) > 100
