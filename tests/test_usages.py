@@ -96,7 +96,7 @@ for _ in range(3):
 """
 
 
-def test_a_documents_index_is_freed_with_itsopened():
+def test_a_documents_index_is_freed_with_its_reader():
     """A warm worker verifies document after document: the index of each (hundreds of thousands
     of small objects on a tagged decree) must go when its reader goes, not pile up. Run in a
     process of its own, as a worker is: pytest's log capture keeps pyHanko's tracebacks, whose
@@ -539,7 +539,7 @@ def _index_alike(data: bytes, count) -> str:
 
 @pytest.mark.parametrize("name", ["50-2026-ND-CP.pdf", "03-vbhn-bkhcn.pdf", "385.signed.signed.pdf",
                                   "6666eaf3ddc0f657141fd114381d1fae559e9575.pdf"])
-def test_stream_index_reads_real_headers_as_theopened(name):
+def test_stream_index_reads_real_headers_as_the_reader(name):
     reader = opened(need_shared(REALDOCS / name).read_bytes())
     usages._Document(reader)
     kinds = [_index_alike(e.index.data, e.stream["/N"]) for e in reader.__dict__.get("_kyso_quickread", {}).values()]
@@ -547,7 +547,7 @@ def test_stream_index_reads_real_headers_as_theopened(name):
         assert kinds and set(kinds) == {"fast"}, kinds
 
 
-def test_stream_index_reads_sample_headers_as_theopened():
+def test_stream_index_reads_sample_headers_as_the_reader():
     from pyhanko.pdf_utils.decode_limits import DecodePurpose
 
     for p in sorted(SAMPLES.glob("*.pdf")):
@@ -586,7 +586,7 @@ _HEADER_NUM = st.sampled_from([b"0", b"1", b"12", b"007", b"5"] * 8 + [b"+1", b"
 @given(st.lists(st.tuples(_HEADER_GAP, _HEADER_NUM, _HEADER_GAP, _HEADER_NUM), max_size=6),
        st.sampled_from([b" <<>>", b"<<", b"[", b"/N", b" ", b"", b" %c\n<<", b" 5", b".", b" \x00["]),
        st.integers(-1, 1))
-def test_stream_index_reads_any_header_as_theopened(pairs, tail, more):
+def test_stream_index_reads_any_header_as_the_reader(pairs, tail, more):
     _index_alike(b"".join(a + b + c + d for a, b, c, d in pairs) + tail, len(pairs) + more)
 
 
