@@ -214,6 +214,17 @@ def test_a_held_object_made_from_the_index_has_the_shape_of_pyhankos_copy(name):
     assert _held_like_copies(reader, indexed=True) > 100
     made, _ = reader.__dict__["_kyso_held"]
     assert len(made) > 100  # the light copies were used, not the reader's parse
+    # one IndirectObject per object, shared by every copy made (a parent tree holds thousands)
+    indirect = [value for _, copy in made.values() for value in _values(copy)
+                if isinstance(value, generic.IndirectObject)]
+    assert len({id(value) for value in indirect}) == len({value.reference for value in indirect}) < len(indirect)
+
+
+def _values(obj):
+    """Every value inside a dictionary or array, at any depth."""
+    for value in (obj.values() if isinstance(obj, dict) else obj if isinstance(obj, list) else ()):
+        yield value
+        yield from _values(value)
 
 
 def test_held_objects_of_the_samples_made_from_the_index_have_the_shape_of_pyhankos_copies():

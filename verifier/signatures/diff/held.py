@@ -21,7 +21,7 @@ from that copy instead (`_indexed`): the index read every such version already, 
 ordered as pyHanko's parser reads it (tests/test_usages.py), and never a stream, which an object
 stream cannot hold in a form quickread reads. Making a parent-tree array of references from it
 costs a fifth of parsing it again: 50/2026/NĐ-CP's structure-tree rule, 207 -> 71 ms. The
-references made share one frozen Reference per object and carry no `container_ref`, which
+references made are one IndirectObject per object, shared, and carry no `container_ref`, which
 comparisons never read.
 
 What a caller must never do with it: follow a reference it holds (`get_object`, `[key]` on a
@@ -79,18 +79,22 @@ def _indexed(reader, ref: generic.Reference, revision: int):
 
 
 def _made(light, refs: dict):
-    """The pyHanko object of a light copy: dictionaries, arrays and references made anew, the
-    other values pyHanko's own. Its references share one Reference per object (`refs`): frozen,
-    as the reader's parser would make them but for the `container_ref` its objects carry, which
-    no comparison reads."""
+    """The pyHanko object of a light copy: dictionaries and arrays made anew, the other values
+    pyHanko's own. Its references are one IndirectObject per object (`refs`), shared by every
+    copy made from the reader's index: an IndirectObject is its frozen Reference and nothing
+    else, as the reader's parser would make it but for the `container_ref` its objects carry,
+    which no comparison reads. One made for every reference of every version of a parent tree
+    (ten thousand a save): 50/2026/NĐ-CP's copies took 40 ms, against 28 shared."""
     kind = type(light)
     if kind is dict:
         return generic.DictionaryObject({k: _made(v, refs) for k, v in light.items()})
     if kind is list:
         return generic.ArrayObject([_made(v, refs) for v in light])
     if kind is Ref:
-        obj = _new_indirect(_IndirectObject)
-        obj.reference = refs.get(light.key) or refs.setdefault(light.key, generic.Reference(*light.key, refs[None]))
+        obj = refs.get(light.key)
+        if obj is None:
+            obj = refs[light.key] = _new_indirect(_IndirectObject)
+            obj.reference = generic.Reference(*light.key, refs[None])
         return obj
     return light  # a name, number, string, boolean or null: pyHanko's own object, compared only
 
