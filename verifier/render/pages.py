@@ -119,8 +119,12 @@ class Opened:
                 w, h = page.get_size()
                 if w * h * scale * scale > MAX_PIXELS:
                     scale = (MAX_PIXELS / (w * h)) ** 0.5
-                bitmap = page.render(scale=scale, may_draw_forms=forms, grayscale=not colour)
-                image = bitmap.to_pil().convert("RGB" if colour else "L")
+                # colour in RGB order: PIL takes it as it is, where PDFium's default BGR cost it a
+                # pass over every pixel (as long as the drawing); the pixels are the same
+                bitmap = page.render(scale=scale, may_draw_forms=forms, grayscale=not colour, rev_byteorder=colour)
+                image = bitmap.to_pil()  # a grey image is PIL's view of PDFium's buffer: copied below
+                if not colour or image.mode != "RGB":
+                    image = image.convert("RGB" if colour else "L")
                 return PageImage(index, image, scale, _matrix(raw, page, image.size))
             except Exception as exc:
                 self.close_page()  # a page that failed is loaded afresh if asked again
