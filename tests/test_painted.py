@@ -509,3 +509,36 @@ def test_marks_are_the_reference_pieces_on_every_sample_page(monkeypatch):
         except Exception as exc:  # not readable as text (encrypted, broken): not measured
             if type(exc).__name__ != "Unreadable" and not isinstance(exc, ValueError):
                 raise
+
+
+def test_glyphs_drawn_over_each_other_that_no_viewer_shows_cost_no_drawing(monkeypatch):
+    """The benchmark documents' signature stamps are written in letters too small to read
+    (0.9 point): their glyphs are drawn over each other, and none is painted whatever lies over
+    it, so telling them apart could change no mark. The page is drawn three times (as displayed,
+    flattened, without its text), not once more per batch of them, and its marks are those it
+    gets when every batch is drawn."""
+    import sys
+
+    from tests.conftest import ROOT
+    from verifier.pdf.pdftext import DocumentText
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    data = corpus.build(1, 3).read_bytes()
+    glyphs = DocumentText(data).paint_glyphs(0, len(data))
+    clashes = painted._clashes(glyphs)
+    assert len(clashes) > 100 and all(glyphs[i].size < painted.MIN_LEGIBLE for i in clashes)
+    drawn = []
+    original = painted._draw
+
+    def counted(page, crop):
+        drawn.append(crop)
+        return original(page, crop)
+
+    monkeypatch.setattr(painted, "_draw", counted)
+    marks = painted.measure(data, {0: glyphs})[0]
+    assert marks.state == painted.MEASURED and len(drawn) == 3
+    monkeypatch.setattr(painted, "_may_change", lambda marks, told: bool(told))
+    every_batch = painted.measure(data, {0: glyphs})[0]
+    assert len(drawn) > 3 + 3 and every_batch.marks == marks.marks

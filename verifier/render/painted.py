@@ -196,7 +196,7 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
             else:
                 marks.append(PAINTED if _inked(changed, px) else NOT_PAINTED)
         told = [i for i in clashes if marks[i] != UNKNOWN]
-        if told:
+        if _may_change(marks, told):
             textpage = page.get_textpage()
             try:
                 _apart(raw, page, crop, textpage, texts, modes, glyphs, boxes, flat, {i: clashes[i] for i in told}, marks)
@@ -208,6 +208,13 @@ def _page(doc, raw, index: int, glyphs: list) -> PagePaint:
 
 
 _MARGIN = 4  # pixels drawn around the glyphs' boxes
+
+
+def _may_change(marks: list, told: list) -> bool:
+    """Whether telling the glyphs `told` apart (_apart) can change a mark: only a painted one's
+    can. A page whose glyphs drawn over each other are all not painted (a signature's stamp in
+    letters too small to read) is not drawn once more per batch of them for nothing."""
+    return any(marks[i] == PAINTED for i in told)
 
 
 class _Obj:
