@@ -175,7 +175,8 @@ def compare_pages(before: PageImage | None, after: PageImage | None, explained: 
     if diff.getbbox() is None:
         return []
     if diff.mode != "L":  # the largest change of any channel: one level of one colour counts
-        diff = ImageChops.lighter(ImageChops.lighter(*diff.split()[:2]), diff.split()[2])
+        red, green, blue = diff.split()
+        diff = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     if explained:
         draw = ImageDraw.Draw(diff)
         m = EXPLAINED_MARGIN
