@@ -659,3 +659,23 @@ def test_a_run_of_references_read_again_gives_what_reading_it_alone_gives():
     for _ in range(2):  # object 0 is pyHanko's to read, however often it comes
         with pytest.raises(quickread.Unread):
             quickread.read_value(quickread._Text(b"[1 0 R 0 0 R] ", runs), 0, strict=False)
+
+
+def test_an_entry_read_again_gives_what_reading_it_alone_gives():
+    """The texts of one reader share the entries they read (a structure element repeats its
+    type, its page, its parent): the same bytes give the same key and value, arrays copied."""
+    shared = quickread._Text(b"", {}, {})
+    one = b"<</Type/StructElem/S/Span/Pg 7 0 R/K[ 0]/Lang(vi)/A true>> "
+    two = b"<</S/Span/Pg 7 0 R/K[ 0]/Lang(vi)/Type/StructElem/A true/B 1.5>> "
+    first, first_targets, _ = quickread.read_value(quickread._Text(one, shared.runs, shared.entries), 0, strict=False)
+    again, targets, _ = quickread.read_value(quickread._Text(two, shared.runs, shared.entries), 0, strict=False)
+    alone, alone_targets, _ = quickread.read_value(quickread._Text(two), 0, strict=False)
+    assert _shape(again) == _shape(alone) and list(again) == list(alone) and targets == alone_targets == [(7, 0)]
+    assert again["/Pg"] is first["/Pg"] and again["/Type"] is first["/Type"]  # read once
+    assert again["/K"] == first["/K"] and again["/K"] is not first["/K"]  # each copy's array is its own
+    assert first_targets == [(7, 0)]
+    for _ in range(2):  # object 0 is pyHanko's to read, however often it comes
+        with pytest.raises(quickread.Unread):
+            quickread.read_value(quickread._Text(b"<</P 0 0 R>> ", shared.runs, shared.entries), 0, strict=False)
+    with pytest.raises(quickread.Unread):  # a repeated key in a strict reader, read before or not
+        quickread.read_value(quickread._Text(b"<</S/Span/S/Span>> ", shared.runs, shared.entries), 0, strict=True)

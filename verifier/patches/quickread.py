@@ -154,11 +154,12 @@ class _Text:
     59,000 references read, in runs holding 22,000). The same bytes are the same keys, so each
     distinct run is parsed once; its Ref objects are shared, which nothing changes."""
 
-    __slots__ = ('data', 'io', 'names', 'strings', 'runs')
+    __slots__ = ('data', 'io', 'names', 'strings', 'runs', 'entries')
 
-    def __init__(self, data: bytes, runs: dict | None = None):
+    def __init__(self, data: bytes, runs: dict | None = None, entries: dict | None = None):
         self.data, self.io, self.names, self.strings = data, None, {}, {}
         self.runs = {} if runs is None else runs
+        self.entries = {} if entries is None else entries
 
     def delegated(self, pos: int):
         """The string at `pos` as pyHanko's reader reads it, and where it ends."""
@@ -177,54 +178,75 @@ class _Text:
 def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list, nest: bool) -> int:
     """Reads the entries of the open dictionary `top` from `pos` while ENTRY reads them (the
     same values read_value reads token by token: tests/test_usages.py compares both); where the
-    next begins. `nest`: whether an array may open inside `top` (MAX_DEPTH)."""
-    data, names, d = text.data, text.names, top.d
+    next begins. `nest`: whether an array may open inside `top` (MAX_DEPTH).
+
+    An entry is read once per spelling (`text.entries`, shared by the texts of a reader like
+    the runs): ENTRY's match decides the kind of value by its own text (a name begins with `/`,
+    a reference ends with `R`, a number with neither, an array holds an `R` or none), so the
+    same bytes are the same key and value. A tagged document's structure elements repeat
+    nearly all of theirs (`/S/Span`, `/Type/StructElem`, their page, their parent); the values
+    kept are immutable or copied (an array)."""
+    data, d, seen = text.data, top.d, text.entries
     entry = ENTRY.match
     while True:
         m = entry(data, pos)
         if m is None:
             return pos
-        raw = m[1]
-        key = names.get(raw)
-        if key is None:
-            key = names[raw] = generic.NameObject(raw.decode("ascii"))
-        kind = m.lastindex
-        if kind == 2:
-            raw = m[2]
-            value = names.get(raw)
-            if value is None:
-                value = names[raw] = generic.NameObject(raw.decode("ascii"))
-        elif kind == 6:
-            t = m[6]
-            value = generic.FloatObject(t.decode("ascii")) if b"." in t else generic.NumberObject(int(t))
-        elif kind == 3:
-            ref = (int(m[4]), int(m[5]))
-            if ref[0] == 0 or len(m[3]) >= 20:
-                raise Unread
-            targets.append(ref)
-            value = Ref(ref)
-        elif kind == 7:
-            raw = m[7]
-            value = text.strings.get(raw)
-            if value is None:
-                value = text.strings[raw] = generic.pdf_string(raw)
-        elif kind == 8:
-            value = _KEYWORDS[m[8]]()
-        else:
+        found = seen.get(m[0])
+        if found is None:  # raises Unread where it must, each time: that is never kept
+            found = seen[m[0]] = _entry(text, m)
+        key, value, refs, kind = found
+        if kind is list:
             if not nest:
                 raise Unread  # read_value: an array past MAX_DEPTH
-            if kind == 9:
-                value = [generic.NumberObject(int(t)) for t in _DIGITS.findall(m[9])]
-            else:
-                keys, refs = _run(text.runs, m[10])
-                targets += keys
-                value = list(refs)
+            value = list(value)
+        if refs:
+            targets += refs
         if key in d:
             if strict:
                 raise Unread
         else:
             d[key] = value
         pos = m.end()
+
+
+def _entry(text: _Text, m) -> tuple:
+    """(key, value, the keys of the references in it, list when the value is an array, else
+    None) of an ENTRY match; Unread for a reference pyHanko reads its own way."""
+    names = text.names
+    raw = m[1]
+    key = names.get(raw)
+    if key is None:
+        key = names[raw] = generic.NameObject(raw.decode("ascii"))
+    kind = m.lastindex
+    refs = ()
+    if kind == 2:
+        raw = m[2]
+        value = names.get(raw)
+        if value is None:
+            value = names[raw] = generic.NameObject(raw.decode("ascii"))
+    elif kind == 6:
+        t = m[6]
+        value = generic.FloatObject(t.decode("ascii")) if b"." in t else generic.NumberObject(int(t))
+    elif kind == 3:
+        ref = (int(m[4]), int(m[5]))
+        if ref[0] == 0 or len(m[3]) >= 20:
+            raise Unread
+        refs = (ref,)
+        value = Ref(ref)
+    elif kind == 7:
+        raw = m[7]
+        value = text.strings.get(raw)
+        if value is None:
+            value = text.strings[raw] = generic.pdf_string(raw)
+    elif kind == 8:
+        value = _KEYWORDS[m[8]]()
+    elif kind == 9:
+        return key, tuple(generic.NumberObject(int(t)) for t in _DIGITS.findall(m[9])), (), list
+    else:
+        refs, value = _run(text.runs, m[10])
+        return key, value, refs, list
+    return key, value, refs, None
 
 
 def _ref_run(text: _Text, top: list, pos: int, targets: list) -> int:
@@ -391,10 +413,16 @@ def _stream(reader, stream_num: int) -> _Stream:
         cache[stream_num] = cached
     entry = _Stream()
     entry.stream, entry.count, entry.first, entry.index = stream, int(count), int(first), cached[1]
-    entry.text = _Text(entry.index.data, reader.__dict__.setdefault("_kyso_quickruns", {}))
+    entry.text = _Text(entry.index.data, *_shared(reader))
     if reader.cache_get_indirect_object(0, stream_num) is stream:
         prepared[stream_num] = entry
     return entry
+
+
+def _shared(reader) -> tuple[dict, dict]:
+    """The runs and the entries read so far in the reader's texts (_Text)."""
+    state = reader.__dict__
+    return state.setdefault("_kyso_quickruns", {}), state.setdefault("_kyso_quickentries", {})
 
 
 # the header of an object stream in its plain form: `count` pairs of unsigned integers, each
@@ -484,8 +512,7 @@ def read_file_object(reader, idnum: int, generation: int, offset: int):
         stream = reader.stream
         if not isinstance(stream, BytesIO):
             raise Unread
-        text = reader.__dict__["_kyso_quickfile"] = _Text(
-            stream.getvalue(), reader.__dict__.setdefault("_kyso_quickruns", {}))
+        text = reader.__dict__["_kyso_quickfile"] = _Text(stream.getvalue(), *_shared(reader))
     data = text.data
     m = _FILE_HEADER.match(data, offset)
     if m is None or int(m[1]) != idnum or int(m[2]) != generation or m.end() >= len(data):
