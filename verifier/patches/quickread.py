@@ -146,8 +146,9 @@ class _Dict:
 
 class _Text:
     """One decoded object stream: its bytes, a BytesIO over them for pyHanko's string readers,
-    the names met so far (one NameObject per spelling), and the runs of references read so far
-    by their bytes (`runs`: given by the caller to share them between the texts of one reader).
+    the names met so far (one NameObject per spelling), and the runs of references and the
+    dictionary entries read so far, by their bytes (`runs` and `entries`: given by the caller
+    to share them between the texts of one reader; see _entries for the entries).
 
     Why the runs are shared: a tagged document's signing tool writes the structure parent tree
     anew on every save, each page's array of references the same bytes as before (50/2026/NĐ-CP:
