@@ -679,3 +679,16 @@ def test_an_entry_read_again_gives_what_reading_it_alone_gives():
             quickread.read_value(quickread._Text(b"<</P 0 0 R>> ", shared.runs, shared.entries), 0, strict=False)
     with pytest.raises(quickread.Unread):  # a repeated key in a strict reader, read before or not
         quickread.read_value(quickread._Text(b"<</S/Span/S/Span>> ", shared.runs, shared.entries), 0, strict=True)
+
+
+def test_an_array_past_the_depth_limit_is_left_to_pyhanko_before_it_is_read():
+    """Whatever the array holds (here a number Python will not convert), and whether its
+    spelling was read before in a shallower place or not."""
+    deep = b"<</A" * (quickread.MAX_DEPTH - 1) + b"<</K[" + b"9" * 5000 + b"]>>" + b">>" * quickread.MAX_DEPTH + b" "
+    with pytest.raises(quickread.Unread):
+        quickread.read_value(quickread._Text(deep), 0, strict=False)
+    shared = quickread._Text(b"", {}, {})
+    quickread.read_value(quickread._Text(b"<</K[ 0]>> ", shared.runs, shared.entries), 0, strict=False)
+    deep = b"<</A" * (quickread.MAX_DEPTH - 1) + b"<</K[ 0]>>" + b">>" * quickread.MAX_DEPTH + b" "
+    with pytest.raises(quickread.Unread):
+        quickread.read_value(quickread._Text(deep, shared.runs, shared.entries), 0, strict=False)
