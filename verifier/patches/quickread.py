@@ -193,15 +193,13 @@ def _entries(text: _Text, top: _Dict, pos: int, strict: bool, targets: list, nes
         m = entry(data, pos)
         if m is None:
             return pos
+        if not nest and m.lastindex >= 9:
+            raise Unread  # read_value: an array past MAX_DEPTH, before anything in it is read
         found = seen.get(m[0])
         if found is None:  # raises Unread where it must, each time: that is never kept
-            if not nest and m.lastindex >= 9:
-                raise Unread  # read_value: an array past MAX_DEPTH, before anything in it is read
             found = seen[m[0]] = _entry(text, m)
         key, value, refs, kind = found
         if kind is list:
-            if not nest:
-                raise Unread  # as above, for an array read before in a shallower place
             value = list(value)
         if refs:
             targets += refs
