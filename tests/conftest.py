@@ -65,6 +65,18 @@ def need_shared(path: Path) -> Path:
 UNREADABLE_SAMPLES = ("not-a-pdf.pdf", "truncated.pdf", "encrypted.pdf")
 
 
+def benchmark_file(pages: int, layers: int) -> Path:
+    """bench/corpus.py's document of `pages` pages and `layers` signature layers (made once by a
+    test PKI, kept in bench/.corpus)."""
+    import sys
+
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    return corpus.build(pages, layers)
+
+
 def readable_samples() -> list[Path]:
     """The samples a reader opens (not the broken, truncated or password-protected ones)."""
     return [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in UNREADABLE_SAMPLES]

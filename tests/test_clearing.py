@@ -8,14 +8,12 @@ falling, paths and contexts after a blanket approval, nothing at all)."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from pyhanko.pdf_utils.reader import HistoricalResolver
 from pyhanko.sign.diff_analysis import ModificationLevel, StandardDiffPolicy
 from pyhanko.sign.diff_analysis.rules_api import Context, QualifiedWhitelistRule, ReferenceUpdate
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared, opened, readable_samples
+from tests.conftest import REALDOCS, SAMPLES, benchmark_file, need_shared, opened, readable_samples
 from verifier.signatures.diff import clearing
 from verifier.signatures.diff.policy import build_diff_policy
 
@@ -65,10 +63,7 @@ def test_samples_get_pyhankos_review():
 
 
 def test_benchmark_document_gets_pyhankos_review():
-    sys.path.insert(0, str(SAMPLES.parent / "bench"))
-    import corpus
-
-    assert _compare(corpus.build(5, 6).read_bytes(), build_diff_policy())[0] == 21
+    assert _compare(benchmark_file(5, 6).read_bytes(), build_diff_policy())[0] == 21
 
 
 class _Scripted(QualifiedWhitelistRule):

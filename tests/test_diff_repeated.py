@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared, opened, readable_samples
+from tests.conftest import REALDOCS, benchmark_file, need_shared, opened, readable_samples
 from verifier.patches import install
 from verifier.signatures.diff import values
 from verifier.signatures.diff.policy import build_diff_policy
@@ -75,10 +75,7 @@ def test_samples_get_the_same_analysis(monkeypatch):
 
 
 def test_benchmark_documents_get_the_same_analysis_with_answers_shared(monkeypatch):
-    sys.path.insert(0, str(SAMPLES.parent / "bench"))
-    import corpus
-
-    data = corpus.build(5, 10).read_bytes()
+    data = benchmark_file(5, 10).read_bytes()
     runs = []
     real_run = values.Comparison.run
     monkeypatch.setattr(values.Comparison, "run", lambda self, *a: runs.append(1) or real_run(self, *a))
@@ -238,11 +235,8 @@ def _same_fields_found(data: bytes) -> int:
 
 
 def test_fields_are_found_as_by_a_walk_for_each_name():
-    sys.path.insert(0, str(SAMPLES.parent / "bench"))
-    import corpus
-
-    paths = sorted(need_shared(REALDOCS).glob("*.pdf")) + readable_samples()
-    assert sum(_same_fields_found(p.read_bytes()) for p in paths) + _same_fields_found(corpus.build(5, 5).read_bytes()) > 100
+    paths = sorted(need_shared(REALDOCS).glob("*.pdf")) + readable_samples() + [benchmark_file(5, 5)]
+    assert sum(_same_fields_found(p.read_bytes()) for p in paths) > 100
 
 
 def test_a_form_that_breaks_mid_walk_fails_only_for_names_past_the_break(monkeypatch):

@@ -14,7 +14,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import HistoricalResolver
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared, opened, readable_samples
+from tests.conftest import REALDOCS, benchmark_file, need_shared, opened, readable_samples
 from verifier.patches import dependencies, diffshare
 from verifier.signatures.diff.held import held
 
@@ -60,10 +60,7 @@ def test_samples_get_pyhankos_orphans():
 
 
 def test_benchmark_documents_get_pyhankos_orphans():
-    sys.path.insert(0, str(SAMPLES.parent / "bench"))
-    import corpus
-
-    assert _compare(opened(corpus.build(5, 10).read_bytes())) == 10
+    assert _compare(opened(benchmark_file(5, 10).read_bytes())) == 10
 
 
 def _revised(build) -> bytes:
@@ -257,12 +254,9 @@ def test_the_index_walk_answers_pyhankos_orphans_on_real_documents():
 
 
 def test_the_index_walk_answers_pyhankos_orphans_on_samples_and_benchmarks():
-    sys.path.insert(0, str(SAMPLES.parent / "bench"))
-    import corpus
-
     paths = readable_samples()
     assert sum(_compare_indexed(opened(p.read_bytes())) for p in paths) >= 10
-    assert _compare_indexed(opened(corpus.build(5, 10).read_bytes())) == 10
+    assert _compare_indexed(opened(benchmark_file(5, 10).read_bytes())) == 10
 
 
 def test_the_index_walk_defers_what_the_index_does_not_answer_as_the_resolver_would():
@@ -342,12 +336,5 @@ def test_dependencies_walked_over_the_index_are_pyhankos(name):
 
 
 def test_dependencies_walked_over_the_index_are_pyhankos_on_samples_and_benchmarks():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    import corpus
-
-    paths = readable_samples()
-    paths += [p for p in corpus.corpus() if p.stem in ("p005-l10", "p001-l03")]
+    paths = readable_samples() + [benchmark_file(5, 10), benchmark_file(1, 3)]
     assert sum(_dependencies_as_pyhanko(opened(p.read_bytes())) for p in paths) > 50

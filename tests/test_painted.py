@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REALDOCS, SAMPLES, need_shared
+from tests.conftest import REALDOCS, SAMPLES, benchmark_file, need_shared
 from verifier.pdf.text import Glyph
 from verifier.render import painted
 from verifier.render.painted import _BODY, _CLASH, _REACH, _SAME
@@ -517,15 +517,9 @@ def test_glyphs_drawn_over_each_other_that_no_viewer_shows_cost_no_drawing(monke
     it, so telling them apart could change no mark. The page is drawn three times (as displayed,
     flattened, without its text), not once more per batch of them, and its marks are those it
     gets when every batch is drawn."""
-    import sys
-
-    from tests.conftest import ROOT
     from verifier.pdf.pdftext import DocumentText
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    import corpus
-
-    data = corpus.build(1, 3).read_bytes()
+    data = benchmark_file(1, 3).read_bytes()
     glyphs = DocumentText(data).paint_glyphs(0, len(data))
     clashes = painted._clashes(glyphs)
     assert len(clashes) > 100 and all(glyphs[i].size < painted.MIN_LEGIBLE for i in clashes)
