@@ -25,8 +25,10 @@ class KysoGroup(click.Group):
         try:
             lang = language.decide(argv)
         except language.LangError as exc:  # before click: its error would need a language
+            from archive.cli.failures import EXIT_USAGE
+
             click.echo(exc.message(), err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
         language.use(lang)
         clicklang.install(lang)
         clicklang.localize(self, lang)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli.failures import ArchiveFailure, UsageFailure
+from archive.cli.failures import EXIT_ARCHIVE, EXIT_INVALID, ArchiveFailure, UsageFailure
 from archive.cli.options import DATE, ocr_notice, policy_option, trust_config, trust_options, trust_request
 from archive.cli.options import load_settings as _settings
 from archive.cli.words import kind as kind_word
@@ -26,7 +26,6 @@ from archive.lang import active, local, resolve
 # `--lang` of the commands that pass it on; None: the group's, else KYSO_LANG, else Vietnamese
 _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default=None)
 
-EXIT_PROBLEM, EXIT_QUARANTINED, EXIT_ARCHIVE = 1, 4, 5
 log = logging.getLogger(__name__)
 
 
@@ -203,7 +202,7 @@ def reverify_cmd(all_, since, as_of_now, trust, intermediate, crl, ocsp, online,
     if counts["broken"]:
         sys.exit(EXIT_ARCHIVE)
     if counts["conflict"] or to_invalid:
-        sys.exit(EXIT_PROBLEM)
+        sys.exit(EXIT_INVALID)
 
 
 def _setup_lines(differs: tuple[int, int], count: int, lang: str) -> list[str]:
@@ -242,7 +241,7 @@ def fixity_cmd(as_json):
             click.echo(f"{state:<8} {p['what']}: {p['path']}")
         click.echo(say("fixity_total", lang, checked=report.checked, problems=len(report.problems)))
     if not report.ok:
-        sys.exit(EXIT_PROBLEM)
+        sys.exit(EXIT_INVALID)
 
 
 @archive_group.command("export")
@@ -289,13 +288,13 @@ def audit_verify(as_json):
         click.echo(json.dumps({"ok": not problems, "events": count, "head": {"seq": seq, "hash": tip},
                                "problems": [str(p) for p in problems], "archive": _which(archive)}, ensure_ascii=False))
         if problems:
-            sys.exit(EXIT_PROBLEM)
+            sys.exit(EXIT_INVALID)
         return
     for p in problems:
         click.echo(say("tampered", lang, problem=p))
     click.echo(say("audit_total", lang, count=count, seq=seq, tip=tip))
     if problems:
-        sys.exit(EXIT_PROBLEM)
+        sys.exit(EXIT_INVALID)
 
 
 @click.group("db")

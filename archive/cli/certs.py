@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import EXIT_INDETERMINATE, EXIT_INVALID
 from archive.cli.words import MESSAGES, say
 from archive.lang import active, local_date
 from archive.textsafe import for_terminal, json_text  # names in certificates are whoever made them
@@ -66,7 +67,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], unpinned: bool) -> None
                 )
             known.add(e.sha256)
     if refused:
-        ctx.exit(1)
+        ctx.exit(EXIT_INVALID)
 
 
 def _archive():
@@ -110,7 +111,7 @@ def import_crl(ctx: click.Context, files: tuple[Path, ...]) -> None:
             click.echo(say("certs_crl_line", lang, kind=_word("certs_kind", e.kind, lang), issuer=for_terminal(e.issuer),
                            date=local_date(str(e.not_before)[:10]), sha=e.sha256[:16], file=for_terminal(path.name)))
     if refused:
-        ctx.exit(1)
+        ctx.exit(EXIT_INVALID)
 
 
 @certs.command("list")
@@ -173,7 +174,7 @@ def refresh(ctx: click.Context, net_timeout: float | None, as_json: bool) -> Non
                        unchanged=sum(o.status == "unchanged" for o in outcomes),
                        failed=sum(o.status == "failed" for o in outcomes), stale=len(left)))
     if left or any(o.status == "failed" for o in outcomes):
-        ctx.exit(3)  # not a proven problem: the data could not be had now; try again later
+        ctx.exit(EXIT_INDETERMINATE)  # not a proven problem: the data could not be had now; try again later
 
 
 def _readable_archive(settings) -> tuple:
@@ -214,7 +215,7 @@ def import_vgca(ctx: click.Context, file: Path) -> None:
         click.echo(say("vgca_refused", lang, name=for_terminal(subject), why=why.text(lang)))
     click.echo(say("vgca_total", lang, imported=len(result.imported), skipped=result.skipped, refused=len(result.refused)))
     if result.refused:
-        ctx.exit(1)
+        ctx.exit(EXIT_INVALID)
 
 
 def _entries(store, lang: str):

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNREADABLE
 from archive.cli.options import ocr_notice, policy_option, trust_config, trust_options, trust_request
 from archive.cli.options import load_settings as _settings
 from archive.cli.words import say
 from archive.lang import resolve
 
 _LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default=None)
-EXIT_QUARANTINED, EXIT_INTERRUPTED = 4, 130
 log = logging.getLogger(__name__)
 
 
@@ -129,7 +129,8 @@ def ingest(paths, trust, intermediate, crl, ocsp, online, no_trust_store, policy
             click.echo(text, err=True)
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_QUARANTINED if tally.not_archived or refused else 0)
+    # a file set aside in quarantine is unreadable input to a script (README: Exit codes)
+    sys.exit(EXIT_UNREADABLE if tally.not_archived or refused else EXIT_OK)
 
 
 def _one(archive, area, item):
@@ -236,4 +237,4 @@ def watch(ctx, inbox, once, poll, workers, stable_seconds, verify_timeout, no_oc
 
         raise SetupError(status.fatal)
     if once:
-        sys.exit(EXIT_QUARANTINED if status.tally.not_archived else 0)
+        sys.exit(EXIT_UNREADABLE if status.tally.not_archived else EXIT_OK)

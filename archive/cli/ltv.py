@@ -13,12 +13,11 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import EXIT_ARCHIVE, EXIT_INDETERMINATE
 from archive.cli.options import SetupError, trust_config, trust_options, trust_request
 from archive.cli.options import load_settings as _settings
 from archive.cli.words import say
 from archive.lang import active, local
-
-EXIT_TRY_LATER, EXIT_ARCHIVE = 3, 5
 
 _TSA = click.option("--tsa", "tsa", metavar="URL")
 _TIMEOUT = click.option("--net-timeout", "net_timeout", type=click.FloatRange(min=0.1), metavar="SECONDS")
@@ -64,7 +63,7 @@ def audit_timestamp(tsa, net_timeout):
         return
     except FetchError as exc:
         click.echo(say("stamp_failed", lang, error=exc.text(lang)), err=True)
-        sys.exit(EXIT_TRY_LATER)
+        sys.exit(EXIT_INDETERMINATE)
     click.echo(say("stamp_taken", lang, seq=stamp.seq, hash=stamp.chain_hash[:16], tsa=url, time=local(stamp.gen_time)))
 
 
@@ -137,7 +136,7 @@ def archive_ltv(ref, output, tsa, trust, intermediate, crl, ocsp, online, no_tru
         copy = ltv_copy(data, config, stored_material(archive, doc_id), url, net_option("net_timeout") or ltv.timeout_seconds)
     except (LtvError, FetchError) as exc:
         click.echo(say("ltv_failed", lang, error=exc.text(lang)), err=True)
-        sys.exit(EXIT_TRY_LATER)
+        sys.exit(EXIT_INDETERMINATE)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "xb") as fh:  # never over a file that appeared meanwhile

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
+# exit codes a script can rely on: the one table (README: Exit codes)
+from archive.cli.failures import EXIT_ARCHIVE, EXIT_INDETERMINATE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
 from archive.cli.options import load_settings, ocr_notice, policy_option, trust_config, trust_options, trust_request
-
-# Exit codes a script can rely on (README: Exit codes).
-EXIT_OK, EXIT_INVALID, EXIT_INDETERMINATE, EXIT_UNREADABLE, EXIT_ARCHIVE, EXIT_INTERRUPTED = 0, 1, 3, 4, 5, 130
 
 
 def exit_code(verdicts: list[str]) -> int:
