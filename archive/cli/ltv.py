@@ -109,6 +109,7 @@ def archive_ltv(ref, output, tsa, trust, intermediate, crl, ocsp, online, no_tru
     from archive.db.session import transaction
     from archive.ltv.net import FetchError
     from archive.ltv.pades import LtvError, ltv_copy, stored_material
+    from archive.problems import StoredObjectError
 
     lang = active()
     settings = _settings()
@@ -126,10 +127,8 @@ def archive_ltv(ref, output, tsa, trust, intermediate, crl, ocsp, online, no_tru
     if out.exists():
         raise SetupError(say("ltv_exists", lang, path=out))
     try:
-        data = archive.blobs.get(sha)
-    except OSError:
-        data = None
-    if data is None or hashlib.sha256(data).hexdigest() != sha:
+        data = archive.blobs.get_intact(sha)
+    except StoredObjectError:
         click.echo(say("ltv_original_damaged", lang, id=doc_id), err=True)
         sys.exit(EXIT_ARCHIVE)
     try:

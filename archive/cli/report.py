@@ -7,7 +7,6 @@ the PDF's bytes; here they are written where they are asked for.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
@@ -112,24 +111,24 @@ def _original_intact(archive, doc_id: int, sha: str) -> None:
 
 def _stored(archive, sha: str) -> bytes | None:
     """The kept HTML report, when its object is intact (else it is made again, and fixity says why)."""
+    from archive.problems import StoredObjectError
+
     try:
-        content = archive.blobs.get(sha)
-    except OSError:
+        return archive.blobs.get_intact(sha)
+    except StoredObjectError:
         return None
-    return content if hashlib.sha256(content).hexdigest() == sha else None
 
 
 def _remade(archive, doc_id: int, sha: str, json_report: str, fmt: str, lang: str) -> bytes:
     import json
 
+    from archive.problems import StoredObjectError
     from verifier.report.load import report_from_dict
 
     report = report_from_dict(json.loads(json_report))
     try:
-        data = archive.blobs.get(sha)
-    except OSError:
-        data = None
-    if data is not None and hashlib.sha256(data).hexdigest() != sha:
+        data = archive.blobs.get_intact(sha)
+    except StoredObjectError:
         data = None
     if data is None:  # the report is still worth having; the pictures need the original
         click.echo(say("report_no_original", lang, doc=doc_id), err=True)

@@ -38,9 +38,9 @@ class Material:
 def stored_material(archive, doc_id: int) -> Material:
     """Every certificate, CRL and OCSP response the archive kept with the document's
     verifications, newest first; an object that fails its hash is left out (fixity reports it)."""
-    import hashlib
-
     from sqlalchemy import select
+
+    from archive.problems import StoredObjectError
 
     from archive.db.models import Evidence, Verification
 
@@ -54,11 +54,9 @@ def stored_material(archive, doc_id: int) -> Material:
             continue
         seen.add(sha)
         try:
-            der = archive.blobs.get(sha)
-        except OSError:
-            continue
-        if hashlib.sha256(der).hexdigest() != sha:
-            continue
+            der = archive.blobs.get_intact(sha)
+        except StoredObjectError:
+            continue  # missing or altered evidence is none
         {"certificate": material.certs, "crl": material.crls, "ocsp": material.ocsps}.get(kind, []).append(der)
     return material
 

@@ -53,14 +53,24 @@ class BlobStore:
         from verifier.report.codes import Phrase
 
         what = what or Phrase(f"tệp đã lưu {sha256[:16]}…", f"the stored object {sha256[:16]}…")
+        path = self.path(sha256)
         try:
-            data = self.path(sha256).read_bytes()
+            # as check() opens it: a link or a pipe put in the object's place is not the object,
+            # and a pipe must not hold the reader forever
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError as exc:
-            raise StoredObjectError(sha256, "missing", what, self.path(sha256)) from exc
-        except OSError as exc:  # a folder or an unreadable thing in the object's place
-            raise StoredObjectError(sha256, "altered", what, self.path(sha256)) from exc
+            raise StoredObjectError(sha256, "missing", what, path) from exc
+        except OSError as exc:  # a folder, a link or an unreadable thing in the object's place
+            raise StoredObjectError(sha256, "altered", what, path) from exc
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise StoredObjectError(sha256, "altered", what, path)
+                data = fh.read()
+        except OSError as exc:
+            raise StoredObjectError(sha256, "altered", what, path) from exc
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoredObjectError(sha256, "altered", what, self.path(sha256))
+            raise StoredObjectError(sha256, "altered", what, path)
         return data
 
     def check(self, sha256: str) -> str:
