@@ -360,14 +360,32 @@ def test_the_watcher_refreshes_the_crls_when_online(live_pki, tmp_path, env):
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        crls = []
-        while time.monotonic() < deadline and not crls:
+        crls, recorded = [], []
+        while time.monotonic() < deadline and not (crls and recorded):
             time.sleep(0.5)
             crls = [e for e in json.loads(index.read_text())["entries"] if e["kind"] == "crl"]
+            recorded = _trust_events(env)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.communicate(timeout=60)
     assert [e["source"].rsplit("/", 2)[-2] for e in crls] == ["root"]
+    # what the store gained is an event of the archive's audit chain, as `kyso certs refresh`'s is
+    [changed] = recorded
+    assert changed["by"] == "watcher" and changed["action"] == "refreshed"
+    assert {c["url"].rsplit("/", 2)[-2]: c["status"] for c in changed["crls"]} == {"root": "refreshed"}
+    assert kyso(env, "audit", "verify").returncode == 0
+
+
+def _trust_events(env) -> list[dict]:
+    """The details of the archive's trust-changed events (none while it has no database)."""
+    if not (Path(env["KYSO_HOME"]) / "kyso.sqlite").exists():
+        return []
+    with db(env) as conn:
+        try:
+            rows = conn.execute("SELECT detail FROM events WHERE kind = 'trust-changed' ORDER BY seq").fetchall()
+        except sqlite3.OperationalError:  # the schema not made yet
+            return []
+    return [json.loads(detail) for (detail,) in rows]
 
 
 def test_a_running_watcher_judges_with_the_crls_imported_while_it_runs(live_pki, tmp_path, env):

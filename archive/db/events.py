@@ -37,7 +37,8 @@ KINDS = ("received", "stored", "verified", "duplicate", "quarantined", "re-verif
          "timestamped",
          # issue 19 (serve): accounts changed (archive.web.accounts), a quarantined file released
          "account", "released",
-         # issue 19 (serve-admin): the trust store changed (archive.trust.changes), by an account or "cli"
+         # issue 19 (serve-admin): the trust store changed (archive.trust.changes), by an account,
+         # "cli" or "watcher" (its CRL refresh, archive.ltv.upkeep)
          "trust-changed")
 GENESIS = "0" * 64
 

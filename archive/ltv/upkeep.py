@@ -62,26 +62,29 @@ class Upkeep:
                 archive.engine.dispose()  # once a minute for months: no pool left behind
 
     def _refresh(self, ltv) -> None:
+        """The stale CRLs fetched again; what the trust store gained is a "trust-changed" event of
+        the archive's audit chain by "watcher", as `kyso certs refresh` records its own by "cli"."""
         from archive.ingest import Archive
         from archive.ltv import crls
+        from archive.trust import changes
         from archive.trust.store import TrustStore
 
         self._last_refresh = time.monotonic()
-        issued = []
+        archive, issued = None, []
         try:
             archive = Archive(self.settings, auto_upgrade=False)
-            try:
-                issued = crls.archived_certificates(archive)
-            finally:
-                archive.engine.dispose()
+            issued = crls.archived_certificates(archive)
         except Exception as exc:  # the store's own addresses still serve
             log.warning("the archive's certificates cannot be read for their CRL addresses: %s", exc)
         try:
-            for o in crls.refresh(TrustStore(self.settings.trust_store), ltv.timeout_seconds, issued=issued,
-                                  only_stale=True):
+            for o in changes.refresh(TrustStore(self.settings.trust_store), ltv.timeout_seconds, issued=issued,
+                                     archive=archive, by="watcher", only_stale=True):
                 if o.status == "failed":
                     log.error("CRL %s: %s", o.url, o.error)
                 else:
                     log.info("CRL %s of %s: %s, next update %s", o.url, o.issuer, o.status, o.next_update)
         except Exception as exc:  # a damaged trust store or database: the next round tries again
-            log.error("refreshing the trust store's CRLs failed: %s", exc)
+            log.error("refreshing the trust store's CRLs, or recording it, failed: %s", exc)
+        finally:
+            if archive is not None:
+                archive.engine.dispose()  # once an hour for months: no pool left behind
