@@ -15,14 +15,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SOURCES = ("embedded", "store", "run", "fetched")
-
 
 @dataclass
 class Item:
     kind: str  # certificate | crl | ocsp | timestamp
     der: bytes
-    source: str | None = None  # one of SOURCES, None when nobody knows
+    source: str | None = None  # one of verifier.report.model.EVIDENCE_SOURCES, None when nobody knows
     url: str | None = None
     obtained: datetime | None = None
     layers: list[int] = field(default_factory=list)
