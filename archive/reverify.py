@@ -27,7 +27,6 @@ The document's verdict changes only for a result at least as well founded (`deci
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -99,12 +98,9 @@ def stored_evidence(archive, s, doc_id: int) -> list[Item]:
         if row.sha256 in out:
             out[row.sha256].layers = sorted(set(out[row.sha256].layers) | set(layers_list(row.layers)))
             continue
-        try:
-            der = archive.blobs.get(row.sha256)
-        except OSError:
-            continue  # lost: proves nothing (`kyso archive fixity` says so)
-        if hashlib.sha256(der).hexdigest() != row.sha256:
-            continue  # altered: likewise
+        der = archive.blobs.get_if_intact(row.sha256)
+        if der is None:
+            continue  # lost or altered: proves nothing (`kyso archive fixity` says so)
         out[row.sha256] = Item(row.kind, der, row.source, row.url,
                                _utc(row.obtained_at) if row.obtained_at else None, layers_list(row.layers))
     return list(out.values())

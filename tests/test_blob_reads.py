@@ -78,26 +78,92 @@ def test_a_link_to_the_very_bytes_is_altered_as_fixity_says(stored, tmp_path):
     assert _read_in_a_process(store.root, sha) == "altered"
 
 
-def test_ltv_copy_of_a_damaged_original_ends_with_the_archive_code(tmp_path):
-    """`kyso archive ltv` reads the original through get_intact: a damaged one is said (exit 5)
-    before any time-stamping authority is asked."""
-    import sqlite3
+def test_a_folder_in_an_objects_place_is_altered_and_leaves_no_descriptor_open(stored):
+    from archive.problems import StoredObjectError
 
-    home = tmp_path / "home"
+    store, sha = stored
+    path = store.path(sha)
+    path.chmod(0o644)
+    path.unlink()
+    path.mkdir()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        assert store.check(sha) == "altered"
+        with pytest.raises(StoredObjectError) as raised:
+            store.get_intact(sha)
+        assert raised.value.state == "altered"
+        assert store.get_if_intact(sha) is None
+    assert len(os.listdir("/proc/self/fd")) <= before  # a long-running server loses none per request
+
+
+# -- the commands, with a pipe where a stored object should be -------------------------------------
+
+def _kyso(env, *args, timeout=120):
+    done = subprocess.run([sys.executable, "-m", "archive", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def _archived(tmp_path_factory):
+    """An archive holding plan.pdf, verified: its original and its evidence stored."""
+    home = tmp_path_factory.mktemp("blobs") / "home"
     env = {k: v for k, v in os.environ.items() if k not in ("KYSO_LANG", "KYSO_DATABASE_URL", "KYSO_INBOX", "KYSO_CONFIG")}
     env.update({"KYSO_HOME": str(home), "KYSO_LANG": "en"})
-    trust = str(SAMPLES / manifest()["trust"])
-    kyso = [sys.executable, "-m", "archive"]
-    subprocess.run([*kyso, "ingest", str(SAMPLES / "plan.pdf"), "--trust", trust], env=env, check=True,
-                   capture_output=True, timeout=300)
+    done = _kyso(env, "ingest", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / manifest()["trust"]), timeout=300)
+    assert done.returncode == 0, done.stderr
+    return home
+
+
+@pytest.fixture
+def archived(_archived, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(_archived, home, ignore=shutil.ignore_patterns("kyso.sqlite-wal", "kyso.sqlite-shm"))
+    env = {k: v for k, v in os.environ.items() if k not in ("KYSO_LANG", "KYSO_DATABASE_URL", "KYSO_INBOX", "KYSO_CONFIG")}
+    env.update({"KYSO_HOME": str(home), "KYSO_LANG": "en"})
+    return home, env
+
+
+def _piped(home: Path, sql: str) -> None:
+    """A pipe put in the place of the stored objects the query names."""
+    import sqlite3
+
     db = sqlite3.connect(home / "kyso.sqlite")
-    (sha,) = db.execute("SELECT sha256 FROM documents WHERE id = 1").fetchone()
+    shas = [sha for (sha,) in db.execute(sql).fetchall()]
     db.close()
-    blob = home / "objects" / sha[:2] / sha[2:]
-    blob.chmod(0o644)
-    blob.write_bytes(blob.read_bytes()[:-10] + b"0123456789")
-    done = subprocess.run([*kyso, "archive", "ltv", "1", "--tsa", "http://127.0.0.1:9/", "--trust", trust,
-                           "-o", str(tmp_path / "copy.pdf")], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 5, (done.stdout, done.stderr)
-    assert "the stored original of document 1 is missing or fails fixity" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "copy.pdf").exists()
+    assert shas
+    for sha in shas:
+        blob = home / "objects" / sha[:2] / sha[2:]
+        blob.chmod(0o644)
+        blob.unlink()
+        os.mkfifo(blob)
+
+
+def test_commands_say_a_pipe_in_the_originals_place_at_once(archived, tmp_path):
+    """Each reads the original through get_intact: said as altered (exit 5), never waited on."""
+    home, env = archived
+    _piped(home, "SELECT sha256 FROM documents WHERE id = 1")
+    trust = str(SAMPLES / manifest()["trust"])
+    copy = tmp_path / "copy.pdf"
+    ltv = _kyso(env, "archive", "ltv", "1", "--tsa", "http://127.0.0.1:9/", "--trust", trust, "-o", str(copy))
+    assert ltv.returncode == 5 and "the stored original of document 1 is missing or fails fixity" in ltv.stderr
+    assert not copy.exists()  # before any time-stamping authority is asked
+    report = _kyso(env, "archive", "report", "1", "-o", str(tmp_path / "r.html"))
+    assert report.returncode == 5 and (tmp_path / "r.html").exists()  # made, without its pictures
+    again = _kyso(env, "verify", "--archived", "1", "--trust", trust)
+    assert again.returncode == 5 and "fails fixity" in again.stderr
+    fixity = _kyso(env, "archive", "fixity")
+    assert fixity.returncode == 1 and "ALTERED" in fixity.stdout
+
+
+def test_evidence_with_a_pipe_in_its_place_is_left_out_not_waited_on(archived):
+    """Re-verification and the LTV copy read the kept evidence through get_if_intact."""
+    home, env = archived
+    _piped(home, "SELECT DISTINCT sha256 FROM evidence")
+    again = _kyso(env, "verify", "--archived", "1", "--trust", str(SAMPLES / manifest()["trust"]))
+    assert again.returncode in (0, 3), again.stdout + again.stderr  # the run's own trust still serves
+    refresh = _kyso(env, "certs", "refresh")  # offline: reads the archive's certificates for their CRL addresses
+    assert refresh.returncode in (0, 3), refresh.stdout + refresh.stderr

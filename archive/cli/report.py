@@ -111,25 +111,16 @@ def _original_intact(archive, doc_id: int, sha: str) -> None:
 
 def _stored(archive, sha: str) -> bytes | None:
     """The kept HTML report, when its object is intact (else it is made again, and fixity says why)."""
-    from archive.problems import StoredObjectError
-
-    try:
-        return archive.blobs.get_intact(sha)
-    except StoredObjectError:
-        return None
+    return archive.blobs.get_if_intact(sha)
 
 
 def _remade(archive, doc_id: int, sha: str, json_report: str, fmt: str, lang: str) -> bytes:
     import json
 
-    from archive.problems import StoredObjectError
     from verifier.report.load import report_from_dict
 
     report = report_from_dict(json.loads(json_report))
-    try:
-        data = archive.blobs.get_intact(sha)
-    except StoredObjectError:
-        data = None
+    data = archive.blobs.get_if_intact(sha)
     if data is None:  # the report is still worth having; the pictures need the original
         click.echo(say("report_no_original", lang, doc=doc_id), err=True)
     from archive.verify_pool import sheet

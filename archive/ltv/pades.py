@@ -40,8 +40,6 @@ def stored_material(archive, doc_id: int) -> Material:
     verifications, newest first; an object that fails its hash is left out (fixity reports it)."""
     from sqlalchemy import select
 
-    from archive.problems import StoredObjectError
-
     from archive.db.models import Evidence, Verification
 
     material = Material()
@@ -53,9 +51,8 @@ def stored_material(archive, doc_id: int) -> Material:
         if sha in seen:
             continue
         seen.add(sha)
-        try:
-            der = archive.blobs.get_intact(sha)
-        except StoredObjectError:
+        der = archive.blobs.get_if_intact(sha)
+        if der is None:
             continue  # missing or altered evidence is none
         {"certificate": material.certs, "crl": material.crls, "ocsp": material.ocsps}.get(kind, []).append(der)
     return material

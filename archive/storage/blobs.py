@@ -42,49 +42,66 @@ class BlobStore:
         write_atomic(target, data, tmp_dir=self.tmp, mode=READ_ONLY)
         return self.key(sha256)
 
-    def get(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
-
-    def get_intact(self, sha256: str, what=None) -> bytes:
-        """The object's bytes, checked against its hash; a StoredObjectError (missing or
-        altered, saying what the object is: `what`, a codes.Phrase) instead of a file error
-        or bytes that are not the object's."""
-        from archive.problems import StoredObjectError
-        from verifier.report.codes import Phrase
-
-        what = what or Phrase(f"tệp đã lưu {sha256[:16]}…", f"the stored object {sha256[:16]}…")
-        path = self.path(sha256)
-        try:
-            # as check() opens it: a link or a pipe put in the object's place is not the object,
-            # and a pipe must not hold the reader forever
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError as exc:
-            raise StoredObjectError(sha256, "missing", what, path) from exc
-        except OSError as exc:  # a folder, a link or an unreadable thing in the object's place
-            raise StoredObjectError(sha256, "altered", what, path) from exc
-        try:
-            with os.fdopen(fd, "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    raise StoredObjectError(sha256, "altered", what, path)
-                data = fh.read()
-        except OSError as exc:
-            raise StoredObjectError(sha256, "altered", what, path) from exc
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise StoredObjectError(sha256, "altered", what, path)
-        return data
-
-    def check(self, sha256: str) -> str:
-        """'ok', 'missing' or 'altered'."""
+    def _open(self, sha256: str):
+        """The object's file open for reading, or "missing" / "altered" (str). Whatever stands in
+        the object's place that is not a regular file is not the object: a link (not followed), a
+        folder, a pipe (opened without waiting for a writer, so a read never hangs). The
+        descriptor is closed on every way out but the file returned."""
         try:
             fd = os.open(self.path(sha256), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return "missing"
-        except OSError:  # a link put in an object's place: not the object
+        except OSError:  # a link, or a thing that cannot be opened
             return "altered"
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return "altered"
-            h = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return os.fdopen(fd, "rb")
+        except OSError:
+            pass
+        os.close(fd)
+        return "altered"
+
+    def get_intact(self, sha256: str, what=None) -> bytes:
+        """The object's bytes, checked against its hash; a StoredObjectError (missing or
+        altered, saying what the object is: `what`, a codes.Phrase) instead of a file error
+        or bytes that are not the object's. Opened as check() opens it (_open)."""
+        from archive.problems import StoredObjectError
+        from verifier.report.codes import Phrase
+
+        what = what or Phrase(f"tệp đã lưu {sha256[:16]}…", f"the stored object {sha256[:16]}…")
+        found = self._open(sha256)
+        if isinstance(found, str):
+            raise StoredObjectError(sha256, found, what, self.path(sha256))
+        try:
+            with found as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise StoredObjectError(sha256, "altered", what, self.path(sha256)) from exc
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoredObjectError(sha256, "altered", what, self.path(sha256))
+        return data
+
+    def get_if_intact(self, sha256: str) -> bytes | None:
+        """The object's bytes when intact, else None: for what is worth having without it (a
+        kept report made again, a report without its pictures, evidence left out); fixity
+        says what became of it."""
+        from archive.problems import StoredObjectError
+
+        try:
+            return self.get_intact(sha256)
+        except StoredObjectError:
+            return None
+
+    def check(self, sha256: str) -> str:
+        """'ok', 'missing' or 'altered'."""
+        found = self._open(sha256)
+        if isinstance(found, str):
+            return found
+        h = hashlib.sha256()
+        try:
+            with found as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError:
+            return "altered"
         return "ok" if h.hexdigest() == sha256 else "altered"

@@ -10,7 +10,6 @@ give a document's text no way to act as the signed-in clerk.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -97,13 +96,7 @@ def document(request: Request, document_id: int, reverified: int | None = None, 
 
 def _stored_report(archive, sha: str | None) -> bytes | None:
     """The HTML report kept when the run was made, if its object is intact."""
-    if not sha:
-        return None
-    try:
-        content = archive.blobs.get(sha)
-    except OSError:
-        return None
-    return content if hashlib.sha256(content).hexdigest() == sha else None
+    return archive.blobs.get_if_intact(sha) if sha else None
 
 
 def _report(archive, document_id: int, verification: int | None, lang: str) -> tuple[int, bytes]:
@@ -124,10 +117,7 @@ def _report(archive, document_id: int, verification: int | None, lang: str) -> t
         from archive.verify_pool import sheet
         from verifier.report.load import report_from_dict
 
-        try:
-            data = archive.blobs.get_intact(sha, None)
-        except Exception:  # noqa: BLE001 - missing or altered: the report without its pictures (the page says why)
-            data = None
+        data = archive.blobs.get_if_intact(sha)  # missing or altered: the report without its pictures (the page says why)
         content = sheet(report_from_dict(json.loads(stored_json)), data, "html", lang)
     return ver_id, content
 
