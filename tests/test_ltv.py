@@ -376,6 +376,38 @@ def test_the_watcher_refreshes_the_crls_when_online(live_pki, tmp_path, env):
     assert kyso(env, "audit", "verify").returncode == 0
 
 
+
+def test_a_refresh_the_database_cannot_record_yet_is_recorded_a_minute_later(live_pki, env, monkeypatch):
+    """A CRL stored is fresh: the next refresh would neither fetch nor record it. So while the
+    archive's database cannot take the event (another process holds its write lock), the
+    watcher's upkeep keeps the outcomes and records them at its next round."""
+    from archive.config import load_settings
+    from archive.ltv.settings import ltv_settings
+    from archive.ltv.upkeep import Upkeep
+
+    store_root(env, live_pki, "root", "ca")
+    sample = SAMPLES / "plan.pdf"
+    assert kyso(env, "ingest", str(sample), "--trust", str(SAMPLES / "pki" / "trust.pem")).returncode == 0
+    monkeypatch.setenv("KYSO_HOME", env["KYSO_HOME"])
+    monkeypatch.setenv("KYSO_LOCK_WAIT", "0")  # give up at the first wait
+    settings = load_settings()
+    upkeep = Upkeep(settings, online=True)
+    holder = db(env)
+    holder.isolation_level = None
+    holder.execute("BEGIN IMMEDIATE")  # a writer in another process's place
+    try:
+        upkeep._refresh(ltv_settings(settings))
+        assert _trust_events(env) == []
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [o.status for o in upkeep._unrecorded] == ["refreshed"]
+    upkeep._run()  # its next round: no refresh due, the event written
+    [changed] = _trust_events(env)
+    assert changed["by"] == "watcher" and [c["status"] for c in changed["crls"]] == ["refreshed"]
+    assert upkeep._unrecorded == []
+    assert kyso(env, "audit", "verify").returncode == 0
+
 def _trust_events(env) -> list[dict]:
     """The details of the archive's trust-changed events (none while it has no database)."""
     if not (Path(env["KYSO_HOME"]) / "kyso.sqlite").exists():

@@ -19,6 +19,7 @@ class Upkeep:
         self.settings, self.online = settings, online
         self._next = 0.0
         self._last_refresh = 0.0
+        self._unrecorded: list = []  # outcomes of a refresh whose event the database did not take
         self._thread: threading.Thread | None = None
 
     def poll(self) -> None:
@@ -38,6 +39,8 @@ class Upkeep:
         except Exception as exc:  # a broken [ltv] table: said once a minute in the log, files go on
             log.error("[ltv] settings: %s", exc)
             return
+        if self._unrecorded:
+            self._record(self._unrecorded)
         if ltv.tsa_url and ltv.timestamp_every_hours > 0:
             self._stamp(ltv)
         if self.online and ltv.refresh_every_hours > 0 and (
@@ -66,25 +69,46 @@ class Upkeep:
         the archive's audit chain by "watcher", as `kyso certs refresh` records its own by "cli"."""
         from archive.ingest import Archive
         from archive.ltv import crls
-        from archive.trust import changes
         from archive.trust.store import TrustStore
 
         self._last_refresh = time.monotonic()
-        archive, issued = None, []
+        issued = []
         try:
             archive = Archive(self.settings, auto_upgrade=False)
-            issued = crls.archived_certificates(archive)
+            try:
+                issued = crls.archived_certificates(archive)
+            finally:
+                archive.engine.dispose()
         except Exception as exc:  # the store's own addresses still serve
             log.warning("the archive's certificates cannot be read for their CRL addresses: %s", exc)
         try:
-            for o in changes.refresh(TrustStore(self.settings.trust_store), ltv.timeout_seconds, issued=issued,
-                                     archive=archive, by="watcher", only_stale=True):
-                if o.status == "failed":
-                    log.error("CRL %s: %s", o.url, o.error)
-                else:
-                    log.info("CRL %s of %s: %s, next update %s", o.url, o.issuer, o.status, o.next_update)
-        except Exception as exc:  # a damaged trust store or database: the next round tries again
-            log.error("refreshing the trust store's CRLs, or recording it, failed: %s", exc)
+            outcomes = crls.refresh(TrustStore(self.settings.trust_store), ltv.timeout_seconds, issued=issued,
+                                    only_stale=True)
+        except Exception as exc:  # a damaged trust store: the next round tries again
+            log.error("refreshing the trust store's CRLs failed: %s", exc)
+            return
+        for o in outcomes:
+            if o.status == "failed":
+                log.error("CRL %s: %s", o.url, o.error)
+            else:
+                log.info("CRL %s of %s: %s, next update %s", o.url, o.issuer, o.status, o.next_update)
+        self._record(outcomes)
+
+    def _record(self, outcomes: list) -> None:
+        """The refresh's event; kept to be tried again a minute later while the database cannot
+        take it (a CRL stored is fresh: the next refresh would not fetch it, nor record it)."""
+        from archive.ingest import Archive
+        from archive.trust import changes
+
+        archive = None
+        try:
+            archive = Archive(self.settings, auto_upgrade=False)
+            changes.record_refresh(archive, outcomes, by="watcher")
+            self._unrecorded = []
+        except Exception as exc:  # database busy or gone: said, and tried again
+            self._unrecorded = outcomes
+            log.error("the CRLs refreshed (%s) are not recorded in the audit chain yet: %s; trying again in a minute",
+                      ", ".join(o.url for o in outcomes if o.status == "refreshed"), exc)
         finally:
             if archive is not None:
-                archive.engine.dispose()  # once an hour for months: no pool left behind
+                archive.engine.dispose()  # once a minute for months: no pool left behind

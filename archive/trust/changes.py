@@ -1,5 +1,5 @@
 """Changes to the trust store as steps of the audit chain, one code path for `kyso certs` (by
-"cli") and the console (by the account): certificates imported (a pin, or the operator's
+"cli"), the console (by the account) and the watcher's CRL refresh (by "watcher"): certificates imported (a pin, or the operator's
 --unpinned), CRLs or OCSP responses imported, the CRLs refreshed from the network. Each change
 is a "trust-changed" event naming who made it and what entered the store; material the store
 already held with the same standing changes nothing and is no event.
@@ -106,12 +106,19 @@ def refresh(store: TrustStore, timeout: float, *, issued=(), archive=None, by: s
     from archive.ltv import crls
 
     outcomes = crls.refresh(store, timeout, issued=issued, only_stale=only_stale)
-    if archive is not None and any(o.status == "refreshed" for o in outcomes):
-        from archive.db import events
-        from archive.db.session import transaction
-
-        with transaction(archive.sessions) as s:
-            events.append(s, KIND, action="refreshed", by=by,
-                          crls=[{"url": o.url, "issuer": o.issuer, "status": o.status, "next_update": o.next_update}
-                                for o in outcomes])
+    if archive is not None:
+        record_refresh(archive, outcomes, by=by)
     return outcomes
+
+
+def record_refresh(archive, outcomes: list, *, by: str) -> None:
+    """The "refreshed" event of a refresh's outcomes, when it stored a CRL (else nothing)."""
+    if not any(o.status == "refreshed" for o in outcomes):
+        return
+    from archive.db import events
+    from archive.db.session import transaction
+
+    with transaction(archive.sessions) as s:
+        events.append(s, KIND, action="refreshed", by=by,
+                      crls=[{"url": o.url, "issuer": o.issuer, "status": o.status, "next_update": o.next_update}
+                            for o in outcomes])
