@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.serving import ACCOUNTS, PASSWORD, kyso
 
 
@@ -99,3 +101,12 @@ def test_short_password_and_unknown_role_are_usage_errors(tmp_path):
     role = kyso(tmp_path / "h", "accounts", "add", "a", "--role", "boss", "--password-stdin", stdin=PASSWORD + "\n",
                 check=False)
     assert role.returncode == 2 and "boss" in role.stderr
+
+
+@pytest.mark.parametrize("name", ["cli", "Watcher"])
+def test_the_names_the_audit_log_gives_the_system_are_no_account_names(tmp_path, name):
+    """An event `by` "cli" or "watcher" is the command line's or the watched folder's: an account
+    of that name could not be told from them."""
+    refused = kyso(tmp_path / "h", "accounts", "add", name, "--role", "admin", "--password-stdin",
+                   stdin=PASSWORD + "\n", check=False)
+    assert refused.returncode == 2 and "dành cho nhật ký kiểm toán" in refused.stderr and "Traceback" not in refused.stderr

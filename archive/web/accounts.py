@@ -107,8 +107,17 @@ def existing(s: Session, name: str) -> Account:
     return account
 
 
+# who the audit chain names for what no account did (`by`): an account of that name could not be
+# told from them
+SYSTEM_NAMES = frozenset({"cli", "watcher"})
+
+
 def create(s: Session, name: str, password: str, roles: str, lang: str = "vi", by: str | None = None) -> Account:
     name = clean_name(name)
+    if name in SYSTEM_NAMES:
+        raise AccountError("reserved_name",
+                           f"tên tài khoản '{name}' dành cho nhật ký kiểm toán (việc làm từ dòng lệnh, thư mục theo dõi); hãy chọn tên khác",
+                           f"the account name '{name}' is the audit log's own (what the command line or the watched folder did); choose another name")
     check_password(password)
     role_text = roles_of(roles)
     if find(s, name) is not None:

@@ -34,7 +34,7 @@ def chain_status(archive, trust_options) -> dict:
 
 
 def account_of(kind: str, detail: dict) -> str | None:
-    """Who caused an event: the account named in it (`by`: an account, or "cli"), or the account
+    """Who caused an event: the account named in it (`by`: an account, "cli" or "watcher"), or the account
     of a file received through the console or the API (source "web:<account>")."""
     by = detail.get("by")
     if isinstance(by, str) and by:

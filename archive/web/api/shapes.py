@@ -203,7 +203,8 @@ class AuditEvent(Shape):
     kind: str = Field(description="the event kind (archive.db.events.KINDS)")
     document_id: int | None = None
     claim_id: str | None = None
-    by: str | None = Field(default=None, description="the account that caused it ('cli' for the command line)")
+    by: str | None = Field(default=None, description="the account that caused it ('cli' for the command line, "
+                                                      "'watcher' for the watched folder's CRL refresh)")
     detail: dict[str, Any]
 
 
