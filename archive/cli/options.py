@@ -11,11 +11,13 @@ from pathlib import Path
 
 import click
 
+from archive.cli.failures import EXIT_USAGE
+
 
 class SetupError(click.ClickException):
     """Settings, trust store or trust material that cannot be used: a usage error (exit 2)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class DateParam(click.ParamType):
