@@ -1,11 +1,15 @@
-"""Reading a stored object (archive.storage.blobs.BlobStore.get_intact) answers as fixity's
-check does: whatever stands in an object's place that is not a regular file with the object's
+"""Every stored object is read one way (archive.storage.blobs.BlobStore: check, get_intact,
+get_if_intact): whatever stands in an object's place that is not a regular file with the object's
 bytes is "altered", said at once. Whoever can write into the objects folder must not be able to
-hold a command forever with a pipe, or pass a link off as the object."""
+hold a command forever with a pipe, pass a link off as the object, or make a server lose a file
+descriptor per request with a folder."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -45,10 +49,7 @@ def stored(tmp_path):
     (tmp_path / "tmp").mkdir()
     store = BlobStore(tmp_path / "objects", tmp_path / "tmp")
     store.put(DATA)
-    import hashlib
-
-    sha = hashlib.sha256(DATA).hexdigest()
-    return store, sha
+    return store, hashlib.sha256(DATA).hexdigest()
 
 
 def test_an_intact_object_is_read(stored):
@@ -98,6 +99,12 @@ def test_a_folder_in_an_objects_place_is_altered_and_leaves_no_descriptor_open(s
 
 # -- the commands, with a pipe where a stored object should be -------------------------------------
 
+def _env(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("KYSO_LANG", "KYSO_DATABASE_URL", "KYSO_INBOX", "KYSO_CONFIG")}
+    env.update({"KYSO_HOME": str(home), "KYSO_LANG": "en"})
+    return env
+
+
 def _kyso(env, *args, timeout=120):
     done = subprocess.run([sys.executable, "-m", "archive", *args], env=env, capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
@@ -109,28 +116,20 @@ def _kyso(env, *args, timeout=120):
 def _archived(tmp_path_factory):
     """An archive holding plan.pdf, verified: its original and its evidence stored."""
     home = tmp_path_factory.mktemp("blobs") / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("KYSO_LANG", "KYSO_DATABASE_URL", "KYSO_INBOX", "KYSO_CONFIG")}
-    env.update({"KYSO_HOME": str(home), "KYSO_LANG": "en"})
-    done = _kyso(env, "ingest", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / manifest()["trust"]), timeout=300)
+    done = _kyso(_env(home), "ingest", str(SAMPLES / "plan.pdf"), "--trust", str(SAMPLES / manifest()["trust"]), timeout=300)
     assert done.returncode == 0, done.stderr
     return home
 
 
 @pytest.fixture
 def archived(_archived, tmp_path):
-    import shutil
-
     home = tmp_path / "home"
-    shutil.copytree(_archived, home, ignore=shutil.ignore_patterns("kyso.sqlite-wal", "kyso.sqlite-shm"))
-    env = {k: v for k, v in os.environ.items() if k not in ("KYSO_LANG", "KYSO_DATABASE_URL", "KYSO_INBOX", "KYSO_CONFIG")}
-    env.update({"KYSO_HOME": str(home), "KYSO_LANG": "en"})
-    return home, env
+    shutil.copytree(_archived, home)
+    return home, _env(home)
 
 
 def _piped(home: Path, sql: str) -> None:
     """A pipe put in the place of the stored objects the query names."""
-    import sqlite3
-
     db = sqlite3.connect(home / "kyso.sqlite")
     shas = [sha for (sha,) in db.execute(sql).fetchall()]
     db.close()

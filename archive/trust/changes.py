@@ -1,13 +1,15 @@
 """Changes to the trust store as steps of the audit chain, one code path for `kyso certs` (by
-"cli"), the console (by the account) and the watcher's CRL refresh (by "watcher"): certificates imported (a pin, or the operator's
---unpinned), CRLs or OCSP responses imported, the CRLs refreshed from the network. Each change
-is a "trust-changed" event naming who made it and what entered the store; material the store
-already held with the same standing changes nothing and is no event.
+"cli"), the console (by the account) and the watcher's CRL refresh (by "watcher"): certificates
+imported (a pin, or the operator's --unpinned), CRLs or OCSP responses imported, the CRLs
+refreshed from the network. Each change is a "trust-changed" event naming who made it and what
+entered the store; material the store already held with the same standing changes nothing and
+is no event.
 
 The database is asked before an import touches the store and the event is appended in the
 transaction around the change, so an archive whose database cannot take the event keeps its store
 as it was (a store and a database cannot commit as one; a failure between the two is the one gap
-left). A refresh is recorded after its downloads (see refresh).
+left). A refresh is recorded after its downloads (see refresh; the watcher records one the
+database could not take at its next round, archive.ltv.upkeep).
 Without an archive (`archive` None: `kyso certs import` before the first ingest) there is no
 chain to record in, and the store changes alone.
 """
