@@ -372,6 +372,32 @@ def test_a_seal_over_the_signature_that_reaches_into_the_body_is_reported(trust)
     assert not prescribed(report)
 
 
+# the seal's widget stretched left across the block's row, up to the other signature on the page
+WIDE_SEAL = (255.0, SEAL[1], SEAL[2], SEAL[3])
+DISC_AT_RIGHT = b"q 100 0 0 100 %d 0 cm /Im0 Do Q" % round(SEAL[0] - WIDE_SEAL[0])
+
+
+def test_a_seal_that_also_writes_words_beside_it_is_reported(trust):
+    """The red disc over the left third of the director's image, from a widget stretched left
+    across the signature block's row whose appearance also writes a new article into the row's
+    left part (red team, 2026-12-06): the decree's seal is the round seal at its real size."""
+    stripped = (SAMPLES / "stripped-agency.pdf").read_bytes()
+    ops = DISC_AT_RIGHT + b" 0 g BT /Helv 7 Tf 2 70 Td (Dieu 3. Chi 500.000.000 dong) Tj ET"
+    report = kit.verify(sign_widget(stripped, "agency", "Signature3", WIDE_SEAL, ops, page=1, image=True), trust)
+    assert report.layers[2].purpose == "seal", report.layers[2].purpose_basis
+    [finding] = overlaps(report)
+    assert finding.layer == 3 and finding.params["rect"][0] == WIDE_SEAL[0]
+    assert not prescribed(report)
+
+
+def test_a_seal_drawn_from_a_wider_widget_is_where_the_decree_puts_it(trust):
+    """The same stretched widget drawing the disc alone: what it draws is the seal."""
+    stripped = (SAMPLES / "stripped-agency.pdf").read_bytes()
+    report = kit.verify(sign_widget(stripped, "agency", "Signature3", WIDE_SEAL, DISC_AT_RIGHT, page=1, image=True), trust)
+    assert not overlaps(report), kit.explain(report)
+    assert prescribed(report)["Signature3"]["placement"] == "seal"
+
+
 def test_the_seal_where_the_decree_puts_it(trust):
     """The same image at the seal's place: over a third of the director's image, inside the
     signature block."""

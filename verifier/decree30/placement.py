@@ -29,7 +29,11 @@ title, the recipients and the signature image. The overlap check
   a third of its height (the profile's C9 rule, so that the two never disagree); over no other
   layer's appearance and no image; and inside the signature block's height, give or take
   SEAL_BAND of its own height (a seal at its real size reaches the title, the printed name and
-  the recipients beside them, as on decree 50/2026 and document 385, never the body above);
+  the recipients beside them, as on decree 50/2026 and document 385, never the body above).
+  What it draws is the round seal at its real size (II.8.a) and nothing beside it: the box of
+  the pixels it changes is about square (SEAL_ASPECT) and at most SEAL_MAX_SIDE across, however
+  large its widget. A widget stretched across the block's row that also writes words into its
+  blank part is a covering (red team, 2026-12-06);
 
   appendix: at the top right of an appendix page (or of page 1 of a separate appendix file),
   over no words, no earlier appearance and no image;
@@ -52,6 +56,10 @@ APPENDIX = "appendix"
 SIGNATURE = "signature"
 SEAL_MIN_HEIGHT = 0.3  # of the person's appearance under the seal (C9)
 SEAL_BAND = 0.10  # of the appearance's height: how far past the signature block it may reach
+# what a seal draws: the seals of ../shared/realdocs and of the samples change a box of 88-121
+# points across, 0.98-1.02 as wide as high; a state agency's round seal is some 35-42 mm across
+SEAL_MAX_SIDE = 150.0  # points (53 mm)
+SEAL_ASPECT = 1.25
 FILLERS = frozenset(".…_-:·")  # what a blank is made of, and the label's colon
 TOUCH_SLACK = 2  # pixels of a letter an anti-aliased stroke drawn beside it may change
 ROW_SLACK = 0.3  # of the line's height: how far a drawn stroke may pass the line's glyph boxes
@@ -209,10 +217,21 @@ def _seal(o, layers, meta: Metadata | None) -> str | None:
     i, person, fx = best
     if "image" in o.covers or any(name != person.field for name in o.appearances):
         return None
-    if not _in_block(o.rect, meta, o.page):
+    if not _in_block(o.rect, meta, o.page) or not _seal_sized(o.drawn):
         return None
     return (f"the seal covers {fx:.0%} of the width of layer {i + 1}'s signature image, on its left side, "
             f"within the signature block of page {o.page + 1}")
+
+
+def _seal_sized(drawn) -> bool:
+    """Whether the pixels an appearance changes (boxes in user space) make one box about square
+    and no larger than a seal."""
+    if not drawn:
+        return False
+    width = max(b[2] for b in drawn) - min(b[0] for b in drawn)
+    height = max(b[3] for b in drawn) - min(b[1] for b in drawn)
+    return (0 < width <= SEAL_MAX_SIDE and 0 < height <= SEAL_MAX_SIDE
+            and max(width, height) <= SEAL_ASPECT * min(width, height))
 
 
 def _appendix(o, meta: Metadata | None) -> str | None:
