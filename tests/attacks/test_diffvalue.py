@@ -149,3 +149,14 @@ def test_a_value_covered_only_by_a_document_timestamp(choice_certified, trust):
     with_tsa.add_bundle(tsa_der)
     layer = _refused(out.getvalue(), with_tsa)
     assert "form field 'City' changed without a signature covering it" in map(str, layer.changes)
+
+
+def test_an_integer_written_again_as_a_real(signed, trust):
+    """The font rewritten after signing with `/FirstChar 32.0` for `32` (red team, 2026-12-06):
+    PDFium truncates the real and draws the page as signed, poppler ignores it where the format
+    wants an integer and places every glyph by another width. An integer and a real are two
+    values, whatever their number."""
+    font = kit.find_object(signed, b"/FirstChar")
+    body = kit.raw_dict(signed, font)
+    assert b"/FirstChar 32" in body
+    _refused(kit.append_update(signed, [(font, body.replace(b"/FirstChar 32", b"/FirstChar 32.0"))]), trust)

@@ -10,7 +10,8 @@ reader displays depends on the resolved values only, so kyso's rules ask `same_v
 - streams are equal when their decoded data and their dictionaries are, the coding keys
   (/Length, /Filter, /DecodeParms, /DL) aside: the same bytes compressed otherwise are the same
   value. A stream that cannot be decoded is equal only to the same encoded bytes coded alike;
-- strings by their bytes (literal or hex, text or not), numbers by their value (1 = 1.0),
+- strings by their bytes (literal or hex, text or not), numbers by their kind and value (1.0 =
+  1.00, but an integer is never a real: 90 and 90.0 differ),
   names, booleans and null by kind and value;
 - back-pointers (/Parent, /P, /Pg) are compared as references, not followed: they name the
   node that holds the object, which the rules judge where they meet it, and following them
@@ -147,7 +148,10 @@ class Comparison:
         if isinstance(a, generic.BooleanObject) or isinstance(b, generic.BooleanObject):
             return isinstance(a, generic.BooleanObject) and isinstance(b, generic.BooleanObject) and bool(a.value) == bool(b.value)
         if isinstance(a, _NUMBERS):
-            return isinstance(b, _NUMBERS) and a == b
+            # an integer and a real are two values: where the format wants an integer (/Rotate,
+            # /BitsPerComponent, /F, a /Differences code) poppler ignores a real, PDFium truncates it
+            return (isinstance(b, _NUMBERS) and a == b
+                    and isinstance(a, generic.NumberObject) == isinstance(b, generic.NumberObject))
         if isinstance(a, generic.NameObject):
             return isinstance(b, generic.NameObject) and str(a) == str(b)
         if isinstance(a, _STRINGS):
