@@ -196,6 +196,16 @@ FINDINGS = _codes(
         "The signed part ({object}) refers to object {reference}, which the signed part does not define; only revision {revision}, written after signing, writes it: new content is attached to the document without changing any signed object.",
     ),
     Code(
+        "PAGE_PARENT_CHANGED_AFTER_SIGNING", "error",
+        "Nút {object} của cây trang được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}; PDFium lấy tài nguyên, khung và hướng xoay của trang từ đường /Parent này, và đối tượng {rewritten} trên đường đó được ghi ở phiên bản {revision}, sau khi ký: trang có thể hiển thị khác mà không đối tượng trang nào bị sửa.",
+        "Page tree node {object} is listed by {listed_in} but names {parent_path} as /Parent; PDFium takes the page's resources, boxes and rotation along that /Parent path, and object {rewritten} on it is written in revision {revision}, after signing: the page may show otherwise while no page object changed.",
+    ),
+    Code(
+        "PAGE_PARENT_MISMATCH", "warning",
+        "Nút {object} của cây trang được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}: PDFium lấy thuộc tính kế thừa của trang theo /Parent, các trình đọc khác theo /Kids, nên có thể hiển thị trang khác nhau. Không đối tượng nào trên đường đó bị sửa sau khi ký.",
+        "Page tree node {object} is listed by {listed_in} but names {parent_path} as /Parent: PDFium takes the page's inherited attributes along /Parent, other readers along /Kids, so they may show the page differently. Nothing on that path changed after signing.",
+    ),
+    Code(
         "OBJECTS_OVERLAP", "error",
         "Đối tượng {object} tại byte {offset} nằm bên trong đối tượng {inside}.",
         "Object {object} at byte {offset} lies inside object {inside}.",
