@@ -196,14 +196,14 @@ FINDINGS = _codes(
         "The signed part ({object}) refers to object {reference}, which the signed part does not define; only revision {revision}, written after signing, writes it: new content is attached to the document without changing any signed object.",
     ),
     Code(
-        "PAGE_PARENT_CHANGED_AFTER_SIGNING", "error",
-        "Nút {object} của cây trang được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}; PDFium lấy tài nguyên, khung và hướng xoay của trang từ đường /Parent này, và đối tượng {rewritten} trên đường đó được ghi ở phiên bản {revision}, sau khi ký: trang có thể hiển thị khác mà không đối tượng trang nào bị sửa.",
-        "Page tree node {object} is listed by {listed_in} but names {parent_path} as /Parent; PDFium takes the page's resources, boxes and rotation along that /Parent path, and object {rewritten} on it is written in revision {revision}, after signing: the page may show otherwise while no page object changed.",
+        "PARENT_CHANGED_AFTER_SIGNING", "error",
+        "Đối tượng {object} được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}; trình đọc lấy các thuộc tính kế thừa (tài nguyên, khung, hướng xoay của trang; kiểu, giá trị, lựa chọn, cách hiển thị của trường biểu mẫu) theo đường /Parent này, và đối tượng {rewritten} trên đường đó được ghi ở phiên bản {revision}, sau khi ký: nội dung hiển thị có thể khác mà không trang, trường hay widget nào bị sửa.",
+        "Object {object} is listed by {listed_in} but names {parent_path} as /Parent; readers take what it inherits (a page's resources, boxes and rotation; a form field's type, value, options and appearance settings) along that /Parent path, and object {rewritten} on it is written in revision {revision}, after signing: what is shown may differ while no page, field or widget changed.",
     ),
     Code(
-        "PAGE_PARENT_MISMATCH", "warning",
-        "Nút {object} của cây trang được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}: PDFium lấy thuộc tính kế thừa của trang theo /Parent, các trình đọc khác theo /Kids, nên có thể hiển thị trang khác nhau. Không đối tượng nào trên đường đó bị sửa sau khi ký.",
-        "Page tree node {object} is listed by {listed_in} but names {parent_path} as /Parent: PDFium takes the page's inherited attributes along /Parent, other readers along /Kids, so they may show the page differently. Nothing on that path changed after signing.",
+        "PARENT_MISMATCH", "warning",
+        "Đối tượng {object} được {listed_in} liệt kê nhưng ghi /Parent là {parent_path}: có trình đọc lấy thuộc tính kế thừa theo /Parent, có trình đọc theo /Kids, nên có thể hiển thị khác nhau. Không đối tượng nào trên đường đó bị sửa sau khi ký.",
+        "Object {object} is listed by {listed_in} but names {parent_path} as /Parent: some readers take what it inherits along /Parent, others along /Kids, so they may show it differently. Nothing on that path changed after signing.",
     ),
     Code(
         "OBJECTS_OVERLAP", "error",

@@ -18,9 +18,9 @@ makes the document INVALID (document._verdict).
   warning with geometry; `check_overlaps` runs it after the Decree 30 profile).
 - `dangling`: a reference in the signed bytes to an object that only an update after signing
   defines (an error); one in a trailer key no reader follows, for information.
-- `pagetree`: a page tree node whose /Parent is not the node listing it (PDFium inherits along
-  one, other readers along the other); an error when an object on that /Parent path is written
-  after the first signature.
+- `parents`: a node of the page tree or of the form whose /Parent is not the node listing it
+  (some readers inherit along one, others along the other); an error when an object on that
+  /Parent path is written after the first signature.
 - strict parsing: a deviation pyHanko's strict reader rejects is a warning when the signed
   bytes already had it, an error when it was introduced after the first signature.
 """
@@ -35,7 +35,7 @@ from verifier.structure import byterange
 from verifier.structure import dangling
 from verifier.structure import objstreams
 from verifier.structure import overlap
-from verifier.structure import pagetree
+from verifier.structure import parents
 from verifier.structure import revisions
 from verifier.structure import xrefcheck
 from verifier.structure.byterange import SignatureRef
@@ -62,7 +62,7 @@ def check(data: bytes, reader, report: DocumentReport, signatures: list[Signatur
             report.add(code, layer=sig.layer, **params)
     checks = [("revisions", revisions.check), ("cross-references", xrefcheck.check),
               ("object streams", objstreams.check), ("active content", activecontent.check), ("overlap", overlap.check),
-              ("dangling references", dangling.check), ("page tree", pagetree.check)]
+              ("dangling references", dangling.check), ("parents", parents.check)]
     for name, check_ in checks:
         if name == "overlap" and not overlaps:
             continue

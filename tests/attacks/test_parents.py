@@ -1,13 +1,15 @@
-"""A page whose /Parent is not the page tree node listing it (red team, 2026-12-06): PDFium takes
-the page's inherited /Resources along /Parent, pyHanko's difference analysis never follows
-/Parent, and the document information dictionary it names may be rewritten by any update
-(DocInfoRule). Prepared before signing, the page draws its font through /Info; an update after
-signing gives that font another /ToUnicode, and the number PDFium's text layer reads changes
-while no page object does (verifier/structure/pagetree.py)."""
+"""Tree nodes whose /Parent is not the node listing them (red team, 2026-12-06): readers inherit
+along /Parent (PDFium a page's /Resources, poppler a field's /V, /DA and /Opt), pyHanko's
+difference analysis never follows /Parent, and the document information dictionary a node names
+may be rewritten by any update (DocInfoRule). Prepared before signing, the page draws its font,
+or the field its appearance settings, through /Info; an update after signing rewrites /Info
+alone, and what a reader shows changes while no page, field or widget does
+(verifier/structure/parents.py)."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -67,27 +69,68 @@ def parent_is_info() -> bytes:
     return kit.sign(_document(parent_is_info=True))
 
 
-def _codes(report, prefix="PAGE_PARENT") -> list[str]:
+def _codes(report, prefix="PARENT_") -> list[str]:
     return [f.code for f in report.findings if f.code.startswith(prefix)]
 
 
 def test_the_signed_document_is_valid_with_a_warning(parent_is_info, trust):
     report = kit.verify(parent_is_info, trust)
     assert report.verdict == "VALID", kit.explain(report)
-    assert _codes(report) == ["PAGE_PARENT_MISMATCH"]
+    assert _codes(report) == ["PARENT_MISMATCH"]
 
 
 def test_the_page_redrawn_through_info_after_signing(parent_is_info, trust):
     report = kit.verify(_info_rewritten(parent_is_info), trust)
     assert report.verdict == "INVALID", kit.explain(report)
-    assert _codes(report) == ["PAGE_PARENT_CHANGED_AFTER_SIGNING"]
-    [finding] = [f for f in report.findings if f.code == "PAGE_PARENT_CHANGED_AFTER_SIGNING"]
+    assert _codes(report) == ["PARENT_CHANGED_AFTER_SIGNING"]
+    [finding] = [f for f in report.findings if f.code == "PARENT_CHANGED_AFTER_SIGNING"]
     assert finding.params["revision"] == 3 and finding.params["listed_in"].endswith(" R")
+    assert finding.params["rewritten"] == kit.reader(parent_is_info).trailer.raw_get("/Info").idnum
 
 
 def test_info_rewritten_after_signing_a_sound_page_tree(trust):
     """The same update on the same document whose page names its /Pages node: document
     properties may change after signing (DocInfoRule), and no page draws from them."""
     report = kit.verify(_info_rewritten(kit.sign(_document(parent_is_info=False))), trust)
+    assert report.verdict == "VALID", kit.explain(report)
+    assert not _codes(report)
+
+
+def _field_inheriting_from_info(sound: bool = False) -> bytes:
+    """kit's text field 'Amount' (a field and its widget in one object, listed in the form's
+    /Fields) with its /DA moved into a new /Info that the field names as /Parent; with `sound`,
+    /Info holds the same /DA and the field keeps its own and no /Parent."""
+    base = kit.base_pdf(text_field=True)
+    field = kit.find_object(base, b"/T (Amount)")
+    body = kit.raw_dict(base, field)
+    _, info, _ = kit.trailer_info(base)
+    da = re.search(rb"/DA (\([^)]*\))", body).group(1)
+    if not sound:
+        body = body.replace(b"/DA " + da, b"/Parent %d 0 R" % info)
+    return kit.append_update(base, [(info, b"<< /Producer (Word) /DA %s >>" % da), (field, body)],
+                             trailer_extra=b"/Info %d 0 R" % info)
+
+
+def _info_da_rewritten(signed: bytes) -> bytes:
+    info = kit.reader(signed).trailer.raw_get("/Info").idnum
+    body = kit.raw_dict(signed, info)
+    new = re.sub(rb"/DA \([^)]*\)", b"/DA (/F1 30 Tf 1 0 0 rg)", body)
+    assert new != body
+    return kit.append_update(signed, [(info, new)])
+
+
+def test_a_field_whose_appearance_settings_are_rewritten_through_info(trust):
+    signed = kit.sign(_field_inheriting_from_info())
+    report = kit.verify(signed, trust)
+    assert report.verdict == "VALID" and _codes(report) == ["PARENT_MISMATCH"], kit.explain(report)
+    assert report.findings[[f.code for f in report.findings].index("PARENT_MISMATCH")].params["listed_in"] == \
+        "/Root /AcroForm /Fields"
+    report = kit.verify(_info_da_rewritten(signed), trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert _codes(report) == ["PARENT_CHANGED_AFTER_SIGNING"]
+
+
+def test_info_rewritten_after_signing_a_sound_form(trust):
+    report = kit.verify(_info_da_rewritten(kit.sign(_field_inheriting_from_info(sound=True))), trust)
     assert report.verdict == "VALID", kit.explain(report)
     assert not _codes(report)
