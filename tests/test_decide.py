@@ -150,9 +150,12 @@ CHANGED = [
     (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="signed_attribute"), codes.INDETERMINATE,
      "OUT_OF_BOUNDS_NO_POE"),
     (dict(signing_time="2000-01-01T00:00:00+07:00", signing_time_source="timestamp"), codes.FAILED, "NOT_YET_VALID"),
-    (dict(signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"), codes.FAILED, "EXPIRED"),
+    # a timestamp after the expiry or the revocation proves the signature existed then, not when
+    # it was made: anyone can have an old signature timestamped (EN 319 102-1, pyHanko's AdES)
+    (dict(signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"), codes.INDETERMINATE,
+     "OUT_OF_BOUNDS_NO_POE"),
     (dict(revoked=True, signing_time_source="signed_attribute"), codes.INDETERMINATE, "REVOKED_NO_POE"),
-    (dict(revoked=True, signing_time_source="timestamp"), codes.FAILED, "REVOKED"),
+    (dict(revoked=True, signing_time_source="timestamp"), codes.INDETERMINATE, "REVOKED_NO_POE"),
     (dict(trust_indication="REVOKED_CA_NO_POE", trusted=False), codes.INDETERMINATE, "REVOKED_CA_NO_POE"),
     (dict(trust_indication="NO_CERTIFICATE_CHAIN_FOUND", trusted=False), codes.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND"),
     (dict(trust_indication="CERTIFICATE_CHAIN_GENERAL_FAILURE", revocation_missing=True, trusted=False),
@@ -197,7 +200,9 @@ def test_signing_time_validity_is_reported_once_the_decision_reaches_it(passing)
     late = decide(dataclasses.replace(passing, trusted=False))
     assert late.valid_at_signing_time is True
     expired = decide(dataclasses.replace(passing, signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"))
-    assert (expired.subindication, expired.valid_at_signing_time) == ("EXPIRED", False)
+    assert (expired.status, expired.subindication, expired.valid_at_signing_time) == (
+        codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", False)
+    assert "only proves the signature existed then" in expired.problem.en
     claimed = decide(dataclasses.replace(passing, signing_time="2099-01-01T00:00:00+07:00", signing_time_source="signed_attribute"))
     assert (claimed.status, claimed.subindication, claimed.valid_at_signing_time) == (codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", False)
 

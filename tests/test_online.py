@@ -73,11 +73,13 @@ def test_good_document_is_valid_with_the_issuer_fetched_by_caissuers(live_pki, d
     assert kind == "certificate" and der == live_pki.cert("ca").dump()
 
 
-def test_revocation_proven_before_the_timestamp_is_invalid(live_pki, documents):
+def test_revocation_before_the_timestamp_is_known_and_proves_nothing_either_way(live_pki, documents):
+    """Revoked before the signature's timestamp: the timestamp proves the signature existed
+    after the revocation, not that it was made after it (EN 319 102-1)."""
     report = _verify(live_pki, documents["revoked"])
-    assert report.verdict == "INVALID"
+    assert report.verdict == "INDETERMINATE"
     layer = report.layers[0]
-    assert (layer.status, layer.subindication) == ("FAILED", "REVOKED")
+    assert (layer.status, layer.subindication) == ("INDETERMINATE", "REVOKED_NO_POE")
     assert layer.revocation.status == "revoked" and layer.revocation.revoked_at
 
 

@@ -233,12 +233,13 @@ def refused_facts(base, trust):
 ORDER = [
     # what the bytes or a proof of time disprove is the stronger answer
     (dict(integrity=False), "FAILED", "HASH_FAILURE"),
-    (dict(revoked=True, signing_time_source="timestamp"), "FAILED", "REVOKED"),
-    (dict(signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"), "FAILED", "EXPIRED"),
     # a chain nobody vouches for carries whatever purpose its maker wrote
     (dict(untrusted_root="CN=Nobody"), "INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND"),
     # outside information would not change the answer
     (dict(revoked=True), "INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),
+    (dict(revoked=True, signing_time_source="timestamp"), "INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),
+    (dict(signing_time="2099-01-01T00:00:00+07:00", signing_time_source="timestamp"), "INDETERMINATE",
+     "CHAIN_CONSTRAINTS_FAILURE"),
     (dict(trust_indication="CERTIFICATE_CHAIN_GENERAL_FAILURE", revocation_missing=True, trusted=False),
      "INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),
     (dict(trust_indication="NO_CERTIFICATE_CHAIN_FOUND", trusted=False), "INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),

@@ -43,11 +43,14 @@ def test_a_trusted_timestamp_is_the_signing_time(base, trust):
     assert "VALIDATED_AT_TIMESTAMP" not in kit.codes(report)  # nothing happened to the certificate since
 
 
-def test_revoked_signer_timestamped_after_the_revocation_fails(base, trust):
+def test_revoked_signer_timestamped_after_the_revocation_stays_indeterminate(base, trust):
+    """The timestamp proves the signature existed after the revocation, not that it was made
+    after it: anyone can have an old signature timestamped (red team, 2026-12-06; EN 319 102-1
+    fails a layer as REVOKED only on proof the signature was made after the revocation)."""
     report = kit.verify(_timestamped(base, "revoked", AFTER), trust)
     layer = _layer(report)
-    assert (layer.status, layer.subindication) == ("FAILED", "REVOKED"), kit.explain(report)
-    assert report.verdict == "INVALID"
+    assert (layer.status, layer.subindication) == ("INDETERMINATE", "REVOKED_NO_POE"), kit.explain(report)
+    assert report.verdict == "INDETERMINATE"
     assert layer.signing_time_source == "timestamp"
     assert layer.revocation.status == "revoked" and layer.revocation.revoked_at.startswith("2022-03-01")
 
@@ -67,11 +70,12 @@ def test_revoked_signer_timestamped_before_the_revocation_passes(base, trust):
     assert layer.revocation.status == "revoked" and layer.revocation.revoked_at.startswith("2022-03-01")
 
 
-def test_expired_signer_timestamped_after_the_expiry_fails(base, trust):
+def test_expired_signer_timestamped_after_the_expiry_stays_indeterminate(base, trust):
+    """Likewise: a timestamp after the expiry does not prove the signature was made after it."""
     report = kit.verify(_timestamped(base, "expired", AFTER), trust)
     layer = _layer(report)
-    assert (layer.status, layer.subindication) == ("FAILED", "EXPIRED"), kit.explain(report)
-    assert report.verdict == "INVALID"
+    assert (layer.status, layer.subindication) == ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE"), kit.explain(report)
+    assert report.verdict == "INDETERMINATE"
     assert "2021-12-31" in str(layer.problem)
 
 

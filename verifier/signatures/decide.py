@@ -180,19 +180,20 @@ def decide(facts: LayerFacts) -> Decision:
     10  an algorithm the policy refuses                INDETERMINATE  CRYPTO_CONSTRAINTS_FAILURE
     11  the chain ends at a self-signed certificate    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
         that is no trust anchor
-    12  a proof of existence (a trusted timestamp)     FAILED         EXPIRED / NOT_YET_VALID
-        lies outside the certificate's validity
-    13  revoked, and the certificate was judged at a   FAILED         REVOKED
-        proof of existence after the revocation
+    12  a proof of existence (a trusted timestamp)     FAILED         NOT_YET_VALID
+        before the certificate's validity began
     13a the certificate's extended key usage names a   INDETERMINATE  CHAIN_CONSTRAINTS_FAILURE
         service's role (a TLS server, a TSA, OCSP,
         code signing) and nothing else but logging
         in: no document signer
-    14  revoked, no proof of existence before it       INDETERMINATE  REVOKED_NO_POE,
-                                                                      REVOKED_CA_NO_POE
-    15  the signer's own claimed signing time lies     INDETERMINATE  OUT_OF_BOUNDS_NO_POE
-        outside the certificate's validity (a claim,
-        not a proof)
+    14  revoked, no proof of existence before it (a    INDETERMINATE  REVOKED_NO_POE,
+        timestamp after the revocation proves the                     REVOKED_CA_NO_POE
+        signature existed then, not when it was made)
+    15  the proven or claimed signing time lies after  INDETERMINATE  OUT_OF_BOUNDS_NO_POE
+        the certificate's validity, or the claimed
+        one before it (a timestamp after the expiry
+        proves nothing of when it was made; a claim
+        is no proof)
     16  the issuer is not available                    INDETERMINATE  NO_CERTIFICATE_CHAIN_FOUND
     17  outside information missing: no revocation     INDETERMINATE  TRY_LATER (also for pyHanko's
         data, no proof of existence                                   general failure when revocation
@@ -271,12 +272,10 @@ def decide(facts: LayerFacts) -> Decision:
         t = datetime.fromisoformat(facts.signing_time)
         not_before, not_after = datetime.fromisoformat(facts.not_before), datetime.fromisoformat(facts.not_after)
         within = not_before <= t <= not_after
-        if proven and t > not_after:
-            return Decision(codes.FAILED, "EXPIRED", Phrase(
-                f"Dấu thời gian chứng minh chữ ký được tạo lúc {_local(facts.signing_time)}, sau khi chứng thư số "
-                f"hết hạn ({_local(facts.not_after)}).",
-                f"A timestamp proves it was signed at {facts.signing_time}, after the certificate expired on "
-                f"{facts.not_after}."), within)
+        # a timestamp proves the signature existed at its time: made before a certificate's
+        # validity when that time is before it, but never made after its expiry or revocation
+        # (anyone can have a signature timestamped later: EN 319 102-1 leaves those
+        # INDETERMINATE, and so does pyHanko's AdES process without a content timestamp)
         if proven and t < not_before:
             return Decision(codes.FAILED, "NOT_YET_VALID", Phrase(
                 f"Dấu thời gian chứng minh chữ ký được tạo lúc {_local(facts.signing_time)}, trước khi chứng thư số "
@@ -291,15 +290,16 @@ def decide(facts: LayerFacts) -> Decision:
         indic = "TRY_LATER"
     reason = "; ".join(dict.fromkeys(facts.trust_reasons)) or None
     revoked = indic in REVOCATIONS or facts.revoked
-    if revoked and proven:
-        # judged at the timestamp's time (verifier.signatures.layer): revoked before it
-        if reason:
-            return _said(codes.FAILED, "REVOKED", reason, "trust", within)
-        return Decision(codes.FAILED, "REVOKED", Phrase(
-            "Chứng thư số đã bị thu hồi trước thời điểm ghi trong dấu thời gian của chữ ký.",
-            "The certificate was revoked before the signature's timestamp."), within)
     if facts.key_purpose_problem is not None:
         return _said(codes.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE", facts.key_purpose_problem, "trust", within)
+    if revoked and proven:
+        # judged at the timestamp's time (verifier.signatures.layer): revoked before it, so the
+        # timestamp says nothing of when, before it, the signature was made
+        return Decision(codes.INDETERMINATE, "REVOKED_NO_POE", Phrase(
+            "Chứng thư số đã bị thu hồi trước thời điểm ghi trong dấu thời gian của chữ ký; dấu thời gian chỉ chứng "
+            "minh chữ ký đã có vào lúc đó, không chứng minh chữ ký được tạo trước hay sau khi thu hồi.",
+            "The certificate was revoked before the time of the signature's timestamp; the timestamp only proves the "
+            "signature existed then, not whether it was made before or after the revocation."), within)
     if revoked:
         indic = indic if indic in REVOCATIONS else "REVOKED_NO_POE"
         if reason:
@@ -307,6 +307,13 @@ def decide(facts: LayerFacts) -> Decision:
         return Decision(codes.INDETERMINATE, indic, Phrase(
             "Chứng thư số đã bị thu hồi và không có bằng chứng chữ ký được tạo trước đó.",
             "The certificate is revoked, and nothing proves the signature was made before."), within)
+    if within is False and proven:
+        return Decision(codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", Phrase(
+            f"Chứng thư số hết hạn ngày {_local(facts.not_after)}; dấu thời gian của chữ ký "
+            f"({_local(facts.signing_time)}) chỉ chứng minh chữ ký đã có vào lúc đó, không chứng minh chữ ký được tạo "
+            f"khi chứng thư còn hiệu lực.",
+            f"The certificate expired on {facts.not_after}; the signature's timestamp ({facts.signing_time}) only "
+            f"proves the signature existed then, not that it was made while the certificate was valid."), within)
     if within is False:
         return Decision(codes.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE", Phrase(
             f"Thời gian ký do chính người ký ghi ({_local(facts.signing_time)}) nằm ngoài thời hạn hiệu lực của chứng "
