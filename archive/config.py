@@ -35,6 +35,11 @@ class Settings:
     # [network] of kyso.toml (issue 15): seconds per request and per document of --online
     net_timeout: float = 5.0
     net_budget: float = 15.0
+    # whether --online may ask the loopback, private and link-local networks the certificates of
+    # a document name (verifier.net.http): [network] private_addresses, or
+    # KYSO_NET_PRIVATE_ADDRESSES=1; off, a certificate anyone made cannot send kyso's requests
+    # to this machine or its network
+    net_private_addresses: bool = False
     config_file: Path | None = None  # the kyso.toml these settings name paths relative to
     inbox: Path | None = None  # the watched folder when `kyso watch` is given none
 
@@ -148,6 +153,14 @@ def check_inbox(settings: Settings, inbox: Path) -> None:
             raise InboxOverlap(inbox, what, path, "inside")
 
 
+
+def _private_addresses(network: dict, config_path) -> bool:
+    value = network.get("private_addresses", os.environ.get("KYSO_NET_PRIVATE_ADDRESSES", "") in ("1", "true", "yes"))
+    if not isinstance(value, bool):
+        raise ConfigError(Phrase(f"{config_path}: [network] private_addresses phải là true hoặc false, không nhận {value!r}",
+                                 f"{config_path}: [network] private_addresses must be true or false, not {value!r}"))
+    return value
+
 def load_settings(home: Path | None = None) -> Settings:
     home = (home or kyso_home()).absolute()
     config_path = Path(os.environ["KYSO_CONFIG"]) if os.environ.get("KYSO_CONFIG") else home / "kyso.toml"
@@ -216,6 +229,7 @@ def load_settings(home: Path | None = None) -> Settings:
         online=bool(data.get("trust", {}).get("online", False)) or bool(network.get("online", False)),
         net_timeout=seconds("timeout_seconds", 5.0),
         net_budget=seconds("budget_seconds", 15.0),
+        net_private_addresses=_private_addresses(network, config_path),
         config_file=config_path,
         inbox=inbox,
     )

@@ -79,7 +79,7 @@ def test_a_vietnamese_report_says_why_a_download_failed_in_vietnamese(live_pki):
     from verifier.trust.config import TrustConfig
 
     data = live_pki.sign("good")
-    trust = TrustConfig(online=True)
+    trust = TrustConfig(online=True, net_private_addresses=True)
     trust.add_bundle(live_pki.pem("root"))
     with live_pki.states(crl="down", ocsp="down"):
         report = verify_pdf(data, trust, file="live.pdf")

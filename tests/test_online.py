@@ -23,7 +23,7 @@ from tests.livepki.server import DOWN, HANG  # noqa: E402
 def _trust(pki, online=True, **net):
     from verifier.trust.config import TrustConfig
 
-    trust = TrustConfig(online=online, **net)
+    trust = TrustConfig(online=online, net_private_addresses=True, **net)
     trust.add_bundle(pki.pem("root"))
     return trust
 

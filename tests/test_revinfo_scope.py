@@ -18,7 +18,7 @@ def _online_ocsps(pki, data: bytes) -> list[bytes]:
     from verifier.document import verify_pdf
     from verifier.trust.config import TrustConfig
 
-    trust = TrustConfig(online=True)
+    trust = TrustConfig(online=True, net_private_addresses=True)
     trust.add_bundle(pki.pem("root"))
     report = verify_pdf(data, trust)
     assert report.verdict == "VALID", [(l.subindication, l.problem) for l in report.layers]
@@ -85,7 +85,7 @@ def test_an_online_report_names_the_response_it_rests_on(live_pki):
     from verifier.document import verify_pdf
     from verifier.trust.config import TrustConfig
 
-    trust = TrustConfig(online=True)
+    trust = TrustConfig(online=True, net_private_addresses=True)
     trust.add_bundle(live_pki.pem("root"))
     report = verify_pdf(live_pki.sign("good", dss=True), trust)  # the DSS holds the CRLs of the root and the CA
     [layer] = report.layers

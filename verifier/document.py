@@ -230,7 +230,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         from verifier.net.fetchers import fetchers_for
         from verifier.net.session import NetSession
 
-        ctx.net = NetSession(trust.net_timeout, trust.net_budget)
+        ctx.net = NetSession(trust.net_timeout, trust.net_budget, trust.net_private_addresses)
         ctx.fetchers = fetchers_for(ctx.net)
     # revision numbers as reports print them: revision 1 is the file as first written
     ctx.signed_fields = {name: numbers[rev] for rev, name, ref, emb in entries

@@ -78,7 +78,8 @@ def assemble_trust(options: TrustOptions = TrustOptions(), settings: Settings | 
     try:
         config = TrustConfig(online=options.online or settings.online, policy=load_policy(options.policy),
                              ocr=options.ocr, net_timeout=options.net_timeout or settings.net_timeout,
-                             net_budget=options.net_budget or settings.net_budget)
+                             net_budget=options.net_budget or settings.net_budget,
+                             net_private_addresses=settings.net_private_addresses)
     except PolicyError as exc:
         raise TrustSetupError(_said(exc), "--policy") from exc
     if options.use_store:

@@ -3,12 +3,24 @@ every request, a cap on what is read, and every failure as one HttpError whose r
 both languages, so that a report or a command says it in the reader's. Used for --online
 (verifier.net.session: CRLs, OCSP, caIssuers) and by the archive (archive.ltv.net: the TSA, the
 trust store's CRLs).
+
+The addresses of --online come from the certificates of the document, which anyone can make: a
+request with `private_addresses=False` (the session's, unless the operator allows them) is sent
+only to a host whose address is on the internet, not to the loopback, private, link-local or
+other special networks of the machine running kyso (red team, 2026-12-06: a certificate's
+caIssuers at http://127.0.0.1/admin/... was asked). The address checked is the one connected to,
+for every redirection too (at most MAX_REDIRECTS, http and https only); through a proxy, the
+proxy's own rules apply. The timeout bounds the whole request, however slowly an answer comes
+(a watchdog closes the connection when it is spent), not each read.
 """
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -16,6 +28,8 @@ from verifier.report.codes import Phrase
 
 MAX_BYTES = 64 * 1024 * 1024  # the largest CRLs of the public CAs are tens of MiB
 USER_AGENT = "kyso"
+MAX_REDIRECTS = 3
+CHUNK = 64 * 1024
 
 
 class HttpError(Exception):
@@ -40,9 +54,124 @@ def _cannot_connect(reason) -> HttpError:
     return HttpError(Phrase(f"không kết nối được ({text})", f"cannot connect ({text})"), True)
 
 
+class _Refused(OSError):
+    """A connection kyso will not use: raised inside urllib, said as an HttpError."""
+
+    def __init__(self, reason: Phrase):
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+class _Guard:
+    """One request's deadline and address rule, shared by the connections it opens (one per
+    redirection): each is checked when it connects and closed when the time is spent."""
+
+    def __init__(self, timeout: float, private_addresses: bool):
+        self.private_addresses = private_addresses
+        self.expired = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(timeout, self.expire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+    def opened(self, sock, proxied: bool) -> None:
+        with self._lock:
+            if self.expired:
+                _shut(sock)
+                return
+            self._sockets.append(sock)
+        if self.private_addresses or proxied:
+            return
+        try:
+            address = ipaddress.ip_address(sock.getpeername()[0].split("%", 1)[0])
+        except (OSError, ValueError):
+            return
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            _shut(sock)
+            raise _Refused(Phrase(
+                f"không hỏi: {address} là địa chỉ trong mạng nội bộ hoặc của chính máy này, không phải một địa chỉ "
+                f"trên Internet (người quản trị cho phép bằng [network] private_addresses = true)",
+                f"not asked: {address} is a local or private network address, not one on the internet (an "
+                f"operator allows them with [network] private_addresses = true)"))
+
+    def connection(self, base, req):
+        guard = self
+        proxied = req.has_proxy() or bool(getattr(req, "_tunnel_host", None))
+
+        class Connection(base):
+            def connect(self):
+                super().connect()
+                guard.opened(self.sock, proxied)
+
+        return Connection
+
+
+def _shut(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Http(urllib.request.HTTPHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
+    def http_open(self, req):
+        return self.do_open(self.guard.connection(http.client.HTTPConnection, req), req)
+
+
+class _Https(urllib.request.HTTPSHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
+    def https_open(self, req):
+        return self.do_open(self.guard.connection(http.client.HTTPSConnection, req), req,
+                            context=self._context)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith(("http://", "https://")):
+            scheme = newurl.split(":", 1)[0] if ":" in newurl else newurl[:20]
+            raise _Refused(Phrase(f"không theo chuyển hướng tới {scheme}: (chỉ http:// và https://)",
+                                  f"redirection to {scheme}: not followed (only http:// and https://)"))
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _read(response, limit: int, guard: _Guard) -> bytes:
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = response.read1(CHUNK)
+        if not chunk or guard.expired:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def fetch(url: str, *, timeout: float, data: bytes | None = None, content_type: str | None = None,
-          accept: str = "*/*", limit: int = MAX_BYTES) -> tuple[bytes, str | None]:
-    """(body, media type or None) of a GET, or of a POST of `data`; HttpError otherwise."""
+          accept: str = "*/*", limit: int = MAX_BYTES, private_addresses: bool = True) -> tuple[bytes, str | None]:
+    """(body, media type or None) of a GET, or of a POST of `data`, within `timeout` seconds in
+    all; HttpError otherwise. `private_addresses=False`: only hosts on the internet are asked."""
     if not url.lower().startswith(("http://", "https://")):
         scheme = url.split(":", 1)[0] if ":" in url else url[:20]
         raise HttpError(Phrase(f"không tải: chỉ tải được địa chỉ http:// hoặc https:// (không phải {scheme}:)",
@@ -51,26 +180,41 @@ def fetch(url: str, *, timeout: float, data: bytes | None = None, content_type: 
     if content_type:
         headers["Content-Type"] = content_type
     request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
+    guard = _Guard(timeout, private_addresses)
+    opener = urllib.request.build_opener(_Http(guard), _Https(guard), _Redirects())
+    guard.start()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked above
-            body = response.read(limit + 1)
+        with opener.open(request, timeout=timeout) as response:  # http(s) only, checked above and on redirection
+            body = _read(response, limit, guard)
             kind = response.headers.get_content_type() if response.headers.get("Content-Type") else None
-    except urllib.error.HTTPError as exc:
-        raise HttpError(Phrase(f"máy chủ trả lời HTTP {exc.code} {exc.reason}",
-                               f"the server answered HTTP {exc.code} {exc.reason}")) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
+        if guard.expired:
+            raise _no_answer(timeout)
+    except HttpError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - said below, each as what it is
+        if guard.expired:
             raise _no_answer(timeout) from None
-        raise _cannot_connect(reason) from None
-    except (socket.timeout, TimeoutError):
-        raise _no_answer(timeout) from None
-    except OSError as exc:  # reset by the peer while reading, and the like
-        raise _cannot_connect(exc) from None
-    except (http.client.HTTPException, ValueError) as exc:  # not HTTP at all, a malformed URL
-        raise HttpError(Phrase(f"trả lời không phải HTTP hợp lệ ({exc or type(exc).__name__})",
-                               f"the answer is not valid HTTP ({exc or type(exc).__name__})")) from None
+        raise _said(exc, timeout) from None
+    finally:
+        guard.stop()
     if len(body) > limit:
         size = limit // (1024 * 1024)
         raise HttpError(Phrase(f"trả về hơn {size} MiB", f"the answer is larger than {size} MiB"))
     return body, kind
+
+
+def _said(exc: Exception, timeout: float) -> HttpError:
+    """The HttpError of what urllib raised."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return HttpError(Phrase(f"máy chủ trả lời HTTP {exc.code} {exc.reason}",
+                                f"the server answered HTTP {exc.code} {exc.reason}"))
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, _Refused):
+        return HttpError(reason.reason)
+    if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
+        return _no_answer(timeout)
+    if isinstance(reason, (OSError, urllib.error.URLError)):  # refused, reset by the peer while reading
+        return _cannot_connect(reason)
+    # not HTTP at all (http.client.HTTPException), a malformed URL (ValueError), and the like
+    return HttpError(Phrase(f"trả lời không phải HTTP hợp lệ ({exc or type(exc).__name__})",
+                            f"the answer is not valid HTTP ({exc or type(exc).__name__})"))

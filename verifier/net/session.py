@@ -56,9 +56,13 @@ class Fetch:
 
 
 class NetSession:
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET):
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET,
+                 private_addresses: bool = False):
         self.timeout = float(timeout)
         self.budget = float(budget)
+        # the document's certificates name the addresses: only hosts on the internet unless the
+        # operator allows the local networks too (verifier.net.http)
+        self.private_addresses = private_addresses
         self.layer: int | None = None  # the layer being validated, set by verifier.signatures.layer
         self.fetches: list[Fetch] = []
         self._by_key: dict[tuple, Fetch] = {}
@@ -126,7 +130,8 @@ class NetSession:
             if limit <= 0:
                 raise NetError(Phrase(f"không hỏi: đã dùng hết {self.budget:g} giây dành cho mạng của văn bản này",
                                       f"not asked: the document's network budget of {self.budget:g} s was used up"))
-            data, ctype = http.fetch(url, timeout=limit, data=body, content_type=content_type, accept=accept)
+            data, ctype = http.fetch(url, timeout=limit, data=body, content_type=content_type, accept=accept,
+                                     private_addresses=self.private_addresses)
             result = parse(data, ctype) if parse is not None else data
         except Exception as exc:  # anything at all: a fetch never breaks a validation
             if isinstance(exc, NetError):

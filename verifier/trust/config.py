@@ -59,6 +59,9 @@ class TrustConfig:
     # (verifier.net.session); not trust material, so not in the fingerprint
     net_timeout: float = DEFAULT_TIMEOUT
     net_budget: float = DEFAULT_BUDGET
+    # with `online`: whether the addresses the certificates name may be on the loopback, private
+    # or link-local networks (an agency's own CA on its network); off, only internet hosts
+    net_private_addresses: bool = False
     policy: Policy = DEFAULT_POLICY
     # read pages without a text layer (scans) by OCR for the metadata (verifier.ocr): seconds a
     # document, so off unless asked; not trust material, so not in the fingerprint
@@ -164,7 +167,7 @@ def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extr
         from verifier.net.fetchers import fetchers_for
         from verifier.net.session import NetSession
 
-        fetchers = fetchers_for(NetSession(trust.net_timeout, trust.net_budget))
+        fetchers = fetchers_for(NetSession(trust.net_timeout, trust.net_budget, trust.net_private_addresses))
     fetchers = fetchers if trust.online else None
     registry = CertificateRegistry.build(list(trust.intermediates) + list(extra_certs),
                                          cert_fetcher=fetchers.cert_fetcher if fetchers is not None else None)
