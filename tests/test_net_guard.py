@@ -20,6 +20,7 @@ from verifier.net import http as kyso_http
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """/redirect-ftp: a redirection to ftp://; /drip: 1,000 bytes promised, one sent every 0.4 s;
+    /short: 100 bytes promised, 10 sent;
     anything else: 200 with a body. Every path asked is recorded."""
 
     seen: list[str] = []
@@ -30,6 +31,13 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1:1/x")
             self.end_headers()
+            return
+        if self.path == "/short":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"0123456789")
+            self.close_connection = True
             return
         if self.path == "/drip":
             self.send_response(200)
@@ -90,6 +98,13 @@ def test_the_timeout_bounds_a_dripping_answer(server):
         kyso_http.fetch(f"{url}/drip", timeout=1.5)
     assert time.monotonic() - started < 4, "each read was bounded, not the request"
     assert str(slow.value) == "no answer within 1.5 s"
+
+
+def test_an_answer_cut_short_is_no_answer(server):
+    url, _ = server
+    with pytest.raises(kyso_http.HttpError) as short:
+        kyso_http.fetch(f"{url}/short", timeout=2)
+    assert str(short.value) == "the answer was cut short (10 bytes, 90 missing)"
 
 
 def test_kyso_verify_online_does_not_ask_the_local_pki_unless_allowed(live_pki, tmp_path):

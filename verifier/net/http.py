@@ -158,6 +158,9 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 
 def _read(response, limit: int, guard: _Guard) -> bytes:
+    """The body, a chunk at a time so that the watchdog's deadline holds: up to one chunk more
+    than `limit` (the caller refuses that). An answer closed before the length it announced is
+    an error, as urllib's whole read would have had it."""
     chunks, size = [], 0
     while size <= limit:
         chunk = response.read1(CHUNK)
@@ -165,6 +168,10 @@ def _read(response, limit: int, guard: _Guard) -> bytes:
             break
         chunks.append(chunk)
         size += len(chunk)
+    else:
+        return b"".join(chunks)
+    if not guard.expired and response.length:  # the server closed before the announced length
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
 
 
@@ -209,6 +216,10 @@ def _said(exc: Exception, timeout: float) -> HttpError:
         return HttpError(Phrase(f"máy chủ trả lời HTTP {exc.code} {exc.reason}",
                                 f"the server answered HTTP {exc.code} {exc.reason}"))
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, http.client.IncompleteRead):
+        got, missing = len(reason.partial), reason.expected
+        return HttpError(Phrase(f"câu trả lời bị cắt ngang ({got} byte, còn thiếu {missing} byte)",
+                                f"the answer was cut short ({got} bytes, {missing} missing)"))
     if isinstance(reason, _Refused):
         return HttpError(reason.reason)
     if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
