@@ -23,10 +23,11 @@ NINE_FOR_ONE = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /
                 b"endbfrange 1 beginbfchar <31> <0039> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
 
 
-def _document(parent_is_info: bool) -> bytes:
+def _document(parent_is_info: bool, depth: int = 0) -> bytes:
     """kit's page, its resources also in /Info and on the /Pages node; with `parent_is_info` its
     /Parent is /Info and it has no /Resources of its own (readers going down /Kids take the
-    /Pages node's, PDFium climbing /Parent takes /Info's)."""
+    /Pages node's, PDFium climbing /Parent takes /Info's). `depth` more /Pages nodes between the
+    root and the page."""
     from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 
     w = PdfFileWriter()
@@ -41,11 +42,17 @@ def _document(parent_is_info: bool) -> bytes:
     info = w.set_info(generic.DictionaryObject({
         pdf_name("/Producer"): generic.TextStringObject("Word"), pdf_name("/Resources"): resources,
         pdf_name("/Shadow"): w.add_object(generic.StreamObject(stream_data=NINE_FOR_ONE))}))
+    page_ref, holder = w.root["/Pages"]["/Kids"].raw_get(0), w.root.raw_get("/Pages")
+    for _ in range(depth):
+        node = w.add_object(generic.DictionaryObject({
+            pdf_name("/Type"): pdf_name("/Pages"), pdf_name("/Count"): generic.NumberObject(1),
+            pdf_name("/Parent"): holder, pdf_name("/Kids"): generic.ArrayObject([page_ref])}))
+        holder.get_object()[pdf_name("/Kids")] = generic.ArrayObject([node])
+        page_ref.get_object()[pdf_name("/Parent")] = holder = node
     if parent_is_info:
-        page_ref = w.root["/Pages"]["/Kids"][0]
         page_ref.get_object()[pdf_name("/Parent")] = info
         del page_ref.get_object()["/Resources"]
-        w.root["/Pages"].get_object()[pdf_name("/Resources")] = resources
+        holder.get_object()[pdf_name("/Resources")] = resources
     out = io.BytesIO()
     w.write(out)
     return out.getvalue()
@@ -86,6 +93,14 @@ def test_the_page_redrawn_through_info_after_signing(parent_is_info, trust):
     [finding] = [f for f in report.findings if f.code == "PARENT_CHANGED_AFTER_SIGNING"]
     assert finding.params["revision"] == 3 and finding.params["listed_in"].endswith(" R")
     assert finding.params["rewritten"] == kit.reader(parent_is_info).trailer.raw_get("/Info").idnum
+
+
+def test_the_page_redrawn_through_info_deep_in_the_tree(trust):
+    """The same, the page 70 /Pages nodes down (PDFium follows a page's /Parent 1,024 levels)."""
+    signed = kit.sign(_document(parent_is_info=True, depth=70))
+    assert _codes(kit.verify(signed, trust)) == ["PARENT_MISMATCH"]
+    report = kit.verify(_info_rewritten(signed), trust)
+    assert report.verdict == "INVALID" and _codes(report) == ["PARENT_CHANGED_AFTER_SIGNING"], kit.explain(report)
 
 
 def test_info_rewritten_after_signing_a_sound_page_tree(trust):
@@ -134,3 +149,19 @@ def test_info_rewritten_after_signing_a_sound_form(trust):
     report = kit.verify(_info_da_rewritten(kit.sign(_field_inheriting_from_info(sound=True))), trust)
     assert report.verdict == "VALID", kit.explain(report)
     assert not _codes(report)
+
+
+def test_a_widget_no_field_lists_whose_parent_is_info(trust):
+    """The field's widget listed by the page's /Annots only (the form's /Fields left empty), its
+    /DA in /Info through /Parent: no /Kids holds it, so its /Parent is not its field's."""
+    base = _field_inheriting_from_info()
+    root, _, _ = kit.trailer_info(base)
+    catalog = int(root.split()[0])
+    body = kit.raw_dict(base, catalog)
+    orphaned = re.sub(rb"/Fields \[[^\]]*\]", b"/Fields []", body)
+    assert orphaned != body
+    signed = kit.sign(kit.append_update(base, [(catalog, orphaned)]))
+    found = [f for f in kit.verify(signed, trust).findings if f.code == "PARENT_MISMATCH"]
+    assert [f.params["listed_in"] for f in found] == [f"{kit.page_ref(signed)} 0 R"]
+    report = kit.verify(_info_da_rewritten(signed), trust)
+    assert report.verdict == "INVALID" and "PARENT_CHANGED_AFTER_SIGNING" in _codes(report), kit.explain(report)

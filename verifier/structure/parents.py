@@ -19,8 +19,11 @@ signing, and the page or the field with it, while every page, field and widget s
 - PARENT_CHANGED_AFTER_SIGNING (error): an object on such a /Parent path (or an object its
   inherited entries name) is written after the first signature, or the paths part only after it.
 
-The trees read are the newest revision's, as viewers show it, and the first signed revision's;
-both through pyHanko's reader, bounded by MAX_NODES and MAX_DEPTH.
+A widget that a page's /Annots lists but no field's /Kids (nor the form's /Fields) is checked
+too: whatever /Parent it names is not a node listing it. The trees read are the newest
+revision's, as viewers show it, and the first signed revision's, through pyHanko's reader, as
+deep as they go (a page 70 levels down was missed at first: red team); a tree of more than
+MAX_NODES nodes fails the check, closed, rather than leaving the rest unread.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from pyhanko.pdf_utils import generic
 
 from verifier.pdf.layout import Layout
 
-MAX_NODES = 100_000  # nodes walked per tree and revision
-MAX_DEPTH = 64  # levels of /Parent climbed, as of /Kids descended
+MAX_NODES = 200_000  # nodes walked per tree and revision; more fails the check (closed)
+MAX_DEPTH = 1024  # levels of /Parent climbed: PDFium's own limit for a page's inheritance
 PAGE_TREE, FORM = "/Root /Pages", "/Root /AcroForm /Fields"
 INHERITED = {PAGE_TREE: ("/Resources", "/MediaBox", "/CropBox", "/Rotate"),
              FORM: ("/FT", "/V", "/DV", "/Ff", "/Opt", "/DA", "/Q", "/MaxLen")}
@@ -66,35 +69,63 @@ def check(layout: Layout, first_signed: int | None) -> list[tuple[str, dict]]:
 def _mismatches(resolver) -> list[tuple]:
     """(tree, node, the node listing it or None for a root, the references its /Parent entries
     climb through off its /Kids path) for every node of the page tree and of the form whose
-    /Parent is not the node that lists it."""
+    /Parent is not the node that lists it, and for every widget a page lists that no field
+    lists but that names a /Parent (its parent's /Kids do not hold it)."""
     pages = _read(lambda: resolver.root.raw_get("/Pages"))
     fields = _read(lambda: resolver.root["/AcroForm"]["/Fields"])
     roots = {PAGE_TREE: [pages] if isinstance(pages, generic.IndirectObject) else [],
              FORM: list(fields) if isinstance(fields, generic.ArrayObject) else []}
-    found = []
+    found: list[tuple] = []
+    leaves: list[tuple] = []  # (reference, dictionary) of the pages
+    listed: dict[str, dict] = {}
     for tree, tops in roots.items():
-        seen = set()
-        stack = [(top.reference, None, ()) for top in reversed(tops) if isinstance(top, generic.IndirectObject)]
-        while stack and len(seen) < MAX_NODES:
-            ref, listed_in, path = stack.pop()
-            if ref in seen:
+        lister: dict = {}  # node -> the node whose /Kids lists it (None: a root)
+        listed[tree] = lister
+        stack = [(top.reference, None) for top in reversed(tops) if isinstance(top, generic.IndirectObject)]
+        while stack:
+            ref, listed_in = stack.pop()
+            if ref in lister:
                 continue
-            seen.add(ref)
+            if len(lister) >= MAX_NODES:  # fail closed: what lies beyond is not known to be sound
+                raise ValueError(f"more than {MAX_NODES} nodes under {tree}")
+            lister[ref] = listed_in
             node = _read(lambda: resolver(ref))
             if not isinstance(node, generic.DictionaryObject):
                 continue
-            climbed = _climb(resolver, node)
-            # reported where the two paths part: a node naming no /Parent inherits nothing
-            # along it, which no later object can change, and below a node already reported
-            # the nodes that name it follow its path
-            if climbed and (not path or climbed[0] != path[0]):
-                found.append((tree, ref, listed_in, [r for r in climbed if r not in path]))
+            _judge(resolver, tree, ref, node, listed_in, lister, found)
             kids = _read(lambda: node.get("/Kids")) if "/Kids" in node else None
-            if isinstance(kids, generic.ArrayObject) and len(path) < MAX_DEPTH:
-                for kid in reversed(kids):
-                    if isinstance(kid, generic.IndirectObject):
-                        stack.append((kid.reference, ref, (ref, *path)))
+            if isinstance(kids, generic.ArrayObject):
+                stack.extend((kid.reference, ref) for kid in reversed(kids) if isinstance(kid, generic.IndirectObject))
+            elif tree == PAGE_TREE:
+                leaves.append((ref, node))
+    for page_ref, page in leaves:
+        annots = _read(lambda: page.get("/Annots")) if "/Annots" in page else None
+        if not isinstance(annots, generic.ArrayObject):
+            continue
+        for annot in annots:
+            if not isinstance(annot, generic.IndirectObject) or annot.reference in listed[FORM]:
+                continue
+            widget = _read(lambda: resolver(annot.reference))
+            if isinstance(widget, generic.DictionaryObject) and widget.get("/Subtype") == "/Widget":
+                climbed = _climb(resolver, widget)
+                if climbed:
+                    found.append((FORM, annot.reference, page_ref, climbed))
     return found
+
+
+def _judge(resolver, tree: str, ref, node, listed_in, lister: dict, found: list) -> None:
+    """Reported where the two paths part: a node naming no /Parent (or a direct one, part of the
+    node itself) inherits nothing a later object can change, and below a node already reported
+    the nodes that name it follow its path."""
+    raw = node.raw_get("/Parent") if "/Parent" in node else None
+    if not isinstance(raw, generic.IndirectObject) or (listed_in is not None and raw.reference == listed_in):
+        return
+    climbed = _climb(resolver, node)
+    path, up = set(), listed_in
+    while up is not None and up not in path:
+        path.add(up)
+        up = lister.get(up)
+    found.append((tree, ref, listed_in, [r for r in climbed if r not in path]))
 
 
 def _climb(resolver, node) -> list:
