@@ -112,3 +112,16 @@ def test_text_field_filled_between_two_signatures(choice_certified, trust):
     report = _passes(kit.sign(filled, "agency", "Signature2", box=(380, 120, 540, 170)), trust, layers=2)
     assert any("'Amount' filled in revision 4, signed over by 'Signature2' in revision 5" in c
                for c in map(str, report.layers[0].changes)), report.layers[0].changes
+
+
+def test_a_page_written_again_with_its_box_as_reals(signed, trust):
+    """`/MediaBox [0 0 595 842]` written again as `[0.0 0.0 595.0 842.0]`: a box is numbers of
+    either kind, and every reader reads them alike (an integer and a real differ only where the
+    format wants an integer: tests/attacks/test_diffvalue.py)."""
+    import re
+
+    page = kit.page_ref(signed)
+    body = kit.raw_dict(signed, page)
+    reals = re.sub(rb"/MediaBox\s*\[\s*0\s+0\s+595\s+842\s*\]", b"/MediaBox [0.0 0.0 595.0 842.0]", body)
+    assert reals != body
+    _passes(kit.append_update(signed, [(page, reals)]), trust)

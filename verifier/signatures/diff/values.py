@@ -11,7 +11,9 @@ reader displays depends on the resolved values only, so kyso's rules ask `same_v
   (/Length, /Filter, /DecodeParms, /DL) aside: the same bytes compressed otherwise are the same
   value. A stream that cannot be decoded is equal only to the same encoded bytes coded alike;
 - strings by their bytes (literal or hex, text or not), numbers by their kind and value (1.0 =
-  1.00, but an integer is never a real: 90 and 90.0 differ),
+  1.00, but an integer is never a real: /Rotate 90 and 90.0 differ, for poppler ignores a real
+  where the format wants an integer), except under the keys whose values are numbers of either
+  kind (REAL_KEYS: boxes, rectangles, matrices, borders, widths), where 595 = 595.0,
   names, booleans and null by kind and value;
 - back-pointers (/Parent, /P, /Pg) are compared as references, not followed: they name the
   node that holds the object, which the rules judge where they meet it, and following them
@@ -40,6 +42,12 @@ MAX_DEPTH = 64
 MAX_STREAM_BYTES = 64 * 1024 * 1024
 
 BACK_POINTERS = frozenset({'/Parent', '/P', '/Pg'})
+# keys whose values (numbers, or arrays of them) ISO 32000-1 types as "number", integer or real
+# alike: every reader reads 595 and 595.0 the same there (a tool writing a page's box again may
+# write either)
+REAL_KEYS = frozenset({'/MediaBox', '/CropBox', '/BleedBox', '/TrimBox', '/ArtBox', '/Rect', '/BBox',
+                       '/Matrix', '/Border', '/Widths', '/FontBBox', '/FontMatrix', '/QuadPoints', '/RD',
+                       '/C', '/IC', '/CA', '/ca', '/UserUnit'})
 _STREAM_CODING = frozenset({'/Length', '/Filter', '/DecodeParms', '/DL'})
 _STRINGS = (generic.TextStringObject, generic.ByteStringObject)
 _NUMBERS = (generic.NumberObject, generic.FloatObject)
@@ -118,7 +126,7 @@ class Comparison:
         # an object inside an object stream is only "the same place" if the stream is; not assumed
         return isinstance(here, int) and here == there
 
-    def _eq(self, a, b, depth: int, ignore: frozenset[str] = frozenset()) -> bool:
+    def _eq(self, a, b, depth: int, ignore: frozenset[str] = frozenset(), real: bool = False) -> bool:
         self._nodes += 1
         if self._nodes > self.max_nodes or depth > MAX_DEPTH:
             raise _Exceeded
@@ -142,16 +150,16 @@ class Comparison:
                     self.reads = None  # a reference to a reference: the next one is read unrecorded
             a = a.get_object() if a_ref is not None else a
             b = b.get_object() if b_ref is not None else b
-        return self._eq_resolved(a, b, depth, ignore, unchanged)
+        return self._eq_resolved(a, b, depth, ignore, unchanged, real)
 
-    def _eq_resolved(self, a, b, depth, ignore, unchanged) -> bool:
+    def _eq_resolved(self, a, b, depth, ignore, unchanged, real=False) -> bool:
         if isinstance(a, generic.BooleanObject) or isinstance(b, generic.BooleanObject):
             return isinstance(a, generic.BooleanObject) and isinstance(b, generic.BooleanObject) and bool(a.value) == bool(b.value)
         if isinstance(a, _NUMBERS):
             # an integer and a real are two values: where the format wants an integer (/Rotate,
             # /BitsPerComponent, /F, a /Differences code) poppler ignores a real, PDFium truncates it
             return (isinstance(b, _NUMBERS) and a == b
-                    and isinstance(a, generic.NumberObject) == isinstance(b, generic.NumberObject))
+                    and (real or isinstance(a, generic.NumberObject) == isinstance(b, generic.NumberObject)))
         if isinstance(a, generic.NameObject):
             return isinstance(b, generic.NameObject) and str(a) == str(b)
         if isinstance(a, _STRINGS):
@@ -160,7 +168,7 @@ class Comparison:
             return isinstance(b, generic.NullObject)
         if isinstance(a, generic.ArrayObject):
             return (isinstance(b, generic.ArrayObject) and len(a) == len(b)
-                    and all(self._eq_plain(x, y, depth + 1) for x, y in zip(a, b)))
+                    and all(self._eq_plain(x, y, depth + 1, real) for x, y in zip(a, b)))
         if isinstance(a, generic.StreamObject):
             return (isinstance(b, generic.StreamObject)
                     and self._eq_dicts(a, b, depth, ignore | _STREAM_CODING)
@@ -199,11 +207,11 @@ class Comparison:
                         and _key(x.reference) == _key(y.reference)):
                     return False
                 continue
-            if not self._eq_plain(x, y, depth + 1):
+            if not self._eq_plain(x, y, depth + 1, k in REAL_KEYS):
                 return False
         return True
 
-    def _eq_plain(self, a, b, depth: int) -> bool:
+    def _eq_plain(self, a, b, depth: int, real: bool = False) -> bool:
         """`_eq(a, b, depth)`, with two integers or two names (most of a font's widths, of a
         page's resources) compared here: the same count against the bounds, the same answer as
         `_eq_resolved`'s for them (int and str equality), without its chain of type tests."""
@@ -213,7 +221,7 @@ class Comparison:
             if self._nodes > self.max_nodes or depth > MAX_DEPTH:
                 raise _Exceeded
             return a == b
-        return self._eq(a, b, depth)
+        return self._eq(a, b, depth, real=real)
 
     def _eq_stream_data(self, a: generic.StreamObject, b: generic.StreamObject) -> bool:
         if self.reads is not None and any(_holds_reference(a.get(k)) for k in ('/Filter', '/DecodeParms')):
