@@ -124,3 +124,16 @@ def test_kyso_verify_online_does_not_ask_the_local_pki_unless_allowed(live_pki, 
     allowed = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=120,
                                         env={**env, "KYSO_NET_PRIVATE_ADDRESSES": "1"}).stdout)
     assert allowed["verdict"] == "VALID" and all(f["result"] == "ok" for f in allowed["fetched"])
+
+
+@pytest.mark.parametrize("address, local", [
+    ("8.8.8.8", False), ("2001:4860:4860::8888", False), ("64:ff9b::808:808", False),
+    ("127.0.0.1", True), ("10.1.2.3", True), ("169.254.169.254", True), ("::1", True), ("fe80::1", True),
+    ("::ffff:127.0.0.1", True), ("fec0::1", True),
+    # IPv6 addresses carrying a private IPv4 one, which Python's is_global calls global
+    ("64:ff9b::a00:1", True), ("2002:7f00:1::", True), ("::7f00:1", True),
+])
+def test_which_addresses_are_on_the_internet(address, local):
+    import ipaddress
+
+    assert kyso_http._local(ipaddress.ip_address(address)) is local

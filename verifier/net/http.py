@@ -99,8 +99,7 @@ class _Guard:
             address = ipaddress.ip_address(sock.getpeername()[0].split("%", 1)[0])
         except (OSError, ValueError):
             return
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not (mapped or address).is_global:
+        if _local(address):
             _shut(sock)
             raise _Refused(Phrase(
                 f"không hỏi: {address} là địa chỉ trong mạng nội bộ hoặc của chính máy này, không phải một địa chỉ "
@@ -118,6 +117,24 @@ class _Guard:
                 guard.opened(self.sock, proxied)
 
         return Connection
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _local(address) -> bool:
+    """Whether an address is not one on the internet: itself, or the IPv4 address an IPv6 one
+    carries (mapped, NAT64, 6to4, Teredo, the old IPv4-compatible form), which a router may
+    reach (Python's `is_global` calls 64:ff9b::a00:1, that is 10.0.0.1, global)."""
+    carried = []
+    if address.version == 6:
+        if address.is_site_local:
+            return True
+        if address in _NAT64 or address in _IPV4_COMPATIBLE:
+            carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        carried += [a for a in (address.ipv4_mapped, address.sixtofour, *(address.teredo or ())) if a is not None]
+    return not all(a.is_global for a in (address, *carried))
 
 
 def _shut(sock) -> None:
