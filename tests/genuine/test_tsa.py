@@ -2,10 +2,10 @@
 PKI's revoked and expired identities with a signature timestamp from a trusted test TSA
 (tests/genuine/tsa_kit.py), and document timestamps whatever their /Type says.
 
-A trusted timestamp fixes when the signature existed: the certificate is judged at that time. Made
-after the revocation or the expiry, the signature is proven bad (FAILED REVOKED, FAILED EXPIRED);
-made before, it was made with a valid certificate (PASSED, VALIDATED_AT_TIMESTAMP), though the
-certificate is revoked or expired today. The samples' CRL revokes 'revoked' on 2022-03-01;
+A trusted timestamp fixes a time by which the signature existed: the certificate is judged at that
+time. Before the revocation or the expiry, it was made with a valid certificate (PASSED,
+VALIDATED_AT_TIMESTAMP), though the certificate is revoked or expired today; after them, it proves
+nothing of when the signature was made (INDETERMINATE REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE). The samples' CRL revokes 'revoked' on 2022-03-01;
 'expired' expired on 2021-12-31."""
 
 from __future__ import annotations

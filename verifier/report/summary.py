@@ -165,8 +165,10 @@ SETTLE = {
              "(see kyso certs list), or give it with --trust for one run; a root does not go in with --intermediate."),
     "anchor": ("Nếu tổ chức cấp chứng thư số này đáng tin cậy, thêm chứng thư gốc của nó (--trust); nếu không, đề nghị cơ quan gửi ký lại bằng chứng thư số hợp lệ.",
                "If the authority that issued this certificate is trustworthy, add its root certificate (--trust); otherwise ask the sender to sign again with a valid certificate."),
-    "time": ("Đề nghị cơ quan gửi cung cấp bản có dấu thời gian chứng minh thời điểm ký, hoặc ký lại.",
-             "Ask the sender for a copy with a timestamp that proves when it was signed, or to sign again."),
+    "time": ("Đề nghị cơ quan gửi cung cấp bản có dấu thời gian chứng minh văn bản được ký khi chứng thư số còn hiệu lực, "
+             "hoặc ký lại.",
+             "Ask the sender for a copy with a timestamp that proves it was signed while the certificate was valid, or to "
+             "sign again."),
     "algorithm": ("Đề nghị cơ quan gửi ký lại bằng thuật toán được chấp nhận (SHA-256).",
                   "Ask the sender to sign again with an accepted algorithm (SHA-256)."),
     "overlay": ("Đề nghị cơ quan gửi cung cấp bản gốc, trước khi có chữ ký không xác định được danh tính.",
