@@ -153,13 +153,13 @@ def check_inbox(settings: Settings, inbox: Path) -> None:
             raise InboxOverlap(inbox, what, path, "inside")
 
 
-
 def _private_addresses(network: dict, config_path) -> bool:
     value = network.get("private_addresses", os.environ.get("KYSO_NET_PRIVATE_ADDRESSES", "") in ("1", "true", "yes"))
     if not isinstance(value, bool):
         raise ConfigError(Phrase(f"{config_path}: [network] private_addresses phải là true hoặc false, không nhận {value!r}",
                                  f"{config_path}: [network] private_addresses must be true or false, not {value!r}"))
     return value
+
 
 def load_settings(home: Path | None = None) -> Settings:
     home = (home or kyso_home()).absolute()

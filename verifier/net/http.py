@@ -20,7 +20,6 @@ import http.client
 import ipaddress
 import socket
 import threading
-import time
 import urllib.error
 import urllib.request
 

@@ -278,10 +278,10 @@ def decide(facts: LayerFacts) -> Decision:
         # INDETERMINATE, and so does pyHanko's AdES process without a content timestamp)
         if proven and t < not_before:
             return Decision(codes.FAILED, "NOT_YET_VALID", Phrase(
-                f"Dấu thời gian chứng minh chữ ký được tạo lúc {_local(facts.signing_time)}, trước khi chứng thư số "
-                f"có hiệu lực ({_local(facts.not_before)}).",
-                f"A timestamp proves it was signed at {facts.signing_time}, before the certificate became valid on "
-                f"{facts.not_before}."), within)
+                f"Dấu thời gian chứng minh chữ ký đã có lúc {_local(facts.signing_time)}, trước khi chứng thư số "
+                f"có hiệu lực ({_local(facts.not_before)}): chữ ký được tạo trước đó.",
+                f"A timestamp proves the signature existed at {facts.signing_time}, before the certificate became "
+                f"valid on {facts.not_before}: it was made before that."), within)
 
     indic = facts.trust_indication
     if indic == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and facts.revocation_missing:
