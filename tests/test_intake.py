@@ -251,11 +251,14 @@ def test_ingest_of_a_named_file_that_is_not_a_pdf_says_so_with_exit_4(tmp_path):
 def test_ingest_reads_a_list_of_paths_on_standard_input_and_goes_on_past_a_missing_one(tmp_path):
     env = kyso_env(tmp_path)
     pdfs = variants(SAMPLES / "appendix.pdf", 2, tmp_path / "in", prefix="list")
-    listing = f"{pdfs[0]}\n{tmp_path / 'missing.pdf'}\n{pdfs[1]}\n"
+    # a NUL byte is no part of any name: that line fails alone (red team: it stopped the run as
+    # kyso's own error)
+    listing = f"{pdfs[0]}\n{tmp_path / 'missing.pdf'}\n{tmp_path}/nul\x00.pdf\n{pdfs[1]}\n"
     result = kyso(env, "ingest", "--json", "-", "--trust", TRUST, stdin=listing, codes=(4,))
     evs = events(result.stdout)
-    assert [e["event"] for e in evs] == ["archived", "failed", "archived", "summary"]
+    assert [e["event"] for e in evs] == ["archived", "failed", "failed", "archived", "summary"]
     assert evs[1]["file"] == str(tmp_path / "missing.pdf") and "cannot read" in evs[1]["reason"]
+    assert "NUL byte" in evs[2]["reason"]
 
 
 def test_ctrl_c_stops_an_ingest_after_the_current_file_and_a_rerun_finishes_it(tmp_path):

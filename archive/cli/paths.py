@@ -14,6 +14,7 @@ taken, whatever its name: the user chose it.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -104,6 +105,9 @@ def _one(path: Path, keep, links) -> Iterator[Item]:
         mode = path.stat().st_mode
     except OSError as exc:
         yield Item(path, str(path), exc)
+        return
+    except ValueError:  # a NUL byte in a name read from `-`: no file has it (red team)
+        yield Item(path, str(path), OSError(errno.EINVAL, "the path holds a NUL byte, which no file name can"))
         return
     if stat.S_ISDIR(mode):
         yield from _folder(path, path.parent, keep, links)
