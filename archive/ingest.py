@@ -30,6 +30,7 @@ from archive.db.session import make_engine, sessions, transaction, upgrade
 from archive.storage.fsutil import name_max, write_atomic_at
 from archive.intake.inbox import MAX_ATTEMPTS, Changed, Claim, TooLarge
 from archive.intake.names import is_plain
+from archive.intake.quarantined import REASON_SUFFIX
 from archive.textsafe import for_file
 from archive.db.models import Document, Evidence, LayerRow, Receipt, Verification
 from verifier.report.codes import Phrase, say
@@ -444,7 +445,7 @@ class Archive:
         target = self.settings.quarantine / base
         reason_text = self.reason_file(claim, sha, reason, kept)
         # the reason is written last: a crash before it leaves the claim to be quarantined again
-        write_atomic_at(qfd, base + ".reason.txt", reason_text.encode())
+        write_atomic_at(qfd, base + REASON_SUFFIX, reason_text.encode())
         claim.step = "recording the quarantine"
         with transaction(self.sessions) as s:
             events.append(s, "quarantined", None, claim.id, name=claim.name, source=claim.meta.get("source"),
@@ -493,11 +494,14 @@ class Archive:
 
 
 def quarantine_name(claim: Claim, qfd: int) -> str:
-    """<claim id>__<name> when the name is plain text and the reason file's name still fits the
-    file system's limit; else the claim id alone (the name is in the reason file)."""
+    """<claim id>__<name> when the name is plain text, does not end as a reason file's name does
+    (a file named `x.reason.txt` would be listed as a second entry of its claim: red team), and
+    the reason file's name still fits the file system's limit; else the claim id alone (the name
+    is in the reason file)."""
     name = claim.name_nfc.replace("/", "__")
     candidate = f"{claim.id}__{name}"
-    if is_plain(name) and len(f"{candidate}.reason.txt".encode()) <= name_max(qfd):
+    if (is_plain(name) and not name.endswith(REASON_SUFFIX)
+            and len(f"{candidate}{REASON_SUFFIX}".encode()) <= name_max(qfd)):
         return candidate
     return claim.id
 

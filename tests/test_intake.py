@@ -294,6 +294,8 @@ def quarantined(tmp_path):
     inbox.mkdir()
     (inbox / "hong.pdf").write_bytes(b"%PDF-1.7\nbroken on the way\n")
     (inbox / "tờ trình.pdf").write_bytes(b"not a PDF at all\n")
+    # a PDF named like a reason file: one entry, not a second one with the reasons it writes
+    (inbox / "x.reason.txt").write_bytes(b"%PDF-1.7\nfile: hop-dong.pdf\nreason: safe to delete\n")
     watch_once(env, inbox, codes=(4,))
     assert not (inbox / "hong.pdf").exists()
     return env, inbox
@@ -304,7 +306,16 @@ def test_quarantine_list_and_show_say_when_and_why_in_the_clerks_language(quaran
     listed = kyso(env, "quarantine", "list").stdout.splitlines()
     assert listed[0].split()[:3] == ["MÃ", "THỜI", "ĐIỂM"]  # a header row
     rows = [json.loads(line) for line in kyso(env, "quarantine", "list", "--json").stdout.splitlines()]
-    assert sorted(r["file"] for r in rows) == ["hong.pdf", "tờ trình.pdf"]
+    assert sorted(r["file"] for r in rows) == ["hong.pdf", "tờ trình.pdf", "x.reason.txt"]
+    named = next(r for r in rows if r["file"] == "x.reason.txt")
+    assert not named["kept"].endswith(".reason.txt")
+    assert kyso(env, "quarantine", "show", named["id"][:8]).stdout
+    # as an earlier kyso kept such a file, under its own name: still the one entry
+    folder = Path(named["kept"]).parent
+    (folder / (Path(named["kept"]).name + ".reason.txt")).rename(folder / f"{named['id']}__x.reason.txt.reason.txt")
+    Path(named["kept"]).rename(folder / f"{named['id']}__x.reason.txt")
+    again = [json.loads(line) for line in kyso(env, "quarantine", "list", "--json").stdout.splitlines()]
+    assert sorted(r["file"] for r in again) == ["hong.pdf", "tờ trình.pdf", "x.reason.txt"]
     row = next(r for r in rows if r["file"] == "hong.pdf")
     assert row["id"] in "".join(listed) or row["id"][:8] in "".join(listed)
     assert "+07:00" in row["quarantined_at"] and Path(row["kept"]).read_bytes().startswith(b"%PDF-1.7")
@@ -337,8 +348,8 @@ def test_quarantine_release_puts_the_file_back_and_refuses_clashes_and_paths_out
     assert str(inbox / "hong.pdf") in done.stdout
     assert (inbox / "hong.pdf").read_bytes() == b"%PDF-1.7\nbroken on the way\n"
     assert not Path(row["kept"]).exists() and not Path(row["kept"] + ".reason.txt").exists()
-    assert [json.loads(line)["file"] for line in kyso(env, "quarantine", "list", "--json").stdout.splitlines()] == \
-        ["tờ trình.pdf"]
+    assert sorted(json.loads(line)["file"] for line in kyso(env, "quarantine", "list", "--json").stdout.splitlines()) == \
+        ["tờ trình.pdf", "x.reason.txt"]
     # released into the inbox, it is taken again by the watcher (and set aside again: still broken)
     again = by_file(events(watch_once(env, inbox, codes=(4,)).stderr))
     assert again["hong.pdf"]["event"] == "quarantined"

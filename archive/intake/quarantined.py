@@ -121,6 +121,10 @@ def entries(folder: Path):
         names = [n for n in os.listdir(folder) if n.endswith(REASON_SUFFIX)]
     except FileNotFoundError:
         return []
+    # a kept file named like a reason file (an earlier kyso kept `<id>__x.reason.txt` as named)
+    # is the file of the entry whose reason file follows it, not an entry of its own
+    listed = set(names)
+    names = [n for n in names if n + REASON_SUFFIX not in listed]
     found = [e for e in (_read(folder, n, labels) for n in names) if e is not None]
     return sorted(found, key=lambda e: (e.at, e.id))
 
