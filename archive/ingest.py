@@ -213,10 +213,7 @@ class Archive:
             return self.quarantine(claim, area, Phrase(f"tệp {exc.size} byte vượt giới hạn {limit} byte",
                                                        f"file of {exc.size} bytes is over the limit of {limit} bytes"))
         except Changed:
-            returned = area.put_back(claim)
-            return Outcome("returned" if returned else "skipped", name,
-                           reason=Phrase("tệp thay đổi trong khi đọc: đang được ghi, sẽ nhận lại khi ghi xong",
-                                         "the file changed while it was read: still being written, taken again once complete"))
+            return _returned(claim, area)
         sha = claim.sha256 = hashlib.sha256(data).hexdigest()
         claim.step = "checking for a duplicate"
         outcome = self._duplicate(claim, area, data, sha)
@@ -233,6 +230,8 @@ class Archive:
             why = {lang: "; ".join(f.message(lang) for f in report.findings) for lang in ("vi", "en")}
             return self.quarantine(claim, area, Phrase(f"không lưu trữ được: {why['vi'] or 'không đọc được tệp'}",
                                                        f"not archivable: {why['en'] or 'unreadable'}"), sha)
+        if claim.written_since_read():  # a writer that paused past the stable time went on: not complete
+            return _returned(claim, area)
         claim.step = "storing"
         try:
             return self._store(claim, area, data, sha, report)
@@ -427,7 +426,10 @@ class Archive:
         hash is the one recorded), or the file moved there unread (over the size limit, no read
         permission, never finished): nothing is read or copied for quarantine. The reason file
         is in the clerk's language and Vietnam time, with the next step for how the file came in
-        (`via`); the event keeps the reason in English."""
+        (`via`); the event keeps the reason in English. A file still being written since it was
+        read is put back instead: its end, not its content, may be what is wrong with it."""
+        if claim.written_since_read():
+            return _returned(claim, area)
         claim.step = "quarantining"
         earlier = self._quarantined_before(claim, sha)
         if earlier is not None:  # `kyso ingest` run again over a file it set aside: once is enough
@@ -504,6 +506,15 @@ def quarantine_name(claim: Claim, qfd: int) -> str:
             and len(f"{candidate}{REASON_SUFFIX}".encode()) <= name_max(qfd)):
         return candidate
     return claim.id
+
+
+def _returned(claim: Claim, area) -> Outcome:
+    """A file still being written, put back in the inbox to be taken again once complete."""
+    returned = area.put_back(claim)
+    return Outcome("returned" if returned else "skipped", claim.name_nfc,
+                   reason=Phrase("tệp thay đổi trong hoặc sau khi đọc: vẫn đang được ghi, sẽ nhận lại khi ghi xong",
+                                 "the file changed while or after it was read: still being written, taken again once "
+                                 "complete"))
 
 
 def _short(exc, limit: int = 500) -> str:

@@ -316,6 +316,45 @@ def test_a_file_swapped_for_a_link_between_open_and_claim_is_not_read(live):
     assert aside.read_bytes() == live["pdfs"][5].read_bytes()  # the attacker's own file, left alone
 
 
+def test_a_file_written_on_after_it_was_read_is_put_back_whole(live):
+    """A copy that paused past the stable time, then went on writing into the file kyso had
+    taken (red team: archived cut short, and its end deleted with the claim): taken again once
+    complete, nothing of it archived or lost."""
+    folder, make = _inbox(live, "written-on")
+    whole = live["pdfs"][6].read_bytes()
+    half = len(whole) // 2
+    (folder / "a.pdf").write_bytes(whole[:half])
+    writer = open(folder / "a.pdf", "ab")  # the copy tool's own descriptor, kept across the rename
+    inbox = make()
+    [cand], _ = inbox.scan()
+    claim = inbox.claim(cand)
+    claim.read(10 << 20)  # kyso has read what was written so far
+    writer.write(whole[half:])
+    writer.close()
+    outcome = live["archive"].process(claim, inbox.area)
+    assert outcome.kind == "returned", outcome
+    assert (folder / "a.pdf").read_bytes() == whole
+    assert sha(whole[:half]) not in documents(live["archive"])
+
+
+def test_a_file_written_on_while_it_was_committed_is_put_back_not_deleted(live):
+    """The same write after the last look before storing: the claim is released with the file
+    still growing, and the release puts it back instead of deleting it."""
+    folder, make = _inbox(live, "written-on-late")
+    whole = live["pdfs"][7].read_bytes()
+    (folder / "a.pdf").write_bytes(whole[:100])
+    writer = open(folder / "a.pdf", "ab")
+    inbox = make()
+    [cand], _ = inbox.scan()
+    claim = inbox.claim(cand)
+    claim.read(10 << 20)
+    writer.write(whole[100:])
+    writer.close()
+    inbox.area.release(claim)
+    assert (folder / "a.pdf").read_bytes() == whole
+    assert not any(inbox.area.path("").iterdir())
+
+
 def test_a_folder_swapped_for_a_link_is_never_entered(live):
     folder, make = _inbox(live, "folder-swap")
     (folder.parent / "o3").mkdir()

@@ -233,6 +233,7 @@ class Claim:
     data: bytes | None = None  # the bytes read, once; everything kyso keeps of the file is these
     sha256: str | None = None  # of `data`
     step: str = "claimed"  # what was being done when something failed, for the reason
+    read_as: tuple[int, int] | None = None  # (size, mtime) of the file when `data` was read
 
     @property
     def name(self) -> str:
@@ -274,9 +275,21 @@ class Claim:
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
             raise Changed()
         self.data = data
+        self.read_as = (after.st_size, after.st_mtime_ns)
         if not self.moved:  # `kyso ingest`: a copy to resume from after a crash, of these very bytes
             write_atomic_at(self.area.fd, f"{self.id}.pdf", data, durable=False)
         return data
+
+    def written_since_read(self) -> bool:
+        """Whether the file moved in was written to after it was read: a writer that paused
+        longer than the stable time holds it open still, and goes on writing into it."""
+        if self.read_as is None or not self.moved or self.opened.fd is None:
+            return False
+        try:
+            st = os.fstat(self.opened.fd)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) != self.read_as
 
     def close(self) -> None:
         self.opened.close()
@@ -403,7 +416,22 @@ class ProcessingArea:
 
     def release(self, claim: Claim) -> None:
         """The file is archived or quarantined and committed: forget the claim. The bytes go
-        first, so a crash in between leaves a json without bytes, which recovery just drops."""
+        first, so a crash in between leaves a json without bytes, which recovery just drops.
+        A file written to since it was read is not deleted but put back to be taken again once
+        complete: what was committed is what had been written then, and the rest is not lost
+        (red team: a copy paused past the stable time was archived cut short, its end deleted)."""
+        if claim.written_since_read():
+            _warn(f"{for_file(claim.name)} được ghi tiếp sau khi đọc: trả lại thư mục nhận để nhận lại khi ghi xong",
+                  f"{for_file(claim.name)} was written to after it was read: put back in the inbox, taken again once complete")
+            try:
+                if self._put_back(claim):
+                    return
+            except OSError:  # nowhere to put it: the claim stays, and recovery takes it again
+                claim.close()
+                return
+        self._forget(claim)
+
+    def _forget(self, claim: Claim) -> None:
         claim.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{claim.id}.pdf", dir_fd=self.fd)
@@ -426,9 +454,14 @@ class ProcessingArea:
         """Return a file that is still being written to the inbox folder it came from, under its
         name, or under the claim id if that name was taken meanwhile. False if there is nowhere
         to put it (a copy from `kyso ingest`: its original never moved)."""
+        if not self._put_back(claim):
+            self._forget(claim)
+            return False
+        return True
+
+    def _put_back(self, claim: Claim) -> bool:
         parent = claim.parent_fd if claim.parent_fd is not None else self._parent_fd
         if not claim.moved or parent is None:
-            self.release(claim)
             return False
         claim.opened.close()
         try:
