@@ -132,6 +132,11 @@ def test_an_upload_that_is_not_a_pdf_is_refused_in_the_askers_language(served):
     broken = served.api("clerk").post("/api/verify", content=b"--x\r\n-1--x--\r\n",
                                       headers={"Content-Type": "multipart/form-data; boundary=x"})
     problem(broken, 400, "bad_request")
+    # two files in one request: one would be taken and the other go unsaid (red team)
+    two = [("file", ("a.pdf", PLAN, "application/pdf")), ("file", ("b.pdf", CHANGED, "application/pdf"))]
+    for path in ("/api/verify?lang=en", "/api/documents?lang=en"):
+        said = problem(served.api("clerk").post(path, files=two), 400, "one_file")
+        assert said["message"] == "the request holds 2 files; one is taken per request"
 
 
 # --- searching and reading the archive ------------------------------------------------------

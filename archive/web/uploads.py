@@ -35,6 +35,17 @@ def no_file() -> Problem:
                    "send the PDF in the 'file' field (multipart/form-data)")
 
 
+async def one_file(request, field: str = "file") -> None:
+    """A request holding several files under `field` is refused: only one would be taken, and the
+    others would go unsaid (red team)."""
+    form = await request.form()
+    count = len(form.getlist(field))
+    if count > 1:
+        raise Problem(400, "one_file", f"yêu cầu gửi {count} tệp, mỗi lần chỉ nhận một tệp",
+                      f"the request holds {count} files; one is taken per request",
+                      "gửi mỗi tệp trong một yêu cầu riêng", "send each file in a request of its own")
+
+
 def plain_name(name: str | None, fallback: str = "upload.pdf") -> str:
     """The last component of what the browser said the file was called, NFC, without control
     characters, at most 200 characters; `fallback` when nothing is left."""
@@ -46,9 +57,11 @@ def plain_name(name: str | None, fallback: str = "upload.pdf") -> str:
     return name[:200]
 
 
-async def read_pdf(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
-    """(its plain name, its bytes) of an uploaded PDF; a Problem (413, 415, 422) otherwise."""
-    name, data = await read_upload(upload, limit)
+async def read_pdf(request, upload: UploadFile | None) -> tuple[str, bytes]:
+    """(its plain name, its bytes) of the one PDF uploaded in the request's 'file' field; a
+    Problem (400, 413, 415, 422) otherwise."""
+    await one_file(request)
+    name, data = await read_upload(upload, request.app.state.config.max_upload)
     if PDF_MAGIC not in data[:HEADER_WINDOW]:
         raise not_pdf()
     return name, data

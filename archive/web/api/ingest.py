@@ -37,7 +37,7 @@ KEPT = ("duplicate", "already")  # the archive holds these bytes already: nothin
                                                                                  "(error 'quarantined', with the outcome)"}})
 async def ingest(request: Request, who=Depends(need("ingest")),
                  file: UploadFile = File(..., description="the signed PDF"), lang: str = Depends(asked_lang)):
-    name, data = await read_pdf(file, request.app.state.config.max_upload)
+    name, data = await read_pdf(request, file)
     out = await request.app.state.pool.ingest(data, name, who.name, lang)
     said = _event(out, lang)
     kind = out.get("kind")

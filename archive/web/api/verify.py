@@ -37,7 +37,7 @@ _TEXT = {"schema": {"type": "string"}}
 async def verify(request: Request, who=Depends(need("verify")),
                  file: UploadFile = File(..., description="the signed PDF"), lang: str = Depends(asked_lang)):
     media = choose(request.headers.get("accept"), tuple(FORMS))
-    name, data = await read_pdf(file, request.app.state.config.max_upload)
+    name, data = await read_pdf(request, file)
     form = FORMS[media]
     done = await request.app.state.pool.verify(data, name, lang, frozenset({form}) & {"html", "pdf", "etsi"})
     headers = {"Kyso-Verdict": done.verdict}

@@ -35,7 +35,7 @@ async def verify(request: Request, file: UploadFile | None = File(None), csrf: s
 
     check_csrf(request, csrf)
     config = request.app.state.config
-    name, data = await read_pdf(file, config.max_upload)
+    name, data = await read_pdf(request, file)
     lang = request_lang(request)
     verified = await request.app.state.pool.verify(data, name, lang, frozenset({"html"}))
     try:
@@ -58,6 +58,6 @@ def ingest_form(request: Request, who=Depends(page("ingest"))):
 async def ingest(request: Request, file: UploadFile | None = File(None), csrf: str = Form(""),
                  who=Depends(page("ingest"))):
     check_csrf(request, csrf)
-    name, data = await read_pdf(file, request.app.state.config.max_upload)
+    name, data = await read_pdf(request, file)
     outcome = await request.app.state.pool.ingest(data, name, who.name, request_lang(request))
     return show(request, "ingested.html", outcome=outcome, file_name=name)
