@@ -303,3 +303,66 @@ def test_pyhanko_reads_arrays_through_kyso():
     assert generic.ArrayObject.read_from_stream is tokens.read_array
     value = generic.read_object(io.BytesIO(b"[1 0 R 2 3 0 R /N]"), generic.Reference(1, 0))
     assert [type(v).__name__ for v in value] == ["IndirectObject", "NumberObject", "IndirectObject", "NameObject"]
+
+
+def _objstm_file(header: bytes) -> bytes:
+    """A one-page file whose page, object 3, is in object stream 7 at index 1, the stream's
+    header being `header` (two entries, each a page dictionary naming another content)."""
+    b0 = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>\n"
+    b1 = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 5 0 R>>\n"
+    head = header.replace(b"@", b"%d" % len(b0)) + b"\n"
+    out, offsets = bytearray(b"%PDF-1.7\n"), {}
+
+    def obj(n, body):
+        offsets[n] = len(out)
+        out.extend(b"%d 0 obj\n%s\nendobj\n" % (n, body))
+
+    for n in (4, 5):
+        obj(n, b"<</Length 2>>stream\nq Q\nendstream")
+    stm = head + b0 + b1
+    obj(7, b"<</Type/ObjStm/N 2/First %d/Length %d>>stream\n" % (len(head), len(stm)) + stm + b"\nendstream")
+    obj(1, b"<</Type/Catalog/Pages 2 0 R>>")
+    obj(2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>")
+    xref = len(out)
+    rows = [(0, 0, 65535), (1, offsets[1], 0), (1, offsets[2], 0), (2, 7, 1), (1, offsets[4], 0), (1, offsets[5], 0),
+            (0, 0, 0), (1, offsets[7], 0), (1, xref, 0)]
+    table = b"".join(bytes([t]) + a.to_bytes(4, "big") + b.to_bytes(2, "big") for t, a, b in rows)
+    out += (b"8 0 obj\n<</Type/XRef/W[1 4 2]/Size 9/Root 1 0 R/Length %d>>stream\n" % len(table) + table
+            + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("header", [b"3.5 0 3 @", b"3.0 0 3 @", b"3 0 3 @", b"9 0 3 @.0"])
+@pytest.mark.parametrize("strict", [False, True])
+def test_object_stream_headers_read_exactly_as_pyhanko_reads_them(header, strict):
+    """A header number written as a real (red team): pyHanko compares it with the object's
+    number as it is, so `3.5` is no object 3 (PDFium reads it as 3), `3.0` is; an offset written
+    as a real fails in both."""
+    from pyhanko.pdf_utils.generic import Reference
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from verifier.pdf.reader import KysoPdfFileReader
+
+    data = _objstm_file(header)
+
+    def read(reader_class):
+        try:
+            return canon(reader_class(io.BytesIO(data), strict=strict).get_object(Reference(3, 0)))
+        except Exception as exc:  # noqa: BLE001 - the failure is what is compared
+            return type(exc).__name__, str(exc)
+
+    assert read(KysoPdfFileReader) == read(PdfFileReader)
+
+
+def test_a_signed_object_stream_header_read_two_ways_is_said():
+    """Signed with `3.5 0 3 @` as its page's object stream header: PDFium shows the page at
+    index 0, pyHanko and kyso the one at index 1. Both are signed, and which one the signer saw
+    cannot be told: a warning, as for the other two readings of a signed object stream."""
+    from tests.attacks import kit
+
+    report = kit.verify(kit.sign(_objstm_file(b"3.5 0 3 @")), kit.trust())
+    assert report.verdict == "VALID", kit.explain(report)
+    [said] = [f for f in report.findings if f.code == "OBJECT_STREAM_MALFORMED_IN_ORIGINAL"]
+    assert said.severity == "warning" and said.params["stream"] == 7
+    plain = kit.verify(kit.sign(_objstm_file(b"9 0 3 @")), kit.trust())
+    assert not [f for f in plain.findings if f.code.startswith("OBJECT_STREAM")], kit.explain(plain)

@@ -39,7 +39,10 @@ log = logging.getLogger(__name__)
 
 class _StreamIndex:
     """The parsed header of one object stream: objnum -> (index, offset) of its first entry,
-    and the index at which the header became unreadable, if it did."""
+    and the index at which the header became unreadable, if it did. The numbers are kept as
+    pyHanko reads them and compares them: `3.5` is no object's number (pyHanko's `objnum !=
+    idnum`), `3.0` is object 3, and an offset written as a real fails the seek as in pyHanko
+    (red team: `int()` had made `3.5` object 3, as PDFium reads it and pyHanko does not)."""
 
     def __init__(self, data: bytes, count: int):
         self.data = data
@@ -56,7 +59,7 @@ class _StreamIndex:
             except ValueError:
                 self.broken_at = i
                 break
-            self.first.setdefault(int(objnum), (i, int(offset)))
+            self.first.setdefault(objnum, (i, offset))
 
 
 class KysoPdfFileReader(PdfFileReader):

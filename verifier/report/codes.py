@@ -547,6 +547,11 @@ FINDINGS = _codes(
         "Revision {revision} (written after the first signature): object stream {stream} is malformed ({reason}).",
     ),
     Code(
+        "OBJECT_STREAM_MALFORMED_IN_ORIGINAL", "warning",
+        "Phiên bản {revision} (trong phần đã ký): luồng đối tượng {stream} không đúng cấu trúc ({reason}); các phần mềm có thể đọc các đối tượng trong đó khác nhau, và không biết phần mềm của người ký đã hiển thị bản nào.",
+        "Revision {revision} (in the signed part): object stream {stream} is malformed ({reason}); readers may read its objects differently, and which reading the signer's viewer showed cannot be told.",
+    ),
+    Code(
         "OBJECT_STREAM_CONFLICT_IN_ORIGINAL", "warning",
         "Phiên bản {revision} (trong phần đã ký): đối tượng {object} được đọc theo hai cách. Bảng tham chiếu chéo chỉ tới vị trí {index} của luồng đối tượng {stream}, nơi luồng ghi đối tượng {held}; còn luồng liệt kê đối tượng {object} ở vị trí {listed}. Người ký đã ký cả hai bản, nhưng không biết phần mềm của họ đã hiển thị bản nào.",
         "Revision {revision} (in the signed part): object {object} is read two ways. The cross-reference entry names index {index} of object stream {stream}, where the stream holds object {held}; the stream lists object {object} at index {listed}. The signer signed both copies; which one their viewer showed cannot be told.",

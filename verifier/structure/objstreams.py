@@ -146,8 +146,17 @@ def _section(reading: _Reading, section: Section, after: bool) -> list[tuple[str
         entries.update(part.compressed)
     own = dict(entries)
     if not after:
-        return [("OBJECT_STREAM_CONFLICT_IN_ORIGINAL", params) for params in
-                _conflicts(reading, section.index, revision, entries)]
+        found = [("OBJECT_STREAM_CONFLICT_IN_ORIGINAL", params) for params in
+                 _conflicts(reading, section.index, revision, entries)]
+        # a header no reader reads alike (a number written as a real: PDFium truncates it,
+        # pyHanko compares it as it is; red team): which object the signer's viewer showed from
+        # it cannot be told either
+        for stream in sorted({s for s, _ in entries.values()}):
+            header = reading.header(section.index, stream)
+            if header.problem is not None:
+                found.append(("OBJECT_STREAM_MALFORMED_IN_ORIGINAL",
+                              {"revision": revision, "stream": stream, "reason": header.problem}))
+        return found
 
     # the object streams this revision writes, and the older entries that now read from them
     written = {num for part in _parts(section) for num in part.entries}
