@@ -7,6 +7,7 @@ slowly its answer drips (verifier/net/http.py). Real HTTP servers on 127.0.0.1."
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -19,9 +20,9 @@ from verifier.net import http as kyso_http
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    """/redirect-ftp: a redirection to ftp://; /drip: 1,000 bytes promised, one sent every 0.4 s;
-    /short: 100 bytes promised, 10 sent;
-    anything else: 200 with a body. Every path asked is recorded."""
+    """/redirect-ftp: a redirection to ftp://; /short: 100 bytes promised, 10 sent; /drip: 1,000
+    bytes promised, one sent every 0.4 s; anything else: 200 with a body. Every path asked is
+    recorded."""
 
     seen: list[str] = []
 
@@ -116,8 +117,6 @@ def test_kyso_verify_online_does_not_ask_the_local_pki_unless_allowed(live_pki, 
             "--trust", str(live_pki.root_pem), str(pdf)]
     env = {**os.environ, "KYSO_HOME": str(tmp_path / "home"), "KYSO_LANG": "en"}
     env.pop("KYSO_NET_PRIVATE_ADDRESSES")
-    import json
-
     denied = json.loads(subprocess.run(args, capture_output=True, text=True, env=env, timeout=120).stdout)
     assert denied["verdict"] == "INDETERMINATE"
     assert denied["fetched"] and all(f["result"].startswith("not asked: 127.0.0.1 is a local") for f in denied["fetched"])

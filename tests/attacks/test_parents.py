@@ -138,8 +138,8 @@ def test_a_field_whose_appearance_settings_are_rewritten_through_info(trust):
     signed = kit.sign(_field_inheriting_from_info())
     report = kit.verify(signed, trust)
     assert report.verdict == "VALID" and _codes(report) == ["PARENT_MISMATCH"], kit.explain(report)
-    assert report.findings[[f.code for f in report.findings].index("PARENT_MISMATCH")].params["listed_in"] == \
-        "/Root /AcroForm /Fields"
+    [mismatch] = [f for f in report.findings if f.code == "PARENT_MISMATCH"]
+    assert mismatch.params["listed_in"] == "/Root /AcroForm /Fields"
     report = kit.verify(_info_da_rewritten(signed), trust)
     assert report.verdict == "INVALID", kit.explain(report)
     assert _codes(report) == ["PARENT_CHANGED_AFTER_SIGNING"]

@@ -25,7 +25,9 @@ original needs:
 
 In the revisions the first signature covers, a type-2 entry whose two readings differ is
 reported for information (OBJECT_STREAM_CONFLICT_IN_ORIGINAL, a warning): the signer signed
-both copies, and which one their viewer showed cannot be told from the bytes. An entry written
+both copies, and which one their viewer showed cannot be told from the bytes; so is a header
+there that does not parse (a number written as a real, which PDFium truncates and pyHanko
+compares as it is: OBJECT_STREAM_MALFORMED_IN_ORIGINAL, a warning). An entry written
 again after signing exactly as the revision before had it (stream body included) keeps that
 revision's reading and its judgement.
 """
