@@ -451,19 +451,18 @@ def test_b_page_content_change_signed_afterwards_is_still_other(signed_plain, si
     assert level == ModificationLevel.OTHER, reason
 
 
-@pytest.mark.parametrize("perm", [MDPPerm.NO_CHANGES, MDPPerm.ANNOTATE])
-def test_c_visible_signature_after_p1_or_p3_certification_is_other(perm, signer, policy):
-    certified = _sign(_base_pdf(), signer, "Signature1", certify=perm)
+def test_c_visible_signature_after_p1_certification_is_other(signer, policy):
+    certified = _sign(_base_pdf(), signer, "Signature1", certify=MDPPerm.NO_CHANGES)
     data = _sign(
         certified, signer, "Signature2", box=(300, 650, 500, 700), signer_cls=_UncheckedPdfSigner
     )
     level, reason = _first_sig_level(data, policy)
     assert level == ModificationLevel.OTHER, reason
     assert "only allowed after an approval signature" in reason
-    # identical to pyHanko's default policy: P=1 and P=3 semantics are unchanged
+    # identical to pyHanko's default policy: P=1's semantics are unchanged
     assert _first_sig_level(data, DEFAULT_DIFF_POLICY)[0] == ModificationLevel.OTHER
     # whereas pyHanko's allow_new_visible_after_certify flag on its own would relax
-    # P=1 and P=3 too (hence the per-DocMDP selection in KysoDiffPolicy)
+    # P=1 too (hence the per-DocMDP selection in KysoDiffPolicy)
     flag_only = StandardDiffPolicy(
         global_rules=DEFAULT_DIFF_POLICY.global_rules,
         form_rule=FormUpdatingRule(
@@ -477,8 +476,10 @@ def test_c_visible_signature_after_p1_or_p3_certification_is_other(perm, signer,
     assert _first_sig_level(data, flag_only)[0] == ModificationLevel.FORM_FILLING
 
 
-def test_d_visible_signature_after_p2_certification_is_form_filling(signer, policy):
-    certified = _sign(_base_pdf(), signer, "Signature1", certify=MDPPerm.FILL_FORMS)
+@pytest.mark.parametrize("perm", [MDPPerm.FILL_FORMS, MDPPerm.ANNOTATE])
+def test_d_visible_signature_after_p2_or_p3_certification_is_form_filling(perm, signer, policy):
+    """P=3 permits P=2's changes, signing among them, and annotations (ISO 32000-1, Table 254)."""
+    certified = _sign(_base_pdf(), signer, "Signature1", certify=perm)
     data = _sign(certified, signer, "Signature2", box=(300, 650, 500, 700))
     assert _first_sig_level(data, policy)[0] == ModificationLevel.FORM_FILLING
     # pyHanko's default refuses it: the extension is what makes it pass

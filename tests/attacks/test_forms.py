@@ -3,8 +3,8 @@
 pyHanko calls a changed form field FORM_FILLING and reports the document valid; after a
 signature kyso accepts a changed field only when it is a signature field signed by a later,
 valid layer. A new visible signature field draws whatever its appearance holds: after an approval
-signature or a P=2 certification it must be signed in the revision that adds it; after P=1 and
-P=3 no new visible field is allowed at all; every layer must be trusted.
+signature or a P=2 or P=3 certification it must be signed in the revision that adds it; after
+P=1 no new visible field is allowed at all; every layer must be trusted.
 """
 
 from __future__ import annotations
@@ -102,14 +102,22 @@ def test_the_approval_rule_is_in_the_diff_policy(approval):
     assert "not signed" in str(status.diff_result)
 
 
-@pytest.mark.parametrize("mode", ["P=1", "P=3"])
-def test_a_signed_visible_field_after_p1_or_p3_certification(mode, signed_by_mode, trust):
-    """SSA after certification: P=1 forbids any change, P=3 allows annotations, not signatures."""
-    forged = kit.sign_raw(signed_by_mode[mode], "agency", "Signature2", box=kit.AMOUNT_BOX)
+def test_a_signed_visible_field_after_p1_certification(signed_by_mode, trust):
+    """SSA after certification: P=1 forbids any change."""
+    forged = kit.sign_raw(signed_by_mode["P=1"], "agency", "Signature2", box=kit.AMOUNT_BOX)
     report = kit.verify(forged, trust)
     assert report.verdict == "INVALID", kit.explain(report)
     assert report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
     assert report.layers[1].status == "PASSED"
+
+
+def test_a_signed_visible_field_after_p3_certification(signed_by_mode, trust):
+    """P=3 permits what P=2 does (signing) and annotations (ISO 32000-1, Table 254): a visible
+    signature by a trusted signer after it is a genuine shape (it was refused: red team)."""
+    signed = kit.sign_raw(signed_by_mode["P=3"], "agency", "Signature2", box=kit.AMOUNT_BOX)
+    report = kit.verify(signed, trust)
+    assert report.verdict == "VALID", kit.explain(report)
+    assert [layer.status for layer in report.layers] == ["PASSED", "PASSED"]
 
 
 @pytest.mark.parametrize("mode", ["approval", "P=2"])

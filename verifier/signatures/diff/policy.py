@@ -63,11 +63,15 @@ def _form_rule(after_p2_certification: bool) -> FormUpdatingRule:
 class KysoDiffPolicy(StandardDiffPolicy):
     """A :class:`StandardDiffPolicy` that judges form changes with
     ``form_rule_fill_forms`` when the signature under review certifies with DocMDP P=2
-    (``MDPPerm.FILL_FORMS``), and with the ordinary ``form_rule`` otherwise.
+    (``MDPPerm.FILL_FORMS``) or P=3 (``MDPPerm.ANNOTATE``), and with the ordinary
+    ``form_rule`` otherwise.
 
     pyHanko's ``allow_new_visible_after_certify`` flag applies to every DocMDP level; it
-    must only relax P=2, which allows signing. After a P=1 or P=3 certification a new
-    visible signature field therefore stays OTHER, as in pyHanko's default policy.
+    must only relax the levels that allow signing: P=2, and P=3, which ISO 32000-1 (Table 254)
+    makes P=2's changes plus annotations (a P=3 certification followed by an ordinary visible
+    signature was refused: red team, genuine shapes). After a P=1 certification a new visible
+    signature field stays OTHER, as in pyHanko's default policy. kyso permits no annotation
+    after any signature, P=3 included (verifier.signatures.diff.judgement).
     """
 
     def __init__(self, *args, form_rule_fill_forms: FormUpdatingRule, **kwargs):
@@ -82,7 +86,7 @@ class KysoDiffPolicy(StandardDiffPolicy):
         doc_mdp: MDPPerm | None = None,
     ) -> DiffResult:
         policy = self
-        if doc_mdp == MDPPerm.FILL_FORMS:
+        if doc_mdp in (MDPPerm.FILL_FORMS, MDPPerm.ANNOTATE):
             # a shallow copy, so that concurrent reviews never see a swapped rule
             policy = copy.copy(self)
             policy.form_rule = self.form_rule_fill_forms
@@ -107,8 +111,8 @@ def build_diff_policy() -> DiffPolicy:
     """kyso's difference policy: pyHanko's DEFAULT_DIFF_POLICY (same rules, same
     settings, same order) with these changes only:
 
-    - after a DocMDP P=2 certification, :class:`SignedSigFieldCreationRule` (pyHanko's
-      ``allow_new_visible_after_certify=True``, for signed fields only); P=1, P=3 and
+    - after a DocMDP P=2 or P=3 certification, :class:`SignedSigFieldCreationRule` (pyHanko's
+      ``allow_new_visible_after_certify=True``, for signed fields only); P=1 and
       approval signatures use :class:`ApprovalSigFieldCreationRule` (pyHanko's default
       ``SigFieldCreationRule()``, refusing new visible signature fields left unsigned);
     - ``MetadataUpdateRule`` is replaced by :class:`EmptyTolerantMetadataRule` (still at

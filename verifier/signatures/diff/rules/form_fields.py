@@ -1,4 +1,4 @@
-"""New signature fields: what DocMDP P=2 and an approval signature permit.
+"""New signature fields: what DocMDP P=2 and P=3 and an approval signature permit.
 
 1. **New visible signature fields after a DocMDP P=2 certification.**
    The first signature of a multi-layer document certifies it with P=2 ("form filling
@@ -9,8 +9,9 @@
    with ``SigFieldCreationRule(allow_new_visible_after_certify=True)`` - provided it is
    signed in that revision (:class:`SignedSigFieldCreationRule`): an empty visible
    signature field is a "sneaky signature" appearance nobody vouches for, and stays
-   OTHER as in pyHanko's default. For P=1 (no changes) and P=3 (annotations) the
-   relaxation is not used; the policy selects it per signature from its own DocMDP level
+   OTHER as in pyHanko's default. P=3 permits what P=2 does and annotations (ISO 32000-1,
+   Table 254), so it is relaxed alike; for P=1 (no changes) the relaxation is not used. The
+   policy selects it per signature from its own DocMDP level
    (verifier.signatures.diff.policy.KysoDiffPolicy).
 
 2. **No empty visible signature field after an approval signature.**
@@ -108,8 +109,8 @@ class SignedSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
 
 
 class ApprovalSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
-    """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1/P=3, where
-    pyHanko refuses every new visible signature field anyway), except that a new *visible*
+    """pyHanko's ``SigFieldCreationRule`` for approval signatures (and P=1, where pyHanko
+    refuses every new visible signature field anyway), except that a new *visible*
     signature field must be signed in the revision under review.
 
     pyHanko accepts an empty visible signature field after an approval signature as form
