@@ -99,15 +99,15 @@ def import_revocation(store: TrustStore, data: bytes, source: str, *, archive=No
     return _apply(store, archive, by, "imported-revocation", source, do)
 
 
-def refresh(store: TrustStore, timeout: float, *, issued=(), archive=None, by: str, only_stale: bool = False) -> list:
-    """`kyso certs refresh`, the server's and the watcher's: archive.ltv.crls.refresh (with
-    `only_stale`, only the CRLs missing or stale), its outcomes; the CRLs it stored are one
-    event ("refreshed", each URL with its status). Recorded after the fetches, not around them:
+def refresh(store: TrustStore, timeout: float, *, issued=(), archive=None, by: str) -> list:
+    """`kyso certs refresh` and the server's: archive.ltv.crls.refresh, its outcomes; the CRLs
+    it stored are one event ("refreshed", each URL with its status; the watcher records its own
+    with record_refresh, archive.ltv.upkeep). Recorded after the fetches, not around them:
     a transaction open that long would hold every ingest back (SQLite's BEGIN IMMEDIATE), and
     what a refresh stores is only what the store's own CAs signed."""
     from archive.ltv import crls
 
-    outcomes = crls.refresh(store, timeout, issued=issued, only_stale=only_stale)
+    outcomes = crls.refresh(store, timeout, issued=issued)
     if archive is not None:
         record_refresh(archive, outcomes, by=by)
     return outcomes
