@@ -120,9 +120,9 @@ def read(image, whitelist: str | None = None, single_line: bool = False) -> list
                     if sbox and out[-1] is not None:
                         last = out[-1]
                         out[-1] = Word(last.text, last.box, last.baseline, last.line_height, last.confidence,
-                                       last.line, last.chars + ((r.GetUTF8Text(RIL.SYMBOL) or "", tuple(sbox)),))
+                                       last.line, last.chars + ((_text(r, RIL.SYMBOL), tuple(sbox)),))
                     continue
-                text = (r.GetUTF8Text(RIL.WORD) or "").strip()
+                text = _text(r, RIL.WORD).strip()
                 box = r.BoundingBox(RIL.WORD)
                 if r.IsAtBeginningOf(RIL.TEXTLINE) or line < 0:
                     line += 1
@@ -141,13 +141,23 @@ def read(image, whitelist: str | None = None, single_line: bool = False) -> list
                 mid = (box[0] + box[2]) / 2
                 y = y1 + (y2 - y1) * (mid - x1) / (x2 - x1) if x2 != x1 else y1
                 sbox = r.BoundingBox(RIL.SYMBOL)
-                first = ((r.GetUTF8Text(RIL.SYMBOL) or "", tuple(sbox)),) if sbox else ()
+                first = ((_text(r, RIL.SYMBOL), tuple(sbox)),) if sbox else ()
                 out.append(Word(unicodedata.normalize("NFC", text), tuple(box), y, height,
                                 r.Confidence(RIL.WORD), line, first))
             out = [w for w in out if w is not None]
             return out
         finally:
             api.Clear()
+
+
+def _text(result, level) -> str:
+    """The text of the element the iterator is on; "" where Tesseract has none. tesserocr raises
+    RuntimeError("No text returned") for an element with no text, as for a speck it took for a
+    component on an otherwise blank page: that is a page with nothing to read, not a failure."""
+    try:
+        return result.GetUTF8Text(level) or ""
+    except RuntimeError:
+        return ""
 
 
 def read_digits(image, lang: str) -> list[tuple[str, float]]:
