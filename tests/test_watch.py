@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import REALDOCS, SAMPLES, manifest, need_shared, variants
+from tests.conftest import SAMPLES, manifest, variants
+from tests.pdfbytes import costly
 
 TRUST = SAMPLES / manifest()["trust"]
 
@@ -164,10 +165,9 @@ def test_sigterm_finishes_the_current_file_and_stops(env, tmp_path):
 
 
 def test_a_file_over_the_time_budget_is_quarantined_and_the_rest_flows(env, tmp_path):
-    slow = need_shared(REALDOCS) / "50-2026-ND-CP.pdf"
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "slow.pdf").write_bytes(slow.read_bytes())
+    (inbox / "slow.pdf").write_bytes(costly())  # seconds of CPU on any machine
     variants(SAMPLES / "appendix.pdf", 5, inbox, prefix="quick")
     result = run_once(env, inbox, "--timeout", "1", "--workers", "1")
     assert result.returncode == 4, result.stderr[-3000:]
