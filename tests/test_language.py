@@ -233,7 +233,9 @@ def _section(text: str, heading: str) -> list[str]:
 
 def test_the_problem_is_said_in_plain_words_in_the_summary(batch):
     _, reports, _ = batch
-    assert _section(reports["content-changed.pdf"], "Vấn đề:") == ["- Văn bản đã bị thay đổi sau khi Trịnh Văn Nam ký."]
+    # where the display changed is said with whom it was changed after (the rendered comparison)
+    assert _section(reports["content-changed.pdf"], "Vấn đề:") == [
+        "- Văn bản đã bị thay đổi sau khi Trịnh Văn Nam ký; nội dung hiển thị khác với lúc ký ở trang 1."]
     # the 8 bytes no signature covers make it INVALID although every layer passes: the summary says why
     appended = reports["plan-appended.pdf"]
     assert _section(appended, "Vấn đề:") == ["- Tệp có dữ liệu được thêm vào sau khi ký mà không chữ ký nào bảo vệ."]
@@ -283,7 +285,8 @@ def test_batch_ends_with_counts_and_the_files_to_look_at(batch):
     assert lines[1] == "Cần xem lại (4):"
     named = {Path(line.split(" — ")[0].removeprefix("  - ")).name: line for line in lines[2:]}
     assert set(named) == {"content-changed.pdf", "plan-appended.pdf", "expired-signer.pdf", "not-a-pdf.pdf"}
-    assert named["content-changed.pdf"].endswith("Không hợp lệ: Văn bản đã bị thay đổi sau khi Trịnh Văn Nam ký.")
+    assert named["content-changed.pdf"].endswith(
+        "Không hợp lệ: Văn bản đã bị thay đổi sau khi Trịnh Văn Nam ký; nội dung hiển thị khác với lúc ký ở trang 1.")
 
 
 def test_json_is_one_object_per_file_with_its_summary():

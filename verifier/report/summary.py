@@ -81,6 +81,9 @@ ROOT_MISSING = ("Chứng thư gốc “{issuer}” không có trong các điểm
 ISSUER_MISSING = ("Thiếu chứng thư số của tổ chức cấp trung gian “{issuer}”, nên chưa kiểm tra được chữ ký của {who}.",
                   "The certificate of the intermediate authority “{issuer}” is missing, so {who}'s signature could not be checked.")
 MODIFIED = ("Văn bản đã bị thay đổi sau khi {who} ký.", "The document was changed after {who} signed it.")
+# the same, where the rendered comparison shows where (RENDERED_DIFFERENCE of those layers)
+MODIFIED_SHOWN = ("Văn bản đã bị thay đổi sau khi {who} ký; nội dung hiển thị khác với lúc ký ở trang {pages}.",
+                  "The document was changed after {who} signed it; what it displays differs from what was signed on page {pages}.")
 OVERLAY = ("Chữ ký của {who} được thêm vào sau và hiển thị đè lên văn bản đã ký, nhưng không xác định được danh tính người ký này: "
            "không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
            "{who}'s signature was added later and is displayed over the signed document, but that signer cannot be identified: "
@@ -349,9 +352,14 @@ def _problems(report: DocumentReport, lang: str) -> tuple[list[str], list[str]]:
     overlay_fields = {str(f.params.get("field")) for f in report.findings if f.code == "OVERLAY_BY_UNIDENTIFIED_SIGNER"}
 
     # errors of the document first: they decide INVALID
+    modified = {number for number, layer in enumerate(report.layers, start=1)
+                if layer.status != codes.PASSED and layer.subindication == "MODIFIED_AFTER_SIGNING"}
+    shown: dict[int, set[int]] = {}  # layer -> pages the rendered comparison found changed: said with the layer
     grouped: dict[str, list[Finding]] = {}
     for f in report.findings:
-        if f.severity == "error" and f.code not in _LAYER_RESTATED:
+        if f.code == "RENDERED_DIFFERENCE" and f.layer in modified and isinstance(f.params.get("page"), int):
+            shown.setdefault(f.layer, set()).add(f.params["page"])
+        elif f.severity == "error" and f.code not in _LAYER_RESTATED:
             grouped.setdefault(f.code, []).append(f)
     for code, found in grouped.items():
         pair = ERROR_SENTENCES.get(code)
@@ -398,7 +406,11 @@ def _problems(report: DocumentReport, lang: str) -> tuple[list[str], list[str]]:
         if kind in ("issuer", "root"):
             sentences.append(codes.pick(ROOT_MISSING if kind == "root" else ISSUER_MISSING, lang).format(issuer=key, who=who))
         elif kind == "modified":
-            sentences.append(codes.pick(MODIFIED, lang).format(who=who))
+            pages = sorted(set().union(*(shown.get(number, set()) for number, _ in items)))
+            if pages:
+                sentences.append(codes.pick(MODIFIED_SHOWN, lang).format(who=who, pages=", ".join(map(str, pages))))
+            else:
+                sentences.append(codes.pick(MODIFIED, lang).format(who=who))
         else:
             text = codes.pick(codes.SUBINDICATION_TEXT.get(key, codes.SUBINDICATION_TEXT["GENERIC"]), lang)
             sentences.append(codes.pick(LAYER_SENTENCE, lang).format(who=who, text=_lower_first(text)))

@@ -15,6 +15,12 @@ unchanged explains nothing. A difference anywhere else fails the layer
 (RENDERED_DIFFERENCE, MODIFIED_AFTER_SIGNING). Only pages a later revision touches or reaches
 are drawn (verifier.render.touched). A side PDFium cannot draw proves nothing either way: a
 warning (RENDERING_UNAVAILABLE), the layer keeps its status.
+
+A layer the difference analysis failed already (MODIFIED_AFTER_SIGNING) is compared too, so the
+auditor sees what a viewer shows changed (its page, its area, the crops in the HTML and PDF
+reports), not only pyHanko's account of objects. Its verdict is decided: only the signed
+signature widgets of later layers are left out there, and a comment, a filled field or a stamp
+added after it shows as the change it is.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from verifier.report import codes
 from verifier.report.model import Layer
 
 log = logging.getLogger(__name__)
+
+MAX_FIELD_DEPTH = 64  # parents followed from a widget to its field type: a loop ends here
 
 
 @dataclass
@@ -45,8 +53,10 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
     it could be read), what the comparison with the final document found."""
     from verifier.render import compare, touched
 
+    failed = {i for i, layer in enumerate(layers)
+              if layer.status == codes.FAILED and layer.subindication == "MODIFIED_AFTER_SIGNING"}
     wanted = {i: s for i, s in enumerate(signed)
-              if s is not None and s[1] < len(data) and layers[i].status != codes.FAILED}
+              if s is not None and s[1] < len(data) and (layers[i].status != codes.FAILED or i in failed)}
     if not wanted:
         return {}
     graph = touched.PageGraph(reader)
@@ -62,8 +72,9 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
         if not t.everything:
             pages[k] = t.pages
         old = reader.get_historical_resolver(r)
-        explained[k] = [(page, rect) for ref, (page, rect) in on_page.items()
-                        if (t.everything or page in t.pages) and _changed_since(reader, old, newest, ref)]
+        explained[k] = [(page, rect) for ref, (page, rect, signs) in on_page.items()
+                        if (t.everything or page in t.pages) and (signs or i not in failed)
+                        and _changed_since(reader, old, newest, ref)]
     found = compare.differences(data, ends, explained, pages)
     out: dict[int, Displayed] = {}
     for k, i in enumerate(order):
@@ -107,8 +118,9 @@ def _changed_since(reader, old, newest, ref: tuple[int, int]) -> bool:
         return False
 
 
-def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[float, float, float, float]]]:
-    """Every annotation of the final document a viewer draws: reference -> (page index, rectangle)."""
+def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[float, float, float, float], bool]]:
+    """Every annotation of the final document a viewer draws: reference -> (page index, rectangle,
+    whether it is the widget of a signed signature field)."""
     out = {}
     try:
         for index, (page, _) in enumerate(geometry.pages(reader.root.get("/Pages"))):
@@ -121,7 +133,21 @@ def _annotations_on_pages(reader) -> dict[tuple[int, int], tuple[int, tuple[floa
                     continue
                 shown, rect = geometry.placement(geometry.resolved(annot), geometry.page_rotation(page))
                 if shown == geometry.DRAWN:
-                    out.setdefault(ref, (index, rect))
+                    out.setdefault(ref, (index, rect, _signed_field(geometry.resolved(annot))))
     except Exception:  # a page tree that cannot be walked explains nothing: every difference counts
         log.warning("annotations could not be listed for the rendered comparison", exc_info=True)
     return out
+
+
+def _signed_field(widget) -> bool:
+    """Whether a widget belongs to a signature field with a value (a signature dictionary): its
+    own /FT and /V, or its parent field's (the field type is inherited, ISO 32000-1 12.7.3.1)."""
+    node = widget
+    for _ in range(MAX_FIELD_DEPTH):
+        if not hasattr(node, "get"):
+            return False
+        kind = geometry.entry(node, "/FT")
+        if kind is not None:
+            return kind == "/Sig" and hasattr(geometry.entry(node, "/V"), "get")
+        node = geometry.entry(node, "/Parent")
+    return False

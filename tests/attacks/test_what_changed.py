@@ -1,0 +1,57 @@
+"""A layer the difference analysis fails is still compared as a viewer draws it, so the auditor
+is told where the document displays something other than what was signed (page, area, the crops
+of the reports), not only pyHanko's account of objects (verifier.signatures.displayed)."""
+
+from __future__ import annotations
+
+from tests.attacks import kit
+
+NOTE = b"0 0 1 rg 2 2 16 16 re f"  # a blue square: a sticky note's icon, over no signed text
+
+
+def _note(signed: bytes) -> bytes:
+    def build(n, page):
+        return [kit.form_xobject(NOTE, bbox=(0, 0, 20, 20)),
+                b"<< /Type /Annot /Subtype /Text /Rect %s /F 4 /P %d 0 R /Contents (da huy) /AP << /N %d 0 R >> >>"
+                % (kit.rect((400, 80, 420, 100)), page, n)]
+
+    return kit.add_annotation(signed, build)
+
+
+def _changed(report, layer: int) -> list[dict]:
+    return [f.params for f in report.findings if f.code == "RENDERED_DIFFERENCE" and f.layer == layer]
+
+
+def _inside(rect, box) -> bool:
+    return box[0] - 1 <= rect[0] and box[1] - 1 <= rect[1] and rect[2] <= box[2] + 1 and rect[3] <= box[3] + 1
+
+
+def test_a_comment_after_the_signature_is_shown_where_it_lies(approval, trust):
+    report = kit.verify(_note(approval), trust)
+    assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+    [changed] = _changed(report, 1)
+    assert changed["page"] == 1 and _inside(changed["rect"], (400, 80, 420, 100)), changed
+    [image] = [i for i in report.images if i["layer"] == 1]
+    assert image["before"].startswith(b"\x89PNG") and image["after"].startswith(b"\x89PNG")
+    assert "xref" in str(report.layers[0].problem)  # the difference analysis' reason stays the layer's
+    from verifier.report.summary import summarize
+
+    [problem] = summarize(report, "en").problems
+    assert problem.endswith("signed it; what it displays differs from what was signed on page 1."), problem
+
+
+def test_replaced_page_content_is_shown_over_the_line_it_changed(approval, trust):
+    forged = kit.replace_object(approval, kit.page_content_ref(approval), kit.content_stream(kit.FORGED_OPS))
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID"
+    changed = _changed(report, 1)
+    assert changed and all(c["page"] == 1 for c in changed)
+    assert any(c["rect"][1] <= 712 and c["rect"][3] >= 695 for c in changed), changed  # the amount's line
+
+
+def test_a_later_signature_on_a_failed_layer_is_not_shown_as_a_change(approval, trust):
+    second = kit.sign(_note(approval), "clerk", "Signature2", box=(72, 60, 272, 110))
+    report = kit.verify(second, trust)
+    assert report.layers[0].status == "FAILED"
+    changed = _changed(report, 1)
+    assert changed and all(_inside(c["rect"], (400, 80, 420, 100)) for c in changed), changed  # the note alone
