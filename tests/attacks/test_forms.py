@@ -3,8 +3,9 @@
 pyHanko calls a changed form field FORM_FILLING and reports the document valid; after a
 signature kyso accepts a changed field only when it is a signature field signed by a later,
 valid layer. A new visible signature field draws whatever its appearance holds: after an approval
-signature or a P=2 or P=3 certification it must be signed in the revision that adds it; after
-P=1 no new visible field is allowed at all; every layer must be trusted.
+signature or a P=2 or P=3 certification it must be signed, in the revision that adds it or by a
+later signature made for it (Acrobat's "prepare form"); after P=1 no new visible field is
+allowed at all; every layer must be trusted.
 """
 
 from __future__ import annotations
@@ -100,6 +101,74 @@ def test_the_approval_rule_is_in_the_diff_policy(approval):
     status = validate_pdf_signature(emb, ValidationContext(trust_roots=[], allow_fetching=False), diff_policy=build_diff_policy())
     assert status.modification_level.name == "OTHER"
     assert "not signed" in str(status.diff_result)
+
+
+def _field_for_the_next_signer(signed: bytes) -> bytes:
+    """An empty visible signature field added in an update of its own, as Acrobat's "prepare
+    form" adds one for the next signer (pyHanko's writer: no appearance of its own)."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    w = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    fields.append_signature_field(w, fields.SigFieldSpec("Signature2", on_page=0, box=kit.MARGIN_BOX))
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["approval", "P=2", "P=3"])
+def test_a_field_added_for_the_next_signer_and_signed_by_them_later(mode, signed_by_mode, trust):
+    """Genuine: the field is signed in the document as it ends, by a signature made after it was
+    added; that signer vouches for what it draws (it was refused: "is not signed")."""
+    prepared = _field_for_the_next_signer(signed_by_mode[mode])
+    assert kit.verify(prepared, trust).verdict == "INVALID"  # left unsigned, it is still refused
+    report = kit.verify(kit.sign(prepared, "clerk", "Signature2", existing=True), trust)
+    assert report.verdict == "VALID", kit.explain(report)
+    assert [layer.status for layer in report.layers] == ["PASSED", "PASSED"]
+
+
+def test_a_sneaky_field_signed_later_by_an_untrusted_key_is_never_valid(approval, trust):
+    """The forger's field, signed later by a key nobody can identify: the first layer is drawn
+    over by a signer nobody vouches for."""
+    forged = kit.sign(_unsigned_signature_field(approval), "untrusted-signer", "Signature2", existing=True,
+                      chain=("root-untrusted",))
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INDETERMINATE", kit.explain(report)
+    assert report.layers[0].subindication == "OVERLAY_BY_UNIDENTIFIED_SIGNER"
+
+
+def test_a_sneaky_field_signed_later_by_a_trusted_key_is_shown_over_the_text(approval, trust):
+    """Signed later by a trusted signer, the field is that signer's stamp, as if created and
+    signed at once: over signed text, the overlap is reported."""
+    report = kit.verify(kit.sign(_unsigned_signature_field(approval), "clerk", "Signature2", existing=True), trust)
+    overlap = next(f for f in report.findings if f.code == "ANNOTATION_OVER_SIGNED_TEXT")
+    assert overlap.layer == 2 and overlap.params["field"] == "Signature2"  # named on the layer that drew it
+    assert "1.000.000" in overlap.params["text"]
+
+
+def test_a_sneaky_field_given_an_older_signature_as_its_value(approval, trust):
+    """The field's /V set to the first signature's dictionary: that signature signs a revision
+    before the field existed, and vouches for nothing it draws."""
+    unsigned = _unsigned_signature_field(approval)
+    field = kit.find_object(unsigned, b"/T (Signature2)")
+    body = kit.raw_dict(unsigned, field)
+    cut = body.rindex(b">>")
+    forged = kit.append_update(unsigned, [(field, body[:cut] + b" /V %d 0 R " % kit.sig_object_ref(approval) + body[cut:])])
+    report = kit.verify(forged, trust)
+    assert report.verdict != "VALID" and report.layers[0].status == "FAILED", kit.explain(report)
+
+
+def test_a_sneaky_field_signed_then_emptied_again(approval, trust):
+    """Signed later, then its /V removed in a last update: as the document ends, the field is
+    unsigned and draws what no signer vouches for."""
+    signed = kit.sign(_unsigned_signature_field(approval), "clerk", "Signature2", existing=True)
+    field = kit.find_object(signed, b"/T (Signature2)")
+    emptied = kit.append_update(signed, [(field, re.sub(rb"/V \d+ 0 R", b"", kit.raw_dict(signed, field)))])
+    report = kit.verify(emptied, trust)
+    assert report.verdict == "INVALID", kit.explain(report)
+    assert report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
 
 
 def test_a_signed_visible_field_after_p1_certification(signed_by_mode, trust):

@@ -7,8 +7,9 @@
    any certification (stricter than ISO 32000 and Acrobat). P=2 explicitly permits
    signing, so after a P=2 certification a new visible signature field is accepted as
    with ``SigFieldCreationRule(allow_new_visible_after_certify=True)`` - provided it is
-   signed in that revision (:class:`SignedSigFieldCreationRule`): an empty visible
-   signature field is a "sneaky signature" appearance nobody vouches for, and stays
+   signed in that revision, or left empty for the next signer and signed by a later signature
+   the document ends with (:class:`SignedSigFieldCreationRule`, `_signed_later`): an empty
+   visible signature field is a "sneaky signature" appearance nobody vouches for, and stays
    OTHER as in pyHanko's default. P=3 permits what P=2 does and annotations (ISO 32000-1,
    Table 254), so it is relaxed alike; for P=1 (no changes) the relaxation is not used. The
    policy selects it per signature from its own DocMDP level
@@ -19,8 +20,8 @@
    signature as form filling; its widget can draw anything over the signed text and no
    signer vouches for it (docs/attacks.md, "Sneaky signature (SSA)").
    :class:`ApprovalSigFieldCreationRule` makes that OTHER, as after a P=2 certification;
-   a new visible signature field signed in the same revision, or an invisible one, is
-   accepted as before.
+   a new visible signature field signed in the same revision or signed later (`_signed_later`),
+   or an invisible one, is accepted as before.
 
 Both rules bind the new widgets to their pages as pyHanko does, except that the rest of each
 page is compared by value (verifier.signatures.diff.rules.widgets): Acrobat moves a page's
@@ -46,6 +47,28 @@ def _is_signed(field) -> bool:
     return isinstance(field, generic.DictionaryObject) and isinstance(
         field.raw_get('/V') if '/V' in field else None, generic.IndirectObject
     )
+
+
+def _signed_later(context, ref) -> bool:
+    """Whether a signature field left empty in the revision under review is signed in the
+    document as it ends, by a signature dictionary written after that revision: Acrobat's
+    "prepare form" adds a field for the next signer, who signs it in an update of their own.
+    That signer's signature covers the field and the appearance it draws; whether it is intact
+    and chained to an anchor is that layer's own validation, and who vouches for what it
+    displays over earlier layers is verifier.signatures.vouch's. A /V pointing at an older
+    signature (one that signs a revision before the field existed) vouches for nothing here."""
+    reader = getattr(context.new, "reader", None)
+    revision = getattr(context.new, "revision", None)
+    if reader is None or revision is None:
+        return False
+    try:
+        final = reader.get_object(ref.reference if hasattr(ref, "reference") else ref)
+        value = final.raw_get('/V') if isinstance(final, generic.DictionaryObject) and '/V' in final else None
+        if not isinstance(value, generic.IndirectObject):
+            return False
+        return reader.xrefs.get_last_change(value.reference) > revision
+    except Exception:  # unreadable: not shown to be signed
+        return False
 
 
 def _drawn(field) -> bool:
@@ -87,7 +110,7 @@ class _ValueBoundSigFieldCreationRule(SigFieldCreationRule):
 class SignedSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
     """pyHanko's ``SigFieldCreationRule`` as with ``allow_new_visible_after_certify=True``,
     but only for a new visible signature field that is *signed* (carries an indirect
-    ``/V``) in the revision under review.
+    ``/V``) in the revision under review, or signed later (`_signed_later`).
 
     This is what DocMDP P=2 permits: signing. A new visible signature field left empty
     after a certification draws an appearance no signer vouches for (a "sneaky
@@ -103,7 +126,8 @@ class SignedSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
     def apply(self, context):
         for level, upd in super().apply(context):
             # pyHanko only clears this flag on a new *visible* signature field itself
-            if not upd.valid_when_certifying and _is_signed(context.new(upd.updated_ref)):
+            if not upd.valid_when_certifying and (_is_signed(context.new(upd.updated_ref))
+                                                  or _signed_later(context, upd.updated_ref)):
                 upd = dataclasses.replace(upd, valid_when_certifying=True)
             yield level, upd
 
@@ -122,7 +146,8 @@ class ApprovalSigFieldCreationRule(_ValueBoundSigFieldCreationRule):
 
     def apply(self, context):
         for level, upd in super().apply(context):
-            if not upd.valid_when_certifying and not _is_signed(context.new(upd.updated_ref)):
+            if not upd.valid_when_certifying and not (_is_signed(context.new(upd.updated_ref))
+                                                      or _signed_later(context, upd.updated_ref)):
                 raise SuspiciousModification(
                     f"New visible signature field '{upd.field_name}' is not signed: "
                     "its appearance is vouched for by no signer."
