@@ -152,11 +152,24 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
     """Fill `layer` with the facts of one signature and the status decided from them. `emb` is
     pyHanko's EmbeddedPdfSignature, or the exception raised when the signature was parsed.
     Returns layer findings as (code, params) pairs. Never raises."""
-    from verifier.signatures import x509sig
-
     ctx.layer_count += 1
     if ctx.net is not None:
         ctx.net.layer = ctx.layer_count  # what is fetched from now on serves this layer
+    try:
+        return _validate_layer(emb, ctx, layer, field_ref)
+    except Exception as exc:
+        # our failure is no evidence: undecided (never VALID), never a crash, and the other layers
+        # are still validated (one whose /V kyso cannot read once hid a forged layer's failure)
+        log.exception("layer %s", layer.field)
+        ctx.facts.pop(id(layer), None)  # revise() keeps this decision: no facts to decide again from
+        reason = f"{type(exc).__name__}: {exc}"
+        record(layer, decide(LayerFacts(exception=reason)))
+        return [("INTERNAL_ERROR", {"reason": reason})]
+
+
+def _validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref) -> list[tuple[str, dict]]:
+    from verifier.signatures import x509sig
+
     if isinstance(emb, Exception) and x509sig.applies(field_ref):  # no CMS to parse: PKCS#1 with /Cert
         return x509sig.validate(field_ref, ctx, layer)
     if isinstance(emb, Exception):
@@ -172,15 +185,10 @@ def validate_layer(emb, ctx: DocumentContext, layer: Layer, field_ref=None) -> l
             return [("INTERNAL_ERROR", {"reason": reason})]
         record(layer, decide(LayerFacts(cms_error=reason)))
         return []
-    try:
-        facts, findings = gather(emb, ctx, layer)
-        ctx.facts[id(layer)] = facts
-        decision = decide(facts)
-        findings += _decision_findings(facts, decision, layer, ctx)
-    except Exception as exc:  # our failure is no evidence: undecided (never VALID), never a crash
-        log.exception("layer %s", layer.field)
-        reason = f"{type(exc).__name__}: {exc}"
-        decision, findings = decide(LayerFacts(exception=reason)), [("INTERNAL_ERROR", {"reason": reason})]
+    facts, findings = gather(emb, ctx, layer)
+    ctx.facts[id(layer)] = facts
+    decision = decide(facts)
+    findings += _decision_findings(facts, decision, layer, ctx)
     record(layer, decision)
     return findings
 

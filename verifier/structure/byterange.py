@@ -123,6 +123,8 @@ def byte_range_of(sig, size: int) -> tuple[list[int] | None, str | None]:
     """Rule 1: ([0, a, b, c], None), or (None, what is wrong with the bytes of /ByteRange)."""
     from pyhanko.pdf_utils import generic
 
+    if not isinstance(sig, generic.DictionaryObject):  # a field's /V naming an array, a number, a string
+        return None, f"the signature value is {type(sig).__name__}, not a dictionary"
     try:
         raw = sig.raw_get("/ByteRange")
     except KeyError:
