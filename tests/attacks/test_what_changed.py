@@ -55,3 +55,31 @@ def test_a_later_signature_on_a_failed_layer_is_not_shown_as_a_change(approval, 
     assert report.layers[0].status == "FAILED"
     changed = _changed(report, 1)
     assert changed and all(_inside(c["rect"], (400, 80, 420, 100)) for c in changed), changed  # the note alone
+
+
+def test_a_change_to_every_page_of_a_long_document_is_drawn_on_the_first_pages_only(trust):
+    """The account of a failed layer is bounded (displayed.MAX_FAILED_PAGES): a forged font shared
+    by 30 pages shows on the first 20, and the verdict is the difference analysis'."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+
+    from verifier.signatures.displayed import MAX_FAILED_PAGES
+
+    w = PdfFileWriter()
+    font = w.add_object(generic.DictionaryObject({pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+                                                  pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
+    resources = generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): font})})
+    for n in range(30):
+        content = w.add_object(generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 700 Td (Trang %d: 1.000.000 dong) Tj ET" % (n + 1)))
+        w.insert_page(PageObject(contents=content, media_box=(0, 0, 595, 842), resources=resources))
+    import io
+
+    out = io.BytesIO()
+    w.write(out)
+    signed = kit.sign(out.getvalue())
+    forged = kit.append_update(signed, [(font.idnum, b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")])
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+    pages = {c["page"] for c in _changed(report, 1)}
+    assert pages == set(range(1, MAX_FAILED_PAGES + 1)), sorted(pages)

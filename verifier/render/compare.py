@@ -62,13 +62,14 @@ class Unrenderable:
 
 def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[int, Rect]]] | None = None,
                 pages: dict[int, Iterable[int]] | None = None,
-                scale: float = DEFAULT_SCALE) -> dict[int, list[Region] | Unrenderable]:
+                scale: float = DEFAULT_SCALE, exact: set[int] = frozenset()) -> dict[int, list[Region] | Unrenderable]:
     """For each signed revision k (its bytes are data[:ends[k]]; the final document is `data`):
     the regions whose display differs between that revision and the final document, leaving
     out what lies inside `explained[k]` ((page, user-space rectangle of the final page) pairs:
     the appearances later layers may draw). `pages[k]` limits the pages compared (indexes of
     the final document, verifier.render.touched); every page when `pages` is None or has no
-    entry for k. A page one side has and the other lacks is always a whole-page region. A side
+    entry for k. A page one side has and the other lacks is always a whole-page region, and
+    always compared, unless k is in `exact` (its `pages[k]` are all it compares). A side
     PDFium cannot open or draw gives Unrenderable for the revisions that need it.
 
     Each distinct (revision, page) is drawn once, the final document's pages once for all
@@ -93,12 +94,12 @@ def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[in
             for k in ks:
                 out[k] = Unrenderable("final", None, str(exc))
     else:
-        _compare_all(data, final, by_end, explained, pages, scale, out)
+        _compare_all(data, final, by_end, explained, pages, scale, out, exact)
     return dict(sorted(out.items()))
 
 
 def _compare_all(data: bytes, final: Opened, by_end: dict[int, list[int]], explained, pages, scale: float,
-                 out: dict) -> None:
+                 out: dict, exact: set[int]) -> None:
     signed: dict[int, Opened] = {}  # end -> open revision
     wanted: dict[int, dict[int, list[int]]] = {}  # page -> end -> revisions wanting it
     for end, ks in by_end.items():
@@ -112,7 +113,7 @@ def _compare_all(data: bytes, final: Opened, by_end: dict[int, list[int]], expla
             out[k] = []
             count = max(signed[end].count, final.count)
             asked = range(count) if pages is None or k not in pages else pages[k]
-            extra = range(min(signed[end].count, final.count), count)  # on one side only
+            extra = () if k in exact else range(min(signed[end].count, final.count), count)  # on one side only
             for p in {*(i for i in asked if 0 <= i < count), *extra}:
                 wanted.setdefault(p, {}).setdefault(end, []).append(k)
     for p in sorted(wanted):

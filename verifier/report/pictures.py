@@ -196,6 +196,7 @@ def _uncompared(report: DocumentReport, data: bytes, compared: set[int]):
     if not layers:
         return []
     from verifier.render.compare import Unrenderable, differences
+    from verifier.signatures.displayed import MAX_FAILED_PAGES
 
     explained = {}
     for k, (n, _) in enumerate(layers):
@@ -204,7 +205,9 @@ def _uncompared(report: DocumentReport, data: bytes, compared: set[int]):
                         if later.appearance is not None and later.appearance.visible and later.appearance.page
                         and later.appearance.rect]
     try:
-        result = differences(data, [end for _, end in layers], explained)
+        # bounded as the verification bounds it: the first pages only
+        result = differences(data, [end for _, end in layers], explained, {k: range(MAX_FAILED_PAGES) for k in explained},
+                             exact=set(explained))
     except Exception as exc:  # noqa: BLE001 - a picture is never worth a failed report
         log.info("changed regions of %s not drawn: %s", report.file, exc)
         return []
