@@ -97,8 +97,9 @@ def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[
         for region in result:
             params = {"page": region.page + 1, "rect": [round(v, 1) for v in region.rect], "pixels": region.pixels}
             shown.findings.append(("RENDERED_DIFFERENCE", params))
-            shown.unvouched.append(codes.Phrase(codes.finding_text("RENDERED_DIFFERENCE", "vi", **params),
-                                                codes.finding_text("RENDERED_DIFFERENCE", "en", **params)))
+            if i not in failed:  # a failed layer keeps the difference analysis' reason: it is decided
+                shown.unvouched.append(codes.Phrase(codes.finding_text("RENDERED_DIFFERENCE", "vi", **params),
+                                                    codes.finding_text("RENDERED_DIFFERENCE", "en", **params)))
             shown.images.append({"layer": i + 1, **params, "before": region.before, "after": region.after})
         out[i] = shown
     return out
