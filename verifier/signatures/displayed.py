@@ -53,8 +53,9 @@ class Displayed:
 
 def review(data: bytes, reader, layers: Sequence[Layer], signed: Sequence[tuple[int, int] | None]) -> dict[int, Displayed]:
     """For each layer i whose signed revision is signed[i] = (pyHanko's revision index, the byte
-    offset where its signed bytes end), or None (not compared: it failed already, or nothing of
-    it could be read), what the comparison with the final document found."""
+    offset where its signed bytes end), or None (nothing of it could be read), what the
+    comparison with the final document found. Layers failed for another reason than a change
+    after signing are not compared."""
     from verifier.render import compare, touched
 
     failed = {i for i, layer in enumerate(layers)
