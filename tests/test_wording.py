@@ -144,3 +144,15 @@ def test_real_decree_says_its_reasons_in_the_reports_language(real_trust):
     report = verify_pdf((REALDOCS / "50-2026-ND-CP.pdf").read_bytes(), real_trust, file="50-2026-ND-CP.pdf")
     assert not _check(report, "50-2026-ND-CP.pdf")
     assert any("Không tìm thấy thông tin thu hồi" in codes.say(l.problem, "vi") for l in report.layers)
+
+
+def test_a_digest_the_signature_algorithm_does_not_allow_is_said_as_such():
+    """pyHanko's refusal of an Ed448 signature over SHA-512 (its test file ed448-disallowed-hash.pdf,
+    rebuilt by a red team) was worded as "no valid certification path", the plain sentence of its
+    kind, with the real cause only in the details."""
+    from verifier.report.explain import explain
+
+    said, kept = explain("Digest algorithm sha512 does not match value implied by signature algorithm ed448 "
+                         "[AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE]", "trust")
+    assert said.en == "The digest algorithm sha512 is not the one the signature algorithm ed448 requires." and kept is None
+    assert "sha512" in said.vi and "ed448" in said.vi and "certification path" not in said.en

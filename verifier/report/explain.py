@@ -123,6 +123,10 @@ _FIXED: list[tuple[str, object, object]] = [
      "chứng thư số mà nó nêu không có trong CMS.", "the certificate its SignerIdentifier names is not in the CMS."),
     (r"the digest algorithm (\S+) is not supported", r"thuật toán băm \1 không được hỗ trợ.",
      r"the digest algorithm \1 is not supported."),
+    # pyHanko: Ed448 signs SHAKE256 digests, Ed25519 SHA-512 (RFC 8419); another is refused
+    (r"Digest algorithm (\S+) does not match value implied by signature algorithm (\S+)(?: \[AdES\w+\.\w+\])?",
+     r"Thuật toán băm \1 không phải thuật toán mà thuật toán ký \2 đòi hỏi.",
+     r"The digest algorithm \1 is not the one the signature algorithm \2 requires."),
     # --- the certificate validator (pyhanko_certvalidator) -----------------------------------
     (r"(CRL|OCSP response) indicates (.+?) was revoked at (\d\d:\d\d:\d\d) on (\d{4}-\d\d-\d\d), due to (.+?)\.", _revoked, None),
     (r"The path could not be validated because (.+?) expired (\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ)", _expired, None),
