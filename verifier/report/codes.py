@@ -505,8 +505,8 @@ FINDINGS = _codes(
     ),
     Code(
         "OVERLAY_BY_UNIDENTIFIED_SIGNER", "warning",
-        "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, do một người ký không xác định được danh tính (chứng thư số không dẫn tới nguồn tin cậy đã cấu hình, hoặc không dùng để ký văn bản). Không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
-        "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, by a signer who cannot be identified (a certificate that does not chain to a configured anchor, or not meant for documents). What is displayed cannot be confirmed as what was signed.",
+        "Trường {field} thêm vào ở phiên bản {revision} hiển thị trên trang {page} (vùng {rect}) sau chữ ký này, do một người ký không xác định được danh tính (chứng thư số không dẫn tới nguồn tin cậy đã cấu hình, không dùng để ký văn bản, hoặc không chứng minh được còn hiệu lực lúc ký: xem kết quả của chính chữ ký đó). Không khẳng định được nội dung đang hiển thị là nội dung đã ký.",
+        "Field {field}, added in revision {revision}, is displayed on page {page} (area {rect}) after this signature, by a signer who cannot be identified (a certificate that does not chain to a configured anchor, is not meant for documents, or cannot be shown valid when it signed: see that signature's own result). What is displayed cannot be confirmed as what was signed.",
     ),
     # issue 14: the rendered comparison (verifier.signatures.displayed)
     Code(
