@@ -4,6 +4,8 @@ of the reports), not only pyHanko's account of objects (verifier.signatures.disp
 
 from __future__ import annotations
 
+import io
+
 from tests.attacks import kit
 
 NOTE = b"0 0 1 rg 2 2 16 16 re f"  # a blue square: a sticky note's icon, over no signed text
@@ -71,10 +73,9 @@ def test_a_change_to_every_page_of_a_long_document_is_drawn_on_the_first_pages_o
                                                   pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
     resources = generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): font})})
     for n in range(30):
-        content = w.add_object(generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 700 Td (Trang %d: 1.000.000 dong) Tj ET" % (n + 1)))
-        w.insert_page(PageObject(contents=content, media_box=(0, 0, 595, 842), resources=resources))
-    import io
-
+        ops = b"BT /F1 14 Tf 72 700 Td (Trang %d: 1.000.000 dong) Tj ET" % (n + 1)
+        w.insert_page(PageObject(contents=w.add_object(generic.StreamObject(stream_data=ops)),
+                                 media_box=(0, 0, 595, 842), resources=resources))
     out = io.BytesIO()
     w.write(out)
     signed = kit.sign(out.getvalue())

@@ -23,7 +23,7 @@ Decides nothing: the caller turns regions and Unrenderable into findings and ver
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from verifier.render.pages import Opened, PageImage, RenderError, kept
@@ -62,7 +62,7 @@ class Unrenderable:
 
 def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[int, Rect]]] | None = None,
                 pages: dict[int, Iterable[int]] | None = None,
-                scale: float = DEFAULT_SCALE, exact: set[int] = frozenset()) -> dict[int, list[Region] | Unrenderable]:
+                scale: float = DEFAULT_SCALE, exact: Collection[int] = ()) -> dict[int, list[Region] | Unrenderable]:
     """For each signed revision k (its bytes are data[:ends[k]]; the final document is `data`):
     the regions whose display differs between that revision and the final document, leaving
     out what lies inside `explained[k]` ((page, user-space rectangle of the final page) pairs:
@@ -99,7 +99,7 @@ def differences(data: bytes, ends: list[int], explained: dict[int, list[tuple[in
 
 
 def _compare_all(data: bytes, final: Opened, by_end: dict[int, list[int]], explained, pages, scale: float,
-                 out: dict, exact: set[int]) -> None:
+                 out: dict, exact: Collection[int]) -> None:
     signed: dict[int, Opened] = {}  # end -> open revision
     wanted: dict[int, dict[int, list[int]]] = {}  # page -> end -> revisions wanting it
     for end, ks in by_end.items():

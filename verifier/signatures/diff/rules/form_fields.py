@@ -62,7 +62,7 @@ def _signed_later(context, ref) -> bool:
     if reader is None or revision is None:
         return False
     try:
-        final = reader.get_object(ref.reference if hasattr(ref, "reference") else ref)
+        final = reader.get_object(ref)  # the last revision's version: pyHanko's reader reads the whole file
         value = final.raw_get('/V') if isinstance(final, generic.DictionaryObject) and '/V' in final else None
         if not isinstance(value, generic.IndirectObject):
             return False
