@@ -72,6 +72,10 @@ def prepare(home: Path, ingested=INGESTED, database_url: str | None = None) -> d
     return tokens
 
 
+# what `kyso serve` says when its port is taken (archive/web/run.py), in either language
+PORT_TAKEN = ("another program is using this port", "cổng này đang được một chương trình khác dùng")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,23 +102,32 @@ class Server:
     def start(self, timeout: float = 60.0) -> "Server":
         import httpx
 
-        self.port = self.port or free_port()
-        self.log = self.home.parent / f"serve-{self.port}.log"
-        out = self.log.open("wb")
-        self.proc = subprocess.Popen([*KYSO, "serve", "--port", str(self.port), *self.trust, *self.args], stdout=out, stderr=subprocess.STDOUT,
-                                     env=env_for(self.home, **self.env), cwd=ROOT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"kyso serve ended with {self.proc.returncode}:\n{self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise AssertionError(f"kyso serve did not answer in {timeout} s:\n{self.log.read_text()}")
+        chosen = not self.port  # a port we picked can be taken before kyso binds it: pick again
+        for _attempt in range(5):
+            self.port = self.port or free_port()
+            self.log = self.home.parent / f"serve-{self.port}.log"
+            with self.log.open("wb") as out:
+                self.proc = subprocess.Popen([*KYSO, "serve", "--port", str(self.port), *self.trust, *self.args], stdout=out,
+                                             stderr=subprocess.STDOUT, env=env_for(self.home, **self.env), cwd=ROOT,
+                                             start_new_session=True)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    said = self.log.read_text()
+                    if chosen and any(words in said for words in PORT_TAKEN):
+                        self.port = 0
+                        break
+                    raise AssertionError(f"kyso serve ended with {self.proc.returncode}:\n{said}")
+                try:
+                    if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.2)
+            else:
+                self.stop()
+                raise AssertionError(f"kyso serve did not answer in {timeout} s:\n{self.log.read_text()}")
+        raise AssertionError(f"kyso serve found every port it was given taken:\n{self.log.read_text()}")
 
     def stop(self) -> int | None:
         if self.proc is None or self.proc.poll() is not None:

@@ -4,6 +4,7 @@ the VGCA tools write (only the leaf in the CMS)."""
 
 from __future__ import annotations
 
+import errno
 import socket
 import urllib.error
 import urllib.request
@@ -41,6 +42,18 @@ def test_services_answer_and_can_be_switched(live_pki):
             conn.settimeout(0.5)
             with pytest.raises(TimeoutError):
                 conn.recv(1)
+
+
+def test_a_service_keeps_its_port_while_down(live_pki):
+    # the port is in the certificates: another process's server or the local end of a connection
+    # taking it while the service is down made the service's return fail (werkzeug exits)
+    port = live_pki.service("crl").port
+    for state in ("down", "hang", "down"):
+        with live_pki.states(crl=state):
+            with socket.socket() as other, pytest.raises(OSError) as taken:
+                other.bind(("127.0.0.1", port))
+            assert taken.value.errno == errno.EADDRINUSE
+    assert urllib.request.urlopen(_crl_url(live_pki), timeout=5).status == 200
 
 
 def test_signed_layers_hold_only_the_leaf(live_pki):

@@ -189,7 +189,8 @@ class LivePki:
             self.all_up()
 
     def stop(self) -> None:
-        self.set(**{name: DOWN for name in SERVICES})
+        for service in self.services.values():
+            service.stop()
 
     def sign(self, *signers: str, **options) -> bytes:
         from tests.livepki.signing import sign_layers

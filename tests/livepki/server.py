@@ -4,6 +4,13 @@ clerk's network can be in: up (answers), down (the port is closed: connection re
 
 Each service has its own port so that one can fail while the others answer; they all serve the
 same certomancer animator, whose routes carry the service in the path.
+
+A service holds its port from creation to `stop`, whatever its state: the port is written into
+the certificates, and a port let go while a service is down can be taken by another process of
+the suite (a server it starts, or only the local end of a connection it makes). werkzeug then
+calls sys.exit, which pytest cannot cache as a fixture's failure: every later test of the worker
+failed on pytest's own assertion. A socket bound without listening holds the port and refuses
+connections; the listening sockets share the port with it (SO_REUSEPORT).
 """
 
 from __future__ import annotations
@@ -24,13 +31,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _shared(port: int) -> socket.socket:
+    """A socket bound to 127.0.0.1:`port` alongside the holder (and TIME_WAIT leftovers)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    return sock
+
+
 class _Hanger:
     """Accepts connections and holds them open without reading or writing a byte."""
 
     def __init__(self, port: int):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
+        self.sock = _shared(port)
         self.sock.listen(64)
         self.sock.settimeout(0.2)
         self.held: list[socket.socket] = []
@@ -62,21 +76,25 @@ class _Server:
     def __init__(self, port: int, app):
         from werkzeug.serving import make_server
 
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.sock = _shared(port)
+        self.sock.listen(128)
+        self.server = make_server("127.0.0.1", port, app, threaded=True, fd=self.sock.fileno())
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                        name=f"livepki-{port}", daemon=True)
         self.thread.start()
 
     def stop(self):
         self.server.shutdown()
-        self.server.server_close()
+        self.server.server_close()  # werkzeug's duplicate of the descriptor
+        self.sock.close()
         self.thread.join()
 
 
 class Service:
     def __init__(self, name: str, app=None):
         self.name = name
-        self.port = free_port()
+        self._holder = _shared(0)  # bound, never listening: the port stays this service's
+        self.port = self._holder.getsockname()[1]
         self.app = app
         self.state = DOWN
         self._running = None
@@ -103,3 +121,8 @@ class Service:
         elif state != DOWN:
             raise ValueError(f"unknown service state {state!r}")
         self.state = state
+
+    def stop(self) -> None:
+        """Down for good: the port is let go."""
+        self.set(DOWN)
+        self._holder.close()
