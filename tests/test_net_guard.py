@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -83,6 +84,24 @@ def test_a_local_address_is_not_asked_unless_allowed(server):
     assert seen == []  # nothing was sent
     body, _ = kyso_http.fetch(f"{url}/admin", timeout=2, private_addresses=True)
     assert body == b"secret admin page" and seen == ["/admin"]
+
+
+def test_a_local_address_is_not_even_connected_to():
+    # a connection alone tells a local service someone is there (and, for https, sends it a
+    # TLS hello): the address is checked before connecting, not after
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        for scheme in ("http", "https"):
+            with pytest.raises(kyso_http.HttpError) as refused:
+                kyso_http.fetch(f"{scheme}://127.0.0.1:{port}/", timeout=2, private_addresses=False)
+            assert "127.0.0.1 is a local or private network address" in str(refused.value)
+        with pytest.raises(kyso_http.HttpError):  # "localhost" is resolved, then checked
+            kyso_http.fetch(f"http://localhost:{port}/", timeout=2, private_addresses=False)
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listener.accept()
 
 
 def test_a_redirection_out_of_http_is_not_followed(server):

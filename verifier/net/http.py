@@ -8,10 +8,11 @@ The addresses of --online come from the certificates of the document, which anyo
 request with `private_addresses=False` (the session's, unless the operator allows them) is sent
 only to a host whose address is on the internet, not to the loopback, private, link-local or
 other special networks of the machine running kyso (red team, 2026-12-06: a certificate's
-caIssuers at http://127.0.0.1/admin/... was asked). The address checked is the one connected to,
-for every redirection too (at most MAX_REDIRECTS, http and https only); through a proxy, the
-proxy's own rules apply. The timeout bounds the whole request, however slowly an answer comes
-(a watchdog closes the connection when it is spent), not each read.
+caIssuers at http://127.0.0.1/admin/... was asked). Every address of the host is checked before
+a packet is sent to it, and the one checked is the one connected to, for every redirection too
+(at most MAX_REDIRECTS, http and https only); through a proxy, the proxy's own rules apply. The
+timeout bounds the whole request, however slowly an answer comes (a watchdog closes the
+connection when it is spent), not each read.
 """
 
 from __future__ import annotations
@@ -86,34 +87,58 @@ class _Guard:
         for sock in sockets:
             _shut(sock)
 
-    def opened(self, sock, proxied: bool) -> None:
+    def opened(self, sock) -> None:
         with self._lock:
             if self.expired:
                 _shut(sock)
                 return
             self._sockets.append(sock)
-        if self.private_addresses or proxied:
-            return
-        try:
-            address = ipaddress.ip_address(sock.getpeername()[0].split("%", 1)[0])
-        except (OSError, ValueError):
-            return
-        if _local(address):
-            _shut(sock)
-            raise _Refused(Phrase(
-                f"không hỏi: {address} là địa chỉ trong mạng nội bộ hoặc của chính máy này, không phải một địa chỉ "
-                f"trên Internet (người quản trị cho phép bằng [network] private_addresses = true)",
-                f"not asked: {address} is a local or private network address, not one on the internet (an "
-                f"operator allows them with [network] private_addresses = true)"))
+
+    def connect(self, address, timeout, source_address=None):
+        """socket.create_connection that connects only to the addresses on the internet of the
+        host: each is checked before a packet is sent to it, and the one checked is the one
+        connected to (a name resolved twice could answer a local address the second time)."""
+        host, port = address
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        failure, refused = None, None
+        for family, kind, proto, _, sockaddr in infos:
+            candidate = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+            if _local(candidate):
+                refused = refused or candidate
+                continue
+            sock = socket.socket(family, kind, proto)
+            try:
+                if isinstance(timeout, (int, float)):  # not urllib's "the default" sentinel
+                    sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                failure = exc
+        if failure is not None or refused is None:
+            raise failure or OSError(f"no address for {host}")
+        raise _Refused(Phrase(
+            f"không hỏi: {refused} là địa chỉ trong mạng nội bộ hoặc của chính máy này, không phải một địa chỉ "
+            f"trên Internet (người quản trị cho phép bằng [network] private_addresses = true)",
+            f"not asked: {refused} is a local or private network address, not one on the internet (an "
+            f"operator allows them with [network] private_addresses = true)"))
 
     def connection(self, base, req):
         guard = self
-        proxied = req.has_proxy() or bool(getattr(req, "_tunnel_host", None))
+        # through a proxy, the host connected to is the proxy, whose own rules apply
+        checked = not (self.private_addresses or req.has_proxy() or getattr(req, "_tunnel_host", None))
 
         class Connection(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if checked:
+                    self._create_connection = guard.connect
+
             def connect(self):
                 super().connect()
-                guard.opened(self.sock, proxied)
+                guard.opened(self.sock)
 
         return Connection
 
