@@ -30,6 +30,9 @@ as before. What changes is only when a search for one object's paths runs: one t
 (pyHanko's own mapping, taken over where kyso's index hands a revision back, running out of
 stack on a chain of objects) fails the review only where an approval needed those paths.
 tests/test_clearing.py compares every review of every test document with pyHanko's own apply.
+
+One answer differs on purpose: a free entry for a number the signed revision does not use frees
+nothing (`freed_in_use`), where pyHanko fails the review.
 """
 
 from __future__ import annotations
@@ -77,6 +80,30 @@ class _Usages:
         return {ref: self.table[ref] for ref in self.new_xrefs if ref in self.table}
 
 
+def freed_in_use(old: HistoricalResolver, new: HistoricalResolver) -> set:
+    """The objects `new`'s revision frees that `old`'s revision has in use. pyHanko counts every
+    free entry with a generation: iText 5 lists its own new cross-reference stream's number as
+    free (generation 65535) in every update, and pyHanko then failed the signature before it
+    whatever the update held, a later signature too (a second signature on decree 49/2026).
+    A number never used, or free already, reads as null before and after: nothing is freed.
+    Freeing an object the signed revision uses (a font, an annotation) is still refused."""
+    return {ref for ref in new.refs_freed_in_revision() if _in_use(old, ref.idnum)}
+
+
+def _in_use(old: HistoricalResolver, idnum: int) -> bool:
+    """Whether object `idnum` is in use in `old`'s revision: the newest section up to it that
+    lists the number says so (a hybrid file's stream counts with its table)."""
+    for section in reversed(old.reader.xrefs._xref_sections[:old.revision + 1]):
+        for data in (section.xref_data, section.xref_data.hybrid and section.xref_data.hybrid.xref_data):
+            if not data:
+                continue
+            if idnum in data.xrefs_in_objstm or idnum in data.standard_xrefs:
+                return True
+            if idnum in data.freed:
+                return False
+    return False
+
+
 def apply(policy, old: HistoricalResolver, new: HistoricalResolver,
           field_mdp_spec: FieldMDPSpec | None = None, doc_mdp: MDPPerm | None = None) -> DiffResult:
     """`StandardDiffPolicy.apply(policy, old, new, field_mdp_spec, doc_mdp)`."""
@@ -87,7 +114,7 @@ def apply(policy, old: HistoricalResolver, new: HistoricalResolver,
             "results may occur."
         )
     if policy.reject_object_freeing:
-        freed = new.refs_freed_in_revision()
+        freed = freed_in_use(old, new)
         if freed:
             raise SuspiciousModification(
                 f"The refs {freed} were freed in the revision provided. "

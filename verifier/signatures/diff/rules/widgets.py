@@ -29,7 +29,7 @@ from pyhanko.sign.diff_analysis.form_rules_api import FormUpdate
 from pyhanko.sign.diff_analysis.rules.form_field_rules import _arr_to_refs
 from pyhanko.sign.diff_analysis.rules_api import RelativeContext
 
-from verifier.signatures.diff.values import shared_same_value
+from verifier.signatures.diff.values import same_value, shared_same_value
 
 __all__ = ['new_widget_names', 'walk_page_tree_annots']
 
@@ -83,9 +83,17 @@ def _appended(old: list, new: list, page_ref) -> list:
     return added
 
 
-def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=frozenset()):
+# the page attributes a page takes from its ancestors when it has none (ISO 32000-1 §7.7.3.4)
+INHERITABLE = ('/Resources', '/MediaBox', '/CropBox', '/Rotate')
+
+
+def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=frozenset(), inherited=None):
     """(level, FormUpdate) for each page that gained only new signature widgets, the page
-    compared by value apart from /Annots; pyHanko's walk otherwise."""
+    compared by value apart from /Annots; pyHanko's walk otherwise. `inherited`: the
+    inheritable attributes the ancestors give, (older side, newer side)."""
+    old_given, new_given = inherited or ({}, {})
+    old_given = {**old_given, **{k: old_root.raw_get(k) for k in INHERITABLE if k in old_root}}
+    new_given = {**new_given, **{k: new_root.raw_get(k) for k in INHERITABLE if k in new_root}}
     def kids(node, exc):
         try:
             return _arr_to_refs(node['/Kids'], exc)
@@ -104,7 +112,8 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
         except (KeyError, TypeError) as e:
             raise misc.PdfReadError("Invalid page tree node") from e
         if node_type == '/Pages':
-            yield from walk_page_tree_annots(old_kid, new_kid, names, old, new, refs_seen | {old_kid_ref})
+            yield from walk_page_tree_annots(old_kid, new_kid, names, old, new, refs_seen | {old_kid_ref},
+                                             (old_given, new_given))
             continue
         if node_type != '/Page':
             continue
@@ -117,7 +126,10 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
         if unknown:
             raise SuspiciousModification(f"The newly added annotations {unknown} were not recognised.")
         field_name = names[added[0]] if len(added) == 1 else None
-        sameness = shared_same_value(old_kid, new_kid, old_rev=old, new_rev=new, ignore=frozenset({'/Annots'}))
+        written_out, met_inherited = _inherited_written_out(old_kid, new_kid, old_given, new_given, old, new,
+                                                            old_kid_ref)
+        sameness = shared_same_value(old_kid, new_kid, old_rev=old, new_rev=new,
+                                     ignore=frozenset({'/Annots', *written_out}))
         if not sameness:
             raise SuspiciousModification(
                 f"Page {old_kid_ref.idnum} was changed beyond its /Annots when signature fields were added.")
@@ -126,9 +138,29 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
         # pages are referenced from many places; the whole page was compared: blanket approval
         yield level, FormUpdate(updated_ref=new_kid_ref, field_name=field_name, valid_when_locked=locked_ok,
                                 context_checked=None)
-        for met in sameness.new_side_refs:
+        for met in sameness.new_side_refs | met_inherited:
             if old.is_ref_unassignable(met):
                 yield level, FormUpdate(updated_ref=met, field_name=field_name, valid_when_locked=locked_ok)
         if new_annots_ref and (old_annots_ref == new_annots_ref or old.is_ref_unassignable(new_annots_ref)):
             yield level, FormUpdate(updated_ref=new_annots_ref, field_name=field_name, valid_when_locked=locked_ok,
                                     context_checked=RelativeContext(old_kid_ref, RawPdfPath('/Annots')))
+
+
+def _inherited_written_out(old_page, new_page, old_given, new_given, old, new, page_ref):
+    """(the inheritable attributes the page has on one side only, the objects of the newer side
+    met comparing them). iText 5 writes a page's inherited /MediaBox into the page when it adds
+    a signature widget: what the page displays is its effective value, inherited or its own, and
+    that must be the same on both sides. An attribute written out with another value (a page
+    cropped, its fonts swapped) is refused."""
+    keys = [k for k in INHERITABLE if (k in old_page) != (k in new_page)]
+    met = frozenset()
+    for key in keys:
+        before = old_page.raw_get(key) if key in old_page else old_given.get(key)
+        after = new_page.raw_get(key) if key in new_page else new_given.get(key)
+        sameness = None if before is None or after is None else same_value(before, after, old_rev=old, new_rev=new)
+        if not sameness:
+            raise SuspiciousModification(
+                f"Page {page_ref.idnum} was changed beyond its /Annots when signature fields were added: "
+                f"its {key} is not the one it had.")
+        met |= sameness.new_side_refs
+    return keys, met

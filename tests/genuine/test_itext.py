@@ -1,0 +1,132 @@
+"""Shapes iText 5 writes when it signs after another signature (red team "other tools",
+2026-12-06: PDFBox 2, iText 5 and pyHanko signing one another's files), each genuine one beside
+the forgery it must still refuse. Built byte by byte here; the red team's iText files gave the
+same verdicts.
+
+- iText lists its own new cross-reference stream's number as a free entry (generation 65535) in
+  every update: a number never in use frees nothing.
+- iText writes a page's inherited /MediaBox into the page when it adds a signature widget: the
+  page's effective value is unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+
+from tests.attacks import kit
+
+
+def _verdicts(data: bytes, trust) -> tuple[str, list[str]]:
+    report = kit.verify(data, trust)
+    return report.verdict, [layer.status for layer in report.layers]
+
+
+# --- a free entry for a number never used -------------------------------------------------------
+
+def _xref_stream_update(data: bytes, freed: dict[int, int]) -> bytes:
+    """An update holding only a cross-reference stream, which lists itself as free (generation
+    65535), as iText 5 writes it, and the entries of `freed` (number -> next generation)."""
+    root, size, ids = kit.trailer_info(data)
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    own = size
+    rows = {own: (0, 0, 65535), **{num: (0, 0, gen) for num, gen in freed.items()}}
+    nums = sorted(rows)
+    table = b"".join(struct.pack(">BIH", *rows[n]) for n in nums)
+    index = b" ".join(b"%d 1" % n for n in nums)
+    at = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Root %s /Prev %d %s /Length %d >>\nstream\n" % (
+        own, own + 1, index, root, kit.last_startxref(data), ids, len(table))
+    out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % at
+    return bytes(out)
+
+
+def test_an_update_listing_its_own_xref_stream_as_free_is_no_change(trust):
+    signed = kit.sign(kit.base_pdf(xref_stream=True))
+    itext = kit.sign(_xref_stream_update(signed, {}), "agency", "Signature2")
+    assert _verdicts(itext, trust) == ("VALID", ["PASSED", "PASSED"])
+
+
+def test_freeing_an_object_the_signed_revision_uses_is_still_refused(trust):
+    signed = kit.sign(kit.base_pdf(xref_stream=True))
+    font = kit.find_object(signed, b"/BaseFont /Helvetica")
+    forged = kit.sign(_xref_stream_update(signed, {font: 1}), "agency", "Signature2")
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+    assert f"{font}" in kit.explain(report) and "freed" in kit.explain(report)  # the difference analysis's, not only the picture's
+
+
+# --- a page's inherited attributes written into it ----------------------------------------------
+
+def _inheriting_pdf() -> bytes:
+    """One page that takes its /MediaBox and /Resources from its /Pages node, as fpdf writes."""
+    ops = b"".join(b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (x, y, t.encode()) for x, y, t in kit.TEXT)
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops) + 1, ops),
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for num, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (num, body)
+    at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1, b"ab" * 16, b"ab" * 16, at)
+    return bytes(out)
+
+
+def _signed_writing_out(data: bytes, who: str, field: str, **written) -> bytes:
+    """A visible signature by `who` whose revision also writes `written` (key -> value) into the
+    page, as iText writes its inherited /MediaBox."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    w = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    for key, value in written.items():
+        page[generic.NameObject(f"/{key}")] = value
+    w.update_container(page)
+    meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256")
+    pdf_signer = signers.PdfSigner(meta, signer=kit.signer(who),
+                                   new_field_spec=fields.SigFieldSpec(field, on_page=0, box=kit.MARGIN_BOX))
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(w, output=out)
+    return out.getvalue()
+
+
+def _box(*corners: int):
+    from pyhanko.pdf_utils import generic
+
+    return generic.ArrayObject([generic.NumberObject(c) for c in corners])
+
+
+def _courier_resources():
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    font = generic.DictionaryObject({pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+                                     pdf_name("/BaseFont"): pdf_name("/Courier")})
+    return generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): font})})
+
+
+def test_an_inherited_media_box_written_into_the_page_is_no_change(trust):
+    signed = kit.sign(_inheriting_pdf())
+    itext = _signed_writing_out(signed, "agency", "Signature2", MediaBox=_box(0, 0, 595, 842))
+    assert _verdicts(itext, trust) == ("VALID", ["PASSED", "PASSED"])
+
+
+def test_an_inherited_attribute_written_out_with_another_value_is_refused(trust):
+    signed = kit.sign(_inheriting_pdf())
+    cropped = _signed_writing_out(signed, "agency", "Signature2", MediaBox=_box(0, 600, 595, 842))
+    swapped = _signed_writing_out(signed, "agency", "Signature2", Resources=_courier_resources())
+    for forged, key in ((cropped, "/MediaBox"), (swapped, "/Resources")):
+        report = kit.verify(forged, trust)
+        assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+        assert f"its {key} is not the one it had" in kit.explain(report)
