@@ -130,3 +130,49 @@ def test_an_inherited_attribute_written_out_with_another_value_is_refused(trust)
         report = kit.verify(forged, trust)
         assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
         assert f"its {key} is not the one it had" in kit.explain(report)
+
+
+# --- ECDSA named by its key type ----------------------------------------------------------------
+
+def _signature_algorithm(pdf: bytes, oid: str, *, flip: bool = False) -> bytes:
+    """`pdf` with its SignerInfo's signatureAlgorithm rewritten to `oid` (and, with `flip`, one
+    bit of the signature value changed), the CMS put back into /Contents: the field is outside
+    the signed bytes, as iText 5 writes id-ecPublicKey there."""
+    import re
+
+    from asn1crypto import algos, cms
+
+    hole = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", pdf)
+    content_info = cms.ContentInfo.load(bytes.fromhex(hole.group(1).decode()), strict=False)
+    signer_info = content_info["content"]["signer_infos"][0]
+    signer_info["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": oid})
+    if flip:
+        value = bytearray(signer_info["signature"].native)
+        value[-1] ^= 0x01
+        signer_info["signature"] = bytes(value)
+    written = content_info.dump(force=True).hex().encode().ljust(len(hole.group(1)), b"0")
+    return pdf[:hole.start(1)] + written + pdf[hole.end(1):]
+
+
+def test_an_ecdsa_signature_named_by_its_key_type_is_verified_as_ecdsa():
+    from tests.genuine import keys_kit
+    from verifier.document import verify_pdf
+
+    trust, pdf = keys_kit.signed("ecdsa-p256")
+    report = verify_pdf(_signature_algorithm(pdf, "1.2.840.10045.2.1"), trust)
+    assert (report.verdict, report.layers[0].status) == ("VALID", "PASSED"), report.layers[0].problem
+    assert [f.params for f in report.findings if f.code == "ECDSA_NAMED_BY_KEY_TYPE"] == [{"digest": "sha256"}]
+
+
+def test_an_ecdsa_value_that_does_not_verify_still_fails_named_by_its_key_type():
+    from tests.genuine import keys_kit
+    from verifier.document import verify_pdf
+
+    trust, pdf = keys_kit.signed("ecdsa-p256")
+    report = verify_pdf(_signature_algorithm(pdf, "1.2.840.10045.2.1", flip=True), trust)
+    assert report.verdict == "INVALID"
+    assert (report.layers[0].status, report.layers[0].subindication) == ("FAILED", "SIG_CRYPTO_FAILURE")
+    # an RSA key's signature said to be an EC key's is not taken for ECDSA
+    trust, pdf = keys_kit.signed("rsa-pkcs1-sha256")
+    report = verify_pdf(_signature_algorithm(pdf, "1.2.840.10045.2.1"), trust)
+    assert report.verdict != "VALID" and "ECDSA_NAMED_BY_KEY_TYPE" not in {f.code for f in report.findings}

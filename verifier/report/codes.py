@@ -351,6 +351,11 @@ FINDINGS = _codes(
         "The signature algorithm says rsaEncryption with stray parameters; they were ignored and PKCS#1 v1.5 was verified.",
     ),
     Code(
+        "ECDSA_NAMED_BY_KEY_TYPE", "info",
+        "Thuật toán chữ ký ghi loại khóa (id-ecPublicKey) thay cho ECDSA kèm hàm băm (iText 5 ghi như vậy); chữ ký được kiểm tra theo ECDSA với hàm băm {digest} đã khai.",
+        "The signature algorithm names the key type (id-ecPublicKey) instead of ECDSA with a digest (as iText 5 writes it); ECDSA with the declared digest {digest} was verified.",
+    ),
+    Code(
         "REVOCATION_UNKNOWN", "warning",
         "Không kiểm tra được tình trạng thu hồi của chứng thư số ký (không có CRL/OCSP khi kiểm tra ngoại tuyến); CRL và OCSP lấy từ địa chỉ ghi trong chứng thư số (điểm phân phối CRL, OCSP): dùng --online, hoặc tải CRL vào kho tin cậy bằng 'kyso certs refresh', hoặc đưa tệp bằng --crl/--ocsp.",
         "The revocation status of the signing certificate is unknown offline; CRLs and OCSP responses come from the addresses written in the certificates (CRL distribution points, OCSP): use --online, or download the CRLs into the trust store with 'kyso certs refresh', or give files with --crl/--ocsp.",

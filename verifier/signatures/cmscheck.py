@@ -1,9 +1,10 @@
-"""Checks on the CMS that pyHanko does not make: two exact tolerances for how real signing tools
-encode RSA signatures, and every SignerInfo of a CMS checked, not only the first.
+"""Checks on the CMS that pyHanko does not make: exact tolerances for how real signing tools
+name and encode RSA and ECDSA signatures, and every SignerInfo of a CMS checked, not only the
+first.
 
-The two tolerances concern fields that carry no security weight and both still require the signature value to
-verify with the certificate's key over exactly the signed bytes, so neither opens a door that a
-forger could use.
+The tolerances concern fields that carry no security weight and all still require the signature
+value to verify with the certificate's key over exactly the signed bytes, so none opens a door
+that a forger could use.
 """
 
 from __future__ import annotations
@@ -99,6 +100,31 @@ def repair_rsa_parameters(signer_info: cms.SignerInfo) -> cms.SignerInfo | None:
         return None
     repaired = signer_info.copy()
     repaired["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"})
+    return repaired
+
+
+ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+_ECDSA_WITH = {"sha1": "sha1_ecdsa", "sha224": "sha224_ecdsa", "sha256": "sha256_ecdsa", "sha384": "sha384_ecdsa",
+               "sha512": "sha512_ecdsa", "sha3_256": "sha3_256_ecdsa", "sha3_384": "sha3_384_ecdsa",
+               "sha3_512": "sha3_512_ecdsa"}
+
+
+def repair_ecdsa_identifier(signer_info: cms.SignerInfo, key_algorithm: str | None) -> cms.SignerInfo | None:
+    """A SignerInfo of an EC key whose signatureAlgorithm names the key type, id-ecPublicKey,
+    where RFC 5753 §2.1.1 wants ecdsa-with-<digest> (iText 5 writes it so; Acrobat accepts it,
+    pyHanko and BouncyCastle do not): ECDSA is the only signature an EC key makes in a CMS, so
+    it is verified as ECDSA with the SignerInfo's digestAlgorithm, which the policy judges as
+    any other. The field is outside what is signed; a value that is not a valid ECDSA signature
+    of the certificate's key over the signed attributes still fails. None when no repair is
+    needed or possible (another key, an unknown digest)."""
+    sig_alg = signer_info["signature_algorithm"]
+    if sig_alg["algorithm"].dotted != ID_EC_PUBLIC_KEY or key_algorithm != "ec":
+        return None
+    name = _ECDSA_WITH.get(signer_info["digest_algorithm"]["algorithm"].native)
+    if name is None:
+        return None
+    repaired = signer_info.copy()
+    repaired["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": name})
     return repaired
 
 

@@ -22,7 +22,7 @@ from verifier.report import codes
 from verifier.report.codes import Phrase
 from verifier.report.explain import explain
 from verifier.signatures import formats, legacy, reasons, several
-from verifier.signatures.cmscheck import repair_rsa_parameters, signed_attributes_in_der_order
+from verifier.signatures.cmscheck import repair_ecdsa_identifier, repair_rsa_parameters, signed_attributes_in_der_order
 from verifier.signatures.decide import Decision, LayerFacts, decide
 from verifier.signatures.diff.judgement import judge
 from verifier.structure.byterange import byte_range_of
@@ -290,12 +290,15 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
         return LayerFacts(sub_filter=layer.sub_filter, format_problem=container_problem), findings
 
 
-    repaired = repair_rsa_parameters(emb.signer_info)
+    repaired, finding = repair_rsa_parameters(emb.signer_info), ("RSA_PARAMETERS_IGNORED", {})
+    if repaired is None:
+        repaired = repair_ecdsa_identifier(emb.signer_info, _key_algorithm(emb))
+        finding = ("ECDSA_NAMED_BY_KEY_TYPE", {"digest": emb.signer_info["digest_algorithm"]["algorithm"].native})
     if repaired is not None:
         sd = emb.signed_data.copy()
         sd["signer_infos"] = cms.SignerInfos([repaired])
         emb.signed_data, emb.signer_info = sd, repaired
-        findings.append(("RSA_PARAMETERS_IGNORED", {}))
+        findings.append(finding)
 
     try:
         cert = emb.signer_cert
@@ -528,6 +531,14 @@ def _is_certification(emb) -> bool:
         if ref.get("/TransformMethod") == "/DocMDP":
             return True
     return False
+
+
+def _key_algorithm(emb) -> str | None:
+    """The signer certificate's key type (asn1crypto's name: rsa, ec ...), None if not found."""
+    try:
+        return emb.signer_cert.public_key.algorithm
+    except Exception:  # noqa: BLE001 - no certificate: said where the layer needs it
+        return None
 
 
 def _describe_signer(layer: Layer, cert: x509.Certificate) -> None:
