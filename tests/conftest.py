@@ -275,7 +275,7 @@ def _live_pki_session(tmp_path_factory):
 
     pki = LivePki(tmp_path_factory.mktemp("livepki"))
     yield pki
-    pki.stop()
+    pki.close()
 
 
 @pytest.fixture

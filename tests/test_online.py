@@ -6,11 +6,13 @@ make a document INVALID, only a proven revocation does, and it must end within t
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -132,6 +134,70 @@ def test_every_service_down_is_indeterminate_never_invalid(live_pki, documents):
     [first, _] = _codes(report, "REVOCATION_NOT_OBTAINED")
     assert live_pki.url_of("ocsp") in first.params["failures"] and live_pki.url_of("crl") in first.params["failures"]
     assert not _codes(report, "REVOCATION_UNKNOWN")  # the offline advice (use --online) is not given
+
+
+def _ocsp_now(pki, label: str, issuer: str):
+    """The OCSP response the live responder of `issuer` gives now about `label`."""
+    from asn1crypto import ocsp
+    from pyhanko_certvalidator.authority import AuthorityWithCert
+    from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
+
+    request = format_ocsp_request(pki.cert(label), AuthorityWithCert(pki.cert(issuer)), certid_hash_algo="sha1",
+                                  request_nonces=False)
+    responder = pki.arch.service_registry.summon_responder(issuer, at_time=datetime.now(timezone.utc))
+    return ocsp.OCSPResponse.load(responder.build_ocsp_response(request).dump())
+
+
+def _crl_before_the_revocations(pki):
+    """A CRL the CA really signed three days before the start, listing nothing, whose nextUpdate
+    is ten days after the start: current by its own dates, silent on the revocations since."""
+    from asn1crypto import crl
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    ca = x509.load_der_x509_certificate(pki.cert("ca").dump())
+    key = serialization.load_der_private_key(pki.key("ca").dump(), None)
+    issued = pki.start - timedelta(days=3)
+    built = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
+             .last_update(issued).next_update(pki.start + timedelta(days=10))
+             .add_extension(x509.CRLNumber(1), critical=False)
+             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.public_key()), critical=False)
+             .sign(key, hashes.SHA256()))
+    return crl.CertificateList.load(built.public_bytes(serialization.Encoding.DER))
+
+
+def _with_dss(data: bytes, **material) -> bytes:
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    buf = io.BytesIO(data)
+    DocumentSecurityStore.add_dss(buf, None, force_write=True, **material)
+    return buf.getvalue()
+
+
+def test_the_responses_a_document_holds_still_count_when_the_responders_are_down(live_pki):
+    """Online never answers worse than offline: the OCSP responses of the document's DSS settle
+    it when neither the responder nor the CRL can be reached."""
+    data = _with_dss(live_pki.sign("good"), certs=[live_pki.cert("ca")],
+                     ocsps=[_ocsp_now(live_pki, "good", "ca"), _ocsp_now(live_pki, "ca", "root")])
+    assert _verify(live_pki, data, online=False).verdict == "VALID"
+    live_pki.set(ocsp=DOWN, crl=DOWN)
+    report = _verify(live_pki, data)
+    assert report.verdict == "VALID", [(l.subindication, l.problem) for l in report.layers]
+    assert {f["kind"] for f in report.fetched if f["result"] != "ok"} >= {"ocsp", "crl"}  # both were tried first
+
+
+def test_a_crl_from_before_the_revocation_does_not_hide_it_online(live_pki):
+    """A revoked signer embeds the CA's CRL from before the revocation, still current by its own
+    dates. Online with the OCSP responder down, the CRL the CA serves now is asked and says
+    revoked, as the responder would have; offline, the embedded CRL is all there is."""
+    data = _with_dss(live_pki.sign("revoked"), certs=[live_pki.cert("ca")],
+                     crls=[_crl_before_the_revocations(live_pki), live_pki.crl("root")])
+    live_pki.set(ocsp=DOWN)
+    report = _verify(live_pki, data)
+    assert report.verdict == "INDETERMINATE"
+    assert report.layers[0].subindication == "REVOKED_NO_POE", report.layers[0].problem
+    live_pki.set(crl=DOWN)  # nothing newer to be had: the document's own CRL, as offline
+    assert _verify(live_pki, data).verdict == _verify(live_pki, data, online=False).verdict == "VALID"
 
 
 def test_hanging_services_end_within_the_budget(live_pki, documents):

@@ -189,8 +189,13 @@ class LivePki:
             self.all_up()
 
     def stop(self) -> None:
+        """Every service down (their ports kept: `all_up` brings them back)."""
+        self.set(**{name: DOWN for name in SERVICES})
+
+    def close(self) -> None:
+        """Down for good, the ports let go: the end of the test process's PKI."""
         for service in self.services.values():
-            service.stop()
+            service.close()
 
     def sign(self, *signers: str, **options) -> bytes:
         from tests.livepki.signing import sign_layers

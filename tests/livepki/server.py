@@ -122,7 +122,7 @@ class Service:
             raise ValueError(f"unknown service state {state!r}")
         self.state = state
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Down for good: the port is let go."""
         self.set(DOWN)
         self._holder.close()

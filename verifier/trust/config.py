@@ -176,7 +176,7 @@ def _context(trust: TrustConfig, moment: datetime, revocation_mode: str, *, extr
         certificate_registry=registry,
         # each certificate's check sees only the OCSP responses about it (verifier.trust.revinfo)
         revinfo_manager=revinfo.manager(registry, list(trust.crls) + list(extra_crls),
-                                        list(trust.ocsps) + list(extra_ocsps), fetchers),
+                                        list(trust.ocsps) + list(extra_ocsps), fetchers, moment),
         allow_fetching=trust.online,
         # online, the moment is the start of the document's verification and an OCSP response
         # fetched seconds later says thisUpdate after it: pyHanko's 1 s would refuse it as not

@@ -10,10 +10,29 @@ as soon as a signer's OCSP response was at hand (`kyso archive ltv` without --on
 whose DSS holds its signers' responses), and a signer's own check reported the other responses'
 mismatch instead of its own outcome. Online, pyHanko asks its fetchers for the certificate's own
 responses, so both ways now judge alike.
+
+Online, what the network answers and what kyso already holds (the document's DSS, --crl and
+--ocsp files, the trust store's CRLs) are judged together, each kind of answer the same way
+(red team on failing responders, 2026-12-06):
+
+- an OCSP responder that does not answer no longer hides the responses kyso holds: pyHanko added
+  them only after a successful fetch, so a document proving its status offline was VALID
+  offline and INDETERMINATE online while the responder was down. Responses issued before the
+  moment validated are taken only when the CRL cannot be downloaded either;
+- CRLs held that were issued before the moment validated (a signature validated now, with no
+  timestamp) no longer spare the download: pyHanko fetched a CRL only when those it held could not
+  settle the question, so a CRL from before a revocation, embedded by the signer and still
+  within its nextUpdate, made a revoked signer VALID online whenever the OCSP responder was down
+  (with it up, the same document was REVOKED_NO_POE). They are judged with what is downloaded,
+  and alone only when the download fails, as offline. A CRL issued at or after the moment (an
+  LTV document's, validated at its timestamp) settles it without a download, as before.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from pyhanko_certvalidator.errors import CRLFetchError, OCSPFetchError
 from pyhanko_certvalidator.revinfo.manager import RevinfoManager
 
 
@@ -59,19 +78,66 @@ def _about(container, cert) -> bool:
 
 class OwnResponses(RevinfoManager):
     """pyHanko's revocation manager, but a certificate's OCSP check sees only the responses
-    about that certificate (module docstring)."""
+    about that certificate, and online the revocation data held is judged with what is fetched
+    (module docstring). `moment`: the time validated."""
+
+    def __init__(self, *args, moment: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._moment = moment
 
     async def async_retrieve_ocsps(self, cert, authority):
-        found = await super().async_retrieve_ocsps(cert, authority)
+        try:
+            found = await super().async_retrieve_ocsps(cert, authority)
+        except OCSPFetchError:
+            held = [container for container in self._ocsps if _about(container, cert)]
+            if not held:
+                raise
+            if all(self._before_moment(container) for container in held) and await self._crl_downloaded(cert):
+                raise  # a CRL downloaded now speaks for the moment: pyHanko's CRL check takes it
+            return held
         return [container for container in found if _about(container, cert)]
 
+    async def _crl_downloaded(self, cert) -> bool:
+        """Whether the certificate's CRL could be downloaded (the fetcher keeps it, and keeps a
+        failure too: pyHanko's CRL check asks again at no cost)."""
+        try:
+            await super().fetch_crls(cert)
+        except CRLFetchError:
+            return False
+        return True
 
-def manager(registry, crls, ocsps, fetchers) -> OwnResponses:
+    def _before_moment(self, container) -> bool:
+        if self._moment is None:
+            return False
+        moment = self._moment if self._moment.tzinfo else self._moment.replace(tzinfo=timezone.utc)
+        issued = container.issuance_date
+        return issued is None or issued < moment
+
+    def currently_available_crls(self):
+        crls = super().currently_available_crls()
+        if not self.fetching_allowed:
+            return crls
+        held = {id(container) for container in self._crls if self._before_moment(container)}
+        return [container for container in crls if id(container) not in held]
+
+    async def fetch_crls(self, cert):
+        held = [container for container in self._crls if self._before_moment(container)] \
+            if self.fetching_allowed else []
+        try:
+            fetched = await super().fetch_crls(cert)
+        except CRLFetchError:
+            if not held:
+                raise
+            return held
+        return fetched + held
+
+
+def manager(registry, crls, ocsps, fetchers, moment: datetime | None = None) -> OwnResponses:
     """The revocation manager of a validation context (verifier.trust.config), built as
-    ValidationContext builds its own."""
+    ValidationContext builds its own; `moment`: the time the context validates."""
     from pyhanko_certvalidator.ltv.poe import POEManager
     from pyhanko_certvalidator.revinfo.archival import process_legacy_crl_input, process_legacy_ocsp_input
 
     return OwnResponses(certificate_registry=registry, poe_manager=POEManager(),
                         crls=process_legacy_crl_input(crls) if crls else (),
-                        ocsps=process_legacy_ocsp_input(ocsps) if ocsps else (), fetchers=fetchers)
+                        ocsps=process_legacy_ocsp_input(ocsps) if ocsps else (), fetchers=fetchers, moment=moment)
