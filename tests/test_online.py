@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("certomancer")
 
 from tests.livepki.pki import BEFORE_REVOCATION  # noqa: E402
-from tests.livepki.server import DOWN, HANG  # noqa: E402
+from tests.livepki.server import DOWN, HANG, Answer  # noqa: E402
 
 
 def _trust(pki, online=True, **net):
@@ -198,6 +198,20 @@ def test_a_crl_from_before_the_revocation_does_not_hide_it_online(live_pki):
     assert report.layers[0].subindication == "REVOKED_NO_POE", report.layers[0].problem
     live_pki.set(crl=DOWN)  # nothing newer to be had: the document's own CRL, as offline
     assert _verify(live_pki, data).verdict == _verify(live_pki, data, online=False).verdict == "VALID"
+
+
+def test_a_certificate_service_answering_no_certificate_is_a_failed_fetch(live_pki, documents, tmp_path):
+    """A DER value that is no certificate (a SEQUENCE of three numbers) was taken for one until
+    the path builder read its names: INTERNAL_ERROR and a traceback on stderr."""
+    live_pki.set(certs=Answer(b"\x30\x09\x02\x01\x01\x02\x01\x02\x02\x01\x03", "application/pkix-cert"))
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "INDETERMINATE" and "INTERNAL_ERROR" not in {f.code for f in report.findings}
+    assert {l.subindication for l in report.layers} == {"NO_CERTIFICATE_CHAIN_FOUND"}
+    assert [f["result"].startswith("the answer cannot be read") for f in report.fetched if f["kind"] == "certificate"] == [True]
+    pdf = tmp_path / "good.pdf"
+    pdf.write_bytes(documents["good"])
+    done = _kyso("verify", "--online", "--no-trust-store", "--trust", str(live_pki.root_pem), str(pdf), home=tmp_path / "home")
+    assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
 
 
 def test_hanging_services_end_within_the_budget(live_pki, documents):

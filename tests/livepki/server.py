@@ -90,6 +90,17 @@ class _Server:
         self.thread.join()
 
 
+class Answer:
+    """A service that answers every request with `body` (a responder gone wrong)."""
+
+    def __init__(self, body: bytes, content_type: str = "application/octet-stream"):
+        self.body, self.content_type = body, content_type
+
+    def __call__(self, environ, start_response):
+        start_response("200 OK", [("Content-Type", self.content_type), ("Content-Length", str(len(self.body)))])
+        return [self.body]
+
+
 class Service:
     def __init__(self, name: str, app=None):
         self.name = name
@@ -108,7 +119,8 @@ class Service:
         self.requests += 1
         return self.app(environ, start_response)
 
-    def set(self, state: str) -> None:
+    def set(self, state) -> None:
+        """UP, DOWN, HANG, or an Answer: every request answered with the same bytes."""
         if state == self.state:
             return
         if self._running is not None:
@@ -118,6 +130,8 @@ class Service:
             self._running = _Server(self.port, self._counting)
         elif state == HANG:
             self._running = _Hanger(self.port)
+        elif isinstance(state, Answer):
+            self._running = _Server(self.port, state)
         elif state != DOWN:
             raise ValueError(f"unknown service state {state!r}")
         self.state = state

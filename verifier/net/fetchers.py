@@ -139,6 +139,15 @@ class SessionOCSPFetcher(OCSPFetcher):
         return [resp for _, resp in found]
 
 
+def _read_through(cert: x509.Certificate) -> x509.Certificate:
+    """The certificate, its parts read now: asn1crypto reads lazily, and a DER value that is no
+    certificate (a SEQUENCE of three numbers) was taken as one until the path builder read its
+    names (a traceback and INTERNAL_ERROR); damage is this fetch's failure, as for a CRL."""
+    cert["tbs_certificate"].native  # noqa: B018
+    cert["signature_algorithm"].native  # noqa: B018
+    return cert
+
+
 class SessionCertificateFetcher(CertificateFetcher):
     def __init__(self, session: NetSession):
         self.session = session
@@ -147,7 +156,7 @@ class SessionCertificateFetcher(CertificateFetcher):
     async def _from_urls(self, urls):
         for url in list(urls)[:MAX_URLS]:
             def parse(data, ctype, url=url):
-                return list(unpack_cert_content(data, ctype, url, permit_pem=True))
+                return [_read_through(cert) for cert in unpack_cert_content(data, ctype, url, permit_pem=True)]
             try:
                 certs = await _ask(self.session, ("certificate", url), url, "certificate",
                                    accept="application/pkix-cert", parse=parse)
