@@ -21,7 +21,7 @@ from verifier.net import http as kyso_http
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    """/redirect-ftp: a redirection to ftp://; /short: 100 bytes promised, 10 sent; /drip: 1,000
+    """/loop: a redirection to itself; /redirect-ftp: a redirection to ftp://; /short: 100 bytes promised, 10 sent; /drip: 1,000
     bytes promised, one sent every 0.4 s; anything else: 200 with a body. Every path asked is
     recorded."""
 
@@ -29,6 +29,11 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's name
         self.seen.append(self.path)
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+            return
         if self.path == "/redirect-ftp":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1:1/x")
@@ -109,6 +114,15 @@ def test_a_redirection_out_of_http_is_not_followed(server):
     with pytest.raises(kyso_http.HttpError) as refused:
         kyso_http.fetch(f"{url}/redirect-ftp", timeout=2)
     assert str(refused.value) == "redirection to ftp: not followed (only http:// and https://)"
+
+
+def test_a_redirection_loop_ends_after_three_redirections(server):
+    url, seen = server
+    with pytest.raises(kyso_http.HttpError) as looped:
+        kyso_http.fetch(f"{url}/loop", timeout=2)
+    assert str(looped.value) == "more than 3 redirections (HTTP 302)"
+    assert looped.value.reason.vi == "quá 3 lần chuyển hướng (HTTP 302)"
+    assert len(seen) == 1 + kyso_http.MAX_REDIRECTS  # urllib's own count went five times round a loop
 
 
 def test_the_timeout_bounds_a_dripping_answer(server):

@@ -188,14 +188,22 @@ class _Https(urllib.request.HTTPSHandler):
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
+    """At most MAX_REDIRECTS redirections in all: urllib counts distinct addresses and repeats of
+    each, so a loop between two addresses went eight times round."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not newurl.lower().startswith(("http://", "https://")):
             scheme = newurl.split(":", 1)[0] if ":" in newurl else newurl[:20]
             raise _Refused(Phrase(f"không theo chuyển hướng tới {scheme}: (chỉ http:// và https://)",
                                   f"redirection to {scheme}: not followed (only http:// and https://)"))
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        hops = getattr(req, "kyso_redirections", 0) + 1
+        if hops > MAX_REDIRECTS:
+            raise _Refused(Phrase(f"quá {MAX_REDIRECTS} lần chuyển hướng (HTTP {code})",
+                                  f"more than {MAX_REDIRECTS} redirections (HTTP {code})"))
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.kyso_redirections = hops
+        return new
 
 
 def _read(response, limit: int, guard: _Guard) -> bytes:
