@@ -141,7 +141,7 @@ class NetSession:
                 if exc.unreachable:
                     self._dead.setdefault(url, exc.reason)
             else:  # what came back could not be parsed
-                text = str(exc) or type(exc).__name__
+                text = " ".join(str(exc).split()) or type(exc).__name__  # asn1crypto's run over lines
                 error = NetError(Phrase(f"nội dung trả về không đọc được ({text})", f"the answer cannot be read ({text})"))
             fetch.result, fetch.reason, fetch.seconds = str(error), error.reason, time.monotonic() - started
             self._results[key] = error
