@@ -56,6 +56,68 @@ def test_freeing_an_object_the_signed_revision_uses_is_still_refused(trust):
     assert f"{font}" in kit.explain(report) and "freed" in kit.explain(report)  # the difference analysis's, not only the picture's
 
 
+def _hybrid_with_hidden_annotation() -> bytes:
+    """The red team's original, hybrid as Word writes them: the page says 9.000.000.000, and a
+    white Square annotation (object 6, in an object stream that only the /XRefStm lists; the
+    table calls 6 free, generation 65535) covers it with 1.000.000. The trailer's /Info names
+    6 1 R, which reads as null."""
+    ops = b"BT /F1 12 Tf 72 700 Td (Tong kinh phi: 9.000.000.000 dong) Tj ET\n"
+    face = b"1 1 1 rg 0 0 150 18 re f 0 g BT /F1 12 Tf 2 5 Td (1.000.000 dong) Tj ET"
+    annot = b"<< /Type /Annot /Subtype /Square /Rect [160 695 310 713] /F 4 /AP << /N 7 0 R >> >>"
+    stream_head = b"6 0 "
+    bodies = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+           b"/Contents 4 0 R /Annots [6 0 R] >>",
+        4: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        7: b"<< /Type /XObject /Subtype /Form /BBox [0 0 150 18] /Resources << /Font << /F1 5 0 R >> >> "
+           b"/Length %d >>\nstream\n%s\nendstream" % (len(face), face),
+        8: b"<< /Type /ObjStm /N 1 /First %d /Length %d >>\nstream\n%s%s\nendstream" % (
+            len(stream_head), len(stream_head) + len(annot), stream_head, annot),
+    }
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for num, body in bodies.items():
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (num, body)
+    stream_at = len(out)
+    row = struct.pack(">BIH", 2, 8, 0)
+    out += b"9 0 obj\n<< /Type /XRef /Size 10 /W [1 4 2] /Index [6 1] /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+        len(row), row)
+    table_at = len(out)
+    out += b"xref\n0 10\n0000000000 65535 f \n"
+    for num in range(1, 10):
+        offset = offsets.get(num, stream_at if num == 9 else None)
+        out += b"0000000000 65535 f \n" if offset is None else b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size 10 /Root 1 0 R /ID [<%s> <%s>] /XRefStm %d /Info 6 1 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        b"ab" * 16, b"ab" * 16, stream_at, table_at)
+    return bytes(out)
+
+
+def test_freeing_what_only_a_hybrid_files_stream_lists_is_still_refused(trust):
+    """Red team on the relaxation above: the table already called 6 free, so "a number not in
+    use" read the table alone; readers following ISO 32000-1 §7.5.8.4 show the annotation the
+    /XRefStm lists, and once 6 is freed, the 9.000.000.000 under it."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(_hybrid_with_hidden_annotation()), strict=False)
+    writer._update_meta = lambda: None  # the trailer's /Info left as it is, as PDFBox leaves it
+    out = io.BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm="sha256"),
+                      signer=kit.signer("director")).sign_pdf(writer, output=out)
+    signed = out.getvalue()
+    assert kit.verify(signed, trust).verdict == "VALID"
+    root, size, ids = kit.trailer_info(signed)
+    forged = signed + b"xref\n6 1\n0000000000 00002 f \ntrailer\n<< /Size %d /Root %s /Prev %d %s /Info 6 1 R >>\n" \
+        b"startxref\n%d\n%%%%EOF\n" % (size, root, kit.last_startxref(signed), ids, len(signed))
+    report = kit.verify(forged, trust)
+    assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
+    assert "freed" in kit.explain(report)
+
+
 # --- a page's inherited attributes written into it ----------------------------------------------
 
 def _inheriting_pdf() -> bytes:
@@ -117,16 +179,25 @@ def _courier_resources():
 
 
 def test_an_inherited_media_box_written_into_the_page_is_no_change(trust):
+    from pyhanko.pdf_utils import generic
+
     signed = kit.sign(_inheriting_pdf())
     itext = _signed_writing_out(signed, "agency", "Signature2", MediaBox=_box(0, 0, 595, 842))
     assert _verdicts(itext, trust) == ("VALID", ["PASSED", "PASSED"])
+    # the defaults written out are no change either: /Rotate 0, a /CropBox equal to the /MediaBox
+    defaults = _signed_writing_out(signed, "agency", "Signature2", Rotate=generic.NumberObject(0),
+                                   CropBox=_box(0, 0, 595, 842))
+    assert _verdicts(defaults, trust) == ("VALID", ["PASSED", "PASSED"])
 
 
 def test_an_inherited_attribute_written_out_with_another_value_is_refused(trust):
+    from pyhanko.pdf_utils import generic
+
     signed = kit.sign(_inheriting_pdf())
     cropped = _signed_writing_out(signed, "agency", "Signature2", MediaBox=_box(0, 600, 595, 842))
     swapped = _signed_writing_out(signed, "agency", "Signature2", Resources=_courier_resources())
-    for forged, key in ((cropped, "/MediaBox"), (swapped, "/Resources")):
+    turned = _signed_writing_out(signed, "agency", "Signature2", Rotate=generic.NumberObject(90))
+    for forged, key in ((cropped, "/MediaBox"), (swapped, "/Resources"), (turned, "/Rotate")):
         report = kit.verify(forged, trust)
         assert report.verdict == "INVALID" and report.layers[0].subindication == "MODIFIED_AFTER_SIGNING"
         assert f"its {key} is not the one it had" in kit.explain(report)

@@ -81,26 +81,25 @@ class _Usages:
 
 
 def freed_in_use(old: HistoricalResolver, new: HistoricalResolver) -> set:
-    """The objects `new`'s revision frees that `old`'s revision has in use. pyHanko counts every
-    free entry with a generation: iText 5 lists its own new cross-reference stream's number as
-    free (generation 65535) in every update, and pyHanko then failed the signature before it
-    whatever the update held, a later signature too (a second signature on decree 49/2026).
-    A number never used, or free already, reads as null before and after: nothing is freed.
-    Freeing an object the signed revision uses (a font, an annotation) is still refused."""
-    return {ref for ref in new.refs_freed_in_revision() if _in_use(old, ref.idnum)}
+    """The objects `new`'s revision frees whose numbers were ever in use up to `old`'s revision.
+    pyHanko counts every free entry with a generation: iText 5 lists its own new cross-reference
+    stream's number as free (generation 65535) in every update, and pyHanko then failed the
+    signature before it whatever the update held, a later signature too (a second signature on
+    decree 49/2026). A number no section ever listed in use names no object before or after:
+    nothing is freed. Any other is judged as pyHanko judges it, by number, whatever generation
+    either entry gives (red team: a hybrid file's table calling a number free while its
+    /XRefStm lists the object, which readers following ISO 32000-1 §7.5.8.4 show)."""
+    return {ref for ref in new.refs_freed_in_revision() if _ever_in_use(old, ref.idnum)}
 
 
-def _in_use(old: HistoricalResolver, idnum: int) -> bool:
-    """Whether object `idnum` is in use in `old`'s revision: the newest section up to it that
-    lists the number says so (a hybrid file's stream counts with its table)."""
-    for section in reversed(old.reader.xrefs._xref_sections[:old.revision + 1]):
-        for data in (section.xref_data, section.xref_data.hybrid and section.xref_data.hybrid.xref_data):
-            if not data:
-                continue
-            if idnum in data.xrefs_in_objstm or idnum in data.standard_xrefs:
+def _ever_in_use(old: HistoricalResolver, idnum: int) -> bool:
+    """Whether any cross-reference section up to `old`'s revision (a hybrid file's stream
+    too) lists object `idnum` in use."""
+    for section in old.reader.xrefs._xref_sections[:old.revision + 1]:
+        hybrid = section.xref_data.hybrid
+        for data in (section.xref_data, hybrid.xref_data if hybrid is not None else None):
+            if data is not None and (idnum in data.xrefs_in_objstm or idnum in data.standard_xrefs):
                 return True
-            if idnum in data.freed:
-                return False
     return False
 
 

@@ -149,14 +149,14 @@ def walk_page_tree_annots(old_root, new_root, names: dict, old, new, refs_seen=f
 def _inherited_written_out(old_page, new_page, old_given, new_given, old, new, page_ref):
     """(the inheritable attributes the page has on one side only, the objects of the newer side
     met comparing them). iText 5 writes a page's inherited /MediaBox into the page when it adds
-    a signature widget: what the page displays is its effective value, inherited or its own, and
-    that must be the same on both sides. An attribute written out with another value (a page
-    cropped, its fonts swapped) is refused."""
+    a signature widget: what the page displays is its effective value, its own, inherited, or
+    the default (/Rotate 0, /CropBox the /MediaBox), and that must be the same on both sides.
+    An attribute written out with another value (a page cropped, its fonts swapped) is refused."""
     keys = [k for k in INHERITABLE if (k in old_page) != (k in new_page)]
     met = frozenset()
     for key in keys:
-        before = old_page.raw_get(key) if key in old_page else old_given.get(key)
-        after = new_page.raw_get(key) if key in new_page else new_given.get(key)
+        before = _effective(old_page, old_given, key)
+        after = _effective(new_page, new_given, key)
         sameness = None if before is None or after is None else same_value(before, after, old_rev=old, new_rev=new)
         if not sameness:
             raise SuspiciousModification(
@@ -164,3 +164,17 @@ def _inherited_written_out(old_page, new_page, old_given, new_given, old, new, p
                 f"its {key} is not the one it had.")
         met |= sameness.new_side_refs
     return keys, met
+
+
+def _effective(page, given: dict, key: str):
+    """The value of inheritable `key` for `page`: its own, its ancestors', else the default
+    ISO 32000-1 Table 30 gives (None where there is none)."""
+    if key in page:
+        return page.raw_get(key)
+    if key in given:
+        return given[key]
+    if key == '/Rotate':
+        return generic.NumberObject(0)
+    if key == '/CropBox':
+        return _effective(page, given, '/MediaBox')
+    return None
