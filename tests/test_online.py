@@ -215,6 +215,17 @@ def test_a_certificate_service_answering_no_certificate_is_a_failed_fetch(live_p
     assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
 
 
+def test_a_certificate_service_serving_another_certificate_gives_no_chain(live_pki, documents):
+    """caIssuers answers the root in place of the CA: pyHanko took it for the issuer and judged
+    the path through it TRY_LATER (its missing revocation data), so the advice was to try again
+    later; no chain exists, whenever asked."""
+    live_pki.set(certs=Answer(live_pki.cert("root").dump(), "application/pkix-cert"))
+    report = _verify(live_pki, documents["good"])
+    assert report.verdict == "INDETERMINATE"
+    assert {l.subindication for l in report.layers} == {"NO_CERTIFICATE_CHAIN_FOUND"}
+    assert [f["result"] for f in report.fetched if f["kind"] == "certificate"] == ["ok"]  # fetched, not an issuer
+
+
 def test_hanging_services_end_within_the_budget(live_pki, documents):
     live_pki.set(crl=HANG, ocsp=HANG)
     started = time.monotonic()

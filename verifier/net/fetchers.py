@@ -153,7 +153,12 @@ class SessionCertificateFetcher(CertificateFetcher):
         self.session = session
         self._certs: dict[bytes, x509.Certificate] = {}
 
-    async def _from_urls(self, urls):
+    async def _from_urls(self, urls, issuer_name):
+        """The certificates the URLs serve that are named `issuer_name`: pyHanko takes whatever
+        a fetcher yields for the issuer, so a caIssuers serving another certificate (the root
+        in place of the CA) made a path through it, judged TRY_LATER for its missing revocation
+        data where no chain exists (red team: failing responders). Every certificate served is
+        still recorded as fetched."""
         for url in list(urls)[:MAX_URLS]:
             def parse(data, ctype, url=url):
                 return [_read_through(cert) for cert in unpack_cert_content(data, ctype, url, permit_pem=True)]
@@ -167,13 +172,14 @@ class SessionCertificateFetcher(CertificateFetcher):
                 for fetch in self.session.fetches:
                     if fetch.url == url and fetch.kind == "certificate" and cert.dump() not in fetch.data:
                         fetch.data.append(cert.dump())
-                yield cert
+                if cert.subject == issuer_name:
+                    yield cert
 
     def fetch_cert_issuers(self, cert):
-        return self._from_urls(gather_aia_issuer_urls(cert))
+        return self._from_urls(gather_aia_issuer_urls(cert), cert.issuer)
 
     def fetch_crl_issuers(self, certificate_list):
-        return self._from_urls(_crl_aia_urls(certificate_list))
+        return self._from_urls(_crl_aia_urls(certificate_list), certificate_list.issuer)
 
     def fetched_certs(self):
         return list(self._certs.values())
