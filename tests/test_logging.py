@@ -1,5 +1,6 @@
-"""The library leaves global logging alone; the `kyso` command shows kyso's own warnings and
-errors on stderr, and the libraries' only with -v."""
+"""The library leaves global logging alone but for a NullHandler on pyHanko's loggers (so that a
+program without logging configured gets no traceback on stderr); the `kyso` command shows kyso's
+own warnings and errors on stderr, and the libraries' only with -v."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ LOGGERS = ("", "pypdf", "pyhanko", "pyhanko.sign.validation.generic_cms", "pyhan
 
 
 def _state():
-    return {name: (lg.level, list(lg.handlers), lg.propagate, lg.disabled)
+    return {name: (lg.level, [h for h in lg.handlers if not isinstance(h, logging.NullHandler)], lg.propagate,
+                   lg.disabled)
             for name, lg in ((n, logging.getLogger(n)) for n in LOGGERS)}
 
 
@@ -49,6 +51,21 @@ def test_verifying_changes_no_logger_and_the_application_still_sees_pyhankos_rec
     # (tests/test_reasons.py: the same reports with logging silenced)
     layer = revoked.layers[-1]
     assert layer.subindication == "REVOKED_NO_POE" and "revoked at" in str(layer.problem or "")
+
+
+def test_a_program_without_logging_configured_gets_no_traceback(tmp_path):
+    """pyHanko logs why a path could not be built with its traceback; Python's last resort
+    printed it on stderr of a program that calls verify_pdf, as if kyso had crashed."""
+    script = ("import sys\n"
+              "from pathlib import Path\n"
+              "from verifier.document import verify_pdf\n"
+              "from verifier.trust.config import TrustConfig\n"
+              f"data = Path({str(SAMPLES / 'untrusted-root.pdf')!r}).read_bytes()\n"
+              "print(verify_pdf(data, TrustConfig()).verdict)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=str(SAMPLES.parent))
+    assert done.stdout.strip() == "INDETERMINATE", done.stderr
+    assert "Traceback" not in done.stderr and "Failed to build path" not in done.stderr, done.stderr
 
 
 def _damaged_dss(tmp_path):

@@ -75,6 +75,7 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
             return verify_pdf(data, trust, file=file, now=now, diff_policy=diff_policy)
         finally:
             PASSWORD.reset(token)
+    _no_last_resort()
     now = now or datetime.now(timezone.utc)
     sha256 = hashlib.sha256(data).hexdigest()
     if cache is not None and diff_policy is None:
@@ -85,6 +86,18 @@ def verify_pdf(data: bytes, trust: TrustConfig, *, file: str | None = None, now:
     if cache is not None and diff_policy is None:
         cache.put(report, trust)
     return report
+
+
+def _no_last_resort() -> None:
+    """pyHanko logs why it could not build a path or check a signature as warnings with their
+    tracebacks. In a program that has not configured logging, Python prints those on stderr
+    (logging.lastResort): a library caller saw a traceback for every untrusted signer, as if
+    kyso had crashed, when the report already says why. A NullHandler on pyHanko's loggers
+    stops only that: records still reach whatever handlers the program configures."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 class _OverBudget(Exception):
