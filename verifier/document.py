@@ -375,12 +375,14 @@ def _displayed(entries, ctx: DocumentContext, report: DocumentReport, data: byte
 def _embed(reader, name, value, field_ref):
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
+    from verifier.signatures.embedded import claimed_dates
+
     try:
         revision = reader.xrefs.get_last_change(value.reference) if hasattr(value, "reference") else 0
     except Exception:
         revision = 0
     try:
-        emb = EmbeddedPdfSignature(reader, field_ref, name)
+        emb = claimed_dates(EmbeddedPdfSignature(reader, field_ref, name))
         emb.signer_info  # noqa: B018
         return emb.signed_revision, name, field_ref, emb
     except Exception as exc:  # one corrupt CMS must not hide the other layers

@@ -3,9 +3,36 @@ shapes its constructor refuses: a CMS with several SignerInfos (verifier.signatu
 adbe.x509.rsa_sha1, whose /Contents is no CMS (verifier.signatures.x509sig). What the view then
 offers (coverage, the difference analysis, DocMDP and FieldMDP, the byte-range digest) needs only
 the signature dictionary. Mirrors EmbeddedPdfSignature.__init__ of pyHanko 0.38
-(verifier.patches.WRITTEN_FOR), where the parsing of the CMS is the only step left out."""
+(verifier.patches.WRITTEN_FOR), where the parsing of the CMS is the only step left out.
+
+Every view kyso validates reads the signature dictionary's /M as viewers do (`claimed_dates`,
+verifier.pdf.dates): pyHanko raised on LibreOffice's `Z'`, and the signature failed."""
 
 from __future__ import annotations
+
+
+_VIEWS: dict[type, type] = {}
+
+
+def claimed_dates(emb):
+    """`emb`, its signer-reported time read from /M with verifier.pdf.dates when the CMS holds
+    no signingTime (pyHanko's own reading raised on a date it could not read)."""
+    base = type(emb)
+    view = _VIEWS.get(base)
+    if view is None:
+        from pyhanko.sign.validation import generic_cms
+
+        from verifier.pdf.dates import pdf_date
+
+        class View(base):
+            @property
+            def self_reported_timestamp(self):
+                claimed = generic_cms.extract_self_reported_ts(self.signer_info)
+                return claimed if claimed is not None else pdf_date(self.sig_object.get("/M"))
+
+        view = _VIEWS[base] = View
+    emb.__class__ = view
+    return emb
 
 
 class NotIndirect(ValueError):
@@ -37,4 +64,4 @@ def bare(reader, sig_field, fq_name: str, *, signed_data=None, signer_info=None,
     emb.tst_signature_digest = None
     emb.diff_result = None
     emb._integrity_checked = False
-    return emb
+    return claimed_dates(emb)

@@ -79,12 +79,9 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def _pdf_date(value) -> datetime | None:
-    from pyhanko.pdf_utils.generic import parse_pdf_date
+    from verifier.pdf.dates import pdf_date
 
-    try:
-        return parse_pdf_date(str(value), strict=False)
-    except Exception:
-        return None
+    return pdf_date(value)
 
 
 def _text(obj, key: str) -> str | None:
