@@ -249,6 +249,7 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
     ctx.signed_fields = {name: numbers[rev] for rev, name, ref, emb in entries
                          if not isinstance(emb, Exception) or x509sig.applies(ref)}
     _load_dss(reader, ctx)
+    ctx.document_certs = _certificates_of(entries)
     try:
         _validate_entries(entries, ctx, trust, report, numbers, data)
     finally:
@@ -257,6 +258,32 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
         report.fetched = ctx.net.records() if ctx.net is not None else []
         report.evidence = merge_evidence(ctx.evidence)
     return [_signature_ref(reader, index, entry) for index, entry in enumerate(entries)]
+
+
+def _certificates_of(entries) -> list:
+    """Every certificate the document's CMS objects carry, the timestamp tokens in their unsigned
+    attributes included: path material for every layer, as EU DSS pools what a document holds.
+    iText's LTV example, when OCSP could not be had, writes a DSS of CRLs only and a document
+    timestamp whose TSA's CA certificate only a signature's token carries: adding archival data
+    made the file INDETERMINATE offline (red team, LTV tools). Trust still comes only from the
+    configured anchors."""
+    from verifier.signatures.layer import timestamp_tokens
+
+    seen, pool = set(), []
+    for _revision, _name, _ref, emb in entries:
+        if isinstance(emb, Exception):
+            continue
+        try:
+            signed = [emb.signed_data, *(token["content"] for si in emb.signed_data["signer_infos"]
+                                         for token in timestamp_tokens(si))]
+            for signed_data in signed:
+                for choice in signed_data["certificates"] or ():
+                    if choice.name == "certificate" and choice.chosen.dump() not in seen:
+                        seen.add(choice.chosen.dump())
+                        pool.append(choice.chosen)
+        except Exception:  # noqa: BLE001 - a CMS that cannot be read lends nothing; its layer says why
+            continue
+    return pool
 
 
 def _check_updates(reader, numbers: list[int], entries, limits, report: DocumentReport) -> None:

@@ -49,6 +49,7 @@ class DocumentContext:
     dss_certs: list = field(default_factory=list)
     dss_crls: list = field(default_factory=list)
     dss_ocsps: list = field(default_factory=list)
+    document_certs: list = field(default_factory=list)  # every CMS's of the document (verifier.document)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> revision number it signs (1-based)
     # online: the document's network session (verifier.net.session) and the fetchers on it that
     # every layer's validation contexts share; None offline
@@ -320,7 +321,7 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
 
     embedded_crls, embedded_ocsps = _adobe_revinfo(si)
     extra = dict(
-        extra_certs=list(emb.other_embedded_certs) + list(ctx.dss_certs),
+        extra_certs=list(emb.other_embedded_certs) + list(ctx.dss_certs) + list(ctx.document_certs),
         extra_crls=embedded_crls + list(ctx.dss_crls),
         extra_ocsps=embedded_ocsps + list(ctx.dss_ocsps),
     )
@@ -465,10 +466,11 @@ def key_purpose_refusal(cert: x509.Certificate, findings: list[tuple[str, dict]]
 
 
 def _collect_evidence(ctx: DocumentContext, chain, si, extra, cert) -> None:
-    collect_evidence(ctx, chain or [cert], extra, _tokens(si))
+    collect_evidence(ctx, chain or [cert], extra, timestamp_tokens(si))
 
 
-def _tokens(si) -> list:
+def timestamp_tokens(si) -> list:
+    """The signature timestamp tokens (ContentInfo) in a SignerInfo's unsigned attributes."""
     unsigned = si["unsigned_attrs"]
     if not _present(unsigned):
         return []

@@ -1,0 +1,38 @@
+"""Every certificate a document's CMS objects carry is path material for every layer, as EU DSS
+pools them (red team on LTV tools, 2026-12-06: iText's LTV example, with OCSP unavailable, writes
+a DSS of CRLs only and a document timestamp whose TSA's CA certificate only a signature's token
+carries; adding archival data made the file INDETERMINATE offline). Trust still comes only from
+the configured anchors."""
+
+from __future__ import annotations
+
+from tests.attacks import kit
+
+
+def _root_only():
+    """The G2 root as the only anchor, its CA's CRLs, and no intermediate."""
+    from verifier.trust.config import TrustConfig
+
+    trust = TrustConfig()
+    trust.add_bundle((kit.PKI / "root-g2.pem").read_bytes())
+    for crl in ("ca-g2.crl", "root-g2.crl"):
+        trust.add_crls((kit.PKI / "crl" / crl).read_bytes())
+    return trust
+
+
+def test_a_layer_finds_its_ca_in_another_layers_cms():
+    person = kit.sign(kit.base_pdf(), "director", chain=("ca-g2",))  # the CMS carries the CA
+    sealed = kit.sign(person, "agency", "Signature2")  # only the leaf, as the VGCA tools write it
+    report = kit.verify(sealed, _root_only())
+    assert (report.verdict, [l.status for l in report.layers]) == ("VALID", ["PASSED", "PASSED"]), \
+        [(l.subindication, l.problem) for l in report.layers]
+
+
+def test_a_pooled_certificate_confers_no_trust():
+    """The untrusted root's CA in one layer's CMS does not make its signer trusted."""
+    foreign = kit.sign(kit.base_pdf(), "untrusted-signer", chain=("root-untrusted",))
+    sealed = kit.sign(foreign, "agency", "Signature2", chain=("ca-g2",))
+    report = kit.verify(sealed, _root_only())
+    assert report.verdict == "INDETERMINATE"
+    assert [l.status for l in report.layers] == ["INDETERMINATE", "PASSED"]
+    assert report.layers[0].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
