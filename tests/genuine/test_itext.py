@@ -15,6 +15,7 @@ import io
 import struct
 
 from tests.attacks import kit
+from tests.pdfbytes import assemble
 
 
 def _verdicts(data: bytes, trust) -> tuple[str, list[str]]:
@@ -130,17 +131,7 @@ def _inheriting_pdf() -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops) + 1, ops),
     ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for num, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (num, body)
-    at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1, b"ab" * 16, b"ab" * 16, at)
-    return bytes(out)
+    return assemble(bodies)
 
 
 def _signed_writing_out(data: bytes, who: str, field: str, **written) -> bytes:
