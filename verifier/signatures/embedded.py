@@ -28,7 +28,13 @@ def claimed_dates(emb):
             @property
             def self_reported_timestamp(self):
                 claimed = generic_cms.extract_self_reported_ts(self.signer_info)
-                return claimed if claimed is not None else pdf_date(self.sig_object.get("/M"))
+                if claimed is not None:
+                    return claimed
+                try:
+                    written = self.sig_object["/M"]  # resolved and decrypted, as pyHanko reads it
+                except KeyError:
+                    return None
+                return pdf_date(written)
 
         view = _VIEWS[base] = View
     emb.__class__ = view
