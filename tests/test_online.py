@@ -200,6 +200,28 @@ def test_a_crl_from_before_the_revocation_does_not_hide_it_online(live_pki):
     assert _verify(live_pki, data).verdict == _verify(live_pki, data, online=False).verdict == "VALID"
 
 
+def test_an_ocsp_response_of_a_revocation_after_the_timestamp_leaves_the_signature_standing(live_pki, documents):
+    """What PDFBox's AddValidationInformation embeds: OCSP responses, one saying the signer was
+    revoked an hour before the start, after the timestamp that proves the signature two hours
+    before it. pyhanko-certvalidator took that response as no answer (INDETERMINATE offline);
+    a CRL saying the same left the signature standing."""
+    data = _with_dss(documents["revoked-later"], certs=[live_pki.cert(c) for c in ("ca", "root", "tsa")],
+                     ocsps=[_ocsp_now(live_pki, "revoked-later", "ca"), _ocsp_now(live_pki, "ca", "root"),
+                            _ocsp_now(live_pki, "tsa", "ca")])
+    live_pki.stop()
+    report = _verify(live_pki, data, online=False)
+    assert report.verdict == "VALID", [(l.subindication, l.problem) for l in report.layers]
+    [finding] = _codes(report, "REVOKED_AFTER_PROVEN_TIME")
+    assert report.layers[0].revocation.status == "revoked"
+    assert "OCSP" in report.layers[0].revocation.source.en
+    # revoked before the moment validated, it is what it says
+    data = _with_dss(documents["revoked"], certs=[live_pki.cert(c) for c in ("ca", "root", "tsa")],
+                     ocsps=[_ocsp_now(live_pki, "revoked", "ca"), _ocsp_now(live_pki, "ca", "root"),
+                            _ocsp_now(live_pki, "tsa", "ca")])
+    report = _verify(live_pki, data, online=False)
+    assert report.verdict != "VALID" and report.layers[0].revocation.status == "revoked"
+
+
 def test_a_certificate_service_answering_no_certificate_is_a_failed_fetch(live_pki, documents, tmp_path):
     """A DER value that is no certificate (a SEQUENCE of three numbers) was taken for one until
     the path builder read its names: INTERNAL_ERROR and a traceback on stderr."""

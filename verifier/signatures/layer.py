@@ -678,7 +678,8 @@ def _revocation(status, cert, vc, extra, ctx: DocumentContext, missing: bool, po
             later = _revoked_after(cert, _path_certs(status), list(extra["extra_crls"]) + list(ctx.trust.crls) + fetched_crls,
                                    poe_time)
             if later is None:
-                later = _ocsp_revoked_after(cert, _path_certs(status), ctx, poe_time)
+                held = [response.dump() for response in extra["extra_ocsps"]]
+                later = _ocsp_revoked_after(cert, _path_certs(status), ctx, poe_time, held)
         if later is not None:
             return Revocation(status="revoked", source=source, time=time, revoked_at=_iso(later), url=url)
         return Revocation(status="good", source=source, time=time, url=url)
@@ -712,10 +713,11 @@ def _revoked_after(cert, path, crls, poe_time: datetime) -> datetime | None:
     return None
 
 
-def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) -> datetime | None:
-    """When a fetched OCSP response signed for the issuer on the validated path says the
-    certificate was revoked after its proof of existence (pyHanko, judging at that moment, took
-    it as good then). As for a CRL (_revoked_after), any other response is no evidence."""
+def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime, held=()) -> datetime | None:
+    """When an OCSP response, fetched or `held` (DER: the document's, --ocsp), signed for the
+    issuer on the validated path says the certificate was revoked after its proof of existence
+    (judging at that moment, it was good then: verifier.trust.revinfo). As for a CRL
+    (_revoked_after), any other response is no evidence."""
     from asn1crypto import ocsp as asn1_ocsp
 
     from verifier.net import facts as netfacts
@@ -724,7 +726,7 @@ def _ocsp_revoked_after(cert, path, ctx: DocumentContext, poe_time: datetime) ->
     if len(path) < 2 or path[0].dump() != cert.dump():
         return None
     issuer = path[1]
-    for _, der in netfacts.fetched_material(ctx, "ocsp"):
+    for der in [der for _, der in netfacts.fetched_material(ctx, "ocsp")] + list(held):
         try:
             basic = asn1_ocsp.OCSPResponse.load(der).basic_ocsp_response
             data = basic["tbs_response_data"]

@@ -26,13 +26,23 @@ Online, what the network answers and what kyso already holds (the document's DSS
   (with it up, the same document was REVOKED_NO_POE). They are judged with what is downloaded,
   and alone only when the download fails, as offline. A CRL issued at or after the moment (an
   LTV document's, validated at its timestamp) settles it without a download, as before.
+
+An OCSP response saying a certificate was revoked after the moment validated (a signature
+validated at its timestamp) says it was good then, as pyHanko reads the same fact in a CRL.
+pyhanko-certvalidator counted such a response as no answer: a signer revoked after its
+timestamp, whose document PDFBox's AddValidationInformation had extended with OCSP responses,
+was INDETERMINATE offline, and online whenever the CRL could not be had (red team on LTV tools).
+The response is checked as pyHanko checks any (signature, responder, freshness); only its status
+is read at the moment (`_GoodThen`), and the report still says when it was revoked.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from asn1crypto import ocsp
 from pyhanko_certvalidator.errors import CRLFetchError, OCSPFetchError
+from pyhanko_certvalidator.revinfo.archival import OCSPContainer
 from pyhanko_certvalidator.revinfo.manager import RevinfoManager
 
 
@@ -76,6 +86,19 @@ def _about(container, cert) -> bool:
         return True
 
 
+class _GoodThen(OCSPContainer):
+    """An OCSP response whose single response says "revoked" at a time after the moment
+    validated, its status read at that moment: good. Everything else is the response's own."""
+
+    def extract_single_response(self):
+        single = super().extract_single_response()
+        if single is None:
+            return None
+        moment = single.copy()
+        moment["cert_status"] = ocsp.CertStatus(name="good", value=None)
+        return moment
+
+
 class OwnResponses(RevinfoManager):
     """pyHanko's revocation manager, but a certificate's OCSP check sees only the responses
     about that certificate, and online the revocation data held is judged with what is fetched
@@ -94,8 +117,24 @@ class OwnResponses(RevinfoManager):
                 raise
             if all(self._before_moment(container) for container in held) and await self._crl_downloaded(cert):
                 raise  # a CRL downloaded now speaks for the moment: pyHanko's CRL check takes it
-            return held
-        return [container for container in found if _about(container, cert)]
+            return [self._at_moment(container) for container in held]
+        return [self._at_moment(container) for container in found if _about(container, cert)]
+
+    def _at_moment(self, container):
+        """`container`, read as good at the moment when it says revoked after it."""
+        if self._moment is None:
+            return container
+        try:
+            single = container.extract_single_response()
+            status = single["cert_status"] if single is not None else None
+            if status is None or status.name != "revoked":
+                return container
+            revoked = status.chosen["revocation_time"].native
+        except Exception:  # noqa: BLE001 - unreadable: pyHanko says what is wrong with it
+            return container
+        if revoked <= _aware(self._moment):
+            return container
+        return _GoodThen(ocsp_response_data=container.ocsp_response_data, index=container.index)
 
     async def _crl_downloaded(self, cert) -> bool:
         """Whether the certificate's CRL could be downloaded (the fetcher keeps it, and keeps a
@@ -109,9 +148,8 @@ class OwnResponses(RevinfoManager):
     def _before_moment(self, container) -> bool:
         if self._moment is None:
             return False
-        moment = self._moment if self._moment.tzinfo else self._moment.replace(tzinfo=timezone.utc)
         issued = container.issuance_date
-        return issued is None or issued < moment
+        return issued is None or issued < _aware(self._moment)
 
     def currently_available_crls(self):
         crls = super().currently_available_crls()
@@ -130,6 +168,10 @@ class OwnResponses(RevinfoManager):
                 raise
             return held
         return fetched + held
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def manager(registry, crls, ocsps, fetchers, moment: datetime | None = None) -> OwnResponses:
