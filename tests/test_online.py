@@ -200,6 +200,52 @@ def test_a_crl_from_before_the_revocation_does_not_hide_it_online(live_pki):
     assert _verify(live_pki, data).verdict == _verify(live_pki, data, online=False).verdict == "VALID"
 
 
+def _forged_ocsp_from_the_future(pki, label: str, issuer: str):
+    """An OCSP response about `label`, "good", produced in 2099, signed by a key nobody knows."""
+    from asn1crypto import core, ocsp
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from pyhanko_certvalidator.authority import AuthorityWithCert
+    from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
+
+    request = format_ocsp_request(pki.cert(label), AuthorityWithCert(pki.cert(issuer)), certid_hash_algo="sha1",
+                                  request_nonces=False)
+    future = datetime(2099, 1, 1, tzinfo=timezone.utc)
+    data = ocsp.ResponseData({
+        "responder_id": ocsp.ResponderId(name="by_key", value=core.OctetString(b"\x01" * 20)), "produced_at": future,
+        "responses": [ocsp.SingleResponse({"cert_id": request["tbs_request"]["request_list"][0]["req_cert"],
+                                           "cert_status": ocsp.CertStatus(name="good", value=None),
+                                           "this_update": future})]})
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    basic = ocsp.BasicOCSPResponse({"tbs_response_data": data, "signature_algorithm": {"algorithm": "sha256_rsa"},
+                                    "signature": key.sign(data.dump(), padding.PKCS1v15(), hashes.SHA256())})
+    return ocsp.OCSPResponse({"response_status": "successful",
+                              "response_bytes": {"response_type": "basic_ocsp_response", "response": basic}})
+
+
+def test_a_forged_response_dated_in_the_future_does_not_spare_the_crl(live_pki):
+    """Red team on the rule above: the CA's genuine "good" from before the revocation, still
+    current, beside a forged response dated 2099. Which held responses predate the moment had
+    decided whether the CRL was asked; the forged date is read before anything checks it, and
+    the CRL that says revoked was skipped: VALID."""
+    from pyhanko_certvalidator.authority import AuthorityWithCert
+    from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
+    from asn1crypto import ocsp
+
+    request = format_ocsp_request(live_pki.cert("revoked-later"), AuthorityWithCert(live_pki.cert("ca")),
+                                  certid_hash_algo="sha1", request_nonces=False)
+    responder = live_pki.arch.service_registry.summon_responder("ca", at_time=live_pki.start - timedelta(hours=2))
+    responder.validity = timedelta(hours=3)  # current until an hour after the start
+    before = ocsp.OCSPResponse.load(responder.build_ocsp_response(request).dump())
+    data = _with_dss(live_pki.sign("revoked-later"), certs=[live_pki.cert("ca")],
+                     ocsps=[before, _forged_ocsp_from_the_future(live_pki, "revoked-later", "ca"),
+                            _ocsp_now(live_pki, "ca", "root")])
+    live_pki.set(ocsp=DOWN)
+    report = _verify(live_pki, data)
+    assert report.verdict == "INDETERMINATE" and report.layers[0].subindication == "REVOKED_NO_POE", \
+        [(l.subindication, l.problem) for l in report.layers]
+
+
 def test_an_ocsp_response_of_a_revocation_after_the_timestamp_leaves_the_signature_standing(live_pki, documents):
     """What PDFBox's AddValidationInformation embeds: OCSP responses, one saying the signer was
     revoked an hour before the start, after the timestamp that proves the signature two hours

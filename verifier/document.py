@@ -261,12 +261,15 @@ def _verify_layers(reader, data: bytes, trust: TrustConfig, now: datetime, repor
 
 
 def _certificates_of(entries) -> list:
-    """Every certificate the document's CMS objects carry, the timestamp tokens in their unsigned
-    attributes included: path material for every layer, as EU DSS pools what a document holds.
-    iText's LTV example, when OCSP could not be had, writes a DSS of CRLs only and a document
-    timestamp whose TSA's CA certificate only a signature's token carries: adding archival data
-    made the file INDETERMINATE offline (red team, LTV tools). Trust still comes only from the
-    configured anchors."""
+    """(revision, certificate) for every certificate the document's CMS objects carry, the
+    timestamp tokens in their unsigned attributes included: path material for the layers signed
+    in that revision or later, as EU DSS pools what a document holds. iText's LTV example, when
+    OCSP could not be had, writes a DSS of CRLs only and a document timestamp whose TSA's CA
+    certificate only a signature's token carries: adding archival data made the file
+    INDETERMINATE offline (red team, LTV tools). Trust still comes only from the configured
+    anchors. A layer appended later lends nothing to the layers before it: pyHanko keeps the
+    first certificate of an issuer and serial number, and a clone of the CA in a later CMS (or
+    the DSS, registered after these) would otherwise stand in for the real one."""
     from verifier.signatures.layer import timestamp_tokens
 
     seen, pool = set(), []
@@ -280,7 +283,7 @@ def _certificates_of(entries) -> list:
                 for choice in signed_data["certificates"] or ():
                     if choice.name == "certificate" and choice.chosen.dump() not in seen:
                         seen.add(choice.chosen.dump())
-                        pool.append(choice.chosen)
+                        pool.append((emb.signed_revision, choice.chosen))
         except Exception:  # noqa: BLE001 - a CMS that cannot be read lends nothing; its layer says why
             continue
     return pool

@@ -36,3 +36,35 @@ def test_a_pooled_certificate_confers_no_trust():
     assert report.verdict == "INDETERMINATE"
     assert [l.status for l in report.layers] == ["INDETERMINATE", "PASSED"]
     assert report.layers[0].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
+
+
+def _ca_clone_without_constraints():
+    """ca-g2's issuer and serial number with its basicConstraints dropped and a signature of
+    nobody's: what anyone may write into a DSS or a CMS of their own."""
+    from asn1crypto import pem, x509
+
+    _, _, der = pem.unarmor((kit.PKI / "ca-g2.pem").read_bytes())
+    real = x509.Certificate.load(der)
+    clone = x509.Certificate.load(real.dump())
+    tbs = clone["tbs_certificate"]
+    tbs["extensions"] = x509.Extensions([e for e in tbs["extensions"] if e["extn_id"].native != "basic_constraints"])
+    clone["signature_value"] = b"\x00" * 256
+    return x509.Certificate.load(clone.dump(force=True))
+
+
+def test_a_clone_of_the_ca_written_later_does_not_stand_in_for_the_real_one():
+    """Red team on the pooling: pyHanko keeps the first certificate of an issuer and serial
+    number. A DSS (anyone may append one) holding a clone of the CA came before the signed CMS's
+    real CA and made the agency's layer INDETERMINATE. The signed CMS objects now come first, and
+    only those of the layer's own revision or earlier (verifier.document._certificates_of)."""
+    import io
+
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    genuine = kit.sign(kit.sign(kit.base_pdf(), "director", chain=("ca-g2",)), "agency", "Signature2")
+    assert kit.verify(genuine, _root_only()).verdict == "VALID"
+    buf = io.BytesIO(genuine)
+    DocumentSecurityStore.add_dss(buf, None, certs=[_ca_clone_without_constraints()], force_write=True)
+    report = kit.verify(buf.getvalue(), _root_only())
+    assert (report.verdict, [l.status for l in report.layers]) == ("VALID", ["PASSED", "PASSED"]), \
+        [(l.subindication, l.problem) for l in report.layers]

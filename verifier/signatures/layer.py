@@ -49,7 +49,7 @@ class DocumentContext:
     dss_certs: list = field(default_factory=list)
     dss_crls: list = field(default_factory=list)
     dss_ocsps: list = field(default_factory=list)
-    document_certs: list = field(default_factory=list)  # every CMS's of the document (verifier.document)
+    document_certs: list = field(default_factory=list)  # (revision, certificate) of every CMS (verifier.document)
     signed_fields: dict[str, int] = field(default_factory=dict)  # field name -> revision number it signs (1-based)
     # online: the document's network session (verifier.net.session) and the fetchers on it that
     # every layer's validation contexts share; None offline
@@ -321,7 +321,9 @@ def gather(emb, ctx: DocumentContext, layer: Layer) -> tuple[LayerFacts, list[tu
 
     embedded_crls, embedded_ocsps = _adobe_revinfo(si)
     extra = dict(
-        extra_certs=list(emb.other_embedded_certs) + list(ctx.dss_certs) + list(ctx.document_certs),
+        # the signed CMS objects' before the DSS's, which anyone may write later (verifier.document)
+        extra_certs=list(emb.other_embedded_certs)
+        + [cert for revision, cert in ctx.document_certs if revision <= emb.signed_revision] + list(ctx.dss_certs),
         extra_crls=embedded_crls + list(ctx.dss_crls),
         extra_ocsps=embedded_ocsps + list(ctx.dss_ocsps),
     )

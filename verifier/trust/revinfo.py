@@ -17,8 +17,10 @@ Online, what the network answers and what kyso already holds (the document's DSS
 
 - an OCSP responder that does not answer no longer hides the responses kyso holds: pyHanko added
   them only after a successful fetch, so a document proving its status offline was VALID
-  offline and INDETERMINATE online while the responder was down. Responses issued before the
-  moment validated are taken only when the CRL cannot be downloaded either;
+  offline and INDETERMINATE online while the responder was down. They are taken only when the
+  CRL cannot be downloaded either: which of them were issued before the moment validated cannot
+  decide it, since their dates are read before anything checks them (red team: a forged
+  response dated 2099 beside an old genuine one skipped the CRL that says revoked);
 - CRLs held that were issued before the moment validated (a signature validated now, with no
   timestamp) no longer spare the download: pyHanko fetched a CRL only when those it held could not
   settle the question, so a CRL from before a revocation, embedded by the signer and still
@@ -115,7 +117,7 @@ class OwnResponses(RevinfoManager):
             held = [container for container in self._ocsps if _about(container, cert)]
             if not held:
                 raise
-            if all(self._before_moment(container) for container in held) and await self._crl_downloaded(cert):
+            if await self._crl_downloaded(cert):
                 raise  # a CRL downloaded now speaks for the moment: pyHanko's CRL check takes it
             return [self._at_moment(container) for container in held]
         return [self._at_moment(container) for container in found if _about(container, cert)]
