@@ -1,11 +1,12 @@
 """One service of the live PKI on its own port of 127.0.0.1, switchable between three states a
 clerk's network can be in: up (answers), down (the port is closed: connection refused) and hang
-(the port accepts connections and never answers, as a responder behind a broken proxy does).
+(the port accepts connections and never answers, as a responder behind a broken proxy does);
+or it answers every request with the same bytes (`Answer`: a responder gone wrong).
 
 Each service has its own port so that one can fail while the others answer; they all serve the
 same certomancer animator, whose routes carry the service in the path.
 
-A service holds its port from creation to `stop`, whatever its state: the port is written into
+A service holds its port from creation to `close`, whatever its state: the port is written into
 the certificates, and a port let go while a service is down can be taken by another process of
 the suite (a server it starts, or only the local end of a connection it makes). werkzeug then
 calls sys.exit, which pytest cannot cache as a fixture's failure: every later test of the worker

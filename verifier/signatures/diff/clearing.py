@@ -31,8 +31,8 @@ as before. What changes is only when a search for one object's paths runs: one t
 stack on a chain of objects) fails the review only where an approval needed those paths.
 tests/test_clearing.py compares every review of every test document with pyHanko's own apply.
 
-One answer differs on purpose: a free entry for a number the signed revision does not use frees
-nothing (`freed_in_use`), where pyHanko fails the review.
+One answer differs on purpose: a free entry for a number that no section up to the signed
+revision ever listed in use frees nothing (`freed_in_use`), where pyHanko fails the review.
 """
 
 from __future__ import annotations

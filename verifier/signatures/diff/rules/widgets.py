@@ -8,7 +8,10 @@ dict key /Resources differ"). :func:`walk_page_tree_annots` is pyHanko's
 ``_walk_page_tree_annots`` with that comparison made by value
 (verifier.signatures.diff.values): every entry but /Annots must resolve to the same value, and
 the new objects met on the way (the moved /Resources) are explained with the page. A font or
-an image changed behind the moved /Resources makes the page differ: refused as before.
+an image changed behind the moved /Resources makes the page differ: refused as before. An
+inheritable attribute the page has on one side only (iText 5 writes the inherited /MediaBox
+into the page with the widget) is compared by its effective value: the page's own, its
+ancestors', or the default.
 
 pyHanko compares a page's /Annots as a set. A viewer draws the annotations in their order,
 each over the ones before, so reversing two overlapping ones shows the other on top; kyso
