@@ -136,16 +136,27 @@ def test_every_service_down_is_indeterminate_never_invalid(live_pki, documents):
     assert not _codes(report, "REVOCATION_UNKNOWN")  # the offline advice (use --online) is not given
 
 
-def _ocsp_now(pki, label: str, issuer: str):
-    """The OCSP response the live responder of `issuer` gives now about `label`."""
-    from asn1crypto import ocsp
+def _ocsp_request(pki, label: str, issuer: str):
+    """An OCSP request about `label` to the responder of `issuer`, as the VGCA tools ask (SHA-1)."""
     from pyhanko_certvalidator.authority import AuthorityWithCert
     from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
 
-    request = format_ocsp_request(pki.cert(label), AuthorityWithCert(pki.cert(issuer)), certid_hash_algo="sha1",
-                                  request_nonces=False)
-    responder = pki.arch.service_registry.summon_responder(issuer, at_time=datetime.now(timezone.utc))
-    return ocsp.OCSPResponse.load(responder.build_ocsp_response(request).dump())
+    return format_ocsp_request(pki.cert(label), AuthorityWithCert(pki.cert(issuer)), certid_hash_algo="sha1",
+                               request_nonces=False)
+
+
+def _ocsp_at(pki, label: str, issuer: str, at: datetime, validity: timedelta | None = None):
+    """The OCSP response the live responder of `issuer` gives at `at` about `label`."""
+    from asn1crypto import ocsp
+
+    responder = pki.arch.service_registry.summon_responder(issuer, at_time=at)
+    if validity is not None:
+        responder.validity = validity
+    return ocsp.OCSPResponse.load(responder.build_ocsp_response(_ocsp_request(pki, label, issuer)).dump())
+
+
+def _ocsp_now(pki, label: str, issuer: str):
+    return _ocsp_at(pki, label, issuer, datetime.now(timezone.utc))
 
 
 def _crl_before_the_revocations(pki):
@@ -205,11 +216,8 @@ def _forged_ocsp_from_the_future(pki, label: str, issuer: str):
     from asn1crypto import core, ocsp
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
-    from pyhanko_certvalidator.authority import AuthorityWithCert
-    from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
 
-    request = format_ocsp_request(pki.cert(label), AuthorityWithCert(pki.cert(issuer)), certid_hash_algo="sha1",
-                                  request_nonces=False)
+    request = _ocsp_request(pki, label, issuer)
     future = datetime(2099, 1, 1, tzinfo=timezone.utc)
     data = ocsp.ResponseData({
         "responder_id": ocsp.ResponderId(name="by_key", value=core.OctetString(b"\x01" * 20)), "produced_at": future,
@@ -228,15 +236,8 @@ def test_a_forged_response_dated_in_the_future_does_not_spare_the_crl(live_pki):
     current, beside a forged response dated 2099. Which held responses predate the moment had
     decided whether the CRL was asked; the forged date is read before anything checks it, and
     the CRL that says revoked was skipped: VALID."""
-    from pyhanko_certvalidator.authority import AuthorityWithCert
-    from pyhanko_certvalidator.fetchers.common_utils import format_ocsp_request
-    from asn1crypto import ocsp
-
-    request = format_ocsp_request(live_pki.cert("revoked-later"), AuthorityWithCert(live_pki.cert("ca")),
-                                  certid_hash_algo="sha1", request_nonces=False)
-    responder = live_pki.arch.service_registry.summon_responder("ca", at_time=live_pki.start - timedelta(hours=2))
-    responder.validity = timedelta(hours=3)  # current until an hour after the start
-    before = ocsp.OCSPResponse.load(responder.build_ocsp_response(request).dump())
+    # current until an hour after the start
+    before = _ocsp_at(live_pki, "revoked-later", "ca", live_pki.start - timedelta(hours=2), timedelta(hours=3))
     data = _with_dss(live_pki.sign("revoked-later"), certs=[live_pki.cert("ca")],
                      ocsps=[before, _forged_ocsp_from_the_future(live_pki, "revoked-later", "ca"),
                             _ocsp_now(live_pki, "ca", "root")])

@@ -29,13 +29,15 @@ def test_a_layer_finds_its_ca_in_another_layers_cms():
 
 
 def test_a_pooled_certificate_confers_no_trust():
-    """The untrusted root's CA in one layer's CMS does not make its signer trusted."""
-    foreign = kit.sign(kit.base_pdf(), "untrusted-signer", chain=("root-untrusted",))
-    sealed = kit.sign(foreign, "agency", "Signature2", chain=("ca-g2",))
-    report = kit.verify(sealed, _root_only())
+    """The untrusted root, carried only by the first layer's CMS, is the issuer the second
+    layer's leaf-only CMS finds through the pool: a path, to no anchor."""
+    carrier = kit.sign(kit.base_pdf(), "director", chain=("ca-g2", "root-untrusted"))
+    foreign = kit.sign(carrier, "untrusted-signer", "Signature2")
+    report = kit.verify(foreign, _root_only())
     assert report.verdict == "INDETERMINATE"
-    assert [l.status for l in report.layers] == ["INDETERMINATE", "PASSED"]
-    assert report.layers[0].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
+    assert [l.status for l in report.layers] == ["PASSED", "INDETERMINATE"]
+    assert report.layers[1].subindication == "NO_CERTIFICATE_CHAIN_FOUND"
+    assert report.layers[1].chain == ["Trần Văn Lạ", "TEST Untrusted Root"]  # found in the pool, trusted by nobody
 
 
 def _ca_clone_without_constraints():

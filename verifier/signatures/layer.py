@@ -20,6 +20,7 @@ from verifier.decree30 import role
 from verifier.trust import certinfo, purpose
 from verifier.report import codes
 from verifier.report.codes import Phrase
+from verifier.pdf.dates import pdf_date
 from verifier.report.explain import explain
 from verifier.signatures import formats, legacy, reasons, several
 from verifier.signatures.cmscheck import repair_ecdsa_identifier, repair_rsa_parameters, signed_attributes_in_der_order
@@ -77,12 +78,6 @@ def _subindication_of(exc: Exception) -> str | None:
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt is not None else None
-
-
-def _pdf_date(value) -> datetime | None:
-    from verifier.pdf.dates import pdf_date
-
-    return pdf_date(value)
 
 
 def _text(obj, key: str) -> str | None:
@@ -637,7 +632,7 @@ def _signing_time(layer: Layer, si, so, poe_time) -> None:
     timestamp sits 7 hours before it; the corrected time is then used."""
     values = _signed_attr(si, "signing_time")
     claimed = values[0].native if values is not None else None
-    m_time = _pdf_date(so.get("/M")) if so.get("/M") is not None else None
+    m_time = pdf_date(so.get("/M"))
     layer.signing_time_claimed = _iso(claimed)
     if poe_time is not None:
         layer.signing_time, layer.signing_time_source = _iso(poe_time.astimezone(VIETNAM)), "timestamp"

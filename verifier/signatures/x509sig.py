@@ -25,6 +25,7 @@ import hashlib
 
 from asn1crypto import algos, x509
 
+from verifier.pdf.dates import pdf_date
 from verifier.signatures.embedded import NotIndirect, bare
 from verifier.signatures import layer as layer_mod
 from verifier.signatures import legacy, reasons
@@ -252,7 +253,7 @@ def gather(field_ref, ctx, layer) -> tuple[LayerFacts, list[tuple[str, dict]]]:
         layer.pki, layer.trust_anchor = anchor.pki, certinfo.display_name(anchor.cert)
     layer.trusted = bool(status.trusted)
     # no signed attributes: the unsigned /M is the only signing time there is
-    m_time = layer_mod._pdf_date(so.get("/M")) if so.get("/M") is not None else None
+    m_time = pdf_date(so.get("/M"))
     if m_time is not None:
         layer.signing_time, layer.signing_time_source = layer_mod._iso(m_time), "pdf_m"
     modification = judge(status, ctx.signed_fields, layer.revision, ctx.revision_numbers)
